@@ -1,0 +1,156 @@
+"""Virtual time and the scheduler that runs timed work in order.
+
+Time is an integer count of milliseconds since the Unix epoch.  It never moves on its own and
+never backwards: only :meth:`Clock.advance_to` moves it, running every scheduled callback whose
+time has come, earliest first and first-scheduled first among callbacks due at the same
+millisecond (a ``(time, seq)`` heap, as in SimPy).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+
+from ._errors import SimulationError
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+#: Default start instant of a simulation: 2024-01-01T00:00:00Z.
+DEFAULT_START_MS = 1_704_067_200_000
+
+MS_PER_SECOND = 1_000
+MS_PER_MINUTE = 60_000
+MS_PER_HOUR = 3_600_000
+MS_PER_DAY = 86_400_000
+
+
+def ms_to_datetime(ms: int) -> datetime:
+    """Return the timezone-aware UTC datetime of a virtual instant.
+
+    >>> ms_to_datetime(1_704_067_200_000).isoformat()
+    '2024-01-01T00:00:00+00:00'
+    """
+    return EPOCH + timedelta(milliseconds=ms)
+
+
+def datetime_to_ms(value: datetime) -> int:
+    """Return the virtual instant of a timezone-aware datetime.
+
+    Raises:
+        ValueError: the datetime is naive (it would depend on the machine's time zone).
+    """
+    if value.tzinfo is None:
+        raise ValueError("start must be a timezone-aware datetime (e.g. tzinfo=timezone.utc)")
+    delta = value - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000 + delta.microseconds // 1_000
+
+
+class Timer:
+    """A handle on scheduled work; :meth:`cancel` stops it from running."""
+
+    __slots__ = ("at_ms", "callback", "cancelled")
+
+    def __init__(self, at_ms: int, callback: Callable[[], None]) -> None:
+        self.at_ms = at_ms
+        self.callback = callback
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        """Do not run this work (a no-op once it ran)."""
+        self.cancelled = True
+
+    def __repr__(self) -> str:
+        state = "cancelled" if self.cancelled else "pending"
+        return f"<Timer at={self.at_ms} {state}>"
+
+
+class Clock:
+    """Integer-millisecond virtual time with a deterministic scheduler.
+
+    >>> clock = Clock(0)
+    >>> seen = []
+    >>> _ = clock.call_at(20, lambda: seen.append(("b", clock.now_ms)))
+    >>> _ = clock.call_at(10, lambda: seen.append(("a", clock.now_ms)))
+    >>> clock.advance_to(15); seen
+    [('a', 10)]
+    >>> clock.advance_to(30); seen
+    [('a', 10), ('b', 20)]
+    """
+
+    __slots__ = ("_counter", "_heap", "_running", "now_ms")
+
+    def __init__(self, start_ms: int) -> None:
+        self.now_ms = start_ms
+        self._heap: list[tuple[int, int, Timer]] = []
+        self._counter = itertools.count()
+        self._running = False
+
+    def call_at(self, at_ms: int, callback: Callable[[], None]) -> Timer:
+        """Schedule ``callback`` to run when virtual time reaches ``at_ms``.
+
+        Work scheduled for the past or the present runs at the current instant, after the work
+        already due then.
+        """
+        at_ms = max(int(at_ms), self.now_ms)
+        timer = Timer(at_ms, callback)
+        heapq.heappush(self._heap, (at_ms, next(self._counter), timer))
+        return timer
+
+    def call_later(self, delay_ms: int, callback: Callable[[], None]) -> Timer:
+        """Schedule ``callback`` to run ``delay_ms`` milliseconds from now."""
+        return self.call_at(self.now_ms + delay_ms, callback)
+
+    def next_due_ms(self) -> int | None:
+        """Time of the earliest pending work, or None when nothing is scheduled."""
+        heap = self._heap
+        while heap and heap[0][2].cancelled:
+            heapq.heappop(heap)
+        return heap[0][0] if heap else None
+
+    def advance_to(self, target_ms: int) -> None:
+        """Move time forward to ``target_ms``, running all work due on the way, in order.
+
+        Raises:
+            ValueError: ``target_ms`` is in the past ("time can't go backwards").
+            SimulationError: called from inside scheduled work or a handler.
+        """
+        if target_ms < self.now_ms:
+            raise ValueError(
+                f"time can't go backwards: now is {self.now_ms} ms, asked for {target_ms} ms"
+            )
+        if self._running:
+            raise SimulationError(
+                "time cannot be advanced from inside scheduled work or a Lambda handler; "
+                "advance the simulation from the outside"
+            )
+        self._running = True
+        try:
+            heap = self._heap
+            pop = heapq.heappop
+            while heap and heap[0][0] <= target_ms:
+                at_ms, _, timer = pop(heap)
+                if timer.cancelled:
+                    continue
+                self.now_ms = at_ms
+                timer.cancelled = True  # ran: a late cancel() is a no-op
+                timer.callback()
+            self.now_ms = target_ms
+        finally:
+            self._running = False
+
+    @property
+    def running(self) -> bool:
+        """True while scheduled work runs (time may not be advanced then)."""
+        return self._running
+
+    def pending(self) -> int:
+        """Number of scheduled, not cancelled callbacks."""
+        return sum(1 for _, _, t in self._heap if not t.cancelled)
+
+    def _check(self) -> None:
+        """Assert the scheduler's invariants."""
+        assert all(at >= self.now_ms for at, _, t in self._heap if not t.cancelled)
+        for i in range(1, len(self._heap)):
+            assert self._heap[(i - 1) // 2][:2] <= self._heap[i][:2]
