@@ -1,0 +1,251 @@
+"""Stream records: one per item change, typed, with their two AWS shapes.
+
+A :class:`StreamRecord` holds what the write left behind (sequence number, event name, time, the
+old and new item) and nothing it can derive; the key attributes, ``SizeBytes``, ``eventID`` and
+the view-type-dependent images are computed when someone looks.  Images are the table's own
+canonical items, shared, never copied on the write path: the table never mutates a stored item.
+
+Two AWS shapes are built from a record, both with fresh containers the caller may mutate:
+
+* :func:`record_to_streams_dict`: the ``Record`` of DynamoDB Streams' GetRecords as boto3
+  returns it (``ApproximateCreationDateTime`` a timezone-aware datetime, binary as ``bytes``,
+  ``userIdentity`` with ``PrincipalId``/``Type``);
+* :func:`record_to_lambda_dict`: the record inside a Lambda DynamoDB event (spec D.10): JSON
+  types (``ApproximateCreationDateTime`` epoch seconds as a number, binary as base64 text),
+  ``eventSourceARN``, ``userIdentity`` with ``principalId``/``type``.
+"""
+
+from __future__ import annotations
+
+from base64 import b64encode
+from datetime import datetime
+from hashlib import blake2b
+from typing import TYPE_CHECKING, Any
+
+from ._clock import ms_to_datetime
+from ._types import Item, copy_item, item_size
+
+if TYPE_CHECKING:
+    from ._shard import Shard
+
+EVENT_VERSION = "1.1"  # spec B.7: live captures show "1.1"
+EVENT_SOURCE = "aws:dynamodb"  # spec B.7
+TTL_PRINCIPAL = "dynamodb.amazonaws.com"  # spec B.4
+TTL_IDENTITY_TYPE = "Service"  # spec B.4
+
+INSERT = "INSERT"
+MODIFY = "MODIFY"
+REMOVE = "REMOVE"
+
+# Which images each view type carries (spec B.1): (old image?, new image?)
+VIEW_IMAGES: dict[str, tuple[bool, bool]] = {
+    "KEYS_ONLY": (False, False),
+    "NEW_IMAGE": (False, True),
+    "OLD_IMAGE": (True, False),
+    "NEW_AND_OLD_IMAGES": (True, True),
+}
+
+
+class StreamRecord:
+    """One change to one item, as its stream shard holds it.
+
+    Attributes:
+        sequence_number: the record's sequence number as an int (AWS shows it as a string).
+        event_name: ``"INSERT"``, ``"MODIFY"`` or ``"REMOVE"``.
+        created_ms: virtual time of the write, in epoch milliseconds.
+        shard: the shard holding the record.
+        is_ttl_delete: True for a REMOVE made by the TTL sweep (it carries ``userIdentity``).
+
+    AWS behaviour: spec B.1-B.7.  The images below are exposed as the table stored them
+    (canonical DynamoDB JSON, shared: do not mutate); :meth:`to_aws` returns copies.
+    """
+
+    __slots__ = (
+        "_size",
+        "created_ms",
+        "event_name",
+        "is_ttl_delete",
+        "new_item",
+        "old_item",
+        "sequence_number",
+        "shard",
+    )
+
+    def __init__(
+        self,
+        sequence_number: int,
+        event_name: str,
+        created_ms: int,
+        old_item: Item | None,
+        new_item: Item | None,
+        shard: Shard,
+        is_ttl_delete: bool = False,
+    ) -> None:
+        self.sequence_number = sequence_number
+        self.event_name = event_name
+        self.created_ms = created_ms
+        self.old_item = old_item
+        self.new_item = new_item
+        self.shard = shard
+        self.is_ttl_delete = is_ttl_delete
+        self._size = 0
+
+    # --- derived values -----------------------------------------------------------------------
+
+    @property
+    def keys(self) -> Item:
+        """The item's key attributes (canonical DynamoDB JSON, fresh dict)."""
+        image = self.new_item if self.new_item is not None else self.old_item
+        assert image is not None
+        return {name: image[name] for name in self.shard.stream.key_names}
+
+    @property
+    def view_type(self) -> str:
+        """The StreamViewType of the stream the record belongs to."""
+        return self.shard.stream.view_type
+
+    @property
+    def new_image(self) -> Item | None:
+        """NewImage as the stream's view type shows it (None where AWS omits it)."""
+        return self.new_item if VIEW_IMAGES[self.shard.stream.view_type][1] else None
+
+    @property
+    def old_image(self) -> Item | None:
+        """OldImage as the stream's view type shows it (None where AWS omits it)."""
+        return self.old_item if VIEW_IMAGES[self.shard.stream.view_type][0] else None
+
+    @property
+    def size_bytes(self) -> int:
+        """``SizeBytes``: size of Keys plus the images the view type includes (spec B.6)."""
+        size = self._size
+        if not size:
+            show_old, show_new = VIEW_IMAGES[self.shard.stream.view_type]
+            size = item_size(self.keys)
+            if show_new and self.new_item is not None:
+                size += item_size(self.new_item)
+            if show_old and self.old_item is not None:
+                size += item_size(self.old_item)
+            self._size = size
+        return size
+
+    @property
+    def event_id(self) -> str:
+        """``eventID``: 32 lowercase hex characters, unique per record and reproducible."""
+        key = f"{self.shard.stream.arn}#{self.sequence_number}".encode()
+        return blake2b(key, digest_size=16).hexdigest()
+
+    @property
+    def approximate_creation_datetime(self) -> datetime:
+        """``ApproximateCreationDateTime``: the write time rounded down to the second (B.5)."""
+        return ms_to_datetime(self.created_ms - self.created_ms % 1000)
+
+    def to_aws(self) -> dict[str, Any]:
+        """The record as DynamoDB Streams' GetRecords returns it through boto3 (fresh dict)."""
+        return record_to_streams_dict(self)
+
+    def to_lambda_event_record(self) -> dict[str, Any]:
+        """The record as it appears in a Lambda DynamoDB event (JSON types, spec D.10)."""
+        return record_to_lambda_dict(self)
+
+    def __repr__(self) -> str:
+        keys = ", ".join(f"{k}={_short(v)}" for k, v in self.keys.items())
+        return (
+            f"<StreamRecord {self.event_name} {keys} seq={self.sequence_number} "
+            f"shard={self.shard.shard_id}>"
+        )
+
+
+def _short(av: dict[str, Any]) -> str:
+    ((tag, value),) = av.items()
+    return repr(value) if tag in ("S", "N") else f"{{{tag}}}"
+
+
+def record_to_streams_dict(record: StreamRecord) -> dict[str, Any]:
+    """Build the boto3-facing ``Record`` dict of a stream record (spec A.2, B.1)."""
+    stream = record.shard.stream
+    view_type = stream.view_type
+    show_old, show_new = VIEW_IMAGES[view_type]
+    image = record.new_item if record.new_item is not None else record.old_item
+    assert image is not None
+    body: dict[str, Any] = {
+        "ApproximateCreationDateTime": record.approximate_creation_datetime,
+        "Keys": copy_item({name: image[name] for name in stream.key_names}),
+    }
+    if show_new and record.new_item is not None:
+        body["NewImage"] = copy_item(record.new_item)
+    if show_old and record.old_item is not None:
+        body["OldImage"] = copy_item(record.old_item)
+    body["SequenceNumber"] = str(record.sequence_number)
+    body["SizeBytes"] = record.size_bytes
+    body["StreamViewType"] = view_type
+    out: dict[str, Any] = {
+        "eventID": record.event_id,
+        "eventName": record.event_name,
+        "eventVersion": EVENT_VERSION,
+        "eventSource": EVENT_SOURCE,
+        "awsRegion": stream.region,
+        "dynamodb": body,
+    }
+    if record.is_ttl_delete:
+        out["userIdentity"] = {"PrincipalId": TTL_PRINCIPAL, "Type": TTL_IDENTITY_TYPE}
+    return out
+
+
+def record_to_lambda_dict(record: StreamRecord) -> dict[str, Any]:
+    """Build the record of a Lambda DynamoDB event (spec D.10), JSON-typed throughout."""
+    stream = record.shard.stream
+    view_type = stream.view_type
+    show_old, show_new = VIEW_IMAGES[view_type]
+    image = record.new_item if record.new_item is not None else record.old_item
+    assert image is not None
+    body: dict[str, Any] = {
+        "ApproximateCreationDateTime": record.created_ms // 1000,
+        "Keys": json_item({name: image[name] for name in stream.key_names}),
+    }
+    if show_new and record.new_item is not None:
+        body["NewImage"] = json_item(record.new_item)
+    if show_old and record.old_item is not None:
+        body["OldImage"] = json_item(record.old_item)
+    body["SequenceNumber"] = str(record.sequence_number)
+    body["SizeBytes"] = record.size_bytes
+    body["StreamViewType"] = view_type
+    out: dict[str, Any] = {
+        "eventID": record.event_id,
+        "eventName": record.event_name,
+        "eventVersion": EVENT_VERSION,
+        "eventSource": EVENT_SOURCE,
+        "awsRegion": stream.region,
+        "dynamodb": body,
+        "eventSourceARN": stream.arn,
+    }
+    if record.is_ttl_delete:
+        out["userIdentity"] = {"type": TTL_IDENTITY_TYPE, "principalId": TTL_PRINCIPAL}
+    return out
+
+
+def json_value(av: dict[str, Any]) -> dict[str, Any]:
+    """Copy one canonical AttributeValue into its JSON form (binary as base64 text)."""
+    ((tag, value),) = av.items()
+    if tag == "S" or tag == "N" or tag == "BOOL" or tag == "NULL":
+        return {tag: value}
+    if tag == "M":
+        return {"M": json_item(value)}
+    if tag == "L":
+        return {"L": [json_value(v) for v in value]}
+    if tag == "SS" or tag == "NS":
+        return {tag: list(value)}
+    if tag == "B":
+        return {"B": b64encode(value).decode("ascii")}
+    return {"BS": [b64encode(v).decode("ascii") for v in value]}
+
+
+def json_item(item: Item) -> dict[str, Any]:
+    """Copy a canonical item into its JSON form (fresh containers, binary as base64)."""
+    out: dict[str, Any] = {}
+    for name, av in item.items():
+        ((tag, value),) = av.items()
+        if tag == "S" or tag == "N" or tag == "BOOL":
+            out[name] = {tag: value}
+        else:
+            out[name] = json_value(av)
+    return out

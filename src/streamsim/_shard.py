@@ -1,0 +1,185 @@
+"""Shards: append-only runs of stream records, linked parent to children.
+
+A shard is open while it takes records and closed once it has an ending sequence number.  It
+closes when it has been open for the rotation period, when its partition splits (two children
+share it as parent) or when its stream is disabled (no child).  Records older than the retention
+period are trimmed: they stop being readable at that instant (the rule is evaluated against
+virtual time on every access), and are dropped from memory in amortised steps.
+
+AWS behaviour: spec A.3 (identifier formats), A.5 (listing), A.10 (lifecycle), A.9 (retention).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterator
+from operator import attrgetter
+from typing import TYPE_CHECKING
+
+from ._records import StreamRecord
+
+if TYPE_CHECKING:
+    from ._stream import Stream
+
+_SEQ = attrgetter("sequence_number")
+_CREATED = attrgetter("created_ms")
+
+
+class Shard:
+    """One shard of a stream.
+
+    Attributes:
+        shard_id: ``shardId-<20 digits: creation epoch ms>-<8 hex>`` (spec A.3).
+        stream: the stream this shard belongs to.
+        parent: the shard this one continues, or None for a root.
+        children: shards that continue this one (empty while open).
+        partition_id: the table partition whose writes this shard took.
+        created_ms / closed_ms: virtual times of opening and closing (closed_ms None while open).
+        starting_sequence_number / ending_sequence_number: the shard's SequenceNumberRange
+            (ending None while open).  Every record's number lies within the range.
+    """
+
+    __slots__ = (
+        "_last_sn",
+        "_records",
+        "_start",
+        "_trimmed_through",
+        "_rotation_timer",
+        "children",
+        "closed_ms",
+        "created_ms",
+        "ending_sequence_number",
+        "parent",
+        "partition_id",
+        "shard_id",
+        "starting_sequence_number",
+        "stream",
+    )
+
+    def __init__(
+        self,
+        stream: Stream,
+        shard_id: str,
+        partition_id: int,
+        created_ms: int,
+        starting_sequence_number: int,
+        parent: Shard | None,
+    ) -> None:
+        self.stream = stream
+        self.shard_id = shard_id
+        self.partition_id = partition_id
+        self.created_ms = created_ms
+        self.starting_sequence_number = starting_sequence_number
+        self.ending_sequence_number: int | None = None
+        self.closed_ms: int | None = None
+        self.parent = parent
+        self.children: list[Shard] = []
+        self._records: list[StreamRecord] = []
+        self._start = 0  # index of the first record still held in memory
+        self._last_sn: int | None = None
+        self._trimmed_through = 0  # highest sequence number trimmed away (0: none)
+        self._rotation_timer: object | None = None
+        if parent is not None:
+            parent.children.append(self)
+
+    # --- state ----------------------------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        """True while the shard takes new records."""
+        return self.ending_sequence_number is None
+
+    @property
+    def records(self) -> list[StreamRecord]:
+        """The records still readable (not trimmed), oldest first (a new list)."""
+        self.trim()
+        return self._records[self._start :]
+
+    def __len__(self) -> int:
+        self.trim()
+        return len(self._records) - self._start
+
+    @property
+    def last_sequence_number(self) -> int | None:
+        """Sequence number of the newest record ever appended, or None if none was."""
+        return self._last_sn
+
+    @property
+    def trimmed_through(self) -> int:
+        """The highest sequence number trimmed away so far (0 when nothing was trimmed)."""
+        self.trim()
+        return self._trimmed_through
+
+    def is_expired(self, now_ms: int) -> bool:
+        """True once a closed shard has nothing readable left and leaves DescribeStream.
+
+        A closed shard stays listed while any of its records is within retention; a closed
+        shard that never held a record stays listed for one retention period after it closed
+        (spec A.5, A.10; exact removal time UNCONFIRMED).
+        """
+        if self.closed_ms is None:
+            return False
+        horizon = now_ms - self.stream.settings.retention_ms
+        if self._last_sn is None:  # never held a record
+            return self.closed_ms < horizon
+        self.trim()
+        return self._start >= len(self._records)
+
+    # --- lineage --------------------------------------------------------------------------------
+
+    def ancestors(self) -> Iterator[Shard]:
+        """Parent, grandparent, ... up to the root."""
+        shard = self.parent
+        while shard is not None:
+            yield shard
+            shard = shard.parent
+
+    def descendants(self) -> Iterator[Shard]:
+        """Children, grandchildren, ... parents before children (breadth first)."""
+        queue = list(self.children)
+        i = 0
+        while i < len(queue):
+            shard = queue[i]
+            i += 1
+            yield shard
+            queue.extend(shard.children)
+
+    # --- writing and trimming -------------------------------------------------------------------
+
+    def append(self, record: StreamRecord) -> None:
+        """Add a record (the stream assigns a sequence number greater than any before)."""
+        self._records.append(record)
+        self._last_sn = record.sequence_number
+
+    def close(self, ending_sequence_number: int, now_ms: int) -> None:
+        """Close the shard at ``ending_sequence_number`` (>= every record in it)."""
+        self.ending_sequence_number = ending_sequence_number
+        self.closed_ms = now_ms
+
+    def trim(self) -> None:
+        """Drop records older than the retention period from the readable range (spec A.9)."""
+        recs = self._records
+        start = self._start
+        if start >= len(recs):
+            return
+        horizon = self.stream.clock.now_ms - self.stream.settings.retention_ms
+        if recs[start].created_ms >= horizon:
+            return
+        new_start = bisect_left(recs, horizon, lo=start, key=_CREATED)
+        self._trimmed_through = recs[new_start - 1].sequence_number
+        if new_start == len(recs):
+            recs.clear()
+            new_start = 0
+        elif new_start > 1024 and new_start * 2 > len(recs):
+            del recs[:new_start]
+            new_start = 0
+        self._start = new_start
+
+    def index_at_or_after(self, sequence_number: int) -> int:
+        """Index into the held records of the first record numbered >= ``sequence_number``."""
+        return bisect_left(self._records, sequence_number, lo=self._start, key=_SEQ)
+
+    def __repr__(self) -> str:
+        state = "open" if self.is_open else "closed"
+        parent = self.parent.shard_id if self.parent else None
+        return f"<Shard {self.shard_id} {state} records={len(self)} parent={parent}>"

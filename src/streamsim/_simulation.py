@@ -1,0 +1,332 @@
+"""The simulation: virtual time, the seeded random source, and every simulated resource."""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ._clock import DEFAULT_START_MS, Clock, datetime_to_ms, ms_to_datetime
+from ._errors import ResourceInUseException, ResourceNotFoundException, ValidationException
+from ._stream import VIEW_TYPES, Stream, StreamSettings
+from ._table import KEY_TYPES, SplitPolicy, TableEngine, TTLSettings
+
+if TYPE_CHECKING:
+    from ._api._table_face import Table
+    from ._lambda._service import LambdaService, LambdaSettings
+
+TABLE_NAME_RE = re.compile(r"[a-zA-Z0-9_.-]{3,255}")  # spec A.2 TableName
+ACCOUNT_RE = re.compile(r"\d{12}")
+REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+
+
+class Simulation:
+    """A self-contained, deterministic AWS world: DynamoDB tables, their streams, Lambda.
+
+    Args:
+        seed: the only source of randomness; the same seed and the same calls give
+            byte-identical results in any process.
+        region, account_id: used in ARNs and records.
+        start: the virtual start instant (timezone-aware datetime); default 2024-01-01 UTC.
+        stream_settings, ttl_settings, split_policy, lambda_settings: behaviour settings, each
+            defaulting to AWS's behaviour.
+
+    Virtual time moves only through :meth:`advance` (and :meth:`advance_to`); scheduled work
+    (shard rotation, TTL sweeps, Lambda polling and invocations) runs in time order as it does.
+
+    >>> sim = Simulation(seed=1)
+    >>> sim.now.isoformat()
+    '2024-01-01T00:00:00+00:00'
+    >>> sim.advance(hours=4).isoformat()
+    '2024-01-01T04:00:00+00:00'
+    """
+
+    def __init__(
+        self,
+        seed: int = 0,
+        *,
+        region: str = "us-east-1",
+        account_id: str = "123456789012",
+        start: datetime | None = None,
+        stream_settings: StreamSettings | None = None,
+        ttl_settings: TTLSettings | None = None,
+        split_policy: SplitPolicy | None = None,
+        lambda_settings: LambdaSettings | None = None,
+    ) -> None:
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise TypeError(f"seed must be an int, got {seed!r}")
+        if not isinstance(region, str) or not REGION_RE.fullmatch(region):
+            raise ValueError(f"region must look like 'us-east-1', got {region!r}")
+        if not isinstance(account_id, str) or not ACCOUNT_RE.fullmatch(account_id):
+            raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
+        self.seed = seed
+        self.region = region
+        self.account_id = account_id
+        self.clock = Clock(DEFAULT_START_MS if start is None else datetime_to_ms(start))
+        self.stream_settings = stream_settings or StreamSettings()
+        self.ttl_settings = ttl_settings or TTLSettings()
+        self.split_policy = split_policy or SplitPolicy()
+        self._lambda_settings = lambda_settings
+        self._rngs: dict[str, random.Random] = {}
+        self._tables: dict[str, TableEngine] = {}
+        self._faces: dict[str, Table] = {}
+        self._streams: list[Stream] = []
+        self._lambda: LambdaService | None = None
+        self._clients: dict[str, Any] = {}
+
+    # --- time -----------------------------------------------------------------------------------
+
+    @property
+    def now(self) -> datetime:
+        """The current virtual instant, a timezone-aware UTC datetime."""
+        return ms_to_datetime(self.clock.now_ms)
+
+    @property
+    def now_ms(self) -> int:
+        """The current virtual instant in epoch milliseconds."""
+        return self.clock.now_ms
+
+    def advance(
+        self,
+        *,
+        milliseconds: float = 0,
+        seconds: float = 0,
+        minutes: float = 0,
+        hours: float = 0,
+        days: float = 0,
+    ) -> datetime:
+        """Move virtual time forward, running all scheduled work on the way; return the new now.
+
+        Raises:
+            ValueError: a negative duration, or one that is not a whole number of milliseconds.
+        """
+        total = Decimal(0)
+        for amount, unit in (
+            (milliseconds, 1),
+            (seconds, 1_000),
+            (minutes, 60_000),
+            (hours, 3_600_000),
+            (days, 86_400_000),
+        ):
+            if isinstance(amount, bool) or not isinstance(amount, (int, float, Decimal)):
+                raise TypeError(f"durations must be numbers, got {amount!r}")
+            total += Decimal(str(amount)) * unit
+        if total < 0:
+            raise ValueError(f"time can't go backwards: asked to advance by {total} ms")
+        if total != total.to_integral_value():
+            raise ValueError(f"durations must add up to whole milliseconds, got {total} ms")
+        self.clock.advance_to(self.clock.now_ms + int(total))
+        return self.now
+
+    def advance_to(self, when: datetime) -> datetime:
+        """Move virtual time forward to ``when`` (timezone-aware), running scheduled work."""
+        self.clock.advance_to(datetime_to_ms(when))
+        return self.now
+
+    # --- randomness -----------------------------------------------------------------------------
+
+    def rng(self, name: str) -> random.Random:
+        """The named child random generator (one per component, seeded from ``seed``).
+
+        Adding a component never shifts another's numbers, since each has its own generator.
+
+        >>> Simulation(seed=7).rng("x").random() == Simulation(seed=7).rng("x").random()
+        True
+        """
+        gen = self._rngs.get(name)
+        if gen is None:
+            gen = self._rngs[name] = random.Random(f"{self.seed}/{name}")
+        return gen
+
+    # --- tables ---------------------------------------------------------------------------------
+
+    def create_table(
+        self,
+        name: str,
+        *,
+        hash_key: str,
+        hash_key_type: str = "S",
+        range_key: str | None = None,
+        range_key_type: str = "S",
+        partitions: int = 1,
+        stream_view_type: str | None = None,
+    ) -> Table:
+        """Create a table and return its boto3-resource-shaped :class:`Table`.
+
+        Args:
+            name: 3-255 characters of ``[a-zA-Z0-9_.-]``.
+            hash_key, hash_key_type: the partition key and its type (``S``, ``N`` or ``B``).
+            range_key, range_key_type: the optional sort key.
+            partitions: how many partitions (equal hash ranges) the table starts with.
+            stream_view_type: enable a stream at once with this view type.
+
+        Raises:
+            ValidationException: a bad name, key definition, partition count or view type.
+            ResourceInUseException: a table with this name exists.
+        """
+        self._validate_table(name, hash_key, hash_key_type, range_key, range_key_type)
+        if stream_view_type is not None and stream_view_type not in VIEW_TYPES:
+            raise ValidationException(
+                f"1 validation error detected: Value '{stream_view_type}' at "
+                "'streamSpecification.streamViewType' failed to satisfy constraint: Member must "
+                f"satisfy enum value set: [{', '.join(VIEW_TYPES)}]"
+            )
+        if name in self._tables:
+            raise ResourceInUseException(f"Table already exists: {name}")
+        engine = TableEngine(
+            name=name,
+            hash_key=hash_key,
+            hash_type=hash_key_type,
+            range_key=range_key,
+            range_type=range_key_type,
+            partitions=partitions,
+            clock=self.clock,
+            region=self.region,
+            account_id=self.account_id,
+            stream_settings=self.stream_settings,
+            stream_rng=self.rng(f"table/{name}/streams"),
+            ttl_settings=self.ttl_settings,
+            split_policy=self.split_policy,
+        )
+        self._tables[name] = engine
+        if stream_view_type is not None:
+            self._streams.append(engine.enable_stream(stream_view_type))
+        return self.table(name)
+
+    @staticmethod
+    def _validate_table(
+        name: str, hash_key: str, hash_type: str, range_key: str | None, range_type: str
+    ) -> None:
+        if not isinstance(name, str) or not TABLE_NAME_RE.fullmatch(name):
+            raise ValidationException(
+                f"1 validation error detected: Value '{name}' at 'tableName' failed to satisfy "
+                "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ "
+                "and have length between 3 and 255"
+            )
+        for key, kind, role in ((hash_key, hash_type, "HASH"), (range_key, range_type, "RANGE")):
+            if key is None and role == "RANGE":
+                continue
+            if not isinstance(key, str) or not 1 <= len(key.encode()) <= 255:
+                raise ValidationException(
+                    f"{role} key attribute name must be a string of 1 to 255 bytes, got {key!r}"
+                )
+            if kind not in KEY_TYPES:
+                raise ValidationException(
+                    f"1 validation error detected: Value '{kind}' at 'attributeDefinitions' "
+                    "failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]"
+                )
+        if range_key is not None and range_key == hash_key:
+            raise ValidationException(
+                "Both the Hash Key and the Range Key element in the KeySchema have the same "
+                f"name: {hash_key}"
+            )
+
+    def table(self, name: str) -> Table:
+        """The :class:`Table` named ``name``.
+
+        Raises:
+            ResourceNotFoundException: no such table.
+        """
+        engine = self._engine(name)
+        face = self._faces.get(name)
+        if face is None or face._engine is not engine:
+            from ._api._table_face import Table
+
+            face = self._faces[name] = Table(self, engine)
+        return face
+
+    def _engine(self, name: str) -> TableEngine:
+        engine = self._tables.get(name)
+        if engine is None:
+            raise ResourceNotFoundException(f"Requested resource not found: Table: {name} not found")
+        return engine
+
+    @property
+    def tables(self) -> list[Table]:
+        """Every existing table, in name order."""
+        return [self.table(name) for name in sorted(self._tables)]
+
+    def _enable_stream(self, engine: TableEngine, view_type: str) -> Stream:
+        stream = engine.enable_stream(view_type)
+        self._streams.append(stream)
+        return stream
+
+    def _delete_table(self, name: str) -> TableEngine:
+        engine = self._engine(name)
+        engine.mark_deleted()
+        del self._tables[name]
+        self._faces.pop(name, None)
+        return engine
+
+    # --- streams --------------------------------------------------------------------------------
+
+    @property
+    def streams(self) -> list[Stream]:
+        """Every stream still listed (enabled, or ended within the retention period)."""
+        now = self.clock.now_ms
+        return [s for s in self._streams if s.is_readable(now)]
+
+    def _stream_by_arn(self, arn: str) -> Stream | None:
+        now = self.clock.now_ms
+        for stream in self._streams:
+            if stream.arn == arn and stream.is_readable(now):
+                return stream
+        return None
+
+    # --- Lambda ---------------------------------------------------------------------------------
+
+    @property
+    def lambda_service(self) -> LambdaService:
+        """The simulated Lambda service (functions, event source mappings, destinations)."""
+        if self._lambda is None:
+            from ._lambda._service import LambdaService
+
+            self._lambda = LambdaService(self, self._lambda_settings)
+        return self._lambda
+
+    def create_function(self, name: str, handler: Callable[..., Any], **options: Any) -> Any:
+        """Create a Lambda function whose handler is ordinary Python; see ``LambdaService``."""
+        return self.lambda_service.create_function(name, handler, **options)
+
+    def create_queue(self, name: str) -> Any:
+        """Create an SQS-style queue usable as an on-failure destination."""
+        return self.lambda_service.create_queue(name)
+
+    # --- clients --------------------------------------------------------------------------------
+
+    def client(self, service: str) -> Any:
+        """A boto3-shaped low-level client: ``dynamodb``, ``dynamodbstreams`` or ``lambda``.
+
+        Raises:
+            ValueError: an unknown service name.
+        """
+        client = self._clients.get(service)
+        if client is not None:
+            return client
+        if service == "dynamodb":
+            from ._api._dynamodb_client import DynamoDBClient
+
+            client = DynamoDBClient(self)
+        elif service == "dynamodbstreams":
+            from ._api._streams_client import DynamoDBStreamsClient
+
+            client = DynamoDBStreamsClient(self)
+        elif service == "lambda":
+            from ._api._lambda_client import LambdaClient
+
+            client = LambdaClient(self)
+        else:
+            raise ValueError(
+                f"unknown service {service!r}: expected 'dynamodb', 'dynamodbstreams' or 'lambda'"
+            )
+        self._clients[service] = client
+        return client
+
+    def __repr__(self) -> str:
+        return (
+            f"<Simulation seed={self.seed} now={self.now.isoformat()} "
+            f"tables={len(self._tables)} streams={len(self.streams)}>"
+        )

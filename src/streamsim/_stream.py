@@ -1,0 +1,372 @@
+"""Streams: a table's change log, split into shards that follow the table's partitions.
+
+One stream exists per enabling of a table's stream; disabling and re-enabling gives a new
+stream with a new label and ARN, and the old one stays readable for the retention period.  A
+stream keeps one open shard per live partition.  Every item change becomes exactly one
+:class:`~streamsim._records.StreamRecord` appended to the open shard of the item's partition, at
+the instant of the write, numbered above every record before it in the stream.
+
+AWS behaviour: spec A.3-A.10, B.1-B.3, C.1.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ._clock import MS_PER_HOUR, MS_PER_MINUTE, Clock, Timer, ms_to_datetime
+from ._errors import ValidationException
+from ._records import StreamRecord
+from ._shard import Shard
+from ._types import Item
+
+if TYPE_CHECKING:
+    from ._partitions import Partition, PartitionMap
+
+VIEW_TYPES = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")  # spec A.2
+
+ROTATION_PERIOD_MS = 4 * MS_PER_HOUR  # spec A.10: ~4 h, community-reported (UNCONFIRMED)
+RETENTION_MS = 24 * MS_PER_HOUR  # spec A.9
+ITERATOR_TTL_MS = 15 * MS_PER_MINUTE  # spec A.6
+MAX_READERS_PER_SHARD = 2  # spec A.9: two simultaneous readers per shard
+TRIM_SWEEP_MS = MS_PER_HOUR  # how often trimmed records are dropped from memory
+FIRST_SEQUENCE_NUMBER = 100_000_000_000_000_000_000  # 21 digits, spec A.3
+
+
+def _non_negative(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{attribute.name} must be a non-negative integer of ms, got {value!r}")
+
+
+def _positive(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{attribute.name} must be a positive integer of ms, got {value!r}")
+
+
+def _readers(_: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise ValueError(f"{attribute.name} must be None or an integer >= 1, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class StreamSettings:
+    """How the simulated DynamoDB Streams behave; every field has the AWS default.
+
+    Attributes:
+        rotation_period_ms: a shard closes and hands over to a child after being open this long
+            (spec A.10, ~4 h, UNCONFIRMED).
+        rotation_jitter_ms: each shard's rotation time is moved later by a seeded random amount
+            in ``[0, rotation_jitter_ms]`` (0: every shard rotates exactly on the period).
+        retention_ms: records older than this are trimmed (spec A.9, 24 h).
+        iterator_ttl_ms: a shard iterator expires this long after it was issued (spec A.6).
+        max_readers_per_shard: distinct readers (iterator chains) allowed on one shard within
+            one second before GetRecords raises LimitExceededException (spec A.9); None: no limit.
+        status_delay_ms: how long a stream stays ENABLING / DISABLING before ENABLED /
+            DISABLED (AWS: a few seconds, UNCONFIRMED; default 0 so a stream is usable at
+            once).  Records are captured from the instant of enabling either way.
+    """
+
+    rotation_period_ms: int = attrs.field(default=ROTATION_PERIOD_MS, validator=_positive)
+    rotation_jitter_ms: int = attrs.field(default=0, validator=_non_negative)
+    retention_ms: int = attrs.field(default=RETENTION_MS, validator=_positive)
+    iterator_ttl_ms: int = attrs.field(default=ITERATOR_TTL_MS, validator=_positive)
+    max_readers_per_shard: int | None = attrs.field(
+        default=MAX_READERS_PER_SHARD, validator=_readers
+    )
+    status_delay_ms: int = attrs.field(default=0, validator=_non_negative)
+
+
+def stream_label(now_ms: int) -> str:
+    """The StreamLabel for a stream enabled at ``now_ms``: ISO-8601 with milliseconds, no zone.
+
+    >>> stream_label(1_432_154_270_252)
+    '2015-05-20T20:37:50.252'
+    """
+    return ms_to_datetime(now_ms).strftime("%Y-%m-%dT%H:%M:%S.") + f"{now_ms % 1000:03d}"
+
+
+class Stream:
+    """One DynamoDB stream of one table.
+
+    Attributes:
+        arn: ``arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`` (spec A.3).
+        label: the StreamLabel.
+        table_name, view_type, region: as given when the stream was enabled.
+        key_schema: ``((name, "HASH"), (name, "RANGE"))`` of the table.
+        status: ``ENABLING``, ``ENABLED``, ``DISABLING`` or ``DISABLED``.
+        created_ms: when the stream was enabled; ``ended_ms``: when disabled (or its table
+            deleted), None while enabled.
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        settings: StreamSettings,
+        rng: random.Random,
+        region: str,
+        account_id: str,
+        table_name: str,
+        key_schema: tuple[tuple[str, str], ...],
+        view_type: str,
+        partitions: PartitionMap,
+    ) -> None:
+        if view_type not in VIEW_TYPES:
+            raise ValidationException(
+                f"1 validation error detected: Value '{view_type}' at "
+                "'streamSpecification.streamViewType' failed to satisfy constraint: Member must "
+                f"satisfy enum value set: [{', '.join(VIEW_TYPES)}]"
+            )
+        self.clock = clock
+        self.settings = settings
+        self._rng = rng
+        self.region = region
+        self.table_name = table_name
+        self.key_schema = key_schema
+        self.key_names = tuple(name for name, _ in key_schema)
+        self.view_type = view_type
+        self.created_ms = clock.now_ms
+        self.label = stream_label(self.created_ms)
+        self.arn = f"arn:aws:dynamodb:{region}:{account_id}:table/{table_name}/stream/{self.label}"
+        self.ended_ms: int | None = None
+        self._next_sn = FIRST_SEQUENCE_NUMBER
+        self._shards: list[Shard] = []
+        self._open: dict[int, Shard] = {}
+        self._shard_ids: dict[str, Shard] = {}
+        #: callbacks run after a record is appended, with its shard (the Lambda poller's wake-up)
+        self.on_append: list[Callable[[Shard], None]] = []
+        #: callbacks run after a shard opens (new shards for pollers to discover)
+        self.on_new_shard: list[Callable[[Shard], None]] = []
+        #: readers seen per shard: shard id -> {reader id: last read ms}
+        self.readers: dict[str, dict[int, int]] = {}
+        self._next_reader = 1
+        for part in partitions:
+            self._open_shard(part.partition_id, None)
+        self._sweeper: Timer | None = clock.call_later(TRIM_SWEEP_MS, self._sweep)
+
+    # --- views ----------------------------------------------------------------------------------
+
+    @property
+    def creation_datetime(self) -> datetime:
+        """When the stream was enabled (CreationRequestDateTime)."""
+        return ms_to_datetime(self.created_ms)
+
+    @property
+    def status(self) -> str:
+        """``ENABLING``, ``ENABLED``, ``DISABLING`` or ``DISABLED`` (spec A.2, C.1).
+
+        A stream is ENABLING (DISABLING) for ``status_delay_ms`` after it was enabled
+        (disabled), then ENABLED (DISABLED).
+        """
+        now = self.clock.now_ms
+        delay = self.settings.status_delay_ms
+        if self.ended_ms is None:
+            return "ENABLING" if now < self.created_ms + delay else "ENABLED"
+        return "DISABLING" if now < self.ended_ms + delay else "DISABLED"
+
+    @property
+    def is_enabled(self) -> bool:
+        """True until the stream is disabled or its table deleted."""
+        return self.ended_ms is None
+
+    @property
+    def shards(self) -> list[Shard]:
+        """The shards DescribeStream lists now, in shard-id order (a new list)."""
+        now = self.clock.now_ms
+        return [s for s in self._shards if not s.is_expired(now)]
+
+    @property
+    def all_shards(self) -> list[Shard]:
+        """Every shard this stream ever had that is still in memory, trimmed ones included."""
+        return list(self._shards)
+
+    @property
+    def open_shards(self) -> list[Shard]:
+        """The open shards, one per live partition, in shard-id order."""
+        return sorted(self._open.values(), key=_shard_key)
+
+    def shard(self, shard_id: str) -> Shard | None:
+        """The shard with that id if it is still listed, else None."""
+        shard = self._shard_ids.get(shard_id)
+        if shard is None or shard.is_expired(self.clock.now_ms):
+            return None
+        return shard
+
+    def roots(self) -> list[Shard]:
+        """Listed shards whose parent is not listed (where a lineage walk starts)."""
+        listed = self.shards
+        ids = {s.shard_id for s in listed}
+        return [s for s in listed if s.parent is None or s.parent.shard_id not in ids]
+
+    def leaves(self) -> list[Shard]:
+        """Listed shards without children (the open ones, or the last of a disabled stream)."""
+        return [s for s in self.shards if not s.children]
+
+    def lineage_order(self) -> list[Shard]:
+        """Listed shards ordered so that every parent comes before its children."""
+        listed = self.shards
+        ids = {s.shard_id for s in listed}
+        out: list[Shard] = []
+        seen: set[str] = set()
+        for root in (s for s in listed if s.parent is None or s.parent.shard_id not in ids):
+            for shard in (root, *root.descendants()):
+                if shard.shard_id in ids and shard.shard_id not in seen:
+                    # a child of two parents waits until both parents were emitted
+                    if shard.parent is not None and shard.parent.shard_id in ids and (
+                        shard.parent.shard_id not in seen
+                    ):
+                        continue
+                    seen.add(shard.shard_id)
+                    out.append(shard)
+        return out
+
+    def is_readable(self, now_ms: int) -> bool:
+        """True while the stream is listed: enabled, or ended less than a retention ago."""
+        return self.ended_ms is None or now_ms - self.ended_ms < self.settings.retention_ms
+
+    # --- the write path -------------------------------------------------------------------------
+
+    def append(
+        self,
+        partition_id: int,
+        event_name: str,
+        old_item: Item | None,
+        new_item: Item | None,
+        is_ttl_delete: bool = False,
+    ) -> StreamRecord:
+        """Record one item change on the open shard of the item's partition (spec B.2, B.3)."""
+        shard = self._open[partition_id]
+        sn = self._next_sn
+        self._next_sn = sn + 1
+        record = StreamRecord(
+            sn, event_name, self.clock.now_ms, old_item, new_item, shard, is_ttl_delete
+        )
+        shard._records.append(record)
+        shard._last_sn = sn
+        if self.on_append:
+            for callback in self.on_append:
+                callback(shard)
+        return record
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    def _new_shard_id(self) -> str:
+        while True:
+            shard_id = f"shardId-{self.clock.now_ms:020d}-{self._rng.getrandbits(32):08x}"
+            if shard_id not in self._shard_ids:
+                return shard_id
+
+    def _open_shard(self, partition_id: int, parent: Shard | None) -> Shard:
+        sn = self._next_sn
+        self._next_sn = sn + 1
+        shard = Shard(self, self._new_shard_id(), partition_id, self.clock.now_ms, sn, parent)
+        self._shards.append(shard)
+        self._shards.sort(key=_shard_key)
+        self._shard_ids[shard.shard_id] = shard
+        self._open[partition_id] = shard
+        jitter = self.settings.rotation_jitter_ms
+        delay = self.settings.rotation_period_ms + (
+            self._rng.randint(0, jitter) if jitter else 0
+        )
+        shard._rotation_timer = self.clock.call_later(delay, lambda: self._rotate(shard))
+        for callback in self.on_new_shard:
+            callback(shard)
+        return shard
+
+    def _close_shard(self, shard: Shard) -> None:
+        last = shard.last_sequence_number
+        shard.close(last if last is not None else shard.starting_sequence_number, self.clock.now_ms)
+        timer = shard._rotation_timer
+        if isinstance(timer, Timer):
+            timer.cancel()
+        del self._open[shard.partition_id]
+
+    def _rotate(self, shard: Shard) -> Shard | None:
+        """Rotation: the shard closes and one child continues its partition (spec A.10)."""
+        if not shard.is_open or self.ended_ms is not None:
+            return None
+        self._close_shard(shard)
+        return self._open_shard(shard.partition_id, shard)
+
+    def rotate_now(self) -> list[Shard]:
+        """Rotate every open shard at once (for demonstrations); returns the new shards."""
+        return [child for shard in self.open_shards if (child := self._rotate(shard))]
+
+    def split(self, parent: Partition, left: Partition, right: Partition) -> tuple[Shard, Shard]:
+        """A partition split: its shard closes and two children open, one per half (A.10)."""
+        shard = self._open[parent.partition_id]
+        self._close_shard(shard)
+        return (
+            self._open_shard(left.partition_id, shard),
+            self._open_shard(right.partition_id, shard),
+        )
+
+    def end(self) -> None:
+        """Disable the stream (or its table was deleted): close all shards, no children."""
+        if self.ended_ms is not None:
+            return
+        for shard in self.open_shards:
+            self._close_shard(shard)
+        self.ended_ms = self.clock.now_ms
+
+    def _sweep(self) -> None:
+        """Hourly: drop trimmed records and expired shards from memory."""
+        now = self.clock.now_ms
+        keep: list[Shard] = []
+        for shard in self._shards:
+            shard.trim()
+            if shard.is_expired(now):
+                del self._shard_ids[shard.shard_id]
+                self.readers.pop(shard.shard_id, None)
+            else:
+                keep.append(shard)
+        self._shards = keep
+        if self.is_readable(now):
+            self._sweeper = self.clock.call_later(TRIM_SWEEP_MS, self._sweep)
+        else:
+            self._sweeper = None
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def new_reader_id(self) -> int:
+        """A fresh reader identity (one per GetShardIterator chain)."""
+        reader = self._next_reader
+        self._next_reader = reader + 1
+        return reader
+
+    def __iter__(self) -> Iterator[StreamRecord]:
+        """Every readable record, shard by shard in lineage order."""
+        for shard in self.lineage_order():
+            yield from shard.records
+
+    def __repr__(self) -> str:
+        return (
+            f"<Stream {self.table_name} {self.label} {self.status} {self.view_type} "
+            f"shards={len(self.shards)} open={len(self._open)}>"
+        )
+
+    def _check(self) -> None:
+        """Assert the stream's invariants (sequence numbers, lineage, one open shard each)."""
+        for shard in self._shards:
+            recs = shard._records[shard._start :]
+            sns = [r.sequence_number for r in recs]
+            assert sns == sorted(set(sns)), "sequence numbers strictly increase in a shard"
+            if sns:
+                assert shard.starting_sequence_number <= sns[0]
+                if shard.ending_sequence_number is not None:
+                    assert sns[-1] <= shard.ending_sequence_number
+            if shard.parent is not None and shard.parent.ending_sequence_number is not None:
+                assert shard.starting_sequence_number > shard.parent.ending_sequence_number
+            if shard.is_open:
+                assert self._open.get(shard.partition_id) is shard
+        assert all(s.is_open for s in self._open.values())
+        if self.ended_ms is not None:
+            assert not self._open
+
+
+def _shard_key(shard: Shard) -> str:
+    return shard.shard_id

@@ -1,0 +1,681 @@
+"""The table engine: key schema, item store, and writes that become item changes.
+
+Everything here works on canonical DynamoDB JSON (see ``docs/architecture.md``) and parsed
+expressions; the two faces (``_api``) translate user input into that.  A successful write that
+changes data hands exactly one change (old item, new item) to the table's stream, if it has one;
+a write that changes nothing, a delete of a missing item and any rejected write hand over
+nothing and leave the table exactly as it was (spec B.2).
+
+Stored items are never mutated in place: every write stores a new dict, so the old one can be
+kept by a stream record as its OldImage without a copy.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ._clock import MS_PER_HOUR, MS_PER_MINUTE, ms_to_datetime
+from ._errors import (
+    ConditionalCheckFailedException,
+    ResourceInUseException,
+    TransactionCanceledException,
+    ValidationException,
+)
+from ._expressions import (
+    Condition,
+    UpdateExpression,
+    apply_update,
+    evaluate_condition,
+    updated_top_level_names,
+)
+from ._partitions import PartitionMap, partition_hash
+from ._records import INSERT, MODIFY, REMOVE
+from ._stream import Stream, StreamSettings
+from ._types import Item, compare_key, item_size, validate_key_value
+
+if TYPE_CHECKING:
+    import random
+
+    from ._clock import Clock
+
+KEY_TYPES = ("S", "N", "B")  # spec C.4: key attributes are scalar S, N or B
+MAX_ITEM_BYTES = 400 * 1024  # spec C.4
+TTL_CHANGE_INTERVAL_MS = MS_PER_HOUR  # spec B.4: one TTL enable/disable per table per hour
+TTL_MAX_AGE_S = 5 * 365 * 86_400  # spec B.4: TTL values > 5 years in the past never expire
+
+
+def _non_negative_ms(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{attribute.name} must be a non-negative integer of ms, got {value!r}")
+
+
+def _positive_ms(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{attribute.name} must be a positive integer of ms, got {value!r}")
+
+
+def _optional_positive(_: Any, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None and (isinstance(value, bool) or not value > 0):
+        raise ValueError(f"{attribute.name} must be None or a positive number, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class TTLSettings:
+    """How the background TTL sweep deletes expired items (spec B.4).
+
+    Attributes:
+        sweep_interval_ms: how often the sweep runs.
+        delete_delay_ms: an item is deleted by the first sweep at least this long after its TTL
+            instant.  AWS deletes "typically within a few days"; the default (0 delay, a sweep
+            every 15 minutes) deletes within a quarter of an hour so that tests stay short.
+    """
+
+    sweep_interval_ms: int = attrs.field(default=15 * MS_PER_MINUTE, validator=_positive_ms)
+    delete_delay_ms: int = attrs.field(default=0, validator=_non_negative_ms)
+
+
+@attrs.frozen(kw_only=True)
+class SplitPolicy:
+    """When a partition splits on its own (off unless a threshold is set).
+
+    Attributes:
+        max_partition_bytes: split a partition once the items it holds exceed this many bytes
+            (AWS: 10 GB, spec C.2).
+        max_writes_per_second: split a partition once its writes within one ``window_ms``
+            exceed this rate (AWS: 1,000 WCU per partition, spec C.2).
+        window_ms: the window the write rate is measured over.
+    """
+
+    max_partition_bytes: int | None = attrs.field(default=None, validator=_optional_positive)
+    max_writes_per_second: float | None = attrs.field(default=None, validator=_optional_positive)
+    window_ms: int = attrs.field(default=60_000, validator=_positive_ms)
+
+    @property
+    def enabled(self) -> bool:
+        """True when any threshold is set."""
+        return self.max_partition_bytes is not None or self.max_writes_per_second is not None
+
+
+class TransactAction:
+    """One action of a TransactWriteItems call, already validated and canonical."""
+
+    __slots__ = ("condition", "item", "key", "kind", "names", "table", "update", "values")
+
+    def __init__(
+        self,
+        kind: str,
+        table: TableEngine,
+        key: Item,
+        *,
+        item: Item | None = None,
+        update: UpdateExpression | None = None,
+        condition: Condition | None = None,
+        names: Mapping[str, str] | None = None,
+        values: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.kind = kind  # "Put" | "Update" | "Delete" | "ConditionCheck"
+        self.table = table
+        self.key = key
+        self.item = item
+        self.update = update
+        self.condition = condition
+        self.names = names
+        self.values = values
+
+
+class TableEngine:
+    """One table: its key schema, its items, its partitions and its stream.
+
+    AWS behaviour: spec B.2 (which writes produce changes), C.1 (stream specification), C.4
+    (limits).  Differs from AWS: a table is ACTIVE as soon as it is created (no CREATING phase),
+    and capacity is never exhausted.
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        hash_key: str,
+        hash_type: str,
+        range_key: str | None,
+        range_type: str,
+        partitions: int,
+        clock: Clock,
+        region: str,
+        account_id: str,
+        stream_settings: StreamSettings,
+        stream_rng: random.Random,
+        ttl_settings: TTLSettings,
+        split_policy: SplitPolicy,
+    ) -> None:
+        self.name = name
+        self.hash_key = hash_key
+        self.hash_type = hash_type
+        self.range_key = range_key
+        self.range_type = range_type
+        self.clock = clock
+        self.region = region
+        self.account_id = account_id
+        self.arn = f"arn:aws:dynamodb:{region}:{account_id}:table/{name}"
+        self.created_ms = clock.now_ms
+        self.status = "ACTIVE"
+        self.partitions = PartitionMap(partitions, created_ms=clock.now_ms)
+        self.key_schema: tuple[tuple[str, str], ...] = ((hash_key, "HASH"),) + (
+            ((range_key, "RANGE"),) if range_key is not None else ()
+        )
+        self.key_names = tuple(n for n, _ in self.key_schema)
+        # hash value -> item (no range key) or hash value -> {range value -> item}
+        self._items: dict[Any, Any] = {}
+        self._count = 0
+        self.stream: Stream | None = None
+        self.streams: list[Stream] = []
+        self._stream_settings = stream_settings
+        self._stream_rng = stream_rng
+        self.stream_view_type: str | None = None
+        self.deleted_ms: int | None = None
+        #: callbacks run after each item change: (old item, new item, is TTL delete)
+        self.observers: list[Callable[[Item | None, Item | None, bool], None]] = []
+        # TTL
+        self.ttl_settings = ttl_settings
+        self.ttl_attribute: str | None = None
+        self.ttl_enabled = False
+        self._ttl_changed_ms: int | None = None
+        self._ttl_heap: list[tuple[int, int, Any, Any]] = []
+        self._ttl_seq = 0
+        self._ttl_timer: Any = None
+        # automatic splits
+        self.split_policy = split_policy
+        self._partition_bytes: dict[int, int] = {}
+        self._window: dict[int, tuple[int, int]] = {}  # partition id -> (window start, writes)
+
+    # --- keys -----------------------------------------------------------------------------------
+
+    def key_of_item(self, item: Item, *, what: str = "Item") -> tuple[Any, Any]:
+        """Validate an item's key attributes and return ``(hash value, range value)``."""
+        hk = self.hash_key
+        hav = item.get(hk)
+        if hav is None:
+            raise ValidationException(
+                f"One or more parameter values were invalid: Missing the key {hk} in the item"
+            )
+        validate_key_value(hk, hav, self.hash_type, is_range=False)
+        rk = self.range_key
+        if rk is None:
+            return hav[self.hash_type], None
+        rav = item.get(rk)
+        if rav is None:
+            raise ValidationException(
+                f"One or more parameter values were invalid: Missing the key {rk} in the item"
+            )
+        validate_key_value(rk, rav, self.range_type, is_range=True)
+        return hav[self.hash_type], rav[self.range_type]
+
+    def key_of_key(self, key: Mapping[str, Any]) -> tuple[Any, Any]:
+        """Validate a ``Key`` parameter (exactly the key attributes) and return its values."""
+        if len(key) != len(self.key_names) or any(n not in key for n in self.key_names):
+            raise ValidationException("The provided key element does not match the schema")
+        return self.key_of_item(key, what="Key")
+
+    def key_item(self, hv: Any, rv: Any) -> Item:
+        """The key attributes as a canonical item."""
+        key: Item = {self.hash_key: {self.hash_type: hv}}
+        if self.range_key is not None:
+            key[self.range_key] = {self.range_type: rv}
+        return key
+
+    # --- reads ----------------------------------------------------------------------------------
+
+    def get(self, hv: Any, rv: Any) -> Item | None:
+        """The stored item with that key, or None (shared: do not mutate)."""
+        if self.range_key is None:
+            return self._items.get(hv)  # type: ignore[no-any-return]
+        bucket = self._items.get(hv)
+        return None if bucket is None else bucket.get(rv)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def items_for_hash(self, hv: Any, *, forward: bool = True) -> list[Item]:
+        """All items with one partition-key value, in sort-key order (a new list)."""
+        if self.range_key is None:
+            item = self._items.get(hv)
+            return [] if item is None else [item]
+        bucket = self._items.get(hv)
+        if not bucket:
+            return []
+        tag = self.range_type
+        ordered = sorted(bucket, key=lambda rv: compare_key({tag: rv}), reverse=not forward)
+        return [bucket[rv] for rv in ordered]
+
+    def scan_order(self) -> list[Item]:
+        """Every item in scan order: by partition hash, then partition key, then sort key."""
+        tag = self.hash_type
+        hashes = sorted(
+            self._items, key=lambda hv: (partition_hash(tag, hv), compare_key({tag: hv}))
+        )
+        out: list[Item] = []
+        for hv in hashes:
+            out.extend(self.items_for_hash(hv))
+        return out
+
+    def partition_of(self, hv: Any) -> int:
+        """The id of the live partition holding partition-key value ``hv``."""
+        return self.partitions.locate(partition_hash(self.hash_type, hv)).partition_id
+
+    # --- writes ---------------------------------------------------------------------------------
+
+    def _check_condition(
+        self,
+        condition: Condition | None,
+        current: Item | None,
+        names: Mapping[str, str] | None,
+        values: Mapping[str, Any] | None,
+    ) -> None:
+        if condition is not None and not evaluate_condition(condition, current, names, values):
+            raise ConditionalCheckFailedException(item=current)
+
+    def _check_size(self, item: Item) -> None:
+        if item_size(item) > MAX_ITEM_BYTES:
+            raise ValidationException("Item size has exceeded the maximum allowed size")
+
+    def put(
+        self,
+        item: Item,
+        *,
+        condition: Condition | None = None,
+        names: Mapping[str, str] | None = None,
+        values: Mapping[str, Any] | None = None,
+    ) -> Item | None:
+        """Store ``item`` (canonical, owned by the table from now on); return the old item.
+
+        Raises:
+            ValidationException: bad key or oversized item.
+            ConditionalCheckFailedException: ``condition`` is false for the current item.
+        """
+        hv, rv = self.key_of_item(item)
+        self._check_size(item)
+        old = self.get(hv, rv)
+        if condition is not None:
+            self._check_condition(condition, old, names, values)
+        self._store(hv, rv, old, item)
+        return old
+
+    def update(
+        self,
+        key: Item,
+        update: UpdateExpression | None,
+        *,
+        condition: Condition | None = None,
+        names: Mapping[str, str] | None = None,
+        values: Mapping[str, Any] | None = None,
+    ) -> tuple[Item | None, Item]:
+        """Apply an UpdateExpression to the item with ``key`` (creating it if missing).
+
+        Returns:
+            ``(old item or None, new item)``.
+        """
+        hv, rv = self.key_of_key(key)
+        old = self.get(hv, rv)
+        new = self._updated(key, old, update, names, values)
+        if condition is not None:
+            self._check_condition(condition, old, names, values)
+        self._check_size(new)
+        self._store(hv, rv, old, new)
+        return old, new
+
+    def _updated(
+        self,
+        key: Item,
+        old: Item | None,
+        update: UpdateExpression | None,
+        names: Mapping[str, str] | None,
+        values: Mapping[str, Any] | None,
+    ) -> Item:
+        if update is not None:
+            touched = updated_top_level_names(update, names)
+            for name in self.key_names:
+                if name in touched:
+                    raise ValidationException(
+                        "One or more parameter values were invalid: Cannot update attribute "
+                        f"{name}. This attribute is part of the key"
+                    )
+        base = old if old is not None else dict(key)
+        return apply_update(update, base, names, values) if update is not None else base
+
+    def delete(
+        self,
+        key: Item,
+        *,
+        condition: Condition | None = None,
+        names: Mapping[str, str] | None = None,
+        values: Mapping[str, Any] | None = None,
+    ) -> Item | None:
+        """Delete the item with ``key``; return it (None if there was none)."""
+        hv, rv = self.key_of_key(key)
+        old = self.get(hv, rv)
+        if condition is not None:
+            self._check_condition(condition, old, names, values)
+        if old is not None:
+            self._store(hv, rv, old, None)
+        return old
+
+    def _store(
+        self, hv: Any, rv: Any, old: Item | None, new: Item | None, is_ttl: bool = False
+    ) -> None:
+        """Commit a write that passed every check, and hand over its change."""
+        if old == new:  # canonical form: equal dicts hold equal data -> no change (spec B.2)
+            return
+        items = self._items
+        if self.range_key is None:
+            if new is None:
+                del items[hv]
+            else:
+                items[hv] = new
+        else:
+            bucket = items.get(hv)
+            if new is None:
+                del bucket[rv]
+                if not bucket:
+                    del items[hv]
+            else:
+                if bucket is None:
+                    items[hv] = bucket = {}
+                bucket[rv] = new
+        if old is None:
+            self._count += 1
+        elif new is None:
+            self._count -= 1
+        stream = self.stream
+        if stream is not None:
+            event = INSERT if old is None else (REMOVE if new is None else MODIFY)
+            stream.append(self.partition_of(hv), event, old, new, is_ttl)
+        if self.observers:
+            for observer in self.observers:
+                observer(old, new, is_ttl)
+        if self.ttl_enabled and new is not None:
+            self._ttl_index(hv, rv, new)
+        if self.split_policy.enabled:
+            self._account(hv, old, new)
+
+    # --- transactions ---------------------------------------------------------------------------
+
+    @staticmethod
+    def transact(actions: list[TransactAction]) -> None:
+        """Apply all actions or none (TransactWriteItems).
+
+        Every condition is checked against the state before the transaction; if any fails (or
+        an action is invalid), TransactionCanceledException lists a reason per action and
+        nothing is applied.
+        """
+        seen: set[tuple[str, Any, Any]] = set()
+        staged: list[tuple[TableEngine, Any, Any, Item | None, Item | None]] = []
+        reasons: list[dict[str, Any]] = []
+        failed = False
+        for action in actions:
+            table = action.table
+            try:
+                if action.kind == "Put":
+                    assert action.item is not None
+                    hv, rv = table.key_of_item(action.item)
+                    table._check_size(action.item)
+                else:
+                    hv, rv = table.key_of_key(action.key)
+                ident = (table.name, hv, rv)
+                if ident in seen:
+                    raise ValidationException(
+                        "Transaction request cannot include multiple operations on one item"
+                    )
+                seen.add(ident)
+                old = table.get(hv, rv)
+                new: Item | None = old
+                if action.kind == "Put":
+                    new = action.item
+                elif action.kind == "Update":
+                    new = table._updated(action.key, old, action.update, action.names, action.values)
+                    table._check_size(new)
+                elif action.kind == "Delete":
+                    new = None
+                table._check_condition(action.condition, old, action.names, action.values)
+                staged.append((table, hv, rv, old, new))
+                reasons.append({"Code": "None"})
+            except ConditionalCheckFailedException as exc:
+                failed = True
+                reason: dict[str, Any] = {
+                    "Code": "ConditionalCheckFailed",
+                    "Message": "The conditional request failed",
+                }
+                if exc.item is not None:
+                    reason["Item"] = exc.item
+                reasons.append(reason)
+            except ValidationException as exc:
+                if "multiple operations on one item" in exc.message:
+                    raise
+                failed = True
+                reasons.append({"Code": "ValidationError", "Message": exc.message})
+        if failed:
+            codes = ", ".join(r["Code"] for r in reasons)
+            raise TransactionCanceledException(
+                f"Transaction cancelled, please refer cancellation reasons for specific reasons "
+                f"[{codes}]",
+                cancellation_reasons=reasons,
+            )
+        for table, hv, rv, old, new in staged:
+            if new is not old:
+                table._store(hv, rv, old, new)
+
+    # --- streams --------------------------------------------------------------------------------
+
+    def enable_stream(self, view_type: str) -> Stream:
+        """Create a new stream for this table (spec C.1).
+
+        Raises:
+            ValidationException: a stream is already enabled, or the view type is invalid.
+        """
+        if self.stream is not None:
+            raise ValidationException(
+                f"Table already has an enabled stream: {self.stream.arn}"
+            )
+        stream = Stream(
+            clock=self.clock,
+            settings=self._stream_settings,
+            rng=self._stream_rng,
+            region=self.region,
+            account_id=self.account_id,
+            table_name=self.name,
+            key_schema=self.key_schema,
+            view_type=view_type,
+            partitions=self.partitions,
+        )
+        self.stream = stream
+        self.streams.append(stream)
+        self.stream_view_type = view_type
+        return stream
+
+    def disable_stream(self) -> Stream:
+        """Disable the enabled stream: its shards close, it stays readable (spec C.1, A.10).
+
+        Raises:
+            ValidationException: no stream is enabled.
+        """
+        stream = self.stream
+        if stream is None:
+            raise ValidationException(
+                "Table does not have an enabled stream; a stream can only be disabled while "
+                "it is enabled"
+            )
+        stream.end()
+        self.stream = None
+        return stream
+
+    @property
+    def latest_stream(self) -> Stream | None:
+        """The most recently enabled stream (kept after disabling, spec C.1 UNCONFIRMED)."""
+        return self.streams[-1] if self.streams else None
+
+    # --- partitions -----------------------------------------------------------------------------
+
+    def split_partition(self, index: int) -> None:
+        """Split the partition at position ``index`` in two (its shard gets two children)."""
+        parent = self.partitions[index] if -len(self.partitions) <= index < len(
+            self.partitions
+        ) else None
+        left, right = self.partitions.split(index, now_ms=self.clock.now_ms)
+        assert parent is not None
+        if self.stream is not None:
+            self.stream.split(parent, left, right)
+        if self.split_policy.max_partition_bytes is not None:
+            self._recount_bytes()
+
+    def _recount_bytes(self) -> None:
+        counts: dict[int, int] = {}
+        for hv in self._items:
+            pid = self.partition_of(hv)
+            for item in self.items_for_hash(hv):
+                counts[pid] = counts.get(pid, 0) + item_size(item)
+        self._partition_bytes = counts
+
+    def _account(self, hv: Any, old: Item | None, new: Item | None) -> None:
+        policy = self.split_policy
+        pid = self.partition_of(hv)
+        split = False
+        if policy.max_partition_bytes is not None:
+            delta = (item_size(new) if new is not None else 0) - (
+                item_size(old) if old is not None else 0
+            )
+            total = self._partition_bytes.get(pid, 0) + delta
+            self._partition_bytes[pid] = total
+            split = total > policy.max_partition_bytes
+        if policy.max_writes_per_second is not None:
+            now = self.clock.now_ms
+            start, writes = self._window.get(pid, (now, 0))
+            if now - start >= policy.window_ms:
+                start, writes = now, 0
+            writes += 1
+            self._window[pid] = (start, writes)
+            if writes > policy.max_writes_per_second * policy.window_ms / 1000:
+                split = True
+        if split:
+            index = next(i for i, p in enumerate(self.partitions) if p.partition_id == pid)
+            self._window.pop(pid, None)
+            self.split_partition(index)
+
+    # --- TTL ------------------------------------------------------------------------------------
+
+    def update_ttl(self, enabled: bool, attribute: str) -> None:
+        """Enable or disable TTL on ``attribute`` (UpdateTimeToLive, spec B.4).
+
+        Raises:
+            ValidationException: TTL is already in that state, or it was changed less than an
+                hour ago.
+        """
+        now = self.clock.now_ms
+        if enabled and self.ttl_enabled:
+            raise ValidationException("TimeToLive is already enabled")
+        if not enabled and not self.ttl_enabled:
+            raise ValidationException("TimeToLive is already disabled")
+        if not enabled and attribute != self.ttl_attribute:
+            raise ValidationException(
+                f"TimeToLive is enabled on attribute {self.ttl_attribute}, not {attribute}"
+            )
+        if self._ttl_changed_ms is not None and now - self._ttl_changed_ms < TTL_CHANGE_INTERVAL_MS:
+            raise ValidationException(
+                "Time to live has been modified multiple times within a fixed interval"
+            )
+        self._ttl_changed_ms = now
+        self.ttl_enabled = enabled
+        if enabled:
+            self.ttl_attribute = attribute
+            self._ttl_heap = []
+            for hv in list(self._items):
+                for item in self.items_for_hash(hv):
+                    self._ttl_index(*self.key_of_item(item), item)
+            self._ttl_timer = self.clock.call_later(
+                self.ttl_settings.sweep_interval_ms, self._ttl_sweep
+            )
+        else:
+            self._ttl_heap = []
+            if self._ttl_timer is not None:
+                self._ttl_timer.cancel()
+                self._ttl_timer = None
+
+    @property
+    def ttl_status(self) -> str:
+        """``ENABLED`` or ``DISABLED`` (transitions are instantaneous here)."""
+        return "ENABLED" if self.ttl_enabled else "DISABLED"
+
+    def _ttl_index(self, hv: Any, rv: Any, item: Item) -> None:
+        av = item.get(self.ttl_attribute or "")
+        if av is None or "N" not in av:
+            return
+        try:
+            expires_s = int(Decimal(av["N"]))
+        except (InvalidOperation, ValueError, OverflowError):  # pragma: no cover - canonical N
+            return
+        self._ttl_seq += 1
+        heapq.heappush(self._ttl_heap, (expires_s, self._ttl_seq, hv, rv))
+
+    def _ttl_sweep(self) -> None:
+        """Delete expired items as the DynamoDB service (spec B.4)."""
+        now_s = (self.clock.now_ms - self.ttl_settings.delete_delay_ms) // 1000
+        heap = self._ttl_heap
+        attribute = self.ttl_attribute or ""
+        while heap and heap[0][0] <= now_s:
+            expires_s, _, hv, rv = heapq.heappop(heap)
+            item = self.get(hv, rv)
+            if item is None:
+                continue
+            av = item.get(attribute)
+            if av is None or "N" not in av or int(Decimal(av["N"])) != expires_s:
+                continue  # stale index entry: the item changed since
+            if expires_s < self.clock.now_ms // 1000 - TTL_MAX_AGE_S:
+                continue  # spec B.4: more than five years in the past never expires
+            self._store(hv, rv, item, None, is_ttl=True)
+        self._ttl_timer = self.clock.call_later(self.ttl_settings.sweep_interval_ms, self._ttl_sweep)
+
+    # --- deletion -------------------------------------------------------------------------------
+
+    def mark_deleted(self) -> None:
+        """DeleteTable: the stream ends and stays readable for the retention period (A.10)."""
+        if self.stream is not None and self.stream.status == "ENABLING":
+            raise ResourceInUseException(
+                f"Attempt to change a resource which is still in use: Table {self.name} has a "
+                "stream being enabled"
+            )
+        if self.stream is not None:
+            self.stream.end()
+            self.stream = None
+        if self._ttl_timer is not None:
+            self._ttl_timer.cancel()
+        self.deleted_ms = self.clock.now_ms
+        self.status = "DELETING"
+
+    @property
+    def creation_datetime(self) -> Any:
+        """CreationDateTime as a timezone-aware datetime."""
+        return ms_to_datetime(self.created_ms)
+
+    def iter_items(self) -> Iterator[Item]:
+        """Every stored item, in no particular (but deterministic) order."""
+        if self.range_key is None:
+            yield from self._items.values()
+        else:
+            for bucket in self._items.values():
+                yield from bucket.values()
+
+    def _check(self) -> None:
+        """Assert the store's invariants."""
+        self.partitions._check()
+        count = 0
+        for item in self.iter_items():
+            hv, rv = self.key_of_item(item)
+            assert self.get(hv, rv) is item
+            count += 1
+        assert count == self._count
+        if self.stream is not None:
+            self.stream._check()
+            assert len(self.stream._open) == len(self.partitions)
