@@ -1,0 +1,1 @@
+"""Lambda side: functions, event source mappings, filters, the poller, windows, destinations."""
