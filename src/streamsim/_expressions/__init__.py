@@ -1,0 +1,57 @@
+"""DynamoDB expressions: lexer, parser and evaluator over canonical DynamoDB JSON items.
+
+Parse once (cached by expression string), check the request's placeholders, then evaluate on
+every write::
+
+    cond = parse_condition("attribute_not_exists(pk) OR #v < :v")
+    check_placeholders([cond], names, values)
+    if not evaluate_condition(cond, old_item, names, values): ...
+
+    update = parse_update("SET #v = #v + :one")
+    new_item = apply_update(update, old_item, names, values)   # old_item is not touched
+
+The other kinds: :func:`parse_projection` / :func:`project`, :func:`parse_key_condition` /
+:func:`resolve_key_condition`.
+"""
+
+from __future__ import annotations
+
+from ._ast import AttributeValue as AttributeValue
+from ._ast import Condition as Condition
+from ._ast import Item as Item
+from ._ast import KeyConditionAST as KeyConditionAST
+from ._ast import Projection as Projection
+from ._ast import UpdateExpression as UpdateExpression
+from ._evaluate import evaluate_condition as evaluate_condition
+from ._evaluate import project as project
+from ._keycond import KeyCondition as KeyCondition
+from ._keycond import resolve_key_condition as resolve_key_condition
+from ._parser import parse_condition as parse_condition
+from ._parser import parse_key_condition as parse_key_condition
+from ._parser import parse_projection as parse_projection
+from ._parser import parse_update as parse_update
+from ._reserved import RESERVED_WORDS as RESERVED_WORDS
+from ._update import apply_update as apply_update
+from ._update import updated_top_level_names as updated_top_level_names
+from ._validate import check_placeholders as check_placeholders
+
+__all__ = [
+    "RESERVED_WORDS",
+    "AttributeValue",
+    "Condition",
+    "Item",
+    "KeyCondition",
+    "KeyConditionAST",
+    "Projection",
+    "UpdateExpression",
+    "apply_update",
+    "check_placeholders",
+    "evaluate_condition",
+    "parse_condition",
+    "parse_key_condition",
+    "parse_projection",
+    "parse_update",
+    "project",
+    "resolve_key_condition",
+    "updated_top_level_names",
+]

@@ -1,0 +1,282 @@
+"""The syntax trees of DynamoDB expressions, as frozen value objects.
+
+A parsed expression keeps its placeholders unresolved (``#n``, ``:v``): the same parse serves
+every request that reuses the expression string, whatever ``ExpressionAttributeNames`` and
+``ExpressionAttributeValues`` it carries.  A :class:`Path` stores a name placeholder as the
+string ``"#n"`` itself (a bare name can never start with ``#``), a list index as an ``int``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TypeAlias
+
+from attrs import field, frozen
+
+from streamsim._errors import ValidationException
+from streamsim._types import AttributeValue as AttributeValue
+from streamsim._types import Item as Item
+
+#: ``ExpressionAttributeNames`` as given (``None`` when absent).
+Names: TypeAlias = Mapping[str, str]
+#: ``ExpressionAttributeValues`` as given, canonical (``None`` when absent).
+Values: TypeAlias = Mapping[str, AttributeValue]
+
+#: A path element: an attribute name, a ``#placeholder`` or a list index.
+PathElement: TypeAlias = str | int
+#: A path with every placeholder replaced by the name it stands for.
+ResolvedPath: TypeAlias = tuple[PathElement, ...]
+
+
+def path_text(path: ResolvedPath) -> str:
+    """Render a resolved path as AWS does in error messages.
+
+    >>> path_text(("a", "b", 1))
+    '[a, b, [1]]'
+    """
+    return "[" + ", ".join(f"[{e}]" if isinstance(e, int) else e for e in path) + "]"
+
+
+def resolve_name(names: Names, ref: str, kind: str) -> str:
+    """Return what the name placeholder ``ref`` stands for.
+
+    Raises:
+        ValidationException: ``ref`` is not in ``names``.
+    """
+    try:
+        return names[ref]
+    except KeyError:
+        raise ValidationException(
+            f"Invalid {kind}: An expression attribute name used in the document path is not "
+            f"defined; attribute name: {ref}"
+        ) from None
+
+
+def resolve_value(values: Values, ref: str, kind: str) -> AttributeValue:
+    """Return the value the placeholder ``ref`` stands for.
+
+    Raises:
+        ValidationException: ``ref`` is not in ``values``.
+    """
+    try:
+        return values[ref]
+    except KeyError:
+        raise ValidationException(
+            f"Invalid {kind}: An expression attribute value used in expression is not "
+            f"defined; attribute value: {ref}"
+        ) from None
+
+
+# --- operands ----------------------------------------------------------------------------------
+
+
+@frozen
+class Path:
+    """A document path: ``a.b[2].#c`` is ``("a", "b", 2, "#c")``."""
+
+    elements: tuple[PathElement, ...]
+
+    @property
+    def has_refs(self) -> bool:
+        """Whether any element is a ``#placeholder``."""
+        return any(isinstance(e, str) and e[:1] == "#" for e in self.elements)
+
+    def resolve(self, names: Names, kind: str) -> ResolvedPath:
+        """Return the path with its placeholders replaced from ``names``."""
+        return tuple(
+            resolve_name(names, e, kind) if isinstance(e, str) and e[:1] == "#" else e
+            for e in self.elements
+        )
+
+
+@frozen
+class ValueRef:
+    """An ``ExpressionAttributeValues`` placeholder, ``:v``."""
+
+    name: str
+
+
+@frozen
+class Call:
+    """A function call: ``size(a)``, ``if_not_exists(a, :v)``, ``begins_with(a, :p)``."""
+
+    name: str
+    args: tuple[Operand, ...]
+
+
+@frozen
+class Arith:
+    """``left + right`` or ``left - right`` (UpdateExpression SET only)."""
+
+    op: str
+    left: Operand
+    right: Operand
+
+
+Operand: TypeAlias = Path | ValueRef | Call | Arith
+
+
+# --- conditions --------------------------------------------------------------------------------
+
+
+@frozen
+class Compare:
+    """``left <op> right`` with ``op`` one of ``= <> < <= > >=``."""
+
+    op: str
+    left: Operand
+    right: Operand
+
+
+@frozen
+class Between:
+    """``operand BETWEEN low AND high``."""
+
+    operand: Operand
+    low: Operand
+    high: Operand
+
+
+@frozen
+class In:
+    """``operand IN (option, ...)``."""
+
+    operand: Operand
+    options: tuple[Operand, ...]
+
+
+@frozen
+class FunctionCondition:
+    """A function used as a condition: ``attribute_exists(a)``, ``contains(a, :v)``."""
+
+    call: Call
+
+
+@frozen
+class And:
+    """Every part holds."""
+
+    parts: tuple[CondNode, ...]
+
+
+@frozen
+class Or:
+    """At least one part holds."""
+
+    parts: tuple[CondNode, ...]
+
+
+@frozen
+class Not:
+    """The operand does not hold."""
+
+    operand: CondNode
+
+
+CondNode: TypeAlias = Compare | Between | In | FunctionCondition | And | Or | Not
+
+#: A compiled condition: ``(item, names, values) -> bool``.
+CondFn: TypeAlias = Callable[[Item, Names, Values], bool]
+#: A compiled operand: ``(item, names, values) -> value or None when missing``.
+OperandFn: TypeAlias = Callable[[Item, Names, Values], "AttributeValue | None"]
+
+
+# --- update actions ----------------------------------------------------------------------------
+
+
+@frozen
+class SetAction:
+    """``SET path = value``."""
+
+    path: Path
+    value: Operand
+
+
+@frozen
+class AddAction:
+    """``ADD path :value``."""
+
+    path: Path
+    value: ValueRef
+
+
+@frozen
+class DeleteAction:
+    """``DELETE path :value``."""
+
+    path: Path
+    value: ValueRef
+
+
+# --- parsed expressions ------------------------------------------------------------------------
+
+
+@frozen(eq=False)
+class Condition:
+    """A parsed ConditionExpression or FilterExpression.
+
+    ``names`` / ``values`` are the placeholders it uses; ``refs`` lists every placeholder use
+    in source order (for AWS's choice of which undefined one to report).  ``deferred`` holds
+    errors found while parsing that AWS reports only after checking placeholders, as
+    ``(category, message)``.
+    """
+
+    expression: str
+    kind: str
+    root: CondNode
+    names: frozenset[str]
+    values: frozenset[str]
+    refs: tuple[str, ...] = field(repr=False)
+    deferred: tuple[tuple[str, str], ...] = field(repr=False)
+    evaluator: CondFn = field(repr=False)
+
+
+@frozen(eq=False)
+class KeyConditionAST:
+    """A parsed KeyConditionExpression (resolve it with ``resolve_key_condition``)."""
+
+    expression: str
+    kind: str
+    root: CondNode
+    names: frozenset[str]
+    values: frozenset[str]
+    refs: tuple[str, ...] = field(repr=False)
+    deferred: tuple[tuple[str, str], ...] = field(repr=False)
+
+
+@frozen(eq=False)
+class UpdateExpression:
+    """A parsed UpdateExpression.
+
+    ``written`` lists every path an action writes, in source order, for the overlap check;
+    ``set_values`` holds the compiled right-hand side of each SET action.
+    """
+
+    expression: str
+    set_actions: tuple[SetAction, ...]
+    remove_actions: tuple[Path, ...]
+    add_actions: tuple[AddAction, ...]
+    delete_actions: tuple[DeleteAction, ...]
+    names: frozenset[str]
+    values: frozenset[str]
+    refs: tuple[str, ...] = field(repr=False)
+    deferred: tuple[tuple[str, str], ...] = field(repr=False)
+    written: tuple[Path, ...] = field(repr=False)
+    set_values: tuple[OperandFn, ...] = field(repr=False)
+    kind: str = "UpdateExpression"
+
+
+@frozen(eq=False)
+class Projection:
+    """A parsed ProjectionExpression: the paths to keep."""
+
+    expression: str
+    paths: tuple[Path, ...]
+    names: frozenset[str]
+    refs: tuple[str, ...] = field(repr=False)
+    values: frozenset[str] = frozenset()
+    deferred: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    kind: str = "ProjectionExpression"
+
+
+Parsed: TypeAlias = Condition | KeyConditionAST | UpdateExpression | Projection

@@ -1,0 +1,418 @@
+"""Checks that need ``ExpressionAttributeNames`` / ``ExpressionAttributeValues``.
+
+AWS behaviour (order as DynamoDB reports, recorded by dynalite's tests run against DynamoDB):
+
+1. ``ExpressionAttributeValues`` / ``ExpressionAttributeNames`` given but empty;
+2. either given to a request without any expression;
+3. a key that is not a placeholder (``"ExpressionAttributeNames contains invalid key: Syntax
+   error; key: \"n\""``);
+4. for each expression in request order: an undefined placeholder, then the expression's own
+   checks (for conditions: operand counts, an operand compared with itself, operand types of
+   functions, BETWEEN bounds, IN size; for updates: overlapping then conflicting paths,
+   ADD/DELETE operand types, function checks; for projections: overlapping then conflicting
+   paths);
+5. names supplied but unused, then values supplied but unused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+from streamsim._errors import ValidationException
+
+from ._ast import (
+    Arith,
+    AttributeValue,
+    Between,
+    Call,
+    Compare,
+    Condition,
+    FunctionCondition,
+    In,
+    KeyConditionAST,
+    Names,
+    Operand,
+    Parsed,
+    Path,
+    Projection,
+    ResolvedPath,
+    UpdateExpression,
+    ValueRef,
+    Values,
+    path_text,
+)
+from ._evaluate import ATTRIBUTE_TYPES, compare_order
+from ._parser import CONDITION_FUNCTIONS, UPDATE_FUNCTIONS, iter_operands
+
+#: The most operands the IN comparator takes (Developer Guide, "Expression parameters").
+MAX_IN_OPERANDS: Final = 100
+
+_NAME_KEY: Final = re.compile(r"#[A-Za-z0-9_]+\Z")
+_VALUE_KEY: Final = re.compile(r":[A-Za-z0-9_]+\Z")
+
+#: How operand types are spelled in ADD/DELETE type errors.
+_LONG_TYPE_NAMES: Final = {
+    "S": "STRING",
+    "N": "NUMBER",
+    "B": "BINARY",
+    "NULL": "NULL",
+    "BOOL": "BOOLEAN",
+    "L": "LIST",
+    "M": "MAP",
+}
+
+
+def _first_type(value: AttributeValue) -> str:
+    for key in value:
+        return key
+    return ""  # pragma: no cover - values are never empty
+
+
+def check_paths(paths: Sequence[ResolvedPath], kind: str) -> None:
+    """Raise if two paths overlap (one is a prefix of the other) or conflict.
+
+    Two paths conflict when, after a common prefix, one goes on with a map key and the other
+    with a list index (``a.b`` and ``a[1]``).
+
+    >>> check_paths([("a",), ("a", "b")], "UpdateExpression")
+    Traceback (most recent call last):
+    ...
+    streamsim._errors.ValidationException: ... path one: [a], path two: [a, b]
+    """
+    conflict = ""
+    for j in range(1, len(paths)):
+        second = paths[j]
+        for i in range(j):
+            first = paths[i]
+            for a, b in zip(first, second, strict=False):
+                if isinstance(a, int) != isinstance(b, int):
+                    if not conflict:
+                        conflict = (
+                            f"Invalid {kind}: Two document paths conflict with each other; must "
+                            f"remove or rewrite one of these paths; path one: {path_text(first)}, "
+                            f"path two: {path_text(second)}"
+                        )
+                    break
+                if a != b:
+                    break
+            else:
+                raise ValidationException(
+                    f"Invalid {kind}: Two document paths overlap with each other; must remove "
+                    f"or rewrite one of these paths; path one: {path_text(first)}, path two: "
+                    f"{path_text(second)}"
+                )
+    if conflict:
+        raise ValidationException(conflict)
+
+
+def _static_type(operand: Operand, values: Values) -> str | None:
+    """The type an operand is known to have before reading the item, if any."""
+    if isinstance(operand, ValueRef):
+        return _first_type(values[operand.name])
+    if isinstance(operand, Call) and operand.name == "size":
+        return "N"
+    return None
+
+
+def _shown(value: AttributeValue) -> str:
+    ((value_type, raw),) = value.items()
+    return (
+        f"{{{value_type}:{raw!s}}}" if not isinstance(raw, bytes) else f"{{{value_type}:{raw!r}}}"
+    )
+
+
+def _condition_errors(parsed: Condition | KeyConditionAST, names: Names, values: Values) -> None:
+    kind = parsed.kind
+    prefix = f"Invalid {kind}: "
+    operands = list(iter_operands(parsed.root))
+    # Operand counts.
+    for operand, _ in operands:
+        if isinstance(operand, Call) and len(operand.args) != CONDITION_FUNCTIONS[operand.name]:
+            raise ValidationException(
+                f"{prefix}Incorrect number of operands for operator or function; operator or "
+                f"function: {operand.name}, number of operands: {len(operand.args)}"
+            )
+    # An operand compared with itself.
+    for node in _nodes(parsed):
+        pair: tuple[str, Operand, Operand] | None = None
+        if isinstance(node, Compare):
+            pair = (node.op, node.left, node.right)
+        elif isinstance(node, Call) and len(node.args) == 2:
+            pair = (node.name, node.args[0], node.args[1])
+        if pair is None:
+            continue
+        op, first, second = pair
+        if isinstance(first, Path) and isinstance(second, Path):
+            resolved = first.resolve(names, kind)
+            if resolved == second.resolve(names, kind):
+                raise ValidationException(
+                    f"{prefix}The first operand must be distinct from the remaining operands "
+                    f"for this operator or function; operator: {op}, first operand: "
+                    f"{path_text(resolved)}"
+                )
+    # Operand types of functions, BETWEEN bounds, IN size.
+    for node in _nodes(parsed):
+        if isinstance(node, Call):
+            _check_condition_call(node, values, prefix)
+        elif isinstance(node, Between):
+            low, high = node.low, node.high
+            if isinstance(low, ValueRef) and isinstance(high, ValueRef):
+                lower, upper = values[low.name], values[high.name]
+                shown = (
+                    f"lower bound operand: AttributeValue: {_shown(lower)}, "
+                    f"upper bound operand: AttributeValue: {_shown(upper)}"
+                )
+                if _first_type(lower) != _first_type(upper):
+                    raise ValidationException(
+                        f"{prefix}The BETWEEN operator requires same data type for lower and "
+                        f"upper bounds; {shown}"
+                    )
+                if compare_order(lower, upper) == 1:
+                    raise ValidationException(
+                        f"{prefix}The BETWEEN operator requires upper bound to be greater than "
+                        f"or equal to lower bound; {shown}"
+                    )
+        elif isinstance(node, In) and len(node.options) > MAX_IN_OPERANDS:
+            raise ValidationException(
+                f"{prefix}The IN operator is provided with too many operands; number of "
+                f"operands: {len(node.options)}"
+            )
+
+
+def _nodes(parsed: Condition | KeyConditionAST) -> Iterable[object]:
+    """Comparison nodes and calls in source order."""
+    out: list[object] = []
+
+    def visit(node: object) -> None:
+        if isinstance(node, Call):
+            out.append(node)
+            for arg in node.args:
+                visit(arg)
+        elif isinstance(node, Compare):
+            out.append(node)
+            visit(node.left)
+            visit(node.right)
+        elif isinstance(node, (Between, In)):
+            out.append(node)
+            for child in (
+                (node.operand, node.low, node.high)
+                if isinstance(node, Between)
+                else (node.operand, *node.options)
+            ):
+                visit(child)
+        elif isinstance(node, FunctionCondition):
+            visit(node.call)
+        elif hasattr(node, "parts"):
+            for part in node.parts:
+                visit(part)
+        elif hasattr(node, "operand"):
+            visit(node.operand)
+
+    visit(parsed.root)
+    return out
+
+
+def _check_condition_call(call: Call, values: Values, prefix: str) -> None:
+    name = call.name
+
+    def wrong_type(type_name: str) -> ValidationException:
+        return ValidationException(
+            f"{prefix}Incorrect operand type for operator or function; operator or function: "
+            f"{name}, operand type: {type_name}"
+        )
+
+    if name in ("attribute_exists", "attribute_not_exists"):
+        if not isinstance(call.args[0], Path):
+            raise ValidationException(
+                f"{prefix}Operator or function requires a document path; operator or "
+                f"function: {name}"
+            )
+    elif name == "begins_with":
+        for arg in call.args:
+            arg_type = _static_type(arg, values)
+            if arg_type is not None and arg_type not in ("S", "B"):
+                raise wrong_type(arg_type)
+    elif name == "attribute_type":
+        arg_type = _static_type(call.args[1], values)
+        if arg_type != "S":
+            raise wrong_type(arg_type or "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}")
+        wanted = values[call.args[1].name]["S"]  # type: ignore[union-attr]
+        if wanted not in ATTRIBUTE_TYPES:
+            raise ValidationException(
+                f"{prefix}Invalid attribute type name found; type: {wanted}, valid types: "
+                "{B,NULL,SS,BOOL,L,BS,N,NS,S,M}"
+            )
+    elif name == "size":
+        arg_type = _static_type(call.args[0], values)
+        if arg_type in ("N", "BOOL", "NULL"):
+            raise wrong_type(arg_type)
+
+
+def _update_errors(parsed: UpdateExpression, names: Names, values: Values) -> None:
+    kind = parsed.kind
+    prefix = f"Invalid {kind}: "
+    check_paths([path.resolve(names, kind) for path in parsed.written], kind)
+    checked = [("ADD", a.value) for a in parsed.add_actions]
+    checked += [("DELETE", d.value) for d in parsed.delete_actions]
+    for operator, ref in checked:
+        value_type = _first_type(values[ref.name])
+        if value_type in _LONG_TYPE_NAMES and not (operator == "ADD" and value_type == "N"):
+            raise ValidationException(
+                f"{prefix}Incorrect operand type for operator or function; operator: "
+                f"{operator}, operand type: {_LONG_TYPE_NAMES[value_type]}"
+            )
+    for action in parsed.set_actions:
+        _check_update_operand(action.value, None, values, prefix)
+
+
+def _check_update_operand(operand: Operand, outer: str | None, values: Values, prefix: str) -> None:
+    if isinstance(operand, Arith):
+        for side in (operand.left, operand.right):
+            _check_update_operand(side, operand.op, values, prefix)
+        for side in (operand.left, operand.right):
+            side_type = _static_type(side, values) if isinstance(side, ValueRef) else None
+            if side_type is not None and side_type != "N":
+                raise ValidationException(
+                    f"{prefix}Incorrect operand type for operator or function; operator or "
+                    f"function: {operand.op}, operand type: {side_type}"
+                )
+        return
+    if not isinstance(operand, Call):
+        return
+    name = operand.name
+    if (
+        outer is not None
+        and outer not in ("+", "-")
+        and not (outer == "list_append" and name == "if_not_exists")
+    ):
+        raise ValidationException(
+            f"{prefix}The function is not allowed to be used this way in an expression; "
+            f"function: {name}"
+        )
+    if len(operand.args) != UPDATE_FUNCTIONS[name]:
+        raise ValidationException(
+            f"{prefix}Incorrect number of operands for operator or function; operator or "
+            f"function: {name}, number of operands: {len(operand.args)}"
+        )
+    for arg in operand.args:
+        _check_update_operand(arg, name, values, prefix)
+    if name == "if_not_exists" and not isinstance(operand.args[0], Path):
+        raise ValidationException(
+            f"{prefix}Operator or function requires a document path; operator or function: {name}"
+        )
+    if name == "list_append":
+        for arg in operand.args:
+            arg_type = _static_type(arg, values) if isinstance(arg, ValueRef) else None
+            if arg_type is not None and arg_type != "L":
+                raise ValidationException(
+                    f"{prefix}Incorrect operand type for operator or function; operator or "
+                    f"function: {name}, operand type: {arg_type}"
+                )
+
+
+def _first_missing(parsed: Parsed, names: Names, values: Values) -> None:
+    kind = parsed.kind
+    refs = parsed.refs
+    if isinstance(parsed, UpdateExpression):
+        # Updates report an undefined name before an undefined value.
+        refs = tuple(r for r in refs if r[:1] == "#") + tuple(r for r in refs if r[:1] == ":")
+    for ref in refs:
+        if ref[:1] == "#":
+            if ref not in names:
+                raise ValidationException(
+                    f"Invalid {kind}: An expression attribute name used in the document path "
+                    f"is not defined; attribute name: {ref}"
+                )
+        elif ref not in values:
+            raise ValidationException(
+                f"Invalid {kind}: An expression attribute value used in expression is not "
+                f"defined; attribute value: {ref}"
+            )
+
+
+def validate(parsed: Parsed, names: Names, values: Values) -> None:
+    """Run every check of one parsed expression that needs the names and values."""
+    _first_missing(parsed, names, values)
+    if isinstance(parsed, (Condition, KeyConditionAST)):
+        _condition_errors(parsed, names, values)
+        if isinstance(parsed, KeyConditionAST):
+            from ._keycond import key_conditions
+
+            key_conditions(parsed, names, values)
+    elif isinstance(parsed, UpdateExpression):
+        _update_errors(parsed, names, values)
+    elif isinstance(parsed, Projection):
+        check_paths([path.resolve(names, parsed.kind) for path in parsed.paths], parsed.kind)
+
+
+_EMPTY_MAP: Final[dict[str, object]] = {}
+
+
+def check_placeholders(
+    parsed: Iterable[Parsed],
+    names: Names | None,
+    values: Values | None,
+) -> None:
+    """Check a request's expressions against its names and values, as DynamoDB does.
+
+    ``parsed`` holds the request's parsed expressions in request order (UpdateExpression,
+    ConditionExpression, KeyConditionExpression, FilterExpression, ProjectionExpression as
+    present); ``names`` / ``values`` are ``ExpressionAttributeNames`` /
+    ``ExpressionAttributeValues`` (``None`` when absent; values canonical).
+
+    >>> from ._parser import parse_condition
+    >>> check_placeholders([parse_condition("a = :a")], None, {":a": {"S": "x"}, ":b": {"S": "y"}})
+    Traceback (most recent call last):
+    ...
+    streamsim._errors.ValidationException: ... unused in expressions: keys: {:b}
+
+    Raises:
+        ValidationException: with AWS's message for the first problem found.
+    """
+    expressions = list(parsed)
+    if values is not None and not values:
+        raise ValidationException("ExpressionAttributeValues must not be empty")
+    if names is not None and not names:
+        raise ValidationException("ExpressionAttributeNames must not be empty")
+    if not expressions:
+        if values is not None:
+            raise ValidationException(
+                "ExpressionAttributeValues can only be specified when using expressions"
+            )
+        if names is not None:
+            raise ValidationException(
+                "ExpressionAttributeNames can only be specified when using expressions"
+            )
+        return
+    names_map: Names = names if names is not None else _EMPTY_MAP  # type: ignore[assignment]
+    values_map: Values = values if values is not None else _EMPTY_MAP  # type: ignore[assignment]
+    for key in names_map:
+        if not _NAME_KEY.match(key):
+            raise ValidationException(
+                f'ExpressionAttributeNames contains invalid key: Syntax error; key: "{key}"'
+            )
+    for key in values_map:
+        if not _VALUE_KEY.match(key):
+            raise ValidationException(
+                f'ExpressionAttributeValues contains invalid key: Syntax error; key: "{key}"'
+            )
+    used_names: set[str] = set()
+    used_values: set[str] = set()
+    for expression in expressions:
+        validate(expression, names_map, values_map)
+        used_names |= expression.names
+        used_values |= expression.values
+    unused = sorted(set(names_map) - used_names)
+    if unused:
+        raise ValidationException(
+            "Value provided in ExpressionAttributeNames unused in expressions: keys: "
+            f"{{{', '.join(unused)}}}"
+        )
+    unused = sorted(set(values_map) - used_values)
+    if unused:
+        raise ValidationException(
+            "Value provided in ExpressionAttributeValues unused in expressions: keys: "
+            f"{{{', '.join(unused)}}}"
+        )
