@@ -40,6 +40,7 @@ class Shard:
     """
 
     __slots__ = (
+        "_base",
         "_last_sn",
         "_records",
         "_start",
@@ -76,6 +77,7 @@ class Shard:
         self.children: list[Shard] = []
         self._records: list[StreamRecord] = []
         self._start = 0  # index of the first record still held in memory
+        self._base = 0  # records dropped from the front of _records: absolute index of [0]
         self._last_sn: int | None = None
         self._trimmed_through = 0  # highest sequence number trimmed away (0: none)
         self._rotation_timer: object | None = None
@@ -168,9 +170,11 @@ class Shard:
         new_start = bisect_left(recs, horizon, lo=start, key=_CREATED)
         self._trimmed_through = recs[new_start - 1].sequence_number
         if new_start == len(recs):
+            self._base += len(recs)
             recs.clear()
             new_start = 0
         elif new_start > 1024 and new_start * 2 > len(recs):
+            self._base += new_start
             del recs[:new_start]
             new_start = 0
         self._start = new_start
