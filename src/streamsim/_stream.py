@@ -14,13 +14,14 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ._clock import MS_PER_HOUR, MS_PER_MINUTE, Clock, Timer, ms_to_datetime
 from ._errors import ValidationException
-from ._records import StreamRecord
+from ._records import StreamRecord, event_id_base
 from ._shard import Shard
 from ._types import Item
 
@@ -132,6 +133,8 @@ class Stream:
         self.created_ms = clock.now_ms
         self.label = stream_label(self.created_ms)
         self.arn = f"arn:aws:dynamodb:{region}:{account_id}:table/{table_name}/stream/{self.label}"
+        #: what this stream's eventIDs are derived from (see ``_records.event_id``)
+        self.event_id_base = event_id_base(self.arn)
         self.ended_ms: int | None = None
         self._next_sn = FIRST_SEQUENCE_NUMBER
         self._shards: list[Shard] = []
@@ -224,6 +227,11 @@ class Stream:
                     out.append(shard)
         return out
 
+    @property
+    def next_sequence_number(self) -> int:
+        """The sequence number the next record (or shard) of this stream will get."""
+        return self._next_sn
+
     def is_readable(self, now_ms: int) -> bool:
         """True while the stream is listed: enabled, or ended less than a retention ago."""
         return self.ended_ms is None or now_ms - self.ended_ms < self.settings.retention_ms
@@ -272,7 +280,7 @@ class Stream:
         delay = self.settings.rotation_period_ms + (
             self._rng.randint(0, jitter) if jitter else 0
         )
-        shard._rotation_timer = self.clock.call_later(delay, lambda: self._rotate(shard))
+        shard._rotation_timer = self.clock.call_later(delay, partial(self._rotate, shard))
         for callback in self.on_new_shard:
             callback(shard)
         return shard
@@ -285,16 +293,17 @@ class Stream:
             timer.cancel()
         del self._open[shard.partition_id]
 
-    def _rotate(self, shard: Shard) -> Shard | None:
+    def _rotate(self, shard: Shard) -> None:
         """Rotation: the shard closes and one child continues its partition (spec A.10)."""
-        if not shard.is_open or self.ended_ms is not None:
-            return None
-        self._close_shard(shard)
-        return self._open_shard(shard.partition_id, shard)
+        if shard.is_open and self.ended_ms is None:
+            self._close_shard(shard)
+            self._open_shard(shard.partition_id, shard)
 
     def rotate_now(self) -> list[Shard]:
         """Rotate every open shard at once (for demonstrations); returns the new shards."""
-        return [child for shard in self.open_shards if (child := self._rotate(shard))]
+        for shard in self.open_shards:
+            self._rotate(shard)
+        return self.open_shards
 
     def split(self, parent: Partition, left: Partition, right: Partition) -> tuple[Shard, Shard]:
         """A partition split: its shard closes and two children open, one per half (A.10)."""
