@@ -18,6 +18,7 @@ Two AWS shapes are built from a record, both with fresh containers the caller ma
 from __future__ import annotations
 
 from base64 import b64encode
+from collections.abc import Sequence
 from datetime import datetime
 from hashlib import blake2b
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,26 @@ TTL_IDENTITY_TYPE = "Service"  # spec B.4
 INSERT = "INSERT"
 MODIFY = "MODIFY"
 REMOVE = "REMOVE"
+
+# eventID = (sequence number * odd constant mod 2**128) XOR a per-stream base: a bijection of
+# the sequence number, so unique within a stream, and random-looking like AWS's (spec A.3).
+_EVENT_ID_MULTIPLIER = 0x9E3779B97F4A7C15F39CC0605CEDC835  # odd: multiplication is invertible
+_MASK_128 = (1 << 128) - 1
+
+
+def event_id_base(stream_arn: str) -> int:
+    """The per-stream 128-bit value eventIDs are derived from (a hash of the stream ARN)."""
+    return int.from_bytes(blake2b(stream_arn.encode(), digest_size=16).digest(), "big")
+
+
+def event_id(base: int, sequence_number: int) -> str:
+    """``eventID`` of the record ``sequence_number`` of a stream: 32 lowercase hex characters.
+
+    >>> event_id(0, 1)
+    '9e3779b97f4a7c15f39cc0605cedc835'
+    """
+    return f"{((sequence_number * _EVENT_ID_MULTIPLIER) & _MASK_128) ^ base:032x}"
+
 
 # Which images each view type carries (spec B.1): (old image?, new image?)
 VIEW_IMAGES: dict[str, tuple[bool, bool]] = {
@@ -131,8 +152,7 @@ class StreamRecord:
     @property
     def event_id(self) -> str:
         """``eventID``: 32 lowercase hex characters, unique per record and reproducible."""
-        key = f"{self.shard.stream.arn}#{self.sequence_number}".encode()
-        return blake2b(key, digest_size=16).hexdigest()
+        return event_id(self.shard.stream.event_id_base, self.sequence_number)
 
     @property
     def approximate_creation_datetime(self) -> datetime:
@@ -162,32 +182,65 @@ def _short(av: dict[str, Any]) -> str:
 
 def record_to_streams_dict(record: StreamRecord) -> dict[str, Any]:
     """Build the boto3-facing ``Record`` dict of a stream record (spec A.2, B.1)."""
-    stream = record.shard.stream
+    return records_to_streams_dicts((record,), 0, 1)[0]
+
+
+def records_to_streams_dicts(
+    records: Sequence[StreamRecord], start: int = 0, end: int | None = None
+) -> list[dict[str, Any]]:
+    """Build the ``Record`` dicts of ``records[start:end]``, all of one stream (GetRecords).
+
+    The hot path of a stream drain: per-stream values are looked up once per batch, key values
+    (always scalars) are copied shallowly, and records of the same second share one
+    (immutable) ``ApproximateCreationDateTime``.  Every dict and list returned is fresh.
+    """
+    if end is None:
+        end = len(records)
+    if start >= end:
+        return []
+    stream = records[start].shard.stream
     view_type = stream.view_type
     show_old, show_new = VIEW_IMAGES[view_type]
-    image = record.new_item if record.new_item is not None else record.old_item
-    assert image is not None
-    body: dict[str, Any] = {
-        "ApproximateCreationDateTime": record.approximate_creation_datetime,
-        "Keys": copy_item({name: image[name] for name in stream.key_names}),
-    }
-    if show_new and record.new_item is not None:
-        body["NewImage"] = copy_item(record.new_item)
-    if show_old and record.old_item is not None:
-        body["OldImage"] = copy_item(record.old_item)
-    body["SequenceNumber"] = str(record.sequence_number)
-    body["SizeBytes"] = record.size_bytes
-    body["StreamViewType"] = view_type
-    out: dict[str, Any] = {
-        "eventID": record.event_id,
-        "eventName": record.event_name,
-        "eventVersion": EVENT_VERSION,
-        "eventSource": EVENT_SOURCE,
-        "awsRegion": stream.region,
-        "dynamodb": body,
-    }
-    if record.is_ttl_delete:
-        out["userIdentity"] = {"PrincipalId": TTL_PRINCIPAL, "Type": TTL_IDENTITY_TYPE}
+    key_names = stream.key_names
+    region = stream.region
+    id_base = stream.event_id_base
+    last_second = -1
+    when = ms_to_datetime(0)
+    out: list[dict[str, Any]] = []
+    append = out.append
+    for i in range(start, end):
+        record = records[i]
+        old = record.old_item
+        new = record.new_item
+        image = new if new is not None else old
+        assert image is not None
+        second = record.created_ms // 1000
+        if second != last_second:
+            last_second = second
+            when = ms_to_datetime(second * 1000)
+        body: dict[str, Any] = {
+            "ApproximateCreationDateTime": when,
+            "Keys": {name: image[name].copy() for name in key_names},  # scalars: S, N or B
+        }
+        if show_new and new is not None:
+            body["NewImage"] = copy_item(new)
+        if show_old and old is not None:
+            body["OldImage"] = copy_item(old)
+        sn = record.sequence_number
+        body["SequenceNumber"] = str(sn)
+        body["SizeBytes"] = record._size or record.size_bytes
+        body["StreamViewType"] = view_type
+        aws: dict[str, Any] = {
+            "eventID": f"{((sn * _EVENT_ID_MULTIPLIER) & _MASK_128) ^ id_base:032x}",
+            "eventName": record.event_name,
+            "eventVersion": EVENT_VERSION,
+            "eventSource": EVENT_SOURCE,
+            "awsRegion": region,
+            "dynamodb": body,
+        }
+        if record.is_ttl_delete:
+            aws["userIdentity"] = {"PrincipalId": TTL_PRINCIPAL, "Type": TTL_IDENTITY_TYPE}
+        append(aws)
     return out
 
 
@@ -210,7 +263,7 @@ def record_to_lambda_dict(record: StreamRecord) -> dict[str, Any]:
     body["SizeBytes"] = record.size_bytes
     body["StreamViewType"] = view_type
     out: dict[str, Any] = {
-        "eventID": record.event_id,
+        "eventID": event_id(stream.event_id_base, record.sequence_number),
         "eventName": record.event_name,
         "eventVersion": EVENT_VERSION,
         "eventSource": EVENT_SOURCE,
