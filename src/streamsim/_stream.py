@@ -352,6 +352,37 @@ class Stream:
         for shard in self.lineage_order():
             yield from shard.records
 
+    def lineage_text(self) -> str:
+        """The listed shards as an ASCII tree, children under their parent (for notebooks).
+
+        One line per shard: id, open/closed, readable records, partition, and the virtual
+        times it opened and closed (``MM-DD HH:MM:SS`` UTC).
+
+        >>> from streamsim import Simulation
+        >>> sim = Simulation(seed=3)
+        >>> table = sim.create_table("demo", hash_key="pk", stream_view_type="KEYS_ONLY")
+        >>> _ = table.put_item(Item={"pk": "a"})
+        >>> _ = sim.advance(hours=4)
+        >>> print(table.stream.lineage_text())
+        <Stream demo 2024-01-01T00:00:00.000 ENABLED KEYS_ONLY shards=2 open=1>
+        `-- shardId-00000001704067200000-f8be89c9 closed, 1 record, partition 0, 01-01 00:00:00 .. 01-01 04:00:00
+            `-- shardId-00000001704081600000-bf23833d open, 0 records, partition 0, 01-01 04:00:00 ..
+        """  # noqa: E501 - doctest output lines are as long as they are
+        listed = self.shards
+        ids = {s.shard_id for s in listed}
+        lines = [repr(self)]
+
+        def walk(shard: Shard, prefix: str, last: bool) -> None:
+            lines.append(f"{prefix}{'`-- ' if last else '+-- '}{_shard_line(shard)}")
+            kids = sorted((c for c in shard.children if c.shard_id in ids), key=_shard_key)
+            for i, child in enumerate(kids):
+                walk(child, prefix + ("    " if last else "|   "), i == len(kids) - 1)
+
+        roots = self.roots()
+        for i, root in enumerate(roots):
+            walk(root, "", i == len(roots) - 1)
+        return "\n".join(lines)
+
     def __repr__(self) -> str:
         return (
             f"<Stream {self.table_name} {self.label} {self.status} {self.view_type} "
@@ -379,3 +410,16 @@ class Stream:
 
 def _shard_key(shard: Shard) -> str:
     return shard.shard_id
+
+
+def _shard_line(shard: Shard) -> str:
+    count = len(shard)
+    opened = ms_to_datetime(shard.created_ms).strftime("%m-%d %H:%M:%S")
+    closed = ""
+    if shard.closed_ms is not None:
+        closed = ms_to_datetime(shard.closed_ms).strftime(" %m-%d %H:%M:%S")
+    state = "open" if shard.is_open else "closed"
+    return (
+        f"{shard.shard_id} {state}, {count} record{'' if count == 1 else 's'}, "
+        f"partition {shard.partition_id}, {opened} ..{closed}"
+    )
