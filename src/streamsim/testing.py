@@ -1,0 +1,556 @@
+"""Testing toolkit: read a stream as a consumer does, record what was written, check the two.
+
+Elle-style (Jepsen): during a run, record plain-data histories; afterwards, check them and get
+``valid``, a minimal witness of the first anomaly and a plain-English explanation.
+
+* :func:`read_stream` reads every readable record of a stream through the DynamoDB Streams API
+  (``sim.client("dynamodbstreams")``, or a real boto3 client) exactly as a careful consumer
+  does: DescribeStream with pagination, parents before children, TRIM_HORIZON, GetRecords until
+  a closed shard ends and until an open shard has nothing more.
+* :class:`WriteLog` records every item change a table commits, in commit order, with the stream
+  that was enabled at that moment.
+* :func:`check_stream_history` (and the four checks it combines) compares them: every change
+  exactly once, each item's changes in write order, sequence numbers strictly increasing within
+  each shard, children read after their parents.
+
+>>> from streamsim import Simulation
+>>> sim = Simulation(seed=1)
+>>> table = sim.create_table("t1x", hash_key="pk", stream_view_type="NEW_AND_OLD_IMAGES")
+>>> log = WriteLog(table)
+>>> _ = table.put_item(Item={"pk": "a", "n": 1})
+>>> _ = table.put_item(Item={"pk": "a", "n": 2})
+>>> _ = table.delete_item(Key={"pk": "a"})
+>>> records = read_stream(sim, table.latest_stream_arn)
+>>> [r["eventName"] for r in records]
+['INSERT', 'MODIFY', 'REMOVE']
+>>> check_stream_history(records, log).valid
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from itertools import pairwise
+from typing import Any
+
+import attrs
+
+from streamsim._records import INSERT, MODIFY, REMOVE, VIEW_IMAGES
+from streamsim._types import Item, copy_item
+
+__all__ = [
+    "Anomaly",
+    "Change",
+    "CheckResult",
+    "ShardRead",
+    "StreamRead",
+    "WriteLog",
+    "check_children_after_parents",
+    "check_exactly_once",
+    "check_item_order",
+    "check_sequence_numbers",
+    "check_stream_history",
+    "read_stream",
+]
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class ShardRead:
+    """What a reader got from one shard: its DescribeStream entry and its records, in order."""
+
+    shard_id: str
+    parent_shard_id: str | None
+    starting_sequence_number: str
+    ending_sequence_number: str | None
+    records: tuple[dict[str, Any], ...]
+
+
+class StreamRead(list[dict[str, Any]]):
+    """The records :func:`read_stream` read, in read order (a plain list of ``Record`` dicts).
+
+    Attributes:
+        stream_arn: the stream read.
+        shards: one :class:`ShardRead` per shard, in the order the shards were read.
+        view_type: the stream's StreamViewType (from DescribeStream).
+    """
+
+    def __init__(self, stream_arn: str, view_type: str | None, shards: Sequence[ShardRead]) -> None:
+        super().__init__(record for shard in shards for record in shard.records)
+        self.stream_arn = stream_arn
+        self.view_type = view_type
+        self.shards = list(shards)
+
+
+def _streams_client(client_or_sim: Any) -> Any:
+    client = getattr(client_or_sim, "client", None)
+    if callable(client) and not hasattr(client_or_sim, "get_records"):
+        return client("dynamodbstreams")
+    return client_or_sim
+
+
+def read_stream(client_or_sim: Any, stream_arn: str, *, limit: int | None = None) -> StreamRead:
+    """Read every readable record of a stream, parents before children, as a consumer would.
+
+    Only the public DynamoDB Streams API is used: DescribeStream (following
+    ``LastEvaluatedShardId``), then for each shard in lineage order (a shard after its parent,
+    when the parent is listed; siblings in shard-id order) GetShardIterator at TRIM_HORIZON and
+    GetRecords until ``NextShardIterator`` is absent (a closed shard read to its end) or a call
+    returns no records (an open shard read up to now).
+
+    Args:
+        client_or_sim: a :class:`~streamsim.Simulation` (its ``dynamodbstreams`` client is
+            used) or any boto3-shaped DynamoDB Streams client, real AWS included.
+        stream_arn: the stream to read.
+        limit: GetRecords ``Limit`` (default: the service's, 1000).
+
+    Returns:
+        A :class:`StreamRead`: the ``Record`` dicts in read order, with ``.shards``.
+
+    Raises:
+        whatever the API raises (ResourceNotFoundException for an unknown stream,
+        LimitExceededException when too many readers read the same shard within a second).
+    """
+    client = _streams_client(client_or_sim)
+    shards: list[dict[str, Any]] = []
+    view_type: str | None = None
+    params: dict[str, Any] = {"StreamArn": stream_arn}
+    while True:
+        description = client.describe_stream(**params)["StreamDescription"]
+        view_type = description.get("StreamViewType")
+        shards.extend(description["Shards"])
+        last = description.get("LastEvaluatedShardId")
+        if not last:
+            break
+        params["ExclusiveStartShardId"] = last
+    listed = {s["ShardId"] for s in shards}
+    children: dict[str, list[dict[str, Any]]] = {}
+    queue: list[dict[str, Any]] = []
+    for shard in sorted(shards, key=lambda s: s["ShardId"]):
+        parent = shard.get("ParentShardId")
+        if parent is not None and parent in listed:
+            children.setdefault(parent, []).append(shard)
+        else:
+            queue.append(shard)
+    reads: list[ShardRead] = []
+    get: dict[str, Any] = {} if limit is None else {"Limit": limit}
+    i = 0
+    while i < len(queue):
+        shard = queue[i]
+        i += 1
+        iterator = client.get_shard_iterator(
+            StreamArn=stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        got: list[dict[str, Any]] = []
+        while iterator:
+            response = client.get_records(ShardIterator=iterator, **get)
+            got.extend(response["Records"])
+            iterator = response.get("NextShardIterator")
+            if not response["Records"]:
+                break
+        numbers = shard["SequenceNumberRange"]
+        reads.append(
+            ShardRead(
+                shard_id=shard["ShardId"],
+                parent_shard_id=shard.get("ParentShardId"),
+                starting_sequence_number=numbers["StartingSequenceNumber"],
+                ending_sequence_number=numbers.get("EndingSequenceNumber"),
+                records=tuple(got),
+            )
+        )
+        queue.extend(children.get(shard["ShardId"], ()))
+    return StreamRead(stream_arn, view_type, reads)
+
+
+# --- recording writes -------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Change:
+    """One item change a table committed (canonical DynamoDB JSON, copies).
+
+    Attributes:
+        keys: the item's key attributes.
+        event_name: ``INSERT``, ``MODIFY`` or ``REMOVE``.
+        old_image / new_image: the whole item before / after (None where there is none).
+        at_ms: virtual time of the commit.
+        stream_arn: the stream enabled on the table at that moment (None: no stream).
+        index: position in the log (0, 1, ...).
+    """
+
+    keys: Item
+    event_name: str
+    old_image: Item | None
+    new_image: Item | None
+    at_ms: int
+    stream_arn: str | None
+    index: int
+
+
+class WriteLog:
+    """An append-only history of every item change a table commits, in commit order.
+
+    Attach it before writing; it observes the table engine directly (no-op writes, deletes of
+    missing items and rejected writes commit nothing, so they are not in the log: spec B.2).
+
+    Args:
+        table: a :class:`~streamsim.Table` (or the engine behind one).
+    """
+
+    def __init__(self, table: Any) -> None:
+        engine = getattr(table, "_engine", table)
+        self._engine = engine
+        self.changes: list[Change] = []
+        engine.observers.append(self._observe)
+
+    def _observe(self, old: Item | None, new: Item | None, is_ttl: bool) -> None:
+        engine = self._engine
+        image = new if new is not None else old
+        assert image is not None
+        stream = engine.stream
+        self.changes.append(
+            Change(
+                keys={name: dict(image[name]) for name in engine.key_names},
+                event_name=INSERT if old is None else (REMOVE if new is None else MODIFY),
+                old_image=None if old is None else copy_item(old),
+                new_image=None if new is None else copy_item(new),
+                at_ms=engine.clock.now_ms,
+                stream_arn=None if stream is None else stream.arn,
+                index=len(self.changes),
+            )
+        )
+
+    def detach(self) -> None:
+        """Stop recording."""
+        if self._observe in self._engine.observers:
+            self._engine.observers.remove(self._observe)
+
+    def for_stream(self, stream_arn: str) -> list[Change]:
+        """The changes made while ``stream_arn`` was the table's enabled stream."""
+        return [c for c in self.changes if c.stream_arn == stream_arn]
+
+    def __len__(self) -> int:
+        return len(self.changes)
+
+    def __iter__(self) -> Any:
+        return iter(self.changes)
+
+    def __repr__(self) -> str:
+        return f"<WriteLog table={self._engine.name} changes={len(self.changes)}>"
+
+
+# --- checking -------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Anomaly:
+    """One violated guarantee.
+
+    Attributes:
+        kind: ``lost``, ``duplicated``, ``unexpected``, ``reordered``,
+            ``sequence-not-increasing``, ``sequence-out-of-range`` or ``child-before-parent``.
+        explanation: what went wrong, in a sentence.
+        witness: the smallest set of plain data that shows it (records, changes, shard ids).
+    """
+
+    kind: str
+    explanation: str
+    witness: Mapping[str, Any]
+
+
+@attrs.frozen
+class CheckResult:
+    """The verdict of a check: ``valid``, and every anomaly found (first = minimal witness)."""
+
+    anomalies: tuple[Anomaly, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        """True when no guarantee was violated."""
+        return not self.anomalies
+
+    @property
+    def witness(self) -> Mapping[str, Any] | None:
+        """The witness of the first anomaly, or None when valid."""
+        return self.anomalies[0].witness if self.anomalies else None
+
+    @property
+    def explanation(self) -> str:
+        """A plain-English account of every anomaly ("valid" when there is none)."""
+        if not self.anomalies:
+            return "valid: every check passed"
+        lines = [f"{len(self.anomalies)} anomal{'y' if len(self.anomalies) == 1 else 'ies'}:"]
+        lines.extend(f"- {a.kind}: {a.explanation}" for a in self.anomalies)
+        return "\n".join(lines)
+
+    def __bool__(self) -> bool:
+        return self.valid
+
+    def __add__(self, other: CheckResult) -> CheckResult:
+        return CheckResult(self.anomalies + other.anomalies)
+
+
+def _key_id(keys: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(sorted((name, repr(av)) for name, av in keys.items()))
+
+
+def _changes(writes: Any, records: Sequence[Mapping[str, Any]]) -> list[Change]:
+    if isinstance(writes, WriteLog):
+        arn = getattr(records, "stream_arn", None)
+        return writes.for_stream(arn) if arn is not None else list(writes.changes)
+    return list(writes)
+
+
+def _view_type(records: Sequence[Mapping[str, Any]]) -> str:
+    view = getattr(records, "view_type", None)
+    if view is None and records:
+        view = records[0]["dynamodb"].get("StreamViewType")
+    return view or "NEW_AND_OLD_IMAGES"
+
+
+def _signature(event_name: str, old: Any, new: Any, view_type: str) -> tuple[str, Any, Any]:
+    show_old, show_new = VIEW_IMAGES[view_type]
+    return (event_name, old if show_old else None, new if show_new else None)
+
+
+def _record_signature(record: Mapping[str, Any], view_type: str) -> tuple[str, Any, Any]:
+    body = record["dynamodb"]
+    return _signature(record["eventName"], body.get("OldImage"), body.get("NewImage"), view_type)
+
+
+def _change_signature(change: Change, view_type: str) -> tuple[str, Any, Any]:
+    return _signature(change.event_name, change.old_image, change.new_image, view_type)
+
+
+def _brief(record: Mapping[str, Any]) -> dict[str, Any]:
+    body = record["dynamodb"]
+    return {
+        "eventName": record["eventName"],
+        "Keys": body["Keys"],
+        "SequenceNumber": body["SequenceNumber"],
+        **({"NewImage": body["NewImage"]} if "NewImage" in body else {}),
+        **({"OldImage": body["OldImage"]} if "OldImage" in body else {}),
+    }
+
+
+def _brief_change(change: Change) -> dict[str, Any]:
+    out: dict[str, Any] = {"index": change.index, "eventName": change.event_name}
+    out["Keys"] = change.keys
+    if change.new_image is not None:
+        out["NewImage"] = change.new_image
+    if change.old_image is not None:
+        out["OldImage"] = change.old_image
+    return out
+
+
+def check_exactly_once(
+    records: Sequence[Mapping[str, Any]], writes: WriteLog | Iterable[Change]
+) -> CheckResult:
+    """Every change appears exactly once: none lost, none duplicated, none made up (spec B.3).
+
+    A record matches a change when it has the change's item key, event name and the images
+    its view type carries.  Records are matched to changes per item, in order.
+    """
+    view = _view_type(records)
+    anomalies: list[Anomaly] = []
+    seen: dict[str, Mapping[str, Any]] = {}
+    unique: list[Mapping[str, Any]] = []
+    for record in records:
+        sn = record["dynamodb"]["SequenceNumber"]
+        first = seen.get(sn)
+        if first is not None and record["eventID"] == first["eventID"]:
+            anomalies.append(
+                Anomaly(
+                    "duplicated",
+                    f"the record with SequenceNumber {sn} ({record['eventName']} of "
+                    f"{record['dynamodb']['Keys']}) was read twice",
+                    {"record": _brief(record)},
+                )
+            )
+            continue
+        seen[sn] = record
+        unique.append(record)
+    expected: dict[tuple[Any, ...], list[Change]] = {}
+    for change in _changes(writes, records):
+        expected.setdefault(_key_id(change.keys), []).append(change)
+    observed: dict[tuple[Any, ...], list[Mapping[str, Any]]] = {}
+    for record in unique:
+        observed.setdefault(_key_id(record["dynamodb"]["Keys"]), []).append(record)
+    for key in sorted(set(expected) | set(observed)):
+        pending = list(expected.get(key, ()))
+        delivered: list[Change] = []
+        for record in observed.get(key, ()):
+            sig = _record_signature(record, view)
+            match = next(
+                (i for i, c in enumerate(pending) if _change_signature(c, view) == sig), None
+            )
+            again = next((c for c in delivered if _change_signature(c, view) == sig), None)
+            if match is None and again is not None:
+                anomalies.append(
+                    Anomaly(
+                        "duplicated",
+                        f"write #{again.index} ({again.event_name} of {again.keys}) appears "
+                        f"twice, the second time as SequenceNumber "
+                        f"{record['dynamodb']['SequenceNumber']}",
+                        {"change": _brief_change(again), "record": _brief(record)},
+                    )
+                )
+            elif match is None:
+                anomalies.append(
+                    Anomaly(
+                        "unexpected",
+                        f"the stream holds a {record['eventName']} of "
+                        f"{record['dynamodb']['Keys']} (SequenceNumber "
+                        f"{record['dynamodb']['SequenceNumber']}) that matches no write",
+                        {"record": _brief(record)},
+                    )
+                )
+            else:
+                delivered.append(pending.pop(match))
+        for change in pending:
+            anomalies.append(
+                Anomaly(
+                    "lost",
+                    f"write #{change.index} ({change.event_name} of {change.keys}) never "
+                    "appeared in the stream",
+                    {"change": _brief_change(change)},
+                )
+            )
+    return CheckResult(tuple(anomalies))
+
+
+def check_item_order(
+    records: Sequence[Mapping[str, Any]], writes: WriteLog | Iterable[Change]
+) -> CheckResult:
+    """Each item's records come in the order its changes were written (spec B.3).
+
+    Only records that match a change are considered (see :func:`check_exactly_once` for the
+    rest); the first pair of one item's records read in the wrong order is the witness.
+    """
+    view = _view_type(records)
+    changes_by_key: dict[tuple[Any, ...], list[Change]] = {}
+    for change in _changes(writes, records):
+        changes_by_key.setdefault(_key_id(change.keys), []).append(change)
+    anomalies: list[Anomaly] = []
+    matched: dict[tuple[Any, ...], list[tuple[int, Mapping[str, Any]]]] = {}
+    used: set[int] = set()
+    for record in records:
+        key = _key_id(record["dynamodb"]["Keys"])
+        sig = _record_signature(record, view)
+        for change in changes_by_key.get(key, ()):
+            if change.index not in used and _change_signature(change, view) == sig:
+                used.add(change.index)
+                matched.setdefault(key, []).append((change.index, record))
+                break
+    for key in sorted(matched):
+        pairs = matched[key]
+        for (i, before), (j, after) in pairwise(pairs):
+            if j < i:
+                anomalies.append(
+                    Anomaly(
+                        "reordered",
+                        f"item {after['dynamodb']['Keys']}: write #{j} "
+                        f"({after['eventName']}) was read after write #{i} "
+                        f"({before['eventName']}), though it was written before it",
+                        {"read_first": _brief(before), "read_second": _brief(after)},
+                    )
+                )
+                break
+    return CheckResult(tuple(anomalies))
+
+
+def check_sequence_numbers(records: StreamRead) -> CheckResult:
+    """Within each shard, sequence numbers strictly increase and lie in the shard's range."""
+    anomalies: list[Anomaly] = []
+    for shard in records.shards:
+        low = int(shard.starting_sequence_number)
+        high = None if shard.ending_sequence_number is None else int(shard.ending_sequence_number)
+        previous: Mapping[str, Any] | None = None
+        for record in shard.records:
+            sn = int(record["dynamodb"]["SequenceNumber"])
+            if sn < low or (high is not None and sn > high):
+                anomalies.append(
+                    Anomaly(
+                        "sequence-out-of-range",
+                        f"shard {shard.shard_id} covers {low}..{high or ''} but holds "
+                        f"SequenceNumber {sn}",
+                        {"shard_id": shard.shard_id, "record": _brief(record)},
+                    )
+                )
+            if previous is not None and sn <= int(previous["dynamodb"]["SequenceNumber"]):
+                anomalies.append(
+                    Anomaly(
+                        "sequence-not-increasing",
+                        f"shard {shard.shard_id}: SequenceNumber {sn} follows "
+                        f"{previous['dynamodb']['SequenceNumber']}",
+                        {
+                            "shard_id": shard.shard_id,
+                            "previous": _brief(previous),
+                            "record": _brief(record),
+                        },
+                    )
+                )
+            previous = record
+    return CheckResult(tuple(anomalies))
+
+
+def check_children_after_parents(records: StreamRead) -> CheckResult:
+    """Every shard was read after its parent (when the parent was read at all), and a
+    child's records are numbered above its parent's end (spec A.10)."""
+    anomalies: list[Anomaly] = []
+    position = {shard.shard_id: i for i, shard in enumerate(records.shards)}
+    by_id = {shard.shard_id: shard for shard in records.shards}
+    for i, shard in enumerate(records.shards):
+        parent_id = shard.parent_shard_id
+        if parent_id is None or parent_id not in position:
+            continue
+        parent = by_id[parent_id]
+        if position[parent_id] > i:
+            anomalies.append(
+                Anomaly(
+                    "child-before-parent",
+                    f"shard {shard.shard_id} was read before its parent {parent_id}",
+                    {"child": shard.shard_id, "parent": parent_id},
+                )
+            )
+        end = parent.ending_sequence_number
+        if end is None or int(shard.starting_sequence_number) <= int(end):
+            anomalies.append(
+                Anomaly(
+                    "child-before-parent",
+                    f"shard {shard.shard_id} starts at {shard.starting_sequence_number}, not "
+                    f"after its parent {parent_id} ends ({end or 'still open'})",
+                    {
+                        "child": shard.shard_id,
+                        "child_start": shard.starting_sequence_number,
+                        "parent": parent_id,
+                        "parent_end": end,
+                    },
+                )
+            )
+    return CheckResult(tuple(anomalies))
+
+
+def check_stream_history(
+    records: Sequence[Mapping[str, Any]], writes: WriteLog | Iterable[Change]
+) -> CheckResult:
+    """All the checks: exactly once, per-item write order, and (for a :class:`StreamRead`)
+    sequence numbers per shard and children after parents.
+
+    Args:
+        records: what :func:`read_stream` returned (or any list of ``Record`` dicts, for which
+            only the first two checks can run).
+        writes: a :class:`WriteLog` (only the changes made while the stream read was enabled
+            are expected) or the expected :class:`Change` list.
+
+    Returns:
+        a :class:`CheckResult`; ``result.valid``, ``result.witness``, ``result.explanation``.
+    """
+    if not isinstance(writes, WriteLog):
+        writes = list(writes)
+    result = check_exactly_once(records, writes) + check_item_order(records, writes)
+    if isinstance(records, StreamRead):
+        result = result + check_sequence_numbers(records) + check_children_after_parents(records)
+    return result
