@@ -270,7 +270,7 @@ def test_add_to_wrong_type() -> None:
 
 
 def test_add_value_of_wrong_type() -> None:
-    """ADD with a string value: 'Incorrect operand type ...; operator: ADD, operand type: STRING'."""
+    """ADD with a string: 'Incorrect operand type ...; operator: ADD, operand type: STRING'."""
     assert fails("ADD a :v", {}, {":v": S("hello")}) == (
         "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: "
         "ADD, operand type: STRING"
