@@ -1,0 +1,12 @@
+"""The AWS-shaped faces over the model: ``sim.client(...)`` clients and the boto3-style ``Table``.
+
+Everything here translates: user input (DynamoDB JSON or plain Python values, AWS parameter
+names) into canonical values and calls on the engine, and engine results back into dicts shaped
+exactly as boto3 returns them.  The model never imports from this package.
+
+* :mod:`._params`: botocore's client-side parameter validation (names, types, minimums).
+* :mod:`._dynamodb_ops`: the DynamoDB operations on canonical values, shared by both faces.
+* :mod:`._dynamodb_client`: ``sim.client("dynamodb")``, boto3's low-level client shape.
+* :mod:`._table_face`: :class:`~._table_face.Table`, boto3's resource ``Table`` shape.
+* :mod:`._conditions`: boto3 ``Key``/``Attr`` condition objects into expression strings.
+"""

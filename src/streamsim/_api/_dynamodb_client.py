@@ -1,0 +1,659 @@
+"""``sim.client("dynamodb")``: the shape of boto3's low-level DynamoDB client.
+
+Methods are boto3's snake_case names taking AWS's parameter names as keyword arguments and
+DynamoDB JSON values (binary as ``bytes``); responses hold exactly the members botocore's service
+model defines, plus ``ResponseMetadata``, with timestamps as timezone-aware datetimes.  Errors are
+the AWS-named classes of :mod:`streamsim._errors`, reachable as ``client.exceptions.<Name>`` as
+with boto3, each carrying ``.response["Error"]["Code"]`` / ``["Message"]``.
+
+>>> from streamsim import Simulation
+>>> client = Simulation(seed=1).client("dynamodb")
+>>> _ = client.create_table(
+...     TableName="orders",
+...     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+...     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+...     BillingMode="PAY_PER_REQUEST",
+... )
+>>> _ = client.put_item(TableName="orders", Item={"pk": {"S": "a"}, "n": {"N": "1.50"}})
+>>> client.get_item(TableName="orders", Key={"pk": {"S": "a"}})["Item"]
+{'pk': {'S': 'a'}, 'n': {'N': '1.5'}}
+
+Differs from AWS: botocore's client-side ``ParamValidationError`` is a
+:class:`~streamsim._api._params.ParamValidationError` (a ``ValidationException`` with botocore's
+text); table and stream status changes are instantaneous (CreateTable, UpdateTable and
+DeleteTable responses show CREATING / UPDATING / DELETING, DescribeTable right after shows the
+final state); secondary indexes, global tables, backups and tags are not simulated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from streamsim._errors import (
+    ERRORS_BY_CODE,
+    StreamsimError,
+    ValidationException,
+)
+from streamsim._stream import VIEW_TYPES
+from streamsim._types import AttributeValue, Item, copy_item, wire_to_item, wire_to_value
+
+from ._dynamodb_ops import (
+    DynamoDBOps,
+    IdempotentParameterMismatchException,
+    convert_request,
+    convert_response,
+)
+from ._params import ParamValidationError, validate_params
+
+if TYPE_CHECKING:
+    from streamsim._simulation import Simulation
+    from streamsim._table import TableEngine
+
+BILLING_MODES = ("PROVISIONED", "PAY_PER_REQUEST")
+TABLE_CLASSES = ("STANDARD", "STANDARD_INFREQUENT_ACCESS")
+MAX_LIST_TABLES = 100  # ListTables Limit: 1-100
+MAX_TTL_ATTRIBUTE_BYTES = 255  # TimeToLiveSpecification.AttributeName: 1-255
+
+# boto3 method name -> AWS operation name
+_OPERATIONS = {
+    "batch_get_item": "BatchGetItem",
+    "batch_write_item": "BatchWriteItem",
+    "create_table": "CreateTable",
+    "delete_item": "DeleteItem",
+    "delete_table": "DeleteTable",
+    "describe_table": "DescribeTable",
+    "describe_time_to_live": "DescribeTimeToLive",
+    "get_item": "GetItem",
+    "list_tables": "ListTables",
+    "put_item": "PutItem",
+    "query": "Query",
+    "scan": "Scan",
+    "transact_write_items": "TransactWriteItems",
+    "update_item": "UpdateItem",
+    "update_table": "UpdateTable",
+    "update_time_to_live": "UpdateTimeToLive",
+}
+
+
+def wire_item(value: Any, what: str) -> Item:
+    """Client face: an item or key in DynamoDB JSON, validated and made canonical."""
+    return wire_to_item(value, what=what)
+
+
+def wire_value(value: Any, placeholder: str) -> AttributeValue:
+    """Client face: one ExpressionAttributeValues value, with DynamoDB's message prefix."""
+    try:
+        return wire_to_value(value, what=f"ExpressionAttributeValues.{placeholder}")
+    except ValidationException as exc:
+        if exc.message.startswith("Invalid type for parameter"):
+            raise
+        raise ValidationException(
+            f"ExpressionAttributeValues contains invalid value: {exc.message} for key {placeholder}"
+        ) from None
+
+
+def _invalid(message: str) -> ValidationException:
+    return ValidationException("One or more parameter values were invalid: " + message)
+
+
+def _null(member: str) -> ValidationException:
+    return ValidationException(
+        f"1 validation error detected: Value null at '{member}' failed to satisfy constraint: "
+        "Member must not be null"
+    )
+
+
+class ClientMeta:
+    """``client.meta``: what boto3's ``ClientMeta`` offers that applies here."""
+
+    def __init__(self, region_name: str) -> None:
+        self.region_name = region_name
+        self.service_name = "dynamodb"
+        self.partition = "aws"
+        self.endpoint_url = f"https://dynamodb.{region_name}.amazonaws.com"
+        self.method_to_api_mapping = dict(_OPERATIONS)
+
+    def __repr__(self) -> str:
+        return f"<ClientMeta dynamodb region={self.region_name}>"
+
+
+class ClientExceptions:
+    """``client.exceptions``: every error class by its AWS code, plus ``ClientError``."""
+
+    def __init__(self) -> None:
+        for code, cls in ERRORS_BY_CODE.items():
+            setattr(self, code, cls)
+        self.IdempotentParameterMismatchException = IdempotentParameterMismatchException
+        self.ClientError = StreamsimError
+        self.ParamValidationError = ParamValidationError
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"dynamodb client has no exception named {name!r}")
+
+
+class WaiterError(Exception):
+    """A waiter gave up (botocore's ``WaiterError``): the state was not reached in time."""
+
+
+class Waiter:
+    """``client.get_waiter("table_exists" | "table_not_exists")``.
+
+    ``wait(TableName=..., WaiterConfig={"Delay": 20, "MaxAttempts": 25})`` checks at once and
+    then every ``Delay`` seconds of virtual time (advancing the simulation), as boto3's waiter
+    polls DescribeTable.
+    """
+
+    def __init__(self, client: DynamoDBClient, name: str) -> None:
+        self._client = client
+        self.name = name
+
+    def _done(self, table_name: str) -> bool:
+        try:
+            status = self._client.describe_table(TableName=table_name)["Table"]["TableStatus"]
+        except self._client.exceptions.ResourceNotFoundException:
+            return self.name == "table_not_exists"
+        return self.name == "table_exists" and status == "ACTIVE"
+
+    def wait(self, *, TableName: str, WaiterConfig: Mapping[str, int] | None = None) -> None:
+        """Return once the table exists (or is gone); else :class:`WaiterError` in the end."""
+        config = dict(WaiterConfig or {})
+        delay = int(config.get("Delay", 20))
+        attempts = int(config.get("MaxAttempts", 25))
+        for attempt in range(attempts):
+            if self._done(TableName):
+                return
+            if attempt + 1 < attempts:
+                self._client._sim.advance(seconds=delay)
+        raise WaiterError(f"Waiter {self.name} failed: Max attempts exceeded")
+
+
+class PageIterator:
+    """Pages of a paginated operation, as boto3's ``PageIterator`` yields them."""
+
+    _TOKENS = {
+        "Query": ("ExclusiveStartKey", "LastEvaluatedKey", ("Items",), ("Count", "ScannedCount")),
+        "Scan": ("ExclusiveStartKey", "LastEvaluatedKey", ("Items",), ("Count", "ScannedCount")),
+        "ListTables": ("ExclusiveStartTableName", "LastEvaluatedTableName", ("TableNames",), ()),
+    }
+
+    def __init__(self, client: DynamoDBClient, operation: str, params: dict[str, Any]) -> None:
+        self._client = client
+        self._operation = operation
+        config = dict(params.pop("PaginationConfig", None) or {})
+        if config.get("PageSize") is not None:
+            params["Limit"] = config["PageSize"]
+        if config.get("StartingToken") is not None:
+            params[self._TOKENS[operation][0]] = config["StartingToken"]
+        self._max_items = config.get("MaxItems")
+        self._params = params
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        in_token, out_token, lists, _ = self._TOKENS[self._operation]
+        method = getattr(self._client, _method_name(self._operation))
+        params = dict(self._params)
+        seen = 0
+        while True:
+            page = method(**params)
+            yield page
+            seen += len(page.get(lists[0], ()))
+            token = page.get(out_token)
+            if token is None or (self._max_items is not None and seen >= self._max_items):
+                return
+            params[in_token] = token
+
+    def build_full_result(self) -> dict[str, Any]:
+        """Every page merged: lists concatenated, counts summed."""
+        _, _, lists, counts = self._TOKENS[self._operation]
+        out: dict[str, Any] = {}
+        for page in self:
+            for name in lists:
+                if name in page:
+                    out.setdefault(name, []).extend(page[name])
+            for name in counts:
+                out[name] = out.get(name, 0) + page.get(name, 0)
+        return out
+
+
+class Paginator:
+    """``client.get_paginator("query" | "scan" | "list_tables")``."""
+
+    def __init__(self, client: DynamoDBClient, operation: str) -> None:
+        self._client = client
+        self._operation = operation
+
+    def paginate(self, **params: Any) -> PageIterator:
+        """Iterate the pages of the operation called with ``params``."""
+        return PageIterator(self._client, self._operation, params)
+
+
+def _method_name(operation: str) -> str:
+    return next(m for m, op in _OPERATIONS.items() if op == operation)
+
+
+class DynamoDBClient:
+    """boto3's low-level DynamoDB client, over one :class:`~streamsim.Simulation`.
+
+    Obtain it as ``sim.client("dynamodb")``.  See the module docstring for the conventions.
+    """
+
+    def __init__(self, sim: Simulation) -> None:
+        self._sim = sim
+        self._ops = DynamoDBOps(sim)
+        self.meta = ClientMeta(sim.region)
+        self.exceptions = ClientExceptions()
+
+    def __repr__(self) -> str:
+        return f"<streamsim DynamoDB client region={self._sim.region}>"
+
+    # --- plumbing -------------------------------------------------------------------------------
+
+    def _respond(self, result: dict[str, Any]) -> dict[str, Any]:
+        result["ResponseMetadata"] = self._ops.response_metadata()
+        return result
+
+    def _data(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        try:
+            validate_params(operation, params)
+            request = convert_request(operation, params, wire_item, wire_value)
+        except StreamsimError as exc:
+            raise exc.with_operation(operation) from None
+        result = self._ops.call(operation, request)
+        return self._respond(convert_response(result, copy_item))
+
+    def _control(self, operation: str, params: dict[str, Any], run: Any) -> dict[str, Any]:
+        try:
+            validate_params(operation, params)
+            result = run(params)
+        except StreamsimError as exc:
+            raise exc.with_operation(operation) from None
+        return self._respond(result)
+
+    def can_paginate(self, operation_name: str) -> bool:
+        """Whether :meth:`get_paginator` supports ``operation_name`` (boto3 method name)."""
+        return operation_name in ("query", "scan", "list_tables")
+
+    def get_paginator(self, operation_name: str) -> Paginator:
+        """A paginator for ``query``, ``scan`` or ``list_tables``."""
+        if not self.can_paginate(operation_name):
+            raise ValueError(f"Operation cannot be paginated: {operation_name}")
+        return Paginator(self, _OPERATIONS[operation_name])
+
+    def get_waiter(self, waiter_name: str) -> Waiter:
+        """A waiter: ``table_exists`` or ``table_not_exists``."""
+        if waiter_name not in ("table_exists", "table_not_exists"):
+            raise ValueError(f"Waiter does not exist: {waiter_name}")
+        return Waiter(self, waiter_name)
+
+    def close(self) -> None:
+        """Nothing to release (boto3 closes its HTTP connections here)."""
+
+    # --- items ----------------------------------------------------------------------------------
+
+    def put_item(self, **params: Any) -> dict[str, Any]:
+        """PutItem (DynamoDB JSON in and out)."""
+        return self._data("PutItem", params)
+
+    def get_item(self, **params: Any) -> dict[str, Any]:
+        """GetItem: ``{"Item": ...}`` or ``{}`` (plus ResponseMetadata)."""
+        return self._data("GetItem", params)
+
+    def update_item(self, **params: Any) -> dict[str, Any]:
+        """UpdateItem."""
+        return self._data("UpdateItem", params)
+
+    def delete_item(self, **params: Any) -> dict[str, Any]:
+        """DeleteItem."""
+        return self._data("DeleteItem", params)
+
+    def query(self, **params: Any) -> dict[str, Any]:
+        """Query."""
+        return self._data("Query", params)
+
+    def scan(self, **params: Any) -> dict[str, Any]:
+        """Scan."""
+        return self._data("Scan", params)
+
+    def batch_write_item(self, **params: Any) -> dict[str, Any]:
+        """BatchWriteItem (``UnprocessedItems`` is always ``{}``)."""
+        return self._data("BatchWriteItem", params)
+
+    def batch_get_item(self, **params: Any) -> dict[str, Any]:
+        """BatchGetItem (``UnprocessedKeys`` is always ``{}``)."""
+        return self._data("BatchGetItem", params)
+
+    def transact_write_items(self, **params: Any) -> dict[str, Any]:
+        """TransactWriteItems."""
+        return self._data("TransactWriteItems", params)
+
+    # --- tables ---------------------------------------------------------------------------------
+
+    def create_table(self, **params: Any) -> dict[str, Any]:
+        """CreateTable; the table is ACTIVE at once (the response says CREATING, as AWS's does).
+
+        A new table has one partition; use ``sim.create_table(..., partitions=n)`` for more.
+        """
+        return self._control("CreateTable", params, self._create_table)
+
+    def _create_table(self, p: dict[str, Any]) -> dict[str, Any]:
+        definitions = p.get("AttributeDefinitions")
+        schema = p.get("KeySchema")
+        if definitions is None:
+            raise _null("attributeDefinitions")
+        if schema is None:
+            raise _null("keySchema")
+        for member in ("LocalSecondaryIndexes", "GlobalSecondaryIndexes", "VectorIndexes"):
+            if p.get(member):
+                raise ValidationException(
+                    f"streamsim does not simulate secondary indexes: {member} is not supported"
+                )
+        for member in ("GlobalTableSourceArn", "GlobalTableSettingsReplicationMode"):
+            if p.get(member) is not None:
+                raise ValidationException(f"streamsim does not simulate global tables: {member}")
+        types = _attribute_definitions(definitions)
+        (hash_key, _), range_pair = _key_schema(schema)
+        keys = [hash_key] + ([range_pair[0]] if range_pair else [])
+        missing = [k for k in keys if k not in types]
+        if missing:
+            raise _invalid(
+                "Some index key attributes are not defined in AttributeDefinitions. Keys: "
+                f"[{', '.join(keys)}], AttributeDefinitions: [{', '.join(types)}]"
+            )
+        if len(types) != len(keys):
+            raise _invalid(
+                "Number of attributes in KeySchema does not exactly match number of attributes "
+                "defined in AttributeDefinitions"
+            )
+        billing = p.get("BillingMode") or "PROVISIONED"
+        if billing not in BILLING_MODES:
+            raise _enum_error(billing, "billingMode", BILLING_MODES)
+        read_units, write_units = _throughput(billing, p.get("ProvisionedThroughput"))
+        view_type = _stream_spec(p.get("StreamSpecification"), creating=True)
+        table_class = p.get("TableClass")
+        if table_class is not None and table_class not in TABLE_CLASSES:
+            raise _enum_error(table_class, "tableClass", TABLE_CLASSES)
+        if p.get("Tags") is not None and not isinstance(p["Tags"], (list, tuple)):
+            raise ValidationException("Tags must be a list")
+        self._sim.create_table(
+            p["TableName"],
+            hash_key=hash_key,
+            hash_key_type=types[hash_key],
+            range_key=range_pair[0] if range_pair else None,
+            range_key_type=types[range_pair[0]] if range_pair else "S",
+            stream_view_type=view_type,
+        )
+        engine = self._sim._engine(p["TableName"])
+        meta = self._ops.meta(engine)
+        meta.attribute_definitions = [
+            {"AttributeName": name, "AttributeType": kind} for name, kind in types.items()
+        ]
+        meta.billing_mode = billing
+        meta.read_units, meta.write_units = read_units, write_units
+        meta.deletion_protection = bool(p.get("DeletionProtectionEnabled", False))
+        meta.table_class = table_class
+        return {"TableDescription": self._ops.describe(engine, status="CREATING")}
+
+    def describe_table(self, **params: Any) -> dict[str, Any]:
+        """DescribeTable: ``{"Table": TableDescription}``."""
+        return self._control(
+            "DescribeTable",
+            params,
+            lambda p: {"Table": self._ops.describe(self._ops.engine(p["TableName"]))},
+        )
+
+    def update_table(self, **params: Any) -> dict[str, Any]:
+        """UpdateTable: stream enable/disable (spec C.1), billing mode, throughput, protection."""
+        return self._control("UpdateTable", params, self._update_table)
+
+    def _update_table(self, p: dict[str, Any]) -> dict[str, Any]:
+        engine = self._ops.engine(p["TableName"])
+        meta = self._ops.meta(engine)
+        for member in ("GlobalSecondaryIndexUpdates", "VectorIndexUpdates"):
+            if p.get(member):
+                raise ValidationException(
+                    f"streamsim does not simulate secondary indexes: {member} is not supported"
+                )
+        for member in ("ReplicaUpdates", "GlobalTableWitnessUpdates", "MultiRegionConsistency"):
+            if p.get(member) is not None:
+                raise ValidationException(f"streamsim does not simulate global tables: {member}")
+        changes = [
+            m
+            for m in (
+                "ProvisionedThroughput",
+                "BillingMode",
+                "StreamSpecification",
+                "SSESpecification",
+                "DeletionProtectionEnabled",
+                "TableClass",
+                "OnDemandThroughput",
+                "WarmThroughput",
+            )
+            if p.get(m) is not None
+        ]
+        if not changes:
+            raise ValidationException(
+                "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+                "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required"
+            )
+        billing = p.get("BillingMode") or meta.billing_mode
+        if billing not in BILLING_MODES:
+            raise _enum_error(billing, "billingMode", BILLING_MODES)
+        read_units, write_units = meta.read_units, meta.write_units
+        if p.get("ProvisionedThroughput") is not None or billing != meta.billing_mode:
+            read_units, write_units = _throughput(billing, p.get("ProvisionedThroughput"))
+        table_class = p.get("TableClass", meta.table_class)
+        if table_class is not None and table_class not in TABLE_CLASSES:
+            raise _enum_error(table_class, "tableClass", TABLE_CLASSES)
+        spec = p.get("StreamSpecification")
+        if spec is not None:
+            view_type = _stream_spec(spec, creating=False)
+            if view_type is not None:
+                if engine.stream is not None:
+                    raise ValidationException(
+                        f"Table already has an enabled stream: TableName: {engine.name}, "
+                        f"StreamArn: {engine.stream.arn}"
+                    )
+                self._sim._enable_stream(engine, view_type)
+            else:
+                engine.disable_stream()
+        if billing == "PAY_PER_REQUEST" and meta.billing_mode != "PAY_PER_REQUEST":
+            meta.ppr_since_ms = self._sim.now_ms
+        meta.billing_mode = billing
+        meta.read_units, meta.write_units = read_units, write_units
+        meta.table_class = table_class
+        if p.get("DeletionProtectionEnabled") is not None:
+            meta.deletion_protection = bool(p["DeletionProtectionEnabled"])
+        return {"TableDescription": self._ops.describe(engine, status="UPDATING")}
+
+    def delete_table(self, **params: Any) -> dict[str, Any]:
+        """DeleteTable: the response's TableStatus is DELETING; the table is gone at once."""
+        return self._control("DeleteTable", params, self._delete_table)
+
+    def _delete_table(self, p: dict[str, Any]) -> dict[str, Any]:
+        engine = self._ops.engine(p["TableName"])
+        if self._ops.meta(engine).deletion_protection:
+            raise ValidationException(
+                "Resource cannot be deleted as it is currently protected against deletion. "
+                "Disable deletion protection first."
+            )
+        description = self._ops.describe(engine, status="DELETING")
+        self._sim._delete_table(engine.name)
+        return {"TableDescription": description}
+
+    def list_tables(self, **params: Any) -> dict[str, Any]:
+        """ListTables: names in order, at most ``Limit`` (default 100) per page."""
+        return self._control("ListTables", params, self._list_tables)
+
+    def _list_tables(self, p: dict[str, Any]) -> dict[str, Any]:
+        limit = p.get("Limit", MAX_LIST_TABLES)
+        if not 1 <= limit <= MAX_LIST_TABLES:
+            raise ValidationException(
+                f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy "
+                "constraint: Member must have value less than or equal to 100"
+            )
+        names = sorted(t.name for t in self._sim.tables)
+        start = p.get("ExclusiveStartTableName")
+        if start is not None:
+            names = [n for n in names if n > start]
+        out: dict[str, Any] = {"TableNames": names[:limit]}
+        if len(names) > limit:
+            out["LastEvaluatedTableName"] = names[limit - 1]
+        return out
+
+    # --- time to live ---------------------------------------------------------------------------
+
+    def update_time_to_live(self, **params: Any) -> dict[str, Any]:
+        """UpdateTimeToLive (spec B.4): at most one change per table per hour."""
+        return self._control("UpdateTimeToLive", params, self._update_ttl)
+
+    def _update_ttl(self, p: dict[str, Any]) -> dict[str, Any]:
+        spec = p["TimeToLiveSpecification"]
+        enabled = spec.get("Enabled")
+        attribute = spec.get("AttributeName")
+        if enabled is None:
+            raise _null("timeToLiveSpecification.enabled")
+        if attribute is None:
+            raise _null("timeToLiveSpecification.attributeName")
+        if not isinstance(enabled, bool):
+            raise ValidationException(
+                f"Invalid type for parameter TimeToLiveSpecification.Enabled, value: {enabled}, "
+                f"type: {type(enabled)}, valid types: <class 'bool'>"
+            )
+        if not isinstance(attribute, str) or not (
+            1 <= len(attribute.encode()) <= MAX_TTL_ATTRIBUTE_BYTES
+        ):
+            raise ValidationException(
+                f"1 validation error detected: Value '{attribute}' at "
+                "'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member "
+                "must have length between 1 and 255"
+            )
+        engine = self._ops.engine(p["TableName"])
+        engine.update_ttl(enabled, attribute)
+        return {"TimeToLiveSpecification": {"Enabled": enabled, "AttributeName": attribute}}
+
+    def describe_time_to_live(self, **params: Any) -> dict[str, Any]:
+        """DescribeTimeToLive."""
+        return self._control("DescribeTimeToLive", params, self._describe_ttl)
+
+    def _describe_ttl(self, p: dict[str, Any]) -> dict[str, Any]:
+        engine = self._ops.engine(p["TableName"])
+        return {"TimeToLiveDescription": ttl_description(engine)}
+
+
+def ttl_description(engine: TableEngine) -> dict[str, Any]:
+    """DescribeTimeToLive's ``TimeToLiveDescription`` (the attribute only while enabled)."""
+    out: dict[str, Any] = {"TimeToLiveStatus": engine.ttl_status}
+    if engine.ttl_enabled and engine.ttl_attribute is not None:
+        out["AttributeName"] = engine.ttl_attribute
+    return out
+
+
+def _enum_error(value: Any, member: str, allowed: tuple[str, ...]) -> ValidationException:
+    return ValidationException(
+        f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy "
+        f"constraint: Member must satisfy enum value set: [{', '.join(allowed)}]"
+    )
+
+
+def _attribute_definitions(definitions: Any) -> dict[str, str]:
+    types: dict[str, str] = {}
+    for index, definition in enumerate(definitions):
+        if not isinstance(definition, Mapping):
+            raise ValidationException(f"AttributeDefinitions[{index}] must be a map")
+        name = definition.get("AttributeName")
+        kind = definition.get("AttributeType")
+        if name is None:
+            raise _null(f"attributeDefinitions.{index + 1}.member.attributeName")
+        if kind is None:
+            raise _null(f"attributeDefinitions.{index + 1}.member.attributeType")
+        if kind not in ("S", "N", "B"):
+            raise _enum_error(
+                kind, f"attributeDefinitions.{index + 1}.member.attributeType", ("B", "N", "S")
+            )
+        if name in types:
+            raise _invalid(f"Cannot have two attributes with the same name: {name}")
+        types[str(name)] = str(kind)
+    return types
+
+
+def _key_schema(schema: Any) -> tuple[tuple[str, str], tuple[str, str] | None]:
+    if not isinstance(schema, (list, tuple)) or not 1 <= len(schema) <= 2:
+        raise ValidationException(
+            f"1 validation error detected: Value '{schema}' at 'keySchema' failed to satisfy "
+            "constraint: Member must have length less than or equal to 2"
+        )
+    pairs: list[tuple[str, str]] = []
+    for index, element in enumerate(schema):
+        if not isinstance(element, Mapping):
+            raise ValidationException(f"KeySchema[{index}] must be a map")
+        name, kind = element.get("AttributeName"), element.get("KeyType")
+        if name is None:
+            raise _null(f"keySchema.{index + 1}.member.attributeName")
+        if kind not in ("HASH", "RANGE"):
+            raise _enum_error(kind, f"keySchema.{index + 1}.member.keyType", ("HASH", "RANGE"))
+        pairs.append((str(name), str(kind)))
+    if pairs[0][1] != "HASH":
+        raise ValidationException(
+            "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"
+        )
+    if len(pairs) == 2:
+        if pairs[1][1] != "RANGE":
+            raise ValidationException(
+                "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type"
+            )
+        return pairs[0], pairs[1]
+    return pairs[0], None
+
+
+def _throughput(billing: str, throughput: Any) -> tuple[int, int]:
+    if billing == "PAY_PER_REQUEST":
+        if throughput is not None:
+            raise _invalid(
+                "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when "
+                "BillingMode is PAY_PER_REQUEST"
+            )
+        return 0, 0
+    if not isinstance(throughput, Mapping) or any(
+        throughput.get(k) is None for k in ("ReadCapacityUnits", "WriteCapacityUnits")
+    ):
+        raise _invalid(
+            "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode "
+            "is PROVISIONED"
+        )
+    units = []
+    for member in ("ReadCapacityUnits", "WriteCapacityUnits"):
+        value = throughput[member]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValidationException(
+                f"1 validation error detected: Value '{value}' at "
+                f"'provisionedThroughput.{member[:1].lower() + member[1:]}' failed to satisfy "
+                "constraint: Member must have value greater than or equal to 1"
+            )
+        units.append(value)
+    return units[0], units[1]
+
+
+def _stream_spec(spec: Any, *, creating: bool) -> str | None:
+    """The view type a StreamSpecification enables, or None when it disables (spec C.1)."""
+    if spec is None:
+        return None
+    if not isinstance(spec, Mapping):
+        raise ValidationException("StreamSpecification must be a map")
+    enabled = spec.get("StreamEnabled")
+    view_type = spec.get("StreamViewType")
+    if enabled is None:
+        raise _null("streamSpecification.streamEnabled")
+    if not isinstance(enabled, bool):
+        raise ValidationException(
+            "Invalid type for parameter StreamSpecification.StreamEnabled, value: "
+            f"{enabled}, type: {type(enabled)}, valid types: <class 'bool'>"
+        )
+    if view_type is not None and view_type not in VIEW_TYPES:
+        raise _enum_error(view_type, "streamSpecification.streamViewType", VIEW_TYPES)
+    if enabled and view_type is None:
+        raise _invalid("StreamViewType must be specified when StreamEnabled is true")
+    if not enabled:
+        if view_type is not None and not creating:
+            raise _invalid("StreamViewType must not be specified when StreamEnabled is false")
+        return None
+    return str(view_type)
