@@ -101,6 +101,8 @@ class Stream:
         status: ``ENABLING``, ``ENABLED``, ``DISABLING`` or ``DISABLED``.
         created_ms: when the stream was enabled; ``ended_ms``: when disabled (or its table
             deleted), None while enabled.
+        label_ms: the instant the label shows: ``created_ms``, or one millisecond after the
+            label of ``after`` (the table's previous stream) if that is later.
     """
 
     def __init__(
@@ -115,6 +117,7 @@ class Stream:
         key_schema: tuple[tuple[str, str], ...],
         view_type: str,
         partitions: PartitionMap,
+        after: Stream | None = None,
     ) -> None:
         if view_type not in VIEW_TYPES:
             raise ValidationException(
@@ -131,7 +134,12 @@ class Stream:
         self.key_names = tuple(name for name, _ in key_schema)
         self.view_type = view_type
         self.created_ms = clock.now_ms
-        self.label = stream_label(self.created_ms)
+        # The label (and so the ARN) must differ from the previous stream's even when the stream
+        # is disabled and re-enabled within one millisecond of virtual time (spec C.1).
+        self.label_ms = self.created_ms
+        if after is not None and after.label_ms >= self.created_ms:
+            self.label_ms = after.label_ms + 1
+        self.label = stream_label(self.label_ms)
         self.arn = f"arn:aws:dynamodb:{region}:{account_id}:table/{table_name}/stream/{self.label}"
         #: what this stream's eventIDs are derived from (see ``_records.event_id``)
         self.event_id_base = event_id_base(self.arn)

@@ -509,6 +509,7 @@ class TableEngine:
             key_schema=self.key_schema,
             view_type=view_type,
             partitions=self.partitions,
+            after=self.latest_stream,  # keeps a re-enabled stream's label (ARN) new
         )
         self.stream = stream
         self.streams.append(stream)
