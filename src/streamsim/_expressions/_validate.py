@@ -16,6 +16,7 @@ AWS behaviour (order as DynamoDB reports, recorded by dynalite's tests run again
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Final
@@ -123,58 +124,81 @@ def _shown(value: AttributeValue) -> str:
     )
 
 
-def _condition_errors(parsed: Condition | KeyConditionAST, names: Names, values: Values) -> None:
-    kind = parsed.kind
-    prefix = f"Invalid {kind}: "
-    operands = list(iter_operands(parsed.root))
-    # Operand counts.
-    for operand, _ in operands:
+@functools.lru_cache(maxsize=4096)
+def _condition_shape(
+    parsed: Condition | KeyConditionAST,
+) -> tuple[str, tuple[tuple[str, Path, Path], ...], tuple[object, ...]]:
+    """What the per-request checks of a condition need, worked out once per parsed condition.
+
+    Returns the operand-count error (``""`` if none), the pairs of paths a comparison or a
+    two-operand function sets against each other, and the calls, BETWEENs and INs to check.
+    """
+    arity = ""
+    for operand, _ in iter_operands(parsed.root):
         if isinstance(operand, Call) and len(operand.args) != CONDITION_FUNCTIONS[operand.name]:
-            raise ValidationException(
-                f"{prefix}Incorrect number of operands for operator or function; operator or "
+            arity = (
+                f"Incorrect number of operands for operator or function; operator or "
                 f"function: {operand.name}, number of operands: {len(operand.args)}"
             )
-    # An operand compared with itself.
+            break
+    pairs: list[tuple[str, Path, Path]] = []
+    checked: list[object] = []
     for node in _nodes(parsed):
         pair: tuple[str, Operand, Operand] | None = None
         if isinstance(node, Compare):
             pair = (node.op, node.left, node.right)
         elif isinstance(node, Call) and len(node.args) == 2:
             pair = (node.name, node.args[0], node.args[1])
-        if pair is None:
-            continue
-        op, first, second = pair
-        if isinstance(first, Path) and isinstance(second, Path):
-            resolved = first.resolve(names, kind)
-            if resolved == second.resolve(names, kind):
-                raise ValidationException(
-                    f"{prefix}The first operand must be distinct from the remaining operands "
-                    f"for this operator or function; operator: {op}, first operand: "
-                    f"{path_text(resolved)}"
-                )
+        if pair is not None and isinstance(pair[1], Path) and isinstance(pair[2], Path):
+            pairs.append((pair[0], pair[1], pair[2]))
+        if isinstance(node, Call) and node.name != "contains":
+            checked.append(node)
+        elif isinstance(node, Between) and isinstance(node.low, ValueRef):
+            if isinstance(node.high, ValueRef):
+                checked.append(node)
+        elif isinstance(node, In) and len(node.options) > MAX_IN_OPERANDS:
+            checked.append(node)
+    return arity, tuple(pairs), tuple(checked)
+
+
+def _condition_errors(parsed: Condition | KeyConditionAST, names: Names, values: Values) -> None:
+    kind = parsed.kind
+    prefix = f"Invalid {kind}: "
+    arity, pairs, checked = _condition_shape(parsed)
+    if arity:
+        raise ValidationException(prefix + arity)
+    # An operand compared with itself.
+    for op, first, second in pairs:
+        resolved = first.resolve(names, kind)
+        if resolved == second.resolve(names, kind):
+            raise ValidationException(
+                f"{prefix}The first operand must be distinct from the remaining operands "
+                f"for this operator or function; operator: {op}, first operand: "
+                f"{path_text(resolved)}"
+            )
     # Operand types of functions, BETWEEN bounds, IN size.
-    for node in _nodes(parsed):
+    for node in checked:
         if isinstance(node, Call):
             _check_condition_call(node, values, prefix)
         elif isinstance(node, Between):
-            low, high = node.low, node.high
-            if isinstance(low, ValueRef) and isinstance(high, ValueRef):
-                lower, upper = values[low.name], values[high.name]
-                shown = (
-                    f"lower bound operand: AttributeValue: {_shown(lower)}, "
-                    f"upper bound operand: AttributeValue: {_shown(upper)}"
+            assert isinstance(node.low, ValueRef)
+            assert isinstance(node.high, ValueRef)
+            lower, upper = values[node.low.name], values[node.high.name]
+            shown = (
+                f"lower bound operand: AttributeValue: {_shown(lower)}, "
+                f"upper bound operand: AttributeValue: {_shown(upper)}"
+            )
+            if _first_type(lower) != _first_type(upper):
+                raise ValidationException(
+                    f"{prefix}The BETWEEN operator requires same data type for lower and "
+                    f"upper bounds; {shown}"
                 )
-                if _first_type(lower) != _first_type(upper):
-                    raise ValidationException(
-                        f"{prefix}The BETWEEN operator requires same data type for lower and "
-                        f"upper bounds; {shown}"
-                    )
-                if compare_order(lower, upper) == 1:
-                    raise ValidationException(
-                        f"{prefix}The BETWEEN operator requires upper bound to be greater than "
-                        f"or equal to lower bound; {shown}"
-                    )
-        elif isinstance(node, In) and len(node.options) > MAX_IN_OPERANDS:
+            if compare_order(lower, upper) == 1:
+                raise ValidationException(
+                    f"{prefix}The BETWEEN operator requires upper bound to be greater than "
+                    f"or equal to lower bound; {shown}"
+                )
+        elif isinstance(node, In):
             raise ValidationException(
                 f"{prefix}The IN operator is provided with too many operands; number of "
                 f"operands: {len(node.options)}"
@@ -388,22 +412,23 @@ def check_placeholders(
         return
     names_map: Names = names if names is not None else _EMPTY_MAP  # type: ignore[assignment]
     values_map: Values = values if values is not None else _EMPTY_MAP  # type: ignore[assignment]
+    used_names: set[str] = set()
+    used_values: set[str] = set()
+    for expression in expressions:
+        used_names |= expression.names
+        used_values |= expression.values
     for key in names_map:
-        if not _NAME_KEY.match(key):
+        if key not in used_names and not _NAME_KEY.match(key):
             raise ValidationException(
                 f'ExpressionAttributeNames contains invalid key: Syntax error; key: "{key}"'
             )
     for key in values_map:
-        if not _VALUE_KEY.match(key):
+        if key not in used_values and not _VALUE_KEY.match(key):
             raise ValidationException(
                 f'ExpressionAttributeValues contains invalid key: Syntax error; key: "{key}"'
             )
-    used_names: set[str] = set()
-    used_values: set[str] = set()
     for expression in expressions:
         validate(expression, names_map, values_map)
-        used_names |= expression.names
-        used_values |= expression.values
     unused = sorted(set(names_map) - used_names)
     if unused:
         raise ValidationException(
