@@ -1157,8 +1157,8 @@ class DynamoDBOps:
             ],
             "TableStatus": status or engine.status,
             "CreationDateTime": ms_to_datetime(engine.created_ms),
+            # NumberOfDecreasesToday is left out: the model's minimum is 1 (AWS shows 0)
             "ProvisionedThroughput": {
-                "NumberOfDecreasesToday": 0,
                 "ReadCapacityUnits": meta.read_units,
                 "WriteCapacityUnits": meta.write_units,
             },
