@@ -94,17 +94,17 @@ def build_conditions(params: MutableMapping[str, Any]) -> None:
             ``DynamoDBNeedsKeyConditionError``), or a condition parameter is neither a string
             nor a condition object.
 
-    >>> class Eq:  # a stand-in for boto3's Key("pk").eq("a")
-    ...     has_grouped_values = False
-    ...     def get_expression(self):
-    ...         return {"format": "{0} {operator} {1}", "operator": "=", "values": (Name(), "a")}
-    >>> class Name:
+    >>> class Key:  # stand-ins for boto3's Key("pk").eq("a")
     ...     name = "pk"
     ...     def eq(self, other): ...
+    >>> class Eq:
+    ...     has_grouped_values = False
+    ...     def get_expression(self):
+    ...         return {"format": "{0} {operator} {1}", "operator": "=", "values": (Key(), "a")}
     >>> p = {"KeyConditionExpression": Eq()}
-    >>> build_conditions(p); p
-    {'KeyConditionExpression': '#n0 = :v0', 'ExpressionAttributeNames': {'#n0': 'pk'}, \
-'ExpressionAttributeValues': {':v0': 'a'}}
+    >>> build_conditions(p)
+    >>> p["KeyConditionExpression"], p["ExpressionAttributeNames"], p["ExpressionAttributeValues"]
+    ('#n0 = :v0', {'#n0': 'pk'}, {':v0': 'a'})
     """
     builder: _Builder | None = None
     for member, is_key in _CONDITION_PARAMS:
