@@ -1,0 +1,1 @@
+"""Stateful (model vs implementation) tests."""
