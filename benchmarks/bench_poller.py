@@ -1,0 +1,130 @@
+"""Records per second delivered end to end: writes, stream, Lambda poller, a no-op handler.
+
+Run: ``python benchmarks/bench_poller.py``.  A table with 4 partitions (4 open shards) and a
+NEW_AND_OLD_IMAGES stream feeds a function through an event source mapping (BatchSize 100,
+StartingPosition LATEST); each run writes ``N_ITEMS`` items with ``Table.put_item`` and then
+advances virtual time until every record was delivered to the handler.  The figure is records
+delivered per wall-clock second, the best of several runs, quoted next to the baseline measured
+in the same process: the same writes to the same kind of table with no mapping.  A benchmark,
+not a test: it asserts nothing.  The target (issue 4) is at least 100,000 records per second.
+
+Also printed: the same pipeline written through the engine directly (canonical DynamoDB JSON,
+no Table-face conversion), which isolates the poller's own cost per record.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from streamsim._simulation import Simulation
+
+N_ITEMS = 100_000
+RUNS = 5
+SHARDS = 4
+BATCH_SIZE = 100
+
+
+def python_items(run: int) -> list[dict[str, Any]]:
+    """5 attributes: key, two strings, a number and a boolean; new values every run."""
+    return [
+        {
+            "pk": f"user#{i:06d}",
+            "name": "alice",
+            "city": "Lisbon",
+            "score": Decimal(run * 1000 + i % 1000),
+            "active": i % 2 == 0,
+        }
+        for i in range(N_ITEMS)
+    ]
+
+
+def canonical_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same items in canonical DynamoDB JSON."""
+    return [
+        {
+            "pk": {"S": item["pk"]},
+            "name": {"S": item["name"]},
+            "city": {"S": item["city"]},
+            "score": {"N": str(item["score"])},
+            "active": {"BOOL": item["active"]},
+        }
+        for item in items
+    ]
+
+
+def pipeline(with_mapping: bool, engine_writes: bool) -> Callable[[list[Any]], int]:
+    """A fresh simulation; returns ``run(items) -> records delivered``."""
+    sim = Simulation(seed=0)
+    table = sim.create_table(
+        "bench", hash_key="pk", partitions=SHARDS, stream_view_type="NEW_AND_OLD_IMAGES"
+    )
+    delivered = [0]
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        delivered[0] += len(event["Records"])
+
+    sim.create_function("noop", handler)
+    if with_mapping:
+        sim.client("lambda").create_event_source_mapping(
+            FunctionName="noop",
+            EventSourceArn=sim.streams[0].arn,
+            StartingPosition="LATEST",
+            BatchSize=BATCH_SIZE,
+        )
+    put: Callable[..., Any] = sim._engine("bench").put if engine_writes else table.put_item
+
+    def run(items: list[Any]) -> int:
+        before = delivered[0]
+        if engine_writes:
+            for item in items:
+                put(item)
+        else:
+            for item in items:
+                put(Item=item)
+        sim.advance(minutes=5)
+        return delivered[0] - before
+
+    return run
+
+
+def best_seconds(run: Callable[[list[Any]], int], batches: list[list[Any]]) -> tuple[float, int]:
+    """Best wall-clock time of the runs (after a warm-up), and records delivered per run."""
+    run(batches[0])
+    best = float("inf")
+    delivered = 0
+    for items in batches[1:]:
+        gc.collect()
+        start = time.perf_counter()
+        delivered = run(items)
+        best = min(best, time.perf_counter() - start)
+    return best, delivered
+
+
+def main() -> None:
+    """Measure and print."""
+    python_batches = [python_items(run) for run in range(RUNS + 1)]
+    canonical_batches = [canonical_items(items) for items in python_batches]
+    print(f"{N_ITEMS:,} writes per run, {SHARDS} shards, BatchSize {BATCH_SIZE}, best of {RUNS}")
+    for label, engine_writes, batches in (
+        ("Table.put_item", False, python_batches),
+        ("engine writes ", True, canonical_batches),
+    ):
+        base_s, _ = best_seconds(pipeline(False, engine_writes), batches)
+        full_s, delivered = best_seconds(pipeline(True, engine_writes), batches)
+        assert delivered == N_ITEMS, delivered
+        rate = N_ITEMS / full_s
+        base_rate = N_ITEMS / base_s
+        poller_us = (full_s - base_s) / N_ITEMS * 1e6
+        print(
+            f"{label}: {rate:>9,.0f} records/s end to end "
+            f"(baseline, same writes without a mapping: {base_rate:,.0f} writes/s; "
+            f"ratio {rate / base_rate:.2f}; poller + events + handler {poller_us:.2f} us/record)"
+        )
+
+
+if __name__ == "__main__":
+    main()

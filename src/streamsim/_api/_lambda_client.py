@@ -1,0 +1,606 @@
+"""``sim.client("lambda")``: event source mappings and function concurrency, shaped as boto3's.
+
+Operations: ``create_event_source_mapping``, ``update_event_source_mapping``,
+``delete_event_source_mapping``, ``get_event_source_mapping``, ``list_event_source_mappings``,
+``put_function_concurrency``, ``get_function_concurrency``, ``delete_function_concurrency``
+and ``get_function``.  Parameters are AWS's names as keyword arguments; responses carry the
+members of botocore's ``lambda`` output shapes (``EventSourceMappingConfiguration``, ...) plus
+``ResponseMetadata``; ``LastModified`` of a mapping is a timezone-aware datetime as boto3 hands
+it out.  Errors are the ``streamsim._errors`` classes, stamped with the operation, also
+reachable as ``client.exceptions.<Code>``.
+
+Functions themselves are created in Python (``sim.create_function(name, handler, ...)``):
+their code is the handler.
+
+AWS behaviour: spec D.1, D.2.  Validation order: botocore's client-side checks (missing and
+unknown parameters, Python types: :class:`~._params.ParamValidationError`), then the
+service's (``InvalidParameterValueException``), then existence and conflicts.
+
+Differs from AWS: boto3 rejects numbers below the model's minimum (``BatchSize=0``) on the
+client side with ``ParamValidationError``; streamsim raises ``InvalidParameterValueException``
+for every value outside spec D.1's ranges.  The response of a create, update or delete shows
+the transitional ``State`` (``Creating``, ``Updating``, ...) even when the transition takes no
+virtual time (``LambdaSettings.start_delay_ms`` / ``transition_ms`` are 0 by default).
+"""
+
+from __future__ import annotations
+
+from base64 import b64encode
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from hashlib import sha256
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from streamsim._clock import ms_to_datetime
+from streamsim._errors import (
+    ERRORS_BY_CODE,
+    InvalidParameterValueException,
+    ResourceNotFoundException,
+    StreamsimError,
+)
+from streamsim._lambda._mapping import (
+    CREATING,
+    DELETING,
+    DISABLING,
+    ENABLING,
+    UPDATING,
+    EventSourceMapping,
+    MappingConfig,
+)
+
+from ._params import ParamValidationError, _type_problem
+
+if TYPE_CHECKING:
+    from streamsim._lambda._functions import Function
+    from streamsim._lambda._service import LambdaService
+    from streamsim._simulation import Simulation
+
+SERVICE = "lambda"
+LIST_MAX_ITEMS = 10_000  # botocore: ListEventSourceMappings MaxItems 1..10000
+LIST_DEFAULT_ITEMS = 100  # AWS default page size
+RUNTIME = "python3.12"
+
+_TIMESTAMP = "timestamp"
+
+_MAPPING_MEMBERS: dict[str, str] = {
+    "EventSourceArn": "str",
+    "FunctionName": "str",
+    "Enabled": "bool",
+    "BatchSize": "int",
+    "FilterCriteria": "dict",
+    "KMSKeyArn": "str",
+    "MetricsConfig": "dict",
+    "LoggingConfig": "dict",
+    "ScalingConfig": "dict",
+    "MaximumBatchingWindowInSeconds": "int",
+    "ParallelizationFactor": "int",
+    "StartingPosition": "str",
+    "StartingPositionTimestamp": _TIMESTAMP,
+    "DestinationConfig": "dict",
+    "MaximumRecordAgeInSeconds": "int",
+    "BisectBatchOnFunctionError": "bool",
+    "MaximumRetryAttempts": "int",
+    "Tags": "dict",
+    "TumblingWindowInSeconds": "int",
+    "Topics": "list",
+    "Queues": "list",
+    "SourceAccessConfigurations": "list",
+    "SelfManagedEventSource": "dict",
+    "FunctionResponseTypes": "list",
+    "AmazonManagedKafkaEventSourceConfig": "dict",
+    "SelfManagedKafkaEventSourceConfig": "dict",
+    "DocumentDBEventSourceConfig": "dict",
+    "ProvisionedPollerConfig": "dict",
+}
+_UPDATE_MEMBERS = {"UUID": "str"} | {
+    name: kind
+    for name, kind in _MAPPING_MEMBERS.items()
+    if name
+    not in (
+        "EventSourceArn",
+        "StartingPosition",
+        "StartingPositionTimestamp",
+        "Tags",
+        "Topics",
+        "Queues",
+        "SelfManagedEventSource",
+    )
+}
+#: operation -> (required members, member -> kind), from botocore's lambda model
+_OPERATIONS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+    "CreateEventSourceMapping": (("FunctionName",), _MAPPING_MEMBERS),
+    "UpdateEventSourceMapping": (("UUID",), _UPDATE_MEMBERS),
+    "DeleteEventSourceMapping": (("UUID",), {"UUID": "str"}),
+    "GetEventSourceMapping": (("UUID",), {"UUID": "str"}),
+    "ListEventSourceMappings": (
+        (),
+        {"EventSourceArn": "str", "FunctionName": "str", "Marker": "str", "MaxItems": "int"},
+    ),
+    "PutFunctionConcurrency": (
+        ("FunctionName", "ReservedConcurrentExecutions"),
+        {"FunctionName": "str", "ReservedConcurrentExecutions": "int"},
+    ),
+    "GetFunctionConcurrency": (("FunctionName",), {"FunctionName": "str"}),
+    "DeleteFunctionConcurrency": (("FunctionName",), {"FunctionName": "str"}),
+    "GetFunction": (("FunctionName",), {"FunctionName": "str", "Qualifier": "str"}),
+}
+#: members of CreateEventSourceMapping that do not apply to DynamoDB streams (spec D.1)
+_NOT_FOR_DYNAMODB = (
+    "StartingPositionTimestamp",
+    "Topics",
+    "Queues",
+    "ScalingConfig",
+    "SourceAccessConfigurations",
+    "SelfManagedEventSource",
+    "AmazonManagedKafkaEventSourceConfig",
+    "SelfManagedKafkaEventSourceConfig",
+    "DocumentDBEventSourceConfig",
+    "ProvisionedPollerConfig",
+    "LoggingConfig",
+)
+#: HTTP status of each operation's success (botocore ``http.responseCode``)
+_STATUS = {
+    "CreateEventSourceMapping": 202,
+    "UpdateEventSourceMapping": 202,
+    "DeleteEventSourceMapping": 202,
+    "DeleteFunctionConcurrency": 204,
+}
+
+
+def _client_side_checks(operation: str, params: Mapping[str, Any]) -> None:
+    """botocore's parameter validation: missing, unknown and wrongly typed members."""
+    required, members = _OPERATIONS[operation]
+    problems = [f'Missing required parameter in input: "{n}"' for n in required if n not in params]
+    problems.extend(
+        f'Unknown parameter in input: "{name}", must be one of: {", ".join(members)}'
+        for name in params
+        if name not in members
+    )
+    for name, value in params.items():
+        kind = members.get(name)
+        if kind is None:
+            continue
+        if kind == _TIMESTAMP:
+            if not isinstance(value, datetime | str | int | float):
+                problems.append(
+                    f"Invalid type for parameter {name}, value: {value}, type: {type(value)}, "
+                    "valid types: <class 'datetime.datetime'>, timestamp string"
+                )
+            continue
+        problem = _type_problem(name, value, kind)
+        if problem is not None:
+            problems.append(problem)
+    if problems:
+        raise ParamValidationError("Parameter validation failed:\n" + "\n".join(problems))
+
+
+class _Exceptions:
+    """``client.exceptions``: every AWS error class by its code, as boto3 offers them."""
+
+    ClientError = StreamsimError
+
+    def __init__(self) -> None:
+        for code, cls in ERRORS_BY_CODE.items():
+            setattr(self, code, cls)
+
+    def from_code(self, code: str) -> type[StreamsimError]:
+        """The error class of an AWS error code (``StreamsimError`` if unknown)."""
+        return ERRORS_BY_CODE.get(code, StreamsimError)
+
+
+def _destination_of(config: Any) -> str | None:
+    """``DestinationConfig.OnFailure.Destination`` (None when absent or empty)."""
+    if config is None:
+        return None
+    if not isinstance(config, Mapping):
+        raise InvalidParameterValueException(
+            f'DestinationConfig must be an object like {{"OnFailure": {{"Destination": "arn"}}}}, '
+            f"got {config!r}"
+        )
+    unknown = sorted(set(config) - {"OnFailure", "OnSuccess"})
+    if unknown:
+        raise InvalidParameterValueException(
+            f"DestinationConfig has unknown member(s) {', '.join(unknown)}"
+        )
+    on_success = config.get("OnSuccess")
+    if on_success and (not isinstance(on_success, Mapping) or on_success.get("Destination")):
+        raise InvalidParameterValueException(
+            "Unsupported DestinationConfig parameter for given event source mapping type: "
+            "OnSuccess is not supported for DynamoDB stream event sources (only OnFailure)"
+        )
+    on_failure = config.get("OnFailure")
+    if on_failure is None:
+        return None
+    if not isinstance(on_failure, Mapping) or set(on_failure) - {"Destination"}:
+        raise InvalidParameterValueException(
+            f'DestinationConfig.OnFailure must be {{"Destination": "arn"}}, got {on_failure!r}'
+        )
+    destination = on_failure.get("Destination")
+    if destination in (None, ""):
+        return None
+    if not isinstance(destination, str):
+        raise InvalidParameterValueException(
+            f"DestinationConfig.OnFailure.Destination must be a string ARN, got {destination!r}"
+        )
+    return destination
+
+
+def _metrics_of(config: Any) -> tuple[str, ...]:
+    if config is None:
+        return ()
+    if not isinstance(config, Mapping) or set(config) - {"Metrics"}:
+        raise InvalidParameterValueException(
+            f'MetricsConfig must be {{"Metrics": ["EventCount"]}}, got {config!r}'
+        )
+    metrics = config.get("Metrics") or []
+    if not isinstance(metrics, list | tuple):
+        raise InvalidParameterValueException(
+            f"MetricsConfig.Metrics must be a list, got {metrics!r}"
+        )
+    return tuple(metrics)
+
+
+# create/update parameter -> (MappingConfig field, converter)
+_CONFIG_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "BatchSize": ("batch_size", lambda v: v),
+    "MaximumBatchingWindowInSeconds": ("maximum_batching_window_s", lambda v: v),
+    "ParallelizationFactor": ("parallelization_factor", lambda v: v),
+    "MaximumRecordAgeInSeconds": ("maximum_record_age_s", lambda v: v),
+    "MaximumRetryAttempts": ("maximum_retry_attempts", lambda v: v),
+    "BisectBatchOnFunctionError": ("bisect_batch_on_function_error", lambda v: v),
+    "TumblingWindowInSeconds": ("tumbling_window_s", lambda v: v),
+    "FunctionResponseTypes": ("function_response_types", lambda v: v),
+    "FilterCriteria": ("filter_criteria", lambda v: v),
+    "DestinationConfig": ("on_failure_destination", _destination_of),
+    "MetricsConfig": ("metrics", _metrics_of),
+    "KMSKeyArn": ("kms_key_arn", lambda v: v or None),
+}
+
+
+class LambdaClient:
+    """The Lambda low-level client of a :class:`~streamsim.Simulation` (``sim.client("lambda")``).
+
+    Method names, parameters and responses are boto3's for the operations listed in the
+    module documentation, so code written against ``boto3.client("lambda")`` to wire a
+    function to a DynamoDB stream runs unchanged.
+
+    >>> from streamsim import Simulation
+    >>> sim = Simulation(seed=1)
+    >>> table = sim.create_table("orders", hash_key="pk", stream_view_type="NEW_IMAGE")
+    >>> fn = sim.create_function("audit", lambda event, context: None)
+    >>> client = sim.client("lambda")
+    >>> mapping = client.create_event_source_mapping(
+    ...     FunctionName="audit", EventSourceArn=sim.streams[0].arn, StartingPosition="LATEST")
+    >>> mapping["State"], client.get_event_source_mapping(UUID=mapping["UUID"])["State"]
+    ('Creating', 'Enabled')
+    """
+
+    def __init__(self, sim: Simulation) -> None:
+        self._sim = sim
+        self._request_ids = sim.rng("lambda/request-ids")
+        self.exceptions = _Exceptions()
+
+    @property
+    def _service(self) -> LambdaService:
+        return self._sim.lambda_service
+
+    # --- shared pieces --------------------------------------------------------------------------
+
+    def _metadata(self, status: int) -> dict[str, Any]:
+        """``ResponseMetadata`` as botocore builds it (request id from the seeded source)."""
+        bits = self._request_ids.getrandbits(128)
+        hexed = f"{bits:032x}"
+        request_id = f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
+        return {
+            "RequestId": request_id,
+            "HTTPStatusCode": status,
+            "HTTPHeaders": {
+                "x-amzn-requestid": request_id,
+                "content-type": "application/json",
+            },
+            "RetryAttempts": 0,
+        }
+
+    def _call(self, operation: str, params: Mapping[str, Any], body: Callable[..., Any]) -> Any:
+        try:
+            _client_side_checks(operation, params)
+            response: dict[str, Any] = body(**params)
+        except StreamsimError as exc:
+            raise exc.with_operation(operation) from None
+        response["ResponseMetadata"] = self._metadata(_STATUS.get(operation, 200))
+        return response
+
+    @staticmethod
+    def _mapping_dict(mapping: EventSourceMapping, state: str | None = None) -> dict[str, Any]:
+        """``EventSourceMappingConfiguration`` of a mapping (spec D.2)."""
+        cfg = mapping.config
+        out: dict[str, Any] = {
+            "UUID": mapping.uuid,
+            "StartingPosition": cfg.starting_position,
+            "BatchSize": cfg.batch_size,
+            "MaximumBatchingWindowInSeconds": cfg.maximum_batching_window_s,
+            "ParallelizationFactor": cfg.parallelization_factor,
+            "EventSourceArn": mapping.stream.arn,
+        }
+        if cfg.filter_criteria is not None:
+            out["FilterCriteria"] = cfg.filter_criteria
+        if cfg.kms_key_arn is not None:
+            out["KMSKeyArn"] = cfg.kms_key_arn
+        if cfg.metrics:
+            out["MetricsConfig"] = {"Metrics": list(cfg.metrics)}
+        out["FunctionArn"] = mapping.function.arn
+        out["LastModified"] = ms_to_datetime(mapping.last_modified_ms)
+        out["LastProcessingResult"] = mapping.last_processing_result
+        out["State"] = state or mapping.state
+        out["StateTransitionReason"] = mapping.state_transition_reason
+        destination = cfg.on_failure_destination
+        out["DestinationConfig"] = {
+            "OnFailure": {"Destination": destination} if destination is not None else {}
+        }
+        out["MaximumRecordAgeInSeconds"] = cfg.maximum_record_age_s
+        out["BisectBatchOnFunctionError"] = cfg.bisect_batch_on_function_error
+        out["MaximumRetryAttempts"] = cfg.maximum_retry_attempts
+        out["TumblingWindowInSeconds"] = cfg.tumbling_window_s
+        out["FunctionResponseTypes"] = list(cfg.function_response_types)
+        out["EventSourceMappingArn"] = mapping.arn
+        return out
+
+    @staticmethod
+    def _config(params: Mapping[str, Any], base: MappingConfig | None) -> MappingConfig:
+        for name in _NOT_FOR_DYNAMODB:
+            if params.get(name) is not None:
+                raise InvalidParameterValueException(
+                    f"Unsupported parameter for DynamoDB stream event sources: {name}"
+                )
+        values: dict[str, Any] = {}
+        for name, (field, convert) in _CONFIG_FIELDS.items():
+            if name in params:
+                values[field] = convert(params[name])
+        if base is None:
+            if "StartingPosition" not in params:
+                raise InvalidParameterValueException(
+                    "StartingPosition is required for DynamoDB stream event sources "
+                    "(TRIM_HORIZON or LATEST)"
+                )
+            return MappingConfig(starting_position=params["StartingPosition"], **values)
+        changes = {
+            field: getattr(base, field)
+            for field in (
+                "starting_position",
+                "batch_size",
+                "maximum_batching_window_s",
+                "parallelization_factor",
+                "maximum_record_age_s",
+                "maximum_retry_attempts",
+                "bisect_batch_on_function_error",
+                "tumbling_window_s",
+                "function_response_types",
+                "filter_criteria",
+                "on_failure_destination",
+                "metrics",
+                "kms_key_arn",
+            )
+        }
+        changes.update(values)
+        return MappingConfig(**changes)
+
+    def _function(self, name: str) -> Function:
+        return self._service.function(name)
+
+    # --- event source mappings ------------------------------------------------------------------
+
+    def create_event_source_mapping(self, **params: Any) -> dict[str, Any]:
+        """CreateEventSourceMapping for a DynamoDB stream (spec D.1).
+
+        Args (keyword, AWS names): FunctionName, EventSourceArn and StartingPosition
+            (required); Enabled, BatchSize, MaximumBatchingWindowInSeconds,
+            ParallelizationFactor, MaximumRecordAgeInSeconds, MaximumRetryAttempts,
+            BisectBatchOnFunctionError, TumblingWindowInSeconds, FunctionResponseTypes,
+            FilterCriteria, DestinationConfig (OnFailure only), MetricsConfig, KMSKeyArn, Tags.
+
+        Returns:
+            The mapping's ``EventSourceMappingConfiguration`` with ``State: "Creating"``.
+
+        Raises:
+            InvalidParameterValueException: a value outside spec D.1, an unsupported
+                parameter, no such stream or destination.
+            ResourceNotFoundException: no such function.
+            ResourceConflictException: the function already has a mapping on this stream.
+        """
+
+        def body(**p: Any) -> dict[str, Any]:
+            config = self._config(p, None)
+            if "EventSourceArn" not in p:
+                raise InvalidParameterValueException(
+                    "EventSourceArn is required for DynamoDB stream event sources"
+                )
+            enabled = p.get("Enabled", True)
+            tags = p.get("Tags") or {}
+            mapping = self._service.create_event_source_mapping(
+                p["FunctionName"], p["EventSourceArn"], config, enabled=enabled, tags=tags
+            )
+            return self._mapping_dict(mapping, CREATING)
+
+        return self._call("CreateEventSourceMapping", params, body)  # type: ignore[no-any-return]
+
+    def update_event_source_mapping(self, **params: Any) -> dict[str, Any]:
+        """UpdateEventSourceMapping: change settings, the function, or Enabled.
+
+        Returns the configuration with ``State`` ``Updating`` (or ``Enabling`` /
+        ``Disabling`` when ``Enabled`` flips).
+
+        Raises:
+            ResourceNotFoundException: no such mapping or function.
+            InvalidParameterValueException: a value outside spec D.1.
+            ResourceConflictException: the new function already has a mapping on the stream.
+            ResourceInUseException: the mapping is still changing state.
+        """
+
+        def body(**p: Any) -> dict[str, Any]:
+            mapping = self._service.mapping(p["UUID"])
+            config = self._config(p, mapping.config)
+            was_enabled = mapping.enabled
+            enabled = p.get("Enabled")
+            self._service.update_event_source_mapping(
+                p["UUID"], config, enabled=enabled, function_name=p.get("FunctionName")
+            )
+            if enabled is not None and enabled != was_enabled:
+                state = ENABLING if enabled else DISABLING
+            else:
+                state = UPDATING
+            return self._mapping_dict(mapping, state)
+
+        return self._call("UpdateEventSourceMapping", params, body)  # type: ignore[no-any-return]
+
+    def delete_event_source_mapping(self, **params: Any) -> dict[str, Any]:
+        """DeleteEventSourceMapping: stops polling; returns the configuration, ``Deleting``."""
+
+        def body(**p: Any) -> dict[str, Any]:
+            mapping = self._service.delete_event_source_mapping(p["UUID"])
+            return self._mapping_dict(mapping, DELETING)
+
+        return self._call("DeleteEventSourceMapping", params, body)  # type: ignore[no-any-return]
+
+    def get_event_source_mapping(self, **params: Any) -> dict[str, Any]:
+        """GetEventSourceMapping: the configuration and current State (spec D.2)."""
+
+        def body(**p: Any) -> dict[str, Any]:
+            return self._mapping_dict(self._service.mapping(p["UUID"]))
+
+        return self._call("GetEventSourceMapping", params, body)  # type: ignore[no-any-return]
+
+    def list_event_source_mappings(self, **params: Any) -> dict[str, Any]:
+        """ListEventSourceMappings, optionally of one function and/or one stream.
+
+        Args: EventSourceArn, FunctionName, Marker (the previous page's ``NextMarker``),
+            MaxItems (1-10000, default 100).
+
+        Returns ``{"EventSourceMappings": [...], "NextMarker": ...}`` (NextMarker only when
+        more follow), in creation order.  Mappings with a ``KMSKeyArn`` are listed without
+        ``FilterCriteria`` (spec D.1: encrypted criteria are not shown in lists).
+        """
+
+        def body(
+            EventSourceArn: str | None = None,
+            FunctionName: str | None = None,
+            Marker: str | None = None,
+            MaxItems: int | None = None,
+        ) -> dict[str, Any]:
+            limit = LIST_DEFAULT_ITEMS if MaxItems is None else MaxItems
+            if not 1 <= limit <= LIST_MAX_ITEMS:
+                raise InvalidParameterValueException(
+                    f"MaxItems must be between 1 and {LIST_MAX_ITEMS}, got {limit}"
+                )
+            mappings = self._service.list_event_source_mappings(
+                function_name=FunctionName, event_source_arn=EventSourceArn
+            )
+            start = 0
+            if Marker is not None:
+                uuids = [m.uuid for m in mappings]
+                if Marker not in uuids:
+                    raise InvalidParameterValueException(f"Invalid Marker: {Marker!r}")
+                start = uuids.index(Marker)
+            page = mappings[start : start + limit]
+            items = []
+            for mapping in page:
+                item = self._mapping_dict(mapping)
+                if mapping.config.kms_key_arn is not None:
+                    item.pop("FilterCriteria", None)
+                items.append(item)
+            out: dict[str, Any] = {"EventSourceMappings": items}
+            if start + limit < len(mappings):
+                out["NextMarker"] = mappings[start + limit].uuid
+            return out
+
+        return self._call("ListEventSourceMappings", params, body)  # type: ignore[no-any-return]
+
+    # --- concurrency ----------------------------------------------------------------------------
+
+    def put_function_concurrency(self, **params: Any) -> dict[str, Any]:
+        """PutFunctionConcurrency: reserve instances (0 stops all processing, spec D.4)."""
+
+        def body(**p: Any) -> dict[str, Any]:
+            function = self._function(p["FunctionName"])
+            value = p["ReservedConcurrentExecutions"]
+            self._service.set_reserved_concurrency(function, value)
+            return {"ReservedConcurrentExecutions": value}
+
+        return self._call("PutFunctionConcurrency", params, body)  # type: ignore[no-any-return]
+
+    def get_function_concurrency(self, **params: Any) -> dict[str, Any]:
+        """GetFunctionConcurrency: ``{"ReservedConcurrentExecutions": n}`` or ``{}``."""
+
+        def body(**p: Any) -> dict[str, Any]:
+            function = self._function(p["FunctionName"])
+            reserved = function.reserved_concurrency
+            return {} if reserved is None else {"ReservedConcurrentExecutions": reserved}
+
+        return self._call("GetFunctionConcurrency", params, body)  # type: ignore[no-any-return]
+
+    def delete_function_concurrency(self, **params: Any) -> dict[str, Any]:
+        """DeleteFunctionConcurrency: the function shares the unreserved pool again."""
+
+        def body(**p: Any) -> dict[str, Any]:
+            self._service.set_reserved_concurrency(self._function(p["FunctionName"]), None)
+            return {}
+
+        return self._call("DeleteFunctionConcurrency", params, body)  # type: ignore[no-any-return]
+
+    # --- functions ------------------------------------------------------------------------------
+
+    def get_function(self, **params: Any) -> dict[str, Any]:
+        """GetFunction: the function's configuration, code location and concurrency."""
+
+        def body(**p: Any) -> dict[str, Any]:
+            qualifier = p.get("Qualifier")
+            function = self._function(p["FunctionName"])
+            if qualifier not in (None, "$LATEST"):
+                raise ResourceNotFoundException(
+                    f"Function not found: {function.arn}:{qualifier} (streamsim functions have "
+                    "no versions or aliases, only $LATEST)"
+                )
+            return self._function_dict(function)
+
+        return self._call("GetFunction", params, body)  # type: ignore[no-any-return]
+
+    def _function_dict(self, function: Function) -> dict[str, Any]:
+        sim = self._sim
+        digest = sha256(f"streamsim/{function.arn}".encode()).digest()
+        created = ms_to_datetime(function.created_ms)
+        configuration: dict[str, Any] = {
+            "FunctionName": function.name,
+            "FunctionArn": function.arn,
+            "Runtime": RUNTIME,
+            "Role": f"arn:aws:iam::{sim.account_id}:role/{function.name}-role",
+            "Handler": "handler.handler",
+            "CodeSize": 0,
+            "Description": "",
+            "Timeout": function.timeout_seconds,
+            "MemorySize": function.memory_mb,
+            "LastModified": created.strftime("%Y-%m-%dT%H:%M:%S.")
+            + f"{function.created_ms % 1000:03d}+0000",
+            "CodeSha256": b64encode(digest).decode("ascii"),
+            "Version": "$LATEST",
+            "TracingConfig": {"Mode": "PassThrough"},
+            "RevisionId": str(UUID(bytes=digest[:16], version=4)),
+            "State": "Active",
+            "LastUpdateStatus": "Successful",
+            "PackageType": "Zip",
+            "Architectures": ["x86_64"],
+            "EphemeralStorage": {"Size": 512},
+            "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{function.name}"},
+        }
+        out: dict[str, Any] = {
+            "Configuration": configuration,
+            "Code": {
+                "RepositoryType": "S3",
+                "Location": (
+                    f"https://awslambda-{sim.region}-tasks.s3.{sim.region}.amazonaws.com/"
+                    f"snapshots/{sim.account_id}/{function.name}-{digest[:8].hex()}"
+                ),
+            },
+        }
+        if function.reserved_concurrency is not None:
+            out["Concurrency"] = {"ReservedConcurrentExecutions": function.reserved_concurrency}
+        return out

@@ -1,0 +1,320 @@
+"""Lambda functions: ordinary Python handlers run in virtual time.
+
+A :class:`Function` wraps ``handler(event, context)``.  An invocation calls the handler at
+its start instant (virtual time stands still while it runs) and occupies the function for
+``duration`` of virtual time; its result is applied when that time is over.  An invocation
+whose duration exceeds the function's ``timeout`` fails with "Task timed out" at the
+timeout instant, as AWS stops the function then.  An exception raised by the handler, or a
+response that cannot be serialised to JSON, is a function error.
+
+Concurrency: each invocation occupies one instance from its start to its end.  A function
+with reserved concurrency never runs more instances than reserved; the others share the
+account's unreserved pool (:class:`~streamsim._lambda._service.LambdaService`).  The peak
+number of concurrent instances is kept.
+
+AWS behaviour: function timeout 1-900 s, default 3 s; memory 128-10240 MB, default 128 MB;
+``context`` as the Python runtime's ``LambdaContext``.
+
+Differs from AWS: there are no cold starts, versions or aliases (``$LATEST`` only), and the
+handler runs in this process: advancing the simulation's time from inside it raises.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import deque
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from streamsim._clock import Clock, ms_to_datetime
+from streamsim._errors import InvalidParameterValueException, SimulationError
+
+if TYPE_CHECKING:
+    from ._poller import Slot
+
+DEFAULT_TIMEOUT_S = 3  # AWS default function timeout
+MAX_TIMEOUT_S = 900  # AWS maximum function timeout
+DEFAULT_MEMORY_MB = 128  # AWS default MemorySize
+MIN_MEMORY_MB = 128
+MAX_MEMORY_MB = 10_240
+#: Virtual time an invocation takes unless told otherwise: a warm, small function.
+DEFAULT_DURATION_MS = 10
+FUNCTION_NAME_RE = re.compile(r"[a-zA-Z0-9_-]{1,64}")
+EXECUTED_VERSION = "$LATEST"
+
+#: How long an invocation takes: seconds (int/float/Decimal), a timedelta, or a callable of
+#: the event returning one of those.
+Duration = float | int | Decimal | timedelta | Callable[[dict[str, Any]], Any]
+
+
+def to_ms(value: Any, what: str) -> int:
+    """Convert seconds (int, float, Decimal) or a timedelta into whole milliseconds.
+
+    >>> to_ms(0.25, "duration"), to_ms(timedelta(seconds=2), "duration")
+    (250, 2000)
+
+    Raises:
+        ValueError: negative, or not a whole number of milliseconds.
+        TypeError: not a number or timedelta.
+    """
+    ms: float | Decimal
+    if isinstance(value, timedelta):
+        ms = value / timedelta(milliseconds=1)
+    elif isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise TypeError(f"{what} must be seconds (a number) or a timedelta, got {value!r}")
+    else:
+        ms = Decimal(str(value)) * 1000
+    if ms < 0:
+        raise ValueError(f"{what} must not be negative, got {value!r}")
+    if ms != int(ms):
+        raise ValueError(f"{what} must be a whole number of milliseconds, got {value!r}")
+    return int(ms)
+
+
+class LambdaContext:
+    """The ``context`` argument of a handler, like the Python runtime's ``LambdaContext``.
+
+    Attributes:
+        function_name, function_version (``$LATEST``), invoked_function_arn,
+        memory_limit_in_mb, aws_request_id, log_group_name, log_stream_name,
+        identity, client_context (None for stream invocations).
+    """
+
+    __slots__ = (
+        "_clock",
+        "_deadline_ms",
+        "aws_request_id",
+        "client_context",
+        "function_name",
+        "function_version",
+        "identity",
+        "invoked_function_arn",
+        "log_group_name",
+        "log_stream_name",
+        "memory_limit_in_mb",
+    )
+
+    def __init__(self, function: Function, request_id: str, deadline_ms: int) -> None:
+        self.function_name = function.name
+        self.function_version = EXECUTED_VERSION
+        self.invoked_function_arn = function.arn
+        self.memory_limit_in_mb = function.memory_mb
+        self.aws_request_id = request_id
+        self.log_group_name = f"/aws/lambda/{function.name}"
+        self.log_stream_name = function.log_stream_name
+        self.identity = None
+        self.client_context = None
+        self._clock = function.clock
+        self._deadline_ms = deadline_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        """Milliseconds left before the function times out (virtual time)."""
+        return max(0, self._deadline_ms - self._clock.now_ms)
+
+    def __repr__(self) -> str:
+        return f"<LambdaContext {self.function_name} request={self.aws_request_id}>"
+
+
+@attrs.frozen(kw_only=True)
+class InvocationResult:
+    """What one invocation did.
+
+    Attributes:
+        request_id: the ``aws_request_id``.
+        start_ms / end_ms: when it started and when its result is applied.
+        response: the handler's return value after a JSON round trip (None on error).
+        error_type / error_message: set when it failed ("Unhandled" function error).
+        timed_out: True when it ran past the timeout.
+    """
+
+    request_id: str
+    start_ms: int
+    end_ms: int
+    response: Any = None
+    error_type: str | None = None
+    error_message: str | None = None
+    timed_out: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when the function returned normally."""
+        return self.error_type is None
+
+
+class Function:
+    """A simulated Lambda function.
+
+    Args:
+        name: 1-64 characters of ``[a-zA-Z0-9_-]``.
+        handler: ``handler(event, context)``.
+        timeout: seconds (or timedelta) before an invocation is stopped, 1-900, default 3.
+        duration: virtual time one invocation takes: seconds, a timedelta, or a callable of
+            the event returning either (default 10 ms).
+        memory_size: MB, 128-10240, default 128 (only reported).
+        reserved_concurrency: cap on concurrent instances (None: unreserved).
+
+    Attributes:
+        arn: ``arn:aws:lambda:<region>:<account>:function:<name>``.
+        active: instances running now; peak_concurrency: the most ever at once.
+        invocations, errors, throttles: counts over all event sources.
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        handler: Callable[..., Any],
+        clock: Clock,
+        region: str,
+        account_id: str,
+        request_ids: Callable[[], str],
+        timeout: Any = DEFAULT_TIMEOUT_S,
+        duration: Duration | None = None,
+        memory_size: int = DEFAULT_MEMORY_MB,
+        reserved_concurrency: int | None = None,
+    ) -> None:
+        if not isinstance(name, str) or not FUNCTION_NAME_RE.fullmatch(name):
+            raise InvalidParameterValueException(
+                f"Function name must be 1-64 characters of letters, digits, '-' and '_', "
+                f"got {name!r}"
+            )
+        if not callable(handler):
+            raise TypeError(f"handler must be callable as handler(event, context), got {handler!r}")
+        timeout_ms = to_ms(timeout, "timeout")
+        if not 1000 <= timeout_ms <= MAX_TIMEOUT_S * 1000 or timeout_ms % 1000:
+            raise InvalidParameterValueException(
+                f"Timeout must be a whole number of seconds between 1 and {MAX_TIMEOUT_S}, "
+                f"got {timeout!r}"
+            )
+        if (
+            isinstance(memory_size, bool)
+            or not isinstance(memory_size, int)
+            or not MIN_MEMORY_MB <= memory_size <= MAX_MEMORY_MB
+        ):
+            raise InvalidParameterValueException(
+                f"MemorySize must be an integer between {MIN_MEMORY_MB} and {MAX_MEMORY_MB} MB, "
+                f"got {memory_size!r}"
+            )
+        self.name = name
+        self.handler = handler
+        self.clock = clock
+        self.arn = f"arn:aws:lambda:{region}:{account_id}:function:{name}"
+        self.timeout_ms = timeout_ms
+        self.memory_mb = memory_size
+        self.created_ms = clock.now_ms
+        self._request_ids = request_ids
+        self._fixed_duration_ms: int | None = DEFAULT_DURATION_MS
+        self._duration_fn: Callable[[dict[str, Any]], Any] | None = None
+        self.duration = duration
+        self.reserved_concurrency = reserved_concurrency
+        self.active = 0
+        self.peak_concurrency = 0
+        self.invocations = 0
+        self.errors = 0
+        self.throttles = 0
+        #: slots waiting for a free instance, first come first served
+        self.waiters: deque[Slot] = deque()
+        stamp = ms_to_datetime(self.created_ms).strftime("%Y/%m/%d")
+        self.log_stream_name = f"{stamp}/[{EXECUTED_VERSION}]{request_ids().replace('-', '')}"
+
+    # --- configuration --------------------------------------------------------------------------
+
+    @property
+    def duration(self) -> Duration | None:
+        """The configured duration (None: the default of 10 ms)."""
+        return self._duration
+
+    @duration.setter
+    def duration(self, value: Duration | None) -> None:
+        if value is None:
+            self._fixed_duration_ms, self._duration_fn = DEFAULT_DURATION_MS, None
+        elif callable(value) and not isinstance(value, timedelta):
+            self._fixed_duration_ms, self._duration_fn = None, value
+        else:
+            self._fixed_duration_ms, self._duration_fn = to_ms(value, "duration"), None
+        self._duration = value
+
+    @property
+    def timeout_seconds(self) -> int:
+        """The timeout in whole seconds (the ``Timeout`` of GetFunction)."""
+        return self.timeout_ms // 1000
+
+    def duration_ms(self, event: dict[str, Any]) -> int:
+        """Virtual milliseconds an invocation with ``event`` takes (before the timeout)."""
+        fixed = self._fixed_duration_ms
+        if fixed is not None:
+            return fixed
+        assert self._duration_fn is not None
+        return to_ms(self._duration_fn(event), "duration(event)")
+
+    # --- invoking -------------------------------------------------------------------------------
+
+    def invoke(self, event: dict[str, Any]) -> InvocationResult:
+        """Run the handler now with ``event``; return what happened and when it ends.
+
+        The caller owns concurrency (an instance must be held) and applies the result at
+        ``end_ms``.
+
+        Raises:
+            SimulationError: the handler misused the simulation (e.g. advanced time).
+        """
+        now = self.clock.now_ms
+        request_id = self._request_ids()
+        duration = self.duration_ms(event)
+        timed_out = duration > self.timeout_ms
+        end = now + (self.timeout_ms if timed_out else duration)
+        context = LambdaContext(self, request_id, now + self.timeout_ms)
+        self.invocations += 1
+        try:
+            response = self.handler(event, context)
+        except SimulationError:
+            raise
+        except Exception as exc:  # a function error, as the runtime reports it
+            self.errors += 1
+            return InvocationResult(
+                request_id=request_id,
+                start_ms=now,
+                end_ms=end,
+                error_type=type(exc).__name__,
+                error_message=str(exc),
+                timed_out=timed_out,
+            )
+        if timed_out:
+            self.errors += 1
+            stamp = ms_to_datetime(end).strftime("%Y-%m-%dT%H:%M:%S.") + f"{end % 1000:03d}Z"
+            return InvocationResult(
+                request_id=request_id,
+                start_ms=now,
+                end_ms=end,
+                error_type="Sandbox.Timedout",
+                error_message=(
+                    f"{stamp} {request_id} Task timed out after "
+                    f"{self.timeout_ms / 1000:.2f} seconds"
+                ),
+                timed_out=True,
+            )
+        if response is not None:
+            try:
+                response = json.loads(json.dumps(response))
+            except (TypeError, ValueError) as exc:
+                self.errors += 1
+                return InvocationResult(
+                    request_id=request_id,
+                    start_ms=now,
+                    end_ms=end,
+                    error_type="Runtime.MarshalError",
+                    error_message=f"Unable to marshal response: {exc}",
+                )
+        return InvocationResult(request_id=request_id, start_ms=now, end_ms=end, response=response)
+
+    def __repr__(self) -> str:
+        reserved = self.reserved_concurrency
+        return (
+            f"<Function {self.name} active={self.active} peak={self.peak_concurrency} "
+            f"reserved={reserved}>"
+        )

@@ -1,0 +1,199 @@
+"""What users look at after a run: the invocation log and the metrics of a mapping.
+
+Every event source mapping keeps an append-only history of plain data (as Elle records a
+history and checks it afterwards): one :class:`Invocation` per function invocation, one
+:class:`Discard` per batch it gave up on, one :class:`IteratorAge` sample per invocation, and
+running counters (:class:`MappingMetrics`).  :meth:`MappingMetrics.snapshot` returns an
+immutable copy of the counters.
+
+AWS behaviour: spec D.11.  ``IteratorAge`` is the age of the last record of a batch when
+processing finished; the event counts are those of the opt-in ``EventCount`` metrics
+(``PolledEventCount``, ``FilteredOutEventCount``, ``InvokedEventCount``,
+``FailedInvokeEventCount``, ``DroppedEventCount``,
+``OnFailureDestinationDeliveredEventCount``; names from third-party code, UNCONFIRMED).
+
+Differs from AWS: nothing is aggregated per minute as CloudWatch does; every sample is kept.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+import attrs
+
+#: Outcomes of one invocation, as :attr:`Invocation.outcome` names them.
+SUCCESS = "success"
+PARTIAL_FAILURE = "partial_failure"
+FUNCTION_ERROR = "function_error"
+TIMEOUT = "timeout"
+
+#: Discard conditions (spec D.7).
+RETRY_ATTEMPTS_EXHAUSTED = "RetryAttemptsExhausted"
+RECORD_AGE_EXCEEDED = "RecordAgeExceeded"
+
+
+@attrs.frozen(kw_only=True)
+class Invocation:
+    """One invocation of the function by a mapping.
+
+    Attributes:
+        start_ms / end_ms: virtual times the invocation started and its result was applied.
+        shard_id: the shard the batch came from.
+        first_sequence_number / last_sequence_number: of the batch (None for the final
+            invocation of a tumbling window, which carries no records).
+        batch_size: records in the event.
+        attempt: 1 for the first invocation of these records, 2 for the first retry, ...
+            (bisected halves and partial-failure remainders keep counting).
+        outcome: ``"success"``, ``"partial_failure"`` (ReportBatchItemFailures listed
+            records), ``"function_error"`` (the handler raised, returned something unusable
+            or a tumbling-window response without ``state``) or ``"timeout"``.
+        error: the error type and message for failures, else None.
+        request_id: the invocation's ``aws_request_id``.
+        slot: the shard slot (0 unless ParallelizationFactor > 1).
+        window_start_ms: start of the tumbling window the batch belongs to, else None.
+        final_for_window: True for the final invocation of a tumbling window.
+    """
+
+    start_ms: int
+    end_ms: int
+    shard_id: str
+    first_sequence_number: str | None
+    last_sequence_number: str | None
+    batch_size: int
+    attempt: int
+    outcome: str
+    error: str | None
+    request_id: str
+    slot: int = 0
+    window_start_ms: int | None = None
+    final_for_window: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class Discard:
+    """A batch the mapping gave up on (sent to the OnFailure destination if there is one).
+
+    Attributes:
+        at_ms: when it was discarded.
+        shard_id, first_sequence_number, last_sequence_number, batch_size: the records.
+        condition: ``"RetryAttemptsExhausted"`` or ``"RecordAgeExceeded"`` (spec D.7).
+        invoke_count: how many times these records were sent to the function.
+        delivered_to: ARN of the destination the on-failure record went to, or None.
+    """
+
+    at_ms: int
+    shard_id: str
+    first_sequence_number: str
+    last_sequence_number: str
+    batch_size: int
+    condition: str
+    invoke_count: int
+    delivered_to: str | None
+
+
+@attrs.frozen
+class IteratorAge:
+    """One ``IteratorAge`` sample: at ``at_ms`` the last record of a batch was ``age_ms`` old."""
+
+    at_ms: int
+    age_ms: int
+    shard_id: str
+
+
+@attrs.frozen(kw_only=True)
+class MetricsSnapshot:
+    """An immutable copy of a mapping's counters (see :class:`MappingMetrics`)."""
+
+    polled: int
+    filtered_out: int
+    invoked: int
+    failed_invoke: int
+    dropped: int
+    on_failure_delivered: int
+    destination_delivery_failures: int
+    trimmed_unread: int
+    throttles: int
+    invocations: int
+    errors: int
+
+
+@attrs.define(kw_only=True)
+class MappingMetrics:
+    """Counters and logs of one event source mapping.
+
+    Attributes:
+        polled: records read from the stream (``PolledEventCount``).
+        filtered_out: records dropped by FilterCriteria (``FilteredOutEventCount``).
+        invoked: records sent to the function, retries included (``InvokedEventCount``).
+        failed_invoke: records in invocations that failed (``FailedInvokeEventCount``).
+        dropped: records discarded after failures or for their age (``DroppedEventCount``).
+        on_failure_delivered: records described by on-failure records that reached the
+            destination (``OnFailureDestinationDeliveredEventCount``).
+        destination_delivery_failures: on-failure records that could not be delivered (the
+            destination no longer exists; ``DestinationDeliveryFailures``).
+        trimmed_unread: records trimmed from the stream before the mapping read them (lost,
+            spec D.5, D.12).
+        throttles: attempts refused because the function had no free concurrency.
+        invocations / errors: function invocations by this mapping, and those that failed.
+        invocation_log: every :class:`Invocation`, oldest first (bounded by
+            ``LambdaSettings.invocation_log_limit``).
+        discards: every :class:`Discard`.
+        iterator_ages: one :class:`IteratorAge` per invocation that carried records.
+    """
+
+    polled: int = 0
+    filtered_out: int = 0
+    invoked: int = 0
+    failed_invoke: int = 0
+    dropped: int = 0
+    on_failure_delivered: int = 0
+    destination_delivery_failures: int = 0
+    trimmed_unread: int = 0
+    throttles: int = 0
+    invocations: int = 0
+    errors: int = 0
+    invocation_log: deque[Invocation] = attrs.field(factory=deque)
+    discards: list[Discard] = attrs.field(factory=list)
+    iterator_ages: deque[IteratorAge] = attrs.field(factory=deque)
+
+    @classmethod
+    def bounded(cls, limit: int | None) -> MappingMetrics:
+        """Metrics whose invocation log and iterator-age samples keep at most ``limit`` entries."""
+        return cls(invocation_log=deque(maxlen=limit), iterator_ages=deque(maxlen=limit))
+
+    def snapshot(self) -> MetricsSnapshot:
+        """The counters now, as an immutable value.
+
+        >>> MappingMetrics().snapshot().polled
+        0
+        """
+        return MetricsSnapshot(
+            polled=self.polled,
+            filtered_out=self.filtered_out,
+            invoked=self.invoked,
+            failed_invoke=self.failed_invoke,
+            dropped=self.dropped,
+            on_failure_delivered=self.on_failure_delivered,
+            destination_delivery_failures=self.destination_delivery_failures,
+            trimmed_unread=self.trimmed_unread,
+            throttles=self.throttles,
+            invocations=self.invocations,
+            errors=self.errors,
+        )
+
+    def as_cloudwatch(self) -> dict[str, Any]:
+        """The counters under their CloudWatch metric names (spec D.11)."""
+        return {
+            "PolledEventCount": self.polled,
+            "FilteredOutEventCount": self.filtered_out,
+            "InvokedEventCount": self.invoked,
+            "FailedInvokeEventCount": self.failed_invoke,
+            "DroppedEventCount": self.dropped,
+            "OnFailureDestinationDeliveredEventCount": self.on_failure_delivered,
+            "DestinationDeliveryFailures": self.destination_delivery_failures,
+            "Invocations": self.invocations,
+            "Errors": self.errors,
+            "Throttles": self.throttles,
+            "IteratorAge": [sample.age_ms for sample in self.iterator_ages],
+        }

@@ -1,0 +1,505 @@
+"""The simulated Lambda service: functions, event source mappings, destinations, concurrency.
+
+:class:`LambdaService` is created by the simulation on first use (``sim.lambda_service``) and
+holds every function, mapping, queue, topic and bucket.  :class:`LambdaSettings` gathers the
+behaviour that AWS does not pin down (spec F), each with the most plausible default.
+
+Concurrency (spec D.4): the account has ``account_concurrency`` instances.  A function with
+reserved concurrency runs at most that many; the others share what is not reserved.  An
+invocation that finds no free instance is throttled: its slot waits (first come, first
+served) and starts as soon as an instance frees, without using a retry attempt.  Reserved
+concurrency 0 stops all processing.
+
+AWS behaviour: spec D.1-D.12.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid as _uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+
+from streamsim._clock import MS_PER_SECOND
+from streamsim._errors import (
+    InvalidParameterValueException,
+    ResourceConflictException,
+    ResourceNotFoundException,
+)
+
+from ._destinations import Bucket, Destination, Queue, Topic, validate_name
+from ._functions import DEFAULT_TIMEOUT_S, Duration, Function
+from ._mapping import EventSourceMapping, MappingConfig
+from ._metrics import RECORD_AGE_EXCEEDED
+
+if TYPE_CHECKING:
+    from streamsim._simulation import Simulation
+    from streamsim._stream import Stream
+
+_D = TypeVar("_D", bound=Destination)
+
+POLL_INTERVAL_MS = 250  # spec D.3: each shard is polled about four times a second
+MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # spec D.3: synchronous invocation payload limit
+ACCOUNT_CONCURRENCY = 1_000  # default account concurrency quota
+UNRESERVED_MINIMUM = 100  # PutFunctionConcurrency keeps at least this much unreserved
+
+FUNCTION_ARN_RE = re.compile(
+    r"(?:arn:aws[a-zA-Z-]*:lambda:(?P<region>[a-z]{2}(?:-gov)?-[a-z]+-\d):)?"
+    r"(?:(?P<account>\d{12}):)?(?:function:)?(?P<name>[a-zA-Z0-9_-]{1,64})"
+    r"(?::(?P<qualifier>\$LATEST|[a-zA-Z0-9_-]+))?"
+)
+STREAM_ARN_RE = re.compile(r"arn:aws[a-zA-Z-]*:dynamodb:[^:]*:\d{12}:table/[^/]+/stream/.+")
+
+
+def _non_negative(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{attribute.name} must be a non-negative integer, got {value!r}")
+
+
+def _positive(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{attribute.name} must be a positive integer, got {value!r}")
+
+
+def _optional_positive(_: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
+    if value is not None:
+        _positive(_, attribute, value)
+
+
+@attrs.frozen(kw_only=True)
+class LambdaSettings:
+    """How the simulated Lambda service behaves where AWS leaves room (spec D, F).
+
+    Attributes:
+        poll_interval_ms: how often a shard with records is polled (spec D.3: ~4 per second).
+        start_delay_ms: how long a new (or re-enabled) mapping stays ``Creating`` /
+            ``Enabling`` before it polls.  AWS: "several minutes" at worst (spec D.3,
+            UNCONFIRMED); default 0 so that tests see records at once.
+        transition_ms: how long ``Updating``, ``Disabling`` and ``Deleting`` last (default 0).
+        latest_from_poll_start: with StartingPosition LATEST, take the position when polling
+            starts (after ``start_delay_ms``; writes in between are missed, as AWS warns)
+            instead of when the mapping is created (default).
+        retry_backoff_ms / retry_backoff_max_ms: a failed batch is retried after
+            ``retry_backoff_ms * 2 ** (retry - 1)`` ms, capped (spec D.5, F.17: AWS timing
+            UNCONFIRMED; LocalStack backs off exponentially).
+        unknown_item_identifier_fails: a ReportBatchItemFailures ``itemIdentifier`` that is not
+            a sequence number of the batch fails the whole batch (LocalStack's behaviour;
+            AWS UNCONFIRMED, spec F.11); False ignores it.
+        response_context_when_not_invoked: include ``responseContext`` (without
+            ``functionError``) in on-failure records of batches discarded before any
+            invocation; emulators omit it (spec D.7, F.10 UNCONFIRMED).  Default True, which
+            keeps the record valid for models that require it (powertools).
+        record_age_condition: the on-failure ``condition`` of age-based discards
+            (``RecordAgeExceeded`` per emulators, spec F.10 UNCONFIRMED).
+        require_batching_window_over_10: reject BatchSize > 10 without a batching window of at
+            least 1 s (botocore's documentation says so; enforcement for streams UNCONFIRMED,
+            spec F.12; default off).
+        max_payload_bytes: invocation payload limit (6 MB, spec D.3).
+        account_concurrency / unreserved_minimum: account-wide concurrent executions, and
+            how much PutFunctionConcurrency must leave unreserved.
+        invocation_log_limit: keep at most this many invocation log entries and iterator-age
+            samples per mapping (None: all).
+    """
+
+    poll_interval_ms: int = attrs.field(default=POLL_INTERVAL_MS, validator=_positive)
+    start_delay_ms: int = attrs.field(default=0, validator=_non_negative)
+    transition_ms: int = attrs.field(default=0, validator=_non_negative)
+    latest_from_poll_start: bool = False
+    retry_backoff_ms: int = attrs.field(default=MS_PER_SECOND, validator=_non_negative)
+    retry_backoff_max_ms: int = attrs.field(default=30 * MS_PER_SECOND, validator=_non_negative)
+    unknown_item_identifier_fails: bool = True
+    response_context_when_not_invoked: bool = True
+    record_age_condition: str = RECORD_AGE_EXCEEDED
+    require_batching_window_over_10: bool = False
+    max_payload_bytes: int = attrs.field(default=MAX_PAYLOAD_BYTES, validator=_positive)
+    account_concurrency: int = attrs.field(default=ACCOUNT_CONCURRENCY, validator=_positive)
+    unreserved_minimum: int = attrs.field(default=UNRESERVED_MINIMUM, validator=_non_negative)
+    invocation_log_limit: int | None = attrs.field(default=None, validator=_optional_positive)
+
+    def retry_delay_ms(self, retry: int) -> int:
+        """Back-off before retry number ``retry`` (1 for the first retry).
+
+        >>> LambdaSettings().retry_delay_ms(1), LambdaSettings().retry_delay_ms(10)
+        (1000, 30000)
+        """
+        if retry > 32:
+            return self.retry_backoff_max_ms
+        return min(self.retry_backoff_max_ms, self.retry_backoff_ms << (retry - 1))
+
+
+class LambdaService:
+    """Functions, event source mappings and destinations of one simulation.
+
+    Normally reached as ``sim.lambda_service``; ``sim.create_function`` and
+    ``sim.create_queue`` delegate here, and ``sim.client("lambda")`` is the boto3-shaped face.
+    """
+
+    def __init__(self, sim: Simulation, settings: LambdaSettings | None = None) -> None:
+        self.sim = sim
+        self.settings = settings or LambdaSettings()
+        self.clock = sim.clock
+        self.region = sim.region
+        self.account_id = sim.account_id
+        self._rng = sim.rng("lambda/ids")
+        self.functions: dict[str, Function] = {}
+        self.mappings: dict[str, EventSourceMapping] = {}
+        self.destinations: dict[str, Destination] = {}
+        self._unreserved_active = 0
+        self._pool_active: dict[str, int] = {}
+
+    # --- identifiers ----------------------------------------------------------------------------
+
+    def new_uuid(self) -> str:
+        """A random-looking version-4 UUID from the simulation's seeded source."""
+        return str(_uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    # --- functions ------------------------------------------------------------------------------
+
+    def create_function(
+        self,
+        name: str,
+        handler: Callable[..., Any],
+        *,
+        reserved_concurrency: int | None = None,
+        timeout: Any = DEFAULT_TIMEOUT_S,
+        duration: Duration | None = None,
+        memory_size: int = 128,
+    ) -> Function:
+        """Create a function whose handler is ordinary Python.
+
+        Args:
+            name: the function name (1-64 of ``[a-zA-Z0-9_-]``).
+            handler: ``handler(event, context)``; its return value is the response.
+            reserved_concurrency: cap on concurrent instances (None: unreserved).
+            timeout: seconds (1-900, default 3) after which an invocation fails with
+                "Task timed out".
+            duration: virtual time an invocation takes: seconds, a timedelta, or a callable
+                of the event returning one (default 10 ms).
+            memory_size: MB (reported only).
+
+        Raises:
+            ResourceConflictException: a function with this name exists.
+            InvalidParameterValueException: a bad name, timeout, memory size or concurrency.
+
+        >>> from streamsim._simulation import Simulation
+        >>> fn = Simulation(seed=1).create_function("f", lambda event, context: None)
+        >>> fn.arn
+        'arn:aws:lambda:us-east-1:123456789012:function:f'
+        """
+        if name in self.functions:
+            raise ResourceConflictException(f"Function already exist: {name}")
+        function = Function(
+            name=name,
+            handler=handler,
+            clock=self.clock,
+            region=self.region,
+            account_id=self.account_id,
+            request_ids=self.new_uuid,
+            timeout=timeout,
+            duration=duration,
+            memory_size=memory_size,
+        )
+        if reserved_concurrency is not None:
+            self._check_reservation(function, reserved_concurrency)
+        function.reserved_concurrency = reserved_concurrency
+        self.functions[name] = function
+        return function
+
+    def function(self, name_or_arn: str) -> Function:
+        """The function named by a name, an ARN or a partial ARN.
+
+        Raises:
+            ResourceNotFoundException: no such function.
+            InvalidParameterValueException: not a function name or ARN.
+        """
+        match = FUNCTION_ARN_RE.fullmatch(name_or_arn) if isinstance(name_or_arn, str) else None
+        if match is None:
+            raise InvalidParameterValueException(
+                f"FunctionName must be a function name or ARN, got {name_or_arn!r}"
+            )
+        account = match.group("account")
+        region = match.group("region")
+        function = self.functions.get(match.group("name"))
+        if (
+            function is None
+            or (account is not None and account != self.account_id)
+            or (region is not None and region != self.region)
+        ):
+            raise ResourceNotFoundException(
+                f"Function not found: arn:aws:lambda:{self.region}:{self.account_id}:function:"
+                f"{match.group('name')}"
+            )
+        return function
+
+    # --- concurrency (spec D.4) -----------------------------------------------------------------
+
+    @property
+    def unreserved_capacity(self) -> int:
+        """Instances not reserved by any function."""
+        reserved = sum(f.reserved_concurrency or 0 for f in self.functions.values())
+        return self.settings.account_concurrency - reserved
+
+    def _check_reservation(self, function: Function, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidParameterValueException(
+                f"ReservedConcurrentExecutions must be an integer >= 0, got {value!r}"
+            )
+        others = sum(
+            f.reserved_concurrency or 0 for f in self.functions.values() if f is not function
+        )
+        minimum = self.settings.unreserved_minimum
+        if self.settings.account_concurrency - others - value < minimum:
+            raise InvalidParameterValueException(
+                "Specified ReservedConcurrentExecutions for function decreases account's "
+                f"UnreservedConcurrentExecution below its minimum value of [{minimum}]."
+            )
+
+    def set_reserved_concurrency(self, function: Function, value: int | None) -> None:
+        """Put (an int) or delete (None) a function's reserved concurrency.
+
+        Raises:
+            InvalidParameterValueException: negative, or leaving too little unreserved.
+        """
+        if value is not None:
+            self._check_reservation(function, value)
+        function.reserved_concurrency = value
+        self._grant_all()
+
+    def try_acquire(self, function: Function) -> bool:
+        """Take an instance for ``function`` if one is free; True when taken."""
+        reserved = function.reserved_concurrency
+        if function.waiters:
+            return False  # those who wait go first
+        return self._take(function, reserved)
+
+    def _take(self, function: Function, reserved: int | None) -> bool:
+        if reserved is not None:
+            if function.active >= reserved:
+                return False
+        else:
+            if self._unreserved_active >= self.unreserved_capacity:
+                return False
+            self._unreserved_active += 1
+            self._pool_active[function.name] = self._pool_active.get(function.name, 0) + 1
+        function.active += 1
+        if function.active > function.peak_concurrency:
+            function.peak_concurrency = function.active
+        return True
+
+    def release(self, function: Function) -> None:
+        """Give back an instance of ``function`` and hand it to a waiting slot, if any."""
+        function.active -= 1
+        pooled = self._pool_active.get(function.name, 0)
+        if pooled:
+            self._pool_active[function.name] = pooled - 1
+            self._unreserved_active -= 1
+            self._grant_all()
+        else:
+            self._grant(function)
+
+    def _grant(self, function: Function) -> None:
+        waiters = function.waiters
+        while waiters and self._take(function, function.reserved_concurrency):
+            waiters.popleft().on_grant()
+
+    def _grant_all(self) -> None:
+        for function in self.functions.values():
+            if function.waiters:
+                self._grant(function)
+
+    # --- destinations (spec D.7) ----------------------------------------------------------------
+
+    def create_queue(self, name: str) -> Queue:
+        """Create an SQS-style queue (``.arn``, ``.messages``) for on-failure records."""
+        validate_name("sqs", name)
+        return self._add(Queue(name, self.region, self.account_id))
+
+    def create_topic(self, name: str) -> Topic:
+        """Create an SNS-style topic (``.arn``, ``.messages``) for on-failure records."""
+        validate_name("sns", name)
+        return self._add(Topic(name, self.region, self.account_id))
+
+    def create_bucket(self, name: str) -> Bucket:
+        """Create an S3-style bucket (``.arn``, ``.objects``) for on-failure records."""
+        validate_name("s3", name)
+        return self._add(Bucket(name))
+
+    def _add(self, destination: _D) -> _D:
+        if destination.arn in self.destinations:
+            raise ResourceConflictException(f"{destination.arn} already exists")
+        self.destinations[destination.arn] = destination
+        return destination
+
+    def destination(self, arn: str) -> Destination | None:
+        """The queue, topic or bucket with this ARN, or None."""
+        return self.destinations.get(arn)
+
+    def _check_destination(self, arn: str | None) -> None:
+        if arn is None:
+            return
+        destination = self.destinations.get(arn)
+        if destination is None:
+            raise InvalidParameterValueException(
+                f"The provided destination config DestinationConfig(onFailure={arn}) is invalid: "
+                "no queue, topic or bucket with this ARN exists in the simulation (create it "
+                "with sim.create_queue / lambda_service.create_topic / create_bucket)"
+            )
+        if destination.kind in ("sqs", "sns") and getattr(destination, "fifo", False):
+            raise InvalidParameterValueException(
+                f"FIFO destinations are not supported for stream event sources: {arn}"
+            )
+
+    # --- event source mappings (spec D.1, D.2) --------------------------------------------------
+
+    def _stream(self, arn: Any) -> Stream:
+        if not isinstance(arn, str) or not STREAM_ARN_RE.fullmatch(arn):
+            raise InvalidParameterValueException(
+                f"EventSourceArn must be the ARN of a DynamoDB stream "
+                f"(arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>), got {arn!r}"
+            )
+        stream = self.sim._stream_by_arn(arn)
+        if stream is None:
+            raise InvalidParameterValueException(f"Stream not found: {arn}")
+        return stream
+
+    def _check_config(self, config: MappingConfig) -> None:
+        if (
+            self.settings.require_batching_window_over_10
+            and config.batch_size > 10
+            and config.maximum_batching_window_s < 1
+        ):
+            raise InvalidParameterValueException(
+                "Maximum batch window in seconds must be greater than 0 if maximum batch size "
+                "is greater than 10"
+            )
+        self._check_destination(config.on_failure_destination)
+
+    def _conflict(self, function: Function, stream: Stream, exclude: str | None) -> None:
+        for mapping in self.mappings.values():
+            if (
+                mapping.uuid != exclude
+                and mapping.function is function
+                and mapping.stream is stream
+                and not mapping.deleted
+            ):
+                raise ResourceConflictException(
+                    f"The event source arn ({stream.arn}) and function ({function.name}) "
+                    "provided mapping already exists. Please update or delete the existing "
+                    f"mapping with UUID {mapping.uuid}"
+                )
+
+    def create_event_source_mapping(
+        self,
+        function_name: str,
+        event_source_arn: str,
+        config: MappingConfig,
+        *,
+        enabled: bool = True,
+        tags: dict[str, str] | None = None,
+    ) -> EventSourceMapping:
+        """Create a mapping that feeds ``event_source_arn``'s records to the function.
+
+        Raises:
+            ResourceNotFoundException: no such function.
+            InvalidParameterValueException: no such stream, a bad destination.
+            ResourceConflictException: this function already has a mapping on this stream.
+        """
+        function = self.function(function_name)
+        stream = self._stream(event_source_arn)
+        self._check_config(config)
+        self._conflict(function, stream, None)
+        mapping = EventSourceMapping(
+            service=self,
+            uuid=self.new_uuid(),
+            function=function,
+            stream=stream,
+            config=config,
+            enabled=enabled,
+        )
+        mapping.tags = dict(tags or {})
+        self.mappings[mapping.uuid] = mapping
+        mapping.start()
+        return mapping
+
+    def mapping(self, uuid: str) -> EventSourceMapping:
+        """The mapping with this UUID.
+
+        Raises:
+            ResourceNotFoundException: none (or it was deleted).
+        """
+        mapping = self.mappings.get(uuid) if isinstance(uuid, str) else None
+        if mapping is None:
+            raise ResourceNotFoundException(
+                f"The resource you requested does not exist. (Service: Lambda, Status Code: 404, "
+                f"Request ID: {uuid})"
+            )
+        return mapping
+
+    def update_event_source_mapping(
+        self,
+        uuid: str,
+        config: MappingConfig,
+        *,
+        enabled: bool | None = None,
+        function_name: str | None = None,
+    ) -> EventSourceMapping:
+        """Change a mapping's configuration, function or Enabled flag.
+
+        Raises:
+            ResourceNotFoundException: no such mapping or function.
+            ResourceConflictException: the new function already has a mapping on the stream.
+            ResourceInUseException: the mapping is still changing state.
+        """
+        mapping = self.mapping(uuid)
+        function = self.function(function_name) if function_name is not None else None
+        self._check_config(config)
+        if function is not None:
+            self._conflict(function, mapping.stream, uuid)
+        mapping.update(config, enabled=enabled, function=function)
+        return mapping
+
+    def delete_event_source_mapping(self, uuid: str) -> EventSourceMapping:
+        """Delete a mapping: it stops polling at once and is gone after ``Deleting``."""
+        mapping = self.mapping(uuid)
+        mapping.delete()
+        return mapping
+
+    def _forget(self, mapping: EventSourceMapping) -> None:
+        self.mappings.pop(mapping.uuid, None)
+
+    def list_event_source_mappings(
+        self, *, function_name: str | None = None, event_source_arn: str | None = None
+    ) -> list[EventSourceMapping]:
+        """Mappings in creation order, optionally of one function and/or one stream."""
+        function = self.function(function_name) if function_name is not None else None
+        return [
+            m
+            for m in self.mappings.values()
+            if (function is None or m.function is function)
+            and (event_source_arn is None or m.stream.arn == event_source_arn)
+        ]
+
+    def _check(self) -> None:
+        """Assert the service's invariants (concurrency bookkeeping, every mapping's)."""
+        assert self._unreserved_active == sum(self._pool_active.values())
+        assert self._unreserved_active <= max(self.unreserved_capacity, 0) or any(
+            f.reserved_concurrency is not None and self._pool_active.get(f.name)
+            for f in self.functions.values()
+        )
+        for function in self.functions.values():
+            assert function.active >= 0
+            assert function.peak_concurrency >= function.active
+            if function.reserved_concurrency is not None and not self._pool_active.get(
+                function.name
+            ):
+                assert function.active <= function.reserved_concurrency
+        for mapping in self.mappings.values():
+            mapping._check()
+
+    def __repr__(self) -> str:
+        return (
+            f"<LambdaService functions={len(self.functions)} mappings={len(self.mappings)} "
+            f"destinations={len(self.destinations)}>"
+        )
