@@ -422,6 +422,24 @@ def test_invalid_view_type_is_rejected(client: Any) -> None:
         )
 
 
+def test_view_type_with_stream_disabled_is_rejected(client: Any) -> None:
+    """StreamViewType given with StreamEnabled=False is rejected, on create and on update."""
+    with pytest.raises(ValidationException, match="UpdateViewType should not be specified"):
+        client.create_table(
+            TableName="orders",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+            StreamSpecification={"StreamEnabled": False, "StreamViewType": "KEYS_ONLY"},
+        )
+    create(client, stream="KEYS_ONLY")
+    with pytest.raises(ValidationException, match="UpdateViewType must not be specified"):
+        client.update_table(
+            TableName="orders",
+            StreamSpecification={"StreamEnabled": False, "StreamViewType": "KEYS_ONLY"},
+        )
+
+
 def test_update_table_without_a_change_is_rejected(client: Any) -> None:
     """UpdateTable needs at least one change."""
     create(client)

@@ -321,6 +321,15 @@ def test_table_attributes_follow_describe_table(sim: Simulation, events: Table) 
     assert events.table_id == described["TableId"]
 
 
+def test_meta_client_is_the_dynamodb_client(sim: Simulation, table: Table) -> None:
+    """table.meta.client is the simulation's client, so boto3's exception idiom works."""
+    assert table.meta.client is sim.client("dynamodb")
+    table.put_item(Item={"pk": "a"})
+    with pytest.raises(table.meta.client.exceptions.ConditionalCheckFailedException):
+        table.put_item(Item={"pk": "a"}, ConditionExpression="attribute_not_exists(pk)")
+    assert table.meta.data["TableName"] == "orders"
+
+
 def test_stream_conveniences(sim: Simulation, table: Table) -> None:
     """enable_stream / disable_stream give new streams; latest_stream_arn follows the newest."""
     assert table.stream is None

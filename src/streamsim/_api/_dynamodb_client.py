@@ -450,8 +450,7 @@ class DynamoDBClient:
             if view_type is not None:
                 if engine.stream is not None:
                     raise ValidationException(
-                        f"Table already has an enabled stream: TableName: {engine.name}, "
-                        f"StreamArn: {engine.stream.arn}"
+                        f"Table already has an enabled stream: TableName: {engine.name}"
                     )
                 self._sim._enable_stream(engine, view_type)
             else:
@@ -653,7 +652,12 @@ def _stream_spec(spec: Any, *, creating: bool) -> str | None:
     if enabled and view_type is None:
         raise _invalid("StreamViewType must be specified when StreamEnabled is true")
     if not enabled:
-        if view_type is not None and not creating:
-            raise _invalid("StreamViewType must not be specified when StreamEnabled is false")
+        if view_type is not None:  # AWS's wording, as reported against real DynamoDB
+            raise _invalid(
+                "Table is being created with a stream disabled, UpdateViewType should not be "
+                "specified"
+                if creating
+                else "If stream is being disabled, then UpdateViewType must not be specified"
+            )
         return None
     return str(view_type)

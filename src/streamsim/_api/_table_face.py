@@ -165,6 +165,11 @@ class Table:
     # --- the table ------------------------------------------------------------------------------
 
     @property
+    def meta(self) -> ResourceMeta:
+        """boto3's ``table.meta``: ``meta.client`` is the simulation's DynamoDB client."""
+        return ResourceMeta(self)
+
+    @property
     def table_name(self) -> str:
         """The table's name."""
         return self.name
@@ -336,6 +341,24 @@ class Table:
 
     def __hash__(self) -> int:
         return hash((Table, self.name, self._engine.created_ms))
+
+
+class ResourceMeta:
+    """What boto3's ``ResourceMeta`` offers for a Table: the client, identifiers, data.
+
+    ``table.meta.client.exceptions.ConditionalCheckFailedException`` works as with boto3.
+    """
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+        self.client: Any = table._sim.client("dynamodb")
+        self.service_name = "dynamodb"
+        self.identifiers = ["name"]
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The TableDescription (boto3 caches it; here it is always current)."""
+        return self._table._description()
 
 
 def _method(operation: str) -> str:
