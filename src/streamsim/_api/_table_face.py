@@ -17,8 +17,8 @@ stream, TTL.
 {'pk': 'a', 'total': Decimal('30')}
 
 Differs from boto3: attributes (``item_count``, ``table_status``, ...) are always current,
-never cached until ``reload()``; errors are raised when the call is made (boto3 serialises a
-``batch_writer`` item only when the batch is sent).
+never cached until ``reload()``.  As in boto3, a ``batch_writer`` item is converted (and any
+error raised) only when its batch is sent.
 """
 
 from __future__ import annotations
