@@ -339,6 +339,9 @@ class Stream:
             if shard.is_expired(now):
                 del self._shard_ids[shard.shard_id]
                 self.readers.pop(shard.shard_id, None)
+                # Its children still name it as parent; its own (expired) parent is dropped, so
+                # a long-lived lineage keeps at most one expired ancestor in memory per chain.
+                shard.parent = None
             else:
                 keep.append(shard)
         self._shards = keep
