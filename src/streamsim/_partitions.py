@@ -16,7 +16,9 @@ Differs from AWS: the real hash and split thresholds are unknown; the hash space
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
+from functools import lru_cache
 from hashlib import md5
 
 from sortedcontainers import SortedDict
@@ -26,6 +28,7 @@ from ._errors import ValidationException
 HASH_SPACE = 1 << 64  # partition hashes are integers in [0, HASH_SPACE)
 
 
+@lru_cache(maxsize=8192)  # hot keys are written again and again; MD5 is the costly part
 def partition_hash(type_tag: str, key_value: str | bytes) -> int:
     """Return the documented, stable 64-bit hash of a partition-key value.
 
@@ -82,7 +85,7 @@ class PartitionMap:
     [0, 2, 3]
     """
 
-    __slots__ = ("_by_lo", "_next_id", "history")
+    __slots__ = ("_by_lo", "_los", "_next_id", "_parts", "history")
 
     def __init__(self, count: int, *, created_ms: int) -> None:
         if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 1024:
@@ -90,6 +93,10 @@ class PartitionMap:
                 f"partitions must be an integer from 1 to 1024, got {count!r}"
             )
         self._by_lo: SortedDict[int, Partition] = SortedDict()
+        # locate() runs on every write: plain lists of the SortedDict's keys and values let it
+        # use the C bisect; rebuilt by _reindex() whenever the partitions change (rarely)
+        self._los: list[int] = []
+        self._parts: list[Partition] = []
         self._next_id = 0
         #: every partition ever created, retired ones included, in creation order
         self.history: list[Partition] = []
@@ -103,6 +110,8 @@ class PartitionMap:
         part = Partition(self._next_id, lo, hi, created_ms, parent_id)
         self._next_id += 1
         self._by_lo[lo] = part
+        self._los = list(self._by_lo)
+        self._parts = list(self._by_lo.values())
         self.history.append(part)
         return part
 
@@ -117,8 +126,7 @@ class PartitionMap:
 
     def locate(self, h: int) -> Partition:
         """Return the live partition whose range holds hash ``h``."""
-        by_lo = self._by_lo
-        return by_lo.peekitem(by_lo.bisect_right(h) - 1)[1]
+        return self._parts[bisect_right(self._los, h) - 1]
 
     def split(self, index: int, *, now_ms: int) -> tuple[Partition, Partition]:
         """Split the partition at position ``index`` (in hash order) into two equal halves.
@@ -155,3 +163,5 @@ class PartitionMap:
             assert part.retired_ms is None
             expected_lo = part.hi
         assert expected_lo == HASH_SPACE
+        assert self._los == list(self._by_lo)
+        assert self._parts == list(self._by_lo.values())
