@@ -38,24 +38,22 @@ INSERT = "INSERT"
 MODIFY = "MODIFY"
 REMOVE = "REMOVE"
 
-# eventID = (sequence number * odd constant mod 2**128) XOR a per-stream base: a bijection of
-# the sequence number, so unique within a stream, and random-looking like AWS's (spec A.3).
-_EVENT_ID_MULTIPLIER = 0x9E3779B97F4A7C15F39CC0605CEDC835  # odd: multiplication is invertible
-_MASK_128 = (1 << 128) - 1
+def event_id_hasher(stream_arn: str) -> Any:
+    """The per-stream blake2b state eventIDs are finished from (hash of ``<arn>#``)."""
+    return blake2b(f"{stream_arn}#".encode(), digest_size=16)
 
 
-def event_id_base(stream_arn: str) -> int:
-    """The per-stream 128-bit value eventIDs are derived from (a hash of the stream ARN)."""
-    return int.from_bytes(blake2b(stream_arn.encode(), digest_size=16).digest(), "big")
+def event_id(hasher: Any, sequence_number: int) -> str:
+    """``eventID``: blake2b-128 of ``<stream arn>#<sequence number>``, 32 lowercase hex.
 
+    Unique per record and reproducible; the same value in GetRecords and Lambda events.
 
-def event_id(base: int, sequence_number: int) -> str:
-    """``eventID`` of the record ``sequence_number`` of a stream: 32 lowercase hex characters.
-
-    >>> event_id(0, 1)
-    '9e3779b97f4a7c15f39cc0605cedc835'
+    >>> event_id(event_id_hasher("arn"), 1) == blake2b(b"arn#1", digest_size=16).hexdigest()
+    True
     """
-    return f"{((sequence_number * _EVENT_ID_MULTIPLIER) & _MASK_128) ^ base:032x}"
+    digest = hasher.copy()
+    digest.update(b"%d" % sequence_number)
+    return digest.hexdigest()  # type: ignore[no-any-return]
 
 
 # Which images each view type carries (spec B.1): (old image?, new image?)
@@ -76,9 +74,12 @@ class StreamRecord:
         created_ms: virtual time of the write, in epoch milliseconds.
         shard: the shard holding the record.
         is_ttl_delete: True for a REMOVE made by the TTL sweep (it carries ``userIdentity``).
+        old_item / new_item: the item before / after the change (None where there is none),
+            as the table stored it (canonical DynamoDB JSON, shared: do not mutate).  A
+            KEYS_ONLY stream keeps only the key attributes here, so that overwritten versions
+            of items are not kept alive for 24 hours for nothing.
 
-    AWS behaviour: spec B.1-B.7.  The images below are exposed as the table stored them
-    (canonical DynamoDB JSON, shared: do not mutate); :meth:`to_aws` returns copies.
+    AWS behaviour: spec B.1-B.7.  :meth:`to_aws` returns copies.
     """
 
     __slots__ = (
@@ -101,6 +102,7 @@ class StreamRecord:
         new_item: Item | None,
         shard: Shard,
         is_ttl_delete: bool = False,
+        size_bytes: int = 0,
     ) -> None:
         self.sequence_number = sequence_number
         self.event_name = event_name
@@ -109,7 +111,7 @@ class StreamRecord:
         self.new_item = new_item
         self.shard = shard
         self.is_ttl_delete = is_ttl_delete
-        self._size = 0
+        self._size = size_bytes  # 0: not computed yet
 
     # --- derived values -----------------------------------------------------------------------
 
@@ -152,7 +154,7 @@ class StreamRecord:
     @property
     def event_id(self) -> str:
         """``eventID``: 32 lowercase hex characters, unique per record and reproducible."""
-        return event_id(self.shard.stream.event_id_base, self.sequence_number)
+        return event_id(self.shard.stream.event_id_hasher, self.sequence_number)
 
     @property
     def approximate_creation_datetime(self) -> datetime:
@@ -203,7 +205,7 @@ def records_to_streams_dicts(
     show_old, show_new = VIEW_IMAGES[view_type]
     key_names = stream.key_names
     region = stream.region
-    id_base = stream.event_id_base
+    hasher = stream.event_id_hasher
     last_second = -1
     when = ms_to_datetime(0)
     out: list[dict[str, Any]] = []
@@ -230,8 +232,10 @@ def records_to_streams_dicts(
         body["SequenceNumber"] = str(sn)
         body["SizeBytes"] = record._size or record.size_bytes
         body["StreamViewType"] = view_type
+        digest = hasher.copy()
+        digest.update(b"%d" % sn)
         aws: dict[str, Any] = {
-            "eventID": f"{((sn * _EVENT_ID_MULTIPLIER) & _MASK_128) ^ id_base:032x}",
+            "eventID": digest.hexdigest(),
             "eventName": record.event_name,
             "eventVersion": EVENT_VERSION,
             "eventSource": EVENT_SOURCE,
@@ -263,7 +267,7 @@ def record_to_lambda_dict(record: StreamRecord) -> dict[str, Any]:
     body["SizeBytes"] = record.size_bytes
     body["StreamViewType"] = view_type
     out: dict[str, Any] = {
-        "eventID": event_id(stream.event_id_base, record.sequence_number),
+        "eventID": event_id(stream.event_id_hasher, record.sequence_number),
         "eventName": record.event_name,
         "eventVersion": EVENT_VERSION,
         "eventSource": EVENT_SOURCE,

@@ -21,9 +21,9 @@ import attrs
 
 from ._clock import MS_PER_HOUR, MS_PER_MINUTE, Clock, Timer, ms_to_datetime
 from ._errors import ValidationException
-from ._records import StreamRecord, event_id_base
+from ._records import VIEW_IMAGES, StreamRecord, event_id_hasher
 from ._shard import Shard
-from ._types import Item
+from ._types import Item, item_size, value_size
 
 if TYPE_CHECKING:
     from ._partitions import Partition, PartitionMap
@@ -133,6 +133,9 @@ class Stream:
         self.key_schema = key_schema
         self.key_names = tuple(name for name, _ in key_schema)
         self.view_type = view_type
+        self._show_old, self._show_new = VIEW_IMAGES[view_type]
+        self._keys_only = view_type == "KEYS_ONLY"
+        self._key_bytes = tuple((name, len(name.encode())) for name in self.key_names)
         self.created_ms = clock.now_ms
         # The label (and so the ARN) must differ from the previous stream's even when the stream
         # is disabled and re-enabled within one millisecond of virtual time (spec C.1).
@@ -141,8 +144,8 @@ class Stream:
             self.label_ms = after.label_ms + 1
         self.label = stream_label(self.label_ms)
         self.arn = f"arn:aws:dynamodb:{region}:{account_id}:table/{table_name}/stream/{self.label}"
-        #: what this stream's eventIDs are derived from (see ``_records.event_id``)
-        self.event_id_base = event_id_base(self.arn)
+        #: what this stream's eventIDs are finished from (see ``_records.event_id``)
+        self.event_id_hasher = event_id_hasher(self.arn)
         self.ended_ms: int | None = None
         self._next_sn = FIRST_SEQUENCE_NUMBER
         self._shards: list[Shard] = []
@@ -254,12 +257,30 @@ class Stream:
         new_item: Item | None,
         is_ttl_delete: bool = False,
     ) -> StreamRecord:
-        """Record one item change on the open shard of the item's partition (spec B.2, B.3)."""
+        """Record one item change on the open shard of the item's partition (spec B.2, B.3).
+
+        ``SizeBytes`` is computed here, while the images are hot in the CPU cache (spec B.6).
+        """
         shard = self._open[partition_id]
         sn = self._next_sn
         self._next_sn = sn + 1
+        image = new_item if new_item is not None else old_item
+        assert image is not None
+        if self._keys_only:
+            keys = {name: image[name] for name in self.key_names}
+            size = item_size(keys)
+            old_item = None if old_item is None else keys
+            new_item = None if new_item is None else keys
+        else:
+            size = 0
+            for name, nbytes in self._key_bytes:
+                size += nbytes + value_size(image[name])
+            if self._show_new and new_item is not None:
+                size += item_size(new_item)
+            if self._show_old and old_item is not None:
+                size += item_size(old_item)
         record = StreamRecord(
-            sn, event_name, self.clock.now_ms, old_item, new_item, shard, is_ttl_delete
+            sn, event_name, self.clock.now_ms, old_item, new_item, shard, is_ttl_delete, size
         )
         shard._records.append(record)
         shard._last_sn = sn
