@@ -774,3 +774,46 @@ def test_stream_check_holds_after_every_kind_of_change() -> None:
             table.split_partition(0)
         table.stream._check()
         engine(table)._check()
+
+
+def test_keys_only_stream_keeps_only_the_keys_of_each_change() -> None:
+    """A KEYS_ONLY stream does not keep overwritten item versions alive, only their keys."""
+    _, table = make(view_type="KEYS_ONLY")
+    table.put_item(Item={"pk": "a", "big": "x" * 1000})
+    table.put_item(Item={"pk": "a", "big": "y" * 1000})
+    for record in all_records(table):
+        assert record.new_item == {"pk": {"S": "a"}}
+        assert record.to_aws()["dynamodb"]["SizeBytes"] == 3
+
+
+def test_event_id_is_the_same_in_get_records_and_lambda_events() -> None:
+    """A record has one eventID, whichever API shows it."""
+    _, table = make()
+    table.put_item(Item={"pk": "a"})
+    (record,) = all_records(table)
+    assert record.to_aws()["eventID"] == record.to_lambda_event_record()["eventID"]
+    assert record.to_aws()["eventID"] == record.event_id
+
+
+def test_expired_shards_do_not_keep_their_ancestry_alive() -> None:
+    """Once a shard leaves the listing, the chain of shards before it is let go."""
+    sim, table = make()
+    for _ in range(4 * 24):  # 4 days, a write every hour
+        table.put_item(Item={"pk": "a", "n": sim.now_ms})
+        sim.advance(hours=1)
+    depth = 0
+    shard = table.stream.open_shards[0]
+    while shard.parent is not None:
+        shard = shard.parent
+        depth += 1
+    assert depth <= 8  # ~6 listed ancestors + at most one expired one
+
+
+def test_same_instant_reenable_still_gets_a_new_label() -> None:
+    """Disabling and re-enabling within one millisecond still gives a distinct label and ARN."""
+    sim, table = make()
+    first = table.disable_stream()
+    second = table.enable_stream("KEYS_ONLY")
+    assert second.label == "2024-01-01T00:00:00.001"
+    assert sim._stream_by_arn(first.arn) is first
+    assert sim._stream_by_arn(second.arn) is second
