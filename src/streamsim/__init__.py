@@ -29,6 +29,7 @@ from ._errors import TooManyRequestsException as TooManyRequestsException
 from ._errors import TransactionCanceledException as TransactionCanceledException
 from ._errors import TrimmedDataAccessException as TrimmedDataAccessException
 from ._errors import ValidationException as ValidationException
+from ._lambda._service import LambdaSettings as LambdaSettings
 from ._records import StreamRecord as StreamRecord
 from ._shard import Shard as Shard
 from ._simulation import Simulation as Simulation
@@ -46,6 +47,7 @@ __all__ = [
     "ExpiredIteratorException",
     "InternalServerError",
     "InvalidParameterValueException",
+    "LambdaSettings",
     "LimitExceededException",
     "ResourceConflictException",
     "ResourceInUseException",
