@@ -147,6 +147,17 @@ _STATUS = {
     "DeleteFunctionConcurrency": 204,
 }
 
+#: HTTP status of Lambda's errors (botocore ``error.httpStatusCode``; DynamoDB's
+#: ResourceNotFoundException is a 400, Lambda's a 404)
+_ERROR_STATUS = {
+    "ResourceNotFoundException": 404,
+    "ResourceConflictException": 409,
+    "ResourceInUseException": 400,
+    "InvalidParameterValueException": 400,
+    "TooManyRequestsException": 429,
+    "ServiceException": 500,
+}
+
 
 def _client_side_checks(operation: str, params: Mapping[str, Any]) -> None:
     """botocore's parameter validation: missing, unknown and wrongly typed members."""
@@ -307,6 +318,9 @@ class LambdaClient:
             _client_side_checks(operation, params)
             response: dict[str, Any] = body(**params)
         except StreamsimError as exc:
+            status = _ERROR_STATUS.get(exc.code)
+            if status is not None:
+                exc.response["ResponseMetadata"]["HTTPStatusCode"] = status
             raise exc.with_operation(operation) from None
         response["ResponseMetadata"] = self._metadata(_STATUS.get(operation, 200))
         return response

@@ -248,6 +248,11 @@ class Slot:
 
     def _gather(self, now: int, exhausted: bool) -> int:
         """Read records into the batch being built; promote it to ``batch`` when it is due."""
+        window = self.window
+        if window is not None and window.terminate_early and self.building is None:
+            # the state outgrew 1 MB: end the window early, then go on with fresh state
+            self.batch = Batch([], None, gather_start_ms=now, window=window, final=True, early=True)
+            return BUSY
         reader = self.reader
         poller = reader.poller
         cfg = poller.mapping.config
@@ -282,10 +287,6 @@ class Slot:
         self.building = None
         window = self.window
         if window is not None:
-            if window.terminate_early:
-                self.batch = Batch([], None, gather_start_ms=now, window=window, final=True)
-                self.batch.early = True
-                return BUSY
             no_more = finalize or exhausted or now >= window.end_ms
             if no_more:
                 if window.has_records:
@@ -430,6 +431,7 @@ class Slot:
                     break
             if b is None:
                 b = self._new_building(now)
+                b.window = self.window
             if not b.exact and b.bound + poller.bound_of(record) > poller.max_payload:
                 self._exact(b)
             if b.exact and not self._fits(b, event):

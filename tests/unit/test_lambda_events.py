@@ -1,0 +1,187 @@
+"""The Lambda DynamoDB event (spec D.10): exact records, powertools models and BatchProcessor."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+
+from streamsim import Binary
+from streamsim._lambda._events import event_record_builder
+from streamsim._records import record_to_lambda_dict
+from tests.lambda_support import Recorder, attach, put, streamed
+from tests.shapes import validate_dynamodb_stream_event
+
+VIEWS = ("NEW_AND_OLD_IMAGES", "NEW_IMAGE", "OLD_IMAGE", "KEYS_ONLY")
+
+RICH = {
+    "s": "héllo",
+    "n": Decimal("-1.50"),
+    "b": Binary(b"\x00\x01"),
+    "t": True,
+    "z": None,
+    "ss": {"a", "b"},
+    "ns": {Decimal(1), Decimal(2)},
+    "bs": {Binary(b"x")},
+    "l": [1, "two", {"three": [None]}],
+    "m": {"k": {"nested": Binary(b"y")}},
+    "empty": "",
+}
+
+
+def workload(table: Any, sim: Any) -> None:
+    """INSERTs, MODIFYs, REMOVEs and a TTL delete of rich items."""
+    table.update_time_to_live("ttl")
+    table.put_item(Item={"pk": "rich", **RICH})
+    table.put_item(Item={"pk": "rich", **RICH, "s": "changed"})
+    table.put_item(Item={"pk": "gone"})
+    table.delete_item(Key={"pk": "gone"})
+    table.put_item(Item={"pk": "expiring", "ttl": sim.now_ms // 1000})
+    sim.advance(hours=1)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_builder_matches_record_to_lambda_dict(view: str) -> None:
+    """The poller's fast builder builds exactly what record_to_lambda_dict builds."""
+    sim, table = streamed(view=view, range_key=None)
+    workload(table, sim)
+    stream = sim.streams[0]
+    build = event_record_builder(stream)
+    records = [r for shard in stream.all_shards for r in shard.records]
+    assert len(records) == 6
+    for record in records:
+        record._size = 0
+        built = build(record)
+        assert record._size == record.size_bytes
+        assert built == record_to_lambda_dict(record)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_event_validates_against_powertools_model(view: str) -> None:
+    """Every event the poller builds parses as powertools' DynamoDBStreamModel."""
+    sim, table = streamed(view=view, partitions=2)
+    rec = Recorder(sim)
+    attach(sim, rec, BatchSize=2)
+    workload(table, sim)
+    put(table, *[f"k{i}" for i in range(20)])
+    sim.advance(seconds=5)
+    assert sum(len(e["Records"]) for e in rec.events) == 26
+    for event in rec.events:
+        model = validate_dynamodb_stream_event(event)
+        assert len(model.Records) == len(event["Records"])
+
+
+def test_event_record_fields() -> None:
+    """Records carry eventSourceARN, eventVersion 1.1, 32-hex eventID, region, view type."""
+    sim, table = streamed()
+    rec = Recorder(sim)
+    attach(sim, rec)
+    put(table, "a")
+    sim.advance(seconds=1)
+    (record,) = rec.events[0]["Records"]
+    assert record["eventSourceARN"] == sim.streams[0].arn
+    assert record["eventVersion"] == "1.1"
+    assert record["eventSource"] == "aws:dynamodb"
+    assert len(record["eventID"]) == 32
+    assert int(record["eventID"], 16) >= 0
+    assert record["awsRegion"] == "us-east-1"
+    assert record["dynamodb"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+    assert record["dynamodb"]["ApproximateCreationDateTime"] == sim.now_ms // 1000 - 1
+    assert "userIdentity" not in record
+    assert list(rec.events[0]) == ["Records"]
+
+
+def test_ttl_delete_has_lower_case_user_identity() -> None:
+    """A TTL delete's record has userIdentity with lower-case keys (D.10)."""
+    sim, table = streamed()
+    rec = Recorder(sim)
+    attach(sim, rec)
+    table.update_time_to_live("ttl")
+    table.put_item(Item={"pk": "x", "ttl": sim.now_ms // 1000})
+    sim.advance(hours=1)
+    removes = [r for e in rec.events for r in e["Records"] if r["eventName"] == "REMOVE"]
+    assert [r["userIdentity"] for r in removes] == [
+        {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
+    ]
+
+
+def test_handler_mutation_does_not_leak() -> None:
+    """A handler that mutates its event changes neither the table nor the retried event."""
+    sim, table = streamed()
+    calls: list[str] = []
+
+    def respond(event: dict[str, Any]) -> None:
+        image = event["Records"][0]["dynamodb"]["NewImage"]
+        calls.append(image["v"]["S"])
+        image["v"]["S"] = "mutated"
+        if len(calls) == 1:
+            raise RuntimeError("retry me")
+
+    attach(sim, Recorder(sim, respond))
+    table.put_item(Item={"pk": "a", "v": "orig"})
+    sim.advance(seconds=5)
+    assert calls == ["orig", "orig"]
+    assert table.get_item(Key={"pk": "a"})["Item"]["v"] == "orig"
+
+
+def test_powertools_batch_processor_partial_failures() -> None:
+    """A powertools BatchProcessor handler runs unchanged and gets partial batches right."""
+    sim, table = streamed()
+    processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+    processed: list[str] = []
+    failed_once: set[str] = set()
+
+    def record_handler(record: DynamoDBRecord) -> None:
+        key = record.dynamodb.keys["pk"] if record.dynamodb and record.dynamodb.keys else None
+        assert isinstance(key, str)
+        if key.startswith("bad") and key not in failed_once:
+            failed_once.add(key)
+            raise ValueError(f"cannot process {key}")
+        processed.append(key)
+
+    def lambda_handler(event: dict[str, Any], context: Any) -> Any:
+        return process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context
+        )
+
+    mapping = attach(sim, lambda_handler, FunctionResponseTypes=["ReportBatchItemFailures"])
+    put(table, "a", "b", "bad1", "c", "bad2", "d")
+    sim.advance(seconds=30)
+    # first call: powertools processes all six; bad1 and bad2 fail, the lowest is bad1, so
+    # bad1 and everything after it are retried (a and b are committed, never redelivered)
+    assert processed == ["a", "b", "c", "d", "bad1", "c", "bad2", "d"]
+    outcomes = [entry.outcome for entry in mapping.invocation_log]
+    assert outcomes == ["partial_failure", "success"]
+    assert [entry.batch_size for entry in mapping.invocation_log] == [6, 4]
+
+
+def test_powertools_all_failed_batch_is_a_function_error() -> None:
+    """When every record fails, powertools raises: the whole batch is retried."""
+    sim, table = streamed()
+    processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+    def record_handler(record: DynamoDBRecord) -> None:
+        raise ValueError("no")
+
+    def lambda_handler(event: dict[str, Any], context: Any) -> Any:
+        return process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context
+        )
+
+    mapping = attach(
+        sim,
+        lambda_handler,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+        MaximumRetryAttempts=1,
+    )
+    put(table, "a", "b")
+    sim.advance(seconds=10)
+    assert [entry.outcome for entry in mapping.invocation_log] == ["function_error"] * 2
+    assert [entry.batch_size for entry in mapping.invocation_log] == [2, 2]

@@ -1,0 +1,114 @@
+"""What users look at: the invocation log, IteratorAge, event counts, peak concurrency (D.11)."""
+
+from __future__ import annotations
+
+import attrs
+import pytest
+
+from tests.lambda_support import Recorder, attach, put, streamed
+
+
+def test_invocation_log_entries() -> None:
+    """Each invocation is logged with time, shard, first/last SN, size, attempt and outcome."""
+    sim, table = streamed()
+    calls = {"n": 0}
+
+    def respond(event: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("first fails")
+
+    mapping = attach(sim, Recorder(sim, respond), function={"duration": 0.05})
+    put(table, "a", "b")
+    sim.advance(seconds=5)
+    first, second = mapping.invocation_log
+    shard = sim.streams[0].shards[0]
+    sns = [str(r.sequence_number) for r in shard.records]
+    assert (first.shard_id, first.first_sequence_number, first.last_sequence_number) == (
+        shard.shard_id,
+        sns[0],
+        sns[1],
+    )
+    assert (first.batch_size, first.attempt, first.outcome) == (2, 1, "function_error")
+    assert first.error == "RuntimeError: first fails"
+    assert first.end_ms - first.start_ms == 50
+    assert (second.attempt, second.outcome, second.error) == (2, "success", None)
+    assert second.start_ms == first.end_ms + 1000
+
+
+def test_iterator_age_per_batch() -> None:
+    """IteratorAge: age of the batch's last record when processing finished (D.11)."""
+    sim, table = streamed()
+    mapping = attach(sim, lambda e, c: None, function={"duration": 0.1})
+    put(table, "a")
+    sim.advance(milliseconds=100)
+    put(table, "b")
+    sim.advance(seconds=1)
+    # a: written at 0, done at 100; b: written at 100, polled at 250, done at 350
+    assert [sample.age_ms for sample in mapping.metrics.iterator_ages] == [100, 250]
+
+
+def test_event_counts() -> None:
+    """Polled, filtered-out, invoked, failed and dropped counts add up."""
+    sim, table = streamed()
+
+    def respond(event: dict[str, object]) -> None:
+        raise RuntimeError("no")
+
+    mapping = attach(
+        sim,
+        Recorder(sim, respond),
+        MaximumRetryAttempts=1,
+        FilterCriteria={"Filters": [{"Pattern": '{"dynamodb": {"Keys": {"pk": {"S": ["a"]}}}}'}]},
+    )
+    put(table, "a", "b", "c")
+    sim.advance(seconds=10)
+    snap = mapping.metrics.snapshot()
+    assert (snap.polled, snap.filtered_out, snap.invoked, snap.failed_invoke, snap.dropped) == (
+        3,
+        2,
+        2,
+        2,
+        1,
+    )
+    assert (snap.invocations, snap.errors) == (2, 2)
+    names = mapping.metrics.as_cloudwatch()
+    assert names["PolledEventCount"] == 3
+    assert names["DroppedEventCount"] == 1
+
+
+def test_snapshot_is_immutable() -> None:
+    """metrics.snapshot() is a frozen value, not a live view."""
+    sim, table = streamed()
+    mapping = attach(sim, lambda e, c: None)
+    snap = mapping.metrics.snapshot()
+    put(table, "a")
+    sim.advance(seconds=1)
+    assert snap.polled == 0
+    assert mapping.metrics.snapshot().polled == 1
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        snap.polled = 5  # type: ignore[misc]
+
+
+def test_peak_concurrency_per_function() -> None:
+    """Each function keeps its peak number of concurrent instances."""
+    sim, table = streamed(partitions=3)
+    attach(sim, lambda e, c: None, function={"duration": 1})
+    assert sim.lambda_service.functions["fn"].peak_concurrency == 0
+    put(table, *[f"k{i}" for i in range(60)])
+    sim.advance(seconds=10)
+    function = sim.lambda_service.functions["fn"]
+    assert function.peak_concurrency == 3
+    assert function.active == 0
+
+
+def test_invocation_log_limit_setting() -> None:
+    """invocation_log_limit keeps only the newest entries."""
+    sim, table = streamed(invocation_log_limit=2)
+    mapping = attach(sim, lambda e, c: None, BatchSize=1)
+    put(table, "a", "b", "c")
+    sim.advance(seconds=1)
+    assert [entry.first_sequence_number for entry in mapping.invocation_log] == [
+        str(r.sequence_number) for r in sim.streams[0].shards[0].records[1:]
+    ]
+    assert mapping.metrics.invocations == 3
