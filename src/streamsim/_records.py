@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from base64 import b64encode
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 from hashlib import blake2b
 from typing import TYPE_CHECKING, Any
 
@@ -219,7 +219,7 @@ def records_to_streams_dicts(
         second = record.created_ms // 1000
         if second != last_second:
             last_second = second
-            when = ms_to_datetime(second * 1000)
+            when = datetime.fromtimestamp(second, timezone.utc)  # exact for int seconds
         body: dict[str, Any] = {
             "ApproximateCreationDateTime": when,
             "Keys": {name: image[name].copy() for name in key_names},  # scalars: S, N or B

@@ -597,7 +597,8 @@ class DynamoDBStreamsClient:
         end = min(first + limit, len(held))
         budget = GET_RECORDS_MAX_BYTES
         for i in range(first, end):
-            budget -= held[i].size_bytes
+            record = held[i]
+            budget -= record._size or record.size_bytes
             if budget < 0 and i > first:  # spec A.7: 1 MB cap, but at least one record
                 end = i
                 break
