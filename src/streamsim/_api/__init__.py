@@ -9,4 +9,5 @@ exactly as boto3 returns them.  The model never imports from this package.
 * :mod:`._dynamodb_client`: ``sim.client("dynamodb")``, boto3's low-level client shape.
 * :mod:`._table_face`: :class:`~._table_face.Table`, boto3's resource ``Table`` shape.
 * :mod:`._conditions`: boto3 ``Key``/``Attr`` condition objects into expression strings.
+* :mod:`._streams_client`: ``sim.client("dynamodbstreams")``, the DynamoDB Streams API.
 """

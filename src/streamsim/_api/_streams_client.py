@@ -256,10 +256,7 @@ class DynamoDBStreamsClient:
 
     def _metadata(self) -> dict[str, Any]:
         """``ResponseMetadata`` as botocore builds it (request id from the seeded source)."""
-        bits = self._request_ids.getrandbits(260)
-        request_id = "".join(
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[(bits >> (5 * i)) & 31] for i in range(52)
-        )
+        request_id = format(self._request_ids.getrandbits(208), "052X")  # as the dynamodb client
         return {
             "RequestId": request_id,
             "HTTPStatusCode": 200,
