@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from streamsim._clock import MS_PER_HOUR, MS_PER_MINUTE
-from streamsim._errors import ValidationException
+from streamsim._errors import ResourceInUseException, ValidationException
 from streamsim._partitions import HASH_SPACE, partition_hash
 from streamsim._records import StreamRecord
 from streamsim._simulation import Simulation
@@ -817,3 +817,28 @@ def test_same_instant_reenable_still_gets_a_new_label() -> None:
     assert second.label == "2024-01-01T00:00:00.001"
     assert sim._stream_by_arn(first.arn) is first
     assert sim._stream_by_arn(second.arn) is second
+
+
+def test_table_cannot_be_deleted_while_its_stream_is_enabling() -> None:
+    """DeleteTable while the stream is ENABLING raises ResourceInUseException (spec C.1)."""
+    sim, _ = make(status_delay_ms=1000)
+    client = sim.client("dynamodb")
+    with pytest.raises(ResourceInUseException):
+        client.delete_table(TableName="orders")
+    sim.advance(seconds=1)
+    client.delete_table(TableName="orders")
+
+
+def test_stream_enabled_at_creation_through_the_dynamodb_client() -> None:
+    """CreateTable with a StreamSpecification creates the stream with the table."""
+    sim = Simulation(seed=1)
+    response = sim.client("dynamodb").create_table(
+        TableName="orders",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    )
+    stream = sim.table("orders").stream
+    assert stream.view_type == "NEW_IMAGE"
+    assert response["TableDescription"]["LatestStreamArn"] == stream.arn
