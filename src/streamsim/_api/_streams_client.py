@@ -45,7 +45,7 @@ import re
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from hashlib import blake2b
 from typing import TYPE_CHECKING, Any
@@ -193,8 +193,6 @@ def _timestamp_ms(value: Any) -> int:
     """A Timestamp parameter (datetime, epoch seconds or ISO-8601 text, as boto3 takes it)."""
     if isinstance(value, datetime):
         if value.tzinfo is None:  # botocore reads a naive datetime as UTC
-            from datetime import timezone
-
             value = value.replace(tzinfo=timezone.utc)
         return datetime_to_ms(value)
     if isinstance(value, str):
