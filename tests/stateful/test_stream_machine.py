@@ -160,5 +160,5 @@ class StreamMachine(RuleBasedStateMachine):
             assert len(stream.open_shards) == len(self.table.partitions)
 
 
-StreamMachine.TestCase.settings = settings(max_examples=40, stateful_step_count=40, deadline=None)
+StreamMachine.TestCase.settings = settings(stateful_step_count=40, deadline=None)
 TestStreamMachine = StreamMachine.TestCase
