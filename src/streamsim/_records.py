@@ -38,6 +38,7 @@ INSERT = "INSERT"
 MODIFY = "MODIFY"
 REMOVE = "REMOVE"
 
+
 def event_id_hasher(stream_arn: str) -> Any:
     """The per-stream blake2b state eventIDs are finished from (hash of ``<arn>#``)."""
     return blake2b(f"{stream_arn}#".encode(), digest_size=16)
@@ -232,10 +233,8 @@ def records_to_streams_dicts(
         body["SequenceNumber"] = str(sn)
         body["SizeBytes"] = record._size or record.size_bytes
         body["StreamViewType"] = view_type
-        digest = hasher.copy()
-        digest.update(b"%d" % sn)
         aws: dict[str, Any] = {
-            "eventID": digest.hexdigest(),
+            "eventID": event_id(hasher, sn),
             "eventName": record.event_name,
             "eventVersion": EVENT_VERSION,
             "eventSource": EVENT_SOURCE,
