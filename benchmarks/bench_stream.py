@@ -121,30 +121,6 @@ def drain_us(
     return first / n * 1e6, again / n * 1e6
 
 
-def keeping_up_us(rounds: int, batch: int = 1000) -> float:
-    """Microseconds per record for a reader that keeps up: ``batch`` writes, one GetRecords."""
-    sim, table = new_table("NEW_AND_OLD_IMAGES", partitions=1, max_readers_per_shard=None)
-    client = sim.client("dynamodbstreams")
-    iterator = client.get_shard_iterator(
-        StreamArn=table.latest_stream_arn,
-        ShardId=table.stream.open_shards[0].shard_id,
-        ShardIteratorType="LATEST",
-    )["ShardIterator"]
-    spent = 0.0
-    count = 0
-    for r in range(rounds):
-        for i in range(batch):
-            table.put_item(Item=item(r * batch + i))
-        start = time.perf_counter()
-        response = client.get_records(ShardIterator=iterator)
-        spent += time.perf_counter() - start
-        count += len(response["Records"])
-        iterator = response["NextShardIterator"]
-        sim.advance(seconds=1)
-    assert count == rounds * batch
-    return spent / count * 1e6
-
-
 def bytes_per_record(n: int) -> tuple[float, float]:
     """tracemalloc: bytes per record retained by the stream (NEW_AND_OLD_IMAGES, KEYS_ONLY)."""
 
@@ -213,7 +189,6 @@ def main() -> None:
     )
     print(f"  GetRecords Limit=100                {small:7.2f} us")
     print(f"  KEYS_ONLY stream                    {keys_first:7.2f} us")
-    print(f"  keeping up (1000 writes, 1 call)    {keeping_up_us(20 if quick else 50):7.2f} us")
     both, keys_only = bytes_per_record(n // 2)
     print(f"memory per retained record            {both:7.0f} B (NEW_AND_OLD_IMAGES, old versions")
     print(f"                                      {keys_only:7.0f} B (KEYS_ONLY)   kept alive)")
