@@ -62,6 +62,7 @@ from streamsim._errors import (
 )
 from streamsim._records import records_to_streams_dicts
 from streamsim._shard import Shard
+from streamsim._simulation import TABLE_NAME_RE  # spec A.2
 from streamsim._stream import Stream
 
 from ._params import ParamValidationError, _type_problem
@@ -69,7 +70,6 @@ from ._params import ParamValidationError, _type_problem
 if TYPE_CHECKING:
     from streamsim._simulation import Simulation
 
-SERVICE = "dynamodbstreams"
 LIST_LIMIT_MAX = 100  # spec A.4, A.5: ListStreams / DescribeStream Limit 1..100
 DEFAULT_LIST_LIMIT = 100  # spec A.4: default page size UNCONFIRMED, assume 100
 GET_RECORDS_LIMIT_MAX = 1000  # spec A.7: Limit 1..1000, default 1000
@@ -91,7 +91,6 @@ STREAM_ARN_RE = re.compile(
     r"arn:aws(?:-[a-z]+)*:dynamodb:[a-z0-9-]+:\d{12}:table/[a-zA-Z0-9_.-]{3,255}"
     r"/stream/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}"
 )
-TABLE_NAME_RE = re.compile(r"[a-zA-Z0-9_.-]{3,255}")  # spec A.2
 SEQUENCE_NUMBER_RE = re.compile(r"[0-9]{21,40}")  # spec A.3
 
 # --- botocore's client-side checks of the dynamodbstreams model (botocore 1.44) ---------------
