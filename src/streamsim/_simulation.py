@@ -241,7 +241,9 @@ class Simulation:
     def _engine(self, name: str) -> TableEngine:
         engine = self._tables.get(name)
         if engine is None:
-            raise ResourceNotFoundException(f"Requested resource not found: Table: {name} not found")
+            raise ResourceNotFoundException(
+                f"Requested resource not found: Table: {name} not found"
+            )
         return engine
 
     @property

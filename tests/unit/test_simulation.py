@@ -6,8 +6,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from streamsim import ResourceInUseException, ResourceNotFoundException, Simulation
-from streamsim import ValidationException
+from streamsim import (
+    ResourceInUseException,
+    ResourceNotFoundException,
+    Simulation,
+    ValidationException,
+)
 
 
 def test_default_start_is_2024_utc() -> None:
