@@ -1,0 +1,29 @@
+"""The code in the README and the guide runs as written, so the docs cannot rot."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+
+
+def _blocks(name: str) -> list[str]:
+    return BLOCK.findall((ROOT / name).read_text())
+
+
+@pytest.mark.parametrize("name", ["README.md", "docs/guide.md"])
+def test_doc_code_blocks_run_in_order(name: str) -> None:
+    """Every python block of the document runs, in order, in one namespace."""
+    namespace: dict[str, Any] = {"__name__": "docs"}
+    blocks = _blocks(name)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, name, "exec"), namespace)  # noqa: S102 - our own docs
+    for value in list(namespace.values()):
+        if callable(value) and getattr(value, "__name__", "").startswith("test_"):
+            value()
