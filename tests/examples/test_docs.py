@@ -23,7 +23,7 @@ def test_doc_code_blocks_run_in_order(name: str) -> None:
     blocks = _blocks(name)
     assert blocks
     for block in blocks:
-        exec(compile(block, name, "exec"), namespace)  # noqa: S102 - our own docs
+        exec(compile(block, name, "exec"), namespace)  # our own docs
     for value in list(namespace.values()):
         if callable(value) and getattr(value, "__name__", "").startswith("test_"):
             value()
