@@ -3,7 +3,8 @@
 :func:`event_record_builder` returns a function that builds exactly what
 :func:`streamsim._records.record_to_lambda_dict` builds for a record of that stream, with the
 stream's ARN, region, view type, key names and the eventID hash prefix looked up once instead
-of per record.  This is the poller's hot path: every record a mapping reads goes through it.
+of per record.  ``SizeBytes`` comes from the record (the stream computes it at append time).
+This is the poller's hot path: every record a mapping reads goes through it.
 
 AWS behaviour: spec D.10.  The containers are fresh on every call, so a handler may mutate
 its event without touching the table's stored items or the next attempt's event.
@@ -12,7 +13,6 @@ its event without touching the table's stored items or the next attempt's event.
 from __future__ import annotations
 
 from collections.abc import Callable
-from hashlib import blake2b
 from json import dumps as _dumps
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ from streamsim._records import (
     TTL_IDENTITY_TYPE,
     TTL_PRINCIPAL,
     VIEW_IMAGES,
+    event_id,
 )
 from streamsim._records import json_value as _json_value
 
@@ -48,16 +49,20 @@ def _copy_item(item: dict[str, dict[str, Any]]) -> dict[str, Any]:
 def event_record_builder(stream: Stream) -> Callable[[StreamRecord], EventRecord]:
     """Return ``build(record)`` making the Lambda event record of a record of ``stream``.
 
-    >>> from streamsim import _records
-    >>> callable(event_record_builder)
-    True
+    >>> from streamsim import Simulation
+    >>> sim = Simulation(seed=1)
+    >>> table = sim.create_table("orders", hash_key="pk", stream_view_type="KEYS_ONLY")
+    >>> _ = table.put_item(Item={"pk": "a"})
+    >>> build = event_record_builder(sim.streams[0])
+    >>> build(sim.streams[0].shards[0].records[0])["dynamodb"]["Keys"]
+    {'pk': {'S': 'a'}}
     """
     arn = stream.arn
     region = stream.region
     view_type = stream.view_type
     key_names = stream.key_names
     show_old, show_new = VIEW_IMAGES[view_type]
-    id_prefix = blake2b(f"{arn}#".encode(), digest_size=16)
+    hasher = stream.event_id_hasher
     copy_item = _copy_item
 
     def build(record: StreamRecord) -> EventRecord:
@@ -77,10 +82,8 @@ def event_record_builder(stream: Stream) -> Callable[[StreamRecord], EventRecord
         body["SequenceNumber"] = str(sn)
         body["SizeBytes"] = record._size or record.size_bytes
         body["StreamViewType"] = view_type
-        digest = id_prefix.copy()
-        digest.update(b"%d" % sn)
         out: EventRecord = {
-            "eventID": digest.hexdigest(),
+            "eventID": event_id(hasher, sn),
             "eventName": record.event_name,
             "eventVersion": EVENT_VERSION,
             "eventSource": EVENT_SOURCE,
@@ -95,16 +98,11 @@ def event_record_builder(stream: Stream) -> Callable[[StreamRecord], EventRecord
     return build
 
 
-def payload_bound(record: StreamRecord) -> int:
-    """An upper bound of the JSON bytes of a record's event entry, from its SizeBytes.
-
-    Compact JSON of DynamoDB JSON is at most 14 times the DynamoDB size of a value (worst
-    case: an empty string or binary under a one-character name, ``"a":{"S":""},`` for one
-    byte), plus the fixed members; used to skip exact measurement while a batch is far below
-    the 6 MB payload limit.
-    """
-    size = record._size or record.size_bytes
-    return 16 * size + 1_024 + 2 * len(record.shard.stream.arn)
+#: Compact JSON of DynamoDB JSON is at most 14 times the DynamoDB size of a value (worst case:
+#: an empty string or binary under a one-character name, ``"a":{"S":""},`` for one byte), so
+#: ``PAYLOAD_FACTOR * SizeBytes + fixed members`` bounds a record's bytes in an event; the
+#: poller measures exactly only once that bound nears the 6 MB payload limit.
+PAYLOAD_FACTOR = 16
 
 
 def payload_bytes(event_record: EventRecord) -> int:

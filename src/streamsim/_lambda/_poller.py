@@ -35,7 +35,7 @@ from streamsim._clock import Timer
 from streamsim._partitions import partition_hash
 
 from ._destinations import on_failure_record, s3_object_key
-from ._events import ENVELOPE_BYTES, event_record_builder, payload_bytes
+from ._events import ENVELOPE_BYTES, PAYLOAD_FACTOR, event_record_builder, payload_bytes
 from ._metrics import (
     FUNCTION_ERROR,
     PARTIAL_FAILURE,
@@ -322,7 +322,7 @@ class Slot:
         events = list(map(poller.build_event, chunk))  # computes SizeBytes on the way
         bound = b.bound + poller.record_overhead * len(chunk)
         for record in chunk:
-            bound += 16 * record._size
+            bound += PAYLOAD_FACTOR * record._size
         if not b.exact and bound <= poller.max_payload:
             b.records.extend(chunk)
             assert b.events is not None
@@ -995,8 +995,8 @@ class MappingPoller:
         return now + (self.anchor_ms - now) % self.interval_ms
 
     def bound_of(self, record: StreamRecord) -> int:
-        """Upper bound of a record's bytes in the event (see :func:`._events.payload_bound`)."""
-        return 16 * (record._size or record.size_bytes) + self.record_overhead
+        """Upper bound of a record's bytes in the event (see :data:`._events.PAYLOAD_FACTOR`)."""
+        return PAYLOAD_FACTOR * (record._size or record.size_bytes) + self.record_overhead
 
     def item_failures(self, response: Any, records: list[StreamRecord]) -> int | None:
         """Read a ReportBatchItemFailures response (spec D.6).
