@@ -429,6 +429,24 @@ def test_function_update_moves_the_mapping() -> None:
     assert second.pks() == [["b"]]
 
 
+def test_function_update_mid_invocation_releases_the_right_instance() -> None:
+    """An invocation in flight when the function changes frees an instance of the old one."""
+    sim, table = streamed()
+    mapping = attach(sim, lambda e, c: None, function={"duration": 2})
+    sim.create_function("other", lambda e, c: None)
+    put(table, "a")
+    sim.advance(seconds=1)
+    assert sim.lambda_service.functions["fn"].active == 1
+    sim.client("lambda").update_event_source_mapping(UUID=mapping.uuid, FunctionName="other")
+    put(table, "b")
+    sim.advance(seconds=10)
+    functions = sim.lambda_service.functions
+    assert functions["fn"].active == 0
+    assert functions["other"].active == 0
+    assert functions["other"].invocations == 1
+    sim.lambda_service._check()
+
+
 def test_disabled_stream_is_drained() -> None:
     """After the table's stream is disabled, the records it holds are still delivered."""
     sim, table = streamed(partitions=2)

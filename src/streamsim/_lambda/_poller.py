@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from streamsim._records import StreamRecord
     from streamsim._shard import Shard
 
-    from ._functions import InvocationResult
+    from ._functions import Function, InvocationResult
     from ._mapping import EventSourceMapping
 
 # what Slot.step reports
@@ -180,7 +180,7 @@ class Slot:
         self.building: Batch | None = None
         self.busy = False
         self.waiting = False
-        self.granted = False
+        self.granted: Function | None = None  # an instance reserved for this slot
         self.retry_timer: Timer | None = None
         self.wake_timer: Timer | None = None
         self.last_done_ms = 0
@@ -473,41 +473,48 @@ class Slot:
             )
             if too_old:
                 self.batch = None
-                if self.granted:
-                    self.granted = False
-                    poller.service.release(poller.mapping.function)
+                if self.granted is not None:
+                    poller.service.release(self.granted)
+                    self.granted = None
                 self._discard(batch, RECORD_AGE_EXCEEDED, invoked=batch.attempts > 0)
                 return
         function = poller.mapping.function
-        if self.granted:
-            self.granted = False
-        elif not poller.service.try_acquire(function):
+        granted = self.granted
+        if granted is not None:
+            self.granted = None
+            if granted is function:
+                self._invoke(batch, now, function)
+                return
+            poller.service.release(granted)  # the mapping moved to another function
+        if not poller.service.try_acquire(function):
             # throttled: wait for a free instance; no retry attempt is used (spec D.4)
             function.throttles += 1
             poller.metrics.throttles += 1
             self.waiting = True
             function.waiters.append(self)
             return
-        self._invoke(batch, now)
+        self._invoke(batch, now, function)
 
-    def on_grant(self) -> None:
-        """An instance was reserved for this waiting slot: use it at once."""
+    def on_grant(self, function: Function) -> None:
+        """An instance of ``function`` was reserved for this waiting slot: use it at once."""
         self.waiting = False
-        self.granted = True
+        self.granted = function
         self.reader.poller.clock.call_at(self.reader.poller.clock.now_ms, self._grant_due)
 
     def _grant_due(self) -> None:
         poller = self.reader.poller
+        granted = self.granted
+        if granted is None:
+            return
         if not poller.active or self.batch is None:
-            self.granted = False
-            poller.service.release(poller.mapping.function)
+            self.granted = None
+            poller.service.release(granted)
             return
         self.reader.poll()
 
-    def _invoke(self, batch: Batch, now: int) -> None:
+    def _invoke(self, batch: Batch, now: int, function: Function) -> None:
         reader = self.reader
         poller = reader.poller
-        mapping = poller.mapping
         events = batch.events
         if events is None:
             events = list(map(poller.build_event, batch.records))
@@ -528,21 +535,20 @@ class Slot:
         metrics.invoked += len(events)
         metrics.invocations += 1
         self.busy = True
-        function = mapping.function
         try:
             result = function.invoke(event)
         except BaseException:
             self.busy = False
             poller.service.release(function)
             raise
-        poller.clock.call_at(result.end_ms, lambda: self._complete(batch, result))
+        poller.clock.call_at(result.end_ms, lambda: self._complete(batch, result, function))
 
-    def _complete(self, batch: Batch, result: InvocationResult) -> None:
+    def _complete(self, batch: Batch, result: InvocationResult, function: Function) -> None:
         """Apply an invocation's result when its virtual duration is over (spec D.5, D.6)."""
         reader = self.reader
         poller = reader.poller
         mapping = poller.mapping
-        poller.service.release(mapping.function)
+        poller.service.release(function)
         self.busy = False
         now = poller.clock.now_ms
         self.last_done_ms = now

@@ -302,7 +302,7 @@ class LambdaService:
     def _grant(self, function: Function) -> None:
         waiters = function.waiters
         while waiters and self._take(function, function.reserved_concurrency):
-            waiters.popleft().on_grant()
+            waiters.popleft().on_grant(function)
 
     def _grant_all(self) -> None:
         for function in self.functions.values():
@@ -484,17 +484,11 @@ class LambdaService:
     def _check(self) -> None:
         """Assert the service's invariants (concurrency bookkeeping, every mapping's)."""
         assert self._unreserved_active == sum(self._pool_active.values())
-        assert self._unreserved_active <= max(self.unreserved_capacity, 0) or any(
-            f.reserved_concurrency is not None and self._pool_active.get(f.name)
-            for f in self.functions.values()
-        )
         for function in self.functions.values():
-            assert function.active >= 0
+            assert 0 <= self._pool_active.get(function.name, 0) <= function.active
             assert function.peak_concurrency >= function.active
-            if function.reserved_concurrency is not None and not self._pool_active.get(
-                function.name
-            ):
-                assert function.active <= function.reserved_concurrency
+            assert len({id(slot) for slot in function.waiters}) == len(function.waiters)
+            assert all(slot.waiting for slot in function.waiters)
         for mapping in self.mappings.values():
             mapping._check()
 
