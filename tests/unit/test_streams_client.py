@@ -510,6 +510,43 @@ def test_get_records_returns_records_in_order_with_the_exact_shape() -> None:
     assert sns == sorted(sns)
 
 
+@pytest.mark.parametrize(
+    "view_type", ["NEW_AND_OLD_IMAGES", "NEW_IMAGE", "OLD_IMAGE", "KEYS_ONLY"]
+)
+def test_get_records_returns_fresh_containers_a_caller_may_mutate(view_type: str) -> None:
+    """Mutating every dict and list of a GetRecords response changes no later read."""
+    sim, table, client = make(view_type=view_type, max_readers_per_shard=None)
+    nested = {"m": {"l": [1, "x", {"b": b"\x01"}]}, "ss": {"a", "b"}, "ns": {1, 2}}
+    table.put_item(Item={"pk": "a", "s": "one", "n": 1, "ok": True, "nul": None, **nested})
+    table.put_item(Item={"pk": "a", "s": "two", "bs": {b"\x00"}, **nested})
+    table.put_item(Item={"pk": "b", "s": "three"})
+    table.delete_item(Key={"pk": "a"})
+    sim.advance(seconds=1)
+    table.put_item(Item={"pk": "c", "s": "four"})
+    start = iterator(client, table)
+    before = client.get_records(ShardIterator=start)["Records"]
+    expected = repr(before)
+
+    def scribble(value: Any) -> None:
+        if isinstance(value, dict):
+            for child in list(value.values()):
+                scribble(child)
+            value["scribbled"] = {"S": "!"}
+        elif isinstance(value, list):
+            for child in list(value):
+                scribble(child)
+            value.append("scribbled")
+
+    scribble(before)
+    for _ in range(2):
+        again = client.get_records(ShardIterator=start)["Records"]
+        assert repr(again) == expected
+        scribble(again)
+    assert repr(table.stream.open_shards[0].records[0].to_aws()) == repr(
+        client.get_records(ShardIterator=start, Limit=1)["Records"][0]
+    )
+
+
 @pytest.mark.parametrize("limit", [0, -1, 1001])
 def test_get_records_limit_outside_1_to_1000_raises_validation(limit: int) -> None:
     """GetRecords Limit 0, negative or above 1000 raises ValidationException (A.7)."""
