@@ -116,6 +116,7 @@ def test_every_record_processed_in_key_order_parents_first(workload: dict[str, A
             sim.streams[0].rotate_now()
         elif arg < len(table.partitions):
             table.split_partition(arg)
+        sim.lambda_service._check()
     sim.advance(hours=2)
     sim.lambda_service._check()
 

@@ -148,3 +148,21 @@ def test_state_over_1mb_terminates_window_early() -> None:
     flags = [(e["isFinalInvokeForWindow"], e["isWindowTerminatedEarly"]) for e in rec.events]
     assert flags[:3] == [(False, False), (True, True), (False, False)]
     assert rec.events[2]["state"] == {}
+
+
+def test_window_with_only_discarded_batches_closes_silently() -> None:
+    """A window whose records were all discarded needs no final invocation; the next one runs."""
+    sim, table = streamed()
+
+    def respond(event: dict[str, Any]) -> dict[str, Any]:
+        if any(r["dynamodb"]["Keys"]["pk"]["S"] == "bad" for r in event["Records"]):
+            raise RuntimeError("bad")
+        return {"state": {}}
+
+    put(table, "bad")
+    sim.advance(seconds=61)
+    put(table, "good")
+    rec = Recorder(sim, respond)
+    attach(sim, rec, TumblingWindowInSeconds=60, MaximumRetryAttempts=0)
+    sim.advance(seconds=1)
+    assert rec.pks() == [["bad"], ["good"]]

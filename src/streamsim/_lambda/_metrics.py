@@ -135,7 +135,9 @@ class MappingMetrics:
         trimmed_unread: records trimmed from the stream before the mapping read them (lost,
             spec D.5, D.12).
         throttles: attempts refused because the function had no free concurrency.
-        invocations / errors: function invocations by this mapping, and those that failed.
+        invocations / errors: function invocations by this mapping, and those that failed as
+            a whole (outcome ``function_error`` or ``timeout``; partial failures are not
+            errors).
         invocation_log: every :class:`Invocation`, oldest first (bounded by
             ``LambdaSettings.invocation_log_limit``).
         discards: every :class:`Discard`.

@@ -293,7 +293,7 @@ class Slot:
                     self.batch = Batch([], None, gather_start_ms=now, window=window, final=True)
                     return BUSY
                 self.window = None  # nothing was invoked in it: it closes silently
-                return IDLE
+                return self._gather(now, exhausted) if finalize else IDLE
             self._wake_at(window.end_ms)
             return WAITING
         return IDLE
@@ -622,7 +622,6 @@ class Slot:
         else:
             mapping.last_processing_result = "OK"
             metrics.failed_invoke += len(records) - verdict
-            metrics.errors += 1
             self._window_success(batch, state)
             remainder = batch.split(records[verdict:])
             self._retry(remainder, now)
@@ -1049,6 +1048,17 @@ class MappingPoller:
             assert reader.pos <= shard._base + len(shard._records)
             if reader.parent is not None and not reader.parent.done:
                 assert not reader.started
+            if self.active and reader.started and reader.timer is None:
+                pending = reader.unread() > 0 or any(slot.queue for slot in reader.slots)
+                moving = any(
+                    slot.busy
+                    or slot.waiting
+                    or slot.granted is not None
+                    or slot.retry_timer is not None
+                    or slot.wake_timer is not None
+                    for slot in reader.slots
+                )
+                assert moving or not pending, f"{reader!r} has records but nothing will poll it"
             for slot in reader.slots:
                 assert not (slot.busy and slot.waiting)
                 if slot.waiting:
