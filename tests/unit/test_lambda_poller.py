@@ -347,6 +347,30 @@ def test_reserved_concurrency_zero_stops_processing() -> None:
     assert sorted(k for keys in rec.pks() for k in keys) == ["a", "b", "c"]
 
 
+def test_throttled_batches_are_given_up_when_too_old() -> None:
+    """Throttles are retried until the records exceed MaximumRecordAgeInSeconds (D.4)."""
+    sim, table = streamed()
+    queue = sim.create_queue("dlq")
+    rec = Recorder(sim)
+    mapping = attach(
+        sim,
+        rec,
+        function={"reserved_concurrency": 0},
+        MaximumRecordAgeInSeconds=60,
+        DestinationConfig={"OnFailure": {"Destination": queue.arn}},
+    )
+    put(table, "a")
+    sim.advance(seconds=30)
+    put(table, "b")
+    sim.advance(seconds=31)
+    assert [m["DDBStreamBatchInfo"]["batchSize"] for m in queue.messages] == [1]
+    sim.advance(seconds=30)
+    assert rec.calls == []
+    assert [d.condition for d in mapping.metrics.discards] == ["RecordAgeExceeded"] * 2
+    assert all(m["requestContext"]["approximateInvokeCount"] == 0 for m in queue.messages)
+    sim.lambda_service._check()
+
+
 def test_disable_pauses_and_enable_resumes_from_checkpoint() -> None:
     """Enabled=False pauses; Enabled=True resumes after the last processed record (D.12)."""
     sim, table = streamed()

@@ -333,9 +333,8 @@ class EventSourceMapping:
             )
         self.config = config
         if function is not None and function is not self.function:
-            old = self.function
             self.function = function
-            self.poller.function_changed(old)
+            self.poller.function_changed()
         self.last_modified_ms = self.service.clock.now_ms
         if enabled is not None and enabled != self.enabled:
             self.enabled = enabled

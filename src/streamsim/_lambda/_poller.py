@@ -156,6 +156,7 @@ class Slot:
     """
 
     __slots__ = (
+        "age_timer",
         "batch",
         "building",
         "busy",
@@ -167,6 +168,7 @@ class Slot:
         "retry_timer",
         "stack",
         "waiting",
+        "waiting_on",
         "wake_timer",
         "window",
     )
@@ -180,6 +182,8 @@ class Slot:
         self.building: Batch | None = None
         self.busy = False
         self.waiting = False
+        self.waiting_on: Function | None = None  # the function whose waiters hold this slot
+        self.age_timer: Timer | None = None  # gives up a throttled batch once it is too old
         self.granted: Function | None = None  # an instance reserved for this slot
         self.retry_timer: Timer | None = None
         self.wake_timer: Timer | None = None
@@ -210,6 +214,20 @@ class Slot:
         if self.wake_timer is not None:
             self.wake_timer.cancel()
             self.wake_timer = None
+        if self.age_timer is not None:
+            self.age_timer.cancel()
+            self.age_timer = None
+
+    def stop_waiting(self) -> None:
+        """Leave the function's queue of throttled slots (if in it)."""
+        function = self.waiting_on
+        if function is not None:
+            function.waiters.remove(self)
+        self.waiting = False
+        self.waiting_on = None
+        if self.age_timer is not None:
+            self.age_timer.cancel()
+            self.age_timer = None
 
     # --- the step -------------------------------------------------------------------------------
 
@@ -491,13 +509,31 @@ class Slot:
             function.throttles += 1
             poller.metrics.throttles += 1
             self.waiting = True
+            self.waiting_on = function
             function.waiters.append(self)
+            if batch.records:
+                # throttles are retried until the records are too old (spec D.4)
+                limit = poller.retention_ms
+                if cfg.maximum_record_age_s >= 0:
+                    limit = min(limit, cfg.maximum_record_age_s * 1000)
+                deadline = batch.records[0].created_ms + limit + 1
+                self.age_timer = poller.clock.call_at(deadline, self._age_due)
             return
         self._invoke(batch, now, function)
+
+    def _age_due(self) -> None:
+        self.age_timer = None
+        if self.waiting:
+            self.stop_waiting()
+            self.reader.poll()
 
     def on_grant(self, function: Function) -> None:
         """An instance of ``function`` was reserved for this waiting slot: use it at once."""
         self.waiting = False
+        self.waiting_on = None
+        if self.age_timer is not None:
+            self.age_timer.cancel()
+            self.age_timer = None
         self.granted = function
         self.reader.poller.clock.call_at(self.reader.poller.clock.now_ms, self._grant_due)
 
@@ -950,12 +986,10 @@ class MappingPoller:
             for reader in list(self.readers.values()):
                 reader.wake()
             return
-        function = self.mapping.function
         for reader in self.readers.values():
             for slot in reader.slots:
                 if slot.waiting:
-                    slot.waiting = False
-                    function.waiters.remove(slot)
+                    slot.stop_waiting()
 
     def detach(self) -> None:
         """Stop for good: no more polls, callbacks removed, in-flight results ignored."""
@@ -969,13 +1003,12 @@ class MappingPoller:
         for reader in self.readers.values():
             reader.cancel()
 
-    def function_changed(self, old: Any) -> None:
-        """The mapping now invokes another function: move throttled slots to its queue."""
+    def function_changed(self) -> None:
+        """The mapping now invokes another function: throttled slots try the new one."""
         for reader in self.readers.values():
             for slot in reader.slots:
                 if slot.waiting:
-                    old.waiters.remove(slot)
-                    slot.waiting = False
+                    slot.stop_waiting()
                     reader.wake()
 
     # --- stream callbacks -----------------------------------------------------------------------
@@ -1063,5 +1096,7 @@ class MappingPoller:
                 assert not (slot.busy and slot.waiting)
                 if slot.waiting:
                     assert slot.batch is not None
+                    assert slot.waiting_on is not None
+                    assert slot in slot.waiting_on.waiters
                 sns = [r.sequence_number for r in slot.queue]
                 assert sns == sorted(sns)
