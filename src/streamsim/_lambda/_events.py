@@ -39,8 +39,8 @@ ENVELOPE_BYTES = 14
 def _copy_item(item: dict[str, dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, av in item.items():
-        if "S" in av or "N" in av:
-            out[name] = av.copy()  # immutable str value: a shallow copy is a fresh container
+        if "S" in av or "N" in av or "BOOL" in av or "NULL" in av:
+            out[name] = av.copy()  # immutable value: a shallow copy is a fresh container
         else:
             out[name] = _json_value(av)
     return out
