@@ -274,6 +274,36 @@ def test_parallelization_factor_runs_slots_concurrently_keeping_key_order() -> N
     assert {entry.slot for entry in mapping.invocation_log} <= {0, 1, 2, 3}
 
 
+def test_one_partition_key_uses_one_slot() -> None:
+    """Records of one partition key (several sort keys) go through one slot, in order."""
+    sim, table = streamed(range_key="sk")
+    rec = Recorder(sim)
+    attach(sim, rec, ParallelizationFactor=4, BatchSize=2, function={"duration": 0.1})
+    for n in range(12):
+        table.put_item(Item={"pk": "same", "sk": f"s{n % 5}", "n": n})
+    sim.advance(seconds=10)
+    assert sim.lambda_service.functions["fn"].peak_concurrency == 1
+    values = [int(r["dynamodb"]["NewImage"]["n"]["N"]) for e in rec.events for r in e["Records"]]
+    assert values == list(range(12))
+
+
+def test_order_by_full_key_setting_spreads_one_partition_key() -> None:
+    """With order_by_full_key, sort keys of one partition key may run in parallel (F.9)."""
+    sim, table = streamed(range_key="sk", order_by_full_key=True)
+    rec = Recorder(sim)
+    attach(sim, rec, ParallelizationFactor=4, BatchSize=2, function={"duration": 0.1})
+    for n in range(40):
+        table.put_item(Item={"pk": "same", "sk": f"s{n % 8}", "n": n})
+    sim.advance(seconds=10)
+    assert sim.lambda_service.functions["fn"].peak_concurrency > 1
+    per_item: dict[str, list[int]] = defaultdict(list)
+    for event in rec.events:
+        for r in event["Records"]:
+            image = r["dynamodb"]["NewImage"]
+            per_item[image["sk"]["S"]].append(int(image["n"]["N"]))
+    assert all(values == sorted(values) for values in per_item.values())
+
+
 def test_parallelization_blocked_key_does_not_block_other_slots() -> None:
     """A failing key blocks only its own slot; other keys of the shard keep flowing."""
     sim, table = streamed()

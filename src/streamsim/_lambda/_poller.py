@@ -869,13 +869,10 @@ class ShardReader:
         if i >= end:
             return
         count = self.slot_count
-        hash_key = self.poller.hash_key
+        route = self.poller.route_hash
         slots = self.slots
         for record in recs[i:end]:
-            image = record.new_item if record.new_item is not None else record.old_item
-            assert image is not None
-            ((tag, value),) = image[hash_key].items()
-            slots[partition_hash(tag, value) % count].queue.append(record)
+            slots[route(record) % count].queue.append(record)
         self.pos += end - i
         self.poller.metrics.polled += end - i
 
@@ -895,12 +892,9 @@ class ShardReader:
         if factor == 1:
             self.slots[0].queue.extend(pending)
             return
-        hash_key = self.poller.hash_key
+        route = self.poller.route_hash
         for record in pending:
-            image = record.new_item if record.new_item is not None else record.old_item
-            assert image is not None
-            ((tag, value),) = image[hash_key].items()
-            self.slots[partition_hash(tag, value) % factor].queue.append(record)
+            self.slots[route(record) % factor].queue.append(record)
 
     def _finish(self) -> None:
         """Every record of this closed shard is done: start the children (spec D.4)."""
@@ -941,7 +935,9 @@ class MappingPoller:
         stream = mapping.stream
         self.stream = stream
         self.stream_arn = stream.arn
-        self.hash_key = stream.key_names[0]
+        self.key_names = (
+            stream.key_names if service.settings.order_by_full_key else (stream.key_names[:1])
+        )
         self.retention_ms = stream.settings.retention_ms
         self.metrics = mapping.metrics
         self.build_event = event_record_builder(stream)
@@ -1031,6 +1027,21 @@ class MappingPoller:
         """The next poll tick at or after now (ticks are ``anchor + k * poll_interval_ms``)."""
         now = self.clock.now_ms
         return now + (self.anchor_ms - now) % self.interval_ms
+
+    def route_hash(self, record: StreamRecord) -> int:
+        """The hash that picks a record's slot: of its partition key (or its full key).
+
+        AWS keeps records of one partition key in order with ParallelizationFactor > 1
+        (spec D.4); whether it groups by partition key or full primary key is UNCONFIRMED
+        (F.9): ``LambdaSettings.order_by_full_key``.
+        """
+        image = record.new_item if record.new_item is not None else record.old_item
+        assert image is not None
+        h = 0
+        for name in self.key_names:
+            ((tag, value),) = image[name].items()
+            h = h * 1_000_003 + partition_hash(tag, value)
+        return h
 
     def bound_of(self, record: StreamRecord) -> int:
         """Upper bound of a record's bytes in the event (see :data:`._events.PAYLOAD_FACTOR`)."""

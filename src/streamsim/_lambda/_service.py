@@ -93,6 +93,9 @@ class LambdaSettings:
             keeps the record valid for models that require it (powertools).
         record_age_condition: the on-failure ``condition`` of age-based discards
             (``RecordAgeExceeded`` per emulators, spec F.10 UNCONFIRMED).
+        order_by_full_key: with ParallelizationFactor > 1, route records to slots by their
+            full primary key instead of their partition key (spec D.4, F.9 UNCONFIRMED; default
+            False: one partition key's records stay in order, as AWS documents).
         require_batching_window_over_10: reject BatchSize > 10 without a batching window of at
             least 1 s (botocore's documentation says so; enforcement for streams UNCONFIRMED,
             spec F.12; default off).
@@ -112,6 +115,7 @@ class LambdaSettings:
     unknown_item_identifier_fails: bool = True
     response_context_when_not_invoked: bool = True
     record_age_condition: str = RECORD_AGE_EXCEEDED
+    order_by_full_key: bool = False
     require_batching_window_over_10: bool = False
     max_payload_bytes: int = attrs.field(default=MAX_PAYLOAD_BYTES, validator=_positive)
     account_concurrency: int = attrs.field(default=ACCOUNT_CONCURRENCY, validator=_positive)
