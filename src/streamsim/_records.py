@@ -24,7 +24,7 @@ from hashlib import blake2b
 from typing import TYPE_CHECKING, Any
 
 from ._clock import ms_to_datetime
-from ._types import Item, copy_item, item_size
+from ._types import Item, copy_value, item_size
 
 if TYPE_CHECKING:
     from ._shard import Shard
@@ -189,13 +189,21 @@ def record_to_streams_dict(record: StreamRecord) -> dict[str, Any]:
 
 
 def records_to_streams_dicts(
-    records: Sequence[StreamRecord], start: int = 0, end: int | None = None
+    records: Sequence[StreamRecord],
+    start: int = 0,
+    end: int | None = None,
+    max_bytes: int | None = None,
 ) -> list[dict[str, Any]]:
     """Build the ``Record`` dicts of ``records[start:end]``, all of one stream (GetRecords).
 
-    The hot path of a stream drain: per-stream values are looked up once per batch, key values
-    (always scalars) are copied shallowly, and records of the same second share one
-    (immutable) ``ApproximateCreationDateTime``.  Every dict and list returned is fresh.
+    With ``max_bytes``, stop before the record that would bring the total ``SizeBytes`` over
+    it, but build at least one record (GetRecords' 1 MB cap, spec A.7).
+
+    The hot path of a stream drain, so it is written flat: per-stream values are looked up
+    once per batch, the images are copied inline (a shallow copy of a scalar value is a deep
+    copy; only ``L``, ``M`` and sets go through :func:`copy_value`), each dict is built by
+    one display, and records of the same second share one (immutable)
+    ``ApproximateCreationDateTime``.  Every dict and list returned is fresh.
     """
     if end is None:
         end = len(records)
@@ -205,45 +213,121 @@ def records_to_streams_dicts(
     view_type = stream.view_type
     show_old, show_new = VIEW_IMAGES[view_type]
     key_names = stream.key_names
+    hash_key = key_names[0]
+    range_key = key_names[1] if len(key_names) > 1 else None
     region = stream.region
     hasher = stream.event_id_hasher
+    digest_copy = hasher.copy
+    copy_nested = copy_value
     last_second = -1
     when = ms_to_datetime(0)
+    budget = -1 if max_bytes is None else max_bytes
     out: list[dict[str, Any]] = []
     append = out.append
-    for i in range(start, end):
-        record = records[i]
-        old = record.old_item
-        new = record.new_item
-        image = new if new is not None else old
-        assert image is not None
+    for record in records[start:end]:
+        old = record.old_item if show_old else None
+        new = record.new_item if show_new else None
+        image = record.new_item
+        if image is None:
+            image = record.old_item
+            assert image is not None
         second = record.created_ms // 1000
         if second != last_second:
             last_second = second
             when = datetime.fromtimestamp(second, timezone.utc)  # exact for int seconds
-        body: dict[str, Any] = {
-            "ApproximateCreationDateTime": when,
-            "Keys": {name: image[name].copy() for name in key_names},  # scalars: S, N or B
-        }
-        if show_new and new is not None:
-            body["NewImage"] = copy_item(new)
-        if show_old and old is not None:
-            body["OldImage"] = copy_item(old)
+        if range_key is None:
+            keys = {hash_key: image[hash_key].copy()}  # key values are scalars: S, N or B
+        else:
+            keys = {hash_key: image[hash_key].copy(), range_key: image[range_key].copy()}
+        size = record._size or record.size_bytes
+        if budget >= 0:
+            budget -= size
+            if budget < 0:
+                if out:
+                    break
+                budget = 0  # the first record alone is over the cap: it is returned anyway
         sn = record.sequence_number
-        body["SequenceNumber"] = str(sn)
-        body["SizeBytes"] = record._size or record.size_bytes
-        body["StreamViewType"] = view_type
-        aws: dict[str, Any] = {
-            "eventID": event_id(hasher, sn),
-            "eventName": record.event_name,
-            "eventVersion": EVENT_VERSION,
-            "eventSource": EVENT_SOURCE,
-            "awsRegion": region,
-            "dynamodb": body,
-        }
+        sn_text = str(sn)
+        if new is not None:
+            new_copy = {}
+            for name, av in new.items():
+                if "S" in av or "N" in av or "BOOL" in av:
+                    new_copy[name] = av.copy()
+                else:
+                    new_copy[name] = copy_nested(av)
+            if old is not None:
+                old_copy = {}
+                for name, av in old.items():
+                    if "S" in av or "N" in av or "BOOL" in av:
+                        old_copy[name] = av.copy()
+                    else:
+                        old_copy[name] = copy_nested(av)
+                body: dict[str, Any] = {
+                    "ApproximateCreationDateTime": when,
+                    "Keys": keys,
+                    "NewImage": new_copy,
+                    "OldImage": old_copy,
+                    "SequenceNumber": sn_text,
+                    "SizeBytes": size,
+                    "StreamViewType": view_type,
+                }
+            else:
+                body = {
+                    "ApproximateCreationDateTime": when,
+                    "Keys": keys,
+                    "NewImage": new_copy,
+                    "SequenceNumber": sn_text,
+                    "SizeBytes": size,
+                    "StreamViewType": view_type,
+                }
+        elif old is not None:
+            old_copy = {}
+            for name, av in old.items():
+                if "S" in av or "N" in av or "BOOL" in av:
+                    old_copy[name] = av.copy()
+                else:
+                    old_copy[name] = copy_nested(av)
+            body = {
+                "ApproximateCreationDateTime": when,
+                "Keys": keys,
+                "OldImage": old_copy,
+                "SequenceNumber": sn_text,
+                "SizeBytes": size,
+                "StreamViewType": view_type,
+            }
+        else:
+            body = {
+                "ApproximateCreationDateTime": when,
+                "Keys": keys,
+                "SequenceNumber": sn_text,
+                "SizeBytes": size,
+                "StreamViewType": view_type,
+            }
+        digest = digest_copy()
+        digest.update(sn_text.encode())
         if record.is_ttl_delete:
-            aws["userIdentity"] = {"PrincipalId": TTL_PRINCIPAL, "Type": TTL_IDENTITY_TYPE}
-        append(aws)
+            append(
+                {
+                    "eventID": digest.hexdigest(),
+                    "eventName": record.event_name,
+                    "eventVersion": EVENT_VERSION,
+                    "eventSource": EVENT_SOURCE,
+                    "awsRegion": region,
+                    "dynamodb": body,
+                    "userIdentity": {"PrincipalId": TTL_PRINCIPAL, "Type": TTL_IDENTITY_TYPE},
+                }
+            )
+        else:
+            append(
+                {
+                    "eventID": digest.hexdigest(),
+                    "eventName": record.event_name,
+                    "eventVersion": EVENT_VERSION,
+                    "eventSource": EVENT_SOURCE,
+                    "awsRegion": region,
+                    "dynamodb": body,
+                }
+            )
     return out
 
 

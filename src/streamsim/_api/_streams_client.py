@@ -590,13 +590,6 @@ class DynamoDBStreamsClient:
         held = shard._records
         first = shard.index_at_or_after(position)
         end = min(first + limit, len(held))
-        budget = GET_RECORDS_MAX_BYTES
-        for i in range(first, end):
-            record = held[i]
-            budget -= record._size or record.size_bytes
-            if budget < 0 and i > first:  # spec A.7: 1 MB cap, but at least one record
-                end = i
-                break
         # A response of 1000 records is ~16,000 fresh dicts that all outlive the call.  With the
         # cyclic GC on, they trigger a young collection every 700 allocations, and the survivors,
         # promoted again and again, trigger full collections of the whole heap (every record
@@ -608,10 +601,12 @@ class DynamoDBStreamsClient:
         if paused:
             gc.disable()
         try:
-            records = records_to_streams_dicts(held, first, end)
+            # spec A.7: stop before 1 MB of SizeBytes, but return at least one record
+            records = records_to_streams_dicts(held, first, end, GET_RECORDS_MAX_BYTES)
         finally:
             if paused:
                 gc.enable()
+        end = first + len(records)
         out: dict[str, Any] = {"Records": records}
         if end < len(held):
             out["NextShardIterator"] = self._iterator(
