@@ -27,6 +27,7 @@ retries throttles with back-off); see also :mod:`._windows` and :mod:`._service`
 
 from __future__ import annotations
 
+import gc
 from collections import deque
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -337,7 +338,17 @@ class Slot:
         j = end if end - i <= take else i + take
         chunk = recs[i:j]
         poller = reader.poller
-        events = list(map(poller.build_event, chunk))  # computes SizeBytes on the way
+        # the event records are acyclic trees freed by reference counting: building them
+        # with the cyclic GC paused keeps them from being promoted into (and triggering full
+        # collections of) the old generation; resumed only if it was running
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            events = list(map(poller.build_event, chunk))
+        finally:
+            if paused:
+                gc.enable()
         bound = b.bound + poller.record_overhead * len(chunk)
         for record in chunk:
             bound += PAYLOAD_FACTOR * record._size
