@@ -561,22 +561,41 @@ class DynamoDBOps:
             exc.message, item=copy_item(item) if item is not None else None
         )
 
-    def put_item(self, p: Mapping[str, Any], engine: TableEngine | None = None) -> dict[str, Any]:
-        """PutItem: store an item, replacing any with its key (condition permitting)."""
+    def _write_request(
+        self,
+        p: Mapping[str, Any],
+        engine: TableEngine | None,
+        target: str,
+        *,
+        only_all_old: bool,
+    ) -> tuple[str, str, str, _Expressions, TableEngine, dict[str, Any]]:
+        """The parameters PutItem, UpdateItem and DeleteItem share, validated in AWS's order.
+
+        Returns:
+            ``(ReturnValues, ReturnValuesOnConditionCheckFailure, ReturnConsumedCapacity,
+            expressions, table, the Item or Key map named by target)``.
+        """
         return_values = _enum(p, "ReturnValues", RETURN_VALUES, "NONE")
         on_failure = _enum(
             p, "ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_FAILURE, "NONE"
         )
         capacity = _enum(p, "ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY, "NONE")
         _enum(p, "ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS, "NONE")
-        if return_values not in ("NONE", "ALL_OLD"):
+        if only_all_old and return_values not in ("NONE", "ALL_OLD"):
             raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
         _reject_legacy(p)
         exprs = _Expressions(p)
         table = self._engine(p, engine)
-        item = p.get("Item")
-        if not isinstance(item, dict):
-            raise ValidationException("Invalid type for parameter Item: expected a map")
+        value = p.get(target)
+        if not isinstance(value, dict):
+            raise ValidationException(f"Invalid type for parameter {target}: expected a map")
+        return return_values, on_failure, capacity, exprs, table, value
+
+    def put_item(self, p: Mapping[str, Any], engine: TableEngine | None = None) -> dict[str, Any]:
+        """PutItem: store an item, replacing any with its key (condition permitting)."""
+        return_values, on_failure, capacity, exprs, table, item = self._write_request(
+            p, engine, "Item", only_all_old=True
+        )
         try:
             old = table.put(
                 item, condition=exprs.condition, names=exprs.names, values=exprs.values, sized=True
@@ -595,18 +614,9 @@ class DynamoDBOps:
         self, p: Mapping[str, Any], engine: TableEngine | None = None
     ) -> dict[str, Any]:
         """UpdateItem: apply an UpdateExpression, creating the item if needed."""
-        return_values = _enum(p, "ReturnValues", RETURN_VALUES, "NONE")
-        on_failure = _enum(
-            p, "ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_FAILURE, "NONE"
+        return_values, on_failure, capacity, exprs, table, key = self._write_request(
+            p, engine, "Key", only_all_old=False
         )
-        capacity = _enum(p, "ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY, "NONE")
-        _enum(p, "ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS, "NONE")
-        _reject_legacy(p)
-        exprs = _Expressions(p)
-        table = self._engine(p, engine)
-        key = p.get("Key")
-        if not isinstance(key, dict):
-            raise ValidationException("Invalid type for parameter Key: expected a map")
         try:
             old, new = table.update(
                 key,
@@ -645,20 +655,9 @@ class DynamoDBOps:
         self, p: Mapping[str, Any], engine: TableEngine | None = None
     ) -> dict[str, Any]:
         """DeleteItem: remove the item with a key (condition permitting); a missing one is fine."""
-        return_values = _enum(p, "ReturnValues", RETURN_VALUES, "NONE")
-        on_failure = _enum(
-            p, "ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_FAILURE, "NONE"
+        return_values, on_failure, capacity, exprs, table, key = self._write_request(
+            p, engine, "Key", only_all_old=True
         )
-        capacity = _enum(p, "ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY, "NONE")
-        _enum(p, "ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS, "NONE")
-        if return_values not in ("NONE", "ALL_OLD"):
-            raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
-        _reject_legacy(p)
-        exprs = _Expressions(p)
-        table = self._engine(p, engine)
-        key = p.get("Key")
-        if not isinstance(key, dict):
-            raise ValidationException("Invalid type for parameter Key: expected a map")
         try:
             old = table.delete(
                 key, condition=exprs.condition, names=exprs.names, values=exprs.values
