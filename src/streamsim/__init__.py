@@ -36,7 +36,7 @@ from ._simulation import Simulation as Simulation
 from ._stream import Stream as Stream
 from ._stream import StreamSettings as StreamSettings
 from ._table import SplitPolicy as SplitPolicy
-from ._table import TTLSettings as TTLSettings
+from ._ttl import TTLSettings as TTLSettings
 from ._types import Binary as Binary
 
 __version__ = "0.1.0"

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from ._clock import DEFAULT_START_MS, Clock, datetime_to_ms, ms_to_datetime
 from ._errors import ResourceInUseException, ResourceNotFoundException, ValidationException
 from ._stream import VIEW_TYPES, Stream, StreamSettings
-from ._table import KEY_TYPES, SplitPolicy, TableEngine, TTLSettings
+from ._table import KEY_TYPES, SplitPolicy, TableEngine
+from ._ttl import TTLSettings
 
 if TYPE_CHECKING:
     from ._api._table_face import Table

@@ -12,14 +12,12 @@ kept by a stream record as its OldImage without a copy.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Callable, Iterator, Mapping
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._clock import MS_PER_HOUR, MS_PER_MINUTE, ms_to_datetime
+from ._clock import ms_to_datetime
 from ._errors import (
     ConditionalCheckFailedException,
     ResourceInUseException,
@@ -36,6 +34,7 @@ from ._expressions import (
 from ._partitions import PartitionMap, partition_hash
 from ._records import INSERT, MODIFY, REMOVE
 from ._stream import Stream, StreamSettings
+from ._ttl import TimeToLive, TTLSettings
 from ._types import Item, compare_key, item_size, validate_key_value
 
 if TYPE_CHECKING:
@@ -45,8 +44,6 @@ if TYPE_CHECKING:
 
 KEY_TYPES = ("S", "N", "B")  # spec C.4: key attributes are scalar S, N or B
 MAX_ITEM_BYTES = 400 * 1024  # spec C.4
-TTL_CHANGE_INTERVAL_MS = MS_PER_HOUR  # spec B.4: one TTL enable/disable per table per hour
-TTL_MAX_AGE_S = 5 * 365 * 86_400  # spec B.4: TTL values > 5 years in the past never expire
 
 
 def _non_negative_ms(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
@@ -62,21 +59,6 @@ def _positive_ms(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
 def _optional_positive(_: Any, attribute: attrs.Attribute[Any], value: float | None) -> None:
     if value is not None and (isinstance(value, bool) or not value > 0):
         raise ValueError(f"{attribute.name} must be None or a positive number, got {value!r}")
-
-
-@attrs.frozen(kw_only=True)
-class TTLSettings:
-    """How the background TTL sweep deletes expired items (spec B.4).
-
-    Attributes:
-        sweep_interval_ms: how often the sweep runs.
-        delete_delay_ms: an item is deleted by the first sweep at least this long after its TTL
-            instant.  AWS deletes "typically within a few days"; the default (0 delay, a sweep
-            every 15 minutes) deletes within a quarter of an hour so that tests stay short.
-    """
-
-    sweep_interval_ms: int = attrs.field(default=15 * MS_PER_MINUTE, validator=_positive_ms)
-    delete_delay_ms: int = attrs.field(default=0, validator=_non_negative_ms)
 
 
 @attrs.frozen(kw_only=True)
@@ -180,14 +162,7 @@ class TableEngine:
         self.deleted_ms: int | None = None
         #: callbacks run after each item change: (old item, new item, is TTL delete)
         self.observers: list[Callable[[Item | None, Item | None, bool], None]] = []
-        # TTL
-        self.ttl_settings = ttl_settings
-        self.ttl_attribute: str | None = None
-        self.ttl_enabled = False
-        self._ttl_changed_ms: int | None = None
-        self._ttl_heap: list[tuple[int, int, Any, Any]] = []
-        self._ttl_seq = 0
-        self._ttl_timer: Any = None
+        self.ttl = TimeToLive(self, ttl_settings)
         # automatic splits
         self.split_policy = split_policy
         self._partition_bytes: dict[int, int] = {}
@@ -413,8 +388,8 @@ class TableEngine:
         if self.observers:
             for observer in self.observers:
                 observer(old, new, is_ttl)
-        if self.ttl_enabled and new is not None:
-            self._ttl_index(hv, rv, new)
+        if new is not None and self.ttl.enabled:
+            self.ttl.index(hv, rv, new)
         if self.split_policy.enabled:
             self._account(hv, old, new)
 
@@ -586,78 +561,9 @@ class TableEngine:
 
     # --- TTL ------------------------------------------------------------------------------------
 
-    def update_ttl(self, enabled: bool, attribute: str) -> None:
-        """Enable or disable TTL on ``attribute`` (UpdateTimeToLive, spec B.4).
-
-        Raises:
-            ValidationException: TTL is already in that state, or it was changed less than an
-                hour ago.
-        """
-        now = self.clock.now_ms
-        if enabled and self.ttl_enabled:
-            raise ValidationException("TimeToLive is already enabled")
-        if not enabled and not self.ttl_enabled:
-            raise ValidationException("TimeToLive is already disabled")
-        if not enabled and attribute != self.ttl_attribute:
-            raise ValidationException(
-                f"TimeToLive is enabled on attribute {self.ttl_attribute}, not {attribute}"
-            )
-        if self._ttl_changed_ms is not None and now - self._ttl_changed_ms < TTL_CHANGE_INTERVAL_MS:
-            raise ValidationException(
-                "Time to live has been modified multiple times within a fixed interval"
-            )
-        self._ttl_changed_ms = now
-        self.ttl_enabled = enabled
-        if enabled:
-            self.ttl_attribute = attribute
-            self._ttl_heap = []
-            for hv in list(self._items):
-                for item in self.items_for_hash(hv):
-                    self._ttl_index(*self.key_of_item(item), item)
-            self._ttl_timer = self.clock.call_later(
-                self.ttl_settings.sweep_interval_ms, self._ttl_sweep
-            )
-        else:
-            self._ttl_heap = []
-            if self._ttl_timer is not None:
-                self._ttl_timer.cancel()
-                self._ttl_timer = None
-
-    @property
-    def ttl_status(self) -> str:
-        """``ENABLED`` or ``DISABLED`` (transitions are instantaneous here)."""
-        return "ENABLED" if self.ttl_enabled else "DISABLED"
-
-    def _ttl_index(self, hv: Any, rv: Any, item: Item) -> None:
-        av = item.get(self.ttl_attribute or "")
-        if av is None or "N" not in av:
-            return
-        try:
-            expires_s = int(Decimal(av["N"]))
-        except (InvalidOperation, ValueError, OverflowError):  # pragma: no cover - canonical N
-            return
-        self._ttl_seq += 1
-        heapq.heappush(self._ttl_heap, (expires_s, self._ttl_seq, hv, rv))
-
-    def _ttl_sweep(self) -> None:
-        """Delete expired items as the DynamoDB service (spec B.4)."""
-        now_s = (self.clock.now_ms - self.ttl_settings.delete_delay_ms) // 1000
-        heap = self._ttl_heap
-        attribute = self.ttl_attribute or ""
-        while heap and heap[0][0] <= now_s:
-            expires_s, _, hv, rv = heapq.heappop(heap)
-            item = self.get(hv, rv)
-            if item is None:
-                continue
-            av = item.get(attribute)
-            if av is None or "N" not in av or int(Decimal(av["N"])) != expires_s:
-                continue  # stale index entry: the item changed since
-            if expires_s < self.clock.now_ms // 1000 - TTL_MAX_AGE_S:
-                continue  # spec B.4: more than five years in the past never expires
-            self._store(hv, rv, item, None, is_ttl=True)
-        self._ttl_timer = self.clock.call_later(
-            self.ttl_settings.sweep_interval_ms, self._ttl_sweep
-        )
+    def delete_expired(self, hv: Any, rv: Any, item: Item) -> None:
+        """Delete an expired item as the DynamoDB service (the TTL sweep's write, spec B.4)."""
+        self._store(hv, rv, item, None, is_ttl=True)
 
     # --- deletion -------------------------------------------------------------------------------
 
@@ -671,8 +577,7 @@ class TableEngine:
         if self.stream is not None:
             self.stream.end()
             self.stream = None
-        if self._ttl_timer is not None:
-            self._ttl_timer.cancel()
+        self.ttl.stop()
         self.deleted_ms = self.clock.now_ms
         self.status = "DELETING"
 

@@ -20,7 +20,7 @@ from streamsim._errors import (
     TransactionCanceledException,
     ValidationException,
 )
-from streamsim._table import TTL_MAX_AGE_S, TTLSettings
+from streamsim._ttl import TTL_MAX_AGE_S, TTLSettings
 
 Change = tuple[Any, Any, bool]
 

@@ -527,7 +527,7 @@ class DynamoDBClient:
                 "must have length between 1 and 255"
             )
         engine = self._ops.engine(p["TableName"])
-        engine.update_ttl(enabled, attribute)
+        engine.ttl.update(enabled, attribute)
         return {"TimeToLiveSpecification": {"Enabled": enabled, "AttributeName": attribute}}
 
     def describe_time_to_live(self, **params: Any) -> dict[str, Any]:
@@ -541,9 +541,9 @@ class DynamoDBClient:
 
 def ttl_description(engine: TableEngine) -> dict[str, Any]:
     """DescribeTimeToLive's ``TimeToLiveDescription`` (the attribute only while enabled)."""
-    out: dict[str, Any] = {"TimeToLiveStatus": engine.ttl_status}
-    if engine.ttl_enabled and engine.ttl_attribute is not None:
-        out["AttributeName"] = engine.ttl_attribute
+    out: dict[str, Any] = {"TimeToLiveStatus": engine.ttl.status}
+    if engine.ttl.enabled and engine.ttl.attribute is not None:
+        out["AttributeName"] = engine.ttl.attribute
     return out
 
 

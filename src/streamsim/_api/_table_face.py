@@ -316,7 +316,7 @@ class Table:
             ValidationException: already in that state, or changed less than an hour ago.
         """
         try:
-            self._live("UpdateTimeToLive").update_ttl(enabled, attribute)
+            self._live("UpdateTimeToLive").ttl.update(enabled, attribute)
         except StreamsimError as exc:
             raise exc.with_operation("UpdateTimeToLive") from None
 
@@ -324,7 +324,7 @@ class Table:
     def ttl_attribute(self) -> str | None:
         """The TTL attribute while TTL is enabled, else None."""
         engine = self._engine
-        return engine.ttl_attribute if engine.ttl_enabled else None
+        return engine.ttl.attribute if engine.ttl.enabled else None
 
     def __repr__(self) -> str:
         engine = self._engine
