@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
-from streamsim import Binary
+from streamsim import Binary, Simulation
 from streamsim._lambda._events import event_record_builder
 from streamsim._records import record_to_lambda_dict
 from tests.lambda_support import Recorder, attach, put, streamed
@@ -61,6 +62,72 @@ def test_builder_matches_record_to_lambda_dict(view: str) -> None:
         built = build(record)
         assert record._size == record.size_bytes
         assert built == record_to_lambda_dict(record)
+
+
+def _containers(value: Any, out: list[Any]) -> list[Any]:
+    """Every dict and list inside ``value`` (itself included)."""
+    if isinstance(value, dict):
+        out.append(value)
+        for v in value.values():
+            _containers(v, out)
+    elif isinstance(value, list):
+        out.append(value)
+        for v in value:
+            _containers(v, out)
+    return out
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("range_key", [None, "sk"])
+def test_builder_is_byte_for_byte_record_to_lambda_dict(view: str, range_key: str | None) -> None:
+    """The fast builder's records serialise to exactly the reference's JSON, key order included."""
+    sim = Simulation(seed=1)
+    table = sim.create_table(
+        "tbl",
+        hash_key="pk",
+        hash_key_type="N",
+        range_key=range_key,
+        range_key_type="B",
+        stream_view_type=view,
+    )
+    table.update_time_to_live("ttl")
+    key: dict[str, Any] = {"pk": Decimal(7)}
+    if range_key is not None:
+        key[range_key] = Binary(b"\xff\x00")
+    table.put_item(Item={**key, **RICH})
+    table.put_item(Item={**key, **RICH, "s": "changed", "extra": [Binary(b"z")]})
+    table.delete_item(Key=key)
+    table.put_item(Item={**key, "ttl": sim.now_ms // 1000})
+    sim.advance(hours=1)
+    stream = sim.streams[0]
+    build = event_record_builder(stream)
+    records = [r for shard in stream.all_shards for r in shard.records]
+    assert [r.event_name for r in records] == ["INSERT", "MODIFY", "REMOVE", "INSERT", "REMOVE"]
+    for record in records:
+        built = json.dumps(build(record), ensure_ascii=False)
+        assert built == json.dumps(record_to_lambda_dict(record), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_container_of_an_event_is_fresh(view: str) -> None:
+    """No dict or list of an event is shared with another event, the same event or the table."""
+    sim, table = streamed(view=view, range_key="sk")
+    table.put_item(Item={"pk": "a", "sk": "1", **RICH})
+    table.put_item(Item={"pk": "a", "sk": "1", **RICH, "s": "changed"})
+    table.delete_item(Key={"pk": "a", "sk": "1"})
+    stream = sim.streams[0]
+    build = event_record_builder(stream)
+    records = [r for shard in stream.all_shards for r in shard.records]
+    stored: list[Any] = []
+    for record in records:
+        _containers(record.old_item, stored)
+        _containers(record.new_item, stored)
+    seen = {id(c) for c in stored}
+    events = [build(record) for record in records for _ in range(2)]
+    for event in events:
+        for container in _containers(event, []):
+            assert id(container) not in seen
+            seen.add(id(container))
 
 
 @pytest.mark.parametrize("view", VIEWS)
