@@ -338,7 +338,17 @@ class Slot:
         j = end if end - i <= take else i + take
         chunk = recs[i:j]
         poller = reader.poller
-        events = list(map(poller.build_event, chunk))
+        # the event records are acyclic trees freed by reference counting: building them
+        # with the cyclic GC paused keeps them from being promoted into (and triggering full
+        # collections of) the old generation; resumed only if it was running
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            events = list(map(poller.build_event, chunk))
+        finally:
+            if paused:
+                gc.enable()
         bound = b.bound + poller.record_overhead * len(chunk)
         for record in chunk:
             bound += PAYLOAD_FACTOR * record._size
@@ -848,27 +858,12 @@ class ShardReader:
         drained = self.unread() == 0
         wants_appends = False
         all_idle = True
-        # The cyclic GC is paused from building a batch's events until the invocation returned
-        # and the event was freed: the events are acyclic trees (~15 dicts a record) that die by
-        # reference counting right after the handler.  Paused only while they were being built
-        # (as before), the allocation count stayed over the threshold and the next allocation,
-        # before the handler, ran a collection that traversed the live events and promoted them
-        # to older generations, leading to gen-1 and full collections of the whole table.  So
-        # a handler runs with the collector paused (it still runs on gc.collect(), and resumes,
-        # if it was running, as soon as the poll step is over).
-        paused = gc.isenabled()
-        if paused:
-            gc.disable()
-        try:
-            for slot in self.slots:
-                status = slot.step(now, closed and drained and not slot.queue)
-                if status != BUSY:
-                    wants_appends = True
-                if status != IDLE:
-                    all_idle = False
-        finally:
-            if paused:
-                gc.enable()
+        for slot in self.slots:
+            status = slot.step(now, closed and drained and not slot.queue)
+            if status != BUSY:
+                wants_appends = True
+            if status != IDLE:
+                all_idle = False
         if all_idle and self.unread() == 0 and all(not s.queue for s in self.slots):
             if closed and all(s.quiescent for s in self.slots):
                 self._finish()
