@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from base64 import b64encode
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from hashlib import sha256
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -49,7 +48,7 @@ from streamsim._lambda._mapping import (
     MappingConfig,
 )
 
-from ._params import ParamValidationError, _type_problem
+from ._params import OperationSpec, check_params, no_minimums
 
 if TYPE_CHECKING:
     from streamsim._lambda._functions import Function
@@ -60,8 +59,6 @@ SERVICE = "lambda"
 LIST_MAX_ITEMS = 10_000  # botocore: ListEventSourceMappings MaxItems 1..10000
 LIST_DEFAULT_ITEMS = 100  # AWS default page size
 RUNTIME = "python3.12"
-
-_TIMESTAMP = "timestamp"
 
 _MAPPING_MEMBERS: dict[str, str] = {
     "EventSourceArn": "str",
@@ -76,7 +73,7 @@ _MAPPING_MEMBERS: dict[str, str] = {
     "MaximumBatchingWindowInSeconds": "int",
     "ParallelizationFactor": "int",
     "StartingPosition": "str",
-    "StartingPositionTimestamp": _TIMESTAMP,
+    "StartingPositionTimestamp": "timestamp-no-decimal",
     "DestinationConfig": "dict",
     "MaximumRecordAgeInSeconds": "int",
     "BisectBatchOnFunctionError": "bool",
@@ -108,7 +105,7 @@ _UPDATE_MEMBERS = {"UUID": "str"} | {
     )
 }
 #: operation -> (required members, member -> kind), from botocore's lambda model
-_OPERATIONS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+_MEMBER_KINDS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "CreateEventSourceMapping": (("FunctionName",), _MAPPING_MEMBERS),
     "UpdateEventSourceMapping": (("UUID",), _UPDATE_MEMBERS),
     "DeleteEventSourceMapping": (("UUID",), {"UUID": "str"}),
@@ -124,6 +121,11 @@ _OPERATIONS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "GetFunctionConcurrency": (("FunctionName",), {"FunctionName": "str"}),
     "DeleteFunctionConcurrency": (("FunctionName",), {"FunctionName": "str"}),
     "GetFunction": (("FunctionName",), {"FunctionName": "str", "Qualifier": "str"}),
+}
+#: the same, as check_params takes it: no minimums are checked on the client side (see
+#: "Differs from AWS" above)
+_OPERATIONS: dict[str, OperationSpec] = {
+    op: (required, no_minimums(members)) for op, (required, members) in _MEMBER_KINDS.items()
 }
 #: members of CreateEventSourceMapping that do not apply to DynamoDB streams (spec D.1)
 _NOT_FOR_DYNAMODB = (
@@ -157,33 +159,6 @@ _ERROR_STATUS = {
     "TooManyRequestsException": 429,
     "ServiceException": 500,
 }
-
-
-def _client_side_checks(operation: str, params: Mapping[str, Any]) -> None:
-    """botocore's parameter validation: missing, unknown and wrongly typed members."""
-    required, members = _OPERATIONS[operation]
-    problems = [f'Missing required parameter in input: "{n}"' for n in required if n not in params]
-    problems.extend(
-        f'Unknown parameter in input: "{name}", must be one of: {", ".join(members)}'
-        for name in params
-        if name not in members
-    )
-    for name, value in params.items():
-        kind = members.get(name)
-        if kind is None:
-            continue
-        if kind == _TIMESTAMP:
-            if not isinstance(value, datetime | str | int | float):
-                problems.append(
-                    f"Invalid type for parameter {name}, value: {value}, type: {type(value)}, "
-                    "valid types: <class 'datetime.datetime'>, timestamp string"
-                )
-            continue
-        problem = _type_problem(name, value, kind)
-        if problem is not None:
-            problems.append(problem)
-    if problems:
-        raise ParamValidationError("Parameter validation failed:\n" + "\n".join(problems))
 
 
 class _Exceptions:
@@ -315,7 +290,7 @@ class LambdaClient:
 
     def _call(self, operation: str, params: Mapping[str, Any], body: Callable[..., Any]) -> Any:
         try:
-            _client_side_checks(operation, params)
+            check_params(_OPERATIONS[operation], params)
             response: dict[str, Any] = body(**params)
         except StreamsimError as exc:
             status = _ERROR_STATUS.get(exc.code)

@@ -1,4 +1,4 @@
-"""botocore's client-side parameter validation, for the top level of each DynamoDB request.
+"""botocore's client-side parameter validation, for the top level of every client request.
 
 boto3 checks every request against the service model before sending it: unknown and missing
 parameters, Python types, minimum lengths and values.  Its error is botocore's
@@ -6,17 +6,26 @@ parameters, Python types, minimum lengths and values.  Its error is botocore's
 failed:".  streamsim raises :class:`ParamValidationError`, a :class:`ValidationException` with
 the same text, so code that catches either ``ValidationException`` or the message works.
 
+:func:`check_params` is the one checker; each service passes its own operation table
+(:data:`OperationSpec`).  DynamoDB's table lives here because both DynamoDB faces (the client
+and the resource ``Table``) use it, through :func:`validate_params`; the Streams and Lambda
+tables sit next to their clients.
+
 Differs from AWS: only the top level of a request is checked here with botocore's wording;
 nested members (``KeySchema[0].KeyType``, items) are checked by the operations themselves with
-DynamoDB's service-side messages.  The class is not botocore's ``ParamValidationError``.
+the services' messages.  The class is not botocore's ``ParamValidationError``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, ClassVar, TypeAlias
 
 from streamsim._errors import ValidationException
+
+_TIMESTAMP_SPELLING = "<class 'datetime.datetime'>, timestamp string"
 
 # kind -> (Python types accepted, botocore's spelling of them)
 _KINDS: dict[str, tuple[tuple[type, ...], str]] = {
@@ -25,7 +34,24 @@ _KINDS: dict[str, tuple[tuple[type, ...], str]] = {
     "bool": ((bool,), "<class 'bool'>"),
     "dict": ((dict,), "<class 'dict'>"),
     "list": ((list, tuple), "<class 'list'>, <class 'tuple'>"),
+    # botocore takes a datetime or anything it can parse as one (epoch numbers, ISO text)
+    "timestamp": ((datetime, str, int, float, Decimal), _TIMESTAMP_SPELLING),
+    # The Lambda client's table has never accepted Decimal here (botocore does: it parses
+    # float(value)); kept apart so that unifying the checkers changed no behaviour.
+    "timestamp-no-decimal": ((datetime, str, int, float), _TIMESTAMP_SPELLING),
 }
+
+#: a member's (kind, minimum length or value): kind is a key of ``_KINDS``, None no minimum
+MemberSpec: TypeAlias = tuple[str, int | None]
+#: an operation's (required members, member -> spec), members in the service model's order
+#: (the order botocore lists them in "must be one of")
+OperationSpec: TypeAlias = tuple[tuple[str, ...], Mapping[str, MemberSpec]]
+
+
+def no_minimums(members: Mapping[str, str]) -> dict[str, MemberSpec]:
+    """``{member: kind}`` as a member table without minimums."""
+    return {name: (kind, None) for name, kind in members.items()}
+
 
 _O = None  # no minimum
 
@@ -213,10 +239,10 @@ OPERATIONS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, int | None], 
     "DescribeTimeToLive": (("TableName",), (("TableName", "str", 1),)),
 }
 
-# operation -> member -> (kind, minimum), and the member names in model order
-_MEMBERS: dict[str, dict[str, tuple[str, int | None]]] = {
-    op: {name: (kind, low) for name, kind, low in members}
-    for op, (_, members) in OPERATIONS.items()
+# operation -> (required members, member -> (kind, minimum)), as check_params takes it
+_SPECS: dict[str, OperationSpec] = {
+    op: (required, {name: (kind, low) for name, kind, low in members})
+    for op, (required, members) in OPERATIONS.items()
 }
 
 
@@ -253,15 +279,14 @@ def _type_problem(name: str, value: Any, kind: str) -> str | None:
 
 
 def validate_params(operation: str, params: Mapping[str, Any]) -> None:
-    """Check a request's top-level parameters as botocore does before sending it.
+    """Check a DynamoDB request's top-level parameters as botocore does before sending it.
 
     Args:
         operation: the DynamoDB operation (``"PutItem"``).
         params: the keyword arguments of the call.
 
     Raises:
-        ParamValidationError: one line per problem, botocore's wording and order (missing
-            required members, unknown members, then types and minimums).
+        ParamValidationError: as :func:`check_params`.
 
     >>> validate_params("DescribeTable", {})
     Traceback (most recent call last):
@@ -269,22 +294,39 @@ def validate_params(operation: str, params: Mapping[str, Any]) -> None:
     streamsim._api._params.ParamValidationError: Parameter validation failed:
     Missing required parameter in input: "TableName"
     """
-    required, _ = OPERATIONS[operation]
-    members = _MEMBERS[operation]
-    problems: list[str] = []
-    for name in required:
-        if name not in params:
-            problems.append(f'Missing required parameter in input: "{name}"')
-    for name in params:
-        if name not in members:
-            problems.append(
-                f'Unknown parameter in input: "{name}", must be one of: {", ".join(members)}'
-            )
+    check_params(_SPECS[operation], params)
+
+
+def check_params(spec: OperationSpec, params: Mapping[str, Any]) -> None:
+    """Check a request's top-level parameters against one operation's table, as botocore does.
+
+    Args:
+        spec: the operation's required members and member table.
+        params: the keyword arguments of the call.
+
+    Raises:
+        ParamValidationError: one line per problem, botocore's wording and order (missing
+            required members, unknown members, then types and minimums in the order given).
+
+    >>> check_params((("Name",), {"Name": ("str", 3), "Limit": ("int", 1)}), {"Limit": 0})
+    Traceback (most recent call last):
+    ...
+    streamsim._api._params.ParamValidationError: Parameter validation failed:
+    Missing required parameter in input: "Name"
+    Invalid value for parameter Limit, value: 0, valid min value: 1
+    """
+    required, members = spec
+    problems = [f'Missing required parameter in input: "{n}"' for n in required if n not in params]
+    problems.extend(
+        f'Unknown parameter in input: "{name}", must be one of: {", ".join(members)}'
+        for name in params
+        if name not in members
+    )
     for name, value in params.items():
-        spec = members.get(name)
-        if spec is None:
+        member = members.get(name)
+        if member is None:
             continue
-        kind, low = spec
+        kind, low = member
         problem = _type_problem(name, value, kind)
         if problem is not None:
             problems.append(problem)

@@ -66,7 +66,7 @@ from streamsim._shard import Shard
 from streamsim._simulation import TABLE_NAME_RE  # spec A.2
 from streamsim._stream import Stream
 
-from ._params import ParamValidationError, _type_problem
+from ._params import OperationSpec, check_params
 
 if TYPE_CHECKING:
     from streamsim._simulation import Simulation
@@ -96,9 +96,8 @@ SEQUENCE_NUMBER_RE = re.compile(r"[0-9]{21,40}")  # spec A.3
 
 # --- botocore's client-side checks of the dynamodbstreams model (botocore 1.44) ---------------
 
-_TIMESTAMP = "timestamp"
 #: operation -> (required members, {member: (kind, minimum)})
-_OPERATIONS: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, int | None]]]] = {
+_OPERATIONS: dict[str, OperationSpec] = {
     "ListStreams": (
         (),
         {"TableName": ("str", 3), "Limit": ("int", 1), "ExclusiveStartStreamArn": ("str", 37)},
@@ -119,48 +118,11 @@ _OPERATIONS: dict[str, tuple[tuple[str, ...], dict[str, tuple[str, int | None]]]
             "ShardId": ("str", 28),
             "ShardIteratorType": ("str", None),
             "SequenceNumber": ("str", 21),
-            "Timestamp": (_TIMESTAMP, None),
+            "Timestamp": ("timestamp", None),
         },
     ),
     "GetRecords": (("ShardIterator",), {"ShardIterator": ("str", 1), "Limit": ("int", 1)}),
 }
-
-
-def _client_side_checks(operation: str, params: Mapping[str, Any]) -> None:
-    """botocore's parameter validation: missing, unknown, wrong type, below the minimum."""
-    required, members = _OPERATIONS[operation]
-    problems = [f'Missing required parameter in input: "{n}"' for n in required if n not in params]
-    problems.extend(
-        f'Unknown parameter in input: "{name}", must be one of: {", ".join(members)}'
-        for name in params
-        if name not in members
-    )
-    for name, value in params.items():
-        spec = members.get(name)
-        if spec is None:
-            continue
-        kind, low = spec
-        if kind == _TIMESTAMP:
-            if not isinstance(value, (datetime, str, int, float, Decimal)):
-                problems.append(
-                    f"Invalid type for parameter {name}, value: {value}, type: {type(value)}, "
-                    "valid types: <class 'datetime.datetime'>, timestamp string"
-                )
-            continue
-        problem = _type_problem(name, value, kind)
-        if problem is not None:
-            problems.append(problem)
-        elif low is not None:
-            if kind == "int" and value < low:
-                problems.append(
-                    f"Invalid value for parameter {name}, value: {value}, valid min value: {low}"
-                )
-            elif kind == "str" and len(value) < low:
-                problems.append(
-                    f"Invalid length for parameter {name}, value: {value}, valid min length: {low}"
-                )
-    if problems:
-        raise ParamValidationError("Parameter validation failed:\n" + "\n".join(problems))
 
 
 def _constraint(value: Any, member: str, constraint: str) -> ValidationException:
@@ -312,7 +274,7 @@ class DynamoDBStreamsClient:
 
     def _call(self, operation: str, params: Mapping[str, Any], body: Callable[..., Any]) -> Any:
         try:
-            _client_side_checks(operation, params)
+            check_params(_OPERATIONS[operation], params)
             response: dict[str, Any] = body(**params)
         except StreamsimError as exc:
             raise exc.with_operation(operation) from None
