@@ -23,8 +23,9 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
+
+from _workload import python_items, wire_items
 
 from streamsim._simulation import Simulation
 
@@ -33,34 +34,6 @@ RUNS = 3
 CHUNK = 100  # writes per poll tick in the streaming scenario
 SHARDS = 4
 BATCH_SIZE = 100
-
-
-def python_items(run: int) -> list[dict[str, Any]]:
-    """5 attributes: key, two strings, a number and a boolean; new values every run."""
-    return [
-        {
-            "pk": f"user#{i:06d}",
-            "name": "alice",
-            "city": "Lisbon",
-            "score": Decimal(run * 1000 + i % 1000),
-            "active": i % 2 == 0,
-        }
-        for i in range(N_ITEMS)
-    ]
-
-
-def canonical_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The same items in canonical DynamoDB JSON."""
-    return [
-        {
-            "pk": {"S": item["pk"]},
-            "name": {"S": item["name"]},
-            "city": {"S": item["city"]},
-            "score": {"N": str(item["score"])},
-            "active": {"BOOL": item["active"]},
-        }
-        for item in items
-    ]
 
 
 def pipeline(
@@ -119,8 +92,8 @@ def best_seconds(run: Callable[[list[Any]], int], batches: list[list[Any]]) -> t
 
 def main() -> None:
     """Measure and print."""
-    python_batches = [python_items(run) for run in range(RUNS + 1)]
-    canonical_batches = [canonical_items(items) for items in python_batches]
+    python_batches = [python_items(run, N_ITEMS) for run in range(RUNS + 1)]
+    canonical_batches = [wire_items(items) for items in python_batches]
     print(
         f"{N_ITEMS:,} writes per run, {SHARDS} shards, NEW_AND_OLD_IMAGES, BatchSize "
         f"{BATCH_SIZE}, best of {RUNS}"

@@ -10,45 +10,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
+
+from _workload import python_items, wire_items
 
 from streamsim._simulation import Simulation
 
 N_ITEMS = 20_000
 RUNS = 7
-
-
-def python_items(run: int) -> list[dict[str, Any]]:
-    """5 attributes: key, two strings, a number and a boolean.
-
-    Every run writes new values to the same keys, so each write changes its item (a put
-    that changes nothing is cheaper: it produces no change and no stream record).
-    """
-    return [
-        {
-            "pk": f"user#{i:06d}",
-            "name": "alice",
-            "city": "Lisbon",
-            "score": Decimal(run * 1000 + i % 1000),
-            "active": i % 2 == 0,
-        }
-        for i in range(N_ITEMS)
-    ]
-
-
-def wire_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The same items in DynamoDB JSON, as the low-level client takes them."""
-    return [
-        {
-            "pk": {"S": item["pk"]},
-            "name": {"S": item["name"]},
-            "city": {"S": item["city"]},
-            "score": {"N": str(item["score"])},
-            "active": {"BOOL": item["active"]},
-        }
-        for item in items
-    ]
 
 
 def best_us_per_call(run: Callable[[int], None], calls: int) -> float:
@@ -63,7 +32,7 @@ def best_us_per_call(run: Callable[[int], None], calls: int) -> float:
 
 
 def main() -> None:
-    items = [python_items(run) for run in range(RUNS + 1)]
+    items = [python_items(run, N_ITEMS) for run in range(RUNS + 1)]
     wire = [wire_items(batch) for batch in items]
 
     store: dict[str, dict[str, Any]] = {}
