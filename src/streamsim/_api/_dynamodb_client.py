@@ -30,21 +30,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from streamsim._errors import (
-    ERRORS_BY_CODE,
-    StreamsimError,
-    ValidationException,
-)
+from streamsim._errors import ValidationException
 from streamsim._stream import VIEW_TYPES
 from streamsim._types import AttributeValue, Item, copy_item, wire_to_item, wire_to_value
 
+from ._client_base import ClientBase, ClientExceptions
 from ._dynamodb_ops import (
     DynamoDBOps,
     IdempotentParameterMismatchException,
     convert_request,
     convert_response,
 )
-from ._params import ParamValidationError, validate_params
+from ._params import DYNAMODB_CHECKS, ParamValidationError
 
 if TYPE_CHECKING:
     from streamsim._simulation import Simulation
@@ -116,20 +113,6 @@ class ClientMeta:
 
     def __repr__(self) -> str:
         return f"<ClientMeta dynamodb region={self.region_name}>"
-
-
-class ClientExceptions:
-    """``client.exceptions``: every error class by its AWS code, plus ``ClientError``."""
-
-    def __init__(self) -> None:
-        for code, cls in ERRORS_BY_CODE.items():
-            setattr(self, code, cls)
-        self.IdempotentParameterMismatchException = IdempotentParameterMismatchException
-        self.ClientError = StreamsimError
-        self.ParamValidationError = ParamValidationError
-
-    def __getattr__(self, name: str) -> Any:
-        raise AttributeError(f"dynamodb client has no exception named {name!r}")
 
 
 class WaiterError(Exception):
@@ -231,7 +214,7 @@ def _method_name(operation: str) -> str:
     return next(m for m, op in _OPERATIONS.items() if op == operation)
 
 
-class DynamoDBClient:
+class DynamoDBClient(ClientBase):
     """boto3's low-level DynamoDB client, over one :class:`~streamsim.Simulation`.
 
     Obtain it as ``sim.client("dynamodb")``.  See the module docstring for the conventions.
@@ -241,33 +224,31 @@ class DynamoDBClient:
         self._sim = sim
         self._ops = DynamoDBOps(sim)
         self.meta = ClientMeta(sim.region)
-        self.exceptions = ClientExceptions()
+        self.exceptions = ClientExceptions(
+            "dynamodb",
+            {
+                "IdempotentParameterMismatchException": IdempotentParameterMismatchException,
+                "ParamValidationError": ParamValidationError,
+            },
+        )
 
     def __repr__(self) -> str:
         return f"<streamsim DynamoDB client region={self._sim.region}>"
 
     # --- plumbing -------------------------------------------------------------------------------
 
-    def _respond(self, result: dict[str, Any]) -> dict[str, Any]:
-        result["ResponseMetadata"] = self._ops.response_metadata()
-        return result
+    _CHECKS = DYNAMODB_CHECKS
+
+    def _response_metadata(self, operation: str) -> dict[str, Any]:
+        return self._ops.response_metadata()
 
     def _data(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
-        try:
-            validate_params(operation, params)
-            request = convert_request(operation, params, wire_item, wire_value)
-        except StreamsimError as exc:
-            raise exc.with_operation(operation) from None
-        result = self._ops.call(operation, request)
-        return self._respond(convert_response(result, copy_item))
+        def body(**p: Any) -> dict[str, Any]:
+            # ops.call stamps its errors itself (for the Table face); _call stamps the same name
+            request = convert_request(operation, p, wire_item, wire_value)
+            return convert_response(self._ops.call(operation, request), copy_item)
 
-    def _control(self, operation: str, params: dict[str, Any], run: Any) -> dict[str, Any]:
-        try:
-            validate_params(operation, params)
-            result = run(params)
-        except StreamsimError as exc:
-            raise exc.with_operation(operation) from None
-        return self._respond(result)
+        return self._call(operation, params, body)
 
     def can_paginate(self, operation_name: str) -> bool:
         """Whether :meth:`get_paginator` supports ``operation_name`` (boto3 method name)."""
@@ -333,9 +314,9 @@ class DynamoDBClient:
 
         A new table has one partition; use ``sim.create_table(..., partitions=n)`` for more.
         """
-        return self._control("CreateTable", params, self._create_table)
+        return self._call("CreateTable", params, self._create_table)
 
-    def _create_table(self, p: dict[str, Any]) -> dict[str, Any]:
+    def _create_table(self, **p: Any) -> dict[str, Any]:
         definitions = p.get("AttributeDefinitions")
         schema = p.get("KeySchema")
         if definitions is None:
@@ -395,17 +376,17 @@ class DynamoDBClient:
 
     def describe_table(self, **params: Any) -> dict[str, Any]:
         """DescribeTable: ``{"Table": TableDescription}``."""
-        return self._control(
+        return self._call(
             "DescribeTable",
             params,
-            lambda p: {"Table": self._ops.describe(self._ops.engine(p["TableName"]))},
+            lambda **p: {"Table": self._ops.describe(self._ops.engine(p["TableName"]))},
         )
 
     def update_table(self, **params: Any) -> dict[str, Any]:
         """UpdateTable: stream enable/disable (spec C.1), billing mode, throughput, protection."""
-        return self._control("UpdateTable", params, self._update_table)
+        return self._call("UpdateTable", params, self._update_table)
 
-    def _update_table(self, p: dict[str, Any]) -> dict[str, Any]:
+    def _update_table(self, **p: Any) -> dict[str, Any]:
         engine = self._ops.engine(p["TableName"])
         meta = self._ops.meta(engine)
         for member in ("GlobalSecondaryIndexUpdates", "VectorIndexUpdates"):
@@ -466,9 +447,9 @@ class DynamoDBClient:
 
     def delete_table(self, **params: Any) -> dict[str, Any]:
         """DeleteTable: the response's TableStatus is DELETING; the table is gone at once."""
-        return self._control("DeleteTable", params, self._delete_table)
+        return self._call("DeleteTable", params, self._delete_table)
 
-    def _delete_table(self, p: dict[str, Any]) -> dict[str, Any]:
+    def _delete_table(self, **p: Any) -> dict[str, Any]:
         engine = self._ops.engine(p["TableName"])
         if self._ops.meta(engine).deletion_protection:
             raise ValidationException(
@@ -481,9 +462,9 @@ class DynamoDBClient:
 
     def list_tables(self, **params: Any) -> dict[str, Any]:
         """ListTables: names in order, at most ``Limit`` (default 100) per page."""
-        return self._control("ListTables", params, self._list_tables)
+        return self._call("ListTables", params, self._list_tables)
 
-    def _list_tables(self, p: dict[str, Any]) -> dict[str, Any]:
+    def _list_tables(self, **p: Any) -> dict[str, Any]:
         limit = p.get("Limit", MAX_LIST_TABLES)
         if not 1 <= limit <= MAX_LIST_TABLES:
             raise ValidationException(
@@ -503,9 +484,9 @@ class DynamoDBClient:
 
     def update_time_to_live(self, **params: Any) -> dict[str, Any]:
         """UpdateTimeToLive (spec B.4): at most one change per table per hour."""
-        return self._control("UpdateTimeToLive", params, self._update_ttl)
+        return self._call("UpdateTimeToLive", params, self._update_ttl)
 
-    def _update_ttl(self, p: dict[str, Any]) -> dict[str, Any]:
+    def _update_ttl(self, **p: Any) -> dict[str, Any]:
         spec = p["TimeToLiveSpecification"]
         enabled = spec.get("Enabled")
         attribute = spec.get("AttributeName")
@@ -532,9 +513,9 @@ class DynamoDBClient:
 
     def describe_time_to_live(self, **params: Any) -> dict[str, Any]:
         """DescribeTimeToLive."""
-        return self._control("DescribeTimeToLive", params, self._describe_ttl)
+        return self._call("DescribeTimeToLive", params, self._describe_ttl)
 
-    def _describe_ttl(self, p: dict[str, Any]) -> dict[str, Any]:
+    def _describe_ttl(self, **p: Any) -> dict[str, Any]:
         engine = self._ops.engine(p["TableName"])
         return {"TimeToLiveDescription": ttl_description(engine)}
 

@@ -55,6 +55,8 @@ from streamsim._partitions import HASH_SPACE, partition_hash
 from streamsim._table import TableEngine, TransactAction
 from streamsim._types import AttributeValue, Item, compare_key, copy_item, item_size, type_of
 
+from ._client_base import hex_request_id
+
 if TYPE_CHECKING:
     from streamsim._simulation import Simulation
 
@@ -495,11 +497,8 @@ class DynamoDBOps:
             raise exc.with_operation(operation) from None
 
     def request_id(self) -> str:
-        """A fresh RequestId: 52 characters of ``[0-9A-F]`` from ``sim.rng("request-ids")``.
-
-        AWS's are 52 characters of ``[0-9A-Z]``; hexadecimal keeps this cheap on the write path.
-        """
-        return format(self._request_ids.getrandbits(208), "052X")
+        """A fresh RequestId from ``sim.rng("request-ids")`` (see ``hex_request_id``)."""
+        return hex_request_id(self._request_ids)
 
     def response_metadata(self) -> dict[str, Any]:
         """``ResponseMetadata`` as boto3 adds it to every response."""

@@ -33,7 +33,6 @@ from uuid import UUID
 
 from streamsim._clock import ms_to_datetime
 from streamsim._errors import (
-    ERRORS_BY_CODE,
     InvalidParameterValueException,
     ResourceNotFoundException,
     StreamsimError,
@@ -48,7 +47,8 @@ from streamsim._lambda._mapping import (
     MappingConfig,
 )
 
-from ._params import OperationSpec, check_params, no_minimums
+from ._client_base import ClientBase, ClientExceptions, response_metadata
+from ._params import OperationSpec, no_minimums
 
 if TYPE_CHECKING:
     from streamsim._lambda._functions import Function
@@ -161,20 +161,6 @@ _ERROR_STATUS = {
 }
 
 
-class _Exceptions:
-    """``client.exceptions``: every AWS error class by its code, as boto3 offers them."""
-
-    ClientError = StreamsimError
-
-    def __init__(self) -> None:
-        for code, cls in ERRORS_BY_CODE.items():
-            setattr(self, code, cls)
-
-    def from_code(self, code: str) -> type[StreamsimError]:
-        """The error class of an AWS error code (``StreamsimError`` if unknown)."""
-        return ERRORS_BY_CODE.get(code, StreamsimError)
-
-
 def _destination_of(config: Any) -> str | None:
     """``DestinationConfig.OnFailure.Destination`` (None when absent or empty)."""
     if config is None:
@@ -244,7 +230,7 @@ _CONFIG_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
 }
 
 
-class LambdaClient:
+class LambdaClient(ClientBase):
     """The Lambda low-level client of a :class:`~streamsim.Simulation` (``sim.client("lambda")``).
 
     Method names, parameters and responses are boto3's for the operations listed in the
@@ -265,7 +251,7 @@ class LambdaClient:
     def __init__(self, sim: Simulation) -> None:
         self._sim = sim
         self._request_ids = sim.rng("lambda/request-ids")
-        self.exceptions = _Exceptions()
+        self.exceptions = ClientExceptions("lambda")
 
     @property
     def _service(self) -> LambdaService:
@@ -273,32 +259,19 @@ class LambdaClient:
 
     # --- shared pieces --------------------------------------------------------------------------
 
-    def _metadata(self, status: int) -> dict[str, Any]:
-        """``ResponseMetadata`` as botocore builds it (request id from the seeded source)."""
-        bits = self._request_ids.getrandbits(128)
-        hexed = f"{bits:032x}"
-        request_id = f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
-        return {
-            "RequestId": request_id,
-            "HTTPStatusCode": status,
-            "HTTPHeaders": {
-                "x-amzn-requestid": request_id,
-                "content-type": "application/json",
-            },
-            "RetryAttempts": 0,
-        }
+    _CHECKS = _OPERATIONS
 
-    def _call(self, operation: str, params: Mapping[str, Any], body: Callable[..., Any]) -> Any:
-        try:
-            check_params(_OPERATIONS[operation], params)
-            response: dict[str, Any] = body(**params)
-        except StreamsimError as exc:
-            status = _ERROR_STATUS.get(exc.code)
-            if status is not None:
-                exc.response["ResponseMetadata"]["HTTPStatusCode"] = status
-            raise exc.with_operation(operation) from None
-        response["ResponseMetadata"] = self._metadata(_STATUS.get(operation, 200))
-        return response
+    def _response_metadata(self, operation: str) -> dict[str, Any]:
+        """``ResponseMetadata`` as botocore builds it (request id from the seeded source)."""
+        hexed = f"{self._request_ids.getrandbits(128):032x}"
+        request_id = f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
+        return response_metadata(request_id, _STATUS.get(operation, 200), "application/json")
+
+    def _on_error(self, exc: StreamsimError) -> None:
+        """Lambda's HTTP status for the error (DynamoDB's ResourceNotFoundException is a 400)."""
+        status = _ERROR_STATUS.get(exc.code)
+        if status is not None:
+            exc.response["ResponseMetadata"]["HTTPStatusCode"] = status
 
     @staticmethod
     def _mapping_dict(mapping: EventSourceMapping, state: str | None = None) -> dict[str, Any]:
@@ -411,7 +384,7 @@ class LambdaClient:
             )
             return self._mapping_dict(mapping, CREATING)
 
-        return self._call("CreateEventSourceMapping", params, body)  # type: ignore[no-any-return]
+        return self._call("CreateEventSourceMapping", params, body)
 
     def update_event_source_mapping(self, **params: Any) -> dict[str, Any]:
         """UpdateEventSourceMapping: change settings, the function, or Enabled.
@@ -440,7 +413,7 @@ class LambdaClient:
                 state = UPDATING
             return self._mapping_dict(mapping, state)
 
-        return self._call("UpdateEventSourceMapping", params, body)  # type: ignore[no-any-return]
+        return self._call("UpdateEventSourceMapping", params, body)
 
     def delete_event_source_mapping(self, **params: Any) -> dict[str, Any]:
         """DeleteEventSourceMapping: stops polling; returns the configuration, ``Deleting``."""
@@ -449,7 +422,7 @@ class LambdaClient:
             mapping = self._service.delete_event_source_mapping(p["UUID"])
             return self._mapping_dict(mapping, DELETING)
 
-        return self._call("DeleteEventSourceMapping", params, body)  # type: ignore[no-any-return]
+        return self._call("DeleteEventSourceMapping", params, body)
 
     def get_event_source_mapping(self, **params: Any) -> dict[str, Any]:
         """GetEventSourceMapping: the configuration and current State (spec D.2)."""
@@ -457,7 +430,7 @@ class LambdaClient:
         def body(**p: Any) -> dict[str, Any]:
             return self._mapping_dict(self._service.mapping(p["UUID"]))
 
-        return self._call("GetEventSourceMapping", params, body)  # type: ignore[no-any-return]
+        return self._call("GetEventSourceMapping", params, body)
 
     def list_event_source_mappings(self, **params: Any) -> dict[str, Any]:
         """ListEventSourceMappings, optionally of one function and/or one stream.
@@ -502,7 +475,7 @@ class LambdaClient:
                 out["NextMarker"] = mappings[start + limit].uuid
             return out
 
-        return self._call("ListEventSourceMappings", params, body)  # type: ignore[no-any-return]
+        return self._call("ListEventSourceMappings", params, body)
 
     # --- concurrency ----------------------------------------------------------------------------
 
@@ -515,7 +488,7 @@ class LambdaClient:
             self._service.set_reserved_concurrency(function, value)
             return {"ReservedConcurrentExecutions": value}
 
-        return self._call("PutFunctionConcurrency", params, body)  # type: ignore[no-any-return]
+        return self._call("PutFunctionConcurrency", params, body)
 
     def get_function_concurrency(self, **params: Any) -> dict[str, Any]:
         """GetFunctionConcurrency: ``{"ReservedConcurrentExecutions": n}`` or ``{}``."""
@@ -525,7 +498,7 @@ class LambdaClient:
             reserved = function.reserved_concurrency
             return {} if reserved is None else {"ReservedConcurrentExecutions": reserved}
 
-        return self._call("GetFunctionConcurrency", params, body)  # type: ignore[no-any-return]
+        return self._call("GetFunctionConcurrency", params, body)
 
     def delete_function_concurrency(self, **params: Any) -> dict[str, Any]:
         """DeleteFunctionConcurrency: the function shares the unreserved pool again."""
@@ -534,7 +507,7 @@ class LambdaClient:
             self._service.set_reserved_concurrency(self._function(p["FunctionName"]), None)
             return {}
 
-        return self._call("DeleteFunctionConcurrency", params, body)  # type: ignore[no-any-return]
+        return self._call("DeleteFunctionConcurrency", params, body)
 
     # --- functions ------------------------------------------------------------------------------
 
@@ -551,7 +524,7 @@ class LambdaClient:
                 )
             return self._function_dict(function)
 
-        return self._call("GetFunction", params, body)  # type: ignore[no-any-return]
+        return self._call("GetFunction", params, body)
 
     def _function_dict(self, function: Function) -> dict[str, Any]:
         sim = self._sim

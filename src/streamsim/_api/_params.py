@@ -239,8 +239,8 @@ OPERATIONS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, int | None], 
     "DescribeTimeToLive": (("TableName",), (("TableName", "str", 1),)),
 }
 
-# operation -> (required members, member -> (kind, minimum)), as check_params takes it
-_SPECS: dict[str, OperationSpec] = {
+#: DynamoDB's operation -> (required members, member -> (kind, minimum)), for check_params
+DYNAMODB_CHECKS: dict[str, OperationSpec] = {
     op: (required, {name: (kind, low) for name, kind, low in members})
     for op, (required, members) in OPERATIONS.items()
 }
@@ -294,7 +294,7 @@ def validate_params(operation: str, params: Mapping[str, Any]) -> None:
     streamsim._api._params.ParamValidationError: Parameter validation failed:
     Missing required parameter in input: "TableName"
     """
-    check_params(_SPECS[operation], params)
+    check_params(DYNAMODB_CHECKS[operation], params)
 
 
 def check_params(spec: OperationSpec, params: Mapping[str, Any]) -> None:

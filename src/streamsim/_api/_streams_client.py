@@ -45,7 +45,7 @@ import gc
 import re
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from hashlib import blake2b
@@ -53,11 +53,9 @@ from typing import TYPE_CHECKING, Any
 
 from streamsim._clock import MS_PER_SECOND, datetime_to_ms
 from streamsim._errors import (
-    ERRORS_BY_CODE,
     ExpiredIteratorException,
     LimitExceededException,
     ResourceNotFoundException,
-    StreamsimError,
     TrimmedDataAccessException,
     ValidationException,
 )
@@ -66,7 +64,8 @@ from streamsim._shard import Shard
 from streamsim._simulation import TABLE_NAME_RE  # spec A.2
 from streamsim._stream import Stream
 
-from ._params import OperationSpec, check_params
+from ._client_base import ClientBase, ClientExceptions, hex_request_id, response_metadata
+from ._params import OperationSpec
 
 if TYPE_CHECKING:
     from streamsim._simulation import Simulation
@@ -174,24 +173,7 @@ def _timestamp_ms(value: Any) -> int:
 # --- the client -----------------------------------------------------------------------------
 
 
-class _Exceptions:
-    """``client.exceptions``: every AWS error class by its code, as boto3 offers them."""
-
-    ClientError = StreamsimError
-
-    def __init__(self) -> None:
-        for code, cls in ERRORS_BY_CODE.items():
-            setattr(self, code, cls)
-
-    def from_code(self, code: str) -> type[StreamsimError]:
-        """The error class of an AWS error code (``StreamsimError`` if unknown)."""
-        return ERRORS_BY_CODE.get(code, StreamsimError)
-
-    def __getattr__(self, name: str) -> type[StreamsimError]:  # pragma: no cover - typing aid
-        raise AttributeError(f"no error class named {name!r}")
-
-
-class DynamoDBStreamsClient:
+class DynamoDBStreamsClient(ClientBase):
     """The DynamoDB Streams low-level client of a :class:`~streamsim.Simulation`.
 
     Get it with ``sim.client("dynamodbstreams")``.  Method names, parameters and responses are
@@ -210,22 +192,16 @@ class DynamoDBStreamsClient:
         self._clock = sim.clock
         self._key = blake2b(f"streamsim/{sim.seed}/iterators".encode(), digest_size=32).digest()
         self._request_ids = sim.rng("dynamodbstreams/request-ids")
-        self.exceptions = _Exceptions()
+        self.exceptions = ClientExceptions("dynamodbstreams")
 
     # --- shared pieces --------------------------------------------------------------------------
 
-    def _metadata(self) -> dict[str, Any]:
+    _CHECKS = _OPERATIONS
+
+    def _response_metadata(self, operation: str) -> dict[str, Any]:
         """``ResponseMetadata`` as botocore builds it (request id from the seeded source)."""
-        request_id = format(self._request_ids.getrandbits(208), "052X")  # as the dynamodb client
-        return {
-            "RequestId": request_id,
-            "HTTPStatusCode": 200,
-            "HTTPHeaders": {
-                "x-amzn-requestid": request_id,
-                "content-type": "application/x-amz-json-1.0",
-            },
-            "RetryAttempts": 0,
-        }
+        request_id = hex_request_id(self._request_ids)
+        return response_metadata(request_id, 200, "application/x-amz-json-1.0")
 
     def _stream(self, arn: str) -> Stream:
         stream = self._sim._stream_by_arn(arn)
@@ -272,15 +248,6 @@ class DynamoDBStreamsClient:
                 "GetShardIterator or GetRecords"
             ) from None
 
-    def _call(self, operation: str, params: Mapping[str, Any], body: Callable[..., Any]) -> Any:
-        try:
-            check_params(_OPERATIONS[operation], params)
-            response: dict[str, Any] = body(**params)
-        except StreamsimError as exc:
-            raise exc.with_operation(operation) from None
-        response["ResponseMetadata"] = self._metadata()
-        return response
-
     # --- ListStreams ----------------------------------------------------------------------------
 
     def list_streams(self, **params: Any) -> dict[str, Any]:
@@ -300,7 +267,7 @@ class DynamoDBStreamsClient:
             ValidationException: a bad Limit, TableName or ExclusiveStartStreamArn.
             ResourceNotFoundException: ``TableName`` names no table and no listed stream.
         """
-        return self._call("ListStreams", params, self._list_streams)  # type: ignore[no-any-return]
+        return self._call("ListStreams", params, self._list_streams)
 
     def _list_streams(
         self,
@@ -362,9 +329,7 @@ class DynamoDBStreamsClient:
             ResourceNotFoundException: no such stream (or it is past its retention), or the
                 filter's parent shard is not listed.
         """
-        return self._call(  # type: ignore[no-any-return]
-            "DescribeStream", params, self._describe_stream
-        )
+        return self._call("DescribeStream", params, self._describe_stream)
 
     def _describe_stream(
         self,
@@ -431,9 +396,7 @@ class DynamoDBStreamsClient:
             ResourceNotFoundException: no such stream or shard (or it is no longer listed).
             TrimmedDataAccessException: the sequence number was trimmed away.
         """
-        return self._call(  # type: ignore[no-any-return]
-            "GetShardIterator", params, self._get_shard_iterator
-        )
+        return self._call("GetShardIterator", params, self._get_shard_iterator)
 
     def _get_shard_iterator(
         self,
@@ -521,7 +484,7 @@ class DynamoDBStreamsClient:
             LimitExceededException: too many distinct readers of this shard within a second.
             TrimmedDataAccessException: the iterator points at records trimmed since.
         """
-        return self._call("GetRecords", params, self._get_records)  # type: ignore[no-any-return]
+        return self._call("GetRecords", params, self._get_records)
 
     def _get_records(self, ShardIterator: str, Limit: int | None = None) -> dict[str, Any]:
         if len(ShardIterator) > ITERATOR_MAX_CHARS:
