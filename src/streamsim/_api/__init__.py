@@ -5,9 +5,11 @@ names) into canonical values and calls on the engine, and engine results back in
 exactly as boto3 returns them.  The model never imports from this package.
 
 * :mod:`._params`: botocore's client-side parameter validation (names, types, minimums).
+* :mod:`._client_base`: what the three clients share: the call wrapper, ``client.exceptions``.
 * :mod:`._dynamodb_ops`: the DynamoDB operations on canonical values, shared by both faces.
 * :mod:`._dynamodb_client`: ``sim.client("dynamodb")``, boto3's low-level client shape.
 * :mod:`._table_face`: :class:`~._table_face.Table`, boto3's resource ``Table`` shape.
 * :mod:`._conditions`: boto3 ``Key``/``Attr`` condition objects into expression strings.
 * :mod:`._streams_client`: ``sim.client("dynamodbstreams")``, the DynamoDB Streams API.
+* :mod:`._lambda_client`: ``sim.client("lambda")``, event source mappings and concurrency.
 """
