@@ -1,7 +1,7 @@
 """Test configuration: Hypothesis profiles.
 
 ``dev`` (the default) runs 50 examples per property; ``ci`` (chosen when the ``CI`` environment
-variable is set) runs 200, derandomized so a CI run is reproducible, without deadlines.
+variable is set) runs 500, derandomized so a CI run is reproducible, without deadlines.
 """
 
 from __future__ import annotations
@@ -11,5 +11,5 @@ import os
 from hypothesis import settings
 
 settings.register_profile("dev", max_examples=50)
-settings.register_profile("ci", max_examples=200, derandomize=True, deadline=None)
+settings.register_profile("ci", max_examples=500, derandomize=True, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
