@@ -92,9 +92,7 @@ def binaries() -> st.SearchStrategy[Any]:
 @cache
 def python_scalars() -> st.SearchStrategy[Any]:
     """``None``, booleans, numbers, strings (empty ones too) and binaries."""
-    return st.one_of(
-        st.none(), st.booleans(), numbers(), st.text(max_size=16), binaries()
-    )
+    return st.one_of(st.none(), st.booleans(), numbers(), st.text(max_size=16), binaries())
 
 
 @cache

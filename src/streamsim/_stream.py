@@ -230,8 +230,10 @@ class Stream:
             for shard in (root, *root.descendants()):
                 if shard.shard_id in ids and shard.shard_id not in seen:
                     # a child of two parents waits until both parents were emitted
-                    if shard.parent is not None and shard.parent.shard_id in ids and (
-                        shard.parent.shard_id not in seen
+                    if (
+                        shard.parent is not None
+                        and shard.parent.shard_id in ids
+                        and (shard.parent.shard_id not in seen)
                     ):
                         continue
                     seen.add(shard.shard_id)
@@ -306,9 +308,7 @@ class Stream:
         self._shard_ids[shard.shard_id] = shard
         self._open[partition_id] = shard
         jitter = self.settings.rotation_jitter_ms
-        delay = self.settings.rotation_period_ms + (
-            self._rng.randint(0, jitter) if jitter else 0
-        )
+        delay = self.settings.rotation_period_ms + (self._rng.randint(0, jitter) if jitter else 0)
         shard._rotation_timer = self.clock.call_later(delay, partial(self._rotate, shard))
         for callback in self.on_new_shard:
             callback(shard)

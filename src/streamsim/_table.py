@@ -471,9 +471,7 @@ class TableEngine:
             ValidationException: a stream is already enabled, or the view type is invalid.
         """
         if self.stream is not None:
-            raise ValidationException(
-                f"Table already has an enabled stream: {self.stream.arn}"
-            )
+            raise ValidationException(f"Table already has an enabled stream: {self.stream.arn}")
         stream = Stream(
             clock=self.clock,
             settings=self._stream_settings,
@@ -516,9 +514,11 @@ class TableEngine:
 
     def split_partition(self, index: int) -> None:
         """Split the partition at position ``index`` in two (its shard gets two children)."""
-        parent = self.partitions[index] if -len(self.partitions) <= index < len(
-            self.partitions
-        ) else None
+        parent = (
+            self.partitions[index]
+            if -len(self.partitions) <= index < len(self.partitions)
+            else None
+        )
         left, right = self.partitions.split(index, now_ms=self.clock.now_ms)
         assert parent is not None
         if self.stream is not None:

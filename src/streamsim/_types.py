@@ -122,9 +122,7 @@ _TOO_DEEP = (
     "Nesting Levels have exceeded supported limits: "
     "Attributes in the item have nested levels beyond supported limit"
 )
-_HASH_TOO_LONG = (
-    _INVALID + "Size of hashkey has exceeded the maximum size limit of2048 bytes"
-)
+_HASH_TOO_LONG = _INVALID + "Size of hashkey has exceeded the maximum size limit of2048 bytes"
 _RANGE_TOO_LONG = (
     _INVALID + "Aggregated size of all range keys has exceeded the size limit of 1024 bytes"
 )

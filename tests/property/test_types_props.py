@@ -55,7 +55,7 @@ def to_boto3(value: Any) -> Any:
 
 def sets_as_sets(av: Any) -> Any:
     """DynamoDB JSON with set members turned into frozensets (boto3's order is arbitrary)."""
-    (tag, val), = av.items()
+    ((tag, val),) = av.items()
     if tag in ("SS", "NS", "BS"):
         return {tag: frozenset(bytes(v) if tag == "BS" else v for v in val)}
     if tag == "L":

@@ -138,9 +138,7 @@ class StreamMachine(RuleBasedStateMachine):
     def each_stream_holds_exactly_its_readable_changes(self) -> None:
         for stream in self.sim.streams:
             show_old, show_new = VIEW_IMAGES[stream.view_type]
-            got = [
-                (r.keys, r.event_name, r.old_image, r.new_image, r.created_ms) for r in stream
-            ]
+            got = [(r.keys, r.event_name, r.old_image, r.new_image, r.created_ms) for r in stream]
             want = [
                 (
                     c.keys,

@@ -510,9 +510,7 @@ def test_get_records_returns_records_in_order_with_the_exact_shape() -> None:
     assert sns == sorted(sns)
 
 
-@pytest.mark.parametrize(
-    "view_type", ["NEW_AND_OLD_IMAGES", "NEW_IMAGE", "OLD_IMAGE", "KEYS_ONLY"]
-)
+@pytest.mark.parametrize("view_type", ["NEW_AND_OLD_IMAGES", "NEW_IMAGE", "OLD_IMAGE", "KEYS_ONLY"])
 def test_get_records_returns_fresh_containers_a_caller_may_mutate(view_type: str) -> None:
     """Mutating every dict and list of a GetRecords response changes no later read."""
     sim, table, client = make(view_type=view_type, max_readers_per_shard=None)

@@ -66,7 +66,7 @@ def boto3_serialize(value: Any) -> Any:
 
 
 def _sorted_sets(av: Any) -> Any:
-    (tag, val), = av.items()
+    ((tag, val),) = av.items()
     if tag == "NS":
         return {tag: sorted(val, key=lambda t: (t.endswith("NaN"), Decimal(t.replace("NaN", "0"))))}
     if tag in ("SS", "BS"):
@@ -355,8 +355,29 @@ def test_normalize_number_gives_canonical_text(text: str, canonical: str) -> Non
 
 
 @pytest.mark.parametrize(
-    "text", ["NaN", "Infinity", "-Infinity", "-NaN", "dog", "-dog", " 1", "1 ", "1_000",
-             "٣", "0x10", "1e", "e5", ".", "+", "--1", "1.2.3", "1e5.5", "sNaN", "inf"],
+    "text",
+    [
+        "NaN",
+        "Infinity",
+        "-Infinity",
+        "-NaN",
+        "dog",
+        "-dog",
+        " 1",
+        "1 ",
+        "1_000",
+        "٣",
+        "0x10",
+        "1e",
+        "e5",
+        ".",
+        "+",
+        "--1",
+        "1.2.3",
+        "1e5.5",
+        "sNaN",
+        "inf",
+    ],
 )
 def test_normalize_number_rejects_what_is_not_a_number(text: str) -> None:
     """Anything but a plain decimal number is rejected with DynamoDB's message."""
@@ -765,8 +786,10 @@ SERVICE_ERRORS = [
     ({"N": ""}, "The parameter cannot be converted to a numeric value"),
     ({"N": "b"}, "The parameter cannot be converted to a numeric value: b"),
     ({"NS": ["1", "b", "a"]}, "The parameter cannot be converted to a numeric value: b"),
-    ({"L": [{"N": "1e126"}]}, "Number overflow. Attempting to store a number with magnitude "
-     "larger than supported range"),
+    (
+        {"L": [{"N": "1e126"}]},
+        "Number overflow. Attempting to store a number with magnitude larger than supported range",
+    ),
 ]
 
 
