@@ -191,6 +191,7 @@ class Simulation:
             stream_rng=self.rng(f"table/{name}/streams"),
             ttl_settings=self.ttl_settings,
             split_policy=self.split_policy,
+            prior_stream=next((s for s in reversed(self._streams) if s.table_name == name), None),
         )
         self._tables[name] = engine
         if stream_view_type is not None:

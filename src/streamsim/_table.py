@@ -134,6 +134,7 @@ class TableEngine:
         stream_rng: random.Random,
         ttl_settings: TTLSettings,
         split_policy: SplitPolicy,
+        prior_stream: Stream | None = None,
     ) -> None:
         self.name = name
         self.hash_key = hash_key
@@ -158,6 +159,9 @@ class TableEngine:
         self.streams: list[Stream] = []
         self._stream_settings = stream_settings
         self._stream_rng = stream_rng
+        # the last stream of an earlier table of this name, still readable: a new stream's label
+        # (and so its ARN) must come after it
+        self._prior_stream = prior_stream
         self.stream_view_type: str | None = None
         self.deleted_ms: int | None = None
         #: callbacks run after each item change: (old item, new item, is TTL delete)
@@ -482,7 +486,7 @@ class TableEngine:
             key_schema=self.key_schema,
             view_type=view_type,
             partitions=self.partitions,
-            after=self.latest_stream,  # keeps a re-enabled stream's label (ARN) new
+            after=self.latest_stream or self._prior_stream,  # keeps the label (ARN) new
         )
         self.stream = stream
         self.streams.append(stream)

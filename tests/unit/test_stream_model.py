@@ -842,3 +842,15 @@ def test_stream_enabled_at_creation_through_the_dynamodb_client() -> None:
     stream = sim.table("orders").stream
     assert stream.view_type == "NEW_IMAGE"
     assert response["TableDescription"]["LatestStreamArn"] == stream.arn
+
+
+def test_recreated_table_in_the_same_millisecond_gets_a_new_stream_arn() -> None:
+    """A table deleted and created again at once gets a stream with a new label and ARN."""
+    sim = Simulation(seed=3)
+    first = sim.create_table("again", hash_key="pk", stream_view_type="KEYS_ONLY")
+    old_arn = first.latest_stream_arn
+    sim.client("dynamodb").delete_table(TableName="again")
+    second = sim.create_table("again", hash_key="pk", stream_view_type="KEYS_ONLY")
+    assert second.latest_stream_arn != old_arn
+    listed = sim.client("dynamodbstreams").list_streams(TableName="again")["Streams"]
+    assert {s["StreamArn"] for s in listed} == {old_arn, second.latest_stream_arn}
