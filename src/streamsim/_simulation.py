@@ -10,7 +10,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ._clock import DEFAULT_START_MS, Clock, datetime_to_ms, ms_to_datetime
-from ._errors import ResourceInUseException, ResourceNotFoundException, ValidationException
+from ._errors import (
+    ResourceInUseException,
+    ResourceNotFoundException,
+    StreamsimError,
+    ValidationException,
+)
 from ._stream import VIEW_TYPES, Stream, StreamSettings
 from ._table import KEY_TYPES, SplitPolicy, TableEngine
 from ._ttl import TTLSettings
@@ -168,6 +173,30 @@ class Simulation:
             ValidationException: a bad name, key definition, partition count or view type.
             ResourceInUseException: a table with this name exists.
         """
+        try:
+            self._create_engine(
+                name,
+                hash_key,
+                hash_key_type,
+                range_key,
+                range_key_type,
+                partitions,
+                stream_view_type,
+            )
+        except StreamsimError as exc:
+            raise exc.with_operation("CreateTable") from None
+        return self.table(name)
+
+    def _create_engine(
+        self,
+        name: str,
+        hash_key: str,
+        hash_key_type: str,
+        range_key: str | None,
+        range_key_type: str,
+        partitions: int,
+        stream_view_type: str | None,
+    ) -> TableEngine:
         self._validate_table(name, hash_key, hash_key_type, range_key, range_key_type)
         if stream_view_type is not None and stream_view_type not in VIEW_TYPES:
             raise ValidationException(
@@ -196,7 +225,7 @@ class Simulation:
         self._tables[name] = engine
         if stream_view_type is not None:
             self._streams.append(engine.enable_stream(stream_view_type))
-        return self.table(name)
+        return engine
 
     @staticmethod
     def _validate_table(

@@ -91,3 +91,11 @@ def test_unknown_client_service_is_rejected() -> None:
     """Only dynamodb, dynamodbstreams and lambda clients exist."""
     with pytest.raises(ValueError, match="unknown service"):
         Simulation().client("s3")
+
+
+def test_create_table_errors_name_the_operation() -> None:
+    """Errors from sim.create_table say CreateTable, as boto3's would."""
+    with pytest.raises(ValidationException) as info:
+        Simulation().create_table("x", hash_key="pk")
+    assert info.value.operation_name == "CreateTable"
+    assert "CreateTable operation" in str(info.value)
