@@ -272,6 +272,19 @@ def _capacity(mode: str, table: str, units: float, kind: str) -> dict[str, Any] 
     return out
 
 
+def _write_response(
+    attributes: Item | None, capacity: str, table: TableEngine, units: int
+) -> dict[str, Any]:
+    """The response of PutItem, UpdateItem and DeleteItem: Attributes and ConsumedCapacity."""
+    out: dict[str, Any] = {}
+    if attributes is not None:
+        out["Attributes"] = attributes
+    used = _capacity(capacity, table.name, units, "Write")
+    if used is not None:
+        out["ConsumedCapacity"] = used
+    return out
+
+
 def _write_units(old: Item | None, new: Item | None) -> int:
     return _units(max(item_size(old) if old else 0, item_size(new) if new else 0), WRITE_UNIT_BYTES)
 
@@ -601,13 +614,8 @@ class DynamoDBOps:
             )
         except ConditionalCheckFailedException as exc:
             raise self._failed(exc, on_failure) from None
-        out: dict[str, Any] = {}
-        if return_values == "ALL_OLD" and old is not None:
-            out["Attributes"] = old
-        used = _capacity(capacity, table.name, _write_units(old, item), "Write")
-        if used is not None:
-            out["ConsumedCapacity"] = used
-        return out
+        attributes = old if return_values == "ALL_OLD" else None
+        return _write_response(attributes, capacity, table, _write_units(old, item))
 
     def update_item(
         self, p: Mapping[str, Any], engine: TableEngine | None = None
@@ -626,7 +634,6 @@ class DynamoDBOps:
             )
         except ConditionalCheckFailedException as exc:
             raise self._failed(exc, on_failure) from None
-        out: dict[str, Any] = {}
         attributes: Item | None = None
         if return_values == "ALL_OLD":
             attributes = old
@@ -643,12 +650,7 @@ class DynamoDBOps:
                     refs=update.refs,
                 )
                 attributes = project(written, source, exprs.names) or None
-        if attributes is not None:
-            out["Attributes"] = attributes
-        used = _capacity(capacity, table.name, _write_units(old, new), "Write")
-        if used is not None:
-            out["ConsumedCapacity"] = used
-        return out
+        return _write_response(attributes, capacity, table, _write_units(old, new))
 
     def delete_item(
         self, p: Mapping[str, Any], engine: TableEngine | None = None
@@ -663,13 +665,8 @@ class DynamoDBOps:
             )
         except ConditionalCheckFailedException as exc:
             raise self._failed(exc, on_failure) from None
-        out: dict[str, Any] = {}
-        if return_values == "ALL_OLD" and old is not None:
-            out["Attributes"] = old
-        used = _capacity(capacity, table.name, _write_units(old, None), "Write")
-        if used is not None:
-            out["ConsumedCapacity"] = used
-        return out
+        attributes = old if return_values == "ALL_OLD" else None
+        return _write_response(attributes, capacity, table, _write_units(old, None))
 
     # --- reads ----------------------------------------------------------------------------------
 
