@@ -20,7 +20,7 @@ AWS behaviour (Developer Guide, "Condition and filter expressions, operators, an
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
@@ -75,8 +75,12 @@ def get_path(item: Item, path: ResolvedPath) -> AttributeValue | None:
     first = path[0]
     if not isinstance(first, str):
         return None
-    value = item.get(first)
-    for element in path[1:]:
+    return _walk(item.get(first), path[1:])
+
+
+def _walk(value: AttributeValue | None, steps: Sequence[PathElement]) -> AttributeValue | None:
+    """Follow list indexes and map keys down from ``value``; None when a step is missing."""
+    for element in steps:
         if value is None:
             return None
         if isinstance(element, int):
@@ -112,21 +116,7 @@ def compile_path(path: Path, kind: str) -> Getter:
     steps: tuple[PathElement, ...] = elements[1:]
 
     def get_nested(item: Item, names: Names) -> AttributeValue | None:
-        value = item.get(first)
-        for element in steps:
-            if value is None:
-                return None
-            if isinstance(element, int):
-                items = value.get("L")
-                if items is None or element >= len(items):
-                    return None
-                value = items[element]
-            else:
-                members = value.get("M")
-                if members is None:
-                    return None
-                value = members.get(element)
-        return value
+        return _walk(item.get(first), steps)
 
     return get_nested
 
