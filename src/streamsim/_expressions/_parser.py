@@ -213,24 +213,26 @@ class _Parser:
     # --- conditions ------------------------------------------------------------------------
 
     def parse_or(self) -> tuple[CondNode, bool]:
-        node, parenthesised = self.parse_and()
-        if not self.peek().is_keyword("OR"):
-            return node, parenthesised
-        parts = [node]
-        while self.peek().is_keyword("OR"):
-            self.pos += 1
-            parts.append(self.parse_and()[0])
-        return Or(tuple(parts)), False
+        return self._parse_chain("OR", self.parse_and, Or)
 
     def parse_and(self) -> tuple[CondNode, bool]:
-        node, parenthesised = self.parse_not()
-        if not self.peek().is_keyword("AND"):
+        return self._parse_chain("AND", self.parse_not, And)
+
+    def _parse_chain(
+        self,
+        keyword: str,
+        parse_operand: Callable[[], tuple[CondNode, bool]],
+        node_type: Callable[[tuple[CondNode, ...]], CondNode],
+    ) -> tuple[CondNode, bool]:
+        """``operand (keyword operand)*``: one node for the whole chain (AND / OR levels)."""
+        node, parenthesised = parse_operand()
+        if not self.peek().is_keyword(keyword):
             return node, parenthesised
         parts = [node]
-        while self.peek().is_keyword("AND"):
+        while self.peek().is_keyword(keyword):
             self.pos += 1
-            parts.append(self.parse_not()[0])
-        return And(tuple(parts)), False
+            parts.append(parse_operand()[0])
+        return node_type(tuple(parts)), False
 
     def parse_not(self) -> tuple[CondNode, bool]:
         if self.peek().is_keyword("NOT"):
