@@ -20,6 +20,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from boto3.dynamodb import types as boto3_types
 from hypothesis import strategies as st
 
 from streamsim._types import MAX_NUMBER_DIGITS, MAX_NUMBER_EXPONENT, MIN_NUMBER_EXPONENT, Binary
@@ -129,3 +130,18 @@ def python_values(max_depth: int = 3) -> st.SearchStrategy[Any]:
 def python_items(max_depth: int = 3) -> st.SearchStrategy[dict[str, Any]]:
     """Items as the boto3 resource takes them: up to 8 attributes of :func:`python_values`."""
     return st.dictionaries(attribute_names(), python_values(max_depth), max_size=8)
+
+
+def to_boto3(value: Any) -> Any:
+    """``value`` with our Binary swapped for boto3's, so boto3 can serialize it."""
+    if isinstance(value, Binary):
+        return boto3_types.Binary(value.value)
+    if isinstance(value, (set, frozenset)):
+        return type(value)(map(to_boto3, value))
+    if isinstance(value, list):
+        return [to_boto3(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(to_boto3(v) for v in value)
+    if isinstance(value, dict):
+        return {k: to_boto3(v) for k, v in value.items()}
+    return value

@@ -29,6 +29,7 @@ from tests.strategies import (
     decimals,
     python_items,
     python_values,
+    to_boto3,
 )
 
 BOTO_SER = boto3_types.TypeSerializer()
@@ -36,21 +37,6 @@ BOTO_DESER = boto3_types.TypeDeserializer()
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def to_boto3(value: Any) -> Any:
-    """``value`` with our Binary swapped for boto3's, so boto3 can take it."""
-    if isinstance(value, Binary):
-        return boto3_types.Binary(value.value)
-    if isinstance(value, (set, frozenset)):
-        return type(value)(map(to_boto3, value))
-    if isinstance(value, list):
-        return [to_boto3(v) for v in value]
-    if isinstance(value, tuple):
-        return tuple(to_boto3(v) for v in value)
-    if isinstance(value, dict):
-        return {k: to_boto3(v) for k, v in value.items()}
-    return value
 
 
 def sets_as_sets(av: Any) -> Any:

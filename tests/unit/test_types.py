@@ -38,25 +38,11 @@ from streamsim._types import (
     wire_to_item,
     wire_to_value,
 )
+from tests.strategies import to_boto3
 
 BOTO_SER = boto3_types.TypeSerializer()
 BOTO_DESER = boto3_types.TypeDeserializer()
 NINES_38 = "9" * 38
-
-
-def to_boto3(value: Any) -> Any:
-    """``value`` with our Binary swapped for boto3's, so boto3 can serialize it."""
-    if isinstance(value, Binary):
-        return boto3_types.Binary(value.value)
-    if isinstance(value, (set, frozenset)):
-        return type(value)(map(to_boto3, value))
-    if isinstance(value, list):
-        return [to_boto3(v) for v in value]
-    if isinstance(value, tuple):
-        return tuple(to_boto3(v) for v in value)
-    if isinstance(value, dict):
-        return {k: to_boto3(v) for k, v in value.items()}
-    return value
 
 
 def boto3_serialize(value: Any) -> Any:
