@@ -15,7 +15,7 @@ import random
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -24,6 +24,7 @@ from ._errors import ValidationException
 from ._records import VIEW_IMAGES, StreamRecord, event_id_hasher
 from ._shard import Shard
 from ._types import Item, item_size, value_size
+from ._validators import non_negative_ms, optional_at_least_one, positive_ms
 
 if TYPE_CHECKING:
     from ._partitions import Partition, PartitionMap
@@ -36,21 +37,6 @@ ITERATOR_TTL_MS = 15 * MS_PER_MINUTE  # spec A.6
 MAX_READERS_PER_SHARD = 2  # spec A.9: two simultaneous readers per shard
 TRIM_SWEEP_MS = MS_PER_HOUR  # how often trimmed records are dropped from memory
 FIRST_SEQUENCE_NUMBER = 100_000_000_000_000_000_000  # 21 digits, spec A.3
-
-
-def _non_negative(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{attribute.name} must be a non-negative integer of ms, got {value!r}")
-
-
-def _positive(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{attribute.name} must be a positive integer of ms, got {value!r}")
-
-
-def _readers(_: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-        raise ValueError(f"{attribute.name} must be None or an integer >= 1, got {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -71,14 +57,14 @@ class StreamSettings:
             once).  Records are captured from the instant of enabling either way.
     """
 
-    rotation_period_ms: int = attrs.field(default=ROTATION_PERIOD_MS, validator=_positive)
-    rotation_jitter_ms: int = attrs.field(default=0, validator=_non_negative)
-    retention_ms: int = attrs.field(default=RETENTION_MS, validator=_positive)
-    iterator_ttl_ms: int = attrs.field(default=ITERATOR_TTL_MS, validator=_positive)
+    rotation_period_ms: int = attrs.field(default=ROTATION_PERIOD_MS, validator=positive_ms)
+    rotation_jitter_ms: int = attrs.field(default=0, validator=non_negative_ms)
+    retention_ms: int = attrs.field(default=RETENTION_MS, validator=positive_ms)
+    iterator_ttl_ms: int = attrs.field(default=ITERATOR_TTL_MS, validator=positive_ms)
     max_readers_per_shard: int | None = attrs.field(
-        default=MAX_READERS_PER_SHARD, validator=_readers
+        default=MAX_READERS_PER_SHARD, validator=optional_at_least_one
     )
-    status_delay_ms: int = attrs.field(default=0, validator=_non_negative)
+    status_delay_ms: int = attrs.field(default=0, validator=non_negative_ms)
 
 
 def stream_label(now_ms: int) -> str:

@@ -36,6 +36,7 @@ from ._records import INSERT, MODIFY, REMOVE
 from ._stream import Stream, StreamSettings
 from ._ttl import TimeToLive, TTLSettings
 from ._types import Item, compare_key, item_size, validate_key_value
+from ._validators import optional_positive_number, positive_ms
 
 if TYPE_CHECKING:
     import random
@@ -44,21 +45,6 @@ if TYPE_CHECKING:
 
 KEY_TYPES = ("S", "N", "B")  # spec C.4: key attributes are scalar S, N or B
 MAX_ITEM_BYTES = 400 * 1024  # spec C.4
-
-
-def _non_negative_ms(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{attribute.name} must be a non-negative integer of ms, got {value!r}")
-
-
-def _positive_ms(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{attribute.name} must be a positive integer of ms, got {value!r}")
-
-
-def _optional_positive(_: Any, attribute: attrs.Attribute[Any], value: float | None) -> None:
-    if value is not None and (isinstance(value, bool) or not value > 0):
-        raise ValueError(f"{attribute.name} must be None or a positive number, got {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -73,9 +59,11 @@ class SplitPolicy:
         window_ms: the window the write rate is measured over.
     """
 
-    max_partition_bytes: int | None = attrs.field(default=None, validator=_optional_positive)
-    max_writes_per_second: float | None = attrs.field(default=None, validator=_optional_positive)
-    window_ms: int = attrs.field(default=60_000, validator=_positive_ms)
+    max_partition_bytes: int | None = attrs.field(default=None, validator=optional_positive_number)
+    max_writes_per_second: float | None = attrs.field(
+        default=None, validator=optional_positive_number
+    )
+    window_ms: int = attrs.field(default=60_000, validator=positive_ms)
 
     @property
     def enabled(self) -> bool:

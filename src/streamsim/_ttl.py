@@ -22,22 +22,13 @@ import attrs
 from ._clock import MS_PER_HOUR, MS_PER_MINUTE, Timer
 from ._errors import ValidationException
 from ._types import Item
+from ._validators import non_negative_ms, positive_ms
 
 if TYPE_CHECKING:
     from ._table import TableEngine
 
 TTL_CHANGE_INTERVAL_MS = MS_PER_HOUR  # spec B.4: one TTL enable/disable per table per hour
 TTL_MAX_AGE_S = 5 * 365 * 86_400  # spec B.4: TTL values > 5 years in the past never expire
-
-
-def _non_negative_ms(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{attribute.name} must be a non-negative integer of ms, got {value!r}")
-
-
-def _positive_ms(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{attribute.name} must be a positive integer of ms, got {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -54,8 +45,8 @@ class TTLSettings:
     0
     """
 
-    sweep_interval_ms: int = attrs.field(default=15 * MS_PER_MINUTE, validator=_positive_ms)
-    delete_delay_ms: int = attrs.field(default=0, validator=_non_negative_ms)
+    sweep_interval_ms: int = attrs.field(default=15 * MS_PER_MINUTE, validator=positive_ms)
+    delete_delay_ms: int = attrs.field(default=0, validator=non_negative_ms)
 
 
 def _expiry_seconds(item: Item, attribute: str) -> int | None:

@@ -28,6 +28,7 @@ from streamsim._errors import (
     ResourceConflictException,
     ResourceNotFoundException,
 )
+from streamsim._validators import non_negative_int, optional_positive_int, positive_int
 
 from ._destinations import Bucket, Destination, Queue, Topic, validate_name
 from ._functions import DEFAULT_TIMEOUT_S, Duration, Function
@@ -51,21 +52,6 @@ FUNCTION_ARN_RE = re.compile(
     r"(?::(?P<qualifier>\$LATEST|[a-zA-Z0-9_-]+))?"
 )
 STREAM_ARN_RE = re.compile(r"arn:aws[a-zA-Z-]*:dynamodb:[^:]*:\d{12}:table/[^/]+/stream/.+")
-
-
-def _non_negative(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{attribute.name} must be a non-negative integer, got {value!r}")
-
-
-def _positive(_: Any, attribute: attrs.Attribute[Any], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{attribute.name} must be a positive integer, got {value!r}")
-
-
-def _optional_positive(_: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
-    if value is not None:
-        _positive(_, attribute, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -106,21 +92,21 @@ class LambdaSettings:
             samples per mapping (None: all).
     """
 
-    poll_interval_ms: int = attrs.field(default=POLL_INTERVAL_MS, validator=_positive)
-    start_delay_ms: int = attrs.field(default=0, validator=_non_negative)
-    transition_ms: int = attrs.field(default=0, validator=_non_negative)
+    poll_interval_ms: int = attrs.field(default=POLL_INTERVAL_MS, validator=positive_int)
+    start_delay_ms: int = attrs.field(default=0, validator=non_negative_int)
+    transition_ms: int = attrs.field(default=0, validator=non_negative_int)
     latest_from_poll_start: bool = False
-    retry_backoff_ms: int = attrs.field(default=MS_PER_SECOND, validator=_non_negative)
-    retry_backoff_max_ms: int = attrs.field(default=30 * MS_PER_SECOND, validator=_non_negative)
+    retry_backoff_ms: int = attrs.field(default=MS_PER_SECOND, validator=non_negative_int)
+    retry_backoff_max_ms: int = attrs.field(default=30 * MS_PER_SECOND, validator=non_negative_int)
     unknown_item_identifier_fails: bool = True
     response_context_when_not_invoked: bool = True
     record_age_condition: str = RECORD_AGE_EXCEEDED
     order_by_full_key: bool = False
     require_batching_window_over_10: bool = False
-    max_payload_bytes: int = attrs.field(default=MAX_PAYLOAD_BYTES, validator=_positive)
-    account_concurrency: int = attrs.field(default=ACCOUNT_CONCURRENCY, validator=_positive)
-    unreserved_minimum: int = attrs.field(default=UNRESERVED_MINIMUM, validator=_non_negative)
-    invocation_log_limit: int | None = attrs.field(default=None, validator=_optional_positive)
+    max_payload_bytes: int = attrs.field(default=MAX_PAYLOAD_BYTES, validator=positive_int)
+    account_concurrency: int = attrs.field(default=ACCOUNT_CONCURRENCY, validator=positive_int)
+    unreserved_minimum: int = attrs.field(default=UNRESERVED_MINIMUM, validator=non_negative_int)
+    invocation_log_limit: int | None = attrs.field(default=None, validator=optional_positive_int)
 
     def retry_delay_ms(self, retry: int) -> int:
         """Back-off before retry number ``retry`` (1 for the first retry).
