@@ -44,7 +44,7 @@ from ._ast import (
 )
 from ._evaluate import compile_path, get_path
 from ._numbers import add_numbers, subtract_numbers
-from ._validate import check_paths
+from ._validate import LONG_TYPE_NAMES, check_paths
 
 KIND: Final = "UpdateExpression"
 MISSING_ATTRIBUTE: Final = (
@@ -178,15 +178,7 @@ def _set_sort_key(set_type: str) -> Callable[[object], object] | None:
 
 
 def _operand_type_error(operator: str, value: AttributeValue) -> ValidationException:
-    long_names = {
-        "S": "STRING",
-        "N": "NUMBER",
-        "B": "BINARY",
-        "NULL": "NULL",
-        "BOOL": "BOOLEAN",
-        "L": "LIST",
-        "M": "MAP",
-    }
+    long_names = LONG_TYPE_NAMES
     return ValidationException(
         f"Invalid {KIND}: Incorrect operand type for operator or function; operator: "
         f"{operator}, operand type: {long_names.get(type_of(value), type_of(value))}"

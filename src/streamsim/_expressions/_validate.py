@@ -54,7 +54,7 @@ _NAME_KEY: Final = re.compile(r"#[A-Za-z0-9_]+\Z")
 _VALUE_KEY: Final = re.compile(r":[A-Za-z0-9_]+\Z")
 
 #: How operand types are spelled in ADD/DELETE type errors.
-_LONG_TYPE_NAMES: Final = {
+LONG_TYPE_NAMES: Final = {
     "S": "STRING",
     "N": "NUMBER",
     "B": "BINARY",
@@ -282,10 +282,10 @@ def _update_errors(parsed: UpdateExpression, names: Names, values: Values) -> No
     checked += [("DELETE", d.value) for d in parsed.delete_actions]
     for operator, ref in checked:
         value_type = _first_type(values[ref.name])
-        if value_type in _LONG_TYPE_NAMES and not (operator == "ADD" and value_type == "N"):
+        if value_type in LONG_TYPE_NAMES and not (operator == "ADD" and value_type == "N"):
             raise ValidationException(
                 f"{prefix}Incorrect operand type for operator or function; operator: "
-                f"{operator}, operand type: {_LONG_TYPE_NAMES[value_type]}"
+                f"{operator}, operand type: {LONG_TYPE_NAMES[value_type]}"
             )
     for action in parsed.set_actions:
         _check_update_operand(action.value, None, values, prefix)

@@ -48,7 +48,20 @@ class Destination:
         return f"<{type(self).__name__} {self.name}>"
 
 
-class Queue(Destination):
+class _MessageDestination(Destination):
+    """A queue or topic: keeps each on-failure record it receives as a message."""
+
+    def __init__(self, name: str, arn: str) -> None:
+        self.name = name
+        self.arn = arn
+        self.fifo = name.endswith(".fifo")
+        self.messages: list[dict[str, Any]] = []
+
+    def deliver(self, record: dict[str, Any], payload: dict[str, Any] | None, key: str) -> None:
+        self.messages.append(json.loads(json.dumps(record)))
+
+
+class Queue(_MessageDestination):
     """A standard SQS queue: ``arn:aws:sqs:<region>:<account>:<name>``.
 
     Attributes:
@@ -58,17 +71,11 @@ class Queue(Destination):
     kind = "sqs"
 
     def __init__(self, name: str, region: str, account_id: str) -> None:
-        self.name = name
-        self.arn = f"arn:aws:sqs:{region}:{account_id}:{name}"
+        super().__init__(name, f"arn:aws:sqs:{region}:{account_id}:{name}")
         self.url = f"https://sqs.{region}.amazonaws.com/{account_id}/{name}"
-        self.fifo = name.endswith(".fifo")
-        self.messages: list[dict[str, Any]] = []
-
-    def deliver(self, record: dict[str, Any], payload: dict[str, Any] | None, key: str) -> None:
-        self.messages.append(json.loads(json.dumps(record)))
 
 
-class Topic(Destination):
+class Topic(_MessageDestination):
     """A standard SNS topic: ``arn:aws:sns:<region>:<account>:<name>``.
 
     Attributes:
@@ -78,13 +85,7 @@ class Topic(Destination):
     kind = "sns"
 
     def __init__(self, name: str, region: str, account_id: str) -> None:
-        self.name = name
-        self.arn = f"arn:aws:sns:{region}:{account_id}:{name}"
-        self.fifo = name.endswith(".fifo")
-        self.messages: list[dict[str, Any]] = []
-
-    def deliver(self, record: dict[str, Any], payload: dict[str, Any] | None, key: str) -> None:
-        self.messages.append(json.loads(json.dumps(record)))
+        super().__init__(name, f"arn:aws:sns:{region}:{account_id}:{name}")
 
 
 class Bucket(Destination):
