@@ -143,6 +143,9 @@ class TableEngine:
         # hash value -> item (no range key) or hash value -> {range value -> item}
         self._items: dict[Any, Any] = {}
         self._count = 0
+        # hash value -> id of its live partition, for hash values in the table that were
+        # written with a stream on (MD5 per write is the write path's costliest step)
+        self._pids: dict[Any, int] = {}
         self.stream: Stream | None = None
         self.streams: list[Stream] = []
         self._stream_settings = stream_settings
@@ -232,7 +235,10 @@ class TableEngine:
 
     def partition_of(self, hv: Any) -> int:
         """The id of the live partition holding partition-key value ``hv``."""
-        return self.partitions.locate(partition_hash(self.hash_type, hv)).partition_id
+        pid = self._pids.get(hv)
+        if pid is None:
+            pid = self.partitions.locate(partition_hash(self.hash_type, hv)).partition_id
+        return pid
 
     # --- writes ---------------------------------------------------------------------------------
 
@@ -356,6 +362,7 @@ class TableEngine:
         if self.range_key is None:
             if new is None:
                 del items[hv]
+                self._pids.pop(hv, None)
             else:
                 items[hv] = new
         else:
@@ -365,6 +372,7 @@ class TableEngine:
                 del bucket[rv]
                 if not bucket:
                     del items[hv]
+                    self._pids.pop(hv, None)
             else:
                 if bucket is None:
                     items[hv] = bucket = {}
@@ -375,8 +383,13 @@ class TableEngine:
             self._count -= 1
         stream = self.stream
         if stream is not None:
+            pid = self._pids.get(hv)
+            if pid is None:
+                pid = self.partitions.locate(partition_hash(self.hash_type, hv)).partition_id
+                if new is not None:
+                    self._pids[hv] = pid
             event = INSERT if old is None else (REMOVE if new is None else MODIFY)
-            stream.append(self.partition_of(hv), event, old, new, is_ttl)
+            stream.append(pid, event, old, new, is_ttl)
         if self.observers:
             for observer in self.observers:
                 observer(old, new, is_ttl)
@@ -513,6 +526,7 @@ class TableEngine:
         )
         left, right = self.partitions.split(index, now_ms=self.clock.now_ms)
         assert parent is not None
+        self._pids.clear()
         if self.stream is not None:
             self.stream.split(parent, left, right)
         if self.split_policy.max_partition_bytes is not None:
@@ -595,6 +609,9 @@ class TableEngine:
             assert self.get(hv, rv) is item
             count += 1
         assert count == self._count
+        for hv, pid in self._pids.items():
+            assert hv in self._items
+            assert pid == self.partitions.locate(partition_hash(self.hash_type, hv)).partition_id
         if self.stream is not None:
             self.stream._check()
             assert len(self.stream._open) == len(self.partitions)

@@ -552,6 +552,47 @@ def python_to_value(value: Any) -> AttributeValue:
     return _python_value(value, 1)
 
 
+# --- shared scalar values ------------------------------------------------------------------------
+#
+# Stored items are immutable (every write builds a new item; updates copy only the paths they
+# change), so equal scalar values can be one shared dict.  The converters below hand out pooled
+# ``{"S": ...}``, ``{"N": ...}`` and ``{"BOOL": ...}`` values: repeated values (a status, a
+# country, a flag) cost no allocation, no memory per retained version, and the garbage
+# collector and the stream readers find them hot in the CPU cache.  Each pool is bounded: it is
+# emptied when full (correctness never depends on a hit).  Anything handed to a caller is
+# copied first, so no caller can reach a pooled value.
+
+_POOL_MAX: Final = 1 << 14
+_S_POOL: dict[str, AttributeValue] = {}
+_N_POOL: dict[str, AttributeValue] = {}
+_TRUE: Final[AttributeValue] = {"BOOL": True}
+_FALSE: Final[AttributeValue] = {"BOOL": False}
+
+
+def s_leaf(text: str) -> AttributeValue:
+    """The shared canonical value ``{"S": text}`` (``text`` must be an exact ``str``).
+
+    >>> s_leaf("a") is s_leaf("a"), s_leaf("a")
+    (True, {'S': 'a'})
+    """
+    av = _S_POOL.get(text)
+    if av is None:
+        if len(_S_POOL) >= _POOL_MAX:
+            _S_POOL.clear()
+        av = _S_POOL[text] = {"S": text}
+    return av
+
+
+def n_leaf(canonical: str) -> AttributeValue:
+    """The shared canonical value ``{"N": canonical}`` (``canonical`` already normalised)."""
+    av = _N_POOL.get(canonical)
+    if av is None:
+        if len(_N_POOL) >= _POOL_MAX:
+            _N_POOL.clear()
+        av = _N_POOL[canonical] = {"N": canonical}
+    return av
+
+
 def python_to_item(mapping: Mapping[str, Any]) -> Item:
     """Convert a Python item (boto3 resource style) to a validated canonical item, in one pass.
 
@@ -586,19 +627,28 @@ def python_to_item(mapping: Mapping[str, Any]) -> Item:
         )
     out: Item = {}
     bound = 0  # an upper bound of the item size: 4 bytes per character, 21 per number
+    s_pool = _S_POOL
     for name, value in mapping.items():
         if type(name) is not str:
             name = _name(name, "Item")
         t = type(value)
         if t is str:
-            out[name] = {"S": value}
+            av = s_pool.get(value)
+            if av is None:
+                if len(s_pool) >= _POOL_MAX:
+                    s_pool.clear()
+                av = s_pool[value] = {"S": value}
+            out[name] = av
             bound += (len(name) + len(value)) << 2
         elif t is int and -_INT_LIMIT < value < _INT_LIMIT:
-            out[name] = {"N": str(value)}
+            out[name] = n_leaf(str(value))
             bound += (len(name) << 2) + _NUMBER_BOUND
         elif t is bool:
-            out[name] = {"BOOL": value}
+            out[name] = _TRUE if value else _FALSE
             bound += (len(name) << 2) + 1
+        elif t is Decimal:
+            out[name] = n_leaf(_python_number(value))
+            bound += (len(name) << 2) + _NUMBER_BOUND
         else:
             av = _python_value(value, 1)
             out[name] = av
@@ -787,12 +837,12 @@ def _wire_map(value: Any, level: int) -> Item:
             if "S" in av:
                 text = av["S"]
                 if type(text) is str:
-                    out[name] = {"S": text}
+                    out[name] = s_leaf(text)
                     continue
             elif "N" in av:
                 text = av["N"]
                 if type(text) is str:
-                    out[name] = {"N": normalize_number(text)}
+                    out[name] = n_leaf(normalize_number(text))
                     continue
         try:
             out[name] = _wire_value(av, level)
@@ -1039,6 +1089,8 @@ def item_size(item: Mapping[str, AttributeValue]) -> int:
             total += len(text) if text.isascii() else _utf8_len(text)
         elif "N" in av:
             total += _number_size(av["N"])
+        elif "BOOL" in av:
+            total += 1
         else:
             total += value_size(av)
     return total
