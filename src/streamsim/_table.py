@@ -281,6 +281,10 @@ class TableEngine:
         old = self.get(hv, rv)
         if condition is not None:
             self._check_condition(condition, old, names, values)
+        if old is not None:
+            # equal by definition: keep one key value per item, not one per version
+            for name in self.key_names:
+                item[name] = old[name]
         self._store(hv, rv, old, item)
         return old
 

@@ -17,7 +17,7 @@ reproducible.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from random import Random
 from typing import Any, ClassVar
 
@@ -26,37 +26,27 @@ from streamsim._errors import ERRORS_BY_CODE, StreamsimError
 from ._params import OperationSpec, check_params
 
 
-class RequestIds:
-    """RequestIds drawn from ``rng``: 52 characters of ``[0-9A-F]`` (DynamoDB's length).
+def request_ids(rng: Random) -> Callable[[], str]:
+    """A source of RequestIds drawn from ``rng``: 52 characters of ``[0-9A-F]``.
 
-    AWS's are 52 characters of ``[0-9A-Z]``; hexadecimal keeps this cheap on the write path.
-    One ``getrandbits`` call and one ``format`` per 64 ids instead of per id: the write path
-    pays for a string slice.  Deterministic: the same generator state gives the same ids.
+    DynamoDB's are 52 characters of ``[0-9A-Z]``; hexadecimal keeps this cheap on the write
+    path, and so does drawing 64 ids per ``getrandbits`` call (a call then costs a slice).
+    Deterministic: the same generator state gives the same ids.
 
-    >>> ids = RequestIds(Random(1))
-    >>> a, b = ids(), ids()
-    >>> len(a), len(b), a != b, set(a) <= set("0123456789ABCDEF")
+    >>> next_id = request_ids(Random(1))
+    >>> a, b = next_id(), next_id()
+    >>> len(a), len(b), a != b, set(a + b) <= set("0123456789ABCDEF")
     (52, 52, True, True)
     """
+    width, block = 52, 64
 
-    __slots__ = ("_block", "_pos", "_rng")
+    def ids() -> Iterator[str]:
+        while True:
+            text = format(rng.getrandbits(width * 4 * block), f"0{width * block}X")
+            for start in range(0, width * block, width):
+                yield text[start : start + width]
 
-    BLOCK = 64  # ids per draw
-    WIDTH = 52  # characters per id (208 bits)
-
-    def __init__(self, rng: Random) -> None:
-        self._rng = rng
-        self._block = ""
-        self._pos = 0
-
-    def __call__(self) -> str:
-        pos = self._pos
-        if pos == len(self._block):
-            bits = self.WIDTH * 4 * self.BLOCK
-            self._block = format(self._rng.getrandbits(bits), f"0{self.WIDTH * self.BLOCK}X")
-            pos = 0
-        self._pos = pos + self.WIDTH
-        return self._block[pos : pos + self.WIDTH]
+    return ids().__next__
 
 
 def response_metadata(request_id: str, status: int, content_type: str) -> dict[str, Any]:

@@ -55,7 +55,7 @@ from streamsim._partitions import HASH_SPACE, partition_hash
 from streamsim._table import TableEngine, TransactAction
 from streamsim._types import AttributeValue, Item, compare_key, copy_item, item_size, type_of
 
-from ._client_base import RequestIds
+from ._client_base import request_ids
 
 if TYPE_CHECKING:
     from streamsim._simulation import Simulation
@@ -495,7 +495,7 @@ class DynamoDBOps:
         self.sim = sim
         self._meta: dict[str, TableMeta] = {}
         self._tokens: dict[str, tuple[str, int]] = {}
-        self._request_ids = RequestIds(sim.rng("request-ids"))
+        self._request_ids = request_ids(sim.rng("request-ids"))
 
     # --- plumbing -----------------------------------------------------------------------------
 
@@ -510,7 +510,7 @@ class DynamoDBOps:
             raise exc.with_operation(operation) from None
 
     def request_id(self) -> str:
-        """A fresh RequestId from ``sim.rng("request-ids")`` (see ``RequestIds``)."""
+        """A fresh RequestId from ``sim.rng("request-ids")`` (see ``request_ids``)."""
         return self._request_ids()
 
     def response_metadata(self) -> dict[str, Any]:

@@ -64,7 +64,7 @@ from streamsim._shard import Shard
 from streamsim._simulation import TABLE_NAME_RE  # spec A.2
 from streamsim._stream import Stream
 
-from ._client_base import ClientBase, ClientExceptions, RequestIds, response_metadata
+from ._client_base import ClientBase, ClientExceptions, request_ids, response_metadata
 from ._params import OperationSpec
 
 if TYPE_CHECKING:
@@ -191,7 +191,7 @@ class DynamoDBStreamsClient(ClientBase):
         self._sim = sim
         self._clock = sim.clock
         self._key = blake2b(f"streamsim/{sim.seed}/iterators".encode(), digest_size=32).digest()
-        self._request_ids = RequestIds(sim.rng("dynamodbstreams/request-ids"))
+        self._request_ids = request_ids(sim.rng("dynamodbstreams/request-ids"))
         self.exceptions = ClientExceptions("dynamodbstreams")
 
     # --- shared pieces --------------------------------------------------------------------------
