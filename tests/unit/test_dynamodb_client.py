@@ -1377,3 +1377,30 @@ def test_every_operation_response_matches_botocore_output_shape(client: Any) -> 
         operations.add(operation)
     mapped = set(client_module._OPERATIONS.values())
     assert operations | {"CreateTable"} == mapped
+
+
+def test_request_ids_are_unique_52_character_hex(client: Any) -> None:
+    """Every response gets its own RequestId of 52 characters of [0-9A-F]."""
+    create(client)
+    ids = [
+        client.put_item(TableName="orders", Item={"pk": {"S": f"k{i}"}})["ResponseMetadata"][
+            "RequestId"
+        ]
+        for i in range(200)
+    ]
+    assert len(set(ids)) == len(ids)
+    assert all(len(i) == 52 and set(i) <= set("0123456789ABCDEF") for i in ids)
+
+
+def test_mutating_a_returned_value_changes_no_item_sharing_it(client: Any) -> None:
+    """Items share equal stored values; a caller mutating a returned copy reaches none of them."""
+    create(client)
+    for pk in ("a", "b"):
+        client.put_item(TableName="orders", Item={"pk": {"S": pk}, "city": {"S": "Lisbon"}})
+    got = client.get_item(TableName="orders", Key={"pk": {"S": "a"}})["Item"]
+    got["city"]["S"] = "Porto"
+    scanned = client.scan(TableName="orders")["Items"]
+    scanned[0]["city"]["S"] = "Faro"
+    for pk in ("a", "b"):
+        item = client.get_item(TableName="orders", Key={"pk": {"S": pk}})["Item"]
+        assert item["city"] == {"S": "Lisbon"}

@@ -252,3 +252,23 @@ def test_powertools_all_failed_batch_is_a_function_error() -> None:
     sim.advance(seconds=10)
     assert [entry.outcome for entry in mapping.invocation_log] == ["function_error"] * 2
     assert [entry.batch_size for entry in mapping.invocation_log] == [2, 2]
+
+
+def test_handler_mutation_reaches_no_item_sharing_the_value() -> None:
+    """Items share equal stored values; a handler mutating its copy changes none of them."""
+    sim, table = streamed()
+
+    def respond(event: dict[str, Any]) -> None:
+        for record in event["Records"]:
+            record["dynamodb"]["NewImage"]["v"]["S"] = "mutated"
+
+    attach(sim, Recorder(sim, respond))
+    table.put_item(Item={"pk": "a", "v": "shared"})
+    table.put_item(Item={"pk": "b", "v": "shared"})
+    sim.advance(seconds=5)
+    table.put_item(Item={"pk": "c", "v": "shared"})
+    sim.advance(seconds=5)
+    for pk in ("a", "b", "c"):
+        assert table.get_item(Key={"pk": pk})["Item"]["v"] == "shared"
+    images = [r.new_item for s in sim.streams[0].shards for r in s.records]
+    assert [image["v"] for image in images] == [{"S": "shared"}] * 3

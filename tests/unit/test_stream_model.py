@@ -854,3 +854,22 @@ def test_recreated_table_in_the_same_millisecond_gets_a_new_stream_arn() -> None
     assert second.latest_stream_arn != old_arn
     listed = sim.client("dynamodbstreams").list_streams(TableName="again")["Streams"]
     assert {s["StreamArn"] for s in listed} == {old_arn, second.latest_stream_arn}
+
+
+def test_records_follow_the_partition_map_after_a_split() -> None:
+    """After a split, each key's next record goes to the child shard whose range holds it."""
+    _, table = make(partitions=1)
+    keys = [f"k{i}" for i in range(40)]
+    for key in keys:
+        table.put_item(Item={"pk": key, "n": 1})
+    table.split_partition(0)
+    for key in keys:
+        table.put_item(Item={"pk": key, "n": 2})
+    low, high = table.partitions[0], table.partitions[1]
+    for shard in table.stream.open_shards:
+        part = low if shard.partition_id == low.partition_id else high
+        assert shard.records
+        for record in shard.records:
+            h = partition_hash("S", record.keys["pk"]["S"])
+            assert part.lo <= h < part.hi
+    table._engine._check()

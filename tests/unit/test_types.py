@@ -1112,3 +1112,25 @@ def test_type_of_returns_the_tag() -> None:
     assert [type_of(av) for av in values] == ["S", "NULL", "M"]
     with pytest.raises(ValueError, match="empty"):
         type_of({})
+
+
+# --- shared scalar values -------------------------------------------------------------------------
+
+
+def test_converters_share_equal_scalar_values() -> None:
+    """Equal S, N and BOOL values of converted items are one shared (never mutated) dict."""
+    a = python_to_item({"pk": "a", "city": "Lisbon", "n": Decimal("1.50"), "ok": True})
+    b = python_to_item({"pk": "b", "city": "Lisbon", "n": Decimal("1.5")})
+    c = wire_to_item({"pk": {"S": "c"}, "city": {"S": "Lisbon"}, "n": {"N": "01.50"}})
+    assert a["city"] is b["city"] is c["city"] == {"S": "Lisbon"}
+    assert a["n"] is b["n"] is c["n"] == {"N": "1.5"}
+    assert a["ok"] is python_to_item({"x": True})["x"] == {"BOOL": True}
+
+
+def test_scalar_value_pools_are_bounded() -> None:
+    """The pools of shared values never grow past their bound (they empty when full)."""
+    bound = types_module._POOL_MAX
+    for i in range(bound + 10):
+        python_to_item({"pk": f"unique-{i}", "n": i})
+    assert 0 < len(types_module._S_POOL) <= bound
+    assert 0 < len(types_module._N_POOL) <= bound
