@@ -236,9 +236,11 @@ class TableEngine:
     def partition_of(self, hv: Any) -> int:
         """The id of the live partition holding partition-key value ``hv``."""
         pid = self._pids.get(hv)
-        if pid is None:
-            pid = self.partitions.locate(partition_hash(self.hash_type, hv)).partition_id
-        return pid
+        return self._hashed_partition(hv) if pid is None else pid
+
+    def _hashed_partition(self, hv: Any) -> int:
+        """:meth:`partition_of` without the cache: hash ``hv`` and find its partition."""
+        return self.partitions.locate(partition_hash(self.hash_type, hv)).partition_id
 
     # --- writes ---------------------------------------------------------------------------------
 
@@ -389,7 +391,7 @@ class TableEngine:
         if stream is not None:
             pid = self._pids.get(hv)
             if pid is None:
-                pid = self.partitions.locate(partition_hash(self.hash_type, hv)).partition_id
+                pid = self._hashed_partition(hv)
                 if new is not None:
                     self._pids[hv] = pid
             event = INSERT if old is None else (REMOVE if new is None else MODIFY)
@@ -615,7 +617,7 @@ class TableEngine:
         assert count == self._count
         for hv, pid in self._pids.items():
             assert hv in self._items
-            assert pid == self.partitions.locate(partition_hash(self.hash_type, hv)).partition_id
+            assert pid == self._hashed_partition(hv)
         if self.stream is not None:
             self.stream._check()
             assert len(self.stream._open) == len(self.partitions)

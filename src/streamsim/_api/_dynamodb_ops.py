@@ -509,12 +509,9 @@ class DynamoDBOps:
         except StreamsimError as exc:
             raise exc.with_operation(operation) from None
 
-    def request_id(self) -> str:
-        """A fresh RequestId from ``sim.rng("request-ids")`` (see ``request_ids``)."""
-        return self._request_ids()
-
     def response_metadata(self) -> dict[str, Any]:
-        """``ResponseMetadata`` as boto3 adds it to every response."""
+        """``ResponseMetadata`` as boto3 adds it to every response (a fresh RequestId from
+        ``sim.rng("request-ids")``, see ``request_ids``)."""
         return {
             "RequestId": self._request_ids(),
             "HTTPStatusCode": 200,
