@@ -3,7 +3,7 @@
 One stream exists per enabling of a table's stream; disabling and re-enabling gives a new
 stream with a new label and ARN, and the old one stays readable for the retention period.  A
 stream keeps one open shard per live partition.  Every item change becomes exactly one
-:class:`~streamsim._records.StreamRecord` appended to the open shard of the item's partition, at
+record (:mod:`streamsim._records`) appended to the open shard of the item's partition, at
 the instant of the write, numbered above every record before it in the stream.
 
 AWS behaviour: spec A.3-A.10, B.1-B.3, C.1.
@@ -12,7 +12,7 @@ AWS behaviour: spec A.3-A.10, B.1-B.3, C.1.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING
@@ -21,7 +21,7 @@ import attrs
 
 from ._clock import MS_PER_HOUR, MS_PER_MINUTE, Clock, Timer, ms_to_datetime
 from ._errors import ValidationException
-from ._records import VIEW_IMAGES, StreamRecord, event_id_hasher
+from ._records import SEQ, VIEW_IMAGES, StreamRecord, event_id_hasher, freeze
 from ._shard import Shard
 from ._types import Item, item_size, value_size
 from ._validators import non_negative_ms, optional_at_least_one, positive_ms
@@ -137,6 +137,11 @@ class Stream:
         self._shards: list[Shard] = []
         self._open: dict[int, Shard] = {}
         self._shard_ids: dict[str, Shard] = {}
+        #: NEW_AND_OLD_IMAGES: the frozen NewImage of each item the stream recorded, by the
+        #: item's key in its table, taken as the OldImage of the item's next change.  Every
+        #: change of the table's items passes through append() while the stream is active,
+        #: so an entry is the stored item, frozen; emptied when the stream ends
+        self._frozen: dict[Hashable, bytes] = {}
         #: callbacks run after a record is appended, with its shard (the Lambda poller's wake-up)
         self.on_append: list[Callable[[Shard], None]] = []
         #: callbacks run after a shard opens (new shards for pollers to discover)
@@ -243,39 +248,65 @@ class Stream:
         event_name: str,
         old_item: Item | None,
         new_item: Item | None,
+        key: Hashable = None,
         is_ttl_delete: bool = False,
-    ) -> StreamRecord:
+    ) -> None:
         """Record one item change on the open shard of the item's partition (spec B.2, B.3).
 
-        ``SizeBytes`` is computed here, while the images are hot in the CPU cache (spec B.6).
+        ``SizeBytes`` is computed and the images the view type shows are frozen here, while
+        they are hot in the CPU cache (spec B.6).  ``key`` identifies the item in its table
+        (any hashable value, one per item; None: unknown).  With both images shown, the
+        item's frozen NewImage is kept under ``key`` until the item's next change, whose
+        OldImage it is: each version of an item is frozen once.
         """
         shard = self._open[partition_id]
         sn = self._next_sn
         self._next_sn = sn + 1
-        image = new_item if new_item is not None else old_item
-        assert image is not None
+        frozen_keys = frozen_old = frozen_new = None
         if self._keys_only:
+            image = new_item if new_item is not None else old_item
+            assert image is not None
             keys = {name: image[name] for name in self.key_names}
             size = item_size(keys)
-            old_item = None if old_item is None else keys
-            new_item = None if new_item is None else keys
+            frozen_keys = freeze(keys)
         else:
+            image = new_item if new_item is not None else old_item
+            assert image is not None
             size = 0
             for name, nbytes in self._key_bytes:
                 size += nbytes + value_size(image[name])
-            if self._show_new and new_item is not None:
-                size += item_size(new_item)
-            if self._show_old and old_item is not None:
-                size += item_size(old_item)
-        record = StreamRecord(
-            sn, event_name, self.clock.now_ms, old_item, new_item, shard, is_ttl_delete, size
+            show_new = self._show_new and new_item is not None
+            show_old = self._show_old and old_item is not None
+            if show_new:
+                size += item_size(new_item)  # type: ignore[arg-type]
+                frozen_new = freeze(new_item)  # type: ignore[arg-type]
+            if show_old:
+                size += item_size(old_item)  # type: ignore[arg-type]
+                # the item's previous change froze this version as its NewImage, unless it
+                # was stored before the stream began
+                frozen_old = self._frozen.pop(key, None) if self._show_new else None
+                if frozen_old is None:
+                    frozen_old = freeze(old_item)  # type: ignore[arg-type]
+            if show_new and self._show_old and key is not None:
+                self._frozen[key] = frozen_new  # type: ignore[assignment]
+            if not show_new and not show_old:
+                frozen_keys = freeze({name: image[name] for name in self.key_names})
+        shard._records.append(
+            (
+                sn,
+                self.clock.now_ms,
+                event_name,
+                size,
+                frozen_keys,
+                frozen_old,
+                frozen_new,
+                is_ttl_delete,
+            )
         )
-        shard._records.append(record)
         shard._last_sn = sn
         if self.on_append:
             for callback in self.on_append:
                 callback(shard)
-        return record
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -336,6 +367,7 @@ class Stream:
         for shard in self.open_shards:
             self._close_shard(shard)
         self.ended_ms = self.clock.now_ms
+        self._frozen.clear()
 
     def _sweep(self) -> None:
         """Hourly: drop trimmed records and expired shards from memory."""
@@ -411,7 +443,7 @@ class Stream:
         """Assert the stream's invariants (sequence numbers, lineage, one open shard each)."""
         for shard in self._shards:
             recs = shard._records[shard._start :]
-            sns = [r.sequence_number for r in recs]
+            sns = [r[SEQ] for r in recs]
             assert sns == sorted(set(sns)), "sequence numbers strictly increase in a shard"
             if sns:
                 assert shard.starting_sequence_number <= sns[0]

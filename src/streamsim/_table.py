@@ -13,7 +13,7 @@ kept by a stream record as its OldImage without a copy.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -32,7 +32,7 @@ from ._expressions import (
     updated_top_level_names,
 )
 from ._partitions import PartitionMap, partition_hash
-from ._records import INSERT, MODIFY, REMOVE
+from ._records import INSERT, MODIFY, REMOVE, thaw
 from ._stream import Stream, StreamSettings
 from ._ttl import TimeToLive, TTLSettings
 from ._types import Item, compare_key, item_size, validate_key_value
@@ -395,7 +395,7 @@ class TableEngine:
                 if new is not None:
                     self._pids[hv] = pid
             event = INSERT if old is None else (REMOVE if new is None else MODIFY)
-            stream.append(pid, event, old, new, is_ttl)
+            stream.append(pid, event, old, new, hv if rv is None else (hv, rv), is_ttl)
         if self.observers:
             for observer in self.observers:
                 observer(old, new, is_ttl)
@@ -621,3 +621,6 @@ class TableEngine:
         if self.stream is not None:
             self.stream._check()
             assert len(self.stream._open) == len(self.partitions)
+            for key, frozen in self.stream._frozen.items():  # each is its stored item, frozen
+                hv, rv = cast("tuple[Any, Any]", key) if self.range_key else (key, None)
+                assert thaw(frozen) == self.get(hv, rv)
