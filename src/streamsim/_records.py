@@ -1,12 +1,10 @@
-"""Stream records: one per item change, kept frozen, with their two AWS shapes.
+"""Stream records: one per item change, kept as tuples of atomic values, and their AWS shapes.
 
-A shard keeps each record as a *raw record*: an exact tuple of atomic values (ints, strings and
-the images frozen to ``bytes`` by :mod:`marshal`).  CPython's cyclic garbage collector stops
-tracking such a tuple the first time it sees it, so the records of 24 hours of writes cost
-the collector nothing; as objects holding dicts they were most of the cost of a long run (each
-retained record walked about five times by full collections).  Freezing an image also takes a
-snapshot of it, so a record can never see a later change to the item, and thawing one
-(``marshal.loads``) builds the fresh containers every response needs anyway.
+A shard keeps each record as a *raw record*: an exact tuple of atomic values (ints, strings,
+``bytes``).  CPython's cyclic garbage collector stops tracking such a tuple the first time it
+sees it, so 24 hours of records cost the collector nothing.  The images are the table's frozen
+items (:mod:`streamsim._frozen`), shared, not copied: the write that made a version of an item
+froze it once, for the table and for every record that shows it.
 
 Raw record fields, in order (use the index constants or unpack the tuple):
 
@@ -15,7 +13,8 @@ Raw record fields, in order (use the index constants or unpack the tuple):
 ``CREATED``           virtual time of the write, epoch milliseconds
 ``EVENT``             ``"INSERT"``, ``"MODIFY"`` or ``"REMOVE"``
 ``SIZE``              ``SizeBytes`` (spec B.6), computed at the write
-``KEYS``              the frozen key attributes, only when the record keeps no image (else None)
+``HASH`` / ``RANGE``  the item's key values (``RANGE`` None without a sort key); the stream's
+                      ``key_names`` and ``key_types`` make them the ``Keys`` map
 ``OLD`` / ``NEW``     the frozen OldImage / NewImage where the view type shows one (else None)
 ``TTL``               True for a REMOVE made by the TTL sweep (it carries ``userIdentity``)
 ====================  ==========================================================================
@@ -38,11 +37,10 @@ from base64 import b64encode
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from hashlib import blake2b
-from marshal import dumps as _marshal_dumps
-from marshal import loads as _marshal_loads
 from typing import TYPE_CHECKING, Any, Final
 
 from ._clock import ms_to_datetime
+from ._frozen import thaw
 from ._types import Item
 
 if TYPE_CHECKING:
@@ -59,32 +57,16 @@ MODIFY = "MODIFY"
 REMOVE = "REMOVE"
 
 #: A record as its shard keeps it (see the module docstring for the fields).
-RawRecord = tuple[int, int, str, int, "bytes | None", "bytes | None", "bytes | None", bool]
+RawRecord = tuple[int, int, str, int, Any, Any, "bytes | None", "bytes | None", bool]
 SEQ: Final = 0
 CREATED: Final = 1
 EVENT: Final = 2
 SIZE: Final = 3
-KEYS: Final = 4
-OLD: Final = 5
-NEW: Final = 6
-TTL: Final = 7
-
-#: marshal format 2: the fastest to thaw of the formats (3 and 4 write back-references,
-#: which make the bytes smaller and both directions slower to read).
-_FORMAT: Final = 2
-
-
-#: Thaw frozen bytes back into fresh containers (``marshal.loads``).
-thaw: Final = _marshal_loads
-
-
-def freeze(item: Item) -> bytes:
-    """An item (or any canonical value) frozen to bytes; :func:`thaw` gives a fresh copy.
-
-    >>> thaw(freeze({"pk": {"S": "a"}, "tags": {"SS": ["x"]}}))
-    {'pk': {'S': 'a'}, 'tags': {'SS': ['x']}}
-    """
-    return _marshal_dumps(item, _FORMAT)
+HASH: Final = 4
+RANGE: Final = 5
+OLD: Final = 6
+NEW: Final = 7
+TTL: Final = 8
 
 
 def event_id_hasher(stream_arn: str) -> Any:
@@ -114,15 +96,14 @@ VIEW_IMAGES: dict[str, tuple[bool, bool]] = {
 }
 
 
-def record_keys(raw: RawRecord, key_names: Sequence[str]) -> Item:
+def record_keys(stream: Stream, raw: RawRecord) -> Item:
     """The key attributes of a raw record (canonical DynamoDB JSON, fresh dict)."""
-    frozen = raw[KEYS]
-    if frozen is not None:
-        return thaw(frozen)  # type: ignore[no-any-return]
-    image = raw[NEW] if raw[NEW] is not None else raw[OLD]
-    assert image is not None
-    item = thaw(image)
-    return {name: item[name] for name in key_names}
+    names = stream.key_names
+    types = stream.key_types
+    keys = {names[0]: {types[0]: raw[HASH]}}
+    if len(names) > 1:
+        keys[names[1]] = {types[1]: raw[RANGE]}
+    return keys
 
 
 class StreamRecord:
@@ -170,7 +151,7 @@ class StreamRecord:
     @property
     def keys(self) -> Item:
         """The item's key attributes (canonical DynamoDB JSON, fresh dict)."""
-        return record_keys(self.raw, self.shard.stream.key_names)
+        return record_keys(self.shard.stream, self.raw)
 
     @property
     def view_type(self) -> str:
@@ -242,8 +223,8 @@ def records_to_streams_dicts(
     it, but build at least one record (GetRecords' 1 MB cap, spec A.7).
 
     The hot path of a stream drain, so it is written flat: per-stream values are looked up
-    once per call, each dict is built by one display, thawing an image builds its fresh
-    containers, and records of the same second share one (immutable)
+    once per call, each dict is built by one display, thawing a frozen image builds its fresh
+    containers in one C call, and records of the same second share one (immutable)
     ``ApproximateCreationDateTime``.  Every dict and list returned is fresh.
     """
     if end is None:
@@ -254,6 +235,8 @@ def records_to_streams_dicts(
     key_names = stream.key_names
     hash_key = key_names[0]
     range_key = key_names[1] if len(key_names) > 1 else None
+    hash_type = stream.key_types[0]
+    range_type = stream.key_types[-1]
     region = stream.region
     digest_copy = stream.event_id_hasher.copy
     loads = thaw
@@ -262,9 +245,7 @@ def records_to_streams_dicts(
     budget = -1 if max_bytes is None else max_bytes
     out: list[dict[str, Any]] = []
     append = out.append
-    for sn, created, event_name, size, frozen_keys, frozen_old, frozen_new, ttl in records[
-        start:end
-    ]:
+    for sn, created, event_name, size, hv, rv, frozen_old, frozen_new, ttl in records[start:end]:
         if budget >= 0:
             budget -= size
             if budget < 0:
@@ -276,18 +257,17 @@ def records_to_streams_dicts(
             last_second = second
             when = datetime.fromtimestamp(second, timezone.utc)  # exact for int seconds
         sn_text = str(sn)
+        if range_key is None:
+            keys = {hash_key: {hash_type: hv}}
+        else:
+            keys = {hash_key: {hash_type: hv}, range_key: {range_type: rv}}
         body: dict[str, Any]
         if frozen_new is not None:
-            new = loads(frozen_new)
-            if range_key is None:
-                keys = {hash_key: new[hash_key].copy()}  # key values are scalars: S, N or B
-            else:
-                keys = {hash_key: new[hash_key].copy(), range_key: new[range_key].copy()}
             if frozen_old is not None:
                 body = {
                     "ApproximateCreationDateTime": when,
                     "Keys": keys,
-                    "NewImage": new,
+                    "NewImage": loads(frozen_new),
                     "OldImage": loads(frozen_old),
                     "SequenceNumber": sn_text,
                     "SizeBytes": size,
@@ -297,30 +277,24 @@ def records_to_streams_dicts(
                 body = {
                     "ApproximateCreationDateTime": when,
                     "Keys": keys,
-                    "NewImage": new,
+                    "NewImage": loads(frozen_new),
                     "SequenceNumber": sn_text,
                     "SizeBytes": size,
                     "StreamViewType": view_type,
                 }
         elif frozen_old is not None:
-            old = loads(frozen_old)
-            if range_key is None:
-                keys = {hash_key: old[hash_key].copy()}
-            else:
-                keys = {hash_key: old[hash_key].copy(), range_key: old[range_key].copy()}
             body = {
                 "ApproximateCreationDateTime": when,
                 "Keys": keys,
-                "OldImage": old,
+                "OldImage": loads(frozen_old),
                 "SequenceNumber": sn_text,
                 "SizeBytes": size,
                 "StreamViewType": view_type,
             }
         else:
-            assert frozen_keys is not None
             body = {
                 "ApproximateCreationDateTime": when,
-                "Keys": loads(frozen_keys),
+                "Keys": keys,
                 "SequenceNumber": sn_text,
                 "SizeBytes": size,
                 "StreamViewType": view_type,
@@ -359,10 +333,10 @@ def record_to_lambda_dict(stream: Stream, raw: RawRecord) -> dict[str, Any]:
     The plain version of the poller's fast builder (:mod:`streamsim._lambda._events`), which
     the tests hold to the same output.
     """
-    sn, created, event_name, size, _, frozen_old, frozen_new, ttl = raw
+    sn, created, event_name, size, _, _, frozen_old, frozen_new, ttl = raw
     body: dict[str, Any] = {
         "ApproximateCreationDateTime": created // 1000,
-        "Keys": json_item(record_keys(raw, stream.key_names)),
+        "Keys": json_item(record_keys(stream, raw)),
     }
     if frozen_new is not None:
         body["NewImage"] = json_item(thaw(frozen_new))

@@ -12,18 +12,19 @@ AWS behaviour: spec A.3-A.10, B.1-B.3, C.1.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ._clock import MS_PER_HOUR, MS_PER_MINUTE, Clock, Timer, ms_to_datetime
 from ._errors import ValidationException
-from ._records import SEQ, VIEW_IMAGES, StreamRecord, event_id_hasher, freeze
+from ._frozen import frozen_size
+from ._records import SEQ, VIEW_IMAGES, StreamRecord, event_id_hasher
 from ._shard import Shard
-from ._types import Item, item_size, value_size
+from ._types import value_size
 from ._validators import non_negative_ms, optional_at_least_one, positive_ms
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ class Stream:
         label: the StreamLabel.
         table_name, view_type, region: as given when the stream was enabled.
         key_schema: ``((name, "HASH"), (name, "RANGE"))`` of the table.
+        key_types: the key attributes' types (``"S"``, ``"N"`` or ``"B"``), in schema order.
         status: ``ENABLING``, ``ENABLED``, ``DISABLING`` or ``DISABLED``.
         created_ms: when the stream was enabled; ``ended_ms``: when disabled (or its table
             deleted), None while enabled.
@@ -101,6 +103,7 @@ class Stream:
         account_id: str,
         table_name: str,
         key_schema: tuple[tuple[str, str], ...],
+        key_types: tuple[str, ...],
         view_type: str,
         partitions: PartitionMap,
         after: Stream | None = None,
@@ -118,10 +121,12 @@ class Stream:
         self.table_name = table_name
         self.key_schema = key_schema
         self.key_names = tuple(name for name, _ in key_schema)
+        self.key_types = key_types
         self.view_type = view_type
         self._show_old, self._show_new = VIEW_IMAGES[view_type]
-        self._keys_only = view_type == "KEYS_ONLY"
-        self._key_bytes = tuple((name, len(name.encode())) for name in self.key_names)
+        self._hash_type = key_types[0]
+        self._range_type = key_types[1] if len(key_types) > 1 else None
+        self._key_name_bytes = sum(len(name.encode()) for name in self.key_names)
         self.created_ms = clock.now_ms
         # The label (and so the ARN) must differ from the previous stream's even when the stream
         # is disabled and re-enabled within one millisecond of virtual time (spec C.1).
@@ -137,11 +142,6 @@ class Stream:
         self._shards: list[Shard] = []
         self._open: dict[int, Shard] = {}
         self._shard_ids: dict[str, Shard] = {}
-        #: NEW_AND_OLD_IMAGES: the frozen NewImage of each item the stream recorded, by the
-        #: item's key in its table, taken as the OldImage of the item's next change.  Every
-        #: change of the table's items passes through append() while the stream is active,
-        #: so an entry is the stored item, frozen; emptied when the stream ends
-        self._frozen: dict[Hashable, bytes] = {}
         #: callbacks run after a record is appended, with its shard (the Lambda poller's wake-up)
         self.on_append: list[Callable[[Shard], None]] = []
         #: callbacks run after a shard opens (new shards for pollers to discover)
@@ -246,60 +246,45 @@ class Stream:
         self,
         partition_id: int,
         event_name: str,
-        old_item: Item | None,
-        new_item: Item | None,
-        key: Hashable = None,
+        hash_value: Any,
+        range_value: Any,
+        old: bytes | None,
+        new: bytes | None,
         is_ttl_delete: bool = False,
     ) -> None:
         """Record one item change on the open shard of the item's partition (spec B.2, B.3).
 
-        ``SizeBytes`` is computed and the images the view type shows are frozen here, while
-        they are hot in the CPU cache (spec B.6).  ``key`` identifies the item in its table
-        (any hashable value, one per item; None: unknown).  With both images shown, the
-        item's frozen NewImage is kept under ``key`` until the item's next change, whose
-        OldImage it is: each version of an item is frozen once.
+        Args:
+            hash_value / range_value: the item's key values (range None without a sort key).
+            old / new: the item before / after the change, frozen (:mod:`._frozen`), or None.
+                The record shares them: the table stored ``new`` and never changes it.
+
+        ``SizeBytes`` (spec B.6) is computed here: the frozen items carry their sizes.
         """
         shard = self._open[partition_id]
         sn = self._next_sn
         self._next_sn = sn + 1
-        frozen_keys = frozen_old = frozen_new = None
-        if self._keys_only:
-            image = new_item if new_item is not None else old_item
-            assert image is not None
-            keys = {name: image[name] for name in self.key_names}
-            size = item_size(keys)
-            frozen_keys = freeze(keys)
+        size = self._key_name_bytes + value_size({self._hash_type: hash_value})
+        if range_value is not None:
+            size += value_size({self._range_type: range_value})  # type: ignore[dict-item]
+        if self._show_new and new is not None:
+            size += frozen_size(new)
         else:
-            image = new_item if new_item is not None else old_item
-            assert image is not None
-            size = 0
-            for name, nbytes in self._key_bytes:
-                size += nbytes + value_size(image[name])
-            show_new = self._show_new and new_item is not None
-            show_old = self._show_old and old_item is not None
-            if show_new:
-                size += item_size(new_item)  # type: ignore[arg-type]
-                frozen_new = freeze(new_item)  # type: ignore[arg-type]
-            if show_old:
-                size += item_size(old_item)  # type: ignore[arg-type]
-                # the item's previous change froze this version as its NewImage, unless it
-                # was stored before the stream began
-                frozen_old = self._frozen.pop(key, None) if self._show_new else None
-                if frozen_old is None:
-                    frozen_old = freeze(old_item)  # type: ignore[arg-type]
-            if show_new and self._show_old and key is not None:
-                self._frozen[key] = frozen_new  # type: ignore[assignment]
-            if not show_new and not show_old:
-                frozen_keys = freeze({name: image[name] for name in self.key_names})
+            new = None
+        if self._show_old and old is not None:
+            size += frozen_size(old)
+        else:
+            old = None
         shard._records.append(
             (
                 sn,
                 self.clock.now_ms,
                 event_name,
                 size,
-                frozen_keys,
-                frozen_old,
-                frozen_new,
+                hash_value,
+                range_value,
+                old,
+                new,
                 is_ttl_delete,
             )
         )
@@ -367,7 +352,6 @@ class Stream:
         for shard in self.open_shards:
             self._close_shard(shard)
         self.ended_ms = self.clock.now_ms
-        self._frozen.clear()
 
     def _sweep(self) -> None:
         """Hourly: drop trimmed records and expired shards from memory."""

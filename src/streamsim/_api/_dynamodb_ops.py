@@ -51,6 +51,7 @@ from streamsim._expressions import (
     resolve_key_condition,
 )
 from streamsim._expressions._ast import Path
+from streamsim._frozen import frozen_size, thaw
 from streamsim._partitions import HASH_SPACE, partition_hash
 from streamsim._table import TableEngine, TransactAction
 from streamsim._types import AttributeValue, Item, compare_key, copy_item, item_size, type_of
@@ -285,8 +286,10 @@ def _write_response(
     return out
 
 
-def _write_units(old: Item | None, new: Item | None) -> int:
-    return _units(max(item_size(old) if old else 0, item_size(new) if new else 0), WRITE_UNIT_BYTES)
+def _write_units(old: bytes | None, new: Item | None) -> int:
+    """Write capacity units of a write replacing ``old`` (frozen) with ``new``."""
+    old_size = frozen_size(old) if old is not None else 0
+    return _units(max(old_size, item_size(new) if new else 0), WRITE_UNIT_BYTES)
 
 
 # --- table metadata ----------------------------------------------------------------------------
@@ -607,11 +610,11 @@ class DynamoDBOps:
         )
         try:
             old = table.put(
-                item, condition=exprs.condition, names=exprs.names, values=exprs.values, sized=True
+                item, condition=exprs.condition, names=exprs.names, values=exprs.values
             )
         except ConditionalCheckFailedException as exc:
             raise self._failed(exc, on_failure) from None
-        attributes = old if return_values == "ALL_OLD" else None
+        attributes = thaw(old) if return_values == "ALL_OLD" and old is not None else None
         return _write_response(attributes, capacity, table, _write_units(old, item))
 
     def update_item(
@@ -647,7 +650,9 @@ class DynamoDBOps:
                     refs=update.refs,
                 )
                 attributes = project(written, source, exprs.names) or None
-        return _write_response(attributes, capacity, table, _write_units(old, new))
+        old_size = 0 if old is None else item_size(old)
+        units = _units(max(old_size, item_size(new) if new else 0), WRITE_UNIT_BYTES)
+        return _write_response(attributes, capacity, table, units)
 
     def delete_item(
         self, p: Mapping[str, Any], engine: TableEngine | None = None
@@ -662,7 +667,7 @@ class DynamoDBOps:
             )
         except ConditionalCheckFailedException as exc:
             raise self._failed(exc, on_failure) from None
-        attributes = old if return_values == "ALL_OLD" else None
+        attributes = thaw(old) if return_values == "ALL_OLD" and old is not None else None
         return _write_response(attributes, capacity, table, _write_units(old, None))
 
     # --- reads ----------------------------------------------------------------------------------
@@ -930,7 +935,7 @@ class DynamoDBOps:
         units: dict[str, int] = {}
         for table, kind, item in plan:
             if kind == "PutRequest":
-                old = table.put(item, sized=True)
+                old = table.put(item)
                 new: Item | None = item
             else:
                 old = table.delete(item)

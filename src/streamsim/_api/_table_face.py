@@ -121,7 +121,7 @@ class Table:
         engine = self._engine
         if not params and Item is not _MISSING and engine.deleted_ms is None:
             try:
-                engine.put(python_to_item(Item), sized=True)
+                engine.put(python_to_item(Item))
             except StreamsimError as exc:
                 raise exc.with_operation("PutItem") from None
             return {"ResponseMetadata": self._ops.response_metadata()}

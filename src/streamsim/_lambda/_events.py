@@ -22,8 +22,8 @@ from streamsim._records import (
     TTL_IDENTITY_TYPE,
     TTL_PRINCIPAL,
     RawRecord,
-    thaw,
 )
+from streamsim._frozen import thaw
 from streamsim._records import json_value as _json_value
 
 if TYPE_CHECKING:
@@ -52,6 +52,8 @@ def event_record_builder(stream: Stream) -> Callable[[RawRecord], EventRecord]:
     key_names = stream.key_names
     hash_key = key_names[0]
     range_key = key_names[1] if len(key_names) > 1 else None
+    hash_type, range_type = stream.key_types[0], stream.key_types[-1]
+    binary_keys = "B" in stream.key_types
     digest_copy = stream.event_id_hasher.copy
     json_value = _json_value
     loads = thaw
@@ -62,12 +64,19 @@ def event_record_builder(stream: Stream) -> Callable[[RawRecord], EventRecord]:
         # attribute chain or intermediate dict shows.  Thawed images are fresh containers;
         # only values that are not S, N, BOOL or NULL (binary, sets, lists, maps) are
         # rebuilt, binary as base64 text.
-        sn, created, event_name, size, frozen_keys, frozen_old, frozen_new, ttl = record
+        sn, created, event_name, size, hv, rv, frozen_old, frozen_new, ttl = record
         sn_text = str(sn)
         digest = digest_copy()
         digest.update(sn_text.encode())  # event_id(): the same bytes as b"%d" % sn, faster
+        if range_key is None:
+            keys = {hash_key: {hash_type: hv}}
+        else:
+            keys = {hash_key: {hash_type: hv}, range_key: {range_type: rv}}
+        if binary_keys:
+            for name, av in keys.items():
+                keys[name] = json_value(av)
         if frozen_new is not None:
-            image = new = loads(frozen_new)
+            new = loads(frozen_new)
             for name, av in new.items():
                 if not ("S" in av or "N" in av or "BOOL" in av or "NULL" in av):
                     new[name] = json_value(av)
@@ -78,19 +87,8 @@ def event_record_builder(stream: Stream) -> Callable[[RawRecord], EventRecord]:
             for name, av in old.items():
                 if not ("S" in av or "N" in av or "BOOL" in av or "NULL" in av):
                     old[name] = json_value(av)
-            if new is None:
-                image = old
         else:
             old = None
-        if frozen_keys is not None:
-            keys = loads(frozen_keys)
-            for name, av in keys.items():
-                if "B" in av:
-                    keys[name] = json_value(av)
-        elif range_key is None:
-            keys = {hash_key: image[hash_key].copy()}  # a key value is a scalar: one level
-        else:
-            keys = {hash_key: image[hash_key].copy(), range_key: image[range_key].copy()}
         body: dict[str, Any]
         if new is not None:
             if old is not None:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from streamsim._clock import Timer
 from streamsim._partitions import partition_hash
-from streamsim._records import CREATED, SEQ, SIZE, record_keys
+from streamsim._records import CREATED, HASH, RANGE, SEQ, SIZE
 
 from ._destinations import on_failure_record, s3_object_key
 from ._events import ENVELOPE_BYTES, PAYLOAD_FACTOR, event_record_builder, payload_bytes
@@ -947,9 +947,11 @@ class MappingPoller:
         stream = mapping.stream
         self.stream = stream
         self.stream_arn = stream.arn
-        self.stream_key_names = stream.key_names
-        self.key_names = (
-            stream.key_names if service.settings.order_by_full_key else (stream.key_names[:1])
+        self.hash_type = stream.key_types[0]
+        self.range_type = (
+            stream.key_types[1]
+            if service.settings.order_by_full_key and len(stream.key_types) > 1
+            else None
         )
         self.retention_ms = stream.settings.retention_ms
         self.metrics = mapping.metrics
@@ -1048,11 +1050,9 @@ class MappingPoller:
         (spec D.4); whether it groups by partition key or full primary key is UNCONFIRMED
         (F.9): ``LambdaSettings.order_by_full_key``.
         """
-        keys = record_keys(record, self.stream_key_names)
-        h = 0
-        for name in self.key_names:
-            ((tag, value),) = keys[name].items()
-            h = h * 1_000_003 + partition_hash(tag, value)
+        h = partition_hash(self.hash_type, record[HASH])
+        if self.range_type is not None:
+            h = h * 1_000_003 + partition_hash(self.range_type, record[RANGE])
         return h
 
     def bound_of(self, record: RawRecord) -> int:
