@@ -127,6 +127,7 @@ class Stream:
         self._hash_type = key_types[0]
         self._range_type = key_types[1] if len(key_types) > 1 else None
         self._key_name_bytes = sum(len(name.encode()) for name in self.key_names)
+        self._string_hash = self._hash_type == "S"
         self.created_ms = clock.now_ms
         # The label (and so the ARN) must differ from the previous stream's even when the stream
         # is disabled and re-enabled within one millisecond of virtual time (spec C.1).
@@ -264,7 +265,10 @@ class Stream:
         shard = self._open[partition_id]
         sn = self._next_sn
         self._next_sn = sn + 1
-        size = self._key_name_bytes + value_size({self._hash_type: hash_value})
+        if self._string_hash and hash_value.isascii():
+            size = self._key_name_bytes + len(hash_value)
+        else:
+            size = self._key_name_bytes + value_size({self._hash_type: hash_value})
         if range_value is not None:
             size += value_size({self._range_type: range_value})  # type: ignore[dict-item]
         if self._show_new and new is not None:

@@ -278,15 +278,20 @@ class TableEngine:
         condition: Condition | None = None,
         names: Mapping[str, str] | None = None,
         values: Mapping[str, Any] | None = None,
+        size: int | None = None,
     ) -> bytes | None:
         """Store ``item`` (canonical; the table keeps a frozen copy); return the old one, frozen.
+
+        Args:
+            size: the item's size (``item_size``) if the caller knows it, within the limit.
 
         Raises:
             ValidationException: bad key or oversized item.
             ConditionalCheckFailedException: ``condition`` is false for the current item.
         """
         hv, rv = self.key_of_item(item)
-        size = self._checked_size(item)
+        if size is None:
+            size = self._checked_size(item)
         old = self.get_frozen(hv, rv)
         if condition is not None:
             self._check_condition(condition, None if old is None else thaw(old), names, values)
