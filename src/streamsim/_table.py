@@ -33,8 +33,8 @@ from ._expressions import (
     evaluate_condition,
     updated_top_level_names,
 )
-from ._partitions import PartitionMap, partition_hash
 from ._frozen import freeze, frozen_size, thaw
+from ._partitions import PartitionMap, partition_hash
 from ._records import INSERT, MODIFY, REMOVE
 from ._stream import Stream, StreamSettings
 from ._ttl import TimeToLive, TTLSettings
@@ -642,7 +642,8 @@ class TableEngine:
         for item in self.iter_items():
             hv, rv = self.key_of_item(item)
             frozen = self.get_frozen(hv, rv)
-            assert frozen is not None and thaw(frozen) == item
+            assert frozen is not None
+            assert thaw(frozen) == item
             assert frozen_size(frozen) == item_size(item)
             count += 1
         assert count == self._count

@@ -609,9 +609,7 @@ class DynamoDBOps:
             p, engine, "Item", only_all_old=True
         )
         try:
-            old = table.put(
-                item, condition=exprs.condition, names=exprs.names, values=exprs.values
-            )
+            old = table.put(item, condition=exprs.condition, names=exprs.names, values=exprs.values)
         except ConditionalCheckFailedException as exc:
             raise self._failed(exc, on_failure) from None
         attributes = thaw(old) if return_values == "ALL_OLD" and old is not None else None

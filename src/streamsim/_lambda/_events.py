@@ -16,6 +16,7 @@ from collections.abc import Callable
 from json import dumps as _dumps
 from typing import TYPE_CHECKING, Any
 
+from streamsim._frozen import thaw
 from streamsim._records import (
     EVENT_SOURCE,
     EVENT_VERSION,
@@ -23,7 +24,6 @@ from streamsim._records import (
     TTL_PRINCIPAL,
     RawRecord,
 )
-from streamsim._frozen import thaw
 from streamsim._records import json_value as _json_value
 
 if TYPE_CHECKING:

@@ -58,6 +58,8 @@ if TYPE_CHECKING:
     from ._functions import Function, InvocationResult
     from ._mapping import EventSourceMapping
 
+_record_size = itemgetter(SIZE)
+
 # what Slot.step reports
 IDLE = 0  # nothing to do and nothing of its own waiting
 WAITING = 1  # gathering a batch or holding an open tumbling window: wants appends
@@ -350,9 +352,11 @@ class Slot:
         finally:
             if paused:
                 gc.enable()
-        bound = b.bound + poller.record_overhead * len(chunk)
-        for record in chunk:
-            bound += PAYLOAD_FACTOR * record[SIZE]
+        bound = (
+            b.bound
+            + poller.record_overhead * len(chunk)
+            + PAYLOAD_FACTOR * sum(map(_record_size, chunk))
+        )
         if not b.exact and bound <= poller.max_payload:
             b.records.extend(chunk)
             assert b.events is not None
