@@ -101,6 +101,21 @@ class TransactAction:
         self.values = values
 
 
+def _same_item(old: bytes, new: bytes, new_item: Item) -> bool:
+    """Whether frozen ``old`` holds the same item as ``new`` (``new_item`` frozen), same length.
+
+    Equal items freeze to equal bytes when their attributes are in the same order.  In another
+    order, the bytes are the same multiset, so their sums are equal: an int's value modulo 255
+    is the sum of its base-256 digits modulo 255 (256 = 1 mod 255), which one C call computes.
+    Only when the sums agree is ``old`` thawed and compared.
+    """
+    if old == new:
+        return True
+    if int.from_bytes(old, "little") % 255 != int.from_bytes(new, "little") % 255:
+        return False
+    return thaw(old) == new_item  # type: ignore[no-any-return]
+
+
 class TableEngine:
     """One table: its key schema, its items, its partitions and its stream.
 
@@ -388,10 +403,8 @@ class TableEngine:
             new = None
         else:
             new = freeze(new_item, size)
-            # equal items are equal bytes when their attributes are in the same order; only
-            # a same-sized one can be equal in another order (spec B.2: no change, no record)
-            if old is not None and len(old) == len(new) and (old == new or thaw(old) == new_item):
-                return
+            if old is not None and len(old) == len(new) and _same_item(old, new, new_item):
+                return  # spec B.2: no change, no record
         items = self._items
         if self.range_key is None:
             if new is None:
