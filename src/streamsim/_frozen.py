@@ -1,9 +1,11 @@
 """Frozen items: the form in which tables store items and stream records keep images.
 
 A frozen item is one ``bytes`` object: the canonical item (DynamoDB JSON, see
-``docs/architecture.md``) serialised by :mod:`marshal`, followed by the item's size (spec C.4:
-the bytes it counts for, 4 bytes little-endian).  ``marshal.loads`` ignores the trailing bytes,
-so :func:`thaw` is ``marshal.loads`` itself.
+``docs/architecture.md``) serialised by :mod:`marshal`, followed by 4 bytes (little-endian):
+the item's size (spec C.4: the bytes it counts for) in the low 31 bits, and in the top bit
+whether the item is *plain*, known to hold no binary value, so that its Lambda-event JSON is
+its canonical form as it is.  ``marshal.loads`` ignores trailing bytes, so :func:`thaw` is
+``marshal.loads`` itself.
 
 Why bytes and not dicts:
 
@@ -42,16 +44,29 @@ _unpack_size = _SIZE.unpack_from
 thaw: Final = _loads
 
 
-def freeze(item: Item, size: int) -> bytes:
+_PLAIN: Final = 1 << 31
+_SIZE_MASK: Final = _PLAIN - 1
+
+
+def freeze(item: Item, size: int, plain: bool = False) -> bytes:
     """Freeze a canonical item whose size (``item_size``) is ``size``.
 
-    >>> frozen = freeze({"pk": {"S": "a"}, "tags": {"SS": ["x", "y"]}}, 10)
-    >>> thaw(frozen), frozen_size(frozen)
-    ({'pk': {'S': 'a'}, 'tags': {'SS': ['x', 'y']}}, 10)
+    Args:
+        plain: the caller knows the item holds no binary value (``B``, ``BS``, nested or not).
+            False is always correct, only slower to turn into a Lambda event.
+
+    >>> frozen = freeze({"pk": {"S": "a"}, "tags": {"SS": ["x", "y"]}}, 10, plain=True)
+    >>> thaw(frozen), frozen_size(frozen), is_plain(frozen)
+    ({'pk': {'S': 'a'}, 'tags': {'SS': ['x', 'y']}}, 10, True)
     """
-    return _dumps(item, 2) + _pack_size(size)
+    return _dumps(item, 2) + _pack_size(size | _PLAIN if plain else size)
 
 
 def frozen_size(frozen: bytes) -> int:
     """The size (``item_size``) of a frozen item, read without thawing it."""
-    return _unpack_size(frozen, len(frozen) - 4)[0]  # type: ignore[no-any-return]
+    return _unpack_size(frozen, len(frozen) - 4)[0] & _SIZE_MASK  # type: ignore[no-any-return]
+
+
+def is_plain(frozen: bytes) -> bool:
+    """Whether the item was frozen as known to hold no binary value (see :func:`freeze`)."""
+    return frozen[-1] >= 0x80

@@ -104,6 +104,7 @@ class TransactAction:
 def _same_item(old: bytes, new: bytes, new_item: Item) -> bool:
     """Whether frozen ``old`` holds the same item as ``new`` (``new_item`` frozen), same length.
 
+    The last byte of each holds the "plain" flag (see ``_frozen``), which is not content.
     Equal items freeze to equal bytes when their attributes are in the same order.  In another
     order, the bytes are the same multiset, so their sums are equal: an int's value modulo 255
     is the sum of its base-256 digits modulo 255 (256 = 1 mod 255), which one C call computes.
@@ -111,7 +112,12 @@ def _same_item(old: bytes, new: bytes, new_item: Item) -> bool:
     """
     if old == new:
         return True
-    if int.from_bytes(old, "little") % 255 != int.from_bytes(new, "little") % 255:
+    if (old[-1] ^ new[-1]) & 0x7F:
+        return False  # the sizes differ
+    old_body, new_body = old[:-1], new[:-1]
+    if old_body == new_body:
+        return True
+    if int.from_bytes(old_body, "little") % 255 != int.from_bytes(new_body, "little") % 255:
         return False
     return thaw(old) == new_item  # type: ignore[no-any-return]
 
@@ -294,11 +300,13 @@ class TableEngine:
         names: Mapping[str, str] | None = None,
         values: Mapping[str, Any] | None = None,
         size: int | None = None,
+        plain: bool = False,
     ) -> bytes | None:
         """Store ``item`` (canonical; the table keeps a frozen copy); return the old one, frozen.
 
         Args:
             size: the item's size (``item_size``) if the caller knows it, within the limit.
+            plain: the caller knows the item holds no binary value (see ``_frozen.freeze``).
 
         Raises:
             ValidationException: bad key or oversized item.
@@ -310,7 +318,7 @@ class TableEngine:
         old = self.get_frozen(hv, rv)
         if condition is not None:
             self._check_condition(condition, None if old is None else thaw(old), names, values)
-        self._store(hv, rv, old, item, size)
+        self._store(hv, rv, old, item, size, plain=plain)
         return old
 
     def update(
@@ -390,19 +398,21 @@ class TableEngine:
         new_item: Item | None,
         size: int,
         is_ttl: bool = False,
+        plain: bool = False,
     ) -> None:
         """Commit a write that passed every check, and hand over its change.
 
         Args:
             old: the stored item, frozen (None: there is none).
             new_item: the item to store (None: delete), canonical, of size ``size``.
+            plain: ``new_item`` is known to hold no binary value.
         """
         if new_item is None:
             if old is None:
                 return  # nothing to delete: no change
             new = None
         else:
-            new = freeze(new_item, size)
+            new = freeze(new_item, size, plain)
             if old is not None and len(old) == len(new) and _same_item(old, new, new_item):
                 return  # spec B.2: no change, no record
         items = self._items

@@ -623,11 +623,13 @@ def python_to_item(mapping: Mapping[str, Any]) -> Item:
     return python_to_sized_item(mapping)[0]
 
 
-def python_to_sized_item(mapping: Mapping[str, Any]) -> tuple[Item, int]:
-    """:func:`python_to_item`, and the item's size (:func:`item_size`) found in the same pass.
+def python_to_sized_item(mapping: Mapping[str, Any]) -> tuple[Item, int, bool]:
+    """:func:`python_to_item`, with what the same pass learnt: the item's size
+    (:func:`item_size`), and whether the item is known to hold no binary value (every value
+    a string, a number or a boolean).
 
     >>> python_to_sized_item({"pk": "a", "n": 150})
-    ({'pk': {'S': 'a'}, 'n': {'N': '150'}}, 6)
+    ({'pk': {'S': 'a'}, 'n': {'N': '150'}}, 6, True)
     """
     if type(mapping) is not dict and not isinstance(mapping, Mapping):
         raise ValidationException(
@@ -636,6 +638,7 @@ def python_to_sized_item(mapping: Mapping[str, Any]) -> tuple[Item, int]:
         )
     out: Item = {}
     size = 0
+    plain = True
     s_pool = _S_POOL
     for name, value in mapping.items():
         if type(name) is not str:
@@ -665,9 +668,10 @@ def python_to_sized_item(mapping: Mapping[str, Any]) -> tuple[Item, int]:
             av = _python_value(value, 1)
             out[name] = av
             size += value_size(av)
+            plain = False
     if size > MAX_ITEM_BYTES:
         raise ValidationException(_TOO_LARGE)
-    return out, size
+    return out, size, plain
 
 
 # --- canonical -> Python values -----------------------------------------------------------------

@@ -128,8 +128,8 @@ class Table:
         engine = self._engine
         if not params and Item is not _MISSING and engine.deleted_ms is None:
             try:
-                item, size = python_to_sized_item(Item)
-                engine.put(item, size=size)
+                item, size, plain = python_to_sized_item(Item)
+                engine.put(item, size=size, plain=plain)
             except StreamsimError as exc:
                 raise exc.with_operation("PutItem") from None
             return {"ResponseMetadata": self._ops.response_metadata()}

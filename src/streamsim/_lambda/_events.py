@@ -75,18 +75,21 @@ def event_record_builder(stream: Stream) -> Callable[[RawRecord], EventRecord]:
         if binary_keys:
             for name, av in keys.items():
                 keys[name] = json_value(av)
+        # the last byte's top bit: frozen as plain, known to hold no binary (see _frozen)
         if frozen_new is not None:
             new = loads(frozen_new)
-            for name, av in new.items():
-                if not ("S" in av or "N" in av or "BOOL" in av or "NULL" in av):
-                    new[name] = json_value(av)
+            if frozen_new[-1] < 0x80:
+                for name, av in new.items():
+                    if not ("S" in av or "N" in av or "BOOL" in av or "NULL" in av):
+                        new[name] = json_value(av)
         else:
             new = None
         if frozen_old is not None:
             old = loads(frozen_old)
-            for name, av in old.items():
-                if not ("S" in av or "N" in av or "BOOL" in av or "NULL" in av):
-                    old[name] = json_value(av)
+            if frozen_old[-1] < 0x80:
+                for name, av in old.items():
+                    if not ("S" in av or "N" in av or "BOOL" in av or "NULL" in av):
+                        old[name] = json_value(av)
         else:
             old = None
         body: dict[str, Any]
