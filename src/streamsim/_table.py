@@ -252,17 +252,6 @@ class TableEngine:
         ordered = sorted(bucket, key=lambda rv: compare_key({tag: rv}), reverse=not forward)
         return [thaw(bucket[rv]) for rv in ordered]
 
-    def scan_order(self) -> list[Item]:
-        """Every item in scan order: by partition hash, then partition key, then sort key."""
-        tag = self.hash_type
-        hashes = sorted(
-            self._items, key=lambda hv: (partition_hash(tag, hv), compare_key({tag: hv}))
-        )
-        out: list[Item] = []
-        for hv in hashes:
-            out.extend(self.items_for_hash(hv))
-        return out
-
     def partition_of(self, hv: Any) -> int:
         """The id of the live partition holding partition-key value ``hv``."""
         pid = self._pids.get(hv)
@@ -649,6 +638,16 @@ class TableEngine:
     def creation_datetime(self) -> Any:
         """CreationDateTime as a timezone-aware datetime."""
         return ms_to_datetime(self.created_ms)
+
+    def iter_frozen(self) -> Iterator[tuple[Any, Any, bytes]]:
+        """``(hash value, range value or None, frozen item)`` of every stored item."""
+        if self.range_key is None:
+            for hv, frozen in self._items.items():
+                yield hv, None, frozen
+        else:
+            for hv, bucket in self._items.items():
+                for rv, frozen in bucket.items():
+                    yield hv, rv, frozen
 
     def iter_items(self) -> Iterator[Item]:
         """Every stored item (fresh copies), in no particular (but deterministic) order."""

@@ -885,7 +885,7 @@ class DynamoDBOps:
                     "TotalSegments values."
                 )
             position = bisect_right([k for k, _ in order], sort_key)
-        candidates = (item for _, item in order[position:])
+        candidates = (thaw(frozen) for _, frozen in order[position:])
         return self._page(table, candidates, p, exprs, select, limit, consistent)
 
     # --- batches --------------------------------------------------------------------------------
@@ -1157,7 +1157,7 @@ class DynamoDBOps:
                 "ReadCapacityUnits": meta.read_units,
                 "WriteCapacityUnits": meta.write_units,
             },
-            "TableSizeBytes": sum(item_size(item) for item in engine.iter_items()),
+            "TableSizeBytes": sum(frozen_size(frozen) for _, _, frozen in engine.iter_frozen()),
             "ItemCount": len(engine),
             "TableArn": engine.arn,
             "TableId": meta.table_id,
@@ -1228,20 +1228,16 @@ def _order_key(table: TableEngine, hv: Any, rv: Any) -> tuple[int, Any, Any]:
     )
 
 
-def _scan_order(table: TableEngine, lo: int, hi: int) -> list[tuple[tuple[int, Any, Any], Item]]:
-    """Every item whose partition hash is in ``[lo, hi)``, in scan order, with its order key."""
-    hk, ht, rk = table.hash_key, table.hash_type, table.range_key
-    out: list[tuple[tuple[int, Any, Any], Item]] = []
-    for item in table.iter_items():
-        hv = item[hk][ht]
+def _scan_order(table: TableEngine, lo: int, hi: int) -> list[tuple[tuple[int, Any, Any], bytes]]:
+    """Every item whose partition hash is in ``[lo, hi)``, frozen, in scan order, with its
+    order key (a page thaws only the items it reads)."""
+    ht, rt, rk = table.hash_type, table.range_type, table.range_key
+    out: list[tuple[tuple[int, Any, Any], bytes]] = []
+    for hv, rv, frozen in table.iter_frozen():
         h = partition_hash(ht, hv)
         if lo <= h < hi:
-            out.append(
-                (
-                    (h, compare_key({ht: hv}), compare_key(item[rk]) if rk is not None else 0),
-                    item,
-                )
-            )
+            order = (h, compare_key({ht: hv}), compare_key({rt: rv}) if rk is not None else 0)
+            out.append((order, frozen))
     out.sort(key=lambda pair: pair[0])
     return out
 
