@@ -75,7 +75,7 @@ class Shard:
         self.closed_ms: int | None = None
         self.parent = parent
         self.children: list[Shard] = []
-        self._records: list[RawRecord] = []  # frozen records (see _records)
+        self._records: list[RawRecord] = []  # tuples of atomic values (see _records)
         self._start = 0  # index of the first record still held in memory
         self._base = 0  # records dropped from the front of _records: absolute index of [0]
         self._last_sn: int | None = None
