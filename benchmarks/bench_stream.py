@@ -190,8 +190,8 @@ def main() -> None:
     print(f"  GetRecords Limit=100                {small:7.2f} us")
     print(f"  KEYS_ONLY stream                    {keys_first:7.2f} us")
     both, keys_only = bytes_per_record(n // 2)
-    print(f"memory per retained record            {both:7.0f} B (NEW_AND_OLD_IMAGES, old versions")
-    print(f"                                      {keys_only:7.0f} B (KEYS_ONLY)   kept alive)")
+    print(f"memory per retained record            {both:7.0f} B (NEW_AND_OLD_IMAGES, with the")
+    print(f"                                      {keys_only:7.0f} B (KEYS_ONLY)   item versions)")
     rate = 10 if quick else 20
     print(f"7 simulated days, {rate} writes/minute, NEW_AND_OLD_IMAGES (tracemalloc):")
     rows = seven_days(rate)

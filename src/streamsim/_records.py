@@ -1,18 +1,34 @@
-"""Stream records: one per item change, typed, with their two AWS shapes.
+"""Stream records: one per item change, kept as tuples of atomic values, and their AWS shapes.
 
-A :class:`StreamRecord` holds what the write left behind (sequence number, event name, time, the
-old and new item) and nothing it can derive; the key attributes, ``SizeBytes``, ``eventID`` and
-the view-type-dependent images are computed when someone looks.  Images are the table's own
-canonical items, shared, never copied on the write path: the table never mutates a stored item.
+A shard keeps each record as a *raw record*: an exact tuple of atomic values (ints, strings,
+``bytes``).  CPython's cyclic garbage collector stops tracking such a tuple the first time it
+sees it, so 24 hours of records cost the collector nothing.  The images are the table's frozen
+items (:mod:`streamsim._frozen`), shared, not copied: the write that made a version of an item
+froze it once, for the table and for every record that shows it.
 
-Two AWS shapes are built from a record, both with fresh containers the caller may mutate:
+Raw record fields, in order (use the index constants or unpack the tuple):
 
-* :func:`record_to_streams_dict`: the ``Record`` of DynamoDB Streams' GetRecords as boto3
+====================  ==========================================================================
+``SEQ``               the sequence number (int; AWS shows it as a decimal string)
+``CREATED``           virtual time of the write, epoch milliseconds
+``EVENT``             ``"INSERT"``, ``"MODIFY"`` or ``"REMOVE"``
+``SIZE``              ``SizeBytes`` (spec B.6), computed at the write
+``HASH`` / ``RANGE``  the item's key values (``RANGE`` None without a sort key); the stream's
+                      ``key_names`` and ``key_types`` make them the ``Keys`` map
+``OLD`` / ``NEW``     the frozen OldImage / NewImage where the view type shows one (else None)
+``TTL``               True for a REMOVE made by the TTL sweep (it carries ``userIdentity``)
+====================  ==========================================================================
+
+:class:`StreamRecord` is the typed view of a raw record for notebooks and tests.  Two AWS
+shapes are built from raw records, both with fresh containers the caller may mutate:
+
+* :func:`records_to_streams_dicts`: the ``Record`` of DynamoDB Streams' GetRecords as boto3
   returns it (``ApproximateCreationDateTime`` a timezone-aware datetime, binary as ``bytes``,
   ``userIdentity`` with ``PrincipalId``/``Type``);
 * :func:`record_to_lambda_dict`: the record inside a Lambda DynamoDB event (spec D.10): JSON
   types (``ApproximateCreationDateTime`` epoch seconds as a number, binary as base64 text),
-  ``eventSourceARN``, ``userIdentity`` with ``principalId``/``type``.
+  ``eventSourceARN``, ``userIdentity`` with ``principalId``/``type``.  The poller's fast
+  builder (:mod:`streamsim._lambda._events`) builds the same.
 """
 
 from __future__ import annotations
@@ -21,13 +37,15 @@ from base64 import b64encode
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from hashlib import blake2b
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from ._clock import ms_to_datetime
-from ._types import Item, copy_value, item_size
+from ._frozen import thaw
+from ._types import Item
 
 if TYPE_CHECKING:
     from ._shard import Shard
+    from ._stream import Stream
 
 EVENT_VERSION = "1.1"  # spec B.7: live captures show "1.1"
 EVENT_SOURCE = "aws:dynamodb"  # spec B.7
@@ -37,6 +55,18 @@ TTL_IDENTITY_TYPE = "Service"  # spec B.4
 INSERT = "INSERT"
 MODIFY = "MODIFY"
 REMOVE = "REMOVE"
+
+#: A record as its shard keeps it (see the module docstring for the fields).
+RawRecord = tuple[int, int, str, int, Any, Any, "bytes | None", "bytes | None", bool]
+SEQ: Final = 0
+CREATED: Final = 1
+EVENT: Final = 2
+SIZE: Final = 3
+HASH: Final = 4
+RANGE: Final = 5
+OLD: Final = 6
+NEW: Final = 7
+TTL: Final = 8
 
 
 def event_id_hasher(stream_arn: str) -> Any:
@@ -66,62 +96,62 @@ VIEW_IMAGES: dict[str, tuple[bool, bool]] = {
 }
 
 
+def record_keys(stream: Stream, raw: RawRecord) -> Item:
+    """The key attributes of a raw record (canonical DynamoDB JSON, fresh dict)."""
+    names = stream.key_names
+    types = stream.key_types
+    keys = {names[0]: {types[0]: raw[HASH]}}
+    if len(names) > 1:
+        keys[names[1]] = {types[1]: raw[RANGE]}
+    return keys
+
+
 class StreamRecord:
-    """One change to one item, as its stream shard holds it.
+    """One change to one item: a typed view of a record its shard holds.
 
     Attributes:
-        sequence_number: the record's sequence number as an int (AWS shows it as a string).
-        event_name: ``"INSERT"``, ``"MODIFY"`` or ``"REMOVE"``.
-        created_ms: virtual time of the write, in epoch milliseconds.
         shard: the shard holding the record.
-        is_ttl_delete: True for a REMOVE made by the TTL sweep (it carries ``userIdentity``).
-        old_item / new_item: the item before / after the change (None where there is none),
-            as the table stored it (canonical DynamoDB JSON, shared: do not mutate).  A
-            KEYS_ONLY stream keeps only the key attributes here, so that overwritten versions
-            of items are not kept alive for 24 hours for nothing.
+        raw: the record as the shard keeps it (see :data:`RawRecord`).
 
-    AWS behaviour: spec B.1-B.7.  :meth:`to_aws` returns copies.
+    Two views of the same record are equal.  Every image or key dict it returns is a fresh
+    copy.  AWS behaviour: spec B.1-B.7.
     """
 
-    __slots__ = (
-        "_size",
-        "created_ms",
-        "event_name",
-        "is_ttl_delete",
-        "new_item",
-        "old_item",
-        "sequence_number",
-        "shard",
-    )
+    __slots__ = ("raw", "shard")
 
-    def __init__(
-        self,
-        sequence_number: int,
-        event_name: str,
-        created_ms: int,
-        old_item: Item | None,
-        new_item: Item | None,
-        shard: Shard,
-        is_ttl_delete: bool = False,
-        size_bytes: int = 0,
-    ) -> None:
-        self.sequence_number = sequence_number
-        self.event_name = event_name
-        self.created_ms = created_ms
-        self.old_item = old_item
-        self.new_item = new_item
+    def __init__(self, shard: Shard, raw: RawRecord) -> None:
         self.shard = shard
-        self.is_ttl_delete = is_ttl_delete
-        self._size = size_bytes  # 0: not computed yet
+        self.raw = raw
 
-    # --- derived values -----------------------------------------------------------------------
+    @property
+    def sequence_number(self) -> int:
+        """The record's sequence number as an int (AWS shows it as a string)."""
+        return self.raw[SEQ]
+
+    @property
+    def created_ms(self) -> int:
+        """Virtual time of the write, in epoch milliseconds."""
+        return self.raw[CREATED]
+
+    @property
+    def event_name(self) -> str:
+        """``"INSERT"``, ``"MODIFY"`` or ``"REMOVE"``."""
+        return self.raw[EVENT]
+
+    @property
+    def is_ttl_delete(self) -> bool:
+        """True for a REMOVE made by the TTL sweep (it carries ``userIdentity``)."""
+        return self.raw[TTL]
+
+    @property
+    def size_bytes(self) -> int:
+        """``SizeBytes``: size of Keys plus the images the view type includes (spec B.6)."""
+        return self.raw[SIZE]
 
     @property
     def keys(self) -> Item:
         """The item's key attributes (canonical DynamoDB JSON, fresh dict)."""
-        image = self.new_item if self.new_item is not None else self.old_item
-        assert image is not None
-        return {name: image[name] for name in self.shard.stream.key_names}
+        return record_keys(self.shard.stream, self.raw)
 
     @property
     def view_type(self) -> str:
@@ -130,45 +160,42 @@ class StreamRecord:
 
     @property
     def new_image(self) -> Item | None:
-        """NewImage as the stream's view type shows it (None where AWS omits it)."""
-        return self.new_item if VIEW_IMAGES[self.shard.stream.view_type][1] else None
+        """NewImage as the stream's view type shows it (None where AWS omits it), fresh."""
+        frozen = self.raw[NEW]
+        return None if frozen is None else thaw(frozen)
 
     @property
     def old_image(self) -> Item | None:
-        """OldImage as the stream's view type shows it (None where AWS omits it)."""
-        return self.old_item if VIEW_IMAGES[self.shard.stream.view_type][0] else None
-
-    @property
-    def size_bytes(self) -> int:
-        """``SizeBytes``: size of Keys plus the images the view type includes (spec B.6)."""
-        size = self._size
-        if not size:
-            show_old, show_new = VIEW_IMAGES[self.shard.stream.view_type]
-            size = item_size(self.keys)
-            if show_new and self.new_item is not None:
-                size += item_size(self.new_item)
-            if show_old and self.old_item is not None:
-                size += item_size(self.old_item)
-            self._size = size
-        return size
+        """OldImage as the stream's view type shows it (None where AWS omits it), fresh."""
+        frozen = self.raw[OLD]
+        return None if frozen is None else thaw(frozen)
 
     @property
     def event_id(self) -> str:
         """``eventID``: 32 lowercase hex characters, unique per record and reproducible."""
-        return event_id(self.shard.stream.event_id_hasher, self.sequence_number)
+        return event_id(self.shard.stream.event_id_hasher, self.raw[SEQ])
 
     @property
     def approximate_creation_datetime(self) -> datetime:
         """``ApproximateCreationDateTime``: the write time rounded down to the second (B.5)."""
-        return ms_to_datetime(self.created_ms - self.created_ms % 1000)
+        created = self.raw[CREATED]
+        return ms_to_datetime(created - created % 1000)
 
     def to_aws(self) -> dict[str, Any]:
         """The record as DynamoDB Streams' GetRecords returns it through boto3 (fresh dict)."""
-        return record_to_streams_dict(self)
+        return records_to_streams_dicts(self.shard.stream, (self.raw,))[0]
 
     def to_lambda_event_record(self) -> dict[str, Any]:
         """The record as it appears in a Lambda DynamoDB event (JSON types, spec D.10)."""
-        return record_to_lambda_dict(self)
+        return record_to_lambda_dict(self.shard.stream, self.raw)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, StreamRecord):
+            return NotImplemented
+        return self.shard is other.shard and self.raw == other.raw
+
+    def __hash__(self) -> int:
+        return hash((self.shard.shard_id, self.raw[SEQ]))
 
     def __repr__(self) -> str:
         keys = ", ".join(f"{k}={_short(v)}" for k, v in self.keys.items())
@@ -183,90 +210,65 @@ def _short(av: dict[str, Any]) -> str:
     return repr(value) if tag in ("S", "N") else f"{{{tag}}}"
 
 
-def record_to_streams_dict(record: StreamRecord) -> dict[str, Any]:
-    """Build the boto3-facing ``Record`` dict of a stream record (spec A.2, B.1)."""
-    return records_to_streams_dicts((record,), 0, 1)[0]
-
-
 def records_to_streams_dicts(
-    records: Sequence[StreamRecord],
+    stream: Stream,
+    records: Sequence[RawRecord],
     start: int = 0,
     end: int | None = None,
     max_bytes: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Build the ``Record`` dicts of ``records[start:end]``, all of one stream (GetRecords).
+    """Build the ``Record`` dicts of ``records[start:end]``, raw records of ``stream``.
 
     With ``max_bytes``, stop before the record that would bring the total ``SizeBytes`` over
     it, but build at least one record (GetRecords' 1 MB cap, spec A.7).
 
     The hot path of a stream drain, so it is written flat: per-stream values are looked up
-    once per batch, the images are copied inline (a shallow copy of a scalar value is a deep
-    copy; only ``L``, ``M`` and sets go through :func:`copy_value`), each dict is built by
-    one display, and records of the same second share one (immutable)
+    once per call, each dict is built by one display, thawing a frozen image builds its fresh
+    containers in one C call, and records of the same second share one (immutable)
     ``ApproximateCreationDateTime``.  Every dict and list returned is fresh.
     """
     if end is None:
         end = len(records)
     if start >= end:
         return []
-    stream = records[start].shard.stream
     view_type = stream.view_type
-    show_old, show_new = VIEW_IMAGES[view_type]
     key_names = stream.key_names
     hash_key = key_names[0]
     range_key = key_names[1] if len(key_names) > 1 else None
+    hash_type = stream.key_types[0]
+    range_type = stream.key_types[-1]
     region = stream.region
-    hasher = stream.event_id_hasher
-    digest_copy = hasher.copy
-    copy_nested = copy_value
+    digest_copy = stream.event_id_hasher.copy
+    loads = thaw
     last_second = -1
     when = ms_to_datetime(0)
     budget = -1 if max_bytes is None else max_bytes
     out: list[dict[str, Any]] = []
     append = out.append
-    for record in records[start:end]:
-        old = record.old_item if show_old else None
-        new = record.new_item if show_new else None
-        image = record.new_item
-        if image is None:
-            image = record.old_item
-            assert image is not None
-        second = record.created_ms // 1000
-        if second != last_second:
-            last_second = second
-            when = datetime.fromtimestamp(second, timezone.utc)  # exact for int seconds
-        if range_key is None:
-            keys = {hash_key: image[hash_key].copy()}  # key values are scalars: S, N or B
-        else:
-            keys = {hash_key: image[hash_key].copy(), range_key: image[range_key].copy()}
-        size = record._size or record.size_bytes
+    for sn, created, event_name, size, hv, rv, frozen_old, frozen_new, ttl in records[start:end]:
         if budget >= 0:
             budget -= size
             if budget < 0:
                 if out:
                     break
                 budget = 0  # the first record alone is over the cap: it is returned anyway
-        sn = record.sequence_number
+        second = created // 1000
+        if second != last_second:
+            last_second = second
+            when = datetime.fromtimestamp(second, timezone.utc)  # exact for int seconds
         sn_text = str(sn)
-        if new is not None:
-            new_copy = {}
-            for name, av in new.items():
-                if "S" in av or "N" in av or "BOOL" in av:
-                    new_copy[name] = av.copy()
-                else:
-                    new_copy[name] = copy_nested(av)
-            if old is not None:
-                old_copy = {}
-                for name, av in old.items():
-                    if "S" in av or "N" in av or "BOOL" in av:
-                        old_copy[name] = av.copy()
-                    else:
-                        old_copy[name] = copy_nested(av)
-                body: dict[str, Any] = {
+        if range_key is None:
+            keys = {hash_key: {hash_type: hv}}
+        else:
+            keys = {hash_key: {hash_type: hv}, range_key: {range_type: rv}}
+        body: dict[str, Any]
+        if frozen_new is not None:
+            if frozen_old is not None:
+                body = {
                     "ApproximateCreationDateTime": when,
                     "Keys": keys,
-                    "NewImage": new_copy,
-                    "OldImage": old_copy,
+                    "NewImage": loads(frozen_new),
+                    "OldImage": loads(frozen_old),
                     "SequenceNumber": sn_text,
                     "SizeBytes": size,
                     "StreamViewType": view_type,
@@ -275,22 +277,16 @@ def records_to_streams_dicts(
                 body = {
                     "ApproximateCreationDateTime": when,
                     "Keys": keys,
-                    "NewImage": new_copy,
+                    "NewImage": loads(frozen_new),
                     "SequenceNumber": sn_text,
                     "SizeBytes": size,
                     "StreamViewType": view_type,
                 }
-        elif old is not None:
-            old_copy = {}
-            for name, av in old.items():
-                if "S" in av or "N" in av or "BOOL" in av:
-                    old_copy[name] = av.copy()
-                else:
-                    old_copy[name] = copy_nested(av)
+        elif frozen_old is not None:
             body = {
                 "ApproximateCreationDateTime": when,
                 "Keys": keys,
-                "OldImage": old_copy,
+                "OldImage": loads(frozen_old),
                 "SequenceNumber": sn_text,
                 "SizeBytes": size,
                 "StreamViewType": view_type,
@@ -305,11 +301,11 @@ def records_to_streams_dicts(
             }
         digest = digest_copy()
         digest.update(sn_text.encode())
-        if record.is_ttl_delete:
+        if ttl:
             append(
                 {
                     "eventID": digest.hexdigest(),
-                    "eventName": record.event_name,
+                    "eventName": event_name,
                     "eventVersion": EVENT_VERSION,
                     "eventSource": EVENT_SOURCE,
                     "awsRegion": region,
@@ -321,7 +317,7 @@ def records_to_streams_dicts(
             append(
                 {
                     "eventID": digest.hexdigest(),
-                    "eventName": record.event_name,
+                    "eventName": event_name,
                     "eventVersion": EVENT_VERSION,
                     "eventSource": EVENT_SOURCE,
                     "awsRegion": region,
@@ -331,34 +327,34 @@ def records_to_streams_dicts(
     return out
 
 
-def record_to_lambda_dict(record: StreamRecord) -> dict[str, Any]:
-    """Build the record of a Lambda DynamoDB event (spec D.10), JSON-typed throughout."""
-    stream = record.shard.stream
-    view_type = stream.view_type
-    show_old, show_new = VIEW_IMAGES[view_type]
-    image = record.new_item if record.new_item is not None else record.old_item
-    assert image is not None
+def record_to_lambda_dict(stream: Stream, raw: RawRecord) -> dict[str, Any]:
+    """Build the record of a Lambda DynamoDB event (spec D.10), JSON-typed throughout.
+
+    The plain version of the poller's fast builder (:mod:`streamsim._lambda._events`), which
+    the tests hold to the same output.
+    """
+    sn, created, event_name, size, _, _, frozen_old, frozen_new, ttl = raw
     body: dict[str, Any] = {
-        "ApproximateCreationDateTime": record.created_ms // 1000,
-        "Keys": json_item({name: image[name] for name in stream.key_names}),
+        "ApproximateCreationDateTime": created // 1000,
+        "Keys": json_item(record_keys(stream, raw)),
     }
-    if show_new and record.new_item is not None:
-        body["NewImage"] = json_item(record.new_item)
-    if show_old and record.old_item is not None:
-        body["OldImage"] = json_item(record.old_item)
-    body["SequenceNumber"] = str(record.sequence_number)
-    body["SizeBytes"] = record.size_bytes
-    body["StreamViewType"] = view_type
+    if frozen_new is not None:
+        body["NewImage"] = json_item(thaw(frozen_new))
+    if frozen_old is not None:
+        body["OldImage"] = json_item(thaw(frozen_old))
+    body["SequenceNumber"] = str(sn)
+    body["SizeBytes"] = size
+    body["StreamViewType"] = stream.view_type
     out: dict[str, Any] = {
-        "eventID": event_id(stream.event_id_hasher, record.sequence_number),
-        "eventName": record.event_name,
+        "eventID": event_id(stream.event_id_hasher, sn),
+        "eventName": event_name,
         "eventVersion": EVENT_VERSION,
         "eventSource": EVENT_SOURCE,
         "awsRegion": stream.region,
         "dynamodb": body,
         "eventSourceARN": stream.arn,
     }
-    if record.is_ttl_delete:
+    if ttl:
         out["userIdentity"] = {"type": TTL_IDENTITY_TYPE, "principalId": TTL_PRINCIPAL}
     return out
 

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator
-from operator import attrgetter
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
-from ._records import StreamRecord
+from ._records import CREATED, SEQ, RawRecord, StreamRecord
 
 if TYPE_CHECKING:
     from ._stream import Stream
 
-_SEQ = attrgetter("sequence_number")
-_CREATED = attrgetter("created_ms")
+_SEQ = itemgetter(SEQ)
+_CREATED = itemgetter(CREATED)
 
 
 class Shard:
@@ -75,7 +75,7 @@ class Shard:
         self.closed_ms: int | None = None
         self.parent = parent
         self.children: list[Shard] = []
-        self._records: list[StreamRecord] = []
+        self._records: list[RawRecord] = []  # tuples of atomic values (see _records)
         self._start = 0  # index of the first record still held in memory
         self._base = 0  # records dropped from the front of _records: absolute index of [0]
         self._last_sn: int | None = None
@@ -93,9 +93,9 @@ class Shard:
 
     @property
     def records(self) -> list[StreamRecord]:
-        """The records still readable (not trimmed), oldest first (a new list)."""
+        """The records still readable (not trimmed), oldest first (a new list of views)."""
         self.trim()
-        return self._records[self._start :]
+        return [StreamRecord(self, raw) for raw in self._records[self._start :]]
 
     def __len__(self) -> int:
         self.trim()
@@ -148,10 +148,10 @@ class Shard:
 
     # --- writing and trimming -------------------------------------------------------------------
 
-    def append(self, record: StreamRecord) -> None:
+    def append(self, record: RawRecord) -> None:
         """Add a record (the stream assigns a sequence number greater than any before)."""
         self._records.append(record)
-        self._last_sn = record.sequence_number
+        self._last_sn = record[SEQ]
 
     def close(self, ending_sequence_number: int, now_ms: int) -> None:
         """Close the shard at ``ending_sequence_number`` (>= every record in it)."""
@@ -165,10 +165,10 @@ class Shard:
         if start >= len(recs):
             return
         horizon = self.stream.clock.now_ms - self.stream.settings.retention_ms
-        if recs[start].created_ms >= horizon:
+        if recs[start][CREATED] >= horizon:
             return
         new_start = bisect_left(recs, horizon, lo=start, key=_CREATED)
-        self._trimmed_through = recs[new_start - 1].sequence_number
+        self._trimmed_through = recs[new_start - 1][SEQ]
         if new_start == len(recs):
             self._base += len(recs)
             recs.clear()

@@ -3,7 +3,7 @@
 One stream exists per enabling of a table's stream; disabling and re-enabling gives a new
 stream with a new label and ARN, and the old one stays readable for the retention period.  A
 stream keeps one open shard per live partition.  Every item change becomes exactly one
-:class:`~streamsim._records.StreamRecord` appended to the open shard of the item's partition, at
+record (:mod:`streamsim._records`) appended to the open shard of the item's partition, at
 the instant of the write, numbered above every record before it in the stream.
 
 AWS behaviour: spec A.3-A.10, B.1-B.3, C.1.
@@ -15,15 +15,16 @@ import random
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ._clock import MS_PER_HOUR, MS_PER_MINUTE, Clock, Timer, ms_to_datetime
 from ._errors import ValidationException
-from ._records import VIEW_IMAGES, StreamRecord, event_id_hasher
+from ._frozen import frozen_size
+from ._records import SEQ, VIEW_IMAGES, StreamRecord, event_id_hasher
 from ._shard import Shard
-from ._types import Item, item_size, value_size
+from ._types import value_size
 from ._validators import non_negative_ms, optional_at_least_one, positive_ms
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ class Stream:
         label: the StreamLabel.
         table_name, view_type, region: as given when the stream was enabled.
         key_schema: ``((name, "HASH"), (name, "RANGE"))`` of the table.
+        key_types: the key attributes' types (``"S"``, ``"N"`` or ``"B"``), in schema order.
         status: ``ENABLING``, ``ENABLED``, ``DISABLING`` or ``DISABLED``.
         created_ms: when the stream was enabled; ``ended_ms``: when disabled (or its table
             deleted), None while enabled.
@@ -101,6 +103,7 @@ class Stream:
         account_id: str,
         table_name: str,
         key_schema: tuple[tuple[str, str], ...],
+        key_types: tuple[str, ...],
         view_type: str,
         partitions: PartitionMap,
         after: Stream | None = None,
@@ -118,10 +121,13 @@ class Stream:
         self.table_name = table_name
         self.key_schema = key_schema
         self.key_names = tuple(name for name, _ in key_schema)
+        self.key_types = key_types
         self.view_type = view_type
         self._show_old, self._show_new = VIEW_IMAGES[view_type]
-        self._keys_only = view_type == "KEYS_ONLY"
-        self._key_bytes = tuple((name, len(name.encode())) for name in self.key_names)
+        self._hash_type = key_types[0]
+        self._range_type = key_types[1] if len(key_types) > 1 else None
+        self._key_name_bytes = sum(len(name.encode()) for name in self.key_names)
+        self._string_hash = self._hash_type == "S"
         self.created_ms = clock.now_ms
         # The label (and so the ARN) must differ from the previous stream's even when the stream
         # is disabled and re-enabled within one millisecond of virtual time (spec C.1).
@@ -241,41 +247,55 @@ class Stream:
         self,
         partition_id: int,
         event_name: str,
-        old_item: Item | None,
-        new_item: Item | None,
+        hash_value: Any,
+        range_value: Any,
+        old: bytes | None,
+        new: bytes | None,
         is_ttl_delete: bool = False,
-    ) -> StreamRecord:
+    ) -> None:
         """Record one item change on the open shard of the item's partition (spec B.2, B.3).
 
-        ``SizeBytes`` is computed here, while the images are hot in the CPU cache (spec B.6).
+        Args:
+            hash_value / range_value: the item's key values (range None without a sort key).
+            old / new: the item before / after the change, frozen (:mod:`._frozen`), or None.
+                The record shares them: the table stored ``new`` and never changes it.
+
+        ``SizeBytes`` (spec B.6) is computed here: the frozen items carry their sizes.
         """
         shard = self._open[partition_id]
         sn = self._next_sn
         self._next_sn = sn + 1
-        image = new_item if new_item is not None else old_item
-        assert image is not None
-        if self._keys_only:
-            keys = {name: image[name] for name in self.key_names}
-            size = item_size(keys)
-            old_item = None if old_item is None else keys
-            new_item = None if new_item is None else keys
+        if self._string_hash and hash_value.isascii():
+            size = self._key_name_bytes + len(hash_value)
         else:
-            size = 0
-            for name, nbytes in self._key_bytes:
-                size += nbytes + value_size(image[name])
-            if self._show_new and new_item is not None:
-                size += item_size(new_item)
-            if self._show_old and old_item is not None:
-                size += item_size(old_item)
-        record = StreamRecord(
-            sn, event_name, self.clock.now_ms, old_item, new_item, shard, is_ttl_delete, size
+            size = self._key_name_bytes + value_size({self._hash_type: hash_value})
+        if range_value is not None:
+            size += value_size({self._range_type: range_value})  # type: ignore[dict-item]
+        if self._show_new and new is not None:
+            size += frozen_size(new)
+        else:
+            new = None
+        if self._show_old and old is not None:
+            size += frozen_size(old)
+        else:
+            old = None
+        shard._records.append(
+            (
+                sn,
+                self.clock.now_ms,
+                event_name,
+                size,
+                hash_value,
+                range_value,
+                old,
+                new,
+                is_ttl_delete,
+            )
         )
-        shard._records.append(record)
         shard._last_sn = sn
         if self.on_append:
             for callback in self.on_append:
                 callback(shard)
-        return record
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -411,7 +431,7 @@ class Stream:
         """Assert the stream's invariants (sequence numbers, lineage, one open shard each)."""
         for shard in self._shards:
             recs = shard._records[shard._start :]
-            sns = [r.sequence_number for r in recs]
+            sns = [r[SEQ] for r in recs]
             assert sns == sorted(set(sns)), "sequence numbers strictly increase in a shard"
             if sns:
                 assert shard.starting_sequence_number <= sns[0]

@@ -6,8 +6,10 @@ changes data hands exactly one change (old item, new item) to the table's stream
 a write that changes nothing, a delete of a missing item and any rejected write hand over
 nothing and leave the table exactly as it was (spec B.2).
 
-Stored items are never mutated in place: every write stores a new dict, so the old one can be
-kept by a stream record as its OldImage without a copy.
+Stored items are frozen (:mod:`streamsim._frozen`): one ``bytes`` object per item, which the
+garbage collector never walks, and which the stream records of the item's changes share as
+their images.  Reads thaw them into fresh dicts, so nothing a caller gets is shared with the
+table.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ._expressions import (
     evaluate_condition,
     updated_top_level_names,
 )
+from ._frozen import freeze, frozen_size, thaw
 from ._partitions import PartitionMap, partition_hash
 from ._records import INSERT, MODIFY, REMOVE
 from ._stream import Stream, StreamSettings
@@ -98,6 +101,27 @@ class TransactAction:
         self.values = values
 
 
+def _same_item(old: bytes, new: bytes, new_item: Item) -> bool:
+    """Whether frozen ``old`` holds the same item as ``new`` (``new_item`` frozen), same length.
+
+    The last byte of each holds the "plain" flag (see ``_frozen``), which is not content.
+    Equal items freeze to equal bytes when their attributes are in the same order.  In another
+    order, the bytes are the same multiset, so their sums are equal: an int's value modulo 255
+    is the sum of its base-256 digits modulo 255 (256 = 1 mod 255), which one C call computes.
+    Only when the sums agree is ``old`` thawed and compared.
+    """
+    if old == new:
+        return True
+    if (old[-1] ^ new[-1]) & 0x7F:
+        return False  # the sizes differ
+    old_body, new_body = old[:-1], new[:-1]
+    if old_body == new_body:
+        return True
+    if int.from_bytes(old_body, "little") % 255 != int.from_bytes(new_body, "little") % 255:
+        return False
+    return thaw(old) == new_item  # type: ignore[no-any-return]
+
+
 class TableEngine:
     """One table: its key schema, its items, its partitions and its stream.
 
@@ -140,7 +164,8 @@ class TableEngine:
             ((range_key, "RANGE"),) if range_key is not None else ()
         )
         self.key_names = tuple(n for n, _ in self.key_schema)
-        # hash value -> item (no range key) or hash value -> {range value -> item}
+        # hash value -> frozen item (no range key) or hash value -> {range value -> frozen item};
+        # holding only strings and bytes, these dicts are not tracked by the cyclic GC
         self._items: dict[Any, Any] = {}
         self._count = 0
         # hash value -> id of its live partition, for hash values in the table that were
@@ -200,12 +225,17 @@ class TableEngine:
 
     # --- reads ----------------------------------------------------------------------------------
 
-    def get(self, hv: Any, rv: Any) -> Item | None:
-        """The stored item with that key, or None (shared: do not mutate)."""
+    def get_frozen(self, hv: Any, rv: Any) -> bytes | None:
+        """The stored item with that key, frozen, or None."""
         if self.range_key is None:
             return self._items.get(hv)
         bucket = self._items.get(hv)
         return None if bucket is None else bucket.get(rv)
+
+    def get(self, hv: Any, rv: Any) -> Item | None:
+        """The stored item with that key (a fresh copy), or None."""
+        frozen = self.get_frozen(hv, rv)
+        return None if frozen is None else thaw(frozen)
 
     def __len__(self) -> int:
         return self._count
@@ -213,25 +243,14 @@ class TableEngine:
     def items_for_hash(self, hv: Any, *, forward: bool = True) -> list[Item]:
         """All items with one partition-key value, in sort-key order (a new list)."""
         if self.range_key is None:
-            item = self._items.get(hv)
-            return [] if item is None else [item]
+            frozen = self._items.get(hv)
+            return [] if frozen is None else [thaw(frozen)]
         bucket = self._items.get(hv)
         if not bucket:
             return []
         tag = self.range_type
         ordered = sorted(bucket, key=lambda rv: compare_key({tag: rv}), reverse=not forward)
-        return [bucket[rv] for rv in ordered]
-
-    def scan_order(self) -> list[Item]:
-        """Every item in scan order: by partition hash, then partition key, then sort key."""
-        tag = self.hash_type
-        hashes = sorted(
-            self._items, key=lambda hv: (partition_hash(tag, hv), compare_key({tag: hv}))
-        )
-        out: list[Item] = []
-        for hv in hashes:
-            out.extend(self.items_for_hash(hv))
-        return out
+        return [thaw(bucket[rv]) for rv in ordered]
 
     def partition_of(self, hv: Any) -> int:
         """The id of the live partition holding partition-key value ``hv``."""
@@ -254,9 +273,13 @@ class TableEngine:
         if condition is not None and not evaluate_condition(condition, current, names, values):
             raise ConditionalCheckFailedException(item=current)
 
-    def _check_size(self, item: Item) -> None:
-        if item_size(item) > MAX_ITEM_BYTES:
+    @staticmethod
+    def _checked_size(item: Item) -> int:
+        """The item's size; ValidationException over the 400 KB limit (spec C.4)."""
+        size = item_size(item)
+        if size > MAX_ITEM_BYTES:
             raise ValidationException("Item size has exceeded the maximum allowed size")
+        return size
 
     def put(
         self,
@@ -265,29 +288,26 @@ class TableEngine:
         condition: Condition | None = None,
         names: Mapping[str, str] | None = None,
         values: Mapping[str, Any] | None = None,
-        sized: bool = False,
-    ) -> Item | None:
-        """Store ``item`` (canonical, owned by the table from now on); return the old item.
+        size: int | None = None,
+        plain: bool = False,
+    ) -> bytes | None:
+        """Store ``item`` (canonical; the table keeps a frozen copy); return the old one, frozen.
 
         Args:
-            sized: the caller has already checked ``item`` against the 400 KB limit
-                (``python_to_item`` and ``wire_to_item`` do), so the check is skipped.
+            size: the item's size (``item_size``) if the caller knows it, within the limit.
+            plain: the caller knows the item holds no binary value (see ``_frozen.freeze``).
 
         Raises:
             ValidationException: bad key or oversized item.
             ConditionalCheckFailedException: ``condition`` is false for the current item.
         """
         hv, rv = self.key_of_item(item)
-        if not sized:
-            self._check_size(item)
-        old = self.get(hv, rv)
+        if size is None:
+            size = self._checked_size(item)
+        old = self.get_frozen(hv, rv)
         if condition is not None:
-            self._check_condition(condition, old, names, values)
-        if old is not None:
-            # equal by definition: keep one key value per item, not one per version
-            for name in self.key_names:
-                item[name] = old[name]
-        self._store(hv, rv, old, item)
+            self._check_condition(condition, None if old is None else thaw(old), names, values)
+        self._store(hv, rv, old, item, size, plain=plain)
         return old
 
     def update(
@@ -308,13 +328,14 @@ class TableEngine:
             ``(old item or None, new item or None)``.
         """
         hv, rv = self.key_of_key(key)
-        old = self.get(hv, rv)
+        frozen = self.get_frozen(hv, rv)
+        old = None if frozen is None else thaw(frozen)
         new = self._updated(key, old, update, names, values)
         if condition is not None:
             self._check_condition(condition, old, names, values)
-        if new is not None:
-            self._check_size(new)
-        self._store(hv, rv, old, new)
+        size = 0 if new is None else self._checked_size(new)
+        if frozen is not None or new is not None:
+            self._store(hv, rv, frozen, new, size)
         return old, new
 
     def _updated(
@@ -348,22 +369,41 @@ class TableEngine:
         condition: Condition | None = None,
         names: Mapping[str, str] | None = None,
         values: Mapping[str, Any] | None = None,
-    ) -> Item | None:
-        """Delete the item with ``key``; return it (None if there was none)."""
+    ) -> bytes | None:
+        """Delete the item with ``key``; return it, frozen (None if there was none)."""
         hv, rv = self.key_of_key(key)
-        old = self.get(hv, rv)
+        old = self.get_frozen(hv, rv)
         if condition is not None:
-            self._check_condition(condition, old, names, values)
+            self._check_condition(condition, None if old is None else thaw(old), names, values)
         if old is not None:
-            self._store(hv, rv, old, None)
+            self._store(hv, rv, old, None, 0)
         return old
 
     def _store(
-        self, hv: Any, rv: Any, old: Item | None, new: Item | None, is_ttl: bool = False
+        self,
+        hv: Any,
+        rv: Any,
+        old: bytes | None,
+        new_item: Item | None,
+        size: int,
+        is_ttl: bool = False,
+        plain: bool = False,
     ) -> None:
-        """Commit a write that passed every check, and hand over its change."""
-        if old == new:  # canonical form: equal dicts hold equal data -> no change (spec B.2)
-            return
+        """Commit a write that passed every check, and hand over its change.
+
+        Args:
+            old: the stored item, frozen (None: there is none).
+            new_item: the item to store (None: delete), canonical, of size ``size``.
+            plain: ``new_item`` is known to hold no binary value.
+        """
+        if new_item is None:
+            if old is None:
+                return  # nothing to delete: no change
+            new = None
+        else:
+            new = freeze(new_item, size, plain)
+            if old is not None and len(old) == len(new) and _same_item(old, new, new_item):
+                return  # spec B.2: no change, no record
         items = self._items
         if self.range_key is None:
             if new is None:
@@ -395,14 +435,15 @@ class TableEngine:
                 if new is not None:
                     self._pids[hv] = pid
             event = INSERT if old is None else (REMOVE if new is None else MODIFY)
-            stream.append(pid, event, old, new, is_ttl)
+            stream.append(pid, event, hv, rv, old, new, is_ttl)
         if self.observers:
+            old_item = None if old is None else thaw(old)
             for observer in self.observers:
-                observer(old, new, is_ttl)
-        if new is not None and self.ttl.enabled:
-            self.ttl.index(hv, rv, new)
+                observer(old_item, None if new is None else thaw(new), is_ttl)
+        if new_item is not None and self.ttl.enabled:
+            self.ttl.index(hv, rv, new_item)
         if self.split_policy.enabled:
-            self._account(hv, old, new)
+            self._account(hv, 0 if old is None else frozen_size(old), size)
 
     # --- transactions ---------------------------------------------------------------------------
 
@@ -415,16 +456,17 @@ class TableEngine:
         nothing is applied.
         """
         seen: set[tuple[str, Any, Any]] = set()
-        staged: list[tuple[TableEngine, Any, Any, Item | None, Item | None]] = []
+        staged: list[tuple[TableEngine, Any, Any, Item | None, Item | None, int]] = []
         reasons: list[dict[str, Any]] = []
         failed = False
         for action in actions:
             table = action.table
             try:
+                size = 0
                 if action.kind == "Put":
                     assert action.item is not None
                     hv, rv = table.key_of_item(action.item)
-                    table._check_size(action.item)
+                    size = table._checked_size(action.item)
                 else:
                     hv, rv = table.key_of_key(action.key)
                 ident = (table.name, hv, rv)
@@ -442,11 +484,11 @@ class TableEngine:
                         action.key, old, action.update, action.names, action.values
                     )
                     if new is not None:
-                        table._check_size(new)
+                        size = table._checked_size(new)
                 elif action.kind == "Delete":
                     new = None
                 table._check_condition(action.condition, old, action.names, action.values)
-                staged.append((table, hv, rv, old, new))
+                staged.append((table, hv, rv, old, new, size))
                 reasons.append({"Code": "None"})
             except ConditionalCheckFailedException as exc:
                 failed = True
@@ -469,9 +511,9 @@ class TableEngine:
                 f"[{codes}]",
                 cancellation_reasons=reasons,
             )
-        for table, hv, rv, old, new in staged:
+        for table, hv, rv, old, new, size in staged:
             if new is not old:
-                table._store(hv, rv, old, new)
+                table._store(hv, rv, table.get_frozen(hv, rv), new, size)
 
     # --- streams --------------------------------------------------------------------------------
 
@@ -491,6 +533,7 @@ class TableEngine:
             account_id=self.account_id,
             table_name=self.name,
             key_schema=self.key_schema,
+            key_types=(self.hash_type,) + ((self.range_type,) if self.range_key else ()),
             view_type=view_type,
             partitions=self.partitions,
             after=self.latest_stream or self._prior_stream,  # keeps the label (ARN) new
@@ -540,20 +583,18 @@ class TableEngine:
 
     def _recount_bytes(self) -> None:
         counts: dict[int, int] = {}
-        for hv in self._items:
+        for hv, stored in self._items.items():
             pid = self.partition_of(hv)
-            for item in self.items_for_hash(hv):
-                counts[pid] = counts.get(pid, 0) + item_size(item)
+            frozen = [stored] if self.range_key is None else stored.values()
+            counts[pid] = counts.get(pid, 0) + sum(map(frozen_size, frozen))
         self._partition_bytes = counts
 
-    def _account(self, hv: Any, old: Item | None, new: Item | None) -> None:
+    def _account(self, hv: Any, old_size: int, new_size: int) -> None:
         policy = self.split_policy
         pid = self.partition_of(hv)
         split = False
         if policy.max_partition_bytes is not None:
-            delta = (item_size(new) if new is not None else 0) - (
-                item_size(old) if old is not None else 0
-            )
+            delta = new_size - old_size
             total = self._partition_bytes.get(pid, 0) + delta
             self._partition_bytes[pid] = total
             split = total > policy.max_partition_bytes
@@ -573,9 +614,9 @@ class TableEngine:
 
     # --- TTL ------------------------------------------------------------------------------------
 
-    def delete_expired(self, hv: Any, rv: Any, item: Item) -> None:
+    def delete_expired(self, hv: Any, rv: Any) -> None:
         """Delete an expired item as the DynamoDB service (the TTL sweep's write, spec B.4)."""
-        self._store(hv, rv, item, None, is_ttl=True)
+        self._store(hv, rv, self.get_frozen(hv, rv), None, 0, is_ttl=True)
 
     # --- deletion -------------------------------------------------------------------------------
 
@@ -598,13 +639,23 @@ class TableEngine:
         """CreationDateTime as a timezone-aware datetime."""
         return ms_to_datetime(self.created_ms)
 
-    def iter_items(self) -> Iterator[Item]:
-        """Every stored item, in no particular (but deterministic) order."""
+    def iter_frozen(self) -> Iterator[tuple[Any, Any, bytes]]:
+        """``(hash value, range value or None, frozen item)`` of every stored item."""
         if self.range_key is None:
-            yield from self._items.values()
+            for hv, frozen in self._items.items():
+                yield hv, None, frozen
+        else:
+            for hv, bucket in self._items.items():
+                for rv, frozen in bucket.items():
+                    yield hv, rv, frozen
+
+    def iter_items(self) -> Iterator[Item]:
+        """Every stored item (fresh copies), in no particular (but deterministic) order."""
+        if self.range_key is None:
+            yield from map(thaw, self._items.values())
         else:
             for bucket in self._items.values():
-                yield from bucket.values()
+                yield from map(thaw, bucket.values())
 
     def _check(self) -> None:
         """Assert the store's invariants."""
@@ -612,7 +663,10 @@ class TableEngine:
         count = 0
         for item in self.iter_items():
             hv, rv = self.key_of_item(item)
-            assert self.get(hv, rv) is item
+            frozen = self.get_frozen(hv, rv)
+            assert frozen is not None
+            assert thaw(frozen) == item
+            assert frozen_size(frozen) == item_size(item)
             count += 1
         assert count == self._count
         for hv, pid in self._pids.items():

@@ -137,5 +137,5 @@ class TimeToLive:
                 continue  # stale index entry: the item changed or went since
             if expires_s < now_ms // 1000 - TTL_MAX_AGE_S:
                 continue  # spec B.4: more than five years in the past never expires
-            table.delete_expired(hv, rv, item)
+            table.delete_expired(hv, rv)
         self._timer = table.clock.call_later(self.settings.sweep_interval_ms, self.sweep)

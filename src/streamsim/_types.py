@@ -58,6 +58,7 @@ __all__ = [
     "item_to_python",
     "normalize_number",
     "python_to_item",
+    "python_to_sized_item",
     "python_to_value",
     "serialize",
     "type_of",
@@ -92,7 +93,6 @@ DYNAMODB_CONTEXT: Final = Context(
 )
 
 _INT_LIMIT: Final = 10**MAX_NUMBER_DIGITS  # |int| below this: str(int) is already canonical
-_NUMBER_BOUND: Final = 21  # more than the largest size of any number (19 digit pairs + 1)
 _INT32_MAX: Final = 2**31 - 1
 
 # --- messages (DynamoDB's wording, typos included) ----------------------------------------------
@@ -620,17 +620,30 @@ def python_to_item(mapping: Mapping[str, Any]) -> Item:
     >>> python_to_item({"pk": "a", "n": Decimal("1.50"), "ok": True, "s": {3, 1}})
     {'pk': {'S': 'a'}, 'n': {'N': '1.5'}, 'ok': {'BOOL': True}, 's': {'NS': ['1', '3']}}
     """
+    return python_to_sized_item(mapping)[0]
+
+
+def python_to_sized_item(mapping: Mapping[str, Any]) -> tuple[Item, int, bool]:
+    """:func:`python_to_item`, with what the same pass learnt: the item's size
+    (:func:`item_size`), and whether the item is known to hold no binary value (every value
+    a string, a number or a boolean).
+
+    >>> python_to_sized_item({"pk": "a", "n": 150})
+    ({'pk': {'S': 'a'}, 'n': {'N': '150'}}, 6, True)
+    """
     if type(mapping) is not dict and not isinstance(mapping, Mapping):
         raise ValidationException(
             f"Invalid type for parameter Item, value: {mapping}, type: {type(mapping)}, "
             "valid types: <class 'dict'>"
         )
     out: Item = {}
-    bound = 0  # an upper bound of the item size: 4 bytes per character, 21 per number
+    size = 0
+    plain = True
     s_pool = _S_POOL
     for name, value in mapping.items():
         if type(name) is not str:
             name = _name(name, "Item")
+        size += len(name) if name.isascii() else _utf8_len(name)
         t = type(value)
         if t is str:
             av = s_pool.get(value)
@@ -639,23 +652,26 @@ def python_to_item(mapping: Mapping[str, Any]) -> Item:
                     s_pool.clear()
                 av = s_pool[value] = {"S": value}
             out[name] = av
-            bound += (len(name) + len(value)) << 2
+            size += len(value) if value.isascii() else _utf8_len(value)
         elif t is int and -_INT_LIMIT < value < _INT_LIMIT:
-            out[name] = n_leaf(str(value))
-            bound += (len(name) << 2) + _NUMBER_BOUND
+            text = str(value)
+            out[name] = n_leaf(text)
+            size += _number_size(text)
         elif t is bool:
             out[name] = _TRUE if value else _FALSE
-            bound += (len(name) << 2) + 1
+            size += 1
         elif t is Decimal:
-            out[name] = n_leaf(_python_number(value))
-            bound += (len(name) << 2) + _NUMBER_BOUND
+            text = _python_number(value)
+            out[name] = n_leaf(text)
+            size += _number_size(text)
         else:
             av = _python_value(value, 1)
             out[name] = av
-            bound += (len(name) << 2) + value_size(av)
-    if bound > MAX_ITEM_BYTES and item_size(out) > MAX_ITEM_BYTES:
+            size += value_size(av)
+            plain = False
+    if size > MAX_ITEM_BYTES:
         raise ValidationException(_TOO_LARGE)
-    return out
+    return out, size, plain
 
 
 # --- canonical -> Python values -----------------------------------------------------------------

@@ -17,7 +17,7 @@ reproducible.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from random import Random
 from typing import Any, ClassVar
 
@@ -39,14 +39,18 @@ def request_ids(rng: Random) -> Callable[[], str]:
     (52, 52, True, True)
     """
     width, block = 52, 64
+    nbytes = width * block // 2
+    pending: list[str] = []  # the rest of the last draw, last id first
+    pop = pending.pop
 
-    def ids() -> Iterator[str]:
-        while True:
-            text = format(rng.getrandbits(width * 4 * block), f"0{width * block}X")
-            for start in range(0, width * block, width):
-                yield text[start : start + width]
+    def next_id() -> str:
+        if not pending:
+            # the same text as format(bits, "03328X"), several times faster
+            text = rng.getrandbits(nbytes * 8).to_bytes(nbytes, "big").hex().upper()
+            pending.extend([text[i : i + width] for i in range(width * (block - 1), -1, -width)])
+        return pop()
 
-    return ids().__next__
+    return next_id
 
 
 def response_metadata(request_id: str, status: int, content_type: str) -> dict[str, Any]:

@@ -51,6 +51,7 @@ from streamsim._expressions import (
     resolve_key_condition,
 )
 from streamsim._expressions._ast import Path
+from streamsim._frozen import frozen_size, thaw
 from streamsim._partitions import HASH_SPACE, partition_hash
 from streamsim._table import TableEngine, TransactAction
 from streamsim._types import AttributeValue, Item, compare_key, copy_item, item_size, type_of
@@ -285,8 +286,10 @@ def _write_response(
     return out
 
 
-def _write_units(old: Item | None, new: Item | None) -> int:
-    return _units(max(item_size(old) if old else 0, item_size(new) if new else 0), WRITE_UNIT_BYTES)
+def _write_units(old: bytes | None, new: Item | None) -> int:
+    """Write capacity units of a write replacing ``old`` (frozen) with ``new``."""
+    old_size = frozen_size(old) if old is not None else 0
+    return _units(max(old_size, item_size(new) if new else 0), WRITE_UNIT_BYTES)
 
 
 # --- table metadata ----------------------------------------------------------------------------
@@ -606,12 +609,10 @@ class DynamoDBOps:
             p, engine, "Item", only_all_old=True
         )
         try:
-            old = table.put(
-                item, condition=exprs.condition, names=exprs.names, values=exprs.values, sized=True
-            )
+            old = table.put(item, condition=exprs.condition, names=exprs.names, values=exprs.values)
         except ConditionalCheckFailedException as exc:
             raise self._failed(exc, on_failure) from None
-        attributes = old if return_values == "ALL_OLD" else None
+        attributes = thaw(old) if return_values == "ALL_OLD" and old is not None else None
         return _write_response(attributes, capacity, table, _write_units(old, item))
 
     def update_item(
@@ -647,7 +648,9 @@ class DynamoDBOps:
                     refs=update.refs,
                 )
                 attributes = project(written, source, exprs.names) or None
-        return _write_response(attributes, capacity, table, _write_units(old, new))
+        old_size = 0 if old is None else item_size(old)
+        units = _units(max(old_size, item_size(new) if new else 0), WRITE_UNIT_BYTES)
+        return _write_response(attributes, capacity, table, units)
 
     def delete_item(
         self, p: Mapping[str, Any], engine: TableEngine | None = None
@@ -662,7 +665,7 @@ class DynamoDBOps:
             )
         except ConditionalCheckFailedException as exc:
             raise self._failed(exc, on_failure) from None
-        attributes = old if return_values == "ALL_OLD" else None
+        attributes = thaw(old) if return_values == "ALL_OLD" and old is not None else None
         return _write_response(attributes, capacity, table, _write_units(old, None))
 
     # --- reads ----------------------------------------------------------------------------------
@@ -882,7 +885,7 @@ class DynamoDBOps:
                     "TotalSegments values."
                 )
             position = bisect_right([k for k, _ in order], sort_key)
-        candidates = (item for _, item in order[position:])
+        candidates = (thaw(frozen) for _, frozen in order[position:])
         return self._page(table, candidates, p, exprs, select, limit, consistent)
 
     # --- batches --------------------------------------------------------------------------------
@@ -930,7 +933,7 @@ class DynamoDBOps:
         units: dict[str, int] = {}
         for table, kind, item in plan:
             if kind == "PutRequest":
-                old = table.put(item, sized=True)
+                old = table.put(item)
                 new: Item | None = item
             else:
                 old = table.delete(item)
@@ -1154,7 +1157,7 @@ class DynamoDBOps:
                 "ReadCapacityUnits": meta.read_units,
                 "WriteCapacityUnits": meta.write_units,
             },
-            "TableSizeBytes": sum(item_size(item) for item in engine.iter_items()),
+            "TableSizeBytes": sum(frozen_size(frozen) for _, _, frozen in engine.iter_frozen()),
             "ItemCount": len(engine),
             "TableArn": engine.arn,
             "TableId": meta.table_id,
@@ -1225,20 +1228,16 @@ def _order_key(table: TableEngine, hv: Any, rv: Any) -> tuple[int, Any, Any]:
     )
 
 
-def _scan_order(table: TableEngine, lo: int, hi: int) -> list[tuple[tuple[int, Any, Any], Item]]:
-    """Every item whose partition hash is in ``[lo, hi)``, in scan order, with its order key."""
-    hk, ht, rk = table.hash_key, table.hash_type, table.range_key
-    out: list[tuple[tuple[int, Any, Any], Item]] = []
-    for item in table.iter_items():
-        hv = item[hk][ht]
+def _scan_order(table: TableEngine, lo: int, hi: int) -> list[tuple[tuple[int, Any, Any], bytes]]:
+    """Every item whose partition hash is in ``[lo, hi)``, frozen, in scan order, with its
+    order key (a page thaws only the items it reads)."""
+    ht, rt, rk = table.hash_type, table.range_type, table.range_key
+    out: list[tuple[tuple[int, Any, Any], bytes]] = []
+    for hv, rv, frozen in table.iter_frozen():
         h = partition_hash(ht, hv)
         if lo <= h < hi:
-            out.append(
-                (
-                    (h, compare_key({ht: hv}), compare_key(item[rk]) if rk is not None else 0),
-                    item,
-                )
-            )
+            order = (h, compare_key({ht: hv}), compare_key({rt: rv}) if rk is not None else 0)
+            out.append((order, frozen))
     out.sort(key=lambda pair: pair[0])
     return out
 

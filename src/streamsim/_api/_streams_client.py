@@ -49,6 +49,7 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from hashlib import blake2b
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from streamsim._clock import MS_PER_SECOND, datetime_to_ms
@@ -59,7 +60,7 @@ from streamsim._errors import (
     TrimmedDataAccessException,
     ValidationException,
 )
-from streamsim._records import records_to_streams_dicts
+from streamsim._records import CREATED, SEQ, records_to_streams_dicts
 from streamsim._shard import Shard
 from streamsim._simulation import TABLE_NAME_RE  # spec A.2
 from streamsim._stream import Stream
@@ -527,16 +528,14 @@ class DynamoDBStreamsClient(ClientBase):
             gc.disable()
         try:
             # spec A.7: stop before 1 MB of SizeBytes, but return at least one record
-            records = records_to_streams_dicts(held, first, end, GET_RECORDS_MAX_BYTES)
+            records = records_to_streams_dicts(stream, held, first, end, GET_RECORDS_MAX_BYTES)
         finally:
             if paused:
                 gc.enable()
         end = first + len(records)
         out: dict[str, Any] = {"Records": records}
         if end < len(held):
-            out["NextShardIterator"] = self._iterator(
-                arn, shard_id, held[end].sequence_number, reader
-            )
+            out["NextShardIterator"] = self._iterator(arn, shard_id, held[end][SEQ], reader)
         elif shard.is_open:
             last = shard.last_sequence_number
             after = position if last is None or last < position else last + 1
@@ -614,13 +613,12 @@ def _position_at_time(shard: Shard, at_ms: int, trimmed: int) -> int:
     held = shard._records
     i = bisect_left(held, threshold, lo=shard._start, key=_created_ms)
     if i < len(held):
-        return held[i].sequence_number
+        return held[i][SEQ]
     last = shard.last_sequence_number
     return max(trimmed, shard.starting_sequence_number if last is None else last) + 1
 
 
-def _created_ms(record: Any) -> int:
-    return record.created_ms  # type: ignore[no-any-return]
+_created_ms = itemgetter(CREATED)
 
 
 def _count_reader(stream: Stream, shard_id: str, reader: int, now: int, allowed: int) -> None:

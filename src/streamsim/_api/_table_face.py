@@ -27,7 +27,14 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from streamsim._errors import ResourceNotFoundException, StreamsimError
-from streamsim._types import AttributeValue, Item, item_to_python, python_to_item, python_to_value
+from streamsim._types import (
+    AttributeValue,
+    Item,
+    item_to_python,
+    python_to_item,
+    python_to_sized_item,
+    python_to_value,
+)
 
 from ._conditions import build_conditions
 from ._dynamodb_ops import DynamoDBOps, convert_request, convert_response
@@ -121,7 +128,8 @@ class Table:
         engine = self._engine
         if not params and Item is not _MISSING and engine.deleted_ms is None:
             try:
-                engine.put(python_to_item(Item), sized=True)
+                item, size, plain = python_to_sized_item(Item)
+                engine.put(item, size=size, plain=plain)
             except StreamsimError as exc:
                 raise exc.with_operation("PutItem") from None
             return {"ResponseMetadata": self._ops.response_metadata()}

@@ -16,17 +16,17 @@ from collections.abc import Callable
 from json import dumps as _dumps
 from typing import TYPE_CHECKING, Any
 
+from streamsim._frozen import thaw
 from streamsim._records import (
     EVENT_SOURCE,
     EVENT_VERSION,
     TTL_IDENTITY_TYPE,
     TTL_PRINCIPAL,
-    VIEW_IMAGES,
+    RawRecord,
 )
 from streamsim._records import json_value as _json_value
 
 if TYPE_CHECKING:
-    from streamsim._records import StreamRecord
     from streamsim._stream import Stream
 
 EventRecord = dict[str, Any]
@@ -35,25 +35,15 @@ EventRecord = dict[str, Any]
 ENVELOPE_BYTES = 14
 
 
-def _copy_item(item: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, av in item.items():
-        if "S" in av or "N" in av or "BOOL" in av or "NULL" in av:
-            out[name] = av.copy()  # immutable value: a shallow copy is a fresh container
-        else:
-            out[name] = _json_value(av)
-    return out
-
-
-def event_record_builder(stream: Stream) -> Callable[[StreamRecord], EventRecord]:
-    """Return ``build(record)`` making the Lambda event record of a record of ``stream``.
+def event_record_builder(stream: Stream) -> Callable[[RawRecord], EventRecord]:
+    """Return ``build(record)`` making the Lambda event record of a raw record of ``stream``.
 
     >>> from streamsim import Simulation
     >>> sim = Simulation(seed=1)
     >>> table = sim.create_table("orders", hash_key="pk", stream_view_type="KEYS_ONLY")
     >>> _ = table.put_item(Item={"pk": "a"})
     >>> build = event_record_builder(sim.streams[0])
-    >>> build(sim.streams[0].shards[0].records[0])["dynamodb"]["Keys"]
+    >>> build(sim.streams[0].shards[0]._records[0])["dynamodb"]["Keys"]
     {'pk': {'S': 'a'}}
     """
     arn = stream.arn
@@ -62,74 +52,88 @@ def event_record_builder(stream: Stream) -> Callable[[StreamRecord], EventRecord
     key_names = stream.key_names
     hash_key = key_names[0]
     range_key = key_names[1] if len(key_names) > 1 else None
-    show_old, show_new = VIEW_IMAGES[view_type]
+    hash_type, range_type = stream.key_types[0], stream.key_types[-1]
+    binary_keys = "B" in stream.key_types
     digest_copy = stream.event_id_hasher.copy
     json_value = _json_value
-    copy_item = _copy_item
+    loads = thaw
 
-    def build(record: StreamRecord) -> EventRecord:
-        # Written flat (one function, dict displays, the images copied inline): the cost is
-        # allocating ~15 small dicts and reading the record's images, so every extra call,
-        # attribute chain or intermediate dict shows.
-        new = record.new_item
-        old = record.old_item
-        sn_text = str(record.sequence_number)
+    def build(record: RawRecord) -> EventRecord:
+        # Written flat (one function, dict displays, the JSON conversion inline): the cost is
+        # thawing the images and allocating the envelope dicts, so every extra call,
+        # attribute chain or intermediate dict shows.  Thawed images are fresh containers;
+        # only values that are not S, N, BOOL or NULL (binary, sets, lists, maps) are
+        # rebuilt, binary as base64 text.
+        sn, created, event_name, size, hv, rv, frozen_old, frozen_new, ttl = record
+        sn_text = str(sn)
         digest = digest_copy()
         digest.update(sn_text.encode())  # event_id(): the same bytes as b"%d" % sn, faster
-        body: dict[str, Any]
-        if show_new and new is not None:
-            new_copy: dict[str, Any] = {}
-            for name, av in new.items():
-                if "S" in av or "N" in av or "BOOL" in av or "NULL" in av:
-                    new_copy[name] = av.copy()  # immutable value: a shallow copy is fresh
-                else:
-                    new_copy[name] = json_value(av)
-            # the key values were just converted: copy them from the JSON NewImage
-            if range_key is None:
-                keys = {hash_key: new_copy[hash_key].copy()}
-            else:
-                keys = {hash_key: new_copy[hash_key].copy(), range_key: new_copy[range_key].copy()}
-            if show_old and old is not None:
-                old_copy: dict[str, Any] = {}
-                for name, av in old.items():
-                    if "S" in av or "N" in av or "BOOL" in av or "NULL" in av:
-                        old_copy[name] = av.copy()
-                    else:
-                        old_copy[name] = json_value(av)
-                body = {
-                    "ApproximateCreationDateTime": record.created_ms // 1000,
-                    "Keys": keys,
-                    "NewImage": new_copy,
-                    "OldImage": old_copy,
-                    "SequenceNumber": sn_text,
-                    "SizeBytes": record._size or record.size_bytes,
-                    "StreamViewType": view_type,
-                }
-            else:
-                body = {
-                    "ApproximateCreationDateTime": record.created_ms // 1000,
-                    "Keys": keys,
-                    "NewImage": new_copy,
-                    "SequenceNumber": sn_text,
-                    "SizeBytes": record._size or record.size_bytes,
-                    "StreamViewType": view_type,
-                }
+        if range_key is None:
+            keys = {hash_key: {hash_type: hv}}
         else:
-            image = new if new is not None else old
-            assert image is not None
+            keys = {hash_key: {hash_type: hv}, range_key: {range_type: rv}}
+        if binary_keys:
+            for name, av in keys.items():
+                keys[name] = json_value(av)
+        # the last byte's top bit: frozen as plain, known to hold no binary (see _frozen)
+        if frozen_new is not None:
+            new = loads(frozen_new)
+            if frozen_new[-1] < 0x80:
+                for name, av in new.items():
+                    if not ("S" in av or "N" in av or "BOOL" in av or "NULL" in av):
+                        new[name] = json_value(av)
+        else:
+            new = None
+        if frozen_old is not None:
+            old = loads(frozen_old)
+            if frozen_old[-1] < 0x80:
+                for name, av in old.items():
+                    if not ("S" in av or "N" in av or "BOOL" in av or "NULL" in av):
+                        old[name] = json_value(av)
+        else:
+            old = None
+        body: dict[str, Any]
+        if new is not None:
+            if old is not None:
+                body = {
+                    "ApproximateCreationDateTime": created // 1000,
+                    "Keys": keys,
+                    "NewImage": new,
+                    "OldImage": old,
+                    "SequenceNumber": sn_text,
+                    "SizeBytes": size,
+                    "StreamViewType": view_type,
+                }
+            else:
+                body = {
+                    "ApproximateCreationDateTime": created // 1000,
+                    "Keys": keys,
+                    "NewImage": new,
+                    "SequenceNumber": sn_text,
+                    "SizeBytes": size,
+                    "StreamViewType": view_type,
+                }
+        elif old is not None:
             body = {
-                "ApproximateCreationDateTime": record.created_ms // 1000,
-                "Keys": copy_item({name: image[name] for name in key_names}),
+                "ApproximateCreationDateTime": created // 1000,
+                "Keys": keys,
+                "OldImage": old,
+                "SequenceNumber": sn_text,
+                "SizeBytes": size,
+                "StreamViewType": view_type,
             }
-            if show_old and old is not None:
-                body["OldImage"] = copy_item(old)
-            body["SequenceNumber"] = sn_text
-            body["SizeBytes"] = record._size or record.size_bytes
-            body["StreamViewType"] = view_type
-        if record.is_ttl_delete:
+        else:
+            body = {
+                "ApproximateCreationDateTime": created // 1000,
+                "Keys": keys,
+                "SequenceNumber": sn_text,
+                "SizeBytes": size,
+                "StreamViewType": view_type,
+            }
+        if ttl:
             return {
                 "eventID": digest.hexdigest(),
-                "eventName": record.event_name,
+                "eventName": event_name,
                 "eventVersion": EVENT_VERSION,
                 "eventSource": EVENT_SOURCE,
                 "awsRegion": region,
@@ -139,7 +143,7 @@ def event_record_builder(stream: Stream) -> Callable[[StreamRecord], EventRecord
             }
         return {
             "eventID": digest.hexdigest(),
-            "eventName": record.event_name,
+            "eventName": event_name,
             "eventVersion": EVENT_VERSION,
             "eventSource": EVENT_SOURCE,
             "awsRegion": region,

@@ -29,11 +29,12 @@ from __future__ import annotations
 
 import gc
 from collections import deque
-from operator import attrgetter
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from streamsim._clock import Timer
 from streamsim._partitions import partition_hash
+from streamsim._records import CREATED, HASH, RANGE, SEQ, SIZE
 
 from ._destinations import on_failure_record, s3_object_key
 from ._events import ENVELOPE_BYTES, PAYLOAD_FACTOR, event_record_builder, payload_bytes
@@ -51,11 +52,13 @@ from ._metrics import (
 from ._windows import MAX_STATE_BYTES, WindowState, response_state, window_of
 
 if TYPE_CHECKING:
-    from streamsim._records import StreamRecord
+    from streamsim._records import RawRecord
     from streamsim._shard import Shard
 
     from ._functions import Function, InvocationResult
     from ._mapping import EventSourceMapping
+
+_record_size = itemgetter(SIZE)
 
 # what Slot.step reports
 IDLE = 0  # nothing to do and nothing of its own waiting
@@ -101,7 +104,7 @@ class Batch:
 
     def __init__(
         self,
-        records: list[StreamRecord],
+        records: list[RawRecord],
         events: list[dict[str, Any]] | None,
         *,
         gather_start_ms: int = 0,
@@ -124,7 +127,7 @@ class Batch:
         self.last_request_id: str | None = None
         self.last_error = False
 
-    def split(self, records: list[StreamRecord]) -> Batch:
+    def split(self, records: list[RawRecord]) -> Batch:
         """A batch of some of these records that keeps the retry bookkeeping."""
         part = Batch(
             records,
@@ -142,8 +145,8 @@ class Batch:
         if not self.records:
             return f"<Batch final-window retries={self.retries}>"
         return (
-            f"<Batch {len(self.records)} records {self.records[0].sequence_number}.."
-            f"{self.records[-1].sequence_number} retries={self.retries}>"
+            f"<Batch {len(self.records)} records {self.records[0][SEQ]}.."
+            f"{self.records[-1][SEQ]} retries={self.retries}>"
         )
 
 
@@ -177,7 +180,7 @@ class Slot:
     def __init__(self, reader: ShardReader, index: int) -> None:
         self.reader = reader
         self.index = index
-        self.queue: deque[StreamRecord] = deque()  # routed records (ParallelizationFactor > 1)
+        self.queue: deque[RawRecord] = deque()  # routed records (ParallelizationFactor > 1)
         self.batch: Batch | None = None
         self.stack: list[Batch] = []
         self.building: Batch | None = None
@@ -239,17 +242,29 @@ class Slot:
             now: the current virtual time.
             exhausted: the shard is closed and every record of it has been read.
         """
-        while True:
-            if self.busy or self.waiting or self.retry_timer is not None:
-                return BUSY
-            if self.batch is None:
-                if self.stack:
-                    self.batch = self.stack.pop()
-                else:
-                    status = self._gather(now, exhausted)
-                    if self.batch is None:
-                        return status
-            self._attempt(now)
+        # A batch's events are acyclic trees of ~8 dicts per record, freed by reference counting
+        # when the invocation returns.  Built with the cyclic GC running, they would trigger
+        # young collections that walk them all, for nothing; with it paused, their allocations
+        # and frees cancel out in the collector's count.  Resumed only if it was running, so a
+        # program's own gc.disable() is respected.
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            while True:
+                if self.busy or self.waiting or self.retry_timer is not None:
+                    return BUSY
+                if self.batch is None:
+                    if self.stack:
+                        self.batch = self.stack.pop()
+                    else:
+                        status = self._gather(now, exhausted)
+                        if self.batch is None:
+                            return status
+                self._attempt(now)
+        finally:
+            if paused:
+                gc.enable()
 
     def _wake_at(self, at_ms: int) -> None:
         timer = self.wake_timer
@@ -338,20 +353,12 @@ class Slot:
         j = end if end - i <= take else i + take
         chunk = recs[i:j]
         poller = reader.poller
-        # the event records are acyclic trees freed by reference counting: building them
-        # with the cyclic GC paused keeps them from being promoted into (and triggering full
-        # collections of) the old generation; resumed only if it was running
-        paused = gc.isenabled()
-        if paused:
-            gc.disable()
-        try:
-            events = list(map(poller.build_event, chunk))
-        finally:
-            if paused:
-                gc.enable()
-        bound = b.bound + poller.record_overhead * len(chunk)
-        for record in chunk:
-            bound += PAYLOAD_FACTOR * record._size
+        events = list(map(poller.build_event, chunk))
+        bound = (
+            b.bound
+            + poller.record_overhead * len(chunk)
+            + PAYLOAD_FACTOR * sum(map(_record_size, chunk))
+        )
         if not b.exact and bound <= poller.max_payload:
             b.records.extend(chunk)
             assert b.events is not None
@@ -410,7 +417,7 @@ class Slot:
         batch_size = cfg.batch_size
         horizon = now - poller.retention_ms
         age_limit = now - cfg.maximum_record_age_s * 1000 if cfg.maximum_record_age_s >= 0 else None
-        aged: list[StreamRecord] = []
+        aged: list[RawRecord] = []
         queue = self.queue
         shard = reader.shard
         from_shard = reader.slot_count == 1
@@ -421,7 +428,7 @@ class Slot:
             # the next record: the slot's queue first, then (one slot) the shard itself
             if queue:
                 record = queue[0]
-                if record.created_ms < horizon:  # trimmed while it waited: lost (spec D.5)
+                if record[CREATED] < horizon:  # trimmed while it waited: lost (spec D.5)
                     queue.popleft()
                     metrics.trimmed_unread += 1
                     continue
@@ -434,7 +441,7 @@ class Slot:
                 in_queue = False
             else:
                 break
-            if age_limit is not None and record.created_ms < age_limit:
+            if age_limit is not None and record[CREATED] < age_limit:
                 # older than MaximumRecordAgeInSeconds: discarded unread (spec D.5)
                 self._consume(in_queue)
                 aged.append(record)
@@ -448,7 +455,7 @@ class Slot:
                 metrics.filtered_out += 1
                 continue
             if window_ms:
-                start = window_of(record.created_ms, window_ms)
+                start = window_of(record[CREATED], window_ms)
                 window = self.window
                 if window is None:
                     window = self.window = WindowState(start, window_ms)
@@ -496,7 +503,7 @@ class Slot:
         poller = self.reader.poller
         cfg = poller.mapping.config
         if batch.records:
-            oldest = batch.records[0].created_ms
+            oldest = batch.records[0][CREATED]
             too_old = oldest < now - poller.retention_ms or (
                 cfg.maximum_record_age_s >= 0 and now - oldest > cfg.maximum_record_age_s * 1000
             )
@@ -527,7 +534,7 @@ class Slot:
                 limit = poller.retention_ms
                 if cfg.maximum_record_age_s >= 0:
                     limit = min(limit, cfg.maximum_record_age_s * 1000)
-                deadline = batch.records[0].created_ms + limit + 1
+                deadline = batch.records[0][CREATED] + limit + 1
                 self.age_timer = poller.clock.call_at(deadline, self._age_due)
             return
         self._invoke(batch, now, function)
@@ -628,8 +635,8 @@ class Slot:
                 elif verdict is not None:
                     outcome = PARTIAL_FAILURE
         batch.last_error = not result.ok
-        first = str(records[0].sequence_number) if records else None
-        last = str(records[-1].sequence_number) if records else None
+        first = str(records[0][SEQ]) if records else None
+        last = str(records[-1][SEQ]) if records else None
         metrics.invocation_log.append(
             Invocation(
                 start_ms=result.start_ms,
@@ -649,7 +656,7 @@ class Slot:
         )
         if records:
             metrics.iterator_ages.append(
-                IteratorAge(now, now - records[-1].created_ms, reader.shard.shard_id)
+                IteratorAge(now, now - records[-1][CREATED], reader.shard.shard_id)
             )
         self.batch = None
         if verdict is None:
@@ -727,8 +734,8 @@ class Slot:
         metrics.dropped += len(records)
         if condition == RECORD_AGE_EXCEEDED:
             condition = service.settings.record_age_condition
-        first = str(records[0].sequence_number)
-        last = str(records[-1].sequence_number)
+        first = str(records[0][SEQ])
+        last = str(records[-1][SEQ])
         destination_arn = mapping.config.on_failure_destination
         delivered: str | None = None
         if destination_arn is not None:
@@ -745,8 +752,8 @@ class Slot:
                 shard_id=reader.shard.shard_id,
                 start_sequence_number=first,
                 end_sequence_number=last,
-                first_arrival_ms=records[0].created_ms,
-                last_arrival_ms=records[-1].created_ms,
+                first_arrival_ms=records[0][CREATED],
+                last_arrival_ms=records[-1][CREATED],
                 batch_size=len(records),
                 stream_arn=poller.stream_arn,
             )
@@ -892,7 +899,7 @@ class ShardReader:
         slots = self.slots
         if any(s.busy or s.waiting or s.batch or s.stack or s.building or s.window for s in slots):
             return
-        pending = sorted((r for s in slots for r in s.queue), key=attrgetter("sequence_number"))
+        pending = sorted((r for s in slots for r in s.queue), key=itemgetter(SEQ))
         for slot in slots:
             slot.cancel_timers()
         factor = self.poller.mapping.config.parallelization_factor
@@ -946,8 +953,11 @@ class MappingPoller:
         stream = mapping.stream
         self.stream = stream
         self.stream_arn = stream.arn
-        self.key_names = (
-            stream.key_names if service.settings.order_by_full_key else (stream.key_names[:1])
+        self.hash_type = stream.key_types[0]
+        self.range_type = (
+            stream.key_types[1]
+            if service.settings.order_by_full_key and len(stream.key_types) > 1
+            else None
         )
         self.retention_ms = stream.settings.retention_ms
         self.metrics = mapping.metrics
@@ -1039,26 +1049,23 @@ class MappingPoller:
         now = self.clock.now_ms
         return now + (self.anchor_ms - now) % self.interval_ms
 
-    def route_hash(self, record: StreamRecord) -> int:
+    def route_hash(self, record: RawRecord) -> int:
         """The hash that picks a record's slot: of its partition key (or its full key).
 
         AWS keeps records of one partition key in order with ParallelizationFactor > 1
         (spec D.4); whether it groups by partition key or full primary key is UNCONFIRMED
         (F.9): ``LambdaSettings.order_by_full_key``.
         """
-        image = record.new_item if record.new_item is not None else record.old_item
-        assert image is not None
-        h = 0
-        for name in self.key_names:
-            ((tag, value),) = image[name].items()
-            h = h * 1_000_003 + partition_hash(tag, value)
+        h = partition_hash(self.hash_type, record[HASH])
+        if self.range_type is not None:
+            h = h * 1_000_003 + partition_hash(self.range_type, record[RANGE])
         return h
 
-    def bound_of(self, record: StreamRecord) -> int:
+    def bound_of(self, record: RawRecord) -> int:
         """Upper bound of a record's bytes in the event (see :data:`._events.PAYLOAD_FACTOR`)."""
-        return PAYLOAD_FACTOR * (record._size or record.size_bytes) + self.record_overhead
+        return PAYLOAD_FACTOR * record[SIZE] + self.record_overhead
 
-    def item_failures(self, response: Any, records: list[StreamRecord]) -> int | None:
+    def item_failures(self, response: Any, records: list[RawRecord]) -> int | None:
         """Read a ReportBatchItemFailures response (spec D.6).
 
         Returns:
@@ -1085,7 +1092,7 @@ class MappingPoller:
             if not isinstance(ident, str) or not ident:
                 return _FULL_FAILURE
             if index is None:
-                index = {str(r.sequence_number): i for i, r in enumerate(records)}
+                index = {str(r[SEQ]): i for i, r in enumerate(records)}
             position = index.get(ident)
             if position is None:
                 if self.service.settings.unknown_item_identifier_fails:
@@ -1120,5 +1127,5 @@ class MappingPoller:
                     assert slot.batch is not None
                     assert slot.waiting_on is not None
                     assert slot in slot.waiting_on.waiters
-                sns = [r.sequence_number for r in slot.queue]
+                sns = [r[SEQ] for r in slot.queue]
                 assert sns == sorted(sns)
