@@ -69,22 +69,27 @@ NEW: Final = 7
 TTL: Final = 8
 
 
-def event_id_hasher(stream_arn: str) -> Any:
-    """The per-stream blake2b state eventIDs are finished from (hash of ``<arn>#``)."""
-    return blake2b(f"{stream_arn}#".encode(), digest_size=16)
+#: Digits of the sequence number an eventID ends with (sequence numbers start at 10**20).
+EVENT_ID_DIGITS: Final = 21
 
 
-def event_id(hasher: Any, sequence_number: int) -> str:
-    """``eventID``: blake2b-128 of ``<stream arn>#<sequence number>``, 32 lowercase hex.
+def event_id_prefix(stream_arn: str) -> str:
+    """The 11 hex characters a stream's eventIDs begin with: from BLAKE2b of its ARN."""
+    return blake2b(stream_arn.encode(), digest_size=6).hexdigest()[: 32 - EVENT_ID_DIGITS]
 
-    Unique per record and reproducible; the same value in GetRecords and Lambda events.
 
-    >>> event_id(event_id_hasher("arn"), 1) == blake2b(b"arn#1", digest_size=16).hexdigest()
-    True
+def event_id(prefix: str, sequence_number: int) -> str:
+    """``eventID``: the stream's prefix and the last 21 digits of the record's sequence number.
+
+    32 lowercase hex characters (the digits are hex characters too), as AWS's; unique within a
+    stream (its sequence numbers are), different between streams (the prefix), reproducible,
+    and the same in GetRecords and Lambda events.  AWS's look random; building ours from the
+    sequence number costs one string concatenation per record instead of a hash.
+
+    >>> event_id(event_id_prefix("arn"), 100_000_000_000_000_000_042)
+    '394d41a865f100000000000000000042'
     """
-    digest = hasher.copy()
-    digest.update(b"%d" % sequence_number)
-    return digest.hexdigest()  # type: ignore[no-any-return]
+    return prefix + str(sequence_number)[-EVENT_ID_DIGITS:]
 
 
 # Which images each view type carries (spec B.1): (old image?, new image?)
@@ -173,7 +178,7 @@ class StreamRecord:
     @property
     def event_id(self) -> str:
         """``eventID``: 32 lowercase hex characters, unique per record and reproducible."""
-        return event_id(self.shard.stream.event_id_hasher, self.raw[SEQ])
+        return event_id(self.shard.stream.event_id_prefix, self.raw[SEQ])
 
     @property
     def approximate_creation_datetime(self) -> datetime:
@@ -238,7 +243,7 @@ def records_to_streams_dicts(
     hash_type = stream.key_types[0]
     range_type = stream.key_types[-1]
     region = stream.region
-    digest_copy = stream.event_id_hasher.copy
+    id_prefix = stream.event_id_prefix
     loads = thaw
     last_second = -1
     when = ms_to_datetime(0)
@@ -299,12 +304,11 @@ def records_to_streams_dicts(
                 "SizeBytes": size,
                 "StreamViewType": view_type,
             }
-        digest = digest_copy()
-        digest.update(sn_text.encode())
+        eid = id_prefix + sn_text[-21:]  # event_id()
         if ttl:
             append(
                 {
-                    "eventID": digest.hexdigest(),
+                    "eventID": eid,
                     "eventName": event_name,
                     "eventVersion": EVENT_VERSION,
                     "eventSource": EVENT_SOURCE,
@@ -316,7 +320,7 @@ def records_to_streams_dicts(
         else:
             append(
                 {
-                    "eventID": digest.hexdigest(),
+                    "eventID": eid,
                     "eventName": event_name,
                     "eventVersion": EVENT_VERSION,
                     "eventSource": EVENT_SOURCE,
@@ -346,7 +350,7 @@ def record_to_lambda_dict(stream: Stream, raw: RawRecord) -> dict[str, Any]:
     body["SizeBytes"] = size
     body["StreamViewType"] = stream.view_type
     out: dict[str, Any] = {
-        "eventID": event_id(stream.event_id_hasher, sn),
+        "eventID": event_id(stream.event_id_prefix, sn),
         "eventName": event_name,
         "eventVersion": EVENT_VERSION,
         "eventSource": EVENT_SOURCE,

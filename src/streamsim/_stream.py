@@ -22,7 +22,7 @@ import attrs
 from ._clock import MS_PER_HOUR, MS_PER_MINUTE, Clock, Timer, ms_to_datetime
 from ._errors import ValidationException
 from ._frozen import frozen_size
-from ._records import SEQ, VIEW_IMAGES, StreamRecord, event_id_hasher
+from ._records import SEQ, VIEW_IMAGES, StreamRecord, event_id_prefix
 from ._shard import Shard
 from ._types import value_size
 from ._validators import non_negative_ms, optional_at_least_one, positive_ms
@@ -136,8 +136,8 @@ class Stream:
             self.label_ms = after.label_ms + 1
         self.label = stream_label(self.label_ms)
         self.arn = f"arn:aws:dynamodb:{region}:{account_id}:table/{table_name}/stream/{self.label}"
-        #: what this stream's eventIDs are finished from (see ``_records.event_id``)
-        self.event_id_hasher = event_id_hasher(self.arn)
+        #: what this stream's eventIDs begin with (see ``_records.event_id``)
+        self.event_id_prefix = event_id_prefix(self.arn)
         self.ended_ms: int | None = None
         self._next_sn = FIRST_SEQUENCE_NUMBER
         self._shards: list[Shard] = []

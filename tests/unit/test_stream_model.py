@@ -544,6 +544,24 @@ def test_event_ids_are_unique_and_reproducible() -> None:
     assert first == ids()
 
 
+def test_event_id_is_the_streams_prefix_then_the_sequence_number() -> None:
+    """eventID: 11 hex characters of the stream, then the last 21 digits of the sequence
+    number; a re-enabled stream's eventIDs differ from the old stream's."""
+    _, table = make()
+    table.put_item(Item={"pk": "a"})
+    table.disable_stream()
+    table.enable_stream("NEW_AND_OLD_IMAGES")
+    table.put_item(Item={"pk": "a", "n": 1})
+    old_stream, new_stream = table._engine.streams
+    ids = []
+    for stream in (old_stream, new_stream):
+        (record,) = [r for shard in stream.all_shards for r in shard.records]
+        assert re.fullmatch(r"[0-9a-f]{11}[0-9]{21}", record.event_id)
+        assert record.event_id.endswith(str(record.sequence_number)[-21:])
+        ids.append(record.event_id)
+    assert ids[0][:11] != ids[1][:11]
+
+
 # spec B.1: which images each (view type, event) carries
 IMAGES = {
     ("KEYS_ONLY", "INSERT"): set(),
