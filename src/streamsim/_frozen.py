@@ -1,11 +1,17 @@
 """Frozen items: the form in which tables store items and stream records keep images.
 
 A frozen item is one ``bytes`` object: the canonical item (DynamoDB JSON, see
-``docs/architecture.md``) serialised by :mod:`marshal`, followed by 4 bytes (little-endian):
-the item's size (spec C.4: the bytes it counts for) in the low 31 bits, and in the top bit
-whether the item is *plain*, known to hold no binary value, so that its Lambda-event JSON is
-its canonical form as it is.  ``marshal.loads`` ignores trailing bytes, so :func:`thaw` is
-``marshal.loads`` itself.
+``docs/architecture.md``) serialised by :mod:`marshal`, followed by 6 bytes (little-endian):
+
+* 2 bytes: the item's *attribute order*, a number its table gives each sequence of attribute
+  names it stores (0: none given);
+* 4 bytes: the item's size (spec C.4: the bytes it counts for) in the low 31 bits, and in the
+  top bit whether the item is *plain*: every value a string, a number or a boolean, so that
+  its Lambda-event JSON is its canonical form as it is, and it holds no map.
+
+``marshal.loads`` ignores trailing bytes, so :func:`thaw` is ``marshal.loads`` itself.  Two
+plain items with the same attribute order are equal exactly when their frozen bytes are (see
+``_table._same_item``).
 
 Why bytes and not dicts:
 
@@ -36,9 +42,10 @@ from typing import Final
 
 from ._types import Item
 
-_SIZE: Final = Struct("<I")
-_pack_size = _SIZE.pack
-_unpack_size = _SIZE.unpack_from
+_TRAILER: Final = Struct("<HI")  # attribute order, size | plain
+_pack_trailer = _TRAILER.pack
+_unpack_size = Struct("<I").unpack_from
+_unpack_order = Struct("<H").unpack_from
 
 #: Thaw a frozen item (or frozen bytes of any canonical value) into fresh containers.
 thaw: Final = _loads
@@ -48,18 +55,19 @@ _PLAIN: Final = 1 << 31
 _SIZE_MASK: Final = _PLAIN - 1
 
 
-def freeze(item: Item, size: int, plain: bool = False) -> bytes:
+def freeze(item: Item, size: int, plain: bool = False, order: int = 0) -> bytes:
     """Freeze a canonical item whose size (``item_size``) is ``size``.
 
     Args:
-        plain: the caller knows the item holds no binary value (``B``, ``BS``, nested or not).
-            False is always correct, only slower to turn into a Lambda event.
+        plain: the caller knows every value is ``S``, ``N`` or ``BOOL``.  False is always
+            correct, only slower (events, and telling a change from a reordering).
+        order: the item's attribute order as its table numbers them (0 to 65535; 0: none).
 
-    >>> frozen = freeze({"pk": {"S": "a"}, "tags": {"SS": ["x", "y"]}}, 10, plain=True)
-    >>> thaw(frozen), frozen_size(frozen), is_plain(frozen)
-    ({'pk': {'S': 'a'}, 'tags': {'SS': ['x', 'y']}}, 10, True)
+    >>> frozen = freeze({"pk": {"S": "a"}, "n": {"N": "1"}}, 3, plain=True, order=7)
+    >>> thaw(frozen), frozen_size(frozen), is_plain(frozen), frozen_order(frozen)
+    ({'pk': {'S': 'a'}, 'n': {'N': '1'}}, 3, True, 7)
     """
-    return _dumps(item, 2) + _pack_size(size | _PLAIN if plain else size)
+    return _dumps(item, 2) + _pack_trailer(order, size | _PLAIN if plain else size)
 
 
 def frozen_size(frozen: bytes) -> int:
@@ -68,5 +76,10 @@ def frozen_size(frozen: bytes) -> int:
 
 
 def is_plain(frozen: bytes) -> bool:
-    """Whether the item was frozen as known to hold no binary value (see :func:`freeze`)."""
+    """Whether the item was frozen as plain (see :func:`freeze`): its last byte's top bit."""
     return frozen[-1] >= 0x80
+
+
+def frozen_order(frozen: bytes) -> int:
+    """The attribute order the item was frozen with (see :func:`freeze`; 0: none)."""
+    return _unpack_order(frozen, len(frozen) - 6)[0]  # type: ignore[no-any-return]

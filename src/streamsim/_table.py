@@ -33,7 +33,7 @@ from ._expressions import (
     evaluate_condition,
     updated_top_level_names,
 )
-from ._frozen import freeze, frozen_size, thaw
+from ._frozen import freeze, frozen_order, frozen_size, is_plain, thaw
 from ._partitions import PartitionMap, partition_hash
 from ._records import INSERT, MODIFY, REMOVE
 from ._stream import Stream, StreamSettings
@@ -102,23 +102,21 @@ class TransactAction:
 
 
 def _same_item(old: bytes, new: bytes, new_item: Item) -> bool:
-    """Whether frozen ``old`` holds the same item as ``new`` (``new_item`` frozen), same length.
+    """Whether frozen ``old`` holds the same item as ``new`` (``new_item`` frozen).
 
-    The last byte of each holds the "plain" flag (see ``_frozen``), which is not content.
-    Equal items freeze to equal bytes when their attributes are in the same order.  In another
-    order, the bytes are the same multiset, so their sums are equal: an int's value modulo 255
-    is the sum of its base-256 digits modulo 255 (256 = 1 mod 255), which one C call computes.
-    Only when the sums agree is ``old`` thawed and compared.
+    Equal items with their attributes in the same order freeze to equal bytes.  So two plain
+    items (no maps) frozen with the same attribute order are equal exactly when their bytes
+    are; only in the other cases (another order, a map whose keys may be in another order, an
+    item not known plain) is ``old`` thawed and compared.
     """
     if old == new:
         return True
-    if (old[-1] ^ new[-1]) & 0x7F:
-        return False  # the sizes differ
-    old_body, new_body = old[:-1], new[:-1]
-    if old_body == new_body:
-        return True
-    if int.from_bytes(old_body, "little") % 255 != int.from_bytes(new_body, "little") % 255:
+    if frozen_size(old) != frozen_size(new):
         return False
+    if is_plain(old) and is_plain(new):
+        order = frozen_order(new)
+        if order and order == frozen_order(old):
+            return False
     return thaw(old) == new_item  # type: ignore[no-any-return]
 
 
@@ -171,6 +169,8 @@ class TableEngine:
         # hash value -> id of its live partition, for hash values in the table that were
         # written with a stream on (MD5 per write is the write path's costliest step)
         self._pids: dict[Any, int] = {}
+        # attribute-name orders of stored items, numbered in order of first sight
+        self._orders: dict[tuple[str, ...], int] = {}
         self.stream: Stream | None = None
         self.streams: list[Stream] = []
         self._stream_settings = stream_settings
@@ -251,6 +251,17 @@ class TableEngine:
         tag = self.range_type
         ordered = sorted(bucket, key=lambda rv: compare_key({tag: rv}), reverse=not forward)
         return [thaw(bucket[rv]) for rv in ordered]
+
+    def _order_of(self, item: Item) -> int:
+        """The number this table gives ``item``'s sequence of attribute names (1-65535; 0
+        once 65535 orders are numbered), for ``_same_item``."""
+        names = tuple(item)
+        order = self._orders.get(names)
+        if order is None:
+            if len(self._orders) >= 0xFFFF:
+                return 0
+            order = self._orders[names] = len(self._orders) + 1
+        return order
 
     def partition_of(self, hv: Any) -> int:
         """The id of the live partition holding partition-key value ``hv``."""
@@ -396,14 +407,24 @@ class TableEngine:
             new_item: the item to store (None: delete), canonical, of size ``size``.
             plain: ``new_item`` is known to hold no binary value.
         """
+        # Telling a write that changes nothing (spec B.2: no record) matters only to a table
+        # with a stream, observers, TTL or a split policy; without, storing equal bytes is moot.
+        watched = (
+            self.stream is not None
+            or self.observers
+            or self.ttl.enabled
+            or self.split_policy.enabled
+        )
         if new_item is None:
             if old is None:
                 return  # nothing to delete: no change
             new = None
+        elif watched:
+            new = freeze(new_item, size, plain, self._order_of(new_item))
+            if old is not None and len(old) == len(new) and _same_item(old, new, new_item):
+                return
         else:
             new = freeze(new_item, size, plain)
-            if old is not None and len(old) == len(new) and _same_item(old, new, new_item):
-                return  # spec B.2: no change, no record
         items = self._items
         if self.range_key is None:
             if new is None:

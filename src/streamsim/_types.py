@@ -625,8 +625,8 @@ def python_to_item(mapping: Mapping[str, Any]) -> Item:
 
 def python_to_sized_item(mapping: Mapping[str, Any]) -> tuple[Item, int, bool]:
     """:func:`python_to_item`, with what the same pass learnt: the item's size
-    (:func:`item_size`), and whether the item is known to hold no binary value (every value
-    a string, a number or a boolean).
+    (:func:`item_size`), and whether it is plain (every value a string, a number or a
+    boolean: no binary, no set, list or map).
 
     >>> python_to_sized_item({"pk": "a", "n": 150})
     ({'pk': {'S': 'a'}, 'n': {'N': '150'}}, 6, True)

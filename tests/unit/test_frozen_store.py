@@ -161,3 +161,36 @@ def test_reads_return_fresh_items() -> None:
     for item in table.scan()["Items"]:
         item["l"].clear()
     assert table.get_item(Key={"pk": "a"})["Item"] == {"pk": "a", "l": [1, 2], "m": {"k": "v"}}
+
+
+def test_plain_item_in_another_attribute_order_changes_nothing() -> None:
+    """Plain items (strings, numbers, booleans) reordered: no record; changed: a record."""
+    _, table = _table()
+    table.put_item(Item={"pk": "a", "x": 1, "y": "two"})
+    table.put_item(Item={"y": "two", "pk": "a", "x": 1})
+    table.put_item(Item={"y": "two", "pk": "a", "x": 2})
+    assert [r.event_name for r in _records(table)] == ["INSERT", "MODIFY"]
+
+
+def test_items_stored_before_the_stream_are_compared_exactly() -> None:
+    """Items written while nothing watched the table carry no attribute order; an identical
+    rewrite once a stream is on is still no change."""
+    _, table = _table(view=None)
+    table.put_item(Item={"pk": "a", "x": 1})
+    table.put_item(Item={"pk": "b", "x": 1})
+    table.enable_stream("NEW_AND_OLD_IMAGES")
+    table.put_item(Item={"pk": "a", "x": 1})
+    table.put_item(Item={"pk": "b", "x": 2})
+    assert [r.event_name for r in _records(table)] == ["MODIFY"]
+
+
+def test_attribute_orders_are_numbered_up_to_a_bound() -> None:
+    """Past 65535 numbered orders a new order gets none, and changes are still exact."""
+    sim, table = _table()
+    engine = sim._engine("tbl")
+    engine._orders = {(f"a{i}",): i + 1 for i in range(0xFFFF)}
+    table.put_item(Item={"pk": "a", "x": 1})
+    table.put_item(Item={"x": 1, "pk": "a"})
+    table.put_item(Item={"x": 2, "pk": "a"})
+    assert len(engine._orders) == 0xFFFF
+    assert [r.event_name for r in _records(table)] == ["INSERT", "MODIFY"]
