@@ -180,7 +180,8 @@ class TableEngine:
         self._prior_stream = prior_stream
         self.stream_view_type: str | None = None
         self.deleted_ms: int | None = None
-        #: callbacks run after each item change: (old item, new item, is TTL delete)
+        #: callbacks run after each item change: (old item, new item, is TTL delete), the
+        #: items as fresh dicts the callback may keep
         self.observers: list[Callable[[Item | None, Item | None, bool], None]] = []
         self.ttl = TimeToLive(self, ttl_settings)
         # automatic splits
@@ -457,10 +458,10 @@ class TableEngine:
                     self._pids[hv] = pid
             event = INSERT if old is None else (REMOVE if new is None else MODIFY)
             stream.append(pid, event, hv, rv, old, new, is_ttl)
-        if self.observers:
-            old_item = None if old is None else thaw(old)
-            for observer in self.observers:
-                observer(old_item, None if new is None else thaw(new), is_ttl)
+        for observer in self.observers:  # each gets its own copies
+            observer(
+                None if old is None else thaw(old), None if new is None else thaw(new), is_ttl
+            )
         if new_item is not None and self.ttl.enabled:
             self.ttl.index(hv, rv, new_item)
         if self.split_policy.enabled:

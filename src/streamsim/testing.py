@@ -36,7 +36,7 @@ from typing import Any
 import attrs
 
 from streamsim._records import INSERT, MODIFY, REMOVE, VIEW_IMAGES
-from streamsim._types import Item, copy_item
+from streamsim._types import Item
 
 __all__ = [
     "Anomaly",
@@ -214,8 +214,8 @@ class WriteLog:
             Change(
                 keys={name: dict(image[name]) for name in engine.key_names},
                 event_name=INSERT if old is None else (REMOVE if new is None else MODIFY),
-                old_image=None if old is None else copy_item(old),
-                new_image=None if new is None else copy_item(new),
+                old_image=old,  # the engine hands observers fresh copies
+                new_image=new,
                 at_ms=engine.clock.now_ms,
                 stream_arn=None if stream is None else stream.arn,
                 index=len(self.changes),
