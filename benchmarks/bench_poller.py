@@ -6,8 +6,9 @@ StartingPosition LATEST).  Each run writes ``N_ITEMS`` items (new values for exi
 MODIFY records carrying both images) and advances virtual time until every record was delivered
 to the handler.  The figure is records delivered per wall-clock second over all the timed runs
 (their total time, garbage collections included: a best-of-N figure would leave out the
-periodic full collections of Python's cyclic GC, which are most of the cost of keeping 24 hours
-of records), quoted next to the baseline measured in the same process: the same writes, the same
+periodic full collections of Python's cyclic GC, which were most of the cost of keeping 24 hours
+of records before items were frozen; see docs/architecture.md), quoted next to the baseline
+measured in the same process: the same writes, the same
 way, to the same kind of table with no mapping.  The best single run is shown too.  The
 harness's own prepared inputs are frozen out of the GC (``gc.freeze()``) so that collections
 see the simulator's heap as a real program's would, not 800,000 input dicts.  A benchmark, not
