@@ -459,9 +459,7 @@ class TableEngine:
             event = INSERT if old is None else (REMOVE if new is None else MODIFY)
             stream.append(pid, event, hv, rv, old, new, is_ttl)
         for observer in self.observers:  # each gets its own copies
-            observer(
-                None if old is None else thaw(old), None if new is None else thaw(new), is_ttl
-            )
+            observer(None if old is None else thaw(old), None if new is None else thaw(new), is_ttl)
         if new_item is not None and self.ttl.enabled:
             self.ttl.index(hv, rv, new_item)
         if self.split_policy.enabled:
