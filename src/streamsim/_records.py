@@ -244,6 +244,7 @@ def records_to_streams_dicts(
     range_type = stream.key_types[-1]
     region = stream.region
     id_prefix = stream.event_id_prefix
+    id_digits = -EVENT_ID_DIGITS
     loads = thaw
     last_second = -1
     when = ms_to_datetime(0)
@@ -304,7 +305,7 @@ def records_to_streams_dicts(
                 "SizeBytes": size,
                 "StreamViewType": view_type,
             }
-        eid = id_prefix + sn_text[-21:]  # event_id()
+        eid = id_prefix + sn_text[id_digits:]  # event_id()
         if ttl:
             append(
                 {

@@ -194,3 +194,16 @@ def test_attribute_orders_are_numbered_up_to_a_bound() -> None:
     table.put_item(Item={"x": 2, "pk": "a"})
     assert len(engine._orders) == 0xFFFF
     assert [r.event_name for r in _records(table)] == ["INSERT", "MODIFY"]
+
+
+def test_two_views_of_one_record_are_equal() -> None:
+    """shard.records builds new views each time; views of the same record compare equal."""
+    _, table = _table()
+    table.put_item(Item={"pk": "a"})
+    table.put_item(Item={"pk": "b"})
+    shard = table.stream.shards[0]
+    first, second = shard.records, shard.records
+    assert first == second
+    assert first[0] is not second[0]
+    assert hash(first[0]) == hash(second[0])
+    assert first[0] != first[1]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from streamsim._frozen import thaw
 from streamsim._records import (
+    EVENT_ID_DIGITS,
     EVENT_SOURCE,
     EVENT_VERSION,
     TTL_IDENTITY_TYPE,
@@ -55,6 +56,7 @@ def event_record_builder(stream: Stream) -> Callable[[RawRecord], EventRecord]:
     hash_type, range_type = stream.key_types[0], stream.key_types[-1]
     binary_keys = "B" in stream.key_types
     id_prefix = stream.event_id_prefix
+    id_digits = -EVENT_ID_DIGITS
     json_value = _json_value
     loads = thaw
 
@@ -66,7 +68,7 @@ def event_record_builder(stream: Stream) -> Callable[[RawRecord], EventRecord]:
         # rebuilt, binary as base64 text.
         sn, created, event_name, size, hv, rv, frozen_old, frozen_new, ttl = record
         sn_text = str(sn)
-        eid = id_prefix + sn_text[-21:]  # event_id()
+        eid = id_prefix + sn_text[id_digits:]  # event_id()
         if range_key is None:
             keys = {hash_key: {hash_type: hv}}
         else:
