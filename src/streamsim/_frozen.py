@@ -1,10 +1,10 @@
 """Frozen items: the form in which tables store items and stream records keep images.
 
 A frozen item is one ``bytes`` object: the canonical item (DynamoDB JSON, see
-``docs/architecture.md``) serialised by :mod:`marshal`, followed by 6 bytes (little-endian):
+``docs/architecture.md``) serialised by :mod:`marshal`, followed by 8 bytes (little-endian):
 
-* 2 bytes: the item's *attribute order*, a number its table gives each sequence of attribute
-  names it stores (0: none given);
+* 4 bytes: the item's *attribute order*, a number its table gives each sequence of attribute
+  names it stores, never twice (0: none given);
 * 4 bytes: the item's size (spec C.4: the bytes it counts for) in the low 31 bits, and in the
   top bit whether the item is *plain*: every value a string, a number or a boolean, so that
   its Lambda-event JSON is its canonical form as it is, and it holds no map.
@@ -42,10 +42,10 @@ from typing import Final
 
 from ._types import Item
 
-_TRAILER: Final = Struct("<HI")  # attribute order, size | plain
+_TRAILER: Final = Struct("<II")  # attribute order, size | plain
 _pack_trailer = _TRAILER.pack
 _unpack_size = Struct("<I").unpack_from
-_unpack_order = Struct("<H").unpack_from
+_unpack_order = Struct("<I").unpack_from
 
 #: Thaw a frozen item (or frozen bytes of any canonical value) into fresh containers.
 thaw: Final = _loads
@@ -61,7 +61,7 @@ def freeze(item: Item, size: int, plain: bool = False, order: int = 0) -> bytes:
     Args:
         plain: the caller knows every value is ``S``, ``N`` or ``BOOL``.  False is always
             correct, only slower (events, and telling a change from a reordering).
-        order: the item's attribute order as its table numbers them (0 to 65535; 0: none).
+        order: the item's attribute order as its table numbers them (below 2**32; 0: none).
 
     >>> frozen = freeze({"pk": {"S": "a"}, "n": {"N": "1"}}, 3, plain=True, order=7)
     >>> thaw(frozen), frozen_size(frozen), is_plain(frozen), frozen_order(frozen)
@@ -82,4 +82,4 @@ def is_plain(frozen: bytes) -> bool:
 
 def frozen_order(frozen: bytes) -> int:
     """The attribute order the item was frozen with (see :func:`freeze`; 0: none)."""
-    return _unpack_order(frozen, len(frozen) - 6)[0]  # type: ignore[no-any-return]
+    return _unpack_order(frozen, len(frozen) - 8)[0]  # type: ignore[no-any-return]

@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 
 KEY_TYPES = ("S", "N", "B")  # spec C.4: key attributes are scalar S, N or B
 MAX_ITEM_BYTES = 400 * 1024  # spec C.4
+MAX_ORDERS = 256  # attribute-name orders a table remembers (see TableEngine._order_of)
+MAX_ORDER_CHARS = 1024  # longer name sequences get no order number
 
 
 @attrs.frozen(kw_only=True)
@@ -169,8 +171,9 @@ class TableEngine:
         # hash value -> id of its live partition, for hash values in the table that were
         # written with a stream on (MD5 per write is the write path's costliest step)
         self._pids: dict[Any, int] = {}
-        # attribute-name orders of stored items, numbered in order of first sight
+        # recent attribute-name orders of stored items, numbered in order of first sight
         self._orders: dict[tuple[str, ...], int] = {}
+        self._next_order = 1
         self.stream: Stream | None = None
         self.streams: list[Stream] = []
         self._stream_settings = stream_settings
@@ -254,14 +257,23 @@ class TableEngine:
         return [thaw(bucket[rv]) for rv in ordered]
 
     def _order_of(self, item: Item) -> int:
-        """The number this table gives ``item``'s sequence of attribute names (1-65535; 0
-        once 65535 orders are numbered), for ``_same_item``."""
+        """The number of ``item``'s sequence of attribute names, for ``_same_item``.
+
+        Numbers are never reused, so equal numbers mean the same order.  The table remembers
+        the last ``MAX_ORDERS`` orders; an order it forgot gets a new number (items stored
+        with the old one then compare by thawing), and an order whose names are longer than
+        ``MAX_ORDER_CHARS`` in all gets 0 (none): the memory this takes stays small.
+        """
         names = tuple(item)
         order = self._orders.get(names)
         if order is None:
-            if len(self._orders) >= 0xFFFF:
+            order = self._next_order
+            if order > 0xFFFFFFFF or sum(map(len, names)) > MAX_ORDER_CHARS:
                 return 0
-            order = self._orders[names] = len(self._orders) + 1
+            if len(self._orders) >= MAX_ORDERS:
+                del self._orders[next(iter(self._orders))]  # the oldest
+            self._orders[names] = order
+            self._next_order = order + 1
         return order
 
     def partition_of(self, hv: Any) -> int:

@@ -18,6 +18,7 @@ from streamsim import Binary, Simulation
 from streamsim._frozen import freeze, frozen_size, is_plain, thaw
 from streamsim._lambda._events import event_record_builder
 from streamsim._records import NEW, OLD, record_to_lambda_dict
+from streamsim._table import MAX_ORDER_CHARS, MAX_ORDERS
 from streamsim._types import item_size, python_to_item, python_to_sized_item
 from tests.strategies import python_items
 
@@ -184,16 +185,24 @@ def test_items_stored_before_the_stream_are_compared_exactly() -> None:
     assert [r.event_name for r in _records(table)] == ["MODIFY"]
 
 
-def test_attribute_orders_are_numbered_up_to_a_bound() -> None:
-    """Past 65535 numbered orders a new order gets none, and changes are still exact."""
+def test_attribute_orders_take_bounded_memory_and_changes_stay_exact() -> None:
+    """A table remembers at most MAX_ORDERS orders and none with very long names; items
+    whose order was forgotten, or never numbered, still compare exactly."""
     sim, table = _table()
     engine = sim._engine("tbl")
-    engine._orders = {(f"a{i}",): i + 1 for i in range(0xFFFF)}
     table.put_item(Item={"pk": "a", "x": 1})
-    table.put_item(Item={"x": 1, "pk": "a"})
-    table.put_item(Item={"x": 2, "pk": "a"})
-    assert len(engine._orders) == 0xFFFF
-    assert [r.event_name for r in _records(table)] == ["INSERT", "MODIFY"]
+    for i in range(MAX_ORDERS + 10):  # pushes the order of "a" out
+        table.put_item(Item={"pk": f"k{i}", f"attr{i}": 1})
+        table.delete_item(Key={"pk": f"k{i}"})
+    assert len(engine._orders) == MAX_ORDERS
+    long_names = {"pk": "b", "n" * MAX_ORDER_CHARS: 1}
+    table.put_item(Item=long_names)
+    assert len(engine._orders) == MAX_ORDERS
+    table.put_item(Item={"x": 1, "pk": "a"})  # same item, forgotten order: no change
+    table.put_item(Item=long_names)  # same item, no order number: no change
+    table.put_item(Item={"pk": "a", "x": 2})
+    events = [r.event_name for r in _records(table) if r.keys["pk"]["S"] in ("a", "b")]
+    assert events == ["INSERT", "INSERT", "MODIFY"]
 
 
 def test_two_views_of_one_record_are_equal() -> None:

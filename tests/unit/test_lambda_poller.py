@@ -5,6 +5,7 @@ Spec D.3, D.4, D.12 and checklist G.15; the seed lab's two statements about conc
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import time
@@ -532,3 +533,27 @@ def test_poller_invariants_hold() -> None:
     sim.lambda_service._check()
     sim.advance(seconds=30)
     sim.lambda_service._check()
+
+
+def test_handler_runs_with_the_gc_as_the_program_set_it() -> None:
+    """The poller pauses the cyclic GC only while it builds events: a handler sees the GC
+    running, and a handler's own gc.disable() stays in force after it returns."""
+    sim, table = streamed()
+    seen: list[bool] = []
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        seen.append(gc.isenabled())
+        gc.disable()
+
+    sim.create_function("gc-probe", handler)
+    sim.client("lambda").create_event_source_mapping(
+        FunctionName="gc-probe", EventSourceArn=sim.streams[0].arn, StartingPosition="LATEST"
+    )
+    assert gc.isenabled()
+    try:
+        put(table, "a")
+        sim.advance(seconds=10)
+        assert seen == [True]
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

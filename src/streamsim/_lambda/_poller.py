@@ -242,29 +242,17 @@ class Slot:
             now: the current virtual time.
             exhausted: the shard is closed and every record of it has been read.
         """
-        # A batch's events are acyclic trees of ~8 dicts per record, freed by reference counting
-        # when the invocation returns.  Built with the cyclic GC running, they would trigger
-        # young collections that walk them all, for nothing; with it paused, their allocations
-        # and frees cancel out in the collector's count.  Resumed only if it was running, so a
-        # program's own gc.disable() is respected.
-        paused = gc.isenabled()
-        if paused:
-            gc.disable()
-        try:
-            while True:
-                if self.busy or self.waiting or self.retry_timer is not None:
-                    return BUSY
-                if self.batch is None:
-                    if self.stack:
-                        self.batch = self.stack.pop()
-                    else:
-                        status = self._gather(now, exhausted)
-                        if self.batch is None:
-                            return status
-                self._attempt(now)
-        finally:
-            if paused:
-                gc.enable()
+        while True:
+            if self.busy or self.waiting or self.retry_timer is not None:
+                return BUSY
+            if self.batch is None:
+                if self.stack:
+                    self.batch = self.stack.pop()
+                else:
+                    status = self._gather(now, exhausted)
+                    if self.batch is None:
+                        return status
+            self._attempt(now)
 
     def _wake_at(self, at_ms: int) -> None:
         timer = self.wake_timer
@@ -353,7 +341,18 @@ class Slot:
         j = end if end - i <= take else i + take
         chunk = recs[i:j]
         poller = reader.poller
-        events = list(map(poller.build_event, chunk))
+        # The events are acyclic trees of ~8 dicts per record, freed by reference counting;
+        # built with the cyclic GC running, they would trigger young collections that walk
+        # the batch again and again.  Paused only while they are built (the handler runs
+        # with the GC as the program set it), and resumed only if it was running.
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            events = list(map(poller.build_event, chunk))
+        finally:
+            if paused:
+                gc.enable()
         bound = (
             b.bound
             + poller.record_overhead * len(chunk)
