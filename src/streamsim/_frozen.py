@@ -11,7 +11,7 @@ A frozen item is one ``bytes`` object: the canonical item (DynamoDB JSON, see
 
 ``marshal.loads`` ignores trailing bytes, so :func:`thaw` is ``marshal.loads`` itself.  Two
 plain items with the same attribute order are equal exactly when their frozen bytes are (see
-``_table._same_item``).
+:func:`same_item`).
 
 Why bytes and not dicts:
 
@@ -44,6 +44,7 @@ from ._types import Item
 
 _TRAILER: Final = Struct("<II")  # attribute order, size | plain
 _pack_trailer = _TRAILER.pack
+_unpack_trailer = _TRAILER.unpack_from
 _unpack_size = Struct("<I").unpack_from
 _unpack_order = Struct("<I").unpack_from
 
@@ -78,6 +79,30 @@ def frozen_size(frozen: bytes) -> int:
 def is_plain(frozen: bytes) -> bool:
     """Whether the item was frozen as plain (see :func:`freeze`): its last byte's top bit."""
     return frozen[-1] >= 0x80
+
+
+def same_item(old: bytes, new: bytes, new_item: Item) -> bool:
+    """Whether frozen ``old`` holds the same item as ``new``, which is ``new_item`` frozen.
+
+    Equal items with their attributes in the same order freeze to equal bytes.  So two plain
+    items (no maps) frozen with the same attribute order are equal exactly when their bytes
+    are; only in the other cases (another order, a map whose keys may be in another order, an
+    item not known plain) is ``old`` thawed and compared.
+
+    >>> a = freeze({"pk": {"S": "a"}, "n": {"N": "1"}}, 3, plain=True, order=1)
+    >>> b = freeze({"n": {"N": "1"}, "pk": {"S": "a"}}, 3, plain=True, order=2)
+    >>> same_item(a, b, {"n": {"N": "1"}, "pk": {"S": "a"}})
+    True
+    """
+    if old == new:
+        return True
+    old_order, old_size = _unpack_trailer(old, len(old) - 8)
+    new_order, new_size = _unpack_trailer(new, len(new) - 8)
+    if old_size & _SIZE_MASK != new_size & _SIZE_MASK:
+        return False
+    if new_order and old_order == new_order and old_size & new_size & _PLAIN:
+        return False
+    return thaw(old) == new_item  # type: ignore[no-any-return]
 
 
 def frozen_order(frozen: bytes) -> int:

@@ -33,7 +33,7 @@ from ._expressions import (
     evaluate_condition,
     updated_top_level_names,
 )
-from ._frozen import freeze, frozen_order, frozen_size, is_plain, thaw
+from ._frozen import freeze, frozen_size, same_item, thaw
 from ._partitions import PartitionMap, partition_hash
 from ._records import INSERT, MODIFY, REMOVE
 from ._stream import Stream, StreamSettings
@@ -101,25 +101,6 @@ class TransactAction:
         self.condition = condition
         self.names = names
         self.values = values
-
-
-def _same_item(old: bytes, new: bytes, new_item: Item) -> bool:
-    """Whether frozen ``old`` holds the same item as ``new`` (``new_item`` frozen).
-
-    Equal items with their attributes in the same order freeze to equal bytes.  So two plain
-    items (no maps) frozen with the same attribute order are equal exactly when their bytes
-    are; only in the other cases (another order, a map whose keys may be in another order, an
-    item not known plain) is ``old`` thawed and compared.
-    """
-    if old == new:
-        return True
-    if frozen_size(old) != frozen_size(new):
-        return False
-    if is_plain(old) and is_plain(new):
-        order = frozen_order(new)
-        if order and order == frozen_order(old):
-            return False
-    return thaw(old) == new_item  # type: ignore[no-any-return]
 
 
 class TableEngine:
@@ -257,7 +238,7 @@ class TableEngine:
         return [thaw(bucket[rv]) for rv in ordered]
 
     def _order_of(self, item: Item) -> int:
-        """The number of ``item``'s sequence of attribute names, for ``_same_item``.
+        """The number of ``item``'s sequence of attribute names, for ``same_item``.
 
         Numbers are never reused, so equal numbers mean the same order.  The table remembers
         the last ``MAX_ORDERS`` orders; an order it forgot gets a new number (items stored
@@ -434,7 +415,7 @@ class TableEngine:
             new = None
         elif watched:
             new = freeze(new_item, size, plain, self._order_of(new_item))
-            if old is not None and len(old) == len(new) and _same_item(old, new, new_item):
+            if old is not None and len(old) == len(new) and same_item(old, new, new_item):
                 return
         else:
             new = freeze(new_item, size, plain)
