@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -344,3 +345,15 @@ def test_mapping_config_model_validators() -> None:
         starting_position="LATEST", function_response_types=["ReportBatchItemFailures"]
     )
     assert config.report_batch_item_failures
+
+
+def test_uuids_are_version_4_as_the_uuid_module_writes_them() -> None:
+    """Mapping UUIDs and request ids: uuid.UUID(int=bits, version=4) text, from the seed."""
+    sim, _ = streamed()
+    service = sim.lambda_service
+    state = service._rng.getstate()
+    made = [service.new_uuid() for _ in range(200)]
+    service._rng.setstate(state)
+    expected = [str(uuid.UUID(int=service._rng.getrandbits(128), version=4)) for _ in range(200)]
+    assert made == expected
+    assert all(uuid.UUID(u).version == 4 for u in made)
