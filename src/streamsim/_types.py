@@ -656,7 +656,9 @@ def python_to_sized_item(mapping: Mapping[str, Any]) -> tuple[Item, int, bool]:
         elif t is int and -_INT_LIMIT < value < _INT_LIMIT:
             text = str(value)
             out[name] = n_leaf(text)
-            size += _number_size(text)
+            # _number_size for an int's text: its digits without trailing zeros (and sign)
+            digits = len(text.rstrip("0")) - (value < 0)
+            size += (digits + 1) // 2 + 1 if value else 1
         elif t is bool:
             out[name] = _TRUE if value else _FALSE
             size += 1
