@@ -46,7 +46,6 @@ _TRAILER: Final = Struct("<II")  # attribute order, size | plain
 _pack_trailer = _TRAILER.pack
 _unpack_trailer = _TRAILER.unpack_from
 _unpack_size = Struct("<I").unpack_from
-_unpack_order = Struct("<I").unpack_from
 
 #: Thaw a frozen item (or frozen bytes of any canonical value) into fresh containers.
 thaw: Final = _loads
@@ -65,8 +64,8 @@ def freeze(item: Item, size: int, plain: bool = False, order: int = 0) -> bytes:
         order: the item's attribute order as its table numbers them (below 2**32; 0: none).
 
     >>> frozen = freeze({"pk": {"S": "a"}, "n": {"N": "1"}}, 3, plain=True, order=7)
-    >>> thaw(frozen), frozen_size(frozen), is_plain(frozen), frozen_order(frozen)
-    ({'pk': {'S': 'a'}, 'n': {'N': '1'}}, 3, True, 7)
+    >>> thaw(frozen), frozen_size(frozen), is_plain(frozen)
+    ({'pk': {'S': 'a'}, 'n': {'N': '1'}}, 3, True)
     """
     return _dumps(item, 2) + _pack_trailer(order, size | _PLAIN if plain else size)
 
@@ -103,8 +102,3 @@ def same_item(old: bytes, new: bytes, new_item: Item) -> bool:
     if new_order and old_order == new_order and old_size & new_size & _PLAIN:
         return False
     return thaw(old) == new_item  # type: ignore[no-any-return]
-
-
-def frozen_order(frozen: bytes) -> int:
-    """The attribute order the item was frozen with (see :func:`freeze`; 0: none)."""
-    return _unpack_order(frozen, len(frozen) - 8)[0]  # type: ignore[no-any-return]

@@ -148,11 +148,6 @@ class Shard:
 
     # --- writing and trimming -------------------------------------------------------------------
 
-    def append(self, record: RawRecord) -> None:
-        """Add a record (the stream assigns a sequence number greater than any before)."""
-        self._records.append(record)
-        self._last_sn = record[SEQ]
-
     def close(self, ending_sequence_number: int, now_ms: int) -> None:
         """Close the shard at ``ending_sequence_number`` (>= every record in it)."""
         self.ending_sequence_number = ending_sequence_number

@@ -279,9 +279,11 @@ class TableEngine:
             raise ConditionalCheckFailedException(item=current)
 
     @staticmethod
-    def _checked_size(item: Item) -> int:
-        """The item's size; ValidationException over the 400 KB limit (spec C.4)."""
-        size = item_size(item)
+    def _checked_size(item: Item, size: int | None = None) -> int:
+        """The item's size (``size`` if the caller knows it); ValidationException over the
+        400 KB limit (spec C.4)."""
+        if size is None:
+            size = item_size(item)
         if size > MAX_ITEM_BYTES:
             raise ValidationException("Item size has exceeded the maximum allowed size")
         return size
@@ -299,7 +301,7 @@ class TableEngine:
         """Store ``item`` (canonical; the table keeps a frozen copy); return the old one, frozen.
 
         Args:
-            size: the item's size (``item_size``) if the caller knows it, within the limit.
+            size: the item's size (``item_size``) if the caller knows it.
             plain: the caller knows the item holds no binary value (see ``_frozen.freeze``).
 
         Raises:
@@ -307,8 +309,7 @@ class TableEngine:
             ConditionalCheckFailedException: ``condition`` is false for the current item.
         """
         hv, rv = self.key_of_item(item)
-        if size is None:
-            size = self._checked_size(item)
+        size = self._checked_size(item, size)
         old = self.get_frozen(hv, rv)
         if condition is not None:
             self._check_condition(condition, None if old is None else thaw(old), names, values)

@@ -286,10 +286,10 @@ def _write_response(
     return out
 
 
-def _write_units(old: bytes | None, new: Item | None) -> int:
-    """Write capacity units of a write replacing ``old`` (frozen) with ``new``."""
-    old_size = frozen_size(old) if old is not None else 0
-    return _units(max(old_size, item_size(new) if new else 0), WRITE_UNIT_BYTES)
+def _write_units(old_size: int, new_size: int) -> int:
+    """Write capacity units of a write replacing an item of ``old_size`` bytes by one of
+    ``new_size`` (0: none)."""
+    return _units(max(old_size, new_size), WRITE_UNIT_BYTES)
 
 
 # --- table metadata ----------------------------------------------------------------------------
@@ -608,12 +608,16 @@ class DynamoDBOps:
         return_values, on_failure, capacity, exprs, table, item = self._write_request(
             p, engine, "Item", only_all_old=True
         )
+        size = item_size(item)
         try:
-            old = table.put(item, condition=exprs.condition, names=exprs.names, values=exprs.values)
+            old = table.put(
+                item, condition=exprs.condition, names=exprs.names, values=exprs.values, size=size
+            )
         except ConditionalCheckFailedException as exc:
             raise self._failed(exc, on_failure) from None
+        old_size = 0 if old is None else frozen_size(old)
         attributes = thaw(old) if return_values == "ALL_OLD" and old is not None else None
-        return _write_response(attributes, capacity, table, _write_units(old, item))
+        return _write_response(attributes, capacity, table, _write_units(old_size, size))
 
     def update_item(
         self, p: Mapping[str, Any], engine: TableEngine | None = None
@@ -648,8 +652,7 @@ class DynamoDBOps:
                     refs=update.refs,
                 )
                 attributes = project(written, source, exprs.names) or None
-        old_size = 0 if old is None else item_size(old)
-        units = _units(max(old_size, item_size(new) if new else 0), WRITE_UNIT_BYTES)
+        units = _write_units(item_size(old) if old else 0, item_size(new) if new else 0)
         return _write_response(attributes, capacity, table, units)
 
     def delete_item(
@@ -665,8 +668,9 @@ class DynamoDBOps:
             )
         except ConditionalCheckFailedException as exc:
             raise self._failed(exc, on_failure) from None
+        old_size = 0 if old is None else frozen_size(old)
         attributes = thaw(old) if return_values == "ALL_OLD" and old is not None else None
-        return _write_response(attributes, capacity, table, _write_units(old, None))
+        return _write_response(attributes, capacity, table, _write_units(old_size, 0))
 
     # --- reads ----------------------------------------------------------------------------------
 
@@ -933,12 +937,13 @@ class DynamoDBOps:
         units: dict[str, int] = {}
         for table, kind, item in plan:
             if kind == "PutRequest":
-                old = table.put(item)
-                new: Item | None = item
+                size = item_size(item)
+                old = table.put(item, size=size)
             else:
+                size = 0
                 old = table.delete(item)
-                new = None
-            units[table.name] = units.get(table.name, 0) + _write_units(old, new)
+            old_size = 0 if old is None else frozen_size(old)
+            units[table.name] = units.get(table.name, 0) + _write_units(old_size, size)
         out: dict[str, Any] = {"UnprocessedItems": {}}
         if capacity != "NONE":
             out["ConsumedCapacity"] = [
