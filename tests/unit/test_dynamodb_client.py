@@ -1404,3 +1404,38 @@ def test_mutating_a_returned_value_changes_no_item_sharing_it(client: Any) -> No
     for pk in ("a", "b"):
         item = client.get_item(TableName="orders", Key={"pk": {"S": pk}})["Item"]
         assert item["city"] == {"S": "Lisbon"}
+
+
+def test_expression_over_4_kb_is_rejected_and_changes_nothing(client: Any) -> None:
+    """An UpdateExpression over 4,096 bytes is a ValidationException; the item is unchanged."""
+    create(client)
+    client.put_item(TableName="orders", Item={"pk": s("a"), "v": n(1)})
+    long_name = "x" * 4100
+    with pytest.raises(ValidationException, match="Expression size has exceeded"):
+        client.update_item(
+            TableName="orders",
+            Key={"pk": s("a")},
+            UpdateExpression=f"SET v = :v, {long_name} = :v",
+            ExpressionAttributeValues={":v": n(2)},
+        )
+    assert client.get_item(TableName="orders", Key={"pk": s("a")})["Item"]["v"] == n(1)
+
+
+def test_transaction_member_expression_over_4_kb_fails_the_whole_call(client: Any) -> None:
+    """An oversized expression in one action is a ValidationException for the call: nothing
+    applied, no cancellation reasons."""
+    create(client)
+    with pytest.raises(ValidationException, match="Invalid ConditionExpression: Expression size"):
+        client.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": "orders", "Item": {"pk": s("fresh")}}},
+                {
+                    "Put": {
+                        "TableName": "orders",
+                        "Item": {"pk": s("other")},
+                        "ConditionExpression": "attribute_not_exists(" + "p" * 4100 + ")",
+                    }
+                },
+            ]
+        )
+    assert client.scan(TableName="orders")["Items"] == []

@@ -26,6 +26,7 @@ from streamsim._expressions._ast import (
     ValueRef,
 )
 from streamsim._expressions._lexer import tokenize
+from streamsim._expressions._parser import MAX_EXPRESSION_BYTES
 
 
 def message(excinfo: pytest.ExceptionInfo[ValidationException]) -> str:
@@ -120,6 +121,34 @@ def test_empty_expression_is_rejected() -> None:
     assert message(excinfo) == "Invalid UpdateExpression: The expression can not be empty;"
     with pytest.raises(ValidationException, match="ConditionExpression: The expression can not"):
         parse_condition("")
+
+
+def test_expression_over_4096_bytes_is_rejected() -> None:
+    """An expression of 4097 UTF-8 bytes is rejected before parsing; 4096 is accepted."""
+    for parse, kind, make in (
+        (parse_condition, "ConditionExpression", lambda pad: f"{pad} = :v"),
+        (parse_key_condition, "KeyConditionExpression", lambda pad: f"{pad} = :v"),
+        (parse_projection, "ProjectionExpression", lambda pad: pad),
+        (parse_update, "UpdateExpression", lambda pad: f"SET {pad} = :v"),
+    ):
+        overhead = len(make(""))
+        fits = make("a" * (MAX_EXPRESSION_BYTES - overhead))
+        assert len(fits.encode()) == MAX_EXPRESSION_BYTES
+        parse(fits)
+        with pytest.raises(ValidationException) as excinfo:
+            parse(fits + " ")
+        assert message(excinfo) == (
+            f"Invalid {kind}: Expression size has exceeded the maximum allowed size; "
+            "expression size: 4097"
+        )
+
+
+def test_expression_size_counts_utf8_bytes() -> None:
+    """The 4 KB limit counts UTF-8 bytes: 1,400 three-byte characters are over it."""
+    with pytest.raises(ValidationException, match="expression size: 4200"):
+        parse_projection("\u20ac" * 1400)  # 4,200 bytes in 1,400 characters
+    with pytest.raises(ValidationException, match="Syntax error"):  # 4,095 bytes: parsed
+        parse_projection("\u20ac" * 1365)
 
 
 def test_list_index_must_be_a_literal_number() -> None:
