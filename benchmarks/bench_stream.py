@@ -11,7 +11,8 @@ Prints, all measured in this process:
 * memory at each simulated day over 7 days of steady writes, and the peak: it must stay flat
   once retention trimming starts (after day 1).
 
-Figures are best-of-N wall-clock timings, so they vary with the machine; compare the ratio.
+Figures are best-of-7 wall-clock timings (each run on a fresh simulation), so they vary with the
+machine and with what else it runs; compare the ratio.
 
 Run: ``.venv/bin/python benchmarks/bench_stream.py`` (``--quick`` for a smaller run).
 """
@@ -166,7 +167,7 @@ def main() -> None:
     """Measure and print."""
     quick = "--quick" in sys.argv
     n = 20_000 if quick else 100_000
-    repeat = 2 if quick else 5
+    repeat = 2 if quick else 7
     with_stream = put_us("NEW_AND_OLD_IMAGES", n, repeat)
     without = put_us(None, n, repeat)
     print(f"put_item, NEW_AND_OLD_IMAGES stream   {with_stream:7.2f} us   (target <= 10)")
