@@ -552,3 +552,21 @@ def test_condition_placeholders_are_exactly_those_written(condition: Any) -> Non
     cond = parse_condition(text)
     assert cond.values == frozenset(vals)
     assert cond.names == frozenset(names)
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab_ =:#\u00e9\u20ac\U0001f600"), min_size=1000, max_size=4200)
+)
+def test_expression_size_limit_is_exactly_4096_utf8_bytes(text: str) -> None:
+    """Any text over 4,096 UTF-8 bytes is rejected for its size, and nothing within it is."""
+    size = len(text.encode("utf-8"))
+    for parse in (parse_condition, parse_update):
+        message = ""
+        try:
+            parse(text)
+        except ValidationException as exc:
+            message = str(exc)
+        too_big = "Expression size has exceeded the maximum allowed size" in message
+        assert too_big == (size > 4096), message
+        if too_big:
+            assert message.endswith(f"expression size: {size}")
