@@ -477,7 +477,7 @@ def _split_refs(refs: list[str]) -> tuple[frozenset[str], frozenset[str]]:
     return names, frozenset(refs) - names
 
 
-def _check_empty(expression: str, kind: str) -> None:
+def _check_length(expression: str, kind: str) -> None:
     """Reject an empty expression, or one over :data:`MAX_EXPRESSION_BYTES`, before parsing."""
     if expression == "":
         raise ValidationException(f"Invalid {kind}: The expression can not be empty;")
@@ -507,7 +507,7 @@ def _run(parser: _Parser, parse: Callable[[], _T]) -> _T:
 
 def _condition_tree(expression: str, kind: str) -> tuple[CondNode, list[str]]:
     """Parse a condition and run the checks AWS makes before looking at placeholders."""
-    _check_empty(expression, kind)
+    _check_length(expression, kind)
     parser = _Parser(expression, kind, _CONDITION_KEYWORDS)
     root = _run(parser, parser.parse_condition)
     operands = list(iter_operands(root))
@@ -541,8 +541,8 @@ def parse_condition(expression: str, *, kind: str = "ConditionExpression") -> Co
     frozenset({'#v'})
 
     Raises:
-        ValidationException: a syntax error, an empty expression, an unknown or misused
-            function, redundant parentheses or a reserved word used as a name.
+        ValidationException: a syntax error, an empty or over-4-KB expression, an unknown or
+            misused function, redundant parentheses or a reserved word used as a name.
     """
     from ._evaluate import compile_condition
 
@@ -590,13 +590,14 @@ def parse_update(expression: str) -> UpdateExpression:
     ['#n', ':one', ':t']
 
     Raises:
-        ValidationException: a syntax error, an empty expression, a reserved word used as a
-            name, an unknown function, or a section (SET, REMOVE, ADD, DELETE) used twice.
+        ValidationException: a syntax error, an empty or over-4-KB expression, a reserved word
+            used as a name, an unknown function, or a section (SET, REMOVE, ADD, DELETE) used
+            twice.
     """
     from ._update import compile_set_value
 
     kind = "UpdateExpression"
-    _check_empty(expression, kind)
+    _check_length(expression, kind)
     parser = _Parser(expression, kind, _UPDATE_KEYWORDS)
     sets, removes, adds, deletes, written, repeated = _run(parser, parser.parse_update)
     operands = list(iter_update_operands(sets, removes, adds, deletes, written))
@@ -637,11 +638,11 @@ def parse_projection(expression: str) -> Projection:
     [('a', 'b', 1), ('#c',)]
 
     Raises:
-        ValidationException: a syntax error, an empty expression or a reserved word used as
-            a name.
+        ValidationException: a syntax error, an empty or over-4-KB expression or a reserved
+            word used as a name.
     """
     kind = "ProjectionExpression"
-    _check_empty(expression, kind)
+    _check_length(expression, kind)
     parser = _Parser(expression, kind, frozenset())
     paths = _run(parser, parser.parse_projection)
     refs, reserved = _refs(iter(paths))
