@@ -195,18 +195,29 @@ def contains(value: AttributeValue | None, operand: AttributeValue | None) -> bo
 # --- compiling conditions ----------------------------------------------------------------------
 
 
+def compile_value_ref(
+    operand: ValueRef, kind: str
+) -> Callable[[Item, Names, Values], AttributeValue]:
+    """Compile a ``:value`` operand into ``(item, names, values) -> its value``.
+
+    The value is looked up directly; only a missing or malformed one goes through
+    ``resolve_value`` for its error.  Conditions and SET right-hand sides share it.
+    """
+    ref = operand.name
+
+    def value_of(item: Item, names: Names, values: Values) -> AttributeValue:
+        try:
+            return values[ref]
+        except KeyError:
+            return resolve_value(values, ref, kind)
+
+    return value_of
+
+
 def compile_operand(operand: Operand, kind: str) -> OperandFn:
     """Compile a condition operand into ``(item, names, values) -> value or None``."""
     if isinstance(operand, ValueRef):
-        ref = operand.name
-
-        def value_of(item: Item, names: Names, values: Values) -> AttributeValue | None:
-            try:
-                return values[ref]
-            except KeyError:
-                return resolve_value(values, ref, kind)
-
-        return value_of
+        return compile_value_ref(operand, kind)
     if isinstance(operand, Path):
         getter = compile_path(operand, kind)
 

@@ -42,7 +42,7 @@ from ._ast import (
     Values,
     resolve_value,
 )
-from ._evaluate import compile_path, get_path
+from ._evaluate import compile_path, compile_value_ref, get_path
 from ._numbers import add_numbers, subtract_numbers
 from ._validate import LONG_TYPE_NAMES, check_paths
 
@@ -77,15 +77,7 @@ def compile_set_value(operand: Operand) -> ValueFn:
     The compiled function never returns ``None``: reading a missing attribute raises.
     """
     if isinstance(operand, ValueRef):
-        ref = operand.name
-
-        def value_of(item: Item, names: Names, values: Values) -> AttributeValue:
-            try:
-                return values[ref]
-            except KeyError:
-                return resolve_value(values, ref, KIND)
-
-        return value_of
+        return compile_value_ref(operand, KIND)
     if isinstance(operand, Path):
         getter = compile_path(operand, KIND)
 
