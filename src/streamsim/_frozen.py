@@ -1,104 +1,188 @@
 """Frozen items: the form in which tables store items and stream records keep images.
 
-A frozen item is one ``bytes`` object: the canonical item (DynamoDB JSON, see
-``docs/architecture.md``) serialised by :mod:`marshal`, followed by 8 bytes (little-endian):
+A stored item is a snapshot: nothing changes it after the write.  So it is kept *frozen*, in
+one of two forms, both made only of atomic values:
 
-* 4 bytes: the item's *attribute order*, a number its table gives each sequence of attribute
-  names it stores, never twice (0: none given);
-* 4 bytes: the item's size (spec C.4: the bytes it counts for) in the low 31 bits, and in the
-  top bit whether the item is *plain*: every value a string, a number or a boolean, so that
-  its Lambda-event JSON is its canonical form as it is, and it holds no map.
+* **shaped** (``tuple``): ``(shape, size, v0, v1, ...)`` for an item whose every value is a
+  string, a number, a boolean or a null (``S``, ``N``, ``BOOL``, ``NULL``), the common case.
+  ``v0, v1, ...`` are its values in attribute order (``str`` or ``bool``); ``shape`` numbers
+  its attribute names with their types, and ``size`` is the item's size (spec C.4).  The
+  names live once, in the shape, not in every version of every item.
+* **packed** (``bytes``): the canonical item (DynamoDB JSON, see ``docs/architecture.md``)
+  serialised by :mod:`marshal` (format 2, the fastest to read back), then 4 bytes
+  (little-endian) holding the item's size.  Every other item: maps, lists, sets, binary; and
+  items whose shape is not registered (see below).
 
-``marshal.loads`` ignores trailing bytes, so :func:`thaw` is ``marshal.loads`` itself.  Two
-plain items with the same attribute order are equal exactly when their frozen bytes are (see
-:func:`same_item`).
+Why this form and not dicts:
 
-Why bytes and not dicts:
-
-* **The garbage collector never walks them.**  A stored item kept as a dict of dicts is an
+* **The garbage collector does not walk it.**  A stored item kept as a dict of dicts is an
   object CPython's cyclic GC tracks, and every full collection walks it and its values.  A
   table of 100,000 items and a stream of 24 hours of records are then most of what each
-  collection walks, and the collections were a third of the cost of a long run.  ``bytes``
-  hold no references: the GC does not track them, and a dict mapping key values to them is
-  not tracked either.
-* **A stored item is a snapshot.**  Nothing can change it after the write, so a stream
-  record shares the table's frozen item as its NewImage, and the next change of the item
-  hands the same object over as its OldImage: each version of an item is serialised once.
-* **Thawing builds fresh containers**, which every response needs anyway (a caller may
-  mutate what it gets), in one C call.
-* **Half the memory** of the dicts.
+  collection walks.  ``bytes`` hold no references, and the GC stops tracking a tuple of
+  atomic values the first time it sees it (and then a record tuple holding it, and in a full
+  collection a dict holding only such values).
+* **Records share it.**  A stream record keeps the table's frozen item as its NewImage, and
+  the next change of the item hands the same object over as its OldImage: each version of an
+  item is frozen once.
+* **Thawing is fast and builds fresh containers**, which every response needs anyway (a caller
+  may mutate what it gets; the strings inside are immutable and shared).  A packed item thaws
+  in one C call, ``marshal.loads``.  A shaped item thaws by its shape's *builder*, a function
+  generated once per shape whose body is one dict display, e.g. ``{"pk": {"S": v0}, "n":
+  {"N": v1}}``: about twice as fast as ``marshal.loads`` of the same item, because the names
+  and type tags are constants and only the containers are new.  Thawing is what a GetRecords
+  drain, a Lambda event and every read spend most of their time on.
 
-Format 2 is used because it is the fastest of marshal's formats to read back (formats 3 and 4
-write back-references, which make the bytes smaller and both directions slower).  The bytes
-are never written anywhere, so the format only has to round-trip within one process.
+Shapes are registered process-wide, at most :data:`MAX_SHAPES` of them, each of at most
+:data:`MAX_SHAPE_ATTRIBUTES` attributes with names of at most :data:`MAX_SHAPE_NAME_CHARS`
+characters in all: a workload with ever-new attribute names fills the registry, and its later
+items are packed.  Both forms thaw to the same items and compare exactly (:func:`same_item`),
+so which form an item takes changes only speed, never behaviour.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from marshal import dumps as _dumps
 from marshal import loads as _loads
 from struct import Struct
-from typing import Final
+from threading import Lock
+from typing import Any, Final, TypeAlias
 
 from ._types import Item
 
-_TRAILER: Final = Struct("<II")  # attribute order, size | plain
-_pack_trailer = _TRAILER.pack
-_unpack_trailer = _TRAILER.unpack_from
-_unpack_size = Struct("<I").unpack_from
+#: A frozen item: shaped (a tuple) or packed (bytes).
+Frozen: TypeAlias = "tuple[Any, ...] | bytes"
 
-#: Thaw a frozen item (or frozen bytes of any canonical value) into fresh containers.
-thaw: Final = _loads
+MAX_SHAPES: Final = 1024
+MAX_SHAPE_ATTRIBUTES: Final = 64
+MAX_SHAPE_NAME_CHARS: Final = 1024
+
+_SIZE: Final = Struct("<I")
+_pack_size = _SIZE.pack
+_unpack_size = _SIZE.unpack_from
+_SHAPEABLE_TAGS: Final = frozenset(("S", "N", "BOOL", "NULL"))
+
+#: shape key (the names, then their type tags) -> shape number
+_SHAPES: Final[dict[tuple[str, ...], int]] = {}
+#: shape number -> the function that thaws a shaped item of that shape
+BUILDERS: Final[list[Callable[[tuple[Any, ...]], Item]]] = []
+_REGISTERING: Final = Lock()  # simulations in several threads may register shapes at once
 
 
-_PLAIN: Final = 1 << 31
-_SIZE_MASK: Final = _PLAIN - 1
+def _builder(names: tuple[str, ...], tags: tuple[str, ...]) -> Callable[[tuple[Any, ...]], Item]:
+    """Generate the builder of a shape: one function, one dict display (see the module doc).
+
+    Names and tags enter the source only through ``repr``, so any text is safe.
+    """
+    values = [f"v{i}" for i in range(len(names))]
+    triples = zip(names, tags, values, strict=True)
+    pairs = ", ".join(f"{name!r}: {{{tag!r}: {value}}}" for name, tag, value in triples)
+    targets = ", ".join(["_", "_", *values])  # shape, size, the values
+    source = f"def build(t):\n    {targets}, = t\n    return {{{pairs}}}\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<streamsim shape>", "exec"), namespace)
+    return namespace["build"]  # type: ignore[no-any-return]
 
 
-def freeze(item: Item, size: int, plain: bool = False, order: int = 0) -> bytes:
+def _register(key: tuple[str, ...]) -> int | None:
+    """Register the shape ``key`` (names, then their tags) if it fits and there is room."""
+    half = len(key) // 2
+    names, tags = key[:half], key[half:]
+    if (
+        half > MAX_SHAPE_ATTRIBUTES
+        or sum(map(len, names)) > MAX_SHAPE_NAME_CHARS
+        or not _SHAPEABLE_TAGS.issuperset(tags)
+    ):
+        return None
+    with _REGISTERING:
+        shape = _SHAPES.get(key)
+        if shape is None:
+            if len(BUILDERS) >= MAX_SHAPES:
+                return None
+            BUILDERS.append(_builder(names, tags))
+            shape = _SHAPES[key] = len(BUILDERS) - 1
+    return shape
+
+
+def freeze(item: Item, size: int, plain: bool = False) -> Frozen:
     """Freeze a canonical item whose size (``item_size``) is ``size``.
 
     Args:
         plain: the caller knows every value is ``S``, ``N`` or ``BOOL``.  False is always
-            correct, only slower (events, and telling a change from a reordering).
-        order: the item's attribute order as its table numbers them (below 2**32; 0: none).
+            correct: the item's values are then checked here.
 
-    >>> frozen = freeze({"pk": {"S": "a"}, "n": {"N": "1"}}, 3, plain=True, order=7)
-    >>> thaw(frozen), frozen_size(frozen), is_plain(frozen)
-    ({'pk': {'S': 'a'}, 'n': {'N': '1'}}, 3, True)
+    >>> frozen = freeze({"pk": {"S": "a"}, "n": {"N": "1"}}, 3, plain=True)
+    >>> frozen[2:], thaw(frozen), frozen_size(frozen)
+    (('a', '1'), {'pk': {'S': 'a'}, 'n': {'N': '1'}}, 3)
+    >>> frozen = freeze({"pk": {"S": "a"}, "m": {"M": {}}}, 5)
+    >>> type(frozen).__name__, thaw(frozen), frozen_size(frozen)
+    ('bytes', {'pk': {'S': 'a'}, 'm': {'M': {}}}, 5)
     """
-    return _dumps(item, 2) + _pack_trailer(order, size | _PLAIN if plain else size)
+    avs = item.values()
+    if plain or all(map(_SHAPEABLE_TAGS.issuperset, avs)):
+        # one pass over the attribute values (the write path's hot loop: a plain loop with
+        # appends measured faster here than itertools pipelines and than marshal.dumps)
+        key = [*item]
+        values: list[Any] = [0, size]
+        for av in avs:
+            for tag in av:
+                key.append(tag)
+                values.append(av[tag])
+        shape_key = tuple(key)
+        shape = _SHAPES.get(shape_key)
+        if shape is None:
+            shape = _register(shape_key)
+        if shape is not None:
+            values[0] = shape
+            return tuple(values)
+    return _dumps(item, 2) + _pack_size(size)
 
 
-def frozen_size(frozen: bytes) -> int:
+#: Thaw a packed (bytes) frozen item: ``marshal.loads``, which ignores the trailing size.
+thaw_packed: Final[Callable[[Any], Item]] = _loads
+
+
+def thaw(frozen: Frozen) -> Item:
+    """A fresh canonical item from a frozen one.
+
+    The hot loops (``_records``, ``_lambda._events``) inline this: ``BUILDERS[f[0]](f)`` for
+    a tuple, ``thaw_packed(f)`` for bytes.
+    """
+    if type(frozen) is tuple:
+        return BUILDERS[frozen[0]](frozen)
+    return thaw_packed(frozen)
+
+
+def frozen_size(frozen: Frozen) -> int:
     """The size (``item_size``) of a frozen item, read without thawing it."""
-    return _unpack_size(frozen, len(frozen) - 4)[0] & _SIZE_MASK  # type: ignore[no-any-return]
+    if type(frozen) is tuple:
+        return frozen[1]  # type: ignore[no-any-return]
+    return _unpack_size(frozen, len(frozen) - 4)[0]  # type: ignore[arg-type,no-any-return]
 
 
-def is_plain(frozen: bytes) -> bool:
-    """Whether the item was frozen as plain (see :func:`freeze`): its last byte's top bit."""
-    return frozen[-1] >= 0x80
+def is_shaped(frozen: Frozen) -> bool:
+    """Whether the item is frozen shaped: its values are all S, N, BOOL or NULL, so its
+    Lambda-event JSON is its canonical form as it is."""
+    return type(frozen) is tuple
 
 
-def same_item(old: bytes, new: bytes, new_item: Item) -> bool:
+def same_item(old: Frozen, new: Frozen, new_item: Item) -> bool:
     """Whether frozen ``old`` holds the same item as ``new``, which is ``new_item`` frozen.
 
-    Equal items with their attributes in the same order freeze to equal bytes.  So two plain
-    items (no maps) frozen with the same attribute order are equal exactly when their bytes
-    are; only in the other cases (another order, a map whose keys may be in another order, an
-    item not known plain) is ``old`` thawed and compared.
+    Two shaped items of the same shape are equal exactly when their tuples are.  Equal items
+    with their attributes in the same order pack to equal bytes.  Only in the other cases
+    (another attribute order, a map whose keys may be in another order, one item shaped and
+    the other packed) is ``old`` thawed and compared.
 
-    >>> a = freeze({"pk": {"S": "a"}, "n": {"N": "1"}}, 3, plain=True, order=1)
-    >>> b = freeze({"n": {"N": "1"}, "pk": {"S": "a"}}, 3, plain=True, order=2)
+    >>> a = freeze({"pk": {"S": "a"}, "n": {"N": "1"}}, 3, plain=True)
+    >>> b = freeze({"n": {"N": "1"}, "pk": {"S": "a"}}, 3, plain=True)
     >>> same_item(a, b, {"n": {"N": "1"}, "pk": {"S": "a"}})
     True
     """
     if old == new:
         return True
-    old_order, old_size = _unpack_trailer(old, len(old) - 8)
-    new_order, new_size = _unpack_trailer(new, len(new) - 8)
-    if old_size & _SIZE_MASK != new_size & _SIZE_MASK:
+    if type(old) is tuple and type(new) is tuple and old[0] == new[0]:
         return False
-    if new_order and old_order == new_order and old_size & new_size & _PLAIN:
+    if frozen_size(old) != frozen_size(new):
         return False
-    return thaw(old) == new_item  # type: ignore[no-any-return]
+    return thaw(old) == new_item

@@ -1,8 +1,9 @@
 """Stream records: one per item change, kept as tuples of atomic values, and their AWS shapes.
 
 A shard keeps each record as a *raw record*: an exact tuple of atomic values (ints, strings,
-``bytes``).  CPython's cyclic garbage collector stops tracking such a tuple the first time it
-sees it, so 24 hours of records cost the collector nothing.  The images are the table's frozen
+``bytes``, and frozen images, themselves tuples of atomic values or ``bytes``).  CPython's cyclic
+garbage collector stops tracking such a tuple soon after it first sees it, so 24 hours of
+records cost the collector nothing.  The images are the table's frozen
 items (:mod:`streamsim._frozen`), shared, not copied: the write that made a version of an item
 froze it once, for the table and for every record that shows it.
 
@@ -40,10 +41,11 @@ from hashlib import blake2b
 from typing import TYPE_CHECKING, Any, Final
 
 from ._clock import ms_to_datetime
-from ._frozen import thaw
+from ._frozen import BUILDERS, thaw, thaw_packed
 from ._types import Item
 
 if TYPE_CHECKING:
+    from ._frozen import Frozen
     from ._shard import Shard
     from ._stream import Stream
 
@@ -57,7 +59,7 @@ MODIFY = "MODIFY"
 REMOVE = "REMOVE"
 
 #: A record as its shard keeps it (see the module docstring for the fields).
-RawRecord = tuple[int, int, str, int, Any, Any, "bytes | None", "bytes | None", bool]
+RawRecord = tuple[int, int, str, int, Any, Any, "Frozen | None", "Frozen | None", bool]
 SEQ: Final = 0
 CREATED: Final = 1
 EVENT: Final = 2
@@ -245,7 +247,8 @@ def records_to_streams_dicts(
     region = stream.region
     id_prefix = stream.event_id_prefix
     id_digits = -EVENT_ID_DIGITS
-    loads = thaw
+    loads = thaw_packed
+    builders = BUILDERS
     last_second = -1
     when = ms_to_datetime(0)
     budget = -1 if max_bytes is None else max_bytes
@@ -269,12 +272,21 @@ def records_to_streams_dicts(
             keys = {hash_key: {hash_type: hv}, range_key: {range_type: rv}}
         body: dict[str, Any]
         if frozen_new is not None:
+            # thaw() inline: a shaped image (tuple) by its shape's builder, a packed one (bytes)
+            # by marshal
+            new = (
+                builders[frozen_new[0]](frozen_new)
+                if type(frozen_new) is tuple
+                else loads(frozen_new)
+            )
             if frozen_old is not None:
                 body = {
                     "ApproximateCreationDateTime": when,
                     "Keys": keys,
-                    "NewImage": loads(frozen_new),
-                    "OldImage": loads(frozen_old),
+                    "NewImage": new,
+                    "OldImage": builders[frozen_old[0]](frozen_old)
+                    if type(frozen_old) is tuple
+                    else loads(frozen_old),
                     "SequenceNumber": sn_text,
                     "SizeBytes": size,
                     "StreamViewType": view_type,
@@ -283,7 +295,7 @@ def records_to_streams_dicts(
                 body = {
                     "ApproximateCreationDateTime": when,
                     "Keys": keys,
-                    "NewImage": loads(frozen_new),
+                    "NewImage": new,
                     "SequenceNumber": sn_text,
                     "SizeBytes": size,
                     "StreamViewType": view_type,
@@ -292,7 +304,9 @@ def records_to_streams_dicts(
             body = {
                 "ApproximateCreationDateTime": when,
                 "Keys": keys,
-                "OldImage": loads(frozen_old),
+                "OldImage": builders[frozen_old[0]](frozen_old)
+                if type(frozen_old) is tuple
+                else loads(frozen_old),
                 "SequenceNumber": sn_text,
                 "SizeBytes": size,
                 "StreamViewType": view_type,

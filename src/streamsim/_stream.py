@@ -28,6 +28,7 @@ from ._types import value_size
 from ._validators import non_negative_ms, optional_at_least_one, positive_ms
 
 if TYPE_CHECKING:
+    from ._frozen import Frozen
     from ._partitions import Partition, PartitionMap
 
 VIEW_TYPES = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")  # spec A.2
@@ -249,8 +250,8 @@ class Stream:
         event_name: str,
         hash_value: Any,
         range_value: Any,
-        old: bytes | None,
-        new: bytes | None,
+        old: Frozen | None,
+        new: Frozen | None,
         is_ttl_delete: bool = False,
     ) -> None:
         """Record one item change on the open shard of the item's partition (spec B.2, B.3).

@@ -6,10 +6,10 @@ changes data hands exactly one change (old item, new item) to the table's stream
 a write that changes nothing, a delete of a missing item and any rejected write hand over
 nothing and leave the table exactly as it was (spec B.2).
 
-Stored items are frozen (:mod:`streamsim._frozen`): one ``bytes`` object per item, which the
-garbage collector never walks, and which the stream records of the item's changes share as
-their images.  Reads thaw them into fresh dicts, so nothing a caller gets is shared with the
-table.
+Stored items are frozen (:mod:`streamsim._frozen`): one tuple of atomic values or one ``bytes``
+object per item, which the garbage collector does not walk, and which the stream records of the
+item's changes share as their images.  Reads thaw them into fresh dicts, so nothing a caller
+gets is shared with the table.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from ._expressions import (
     evaluate_condition,
     updated_top_level_names,
 )
-from ._frozen import freeze, frozen_size, same_item, thaw
+from ._frozen import Frozen, freeze, frozen_size, same_item, thaw
 from ._partitions import PartitionMap, partition_hash
 from ._records import INSERT, MODIFY, REMOVE
 from ._stream import Stream, StreamSettings
@@ -48,8 +48,6 @@ if TYPE_CHECKING:
 
 KEY_TYPES = ("S", "N", "B")  # spec C.4: key attributes are scalar S, N or B
 MAX_ITEM_BYTES = 400 * 1024  # spec C.4
-MAX_ORDERS = 256  # attribute-name orders a table remembers (see TableEngine._order_of)
-MAX_ORDER_CHARS = 1024  # longer name sequences get no order number
 
 
 @attrs.frozen(kw_only=True)
@@ -146,15 +144,13 @@ class TableEngine:
         )
         self.key_names = tuple(n for n, _ in self.key_schema)
         # hash value -> frozen item (no range key) or hash value -> {range value -> frozen item};
-        # holding only strings and bytes, these dicts are not tracked by the cyclic GC
+        # holding only atomic values, these dicts are not walked by the cyclic GC (a full
+        # collection stops tracking them until the next write stores a fresh tuple)
         self._items: dict[Any, Any] = {}
         self._count = 0
         # hash value -> id of its live partition, for hash values in the table that were
         # written with a stream on (MD5 per write is the write path's costliest step)
         self._pids: dict[Any, int] = {}
-        # recent attribute-name orders of stored items, numbered in order of first sight
-        self._orders: dict[tuple[str, ...], int] = {}
-        self._next_order = 1
         self.stream: Stream | None = None
         self.streams: list[Stream] = []
         self._stream_settings = stream_settings
@@ -210,7 +206,7 @@ class TableEngine:
 
     # --- reads ----------------------------------------------------------------------------------
 
-    def get_frozen(self, hv: Any, rv: Any) -> bytes | None:
+    def get_frozen(self, hv: Any, rv: Any) -> Frozen | None:
         """The stored item with that key, frozen, or None."""
         if self.range_key is None:
             return self._items.get(hv)
@@ -236,26 +232,6 @@ class TableEngine:
         tag = self.range_type
         ordered = sorted(bucket, key=lambda rv: compare_key({tag: rv}), reverse=not forward)
         return [thaw(bucket[rv]) for rv in ordered]
-
-    def _order_of(self, item: Item) -> int:
-        """The number of ``item``'s sequence of attribute names, for ``same_item``.
-
-        Numbers are never reused, so equal numbers mean the same order.  The table remembers
-        the last ``MAX_ORDERS`` orders; an order it forgot gets a new number (items stored
-        with the old one then compare by thawing), and an order whose names are longer than
-        ``MAX_ORDER_CHARS`` in all gets 0 (none): the memory this takes stays small.
-        """
-        names = tuple(item)
-        order = self._orders.get(names)
-        if order is None:
-            order = self._next_order
-            if order > 0xFFFFFFFF or sum(map(len, names)) > MAX_ORDER_CHARS:
-                return 0
-            if len(self._orders) >= MAX_ORDERS:
-                del self._orders[next(iter(self._orders))]  # the oldest
-            self._orders[names] = order
-            self._next_order = order + 1
-        return order
 
     def partition_of(self, hv: Any) -> int:
         """The id of the live partition holding partition-key value ``hv``."""
@@ -297,12 +273,12 @@ class TableEngine:
         values: Mapping[str, Any] | None = None,
         size: int | None = None,
         plain: bool = False,
-    ) -> bytes | None:
+    ) -> Frozen | None:
         """Store ``item`` (canonical; the table keeps a frozen copy); return the old one, frozen.
 
         Args:
             size: the item's size (``item_size``) if the caller knows it.
-            plain: the caller knows the item holds no binary value (see ``_frozen.freeze``).
+            plain: the caller knows every value is S, N or BOOL (see ``_frozen.freeze``).
 
         Raises:
             ValidationException: bad key or oversized item.
@@ -375,7 +351,7 @@ class TableEngine:
         condition: Condition | None = None,
         names: Mapping[str, str] | None = None,
         values: Mapping[str, Any] | None = None,
-    ) -> bytes | None:
+    ) -> Frozen | None:
         """Delete the item with ``key``; return it, frozen (None if there was none)."""
         hv, rv = self.key_of_key(key)
         old = self.get_frozen(hv, rv)
@@ -389,7 +365,7 @@ class TableEngine:
         self,
         hv: Any,
         rv: Any,
-        old: bytes | None,
+        old: Frozen | None,
         new_item: Item | None,
         size: int,
         is_ttl: bool = False,
@@ -400,7 +376,7 @@ class TableEngine:
         Args:
             old: the stored item, frozen (None: there is none).
             new_item: the item to store (None: delete), canonical, of size ``size``.
-            plain: ``new_item`` is known to hold no binary value.
+            plain: every value of ``new_item`` is known to be S, N or BOOL.
         """
         # Telling a write that changes nothing (spec B.2: no record) matters only to a table
         # with a stream, observers, TTL or a split policy; without, storing equal bytes is moot.
@@ -414,12 +390,10 @@ class TableEngine:
             if old is None:
                 return  # nothing to delete: no change
             new = None
-        elif watched:
-            new = freeze(new_item, size, plain, self._order_of(new_item))
-            if old is not None and len(old) == len(new) and same_item(old, new, new_item):
-                return
         else:
             new = freeze(new_item, size, plain)
+            if watched and old is not None and same_item(old, new, new_item):
+                return
         items = self._items
         if self.range_key is None:
             if new is None:
@@ -653,7 +627,7 @@ class TableEngine:
         """CreationDateTime as a timezone-aware datetime."""
         return ms_to_datetime(self.created_ms)
 
-    def iter_frozen(self) -> Iterator[tuple[Any, Any, bytes]]:
+    def iter_frozen(self) -> Iterator[tuple[Any, Any, Frozen]]:
         """``(hash value, range value or None, frozen item)`` of every stored item."""
         if self.range_key is None:
             for hv, frozen in self._items.items():

@@ -1,9 +1,11 @@
 """Frozen items (``streamsim._frozen``): how tables store items and stream records share them.
 
-The rules: a frozen item thaws to an equal, fresh item and carries its size; a table holds only
-frozen items, in containers the cyclic GC does not track, and so do the records of its stream;
-a record shares the table's frozen item rather than a copy; and freezing changes nothing a user
-can see: which writes are changes (spec B.2), SizeBytes (B.6), the event shapes (D.10).
+The rules: a frozen item thaws to an equal, fresh item and carries its size; items of only S, N,
+BOOL and NULL values are shaped (tuples), others packed (bytes), and the registry of shapes is
+bounded; a table holds only frozen items, in containers the cyclic GC stops tracking, and so do
+the records of its stream; a record shares the table's frozen item rather than a copy; and
+freezing changes nothing a user can see: which writes are changes (spec B.2), SizeBytes (B.6),
+the event shapes (D.10), whichever form an item takes.
 """
 
 from __future__ import annotations
@@ -12,15 +14,39 @@ import gc
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
-from streamsim import Binary, Simulation
-from streamsim._frozen import freeze, frozen_size, is_plain, thaw
+from streamsim import Binary, Simulation, _frozen
+from streamsim._frozen import (
+    BUILDERS,
+    MAX_SHAPE_ATTRIBUTES,
+    MAX_SHAPE_NAME_CHARS,
+    freeze,
+    frozen_size,
+    is_shaped,
+    same_item,
+    thaw,
+)
 from streamsim._lambda._events import event_record_builder
 from streamsim._records import NEW, OLD, record_to_lambda_dict
-from streamsim._table import MAX_ORDER_CHARS, MAX_ORDERS
 from streamsim._types import item_size, python_to_item, python_to_sized_item
-from tests.strategies import python_items
+from tests.strategies import attribute_names, python_items
+
+SHAPEABLE = ("S", "N", "BOOL", "NULL")
+
+
+@pytest.fixture
+def room_for_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Room for new shapes, however many earlier tests in this process registered."""
+    monkeypatch.setattr(_frozen, "MAX_SHAPES", len(BUILDERS) + 1000)
+
+
+@pytest.fixture
+def no_new_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full shape registry: items of shapes not registered yet are packed."""
+    monkeypatch.setattr(_frozen, "MAX_SHAPES", len(BUILDERS))
 
 
 def _table(view: str | None = "NEW_AND_OLD_IMAGES", range_key: str | None = None) -> Any:
@@ -38,13 +64,85 @@ def test_frozen_item_thaws_to_an_equal_fresh_item_with_its_size(item: dict[str, 
     """thaw(freeze(item)) equals the item, shares no container with it, and keeps its size."""
     canonical = python_to_item(item)
     size = item_size(canonical)
-    for plain in (False, True):
-        frozen = freeze(canonical, size, plain)
+    frozen = freeze(canonical, size)
+    for _ in range(2):
         thawed = thaw(frozen)
         assert thawed == canonical
+        assert list(thawed) == list(canonical)  # attribute order kept
         assert all(thawed[name] is not canonical[name] for name in canonical)
         assert frozen_size(frozen) == size
-        assert is_plain(frozen) is plain
+
+
+@given(python_items(max_depth=0))
+def test_items_of_strings_numbers_booleans_and_nulls_are_shaped(item: dict[str, Any]) -> None:
+    """An item whose values are all S, N, BOOL or NULL freezes to a tuple (while the registry
+    has room); any other item to bytes."""
+    canonical = python_to_item(item)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_frozen, "MAX_SHAPES", len(BUILDERS) + 1)
+        frozen = freeze(canonical, item_size(canonical))
+    expect = all(next(iter(av)) in SHAPEABLE for av in canonical.values()) and (
+        sum(map(len, canonical)) <= MAX_SHAPE_NAME_CHARS
+    )
+    assert is_shaped(frozen) is expect
+    assert type(frozen) is (tuple if expect else bytes)
+    assert thaw(frozen) == canonical
+
+
+names_with_syntax = st.lists(
+    st.one_of(
+        attribute_names(),
+        st.sampled_from(["'", '"', "\\", "\n", "{", "}", "a: 1", "__class__", "t", "v0", "_"]),
+    ),
+    min_size=1,
+    max_size=8,
+    unique=True,
+)
+
+
+@given(names_with_syntax, st.data())
+def test_shape_builders_take_any_text_as_names(names: list[str], data: st.DataObject) -> None:
+    """Names enter generated code only through repr: quotes, backslashes, braces, newlines
+    and names like the builder's own variables thaw exactly."""
+    values = data.draw(
+        st.lists(
+            st.one_of(
+                st.text().map(lambda s: {"S": s}),
+                st.integers().map(lambda n: {"N": str(n)}),
+                st.booleans().map(lambda b: {"BOOL": b}),
+                st.just({"NULL": True}),
+            ),
+            min_size=len(names),
+            max_size=len(names),
+        )
+    )
+    item = dict(zip(names, values, strict=True))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_frozen, "MAX_SHAPES", len(BUILDERS) + 1)
+        frozen = freeze(item, item_size(item), plain=True)
+    assert type(frozen) is tuple
+    assert thaw(frozen) == item
+    assert list(thaw(frozen)) == names
+
+
+@given(python_items(max_depth=1), python_items(max_depth=1), st.booleans(), st.booleans())
+def test_same_item_is_equality_whichever_form_each_item_takes(
+    a: dict[str, Any], b: dict[str, Any], pack_a: bool, pack_b: bool
+) -> None:
+    """same_item(freeze(a), freeze(b), b) is exactly a == b, reordered or not, shaped or
+    packed."""
+    for left, right in ((a, b), (a, dict(reversed(a.items())))):
+        old_item, new_item = python_to_item(left), python_to_item(right)
+        old = _freeze_as(old_item, pack_a)
+        new = _freeze_as(new_item, pack_b)
+        assert same_item(old, new, new_item) is (old_item == new_item)
+
+
+def _freeze_as(item: dict[str, Any], packed: bool) -> Any:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_frozen, "MAX_SHAPES", 0 if packed else len(BUILDERS) + 1)
+        patch.setattr(_frozen, "_SHAPES", {} if packed else _frozen._SHAPES)
+        return freeze(item, item_size(item))
 
 
 @given(python_items())
@@ -65,13 +163,20 @@ def test_plain_means_only_strings_numbers_and_booleans() -> None:
         assert not python_to_sized_item({"a": "x", "v": value})[2]
 
 
-def test_table_keeps_items_frozen_in_containers_the_gc_does_not_track() -> None:
-    """Stored items are bytes, and a hash-key table's store is an untracked dict."""
+def test_table_keeps_items_frozen_in_containers_the_gc_stops_tracking(
+    room_for_shapes: None,
+) -> None:
+    """Stored items are tuples or bytes; after a full collection neither they nor a hash-key
+    table's store are tracked by the cyclic GC."""
     sim, table = _table()
     for i in range(50):
         table.put_item(Item={"pk": f"k{i}", "v": i, "tags": {"a", "b"}})
+        table.put_item(Item={"pk": f"p{i}", "v": i, "ok": True, "none": None})
     engine = sim._engine("tbl")
-    assert all(type(frozen) is bytes for frozen in engine._items.values())
+    kinds = {type(frozen) for frozen in engine._items.values()}
+    assert kinds == {bytes, tuple}
+    gc.collect()
+    assert not any(gc.is_tracked(frozen) for frozen in engine._items.values())
     assert not gc.is_tracked(engine._items)
     assert not gc.is_tracked(engine._pids)
 
@@ -82,9 +187,11 @@ def test_stream_records_are_atomic_tuples_the_gc_stops_tracking() -> None:
     for i in range(50):
         table.put_item(Item={"pk": f"k{i % 5}", "sk": str(i), "v": [1, {"m": "x"}]})
         table.delete_item(Key={"pk": f"k{i % 5}", "sk": str(i)})
+        table.put_item(Item={"pk": f"k{i % 5}", "sk": str(i), "v": i})
     gc.collect()
+    gc.collect()  # a record may be seen before the shaped image it holds is untracked
     raws = [r.raw for r in _records(table)]
-    assert len(raws) == 100
+    assert len(raws) == 150
     assert not any(gc.is_tracked(raw) for raw in raws)
 
 
@@ -133,23 +240,35 @@ def test_same_item_written_through_both_faces_changes_nothing() -> None:
     assert [r.event_name for r in _records(table)] == ["INSERT"]
 
 
-def test_events_are_the_same_whether_or_not_the_item_was_known_plain() -> None:
-    """The Lambda event of a plain item and of the same item from the client are equal."""
+def test_events_are_the_same_whether_the_item_is_shaped_or_packed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The Lambda event and the GetRecords record of a shaped item and of the same item
+    packed are equal."""
     sim, table = _table()
-    table.put_item(Item={"pk": "a", "n": 1, "s": "x"})
+    item = {"pk": "a", "n": 1, "s": "x", "t": True, "z": None, "unique-to-this-test": "u"}
+    monkeypatch.setattr(_frozen, "MAX_SHAPES", len(BUILDERS) + 1)
+    table.put_item(Item=item)
     table.delete_item(Key={"pk": "a"})
-    client = sim.client("dynamodb")
-    client.put_item(TableName="tbl", Item={"pk": {"S": "a"}, "n": {"N": "1"}, "s": {"S": "x"}})
+    monkeypatch.setattr(_frozen, "_SHAPES", {})
+    monkeypatch.setattr(_frozen, "MAX_SHAPES", 0)
+    table.put_item(Item=item)
     stream = sim.streams[0]
     build = event_record_builder(stream)
-    insert_plain, remove, insert_client = _records(table)
-    assert is_plain(insert_plain.raw[NEW])
-    assert not is_plain(insert_client.raw[NEW])
-    for record in (insert_plain, remove, insert_client):
+    shaped, remove, packed = _records(table)
+    assert is_shaped(shaped.raw[NEW])
+    assert not is_shaped(packed.raw[NEW])
+    for record in (shaped, remove, packed):
         assert build(record.raw) == record_to_lambda_dict(stream, record.raw)
-    plain_event = build(insert_plain.raw)["dynamodb"]
-    client_event = build(insert_client.raw)["dynamodb"]
-    assert plain_event["NewImage"] == client_event["NewImage"]
+    assert build(shaped.raw)["dynamodb"]["NewImage"] == build(packed.raw)["dynamodb"]["NewImage"]
+    client = sim.client("dynamodbstreams")
+    shard_id = stream.shards[0].shard_id
+    iterator = client.get_shard_iterator(
+        StreamArn=stream.arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    first, second, third = client.get_records(ShardIterator=iterator)["Records"]
+    assert first["dynamodb"]["NewImage"] == third["dynamodb"]["NewImage"]
+    assert second["dynamodb"]["OldImage"] == third["dynamodb"]["NewImage"]
 
 
 def test_reads_return_fresh_items() -> None:
@@ -185,24 +304,39 @@ def test_items_stored_before_the_stream_are_compared_exactly() -> None:
     assert [r.event_name for r in _records(table)] == ["MODIFY"]
 
 
-def test_attribute_orders_take_bounded_memory_and_changes_stay_exact() -> None:
-    """A table remembers at most MAX_ORDERS orders and none with very long names; items
-    whose order was forgotten, or never numbered, still compare exactly."""
+def test_shape_registry_is_bounded_and_changes_stay_exact(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Once MAX_SHAPES shapes are registered, items of new shapes are packed; an item written
+    shaped and rewritten packed (or the reverse) is still no change."""
     sim, table = _table()
     engine = sim._engine("tbl")
-    table.put_item(Item={"pk": "a", "x": 1})
-    for i in range(MAX_ORDERS + 10):  # pushes the order of "a" out
-        table.put_item(Item={"pk": f"k{i}", f"attr{i}": 1})
-        table.delete_item(Key={"pk": f"k{i}"})
-    assert len(engine._orders) == MAX_ORDERS
-    long_names = {"pk": "b", "n" * MAX_ORDER_CHARS: 1}
-    table.put_item(Item=long_names)
-    assert len(engine._orders) == MAX_ORDERS
-    table.put_item(Item={"x": 1, "pk": "a"})  # same item, forgotten order: no change
-    table.put_item(Item=long_names)  # same item, no order number: no change
-    table.put_item(Item={"pk": "a", "x": 2})
-    events = [r.event_name for r in _records(table) if r.keys["pk"]["S"] in ("a", "b")]
-    assert events == ["INSERT", "INSERT", "MODIFY"]
+    monkeypatch.setattr(_frozen, "MAX_SHAPES", len(BUILDERS) + 3)
+    for i in range(10):
+        table.put_item(Item={"pk": f"k{i}", f"bounded-attr{i}": 1})
+    shaped = [k for k, f in engine._items.items() if type(f) is tuple]
+    assert shaped == ["k0", "k1", "k2"]
+    assert len(BUILDERS) == _frozen.MAX_SHAPES
+    table.put_item(Item={"bounded-attr0": 1, "pk": "k0"})  # shaped -> packed: no change
+    monkeypatch.setattr(_frozen, "MAX_SHAPES", len(BUILDERS) + 1)
+    table.put_item(Item={"pk": "k5", "bounded-attr5": 1})  # packed -> shaped: no change
+    assert type(engine._items["k5"]) is bytes  # the store kept the old form
+    table.put_item(Item={"pk": "k5", "bounded-attr5": 2})
+    assert type(engine._items["k5"]) is tuple
+    events = [r.event_name for r in _records(table)]
+    assert events == ["INSERT"] * 10 + ["MODIFY"]
+
+
+def test_items_too_wide_or_with_long_names_are_packed(room_for_shapes: None) -> None:
+    """Items of more than MAX_SHAPE_ATTRIBUTES attributes, or whose names are longer than
+    MAX_SHAPE_NAME_CHARS in all, are packed, and thaw exactly."""
+    wide = {f"a{i}": {"N": str(i)} for i in range(MAX_SHAPE_ATTRIBUTES + 1)}
+    long = {"n" * (MAX_SHAPE_NAME_CHARS + 1): {"S": "x"}}
+    fits = {f"fits{i}": {"N": str(i)} for i in range(MAX_SHAPE_ATTRIBUTES)}
+    for item, form in ((wide, bytes), (long, bytes), (fits, tuple)):
+        frozen = freeze(item, item_size(item), plain=True)
+        assert type(frozen) is form
+        assert thaw(frozen) == item
 
 
 def test_two_views_of_one_record_are_equal() -> None:

@@ -51,7 +51,7 @@ from streamsim._expressions import (
     resolve_key_condition,
 )
 from streamsim._expressions._ast import Path
-from streamsim._frozen import frozen_size, thaw
+from streamsim._frozen import Frozen, frozen_size, thaw
 from streamsim._partitions import HASH_SPACE, partition_hash
 from streamsim._table import TableEngine, TransactAction
 from streamsim._types import AttributeValue, Item, compare_key, copy_item, item_size, type_of
@@ -1233,11 +1233,11 @@ def _order_key(table: TableEngine, hv: Any, rv: Any) -> tuple[int, Any, Any]:
     )
 
 
-def _scan_order(table: TableEngine, lo: int, hi: int) -> list[tuple[tuple[int, Any, Any], bytes]]:
+def _scan_order(table: TableEngine, lo: int, hi: int) -> list[tuple[tuple[int, Any, Any], Frozen]]:
     """Every item whose partition hash is in ``[lo, hi)``, frozen, in scan order, with its
     order key (a page thaws only the items it reads)."""
     ht, rt, rk = table.hash_type, table.range_type, table.range_key
-    out: list[tuple[tuple[int, Any, Any], bytes]] = []
+    out: list[tuple[tuple[int, Any, Any], Frozen]] = []
     for hv, rv, frozen in table.iter_frozen():
         h = partition_hash(ht, hv)
         if lo <= h < hi:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from json import dumps as _dumps
 from typing import TYPE_CHECKING, Any
 
-from streamsim._frozen import thaw
+from streamsim._frozen import BUILDERS, thaw_packed
 from streamsim._records import (
     EVENT_ID_DIGITS,
     EVENT_SOURCE,
@@ -58,14 +58,16 @@ def event_record_builder(stream: Stream) -> Callable[[RawRecord], EventRecord]:
     id_prefix = stream.event_id_prefix
     id_digits = -EVENT_ID_DIGITS
     json_value = _json_value
-    loads = thaw
+    loads = thaw_packed
+    builders = BUILDERS
 
     def build(record: RawRecord) -> EventRecord:
-        # Written flat (one function, dict displays, the JSON conversion inline): the cost is
-        # thawing the images and allocating the envelope dicts, so every extra call,
-        # attribute chain or intermediate dict shows.  Thawed images are fresh containers;
-        # only values that are not S, N, BOOL or NULL (binary, sets, lists, maps) are
-        # rebuilt, binary as base64 text.
+        # Written flat (one function, dict displays, thawing and the JSON conversion inline):
+        # the cost is thawing the images and allocating the envelope dicts, so every extra
+        # call, attribute chain or intermediate dict shows.  Thawed images are fresh
+        # containers.  A shaped image (tuple) holds only S, N, BOOL and NULL, which JSON
+        # carries as they are; in a packed one (bytes), values of other types (binary, sets,
+        # lists, maps) are rebuilt, binary as base64 text.
         sn, created, event_name, size, hv, rv, frozen_old, frozen_new, ttl = record
         sn_text = str(sn)
         eid = id_prefix + sn_text[id_digits:]  # event_id()
@@ -76,18 +78,21 @@ def event_record_builder(stream: Stream) -> Callable[[RawRecord], EventRecord]:
         if binary_keys:
             for name, av in keys.items():
                 keys[name] = json_value(av)
-        # the last byte's top bit: frozen as plain, known to hold no binary (see _frozen)
         if frozen_new is not None:
-            new = loads(frozen_new)
-            if frozen_new[-1] < 0x80:
+            if type(frozen_new) is tuple:
+                new = builders[frozen_new[0]](frozen_new)
+            else:
+                new = loads(frozen_new)
                 for name, av in new.items():
                     if not ("S" in av or "N" in av or "BOOL" in av or "NULL" in av):
                         new[name] = json_value(av)
         else:
             new = None
         if frozen_old is not None:
-            old = loads(frozen_old)
-            if frozen_old[-1] < 0x80:
+            if type(frozen_old) is tuple:
+                old = builders[frozen_old[0]](frozen_old)
+            else:
+                old = loads(frozen_old)
                 for name, av in old.items():
                     if not ("S" in av or "N" in av or "BOOL" in av or "NULL" in av):
                         old[name] = json_value(av)
