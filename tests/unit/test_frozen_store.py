@@ -196,7 +196,7 @@ def test_stream_records_are_atomic_tuples_the_gc_stops_tracking() -> None:
 
 
 def test_record_images_are_the_tables_frozen_items_shared() -> None:
-    """A record's NewImage is the table's stored bytes; the next change's OldImage is the same
+    """A record's NewImage is the table's frozen item; the next change's OldImage is the same
     object: each version of an item is frozen once."""
     sim, table = _table()
     table.put_item(Item={"pk": "a", "v": 1})
@@ -225,8 +225,8 @@ def test_same_sized_change_is_a_change() -> None:
 
 
 def test_same_item_written_through_both_faces_changes_nothing() -> None:
-    """An item frozen as plain (Table face) equals the same item from the client (not known
-    plain): the flag is not content."""
+    """An item from the Table face (known plain) equals the same item from the client (checked
+    when frozen) and from an update: how it was frozen is not content."""
     sim, table = _table()
     table.put_item(Item={"pk": "a", "n": 1})
     client = sim.client("dynamodb")
@@ -293,8 +293,8 @@ def test_plain_item_in_another_attribute_order_changes_nothing() -> None:
 
 
 def test_items_stored_before_the_stream_are_compared_exactly() -> None:
-    """Items written while nothing watched the table carry no attribute order; an identical
-    rewrite once a stream is on is still no change."""
+    """Items written while nothing watched the table (no change detection then) are compared
+    exactly once a stream is on: an identical rewrite is no change."""
     _, table = _table(view=None)
     table.put_item(Item={"pk": "a", "x": 1})
     table.put_item(Item={"pk": "b", "x": 1})
