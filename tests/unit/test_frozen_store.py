@@ -311,17 +311,18 @@ def test_shape_registry_is_bounded_and_changes_stay_exact(
     shaped and rewritten packed (or the reverse) is still no change."""
     sim, table = _table()
     engine = sim._engine("tbl")
+    prefix = f"bounded{len(BUILDERS)}-"  # names no earlier run in this process registered
     monkeypatch.setattr(_frozen, "MAX_SHAPES", len(BUILDERS) + 3)
     for i in range(10):
-        table.put_item(Item={"pk": f"k{i}", f"bounded-attr{i}": 1})
+        table.put_item(Item={"pk": f"k{i}", f"{prefix}{i}": 1})
     shaped = [k for k, f in engine._items.items() if type(f) is tuple]
     assert shaped == ["k0", "k1", "k2"]
     assert len(BUILDERS) == _frozen.MAX_SHAPES
-    table.put_item(Item={"bounded-attr0": 1, "pk": "k0"})  # shaped -> packed: no change
+    table.put_item(Item={f"{prefix}0": 1, "pk": "k0"})  # shaped -> packed: no change
     monkeypatch.setattr(_frozen, "MAX_SHAPES", len(BUILDERS) + 1)
-    table.put_item(Item={"pk": "k5", "bounded-attr5": 1})  # packed -> shaped: no change
+    table.put_item(Item={"pk": "k5", f"{prefix}5": 1})  # packed -> shaped: no change
     assert type(engine._items["k5"]) is bytes  # the store kept the old form
-    table.put_item(Item={"pk": "k5", "bounded-attr5": 2})
+    table.put_item(Item={"pk": "k5", f"{prefix}5": 2})
     assert type(engine._items["k5"]) is tuple
     events = [r.event_name for r in _records(table)]
     assert events == ["INSERT"] * 10 + ["MODIFY"]
