@@ -1,11 +1,11 @@
 """Stream records: one per item change, kept as tuples of atomic values, and their AWS shapes.
 
 A shard keeps each record as a *raw record*: an exact tuple of atomic values (ints, strings,
-``bytes``, and frozen images, themselves tuples of atomic values or ``bytes``).  CPython's cyclic
-garbage collector stops tracking such a tuple soon after it first sees it, so 24 hours of
-records cost the collector nothing.  The images are the table's frozen
-items (:mod:`streamsim._frozen`), shared, not copied: the write that made a version of an item
-froze it once, for the table and for every record that shows it.
+``bytes``, and frozen images, themselves tuples of atomic values or ``bytes``).  CPython's
+cyclic garbage collector stops tracking such a tuple soon after it first sees it, so 24 hours
+of records cost the collector nothing.  The images are the table's frozen items
+(:mod:`streamsim._frozen`), shared, not copied: the write that made a version of an item froze
+it once, for the table and for every record that shows it.
 
 Raw record fields, in order (use the index constants or unpack the tuple):
 
@@ -230,9 +230,10 @@ def records_to_streams_dicts(
     it, but build at least one record (GetRecords' 1 MB cap, spec A.7).
 
     The hot path of a stream drain, so it is written flat: per-stream values are looked up
-    once per call, each dict is built by one display, thawing a frozen image builds its fresh
-    containers in one C call, and records of the same second share one (immutable)
-    ``ApproximateCreationDateTime``.  Every dict and list returned is fresh.
+    once per call, each dict is built by one display, a frozen image is thawed inline (by its
+    shape's builder, itself one display, or by one C call), and records of the same second
+    share one (immutable) ``ApproximateCreationDateTime``.  Every dict and list returned is
+    fresh.
     """
     if end is None:
         end = len(records)
