@@ -271,23 +271,28 @@ def records_to_streams_dicts(
             keys = {hash_key: {hash_type: hv}}
         else:
             keys = {hash_key: {hash_type: hv}, range_key: {range_type: rv}}
+        # thaw() inline: a shaped image (tuple) by its shape's builder, a packed one (bytes) by
+        # marshal
+        if frozen_new is None:
+            new = None
+        elif type(frozen_new) is tuple:
+            new = builders[frozen_new[0]](frozen_new)
+        else:
+            new = loads(frozen_new)
+        if frozen_old is None:
+            old = None
+        elif type(frozen_old) is tuple:
+            old = builders[frozen_old[0]](frozen_old)
+        else:
+            old = loads(frozen_old)
         body: dict[str, Any]
-        if frozen_new is not None:
-            # thaw() inline: a shaped image (tuple) by its shape's builder, a packed one (bytes)
-            # by marshal
-            new = (
-                builders[frozen_new[0]](frozen_new)
-                if type(frozen_new) is tuple
-                else loads(frozen_new)
-            )
-            if frozen_old is not None:
+        if new is not None:
+            if old is not None:
                 body = {
                     "ApproximateCreationDateTime": when,
                     "Keys": keys,
                     "NewImage": new,
-                    "OldImage": builders[frozen_old[0]](frozen_old)
-                    if type(frozen_old) is tuple
-                    else loads(frozen_old),
+                    "OldImage": old,
                     "SequenceNumber": sn_text,
                     "SizeBytes": size,
                     "StreamViewType": view_type,
@@ -301,13 +306,11 @@ def records_to_streams_dicts(
                     "SizeBytes": size,
                     "StreamViewType": view_type,
                 }
-        elif frozen_old is not None:
+        elif old is not None:
             body = {
                 "ApproximateCreationDateTime": when,
                 "Keys": keys,
-                "OldImage": builders[frozen_old[0]](frozen_old)
-                if type(frozen_old) is tuple
-                else loads(frozen_old),
+                "OldImage": old,
                 "SequenceNumber": sn_text,
                 "SizeBytes": size,
                 "StreamViewType": view_type,
