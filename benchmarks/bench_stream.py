@@ -27,7 +27,7 @@ from typing import Any
 
 from streamsim._clock import MS_PER_DAY
 from streamsim._simulation import Simulation
-from streamsim._stream import StreamSettings
+from streamsim._streams._stream import StreamSettings
 
 KEYS = 1000  # distinct items written over and over
 

@@ -1,4 +1,4 @@
-"""Micro-benchmark of the type system's hot paths (``streamsim._types``).
+"""Micro-benchmark of the type system's hot paths (``streamsim._items._types``).
 
 Prints microseconds per call of ``python_to_item`` and ``copy_item`` on a 5-attribute item
 (string key, two strings, an int, a bool), plus the baselines they replace, measured in the
@@ -15,7 +15,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from streamsim._types import copy_item, item_size, item_to_python, python_to_item, wire_to_item
+from streamsim._items._types import (
+    copy_item,
+    item_size,
+    item_to_python,
+    python_to_item,
+    wire_to_item,
+)
 
 ITEM: dict[str, Any] = {
     "pk": "user#12345",

@@ -14,7 +14,16 @@ The public surface is small:
 
 from __future__ import annotations
 
-from ._api._table_face import Table as Table
+from streamsim._dynamodb._table import SplitPolicy as SplitPolicy
+from streamsim._dynamodb._ttl import TTLSettings as TTLSettings
+from streamsim._faces._table_face import Table as Table
+from streamsim._items._types import Binary as Binary
+from streamsim._lambda._service import LambdaSettings as LambdaSettings
+from streamsim._streams._records import StreamRecord as StreamRecord
+from streamsim._streams._shard import Shard as Shard
+from streamsim._streams._stream import Stream as Stream
+from streamsim._streams._stream import StreamSettings as StreamSettings
+
 from ._errors import ConditionalCheckFailedException as ConditionalCheckFailedException
 from ._errors import ExpiredIteratorException as ExpiredIteratorException
 from ._errors import InternalServerError as InternalServerError
@@ -29,15 +38,7 @@ from ._errors import TooManyRequestsException as TooManyRequestsException
 from ._errors import TransactionCanceledException as TransactionCanceledException
 from ._errors import TrimmedDataAccessException as TrimmedDataAccessException
 from ._errors import ValidationException as ValidationException
-from ._lambda._service import LambdaSettings as LambdaSettings
-from ._records import StreamRecord as StreamRecord
-from ._shard import Shard as Shard
 from ._simulation import Simulation as Simulation
-from ._stream import Stream as Stream
-from ._stream import StreamSettings as StreamSettings
-from ._table import SplitPolicy as SplitPolicy
-from ._ttl import TTLSettings as TTLSettings
-from ._types import Binary as Binary
 
 __version__ = "0.1.0"
 

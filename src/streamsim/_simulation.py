@@ -9,6 +9,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from streamsim._dynamodb._table import KEY_TYPES, SplitPolicy, TableEngine
+from streamsim._dynamodb._ttl import TTLSettings
+from streamsim._streams._stream import VIEW_TYPES, Stream, StreamSettings
+
 from ._clock import DEFAULT_START_MS, Clock, datetime_to_ms, ms_to_datetime
 from ._errors import (
     ResourceInUseException,
@@ -16,13 +20,10 @@ from ._errors import (
     StreamsimError,
     ValidationException,
 )
-from ._stream import VIEW_TYPES, Stream, StreamSettings
-from ._table import KEY_TYPES, SplitPolicy, TableEngine
-from ._ttl import TTLSettings
 
 if TYPE_CHECKING:
-    from ._api._table_face import Table
-    from ._lambda._service import LambdaService, LambdaSettings
+    from streamsim._faces._table_face import Table
+    from streamsim._lambda._service import LambdaService, LambdaSettings
 
 TABLE_NAME_RE = re.compile(r"[a-zA-Z0-9_.-]{3,255}")  # spec A.2 TableName
 ACCOUNT_RE = re.compile(r"\d{12}")
@@ -264,7 +265,7 @@ class Simulation:
         engine = self._engine(name)
         face = self._faces.get(name)
         if face is None or face._engine is not engine:
-            from ._api._table_face import Table
+            from streamsim._faces._table_face import Table
 
             face = self._faces[name] = Table(self, engine)
         return face
@@ -315,7 +316,7 @@ class Simulation:
     def lambda_service(self) -> LambdaService:
         """The simulated Lambda service (functions, event source mappings, destinations)."""
         if self._lambda is None:
-            from ._lambda._service import LambdaService
+            from streamsim._lambda._service import LambdaService
 
             self._lambda = LambdaService(self, self._lambda_settings)
         return self._lambda
@@ -340,15 +341,15 @@ class Simulation:
         if client is not None:
             return client
         if service == "dynamodb":
-            from ._api._dynamodb_client import DynamoDBClient
+            from streamsim._faces._dynamodb_client import DynamoDBClient
 
             client = DynamoDBClient(self)
         elif service == "dynamodbstreams":
-            from ._api._streams_client import DynamoDBStreamsClient
+            from streamsim._faces._streams_client import DynamoDBStreamsClient
 
             client = DynamoDBStreamsClient(self)
         elif service == "lambda":
-            from ._api._lambda_client import LambdaClient
+            from streamsim._faces._lambda_client import LambdaClient
 
             client = LambdaClient(self)
         else:

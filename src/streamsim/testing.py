@@ -35,8 +35,8 @@ from typing import Any
 
 import attrs
 
-from streamsim._records import INSERT, MODIFY, REMOVE, VIEW_IMAGES
-from streamsim._types import Item
+from streamsim._items._types import Item
+from streamsim._streams._records import INSERT, MODIFY, REMOVE, VIEW_IMAGES
 
 __all__ = [
     "Anomaly",

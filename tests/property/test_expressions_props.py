@@ -18,15 +18,15 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streamsim._errors import ValidationException
-from streamsim._expressions import (
+from streamsim._dynamodb._expressions import (
     apply_update,
     check_placeholders,
     evaluate_condition,
     parse_condition,
     parse_update,
 )
-from streamsim._types import normalize_number
+from streamsim._errors import ValidationException
+from streamsim._items._types import normalize_number
 
 TOP = ("a", "b", "c", "d")
 KEYS = ("x", "y")

@@ -15,10 +15,8 @@ from typing import Any
 
 import pytest
 
-import streamsim._api._dynamodb_client as client_module
-import streamsim._api._params as params_module
-from streamsim._api._dynamodb_ops import MAX_PAGE_BYTES
-from streamsim._api._params import ParamValidationError
+import streamsim._faces._dynamodb_client as client_module
+import streamsim._faces._params as params_module
 from streamsim._errors import (
     ERRORS_BY_CODE,
     ConditionalCheckFailedException,
@@ -28,6 +26,8 @@ from streamsim._errors import (
     TransactionCanceledException,
     ValidationException,
 )
+from streamsim._faces._dynamodb_ops import MAX_PAGE_BYTES
+from streamsim._faces._params import ParamValidationError
 from streamsim._simulation import Simulation
 from tests.shapes import assert_matches_error_shape, output_shape_errors
 

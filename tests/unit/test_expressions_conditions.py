@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from streamsim._dynamodb._expressions import check_placeholders, evaluate_condition, parse_condition
 from streamsim._errors import ValidationException
-from streamsim._expressions import check_placeholders, evaluate_condition, parse_condition
 
 ITEM: dict[str, Any] = {
     "pk": {"S": "user#1"},

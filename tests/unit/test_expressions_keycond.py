@@ -6,9 +6,13 @@ from typing import Any
 
 import pytest
 
+from streamsim._dynamodb._expressions import (
+    check_placeholders,
+    parse_key_condition,
+    resolve_key_condition,
+)
+from streamsim._dynamodb._expressions._keycond import KeyCondition
 from streamsim._errors import ValidationException
-from streamsim._expressions import check_placeholders, parse_key_condition, resolve_key_condition
-from streamsim._expressions._keycond import KeyCondition
 
 VALUES: dict[str, Any] = {":p": {"S": "p"}, ":a": {"N": "1"}, ":b": {"N": "5"}, ":s": {"S": "pre"}}
 

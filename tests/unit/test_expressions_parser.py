@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from streamsim._errors import ValidationException
-from streamsim._expressions import (
+from streamsim._dynamodb._expressions import (
     RESERVED_WORDS,
     parse_condition,
     parse_key_condition,
     parse_projection,
     parse_update,
 )
-from streamsim._expressions._ast import (
+from streamsim._dynamodb._expressions._ast import (
     And,
     Arith,
     Between,
@@ -25,8 +24,9 @@ from streamsim._expressions._ast import (
     Path,
     ValueRef,
 )
-from streamsim._expressions._lexer import tokenize
-from streamsim._expressions._parser import MAX_EXPRESSION_BYTES
+from streamsim._dynamodb._expressions._lexer import tokenize
+from streamsim._dynamodb._expressions._parser import MAX_EXPRESSION_BYTES
+from streamsim._errors import ValidationException
 
 
 def message(excinfo: pytest.ExceptionInfo[ValidationException]) -> str:

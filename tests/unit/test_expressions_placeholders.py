@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from streamsim._errors import ValidationException
-from streamsim._expressions import (
+from streamsim._dynamodb._expressions import (
     check_placeholders,
     parse_condition,
     parse_projection,
     parse_update,
 )
+from streamsim._errors import ValidationException
 
 V = {"S": "x"}
 

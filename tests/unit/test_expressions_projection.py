@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from streamsim._expressions import parse_projection, project
+from streamsim._dynamodb._expressions import parse_projection, project
 
 ITEM: dict[str, Any] = {
     "pk": {"S": "k"},

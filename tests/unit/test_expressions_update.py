@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from streamsim._errors import ValidationException
-from streamsim._expressions import (
+from streamsim._dynamodb._expressions import (
     apply_update,
     check_placeholders,
     parse_update,
     updated_top_level_names,
 )
+from streamsim._errors import ValidationException
 
 INVALID_PATH = "The document path provided in the update expression is invalid for update"
 MISSING = "The provided expression refers to an attribute that does not exist in the item"

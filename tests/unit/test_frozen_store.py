@@ -1,4 +1,4 @@
-"""Frozen items (``streamsim._frozen``): how tables store items and stream records share them.
+"""Frozen items (``_items._frozen``): how tables store items and stream records share them.
 
 The rules: a frozen item thaws to an equal, fresh item and carries its size; items of only S, N,
 BOOL and NULL values are shaped (tuples), others packed (bytes), and the registry of shapes is
@@ -18,8 +18,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streamsim import Binary, Simulation, _frozen
-from streamsim._frozen import (
+from streamsim import Binary, Simulation
+from streamsim._items import _frozen
+from streamsim._items._frozen import (
     BUILDERS,
     MAX_SHAPE_ATTRIBUTES,
     MAX_SHAPE_NAME_CHARS,
@@ -29,9 +30,9 @@ from streamsim._frozen import (
     same_item,
     thaw,
 )
+from streamsim._items._types import item_size, python_to_item, python_to_sized_item
 from streamsim._lambda._events import event_record_builder
-from streamsim._records import NEW, OLD, record_to_lambda_dict
-from streamsim._types import item_size, python_to_item, python_to_sized_item
+from streamsim._streams._records import NEW, OLD, record_to_lambda_dict
 from tests.strategies import attribute_names, python_items
 
 SHAPEABLE = ("S", "N", "BOOL", "NULL")

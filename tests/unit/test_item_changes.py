@@ -14,13 +14,13 @@ from typing import Any
 import pytest
 
 from streamsim import Simulation, Table
+from streamsim._dynamodb._ttl import TTL_MAX_AGE_S, TTLSettings
 from streamsim._errors import (
     ConditionalCheckFailedException,
     StreamsimError,
     TransactionCanceledException,
     ValidationException,
 )
-from streamsim._ttl import TTL_MAX_AGE_S, TTLSettings
 
 Change = tuple[Any, Any, bool]
 

@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 
 from streamsim import Binary, Simulation
 from streamsim._lambda._events import event_record_builder
-from streamsim._records import record_to_lambda_dict
+from streamsim._streams._records import record_to_lambda_dict
 from tests.lambda_support import Recorder, attach, put, streamed
 from tests.shapes import validate_dynamodb_stream_event
 

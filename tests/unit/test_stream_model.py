@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 
 from streamsim._clock import MS_PER_HOUR, MS_PER_MINUTE
+from streamsim._dynamodb._table import SplitPolicy
 from streamsim._errors import ResourceInUseException, ValidationException
-from streamsim._partitions import HASH_SPACE, partition_hash
-from streamsim._records import NEW, OLD, StreamRecord
 from streamsim._simulation import Simulation
-from streamsim._stream import StreamSettings
-from streamsim._table import SplitPolicy
+from streamsim._streams._partitions import HASH_SPACE, partition_hash
+from streamsim._streams._records import NEW, OLD, StreamRecord
+from streamsim._streams._stream import StreamSettings
 from tests.shapes import assert_matches_output_shape
 
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)

@@ -24,7 +24,7 @@ from streamsim._errors import (
     ValidationException,
 )
 from streamsim._simulation import Simulation
-from streamsim._stream import StreamSettings
+from streamsim._streams._stream import StreamSettings
 from streamsim.testing import WriteLog, check_stream_history, read_stream
 from tests.shapes import assert_matches_error_shape, assert_matches_output_shape
 

@@ -9,16 +9,16 @@ from typing import Any
 import pytest
 from boto3.dynamodb.conditions import Attr, ConditionExpressionBuilder, Key
 
-import streamsim._api._conditions as conditions_module
-import streamsim._api._table_face as table_module
+import streamsim._faces._conditions as conditions_module
+import streamsim._faces._table_face as table_module
 from streamsim import Simulation, Table
-from streamsim._api._conditions import build_conditions
 from streamsim._errors import (
     ConditionalCheckFailedException,
     ResourceNotFoundException,
     ValidationException,
 )
-from streamsim._types import Binary
+from streamsim._faces._conditions import build_conditions
+from streamsim._items._types import Binary
 
 
 @pytest.fixture

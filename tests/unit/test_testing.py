@@ -12,7 +12,7 @@ import pytest
 
 from streamsim._errors import LimitExceededException
 from streamsim._simulation import Simulation
-from streamsim._stream import StreamSettings
+from streamsim._streams._stream import StreamSettings
 from streamsim.testing import (
     Change,
     ShardRead,

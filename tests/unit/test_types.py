@@ -1,4 +1,4 @@
-"""Unit tests of the DynamoDB type system (``streamsim._types``), with boto3 as the oracle."""
+"""Unit tests of the DynamoDB type system (``_items._types``), with boto3 as the oracle."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from boto3.dynamodb import types as boto3_types
 from botocore.session import get_session
 from botocore.validate import ParamValidator
 
-import streamsim._types as types_module
+import streamsim._items._types as types_module
 from streamsim._errors import ValidationException
-from streamsim._types import (
+from streamsim._items._types import (
     MAX_ITEM_BYTES,
     Binary,
     compare_key,

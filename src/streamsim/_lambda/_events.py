@@ -1,7 +1,7 @@
 """The Lambda DynamoDB event, built fast: one closure per stream, constants bound once.
 
 :func:`event_record_builder` returns a function that builds exactly what
-:func:`streamsim._records.record_to_lambda_dict` builds for a record of that stream, with the
+``_streams._records.record_to_lambda_dict`` builds for a record of that stream, with the
 stream's ARN, region, view type, key names and the eventID prefix looked up once instead
 of per record.  ``SizeBytes`` comes from the record (the stream computes it at append time).
 This is the poller's hot path: every record a mapping reads goes through it.
@@ -16,8 +16,8 @@ from collections.abc import Callable
 from json import dumps as _dumps
 from typing import TYPE_CHECKING, Any
 
-from streamsim._frozen import BUILDERS, thaw_packed
-from streamsim._records import (
+from streamsim._items._frozen import BUILDERS, thaw_packed
+from streamsim._streams._records import (
     EVENT_ID_DIGITS,
     EVENT_SOURCE,
     EVENT_VERSION,
@@ -25,10 +25,10 @@ from streamsim._records import (
     TTL_PRINCIPAL,
     RawRecord,
 )
-from streamsim._records import json_value as _json_value
+from streamsim._streams._records import json_value as _json_value
 
 if TYPE_CHECKING:
-    from streamsim._stream import Stream
+    from streamsim._streams._stream import Stream
 
 EventRecord = dict[str, Any]
 

@@ -30,7 +30,7 @@ from ._poller import MappingPoller
 
 if TYPE_CHECKING:
     from streamsim._clock import Timer
-    from streamsim._stream import Stream
+    from streamsim._streams._stream import Stream
 
     from ._functions import Function
     from ._service import LambdaService

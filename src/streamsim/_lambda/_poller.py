@@ -33,8 +33,8 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from streamsim._clock import Timer
-from streamsim._partitions import partition_hash
-from streamsim._records import CREATED, HASH, RANGE, SEQ, SIZE
+from streamsim._streams._partitions import partition_hash
+from streamsim._streams._records import CREATED, HASH, RANGE, SEQ, SIZE
 
 from ._destinations import on_failure_record, s3_object_key
 from ._events import ENVELOPE_BYTES, PAYLOAD_FACTOR, event_record_builder, payload_bytes
@@ -52,8 +52,8 @@ from ._metrics import (
 from ._windows import MAX_STATE_BYTES, WindowState, response_state, window_of
 
 if TYPE_CHECKING:
-    from streamsim._records import RawRecord
-    from streamsim._shard import Shard
+    from streamsim._streams._records import RawRecord
+    from streamsim._streams._shard import Shard
 
     from ._functions import Function, InvocationResult
     from ._mapping import EventSourceMapping

@@ -36,7 +36,7 @@ from ._metrics import RECORD_AGE_EXCEEDED
 
 if TYPE_CHECKING:
     from streamsim._simulation import Simulation
-    from streamsim._stream import Stream
+    from streamsim._streams._stream import Stream
 
 _D = TypeVar("_D", bound=Destination)
 

@@ -2,7 +2,7 @@
 
 ``Table`` behaves like ``boto3.resource("dynamodb").Table(name)``: keyword-only AWS parameter
 names without ``TableName``, values as boto3's ``TypeSerializer`` / ``TypeDeserializer`` use
-them (``Decimal`` for numbers, :class:`~streamsim._types.Binary` for binary, ``set`` for sets,
+them (``Decimal`` for numbers, :class:`~streamsim.Binary` for binary, ``set`` for sets,
 ``float`` rejected with ``TypeError``), condition parameters as strings or as
 ``boto3.dynamodb.conditions`` objects, and ``batch_writer()``.  It adds streamsim conveniences:
 the table's stream, shards and partitions, splitting a partition, enabling and disabling the
@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from streamsim._errors import ResourceNotFoundException, StreamsimError
-from streamsim._types import (
+from streamsim._items._types import (
     AttributeValue,
     Item,
     item_to_python,
@@ -43,10 +43,10 @@ from ._params import validate_params
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from streamsim._partitions import Partition
+    from streamsim._dynamodb._table import TableEngine
     from streamsim._simulation import Simulation
-    from streamsim._stream import Stream
-    from streamsim._table import TableEngine
+    from streamsim._streams._partitions import Partition
+    from streamsim._streams._stream import Stream
 
 BATCH_FLUSH_AMOUNT = 25  # boto3's BatchWriter flushes every 25 requests (BatchWriteItem's cap)
 

@@ -23,7 +23,7 @@ from hashlib import md5
 
 from sortedcontainers import SortedDict
 
-from ._errors import ValidationException
+from streamsim._errors import ValidationException
 
 HASH_SPACE = 1 << 64  # partition hashes are integers in [0, HASH_SPACE)
 

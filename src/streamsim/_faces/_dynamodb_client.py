@@ -19,7 +19,7 @@ with boto3, each carrying ``.response["Error"]["Code"]`` / ``["Message"]``.
 {'pk': {'S': 'a'}, 'n': {'N': '1.5'}}
 
 Differs from AWS: botocore's client-side ``ParamValidationError`` is a
-:class:`~streamsim._api._params.ParamValidationError` (a ``ValidationException`` with botocore's
+:class:`~streamsim._faces._params.ParamValidationError` (a ``ValidationException`` with botocore's
 text); table and stream status changes are instantaneous (CreateTable, UpdateTable and
 DeleteTable responses show CREATING / UPDATING / DELETING, DescribeTable right after shows the
 final state); secondary indexes, global tables, backups and tags are not simulated.
@@ -31,8 +31,8 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from streamsim._errors import ValidationException
-from streamsim._stream import VIEW_TYPES
-from streamsim._types import AttributeValue, Item, copy_item, wire_to_item, wire_to_value
+from streamsim._items._types import AttributeValue, Item, copy_item, wire_to_item, wire_to_value
+from streamsim._streams._stream import VIEW_TYPES
 
 from ._client_base import ClientBase, ClientExceptions
 from ._dynamodb_ops import (
@@ -44,8 +44,8 @@ from ._dynamodb_ops import (
 from ._params import DYNAMODB_CHECKS, ParamValidationError
 
 if TYPE_CHECKING:
+    from streamsim._dynamodb._table import TableEngine
     from streamsim._simulation import Simulation
-    from streamsim._table import TableEngine
 
 BILLING_MODES = ("PROVISIONED", "PAY_PER_REQUEST")
 TABLE_CLASSES = ("STANDARD", "STANDARD_INFREQUENT_ACCESS")

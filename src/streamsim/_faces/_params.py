@@ -291,7 +291,7 @@ def validate_params(operation: str, params: Mapping[str, Any]) -> None:
     >>> validate_params("DescribeTable", {})
     Traceback (most recent call last):
     ...
-    streamsim._api._params.ParamValidationError: Parameter validation failed:
+    streamsim._faces._params.ParamValidationError: Parameter validation failed:
     Missing required parameter in input: "TableName"
     """
     check_params(DYNAMODB_CHECKS[operation], params)
@@ -311,7 +311,7 @@ def check_params(spec: OperationSpec, params: Mapping[str, Any]) -> None:
     >>> check_params((("Name",), {"Name": ("str", 3), "Limit": ("int", 1)}), {"Limit": 0})
     Traceback (most recent call last):
     ...
-    streamsim._api._params.ParamValidationError: Parameter validation failed:
+    streamsim._faces._params.ParamValidationError: Parameter validation failed:
     Missing required parameter in input: "Name"
     Invalid value for parameter Limit, value: 0, valid min value: 1
     """

@@ -37,7 +37,7 @@ from decimal import Clamped, Context, Decimal, Inexact, Overflow, Rounded, Under
 from functools import lru_cache
 from typing import Any, Final, NoReturn
 
-from ._errors import ValidationException
+from streamsim._errors import ValidationException
 
 __all__ = [
     "MAX_ATTRIBUTE_NESTING",

@@ -29,14 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from streamsim._clock import ms_to_datetime
-from streamsim._errors import (
-    ConditionalCheckFailedException,
-    ResourceNotFoundException,
-    StreamsimError,
-    TransactionCanceledException,
-    ValidationException,
-)
-from streamsim._expressions import (
+from streamsim._dynamodb._expressions import (
     Condition,
     KeyConditionAST,
     Projection,
@@ -50,11 +43,18 @@ from streamsim._expressions import (
     project,
     resolve_key_condition,
 )
-from streamsim._expressions._ast import Path
-from streamsim._frozen import Frozen, frozen_size, thaw
-from streamsim._partitions import HASH_SPACE, partition_hash
-from streamsim._table import TableEngine, TransactAction
-from streamsim._types import AttributeValue, Item, compare_key, copy_item, item_size, type_of
+from streamsim._dynamodb._expressions._ast import Path
+from streamsim._dynamodb._table import TableEngine, TransactAction
+from streamsim._errors import (
+    ConditionalCheckFailedException,
+    ResourceNotFoundException,
+    StreamsimError,
+    TransactionCanceledException,
+    ValidationException,
+)
+from streamsim._items._frozen import Frozen, frozen_size, thaw
+from streamsim._items._types import AttributeValue, Item, compare_key, copy_item, item_size, type_of
+from streamsim._streams._partitions import HASH_SPACE, partition_hash
 
 from ._client_base import request_ids
 

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._clock import MS_PER_HOUR, MS_PER_MINUTE, Timer
-from ._errors import ValidationException
-from ._types import Item
-from ._validators import non_negative_ms, positive_ms
+from streamsim._clock import MS_PER_HOUR, MS_PER_MINUTE, Timer
+from streamsim._errors import ValidationException
+from streamsim._items._types import Item
+from streamsim._validators import non_negative_ms, positive_ms
 
 if TYPE_CHECKING:
     from ._table import TableEngine

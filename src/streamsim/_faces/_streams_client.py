@@ -1,6 +1,6 @@
 """``sim.client("dynamodbstreams")``: the DynamoDB Streams API, shaped as boto3's client.
 
-Four operations over the stream model (:mod:`streamsim._stream`, :mod:`streamsim._shard`):
+Four operations over the stream model (``_streams._stream``, ``_streams._shard``):
 ``list_streams``, ``describe_stream``, ``get_shard_iterator`` and ``get_records``.  Parameters
 are AWS's names as keyword arguments; responses carry exactly the members botocore's
 ``dynamodbstreams`` model defines, plus ``ResponseMetadata``; timestamps are timezone-aware
@@ -15,7 +15,7 @@ shard's records numbered at or above it.
 
 AWS behaviour: spec A.2-A.9 and checklist G.1-G.5.  Validation order: botocore's client-side
 checks (unknown / missing parameters, types, minimum lengths and values, as
-:class:`~streamsim._api._params.ParamValidationError`), then the service's checks
+:class:`~streamsim._faces._params.ParamValidationError`), then the service's checks
 (ValidationException), then existence (ResourceNotFoundException), then state (expired,
 throttled, trimmed).
 
@@ -60,10 +60,10 @@ from streamsim._errors import (
     TrimmedDataAccessException,
     ValidationException,
 )
-from streamsim._records import CREATED, SEQ, records_to_streams_dicts
-from streamsim._shard import Shard
 from streamsim._simulation import TABLE_NAME_RE  # spec A.2
-from streamsim._stream import Stream
+from streamsim._streams._records import CREATED, SEQ, records_to_streams_dicts
+from streamsim._streams._shard import Shard
+from streamsim._streams._stream import Stream
 
 from ._client_base import ClientBase, ClientExceptions, request_ids, response_metadata
 from ._params import OperationSpec

@@ -6,7 +6,7 @@ changes data hands exactly one change (old item, new item) to the table's stream
 a write that changes nothing, a delete of a missing item and any rejected write hand over
 nothing and leave the table exactly as it was (spec B.2).
 
-Stored items are frozen (:mod:`streamsim._frozen`): one tuple of atomic values or one ``bytes``
+Stored items are frozen (``_items._frozen``): one tuple of atomic values or one ``bytes``
 object per item, which the garbage collector does not walk, and which the stream records of the
 item's changes share as their images.  Reads thaw them into fresh dicts, so nothing a caller
 gets is shared with the table.
@@ -19,13 +19,20 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._clock import ms_to_datetime
-from ._errors import (
+from streamsim._clock import ms_to_datetime
+from streamsim._errors import (
     ConditionalCheckFailedException,
     ResourceInUseException,
     TransactionCanceledException,
     ValidationException,
 )
+from streamsim._items._frozen import Frozen, freeze, frozen_size, same_item, thaw
+from streamsim._items._types import Item, compare_key, item_size, validate_key_value
+from streamsim._streams._partitions import PartitionMap, partition_hash
+from streamsim._streams._records import INSERT, MODIFY, REMOVE
+from streamsim._streams._stream import Stream, StreamSettings
+from streamsim._validators import optional_positive_number, positive_ms
+
 from ._expressions import (
     Condition,
     UpdateExpression,
@@ -33,18 +40,12 @@ from ._expressions import (
     evaluate_condition,
     updated_top_level_names,
 )
-from ._frozen import Frozen, freeze, frozen_size, same_item, thaw
-from ._partitions import PartitionMap, partition_hash
-from ._records import INSERT, MODIFY, REMOVE
-from ._stream import Stream, StreamSettings
 from ._ttl import TimeToLive, TTLSettings
-from ._types import Item, compare_key, item_size, validate_key_value
-from ._validators import optional_positive_number, positive_ms
 
 if TYPE_CHECKING:
     import random
 
-    from ._clock import Clock
+    from streamsim._clock import Clock
 
 KEY_TYPES = ("S", "N", "B")  # spec C.4: key attributes are scalar S, N or B
 MAX_ITEM_BYTES = 400 * 1024  # spec C.4

@@ -4,7 +4,7 @@ A shard keeps each record as a *raw record*: an exact tuple of atomic values (in
 ``bytes``, and frozen images, themselves tuples of atomic values or ``bytes``).  CPython's
 cyclic garbage collector stops tracking such a tuple soon after it first sees it, so 24 hours
 of records cost the collector nothing.  The images are the table's frozen items
-(:mod:`streamsim._frozen`), shared, not copied: the write that made a version of an item froze
+(``_items._frozen``), shared, not copied: the write that made a version of an item froze
 it once, for the table and for every record that shows it.
 
 Raw record fields, in order (use the index constants or unpack the tuple):
@@ -40,12 +40,13 @@ from datetime import datetime, timezone
 from hashlib import blake2b
 from typing import TYPE_CHECKING, Any, Final
 
-from ._clock import ms_to_datetime
-from ._frozen import BUILDERS, thaw, thaw_packed
-from ._types import Item
+from streamsim._clock import ms_to_datetime
+from streamsim._items._frozen import BUILDERS, thaw, thaw_packed
+from streamsim._items._types import Item
 
 if TYPE_CHECKING:
-    from ._frozen import Frozen
+    from streamsim._items._frozen import Frozen
+
     from ._shard import Shard
     from ._stream import Stream
 

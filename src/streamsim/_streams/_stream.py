@@ -3,7 +3,7 @@
 One stream exists per enabling of a table's stream; disabling and re-enabling gives a new
 stream with a new label and ARN, and the old one stays readable for the retention period.  A
 stream keeps one open shard per live partition.  Every item change becomes exactly one
-record (:mod:`streamsim._records`) appended to the open shard of the item's partition, at
+record (:mod:`streamsim._streams._records`) appended to the open shard of the item's partition, at
 the instant of the write, numbered above every record before it in the stream.
 
 AWS behaviour: spec A.3-A.10, B.1-B.3, C.1.
@@ -19,16 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._clock import MS_PER_HOUR, MS_PER_MINUTE, Clock, Timer, ms_to_datetime
-from ._errors import ValidationException
-from ._frozen import frozen_size
+from streamsim._clock import MS_PER_HOUR, MS_PER_MINUTE, Clock, Timer, ms_to_datetime
+from streamsim._errors import ValidationException
+from streamsim._items._frozen import frozen_size
+from streamsim._items._types import value_size
+from streamsim._validators import non_negative_ms, optional_at_least_one, positive_ms
+
 from ._records import SEQ, VIEW_IMAGES, StreamRecord, event_id_prefix
 from ._shard import Shard
-from ._types import value_size
-from ._validators import non_negative_ms, optional_at_least_one, positive_ms
 
 if TYPE_CHECKING:
-    from ._frozen import Frozen
+    from streamsim._items._frozen import Frozen
+
     from ._partitions import Partition, PartitionMap
 
 VIEW_TYPES = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")  # spec A.2
