@@ -49,7 +49,6 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from hashlib import blake2b
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from streamsim._clock import MS_PER_SECOND, datetime_to_ms
@@ -61,7 +60,7 @@ from streamsim._errors import (
     ValidationException,
 )
 from streamsim._simulation import TABLE_NAME_RE  # spec A.2
-from streamsim._streams._records import CREATED, SEQ, records_to_streams_dicts
+from streamsim._streams._records import SEQ, records_to_streams_dicts
 from streamsim._streams._shard import Shard
 from streamsim._streams._stream import Stream
 
@@ -513,9 +512,8 @@ class DynamoDBStreamsClient(ClientBase):
                 "which was trimmed after the iterator was issued; start again from "
                 "TRIM_HORIZON"
             )
-        held = shard._records
-        first = shard.index_at_or_after(position)
-        end = min(first + limit, len(held))
+        first = shard.position_of_sequence(position)
+        held = shard.read(first, limit)
         # A response of 1000 records is ~16,000 fresh dicts that all outlive the call.  With the
         # cyclic GC on, they trigger a young collection every 700 allocations, and the survivors,
         # promoted again and again, trigger full collections of the whole heap (every record
@@ -528,14 +526,14 @@ class DynamoDBStreamsClient(ClientBase):
             gc.disable()
         try:
             # spec A.7: stop before 1 MB of SizeBytes, but return at least one record
-            records = records_to_streams_dicts(stream, held, first, end, GET_RECORDS_MAX_BYTES)
+            records = records_to_streams_dicts(stream, held, 0, len(held), GET_RECORDS_MAX_BYTES)
         finally:
             if paused:
                 gc.enable()
-        end = first + len(records)
         out: dict[str, Any] = {"Records": records}
-        if end < len(held):
-            out["NextShardIterator"] = self._iterator(arn, shard_id, held[end][SEQ], reader)
+        following = shard.record_at(first + len(records))
+        if following is not None:
+            out["NextShardIterator"] = self._iterator(arn, shard_id, following[SEQ], reader)
         elif shard.is_open:
             last = shard.last_sequence_number
             after = position if last is None or last < position else last + 1
@@ -610,15 +608,11 @@ def _position_at_number(stream: Stream, shard: Shard, number: int, kind: str) ->
 def _position_at_time(shard: Shard, at_ms: int, trimmed: int) -> int:
     """AT_TIMESTAMP: the first record whose ApproximateCreationDateTime (whole seconds) >= at."""
     threshold = -(-at_ms // MS_PER_SECOND) * MS_PER_SECOND  # rounded-down time >= at_ms
-    held = shard._records
-    i = bisect_left(held, threshold, lo=shard._start, key=_created_ms)
-    if i < len(held):
-        return held[i][SEQ]
+    record = shard.record_at(shard.position_at_time(threshold))
+    if record is not None:
+        return record[SEQ]
     last = shard.last_sequence_number
     return max(trimmed, shard.starting_sequence_number if last is None else last) + 1
-
-
-_created_ms = itemgetter(CREATED)
 
 
 def _count_reader(stream: Stream, shard_id: str, reader: int, now: int, allowed: int) -> None:

@@ -44,7 +44,7 @@ def event_record_builder(stream: Stream) -> Callable[[RawRecord], EventRecord]:
     >>> table = sim.create_table("orders", hash_key="pk", stream_view_type="KEYS_ONLY")
     >>> _ = table.put_item(Item={"pk": "a"})
     >>> build = event_record_builder(sim.streams[0])
-    >>> build(sim.streams[0].shards[0]._records[0])["dynamodb"]["Keys"]
+    >>> build(sim.streams[0].shards[0].read(0)[0])["dynamodb"]["Keys"]
     {'pk': {'S': 'a'}}
     """
     arn = stream.arn

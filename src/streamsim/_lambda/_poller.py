@@ -331,15 +331,10 @@ class Slot:
         """The hot path: one slot, straight from the shard, no filter, window or age limit."""
         reader = self.reader
         shard = reader.shard
-        recs = shard._records
-        i = reader.pos - shard._base
-        end = len(recs)
-        if i >= end:
+        if reader.pos >= shard.end_position:
             return False
         b = self.building or self._new_building(now)
-        take = batch_size - len(b.records)
-        j = end if end - i <= take else i + take
-        chunk = recs[i:j]
+        chunk = shard.read(reader.pos, batch_size - len(b.records))
         poller = reader.poller
         # The events are acyclic trees of ~8 dicts per record, freed by reference counting;
         # built with the cyclic GC running, they would trigger young collections that walk
@@ -433,10 +428,10 @@ class Slot:
                     continue
                 in_queue = True
             elif from_shard:
-                i = reader.pos - shard._base
-                if i >= len(shard._records):
+                at = shard.record_at(reader.pos)
+                if at is None:
                     break
-                record = shard._records[i]
+                record = at
                 in_queue = False
             else:
                 break
@@ -834,8 +829,7 @@ class ShardReader:
 
     def unread(self) -> int:
         """Records of the shard not read yet (trimmed ones included)."""
-        shard = self.shard
-        return shard._base + len(shard._records) - self.pos
+        return self.shard.end_position - self.pos
 
     # --- the poll -------------------------------------------------------------------------------
 
@@ -850,8 +844,7 @@ class ShardReader:
             return
         now = poller.clock.now_ms
         shard = self.shard
-        shard.trim()
-        first_readable = shard._base + shard._start
+        first_readable = shard.first_position
         if self.pos < first_readable:
             # trimmed before this mapping read them: lost (spec D.5, D.12)
             poller.metrics.trimmed_unread += first_readable - self.pos
@@ -879,19 +872,16 @@ class ShardReader:
 
     def _route(self) -> None:
         """Hand unread records to the slots by partition-key hash (spec D.4)."""
-        shard = self.shard
-        recs = shard._records
-        i = self.pos - shard._base
-        end = len(recs)
-        if i >= end:
+        unread = self.shard.read(self.pos)
+        if not unread:
             return
         count = self.slot_count
         route = self.poller.route_hash
         slots = self.slots
-        for record in recs[i:end]:
+        for record in unread:
             slots[route(record) % count].queue.append(record)
-        self.pos += end - i
-        self.poller.metrics.polled += end - i
+        self.pos += len(unread)
+        self.poller.metrics.polled += len(unread)
 
     def _reslot(self) -> None:
         """Apply a new ParallelizationFactor once no slot holds anything in flight."""
@@ -983,14 +973,11 @@ class MappingPoller:
         stream.on_new_shard.append(self._on_new_shard)
         if self.mapping.config.starting_position == "LATEST":
             for shard in stream.open_shards:
-                self.readers[shard] = ShardReader(
-                    self, shard, shard._base + len(shard._records), None
-                )
+                self.readers[shard] = ShardReader(self, shard, shard.end_position, None)
         else:
             for shard in stream.lineage_order():
                 parent = self.readers.get(shard.parent) if shard.parent is not None else None
-                shard.trim()
-                self.readers[shard] = ShardReader(self, shard, shard._base + shard._start, parent)
+                self.readers[shard] = ShardReader(self, shard, shard.first_position, parent)
 
     def set_active(self, active: bool) -> None:
         """Pause (in-flight invocations finish) or resume from where processing stopped."""
@@ -1036,7 +1023,7 @@ class MappingPoller:
 
     def _on_new_shard(self, shard: Shard) -> None:
         parent = self.readers.get(shard.parent) if shard.parent is not None else None
-        reader = ShardReader(self, shard, shard._base + shard._start, parent)
+        reader = ShardReader(self, shard, shard.first_position, parent)
         self.readers[shard] = reader
         if parent is not None:
             parent.wake()  # it may be finished now that its shard closed
@@ -1106,7 +1093,7 @@ class MappingPoller:
         for shard, reader in self.readers.items():
             assert reader.shard is shard
             assert not reader.done
-            assert reader.pos <= shard._base + len(shard._records)
+            assert reader.pos <= shard.end_position
             if reader.parent is not None and not reader.parent.done:
                 assert not reader.started
             if self.active and reader.started and reader.timer is None:

@@ -43,7 +43,6 @@ class Shard:
         "_base",
         "_last_sn",
         "_records",
-        "_rotation_timer",
         "_start",
         "_trimmed_through",
         "children",
@@ -80,7 +79,6 @@ class Shard:
         self._base = 0  # records dropped from the front of _records: absolute index of [0]
         self._last_sn: int | None = None
         self._trimmed_through = 0  # highest sequence number trimmed away (0: none)
-        self._rotation_timer: object | None = None
         if parent is not None:
             parent.children.append(self)
 
@@ -174,9 +172,67 @@ class Shard:
             new_start = 0
         self._start = new_start
 
-    def index_at_or_after(self, sequence_number: int) -> int:
-        """Index into the held records of the first record numbered >= ``sequence_number``."""
-        return bisect_left(self._records, sequence_number, lo=self._start, key=_SEQ)
+    def append(self, record: RawRecord) -> None:
+        """Add the newest record (its sequence number above every record's before it)."""
+        self._records.append(record)
+        self._last_sn = record[SEQ]
+
+    # --- reading by position --------------------------------------------------------------------
+    #
+    # A *position* is a record's absolute index in the shard: the first record ever appended is
+    # at 0, and a record keeps its position when older ones are trimmed and dropped.  Readers
+    # (the poller, the Streams client) keep positions, never indexes into the held list.
+
+    @property
+    def first_position(self) -> int:
+        """Position of the oldest readable record (trimmed records are not readable)."""
+        self.trim()
+        return self._base + self._start
+
+    @property
+    def end_position(self) -> int:
+        """Position one past the newest record: where the next append goes."""
+        return self._base + len(self._records)
+
+    def read(self, position: int, limit: int | None = None) -> list[RawRecord]:
+        """The records from ``position`` on (at most ``limit``), oldest first.
+
+        ``position`` must not be below :attr:`first_position` (trimmed records are gone).
+        """
+        i = position - self._base
+        assert i >= self._start, "reading trimmed records"
+        recs = self._records
+        return recs[i:] if limit is None else recs[i : i + limit]
+
+    def record_at(self, position: int) -> RawRecord | None:
+        """The record at ``position``, or None past the newest."""
+        i = position - self._base
+        recs = self._records
+        return recs[i] if i < len(recs) else None
+
+    def position_of_sequence(self, sequence_number: int) -> int:
+        """Position of the first readable record numbered >= ``sequence_number``."""
+        self.trim()
+        i = bisect_left(self._records, sequence_number, lo=self._start, key=_SEQ)
+        return self._base + i
+
+    def position_at_time(self, created_ms: int) -> int:
+        """Position of the first readable record created at or after ``created_ms``."""
+        self.trim()
+        i = bisect_left(self._records, created_ms, lo=self._start, key=_CREATED)
+        return self._base + i
+
+    def _check(self) -> None:
+        """Assert the shard's invariants (numbers increase within the sequence-number range)."""
+        held = self._records[self._start :]
+        sns = [r[SEQ] for r in held]
+        assert sns == sorted(set(sns)), "sequence numbers strictly increase in a shard"
+        if sns:
+            assert self.starting_sequence_number <= sns[0]
+            assert sns[-1] == self._last_sn
+            if self.ending_sequence_number is not None:
+                assert sns[-1] <= self.ending_sequence_number
+        assert 0 <= self._start <= len(self._records)
 
     def __repr__(self) -> str:
         state = "open" if self.is_open else "closed"

@@ -25,7 +25,7 @@ from streamsim._items._frozen import frozen_size
 from streamsim._items._types import value_size
 from streamsim._validators import non_negative_ms, optional_at_least_one, positive_ms
 
-from ._records import SEQ, VIEW_IMAGES, StreamRecord, event_id_prefix
+from ._records import VIEW_IMAGES, StreamRecord, event_id_prefix
 from ._shard import Shard
 
 if TYPE_CHECKING:
@@ -146,6 +146,7 @@ class Stream:
         self._shards: list[Shard] = []
         self._open: dict[int, Shard] = {}
         self._shard_ids: dict[str, Shard] = {}
+        self._rotation_timers: dict[str, Timer] = {}  # the open shards' rotations
         #: callbacks run after a record is appended, with its shard (the Lambda poller's wake-up)
         self.on_append: list[Callable[[Shard], None]] = []
         #: callbacks run after a shard opens (new shards for pollers to discover)
@@ -282,7 +283,7 @@ class Stream:
             size += frozen_size(old)
         else:
             old = None
-        shard._records.append(
+        shard.append(
             (
                 sn,
                 self.clock.now_ms,
@@ -295,7 +296,6 @@ class Stream:
                 is_ttl_delete,
             )
         )
-        shard._last_sn = sn
         if self.on_append:
             for callback in self.on_append:
                 callback(shard)
@@ -318,7 +318,9 @@ class Stream:
         self._open[partition_id] = shard
         jitter = self.settings.rotation_jitter_ms
         delay = self.settings.rotation_period_ms + (self._rng.randint(0, jitter) if jitter else 0)
-        shard._rotation_timer = self.clock.call_later(delay, partial(self._rotate, shard))
+        self._rotation_timers[shard.shard_id] = self.clock.call_later(
+            delay, partial(self._rotate, shard)
+        )
         for callback in self.on_new_shard:
             callback(shard)
         return shard
@@ -326,8 +328,8 @@ class Stream:
     def _close_shard(self, shard: Shard) -> None:
         last = shard.last_sequence_number
         shard.close(last if last is not None else shard.starting_sequence_number, self.clock.now_ms)
-        timer = shard._rotation_timer
-        if isinstance(timer, Timer):
+        timer = self._rotation_timers.pop(shard.shard_id, None)
+        if timer is not None:
             timer.cancel()
         del self._open[shard.partition_id]
 
@@ -433,13 +435,7 @@ class Stream:
     def _check(self) -> None:
         """Assert the stream's invariants (sequence numbers, lineage, one open shard each)."""
         for shard in self._shards:
-            recs = shard._records[shard._start :]
-            sns = [r[SEQ] for r in recs]
-            assert sns == sorted(set(sns)), "sequence numbers strictly increase in a shard"
-            if sns:
-                assert shard.starting_sequence_number <= sns[0]
-                if shard.ending_sequence_number is not None:
-                    assert sns[-1] <= shard.ending_sequence_number
+            shard._check()
             if shard.parent is not None and shard.parent.ending_sequence_number is not None:
                 assert shard.starting_sequence_number > shard.parent.ending_sequence_number
             if shard.is_open:
