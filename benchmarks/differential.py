@@ -209,6 +209,7 @@ class Workload:
         self.seen_sequence_numbers: dict[str, list[str]] = {}
         self.mappings: list[str] = []
         self.stale_iterators: list[str] = []
+        self.first_seen: list[tuple[str, str, str]] = []
         self.handler_rng = random.Random(seed * 7919 + 1)
         params: dict[str, Any] = {
             "hash_key": "pk",
@@ -628,6 +629,9 @@ class Workload:
             )
             if not page:
                 return
+            if page["Records"] and len(self.first_seen) < 10:
+                first = page["Records"][0]["dynamodb"]["SequenceNumber"]
+                self.first_seen.append((arn, shard_id, first))
             seen = self.seen_sequence_numbers.setdefault(shard_id, [])
             seen.extend(record["dynamodb"]["SequenceNumber"] for record in page["Records"])
             del seen[:-20]
@@ -693,6 +697,27 @@ class Workload:
         self.out.call(
             "streams.get_records", self.streams.get_records, ShardIterator=iterator, Limit=limit
         )
+
+    def op_retention_probe(self) -> None:
+        """Ask again for an early record (after 24 hours it has been trimmed away)."""
+        if not self.first_seen:
+            return
+        arn, shard_id, sequence_number = self.rng.choice(self.first_seen)
+        response = self.out.call(
+            "streams.get_shard_iterator",
+            self.streams.get_shard_iterator,
+            StreamArn=arn,
+            ShardId=shard_id,
+            ShardIteratorType=self.rng.choice(["AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER"]),
+            SequenceNumber=sequence_number,
+        )
+        if response and response.get("ShardIterator"):
+            self.out.call(
+                "streams.get_records",
+                self.streams.get_records,
+                ShardIterator=response["ShardIterator"],
+                Limit=7,
+            )
 
     # lambda
 
@@ -836,6 +861,7 @@ class Workload:
             (self.op_describe_table, 1),
             (self.op_drain, 2),
             (self.op_stale_read, 1),
+            (self.op_retention_probe, 1),
             (self.op_create_mapping, 1),
             (self.op_mapping_admin, 2),
         ]
