@@ -15,13 +15,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from streamsim._items._types import (
-    copy_item,
-    item_size,
-    item_to_python,
-    python_to_item,
-    wire_to_item,
-)
+from streamsim._items import copy_item, item_size, item_to_python, python_to_item, wire_to_item
 
 ITEM: dict[str, Any] = {
     "pk": "user#12345",

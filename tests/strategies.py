@@ -23,12 +23,7 @@ from typing import Any
 from boto3.dynamodb import types as boto3_types
 from hypothesis import strategies as st
 
-from streamsim._items._types import (
-    MAX_NUMBER_DIGITS,
-    MAX_NUMBER_EXPONENT,
-    MIN_NUMBER_EXPONENT,
-    Binary,
-)
+from streamsim._items import MAX_NUMBER_DIGITS, MAX_NUMBER_EXPONENT, MIN_NUMBER_EXPONENT, Binary
 
 MAX_COEFFICIENT = 10**MAX_NUMBER_DIGITS - 1
 # boto3's context (Emin=-128, prec=38) holds a subnormal exactly only down to exponent -165.

@@ -17,7 +17,7 @@ from __future__ import annotations
 from streamsim._dynamodb._table import SplitPolicy as SplitPolicy
 from streamsim._dynamodb._ttl import TTLSettings as TTLSettings
 from streamsim._faces._table_face import Table as Table
-from streamsim._items._types import Binary as Binary
+from streamsim._items import Binary as Binary
 from streamsim._lambda._service import LambdaSettings as LambdaSettings
 from streamsim._streams._records import StreamRecord as StreamRecord
 from streamsim._streams._shard import Shard as Shard

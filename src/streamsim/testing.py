@@ -35,7 +35,7 @@ from typing import Any
 
 import attrs
 
-from streamsim._items._types import Item
+from streamsim._items import Item
 from streamsim._streams._records import INSERT, MODIFY, REMOVE, VIEW_IMAGES
 
 __all__ = [

@@ -26,7 +26,7 @@ from streamsim._dynamodb._expressions import (
     parse_update,
 )
 from streamsim._errors import ValidationException
-from streamsim._items._types import normalize_number
+from streamsim._items import normalize_number
 
 TOP = ("a", "b", "c", "d")
 KEYS = ("x", "y")

@@ -23,7 +23,7 @@ from streamsim._errors import (
     TransactionCanceledException,
     ValidationException,
 )
-from streamsim._items._types import copy_item, serialize
+from streamsim._items import copy_item, serialize
 from tests.strategies import python_items, python_values
 
 KEY_NAMES = ("pk", "sk")

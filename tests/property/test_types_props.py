@@ -11,7 +11,7 @@ from boto3.dynamodb import types as boto3_types
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from streamsim._items._types import (
+from streamsim._items import (
     Binary,
     compare_key,
     copy_item,

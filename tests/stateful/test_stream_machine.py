@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from streamsim._clock import MS_PER_HOUR, MS_PER_MINUTE
-from streamsim._items._types import python_to_item
+from streamsim._items import python_to_item
 from streamsim._simulation import Simulation
 from streamsim._streams._records import VIEW_IMAGES
 from streamsim._streams._stream import StreamSettings

@@ -19,18 +19,20 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from streamsim import Binary, Simulation
-from streamsim._items import _frozen
-from streamsim._items._frozen import (
+from streamsim._items import (
     BUILDERS,
     MAX_SHAPE_ATTRIBUTES,
     MAX_SHAPE_NAME_CHARS,
+    _frozen,
     freeze,
     frozen_size,
     is_shaped,
+    item_size,
+    python_to_item,
+    python_to_sized_item,
     same_item,
     thaw,
 )
-from streamsim._items._types import item_size, python_to_item, python_to_sized_item
 from streamsim._lambda._events import event_record_builder
 from streamsim._streams._records import NEW, OLD, record_to_lambda_dict
 from tests.strategies import attribute_names, python_items

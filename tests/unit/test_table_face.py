@@ -18,7 +18,7 @@ from streamsim._errors import (
     ValidationException,
 )
 from streamsim._faces._conditions import build_conditions
-from streamsim._items._types import Binary
+from streamsim._items import Binary
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from botocore.validate import ParamValidator
 
 import streamsim._items._types as types_module
 from streamsim._errors import ValidationException
-from streamsim._items._types import (
+from streamsim._items import (
     MAX_ITEM_BYTES,
     Binary,
     compare_key,

@@ -26,8 +26,17 @@ from streamsim._errors import (
     TransactionCanceledException,
     ValidationException,
 )
-from streamsim._items._frozen import Frozen, freeze, frozen_size, same_item, thaw
-from streamsim._items._types import Item, compare_key, item_size, validate_key_value
+from streamsim._items import (
+    Frozen,
+    Item,
+    compare_key,
+    freeze,
+    frozen_size,
+    item_size,
+    same_item,
+    thaw,
+    validate_key_value,
+)
 from streamsim._streams._partitions import PartitionMap, partition_hash
 from streamsim._streams._records import INSERT, MODIFY, REMOVE
 from streamsim._streams._stream import Stream, StreamSettings

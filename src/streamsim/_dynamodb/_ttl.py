@@ -21,7 +21,7 @@ import attrs
 
 from streamsim._clock import MS_PER_HOUR, MS_PER_MINUTE, Timer
 from streamsim._errors import ValidationException
-from streamsim._items._types import Item
+from streamsim._items import Item
 from streamsim._validators import non_negative_ms, positive_ms
 
 if TYPE_CHECKING:

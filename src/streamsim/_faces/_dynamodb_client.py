@@ -31,7 +31,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from streamsim._errors import ValidationException
-from streamsim._items._types import AttributeValue, Item, copy_item, wire_to_item, wire_to_value
+from streamsim._items import AttributeValue, Item, copy_item, wire_to_item, wire_to_value
 from streamsim._streams._stream import VIEW_TYPES
 
 from ._client_base import ClientBase, ClientExceptions

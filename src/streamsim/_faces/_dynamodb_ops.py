@@ -52,8 +52,17 @@ from streamsim._errors import (
     TransactionCanceledException,
     ValidationException,
 )
-from streamsim._items._frozen import Frozen, frozen_size, thaw
-from streamsim._items._types import AttributeValue, Item, compare_key, copy_item, item_size, type_of
+from streamsim._items import (
+    AttributeValue,
+    Frozen,
+    Item,
+    compare_key,
+    copy_item,
+    frozen_size,
+    item_size,
+    thaw,
+    type_of,
+)
 from streamsim._streams._partitions import HASH_SPACE, partition_hash
 
 from ._client_base import request_ids

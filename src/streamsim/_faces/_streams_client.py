@@ -41,7 +41,6 @@ Differs from AWS (choices, see docs/fidelity.md):
 from __future__ import annotations
 
 import binascii
-import gc
 import re
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from bisect import bisect_left, bisect_right
@@ -59,6 +58,7 @@ from streamsim._errors import (
     TrimmedDataAccessException,
     ValidationException,
 )
+from streamsim._gc import paused_gc
 from streamsim._simulation import TABLE_NAME_RE  # spec A.2
 from streamsim._streams._records import SEQ, records_to_streams_dicts
 from streamsim._streams._shard import Shard
@@ -514,22 +514,9 @@ class DynamoDBStreamsClient(ClientBase):
             )
         first = shard.position_of_sequence(position)
         held = shard.read(first, limit)
-        # A response of 1000 records is ~16,000 fresh dicts that all outlive the call.  With the
-        # cyclic GC on, they trigger a young collection every 700 allocations, and the survivors,
-        # promoted again and again, trigger full collections of the whole heap (every record
-        # the stream retains): about half the cost of a drain.  These dicts, lists, strings and
-        # datetimes form acyclic trees that reference counting alone frees, so the collector is
-        # paused while they are built; it runs (once) on the caller's next allocation.  It is
-        # resumed only if it was running, so a caller's own gc.disable() is respected.
-        paused = gc.isenabled()
-        if paused:
-            gc.disable()
-        try:
+        with paused_gc():  # the one GC policy for rendering records (streamsim._gc)
             # spec A.7: stop before 1 MB of SizeBytes, but return at least one record
             records = records_to_streams_dicts(stream, held, 0, len(held), GET_RECORDS_MAX_BYTES)
-        finally:
-            if paused:
-                gc.enable()
         out: dict[str, Any] = {"Records": records}
         following = shard.record_at(first + len(records))
         if following is not None:

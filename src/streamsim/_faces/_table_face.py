@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from streamsim._errors import ResourceNotFoundException, StreamsimError
-from streamsim._items._types import (
+from streamsim._items import (
     AttributeValue,
     Item,
     item_to_python,

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from json import dumps as _dumps
 from typing import TYPE_CHECKING, Any
 
-from streamsim._items._frozen import BUILDERS, thaw_packed
+from streamsim._items import BUILDERS, thaw_packed
 from streamsim._streams._records import (
     EVENT_ID_DIGITS,
     EVENT_SOURCE,

@@ -27,12 +27,12 @@ retries throttles with back-off); see also :mod:`._windows` and :mod:`._service`
 
 from __future__ import annotations
 
-import gc
 from collections import deque
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from streamsim._clock import Timer
+from streamsim._gc import paused_gc
 from streamsim._streams._partitions import partition_hash
 from streamsim._streams._records import CREATED, HASH, RANGE, SEQ, SIZE
 
@@ -336,18 +336,8 @@ class Slot:
         b = self.building or self._new_building(now)
         chunk = shard.read(reader.pos, batch_size - len(b.records))
         poller = reader.poller
-        # The events are acyclic trees of ~8 dicts per record, freed by reference counting;
-        # built with the cyclic GC running, they would trigger young collections that walk
-        # the batch again and again.  Paused only while they are built (the handler runs
-        # with the GC as the program set it), and resumed only if it was running.
-        paused = gc.isenabled()
-        if paused:
-            gc.disable()
-        try:
+        with paused_gc():  # the one GC policy for rendering records (streamsim._gc)
             events = list(map(poller.build_event, chunk))
-        finally:
-            if paused:
-                gc.enable()
         bound = (
             b.bound
             + poller.record_overhead * len(chunk)

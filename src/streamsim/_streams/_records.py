@@ -41,11 +41,10 @@ from hashlib import blake2b
 from typing import TYPE_CHECKING, Any, Final
 
 from streamsim._clock import ms_to_datetime
-from streamsim._items._frozen import BUILDERS, thaw, thaw_packed
-from streamsim._items._types import Item
+from streamsim._items import BUILDERS, Item, thaw, thaw_packed
 
 if TYPE_CHECKING:
-    from streamsim._items._frozen import Frozen
+    from streamsim._items import Frozen
 
     from ._shard import Shard
     from ._stream import Stream

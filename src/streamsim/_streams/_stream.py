@@ -21,15 +21,14 @@ import attrs
 
 from streamsim._clock import MS_PER_HOUR, MS_PER_MINUTE, Clock, Timer, ms_to_datetime
 from streamsim._errors import ValidationException
-from streamsim._items._frozen import frozen_size
-from streamsim._items._types import value_size
+from streamsim._items import frozen_size, value_size
 from streamsim._validators import non_negative_ms, optional_at_least_one, positive_ms
 
 from ._records import VIEW_IMAGES, StreamRecord, event_id_prefix
 from ._shard import Shard
 
 if TYPE_CHECKING:
-    from streamsim._items._frozen import Frozen
+    from streamsim._items import Frozen
 
     from ._partitions import Partition, PartitionMap
 

@@ -14,8 +14,8 @@ from typing import TypeAlias
 from attrs import field, frozen
 
 from streamsim._errors import ValidationException
-from streamsim._items._types import AttributeValue as AttributeValue
-from streamsim._items._types import Item as Item
+from streamsim._items import AttributeValue as AttributeValue
+from streamsim._items import Item as Item
 
 #: ``ExpressionAttributeNames`` as given (``None`` when absent).
 Names: TypeAlias = Mapping[str, str]

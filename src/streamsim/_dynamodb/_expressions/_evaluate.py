@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from streamsim._errors import ValidationException
-from streamsim._items._types import type_of
+from streamsim._items import type_of
 
 from ._ast import (
     And,

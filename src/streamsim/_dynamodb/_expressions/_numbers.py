@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Context, Decimal
 from typing import Final
 
-from streamsim._items._types import normalize_number
+from streamsim._items import normalize_number
 
 # Enough precision to add any two valid numbers exactly (their digits span < 300 places).
 _EXACT: Final = Context(prec=1000, Emax=10_000, Emin=-10_000)
