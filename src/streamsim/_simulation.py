@@ -318,7 +318,14 @@ class Simulation:
         if self._lambda is None:
             from streamsim._lambda._service import LambdaService
 
-            self._lambda = LambdaService(self, self._lambda_settings)
+            self._lambda = LambdaService(
+                clock=self.clock,
+                rng=self.rng("lambda/ids"),
+                find_stream=self._stream_by_arn,
+                region=self.region,
+                account_id=self.account_id,
+                settings=self._lambda_settings,
+            )
         return self._lambda
 
     def create_function(self, name: str, handler: Callable[..., Any], **options: Any) -> Any:

@@ -35,7 +35,9 @@ from ._mapping import EventSourceMapping, MappingConfig
 from ._metrics import RECORD_AGE_EXCEEDED
 
 if TYPE_CHECKING:
-    from streamsim._simulation import Simulation
+    import random
+
+    from streamsim._clock import Clock
     from streamsim._streams._stream import Stream
 
 _D = TypeVar("_D", bound=Destination)
@@ -128,15 +130,31 @@ class LambdaService:
 
     Normally reached as ``sim.lambda_service``; ``sim.create_function`` and
     ``sim.create_queue`` delegate here, and ``sim.client("lambda")`` is the boto3-shaped face.
+
+    Args:
+        clock: the simulation's virtual clock.
+        rng: the named generator for UUIDs.
+        find_stream: the readable stream with an ARN, or None (the model's stream registry).
+        region, account_id: for ARNs.
+        settings: behaviour AWS leaves open.
     """
 
-    def __init__(self, sim: Simulation, settings: LambdaSettings | None = None) -> None:
-        self.sim = sim
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        rng: random.Random,
+        find_stream: Callable[[str], Stream | None],
+        region: str,
+        account_id: str,
+        settings: LambdaSettings | None = None,
+    ) -> None:
         self.settings = settings or LambdaSettings()
-        self.clock = sim.clock
-        self.region = sim.region
-        self.account_id = sim.account_id
-        self._rng = sim.rng("lambda/ids")
+        self.clock = clock
+        self.region = region
+        self.account_id = account_id
+        self._rng = rng
+        self._find_stream = find_stream
         self.functions: dict[str, Function] = {}
         self.mappings: dict[str, EventSourceMapping] = {}
         self.destinations: dict[str, Destination] = {}
@@ -358,7 +376,7 @@ class LambdaService:
                 f"EventSourceArn must be the ARN of a DynamoDB stream "
                 f"(arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>), got {arn!r}"
             )
-        stream = self.sim._stream_by_arn(arn)
+        stream = self._find_stream(arn)
         if stream is None:
             raise InvalidParameterValueException(f"Stream not found: {arn}")
         return stream
