@@ -29,6 +29,7 @@ from ._ast import AttributeValue as AttributeValue
 from ._ast import Condition as Condition
 from ._ast import Item as Item
 from ._ast import KeyConditionAST as KeyConditionAST
+from ._ast import Path as Path
 from ._ast import Projection as Projection
 from ._ast import UpdateExpression as UpdateExpression
 from ._evaluate import evaluate_condition as evaluate_condition
@@ -48,6 +49,7 @@ __all__ = [
     "Item",
     "KeyCondition",
     "KeyConditionAST",
+    "Path",
     "Projection",
     "UpdateExpression",
     "apply_update",
