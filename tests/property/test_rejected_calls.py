@@ -23,7 +23,8 @@ from streamsim._errors import (
     TransactionCanceledException,
     ValidationException,
 )
-from streamsim._items import copy_item, serialize
+from streamsim._items import copy_item
+from tests.item_oracles import serialize
 from tests.strategies import python_items, python_values
 
 KEY_NAMES = ("pk", "sk")

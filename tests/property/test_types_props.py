@@ -15,15 +15,14 @@ from streamsim._items import (
     Binary,
     compare_key,
     copy_item,
-    deserialize,
     item_size,
     item_to_python,
     normalize_number,
     python_to_item,
     python_to_value,
-    serialize,
     wire_to_item,
 )
+from tests.item_oracles import deserialize, serialize
 from tests.strategies import (
     attribute_names,
     decimals,

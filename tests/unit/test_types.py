@@ -1,4 +1,4 @@
-"""Unit tests of the DynamoDB type system (``_items._types``), with boto3 as the oracle."""
+"""Unit tests of the DynamoDB type system (``streamsim._items``), with boto3 as the oracle."""
 
 from __future__ import annotations
 
@@ -14,7 +14,13 @@ from boto3.dynamodb import types as boto3_types
 from botocore.session import get_session
 from botocore.validate import ParamValidator
 
-import streamsim._items._types as types_module
+import streamsim._items._boto3
+import streamsim._items._limits
+import streamsim._items._numbers
+import streamsim._items._python
+import streamsim._items._types
+import streamsim._items._wire
+import tests.item_oracles
 from streamsim._errors import ValidationException
 from streamsim._items import (
     MAX_ITEM_BYTES,
@@ -22,21 +28,23 @@ from streamsim._items import (
     compare_key,
     copy_item,
     copy_value,
-    deserialize,
     item_size,
     item_to_python,
     normalize_number,
     python_to_item,
     python_to_value,
-    serialize,
     type_of,
-    validate_item,
     validate_key_value,
-    value_depth,
     value_size,
-    value_to_python,
     wire_to_item,
     wire_to_value,
+)
+from tests.item_oracles import (
+    deserialize,
+    serialize,
+    validate_item,
+    value_depth,
+    value_to_python,
 )
 from tests.strategies import to_boto3
 
@@ -96,8 +104,20 @@ class OrderedSet(Set[Any]):
 
 def test_module_doctests_pass() -> None:
     """Every docstring example in the module runs and prints what it shows."""
-    result = doctest.testmod(types_module, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 15
+    attempted = 0
+    for module in (
+        streamsim._items._boto3,
+        streamsim._items._limits,
+        streamsim._items._numbers,
+        streamsim._items._python,
+        streamsim._items._types,
+        streamsim._items._wire,
+        tests.item_oracles,
+    ):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.failed == 0, module.__name__
+        attempted += result.attempted
+    assert attempted > 15
     assert result.failed == 0
 
 
@@ -1129,8 +1149,8 @@ def test_converters_share_equal_scalar_values() -> None:
 
 def test_scalar_value_pools_are_bounded() -> None:
     """The pools of shared values never grow past their bound (they empty when full)."""
-    bound = types_module._POOL_MAX
+    bound = streamsim._items._python._POOL_MAX
     for i in range(bound + 10):
         python_to_item({"pk": f"unique-{i}", "n": i})
-    assert 0 < len(types_module._S_POOL) <= bound
-    assert 0 < len(types_module._N_POOL) <= bound
+    assert 0 < len(streamsim._items._python._S_POOL) <= bound
+    assert 0 < len(streamsim._items._python._N_POOL) <= bound

@@ -4,11 +4,14 @@ A parsed expression keeps its placeholders unresolved (``#n``, ``:v``): the same
 every request that reuses the expression string, whatever ``ExpressionAttributeNames`` and
 ``ExpressionAttributeValues`` it carries.  A :class:`Path` stores a name placeholder as the
 string ``"#n"`` itself (a bare name can never start with ``#``), a list index as an ``int``.
+
+Also here, because every later stage needs them: resolving placeholders, rendering and checking
+document paths (:func:`check_paths`), and walking the trees (:func:`iter_operands`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TypeAlias
 
 from attrs import field, frozen
@@ -35,6 +38,43 @@ def path_text(path: ResolvedPath) -> str:
     '[a, b, [1]]'
     """
     return "[" + ", ".join(f"[{e}]" if isinstance(e, int) else e for e in path) + "]"
+
+
+def check_paths(paths: Sequence[ResolvedPath], kind: str) -> None:
+    """Raise if two paths overlap (one is a prefix of the other) or conflict.
+
+    Two paths conflict when, after a common prefix, one goes on with a map key and the other
+    with a list index (``a.b`` and ``a[1]``).
+
+    >>> check_paths([("a",), ("a", "b")], "UpdateExpression")
+    Traceback (most recent call last):
+    ...
+    streamsim._errors.ValidationException: ... path one: [a], path two: [a, b]
+    """
+    conflict = ""
+    for j in range(1, len(paths)):
+        second = paths[j]
+        for i in range(j):
+            first = paths[i]
+            for a, b in zip(first, second, strict=False):
+                if isinstance(a, int) != isinstance(b, int):
+                    if not conflict:
+                        conflict = (
+                            f"Invalid {kind}: Two document paths conflict with each other; must "
+                            f"remove or rewrite one of these paths; path one: {path_text(first)}, "
+                            f"path two: {path_text(second)}"
+                        )
+                    break
+                if a != b:
+                    break
+            else:
+                raise ValidationException(
+                    f"Invalid {kind}: Two document paths overlap with each other; must remove "
+                    f"or rewrite one of these paths; path one: {path_text(first)}, path two: "
+                    f"{path_text(second)}"
+                )
+    if conflict:
+        raise ValidationException(conflict)
 
 
 def resolve_name(names: Names, ref: str, kind: str) -> str:
@@ -280,3 +320,60 @@ class Projection:
 
 
 Parsed: TypeAlias = Condition | KeyConditionAST | UpdateExpression | Projection
+
+
+# --- walking the trees -------------------------------------------------------------------------
+
+
+def iter_operands(node: CondNode) -> Iterator[tuple[Operand, str]]:
+    """Yield every operand of a condition tree in source order, with its role.
+
+    The role is ``"operand"`` (compared, or an argument of a function), or ``"condition"``
+    for a function call used as a condition.  Arguments of calls are yielded after the call.
+    """
+    if isinstance(node, (And, Or)):
+        for part in node.parts:
+            yield from iter_operands(part)
+    elif isinstance(node, Not):
+        yield from iter_operands(node.operand)
+    elif isinstance(node, Compare):
+        yield from _iter_operand(node.left, "operand")
+        yield from _iter_operand(node.right, "operand")
+    elif isinstance(node, Between):
+        for operand in (node.operand, node.low, node.high):
+            yield from _iter_operand(operand, "operand")
+    elif isinstance(node, In):
+        yield from _iter_operand(node.operand, "operand")
+        for operand in node.options:
+            yield from _iter_operand(operand, "operand")
+    else:
+        yield from _iter_operand(node.call, "condition")
+
+
+def _iter_operand(operand: Operand, role: str) -> Iterator[tuple[Operand, str]]:
+    yield operand, role
+    if isinstance(operand, Call):
+        for arg in operand.args:
+            yield from _iter_operand(arg, "operand")
+    elif isinstance(operand, Arith):
+        yield from _iter_operand(operand.left, "operand")
+        yield from _iter_operand(operand.right, "operand")
+
+
+def iter_update_operands(
+    sets: list[SetAction],
+    removes: list[Path],
+    adds: list[AddAction],
+    deletes: list[DeleteAction],
+    written: list[Path],
+) -> Iterator[Operand]:
+    """Yield every path and operand of an update in source order (clauses interleaved)."""
+    by_path: dict[int, list[Operand]] = {}
+    for action in sets:
+        by_path[id(action.path)] = [op for op, _ in _iter_operand(action.value, "operand")]
+    others: list[AddAction | DeleteAction] = [*adds, *deletes]
+    for other in others:
+        by_path[id(other.path)] = [other.value]
+    for path in written:
+        yield path
+        yield from by_path.get(id(path), ())

@@ -50,11 +50,10 @@ from ._ast import (
     ResolvedPath,
     ValueRef,
     Values,
+    check_paths,
     resolve_value,
 )
-
-#: The type names ``attribute_type`` accepts.
-ATTRIBUTE_TYPES: Final = frozenset({"S", "SS", "N", "NS", "B", "BS", "BOOL", "NULL", "L", "M"})
+from ._grammar import ATTRIBUTE_TYPES
 
 _EMPTY: Final[dict[str, AttributeValue]] = {}
 _NO_NAMES: Final[dict[str, str]] = {}
@@ -390,7 +389,7 @@ def evaluate_condition(
     canonical.  Run ``check_placeholders`` first: this only raises for what it would have
     rejected.
 
-    >>> from ._parser import parse_condition
+    >>> from streamsim._dynamodb._expressions import parse_condition
     >>> cond = parse_condition("attribute_not_exists(pk) OR version < :v")
     >>> item = {"pk": {"S": "a"}, "version": {"N": "3"}}
     >>> evaluate_condition(cond, item, None, {":v": {"N": "4"}})
@@ -460,7 +459,7 @@ def project(projection: Projection, item: Item, names: Names | None) -> Item:
     ``a.b`` gives ``{"a": {"M": {"b": ...}}}``; list indexes gather, in index order, into a
     list.  Paths that are missing are left out.  The result shares values with ``item``.
 
-    >>> from ._parser import parse_projection
+    >>> from streamsim._dynamodb._expressions import parse_projection
     >>> item = {"a": {"L": [{"S": "x"}, {"S": "y"}, {"S": "z"}]}, "b": {"N": "1"}}
     >>> project(parse_projection("a[2], a[0]"), item, None)
     {'a': {'L': [{'S': 'x'}, {'S': 'z'}]}}
@@ -468,8 +467,6 @@ def project(projection: Projection, item: Item, names: Names | None) -> Item:
     Raises:
         ValidationException: a name placeholder is undefined, or two paths overlap or conflict.
     """
-    from ._validate import check_paths
-
     kind = projection.kind
     names_map: Names = _NO_NAMES if names is None else names
     paths = [p.resolve(names_map, kind) if p.has_refs else p.elements for p in projection.paths]

@@ -36,7 +36,6 @@ from ._ast import (
 #: Sort-key operators, as ``KeyCondition.range_op`` spells them.
 RANGE_OPERATORS: Final = ("=", "<", "<=", ">", ">=", "BETWEEN", "begins_with")
 _FLIPPED: Final = {"=": "=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
-_EMPTY: Final[dict[str, AttributeValue]] = {}
 
 
 @frozen
@@ -126,49 +125,3 @@ def key_conditions(
 
     visit(parsed.root)
     return out
-
-
-def resolve_key_condition(
-    ast: KeyConditionAST,
-    names: Names | None,
-    values: Values | None,
-    hash_key: str,
-    range_key: str | None,
-) -> KeyCondition:
-    """Check a key condition against the key schema and return what it selects.
-
-    >>> from ._parser import parse_key_condition
-    >>> ast = parse_key_condition("pk = :p AND sk BETWEEN :a AND :b")
-    >>> values = {":p": {"S": "x"}, ":a": {"N": "1"}, ":b": {"N": "5"}}
-    >>> kc = resolve_key_condition(ast, None, values, "pk", "sk")
-    >>> kc.hash_value, kc.range_op, kc.range_values
-    ({'S': 'x'}, 'BETWEEN', ({'N': '1'}, {'N': '5'}))
-
-    Differs from AWS: the types of the values are not checked against the key schema here
-    ("Condition parameter type does not match schema type" is the table engine's to raise).
-
-    Raises:
-        ValidationException: as ``check_placeholders`` would, then AWS's key-schema errors:
-            "Query condition missed key schema element: <key>" and "Query key condition not
-            supported".
-    """
-    from ._validate import validate
-
-    names_map: Names = _EMPTY if names is None else names  # type: ignore[assignment]
-    values_map: Values = _EMPTY if values is None else values
-    validate(ast, names_map, values_map)
-    conditions = key_conditions(ast, names_map, values_map)
-    if hash_key not in conditions:
-        raise ValidationException(f"Query condition missed key schema element: {hash_key}")
-    if len(conditions) > 1:
-        if range_key is not None and range_key not in conditions:
-            raise ValidationException(f"Query condition missed key schema element: {range_key}")
-        if range_key is None or len(conditions) > 2:
-            raise ValidationException("Query key condition not supported")
-    hash_op, hash_values = conditions[hash_key]
-    if hash_op != "=":
-        raise ValidationException("Query key condition not supported")
-    if range_key is None or range_key not in conditions:
-        return KeyCondition(hash_values[0])
-    range_op, range_values = conditions[range_key]
-    return KeyCondition(hash_values[0], range_op, range_values)

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from typing import Final, TypeVar
+from typing import Final, TypeAlias, TypeVar
 
 from streamsim._errors import ValidationException
 
@@ -48,7 +48,6 @@ from ._ast import (
     Between,
     Call,
     Compare,
-    Condition,
     CondNode,
     DeleteAction,
     FunctionCondition,
@@ -61,25 +60,14 @@ from ._ast import (
     PathElement,
     Projection,
     SetAction,
-    UpdateExpression,
     ValueRef,
+    iter_operands,
+    iter_update_operands,
 )
+from ._grammar import COMPARATORS, CONDITION_FUNCTIONS, UPDATE_FUNCTIONS
 from ._lexer import EOF, NAME, NAME_REF, NUMBER, PUNCT, VALUE_REF, Token, near, tokenize
 from ._reserved import is_reserved
 
-#: Functions of condition, filter and key condition expressions, with their operand counts.
-CONDITION_FUNCTIONS: Final = {
-    "attribute_exists": 1,
-    "attribute_not_exists": 1,
-    "attribute_type": 2,
-    "begins_with": 2,
-    "contains": 2,
-    "size": 1,
-}
-#: Functions of update expressions, with their operand counts.
-UPDATE_FUNCTIONS: Final = {"if_not_exists": 2, "list_append": 2}
-
-COMPARATORS: Final = frozenset({"=", "<>", "<", "<=", ">", ">="})
 _CONDITION_KEYWORDS: Final = frozenset({"AND", "OR", "NOT", "BETWEEN", "IN"})
 _UPDATE_KEYWORDS: Final = frozenset({"SET", "REMOVE", "ADD", "DELETE"})
 
@@ -398,63 +386,6 @@ class _Parser:
         return paths
 
 
-# --- walking the trees -------------------------------------------------------------------------
-
-
-def iter_operands(node: CondNode) -> Iterator[tuple[Operand, str]]:
-    """Yield every operand of a condition tree in source order, with its role.
-
-    The role is ``"operand"`` (compared, or an argument of a function), or ``"condition"``
-    for a function call used as a condition.  Arguments of calls are yielded after the call.
-    """
-    if isinstance(node, (And, Or)):
-        for part in node.parts:
-            yield from iter_operands(part)
-    elif isinstance(node, Not):
-        yield from iter_operands(node.operand)
-    elif isinstance(node, Compare):
-        yield from _iter_operand(node.left, "operand")
-        yield from _iter_operand(node.right, "operand")
-    elif isinstance(node, Between):
-        for operand in (node.operand, node.low, node.high):
-            yield from _iter_operand(operand, "operand")
-    elif isinstance(node, In):
-        yield from _iter_operand(node.operand, "operand")
-        for operand in node.options:
-            yield from _iter_operand(operand, "operand")
-    else:
-        yield from _iter_operand(node.call, "condition")
-
-
-def _iter_operand(operand: Operand, role: str) -> Iterator[tuple[Operand, str]]:
-    yield operand, role
-    if isinstance(operand, Call):
-        for arg in operand.args:
-            yield from _iter_operand(arg, "operand")
-    elif isinstance(operand, Arith):
-        yield from _iter_operand(operand.left, "operand")
-        yield from _iter_operand(operand.right, "operand")
-
-
-def iter_update_operands(
-    sets: list[SetAction],
-    removes: list[Path],
-    adds: list[AddAction],
-    deletes: list[DeleteAction],
-    written: list[Path],
-) -> Iterator[Operand]:
-    """Yield every path and operand of an update in source order (clauses interleaved)."""
-    by_path: dict[int, list[Operand]] = {}
-    for action in sets:
-        by_path[id(action.path)] = [op for op, _ in _iter_operand(action.value, "operand")]
-    others: list[AddAction | DeleteAction] = [*adds, *deletes]
-    for other in others:
-        by_path[id(other.path)] = [other.value]
-    for path in written:
-        yield path
-        yield from by_path.get(id(path), ())
-
-
 def _refs(operands: Iterator[Operand]) -> tuple[list[str], str]:
     """Return the placeholders used, in order, and the first reserved bare name ("" if none)."""
     refs: list[str] = []
@@ -472,7 +403,8 @@ def _refs(operands: Iterator[Operand]) -> tuple[list[str], str]:
     return refs, reserved
 
 
-def _split_refs(refs: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+def split_refs(refs: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """Split placeholder uses into the set of name placeholders and the set of value ones."""
     names = frozenset(r for r in refs if r[:1] == "#")
     return names, frozenset(refs) - names
 
@@ -505,7 +437,7 @@ def _run(parser: _Parser, parse: Callable[[], _T]) -> _T:
         ) from None
 
 
-def _condition_tree(expression: str, kind: str) -> tuple[CondNode, list[str]]:
+def parse_condition_tree(expression: str, kind: str) -> tuple[CondNode, list[str]]:
     """Parse a condition and run the checks AWS makes before looking at placeholders."""
     _check_length(expression, kind)
     parser = _Parser(expression, kind, _CONDITION_KEYWORDS)
@@ -532,35 +464,6 @@ def _condition_tree(expression: str, kind: str) -> tuple[CondNode, list[str]]:
 
 
 @functools.lru_cache(maxsize=PARSE_CACHE_SIZE)
-def parse_condition(expression: str, *, kind: str = "ConditionExpression") -> Condition:
-    """Parse a ConditionExpression or FilterExpression (``kind`` names it in messages).
-
-    Cached by expression string and kind: parse once, evaluate on every write.
-
-    >>> parse_condition("attribute_not_exists(pk) OR #v < :max").names
-    frozenset({'#v'})
-
-    Raises:
-        ValidationException: a syntax error, an empty or over-4-KB expression, an unknown or
-            misused function, redundant parentheses or a reserved word used as a name.
-    """
-    from ._evaluate import compile_condition
-
-    root, refs = _condition_tree(expression, kind)
-    names, values = _split_refs(refs)
-    return Condition(
-        expression=expression,
-        kind=kind,
-        root=root,
-        names=names,
-        values=values,
-        refs=tuple(refs),
-        deferred=(),
-        evaluator=compile_condition(root, kind),
-    )
-
-
-@functools.lru_cache(maxsize=PARSE_CACHE_SIZE)
 def parse_key_condition(expression: str) -> KeyConditionAST:
     """Parse a KeyConditionExpression (condition grammar; key rules are checked on resolving).
 
@@ -568,8 +471,8 @@ def parse_key_condition(expression: str) -> KeyConditionAST:
     True
     """
     kind = "KeyConditionExpression"
-    root, refs = _condition_tree(expression, kind)
-    names, values = _split_refs(refs)
+    root, refs = parse_condition_tree(expression, kind)
+    names, values = split_refs(refs)
     return KeyConditionAST(
         expression=expression,
         kind=kind,
@@ -581,21 +484,26 @@ def parse_key_condition(expression: str) -> KeyConditionAST:
     )
 
 
-@functools.lru_cache(maxsize=PARSE_CACHE_SIZE)
-def parse_update(expression: str) -> UpdateExpression:
-    """Parse an UpdateExpression.
+#: The parts of a parsed UpdateExpression: SET, REMOVE, ADD and DELETE actions, every written
+#: path in source order, and every placeholder use in source order.
+UpdateParts: TypeAlias = tuple[
+    list[SetAction], list[Path], list[AddAction], list[DeleteAction], list[Path], list[str]
+]
 
-    >>> u = parse_update("SET #n = #n + :one REMOVE stale ADD tags :t")
-    >>> sorted(u.names | u.values)
-    ['#n', ':one', ':t']
+
+def parse_update_tree(expression: str) -> UpdateParts:
+    """Parse an UpdateExpression into its actions and run the checks AWS makes before
+    looking at placeholders (``parse_update`` builds the compiled expression from them).
+
+    >>> sets, removes, adds, deletes, written, refs = parse_update_tree("SET a = :v REMOVE b")
+    >>> [p.elements for p in written], refs
+    ([('a',), ('b',)], [':v'])
 
     Raises:
         ValidationException: a syntax error, an empty or over-4-KB expression, a reserved word
             used as a name, an unknown function, or a section (SET, REMOVE, ADD, DELETE) used
             twice.
     """
-    from ._update import compile_set_value
-
     kind = "UpdateExpression"
     _check_length(expression, kind)
     parser = _Parser(expression, kind, _UPDATE_KEYWORDS)
@@ -614,20 +522,7 @@ def parse_update(expression: str) -> UpdateExpression:
         raise ValidationException(
             f'{prefix}The "{repeated}" section can only be used once in an update expression;'
         )
-    names, values = _split_refs(refs)
-    return UpdateExpression(
-        expression=expression,
-        set_actions=tuple(sets),
-        remove_actions=tuple(removes),
-        add_actions=tuple(adds),
-        delete_actions=tuple(deletes),
-        names=names,
-        values=values,
-        refs=tuple(refs),
-        deferred=(),
-        written=tuple(written),
-        set_values=tuple(compile_set_value(action.value) for action in sets),
-    )
+    return sets, removes, adds, deletes, written, refs
 
 
 @functools.lru_cache(maxsize=PARSE_CACHE_SIZE)

@@ -40,11 +40,12 @@ from ._ast import (
     UpdateExpression,
     ValueRef,
     Values,
+    check_paths,
     resolve_value,
 )
 from ._evaluate import compile_path, compile_value_ref, get_path
+from ._grammar import LONG_TYPE_NAMES
 from ._numbers import add_numbers, subtract_numbers
-from ._validate import LONG_TYPE_NAMES, check_paths
 
 KIND: Final = "UpdateExpression"
 MISSING_ATTRIBUTE: Final = (
@@ -305,7 +306,7 @@ def apply_update(
     must be canonical and not mutated afterwards).  ``item`` ``None`` means there is no item
     yet: the result then holds only what the update wrote (the caller adds the key).
 
-    >>> from ._parser import parse_update
+    >>> from streamsim._dynamodb._expressions import parse_update
     >>> old = {"pk": {"S": "k"}, "n": {"N": "1"}, "tags": {"SS": ["a", "b"]}}
     >>> apply_update(parse_update("SET n = n + :one DELETE tags :a"), old, None,
     ...              {":one": {"N": "1"}, ":a": {"SS": ["a"]}})
@@ -364,7 +365,7 @@ def updated_top_level_names(update: UpdateExpression, names: Names | None) -> fr
     The table engine uses it to refuse updates of key attributes ("Cannot update attribute
     pk. This attribute is part of the key").
 
-    >>> from ._parser import parse_update
+    >>> from streamsim._dynamodb._expressions import parse_update
     >>> sorted(updated_top_level_names(parse_update("SET a.b = :v REMOVE #c"), {"#c": "c"}))
     ['a', 'c']
     """

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Final
 
 from streamsim._errors import ValidationException
@@ -38,14 +38,16 @@ from ._ast import (
     Parsed,
     Path,
     Projection,
-    ResolvedPath,
     UpdateExpression,
     ValueRef,
     Values,
+    check_paths,
+    iter_operands,
     path_text,
 )
-from ._evaluate import ATTRIBUTE_TYPES, compare_order
-from ._parser import CONDITION_FUNCTIONS, UPDATE_FUNCTIONS, iter_operands
+from ._evaluate import compare_order
+from ._grammar import ATTRIBUTE_TYPES, CONDITION_FUNCTIONS, LONG_TYPE_NAMES, UPDATE_FUNCTIONS
+from ._keycond import key_conditions
 
 #: The most operands the IN comparator takes (Developer Guide, "Expression parameters").
 MAX_IN_OPERANDS: Final = 100
@@ -53,59 +55,11 @@ MAX_IN_OPERANDS: Final = 100
 _NAME_KEY: Final = re.compile(r"#[A-Za-z0-9_]+\Z")
 _VALUE_KEY: Final = re.compile(r":[A-Za-z0-9_]+\Z")
 
-#: How operand types are spelled in ADD/DELETE type errors.
-LONG_TYPE_NAMES: Final = {
-    "S": "STRING",
-    "N": "NUMBER",
-    "B": "BINARY",
-    "NULL": "NULL",
-    "BOOL": "BOOLEAN",
-    "L": "LIST",
-    "M": "MAP",
-}
-
 
 def _first_type(value: AttributeValue) -> str:
     for key in value:
         return key
     return ""  # pragma: no cover - values are never empty
-
-
-def check_paths(paths: Sequence[ResolvedPath], kind: str) -> None:
-    """Raise if two paths overlap (one is a prefix of the other) or conflict.
-
-    Two paths conflict when, after a common prefix, one goes on with a map key and the other
-    with a list index (``a.b`` and ``a[1]``).
-
-    >>> check_paths([("a",), ("a", "b")], "UpdateExpression")
-    Traceback (most recent call last):
-    ...
-    streamsim._errors.ValidationException: ... path one: [a], path two: [a, b]
-    """
-    conflict = ""
-    for j in range(1, len(paths)):
-        second = paths[j]
-        for i in range(j):
-            first = paths[i]
-            for a, b in zip(first, second, strict=False):
-                if isinstance(a, int) != isinstance(b, int):
-                    if not conflict:
-                        conflict = (
-                            f"Invalid {kind}: Two document paths conflict with each other; must "
-                            f"remove or rewrite one of these paths; path one: {path_text(first)}, "
-                            f"path two: {path_text(second)}"
-                        )
-                    break
-                if a != b:
-                    break
-            else:
-                raise ValidationException(
-                    f"Invalid {kind}: Two document paths overlap with each other; must remove "
-                    f"or rewrite one of these paths; path one: {path_text(first)}, path two: "
-                    f"{path_text(second)}"
-                )
-    if conflict:
-        raise ValidationException(conflict)
 
 
 def _static_type(operand: Operand, values: Values) -> str | None:
@@ -362,8 +316,6 @@ def validate(parsed: Parsed, names: Names, values: Values) -> None:
     if isinstance(parsed, (Condition, KeyConditionAST)):
         _condition_errors(parsed, names, values)
         if isinstance(parsed, KeyConditionAST):
-            from ._keycond import key_conditions
-
             key_conditions(parsed, names, values)
     elif isinstance(parsed, UpdateExpression):
         _update_errors(parsed, names, values)
@@ -386,7 +338,7 @@ def check_placeholders(
     present); ``names`` / ``values`` are ``ExpressionAttributeNames`` /
     ``ExpressionAttributeValues`` (``None`` when absent; values canonical).
 
-    >>> from ._parser import parse_condition
+    >>> from streamsim._dynamodb._expressions import parse_condition
     >>> check_placeholders([parse_condition("a = :a")], None, {":a": {"S": "x"}, ":b": {"S": "y"}})
     Traceback (most recent call last):
     ...

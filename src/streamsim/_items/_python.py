@@ -1,0 +1,324 @@
+"""Python values <-> canonical items, as the boto3 resource (``Table``) face takes and returns them.
+
+One job: convert ``str``, ``int``/``Decimal``, ``bytes``/``bytearray``/:class:`Binary`,
+``bool``, ``None``, sets, ``list``/``tuple`` and mappings to canonical DynamoDB values in one
+pass (boto3's ``TypeSerializer`` checks, then DynamoDB's validation and normalisation), and
+canonical items back to fresh Python values.  Every write of the resource face passes through
+here, so it is written for speed: type dispatch on ``type(value)`` first, ``isinstance`` only on
+the slow path, no deep copies, pooled scalar values.
+
+Differs from AWS: see :func:`python_to_item` (errors are reported in one pass, not
+boto3-then-service order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Set
+from decimal import Decimal
+from typing import Any, Final
+
+from streamsim._errors import ValidationException
+
+from ._boto3 import Binary, binary_value, is_binary, is_number, set_tag, unsupported
+from ._limits import (
+    EMPTY_SET,
+    INVALID,
+    ITEM_TOO_LARGE,
+    MAX_ATTRIBUTE_NESTING,
+    MAX_ITEM_BYTES,
+    TOO_DEEP,
+    utf8_len,
+    value_size,
+)
+from ._numbers import EXACT_INT_LIMIT, decimal_of, number_size, python_number
+from ._types import AttributeValue, Item
+
+__all__ = [
+    "item_to_python",
+    "n_leaf",
+    "python_to_item",
+    "python_to_sized_item",
+    "python_to_value",
+    "s_leaf",
+]
+
+
+# --- Python values -> canonical -----------------------------------------------------------------
+
+
+def _name(name: Any, where: str) -> str:
+    """An attribute or map key name: a ``str`` (botocore rejects anything else client-side)."""
+    if isinstance(name, str):
+        return name if type(name) is str else str.__str__(name)
+    raise ValidationException(
+        f"Invalid type for parameter {where} (key: {name}), value: {name}, "
+        f"type: {type(name)}, valid types: <class 'str'>"
+    )
+
+
+def _python_set(value: Set[Any]) -> AttributeValue:
+    kinds = {type(m) for m in value}
+    if len(kinds) == 1:  # fast paths: sets of exact str, bytes or numbers (no bools)
+        kind = kinds.pop()
+        if kind is str:
+            return {"SS": sorted(value)}
+        if kind is bytes:
+            return {"BS": sorted(value)}
+    tag = set_tag(value)
+    if tag is None:
+        raise unsupported(value)
+    if not value:
+        raise ValidationException(EMPTY_SET[tag])
+    members: list[Any]
+    if tag == "NS":
+        members = sorted({python_number(m) for m in value}, key=decimal_of)
+    elif tag == "SS":
+        members = sorted({m if type(m) is str else str.__str__(m) for m in value})
+    else:
+        members = sorted({bytes(binary_value(m)) for m in value})
+    if len(members) != len(value):  # only a misbehaving Set can get here
+        raise ValidationException(f"{INVALID}Input collection contains duplicates.")
+    return {tag: members}
+
+
+def _python_value(value: Any, level: int) -> AttributeValue:
+    """Canonical value of a Python value at nesting level ``level`` (top-level attribute = 1)."""
+    t = type(value)
+    if t is str:
+        return {"S": value}
+    if t is bool:
+        return {"BOOL": value}
+    if t is int or t is Decimal:
+        return {"N": python_number(value)}
+    if value is None:
+        return {"NULL": True}
+    if t is bytes:
+        return {"B": value}
+    if t is dict:
+        if level >= MAX_ATTRIBUTE_NESTING:
+            raise ValidationException(TOO_DEEP)
+        level += 1
+        return {
+            "M": {
+                (k if type(k) is str else _name(k, "Item")): _python_value(v, level)
+                for k, v in value.items()
+            }
+        }
+    if t is list or t is tuple:
+        if level >= MAX_ATTRIBUTE_NESTING:
+            raise ValidationException(TOO_DEEP)
+        level += 1
+        return {"L": [_python_value(v, level) for v in value]}
+    # The slow path: subclasses, Binary, bytearray, sets, other mappings, floats, junk -
+    # checked in boto3's order (bool cannot be subclassed, so it never gets here).
+    if is_number(value):
+        return {"N": python_number(value)}
+    if isinstance(value, str):
+        return {"S": str.__str__(value)}
+    if is_binary(value):
+        return {"B": bytes(binary_value(value))}
+    if isinstance(value, Set):
+        return _python_set(value)
+    if isinstance(value, Mapping):
+        return _python_value(dict(value), level)
+    if isinstance(value, (list, tuple)):
+        return _python_value(list(value), level)
+    raise unsupported(value)
+
+
+def python_to_value(value: Any) -> AttributeValue:
+    """Convert one Python value (boto3 resource style) to a canonical DynamoDB value.
+
+    Used for the Table face's ``ExpressionAttributeValues`` and key values.  Same rules as
+    :func:`python_to_item`, without the item size limit.
+
+    Args:
+        value: any value boto3's ``TypeSerializer`` accepts.
+
+    Returns:
+        A fresh canonical value (shares only immutable ``str``/``bytes``).
+
+    Raises:
+        TypeError, decimal.DecimalException: as boto3's serializer raises them.
+        ValidationException: what DynamoDB then rejects (empty set, number out of range,
+            nesting deeper than 32 levels).
+
+    >>> python_to_value({Decimal("1.0"), 2})
+    {'NS': ['1', '2']}
+    """
+    return _python_value(value, 1)
+
+
+# --- shared scalar values ------------------------------------------------------------------------
+#
+# Stored items are immutable (every write builds a new item; updates copy only the paths they
+# change), so equal scalar values can be one shared dict.  The converters below hand out pooled
+# ``{"S": ...}``, ``{"N": ...}`` and ``{"BOOL": ...}`` values: repeated values (a status, a
+# country, a flag) cost no allocation, no memory per retained version, and the garbage
+# collector and the stream readers find them hot in the CPU cache.  Each pool is bounded: it is
+# emptied when full (correctness never depends on a hit).  Anything handed to a caller is
+# copied first, so no caller can reach a pooled value.
+
+_POOL_MAX: Final = 1 << 14
+_S_POOL: dict[str, AttributeValue] = {}
+_N_POOL: dict[str, AttributeValue] = {}
+_TRUE: Final[AttributeValue] = {"BOOL": True}
+_FALSE: Final[AttributeValue] = {"BOOL": False}
+
+
+def s_leaf(text: str) -> AttributeValue:
+    """The shared canonical value ``{"S": text}`` (``text`` must be an exact ``str``).
+
+    >>> s_leaf("a") is s_leaf("a"), s_leaf("a")
+    (True, {'S': 'a'})
+    """
+    av = _S_POOL.get(text)
+    if av is None:
+        if len(_S_POOL) >= _POOL_MAX:
+            _S_POOL.clear()
+        av = _S_POOL[text] = {"S": text}
+    return av
+
+
+def n_leaf(canonical: str) -> AttributeValue:
+    """The shared canonical value ``{"N": canonical}`` (``canonical`` already normalised)."""
+    av = _N_POOL.get(canonical)
+    if av is None:
+        if len(_N_POOL) >= _POOL_MAX:
+            _N_POOL.clear()
+        av = _N_POOL[canonical] = {"N": canonical}
+    return av
+
+
+def python_to_item(mapping: Mapping[str, Any]) -> Item:
+    """Convert a Python item (boto3 resource style) to a validated canonical item, in one pass.
+
+    Equivalent to boto3's ``TypeSerializer`` followed by DynamoDB's own validation and
+    normalisation: numbers canonical, binaries ``bytes``, sets sorted.  The result shares no
+    mutable container with ``mapping`` (strings and ``bytes`` are shared: they are immutable).
+
+    Args:
+        mapping: attribute name -> Python value.
+
+    Returns:
+        A new canonical item.
+
+    Raises:
+        TypeError, decimal.DecimalException: what boto3's serializer raises client-side (a
+            ``float``, an unsupported type, a number beyond its 38-digit context).
+        ValidationException: what DynamoDB rejects: an empty set, a number out of range, more
+            than 32 levels of nesting, an item over 400 KB ("Item size has exceeded the maximum
+            allowed size"), a non-string attribute name (botocore's check).
+
+    Differs from AWS: errors come from one pass in attribute order, so when an item has both a
+    client-side (``TypeError``) and a service-side problem, whichever comes first is reported;
+    boto3 would always report the client-side one.
+
+    >>> python_to_item({"pk": "a", "n": Decimal("1.50"), "ok": True, "s": {3, 1}})
+    {'pk': {'S': 'a'}, 'n': {'N': '1.5'}, 'ok': {'BOOL': True}, 's': {'NS': ['1', '3']}}
+    """
+    return python_to_sized_item(mapping)[0]
+
+
+def python_to_sized_item(mapping: Mapping[str, Any]) -> tuple[Item, int, bool]:
+    """:func:`python_to_item`, with what the same pass learnt: the item's size
+    (:func:`item_size`), and whether it is plain (every value a string, a number or a
+    boolean: no binary, no set, list or map).
+
+    >>> python_to_sized_item({"pk": "a", "n": 150})
+    ({'pk': {'S': 'a'}, 'n': {'N': '150'}}, 6, True)
+    """
+    if type(mapping) is not dict and not isinstance(mapping, Mapping):
+        raise ValidationException(
+            f"Invalid type for parameter Item, value: {mapping}, type: {type(mapping)}, "
+            "valid types: <class 'dict'>"
+        )
+    out: Item = {}
+    size = 0
+    plain = True
+    s_pool = _S_POOL
+    for name, value in mapping.items():
+        if type(name) is not str:
+            name = _name(name, "Item")
+        size += len(name) if name.isascii() else utf8_len(name)
+        t = type(value)
+        if t is str:
+            av = s_pool.get(value)
+            if av is None:
+                if len(s_pool) >= _POOL_MAX:
+                    s_pool.clear()
+                av = s_pool[value] = {"S": value}
+            out[name] = av
+            size += len(value) if value.isascii() else utf8_len(value)
+        elif t is int and -EXACT_INT_LIMIT < value < EXACT_INT_LIMIT:
+            text = str(value)
+            out[name] = n_leaf(text)
+            # number_size for an int's text: its digits without trailing zeros (and sign)
+            digits = len(text.rstrip("0")) - (value < 0)
+            size += (digits + 1) // 2 + 1 if value else 1
+        elif t is bool:
+            out[name] = _TRUE if value else _FALSE
+            size += 1
+        elif t is Decimal:
+            text = python_number(value)
+            out[name] = n_leaf(text)
+            size += number_size(text)
+        else:
+            av = _python_value(value, 1)
+            out[name] = av
+            size += value_size(av)
+            plain = False
+    if size > MAX_ITEM_BYTES:
+        raise ValidationException(ITEM_TOO_LARGE)
+    return out, size, plain
+
+
+# --- canonical -> Python values -----------------------------------------------------------------
+
+
+def _python_of(av: AttributeValue) -> Any:
+    for tag, val in av.items():
+        if tag == "S" or tag == "BOOL":
+            return val
+        if tag == "N":
+            return decimal_of(val)
+        if tag == "M":
+            return {k: _python_of(v) for k, v in val.items()}
+        if tag == "L":
+            return [_python_of(v) for v in val]
+        if tag == "NULL":
+            return None
+        if tag == "B":
+            return Binary(val)
+        if tag == "SS":
+            return set(val)
+        if tag == "NS":
+            return set(map(decimal_of, val))
+        if tag == "BS":
+            return set(map(Binary, val))
+        raise ValueError(f"not a DynamoDB type: {tag!r}")
+    raise ValueError("empty AttributeValue")
+
+
+def item_to_python(item: Mapping[str, AttributeValue]) -> dict[str, Any]:
+    """Convert a canonical item to fresh Python values, as the boto3 resource returns items.
+
+    Args:
+        item: a canonical item.
+
+    Returns:
+        A new dict; see :func:`value_to_python` for the value types.
+
+    >>> item_to_python({"pk": {"S": "a"}, "n": {"N": "100"}, "t": {"SS": ["x"]}})
+    {'pk': 'a', 'n': Decimal('100'), 't': {'x'}}
+    """
+    out: dict[str, Any] = {}
+    for name, av in item.items():
+        for tag, val in av.items():
+            if tag == "S" or tag == "BOOL":
+                out[name] = val
+            elif tag == "N":
+                out[name] = decimal_of(val)
+            else:
+                out[name] = _python_of(av)
+    return out
