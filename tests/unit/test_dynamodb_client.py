@@ -17,6 +17,7 @@ import pytest
 
 import streamsim._faces._dynamodb_client as client_module
 import streamsim._faces._params as params_module
+from streamsim._dynamodb._reads import MAX_PAGE_BYTES
 from streamsim._errors import (
     ERRORS_BY_CODE,
     ConditionalCheckFailedException,
@@ -26,7 +27,6 @@ from streamsim._errors import (
     TransactionCanceledException,
     ValidationException,
 )
-from streamsim._faces._dynamodb_ops import MAX_PAGE_BYTES
 from streamsim._faces._params import ParamValidationError
 from streamsim._simulation import Simulation
 from tests.shapes import assert_matches_error_shape, output_shape_errors
