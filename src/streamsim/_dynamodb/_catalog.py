@@ -59,6 +59,27 @@ class TableMeta:
         if engine.range_key is not None:
             self.attribute_definitions.append((engine.range_key, engine.range_type))
 
+    def configure(
+        self,
+        *,
+        billing_mode: str,
+        read_units: int,
+        write_units: int,
+        table_class: str | None,
+        deletion_protection: bool,
+        now_ms: int,
+    ) -> None:
+        """Apply CreateTable's or UpdateTable's settings (already checked by the face).
+
+        A switch to PAY_PER_REQUEST notes ``now_ms`` as LastUpdateToPayPerRequestDateTime.
+        """
+        if billing_mode == "PAY_PER_REQUEST" and self.billing_mode != "PAY_PER_REQUEST":
+            self.ppr_since_ms = now_ms
+        self.billing_mode = billing_mode
+        self.read_units, self.write_units = read_units, write_units
+        self.table_class = table_class
+        self.deletion_protection = deletion_protection
+
 
 def validate_table(
     name: Any, hash_key: Any, hash_type: Any, range_key: Any, range_type: Any

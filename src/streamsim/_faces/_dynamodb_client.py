@@ -331,10 +331,14 @@ class DynamoDBClient(ClientBase):
         )
         meta = self._tables.meta(engine)
         meta.attribute_definitions = list(types.items())
-        meta.billing_mode = billing
-        meta.read_units, meta.write_units = read_units, write_units
-        meta.deletion_protection = bool(p.get("DeletionProtectionEnabled", False))
-        meta.table_class = table_class
+        meta.configure(
+            billing_mode=billing,
+            read_units=read_units,
+            write_units=write_units,
+            table_class=table_class,
+            deletion_protection=bool(p.get("DeletionProtectionEnabled", False)),
+            now_ms=self._clock.now_ms,
+        )
         return {"TableDescription": self._ops.describe(engine, status="CREATING")}
 
     def describe_table(self, **params: Any) -> dict[str, Any]:
@@ -399,13 +403,17 @@ class DynamoDBClient(ClientBase):
                 self._tables.enable_stream(engine, view_type)
             else:
                 engine.disable_stream()
-        if billing == "PAY_PER_REQUEST" and meta.billing_mode != "PAY_PER_REQUEST":
-            meta.ppr_since_ms = self._clock.now_ms
-        meta.billing_mode = billing
-        meta.read_units, meta.write_units = read_units, write_units
-        meta.table_class = table_class
-        if p.get("DeletionProtectionEnabled") is not None:
-            meta.deletion_protection = bool(p["DeletionProtectionEnabled"])
+        protection = p.get("DeletionProtectionEnabled")
+        meta.configure(
+            billing_mode=billing,
+            read_units=read_units,
+            write_units=write_units,
+            table_class=table_class,
+            deletion_protection=meta.deletion_protection
+            if protection is None
+            else bool(protection),
+            now_ms=self._clock.now_ms,
+        )
         return {"TableDescription": self._ops.describe(engine, status="UPDATING")}
 
     def delete_table(self, **params: Any) -> dict[str, Any]:
