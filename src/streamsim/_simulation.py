@@ -1,4 +1,9 @@
-"""The simulation: virtual time, the seeded random source, and every simulated resource."""
+"""The simulation: the user's handle on one simulated account and region.
+
+``Simulation`` owns the model (:class:`~streamsim._model.Model`: clock, random generators,
+tables, streams, Lambda), moves virtual time, and creates and caches the faces (the
+boto3-shaped clients and the ``Table`` objects), handing each the parts of the model it needs.
+"""
 
 from __future__ import annotations
 
@@ -7,25 +12,24 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from streamsim._dynamodb._table import KEY_TYPES, SplitPolicy, TableEngine
+from streamsim._dynamodb._catalog import TABLE_NAME_RE as TABLE_NAME_RE
+from streamsim._dynamodb._table import SplitPolicy, TableEngine
 from streamsim._dynamodb._ttl import TTLSettings
-from streamsim._streams._stream import VIEW_TYPES, Stream, StreamSettings
+from streamsim._faces._client_base import request_ids
+from streamsim._faces._dynamodb_client import DynamoDBClient
+from streamsim._faces._dynamodb_data import DataPlane
+from streamsim._faces._lambda_client import LambdaClient
+from streamsim._faces._streams_client import DynamoDBStreamsClient
+from streamsim._faces._table_face import Table
+from streamsim._lambda._service import LambdaService, LambdaSettings
+from streamsim._streams._stream import Stream, StreamSettings
 
 from ._clock import DEFAULT_START_MS, Clock, datetime_to_ms, ms_to_datetime
-from ._errors import (
-    ResourceInUseException,
-    ResourceNotFoundException,
-    StreamsimError,
-    ValidationException,
-)
+from ._errors import StreamsimError
+from ._model import Model
 
-if TYPE_CHECKING:
-    from streamsim._faces._table_face import Table
-    from streamsim._lambda._service import LambdaService, LambdaSettings
-
-TABLE_NAME_RE = re.compile(r"[a-zA-Z0-9_.-]{3,255}")  # spec A.2 TableName
 ACCOUNT_RE = re.compile(r"\d{12}")
 REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 
@@ -76,12 +80,18 @@ class Simulation:
         self.stream_settings = stream_settings or StreamSettings()
         self.ttl_settings = ttl_settings or TTLSettings()
         self.split_policy = split_policy or SplitPolicy()
-        self._lambda_settings = lambda_settings
-        self._rngs: dict[str, random.Random] = {}
-        self._tables: dict[str, TableEngine] = {}
-        self._faces: dict[str, Table] = {}
-        self._streams: list[Stream] = []
-        self._lambda: LambdaService | None = None
+        self._model = Model(
+            seed=seed,
+            clock=self.clock,
+            region=region,
+            account_id=account_id,
+            stream_settings=self.stream_settings,
+            ttl_settings=self.ttl_settings,
+            split_policy=self.split_policy,
+            lambda_settings=lambda_settings,
+        )
+        self._data: DataPlane | None = None
+        self._faces: dict[str, tuple[TableEngine, Table]] = {}
         self._clients: dict[str, Any] = {}
 
     # --- time -----------------------------------------------------------------------------------
@@ -143,10 +153,7 @@ class Simulation:
         >>> Simulation(seed=7).rng("x").random() == Simulation(seed=7).rng("x").random()
         True
         """
-        gen = self._rngs.get(name)
-        if gen is None:
-            gen = self._rngs[name] = random.Random(f"{self.seed}/{name}")
-        return gen
+        return self._model.rng(name)
 
     # --- tables ---------------------------------------------------------------------------------
 
@@ -175,86 +182,18 @@ class Simulation:
             ResourceInUseException: a table with this name exists.
         """
         try:
-            self._create_engine(
+            self._model.tables.create(
                 name,
-                hash_key,
-                hash_key_type,
-                range_key,
-                range_key_type,
-                partitions,
-                stream_view_type,
+                hash_key=hash_key,
+                hash_key_type=hash_key_type,
+                range_key=range_key,
+                range_key_type=range_key_type,
+                partitions=partitions,
+                stream_view_type=stream_view_type,
             )
         except StreamsimError as exc:
             raise exc.with_operation("CreateTable") from None
         return self.table(name)
-
-    def _create_engine(
-        self,
-        name: str,
-        hash_key: str,
-        hash_key_type: str,
-        range_key: str | None,
-        range_key_type: str,
-        partitions: int,
-        stream_view_type: str | None,
-    ) -> TableEngine:
-        self._validate_table(name, hash_key, hash_key_type, range_key, range_key_type)
-        if stream_view_type is not None and stream_view_type not in VIEW_TYPES:
-            raise ValidationException(
-                f"1 validation error detected: Value '{stream_view_type}' at "
-                "'streamSpecification.streamViewType' failed to satisfy constraint: Member must "
-                f"satisfy enum value set: [{', '.join(VIEW_TYPES)}]"
-            )
-        if name in self._tables:
-            raise ResourceInUseException(f"Table already exists: {name}")
-        engine = TableEngine(
-            name=name,
-            hash_key=hash_key,
-            hash_type=hash_key_type,
-            range_key=range_key,
-            range_type=range_key_type,
-            partitions=partitions,
-            clock=self.clock,
-            region=self.region,
-            account_id=self.account_id,
-            stream_settings=self.stream_settings,
-            stream_rng=self.rng(f"table/{name}/streams"),
-            ttl_settings=self.ttl_settings,
-            split_policy=self.split_policy,
-            prior_stream=next((s for s in reversed(self._streams) if s.table_name == name), None),
-        )
-        self._tables[name] = engine
-        if stream_view_type is not None:
-            self._streams.append(engine.enable_stream(stream_view_type))
-        return engine
-
-    @staticmethod
-    def _validate_table(
-        name: str, hash_key: str, hash_type: str, range_key: str | None, range_type: str
-    ) -> None:
-        if not isinstance(name, str) or not TABLE_NAME_RE.fullmatch(name):
-            raise ValidationException(
-                f"1 validation error detected: Value '{name}' at 'tableName' failed to satisfy "
-                "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ "
-                "and have length between 3 and 255"
-            )
-        for key, kind, role in ((hash_key, hash_type, "HASH"), (range_key, range_type, "RANGE")):
-            if key is None and role == "RANGE":
-                continue
-            if not isinstance(key, str) or not 1 <= len(key.encode()) <= 255:
-                raise ValidationException(
-                    f"{role} key attribute name must be a string of 1 to 255 bytes, got {key!r}"
-                )
-            if kind not in KEY_TYPES:
-                raise ValidationException(
-                    f"1 validation error detected: Value '{kind}' at 'attributeDefinitions' "
-                    "failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]"
-                )
-        if range_key is not None and range_key == hash_key:
-            raise ValidationException(
-                "Both the Hash Key and the Range Key element in the KeySchema have the same "
-                f"name: {hash_key}"
-            )
 
     def table(self, name: str) -> Table:
         """The :class:`Table` named ``name``.
@@ -262,71 +201,40 @@ class Simulation:
         Raises:
             ResourceNotFoundException: no such table.
         """
-        engine = self._engine(name)
-        face = self._faces.get(name)
-        if face is None or face._engine is not engine:
-            from streamsim._faces._table_face import Table
-
-            face = self._faces[name] = Table(self, engine)
+        engine = self._model.tables.get(name)
+        cached = self._faces.get(name)
+        if cached is not None and cached[0] is engine:
+            return cached[1]
+        face = Table(engine, self._data_plane(), self.clock, lambda: self.client("dynamodb"))
+        self._faces[name] = (engine, face)
         return face
 
     def _engine(self, name: str) -> TableEngine:
-        engine = self._tables.get(name)
-        if engine is None:
-            raise ResourceNotFoundException(
-                f"Requested resource not found: Table: {name} not found"
-            )
-        return engine
+        """The table engine named ``name`` (for tests that look inside)."""
+        return self._model.tables.get(name)
 
     @property
     def tables(self) -> list[Table]:
         """Every existing table, in name order."""
-        return [self.table(name) for name in sorted(self._tables)]
-
-    def _enable_stream(self, engine: TableEngine, view_type: str) -> Stream:
-        stream = engine.enable_stream(view_type)
-        self._streams.append(stream)
-        return stream
-
-    def _delete_table(self, name: str) -> TableEngine:
-        engine = self._engine(name)
-        engine.mark_deleted()
-        del self._tables[name]
-        self._faces.pop(name, None)
-        return engine
+        return [self.table(name) for name in self._model.tables.names()]
 
     # --- streams --------------------------------------------------------------------------------
 
     @property
     def streams(self) -> list[Stream]:
         """Every stream still listed (enabled, or ended within the retention period)."""
-        now = self.clock.now_ms
-        return [s for s in self._streams if s.is_readable(now)]
+        return self._model.streams
 
     def _stream_by_arn(self, arn: str) -> Stream | None:
-        now = self.clock.now_ms
-        for stream in self._streams:
-            if stream.arn == arn and stream.is_readable(now):
-                return stream
-        return None
+        """The readable stream with ARN ``arn`` (for tests that look inside)."""
+        return self._model.find_stream(arn)
 
     # --- Lambda ---------------------------------------------------------------------------------
 
     @property
     def lambda_service(self) -> LambdaService:
         """The simulated Lambda service (functions, event source mappings, destinations)."""
-        if self._lambda is None:
-            from streamsim._lambda._service import LambdaService
-
-            self._lambda = LambdaService(
-                clock=self.clock,
-                rng=self.rng("lambda/ids"),
-                find_stream=self._stream_by_arn,
-                region=self.region,
-                account_id=self.account_id,
-                settings=self._lambda_settings,
-            )
-        return self._lambda
+        return self._model.lambda_service
 
     def create_function(self, name: str, handler: Callable[..., Any], **options: Any) -> Any:
         """Create a Lambda function whose handler is ordinary Python; see ``LambdaService``."""
@@ -348,16 +256,10 @@ class Simulation:
         if client is not None:
             return client
         if service == "dynamodb":
-            from streamsim._faces._dynamodb_client import DynamoDBClient
-
-            client = DynamoDBClient(self)
+            client = DynamoDBClient(self._data_plane(), self.clock, self.region)
         elif service == "dynamodbstreams":
-            from streamsim._faces._streams_client import DynamoDBStreamsClient
-
-            client = DynamoDBStreamsClient(self)
+            client = DynamoDBStreamsClient(self._model)
         elif service == "lambda":
-            from streamsim._faces._lambda_client import LambdaClient
-
             client = LambdaClient(self)
         else:
             raise ValueError(
@@ -366,8 +268,17 @@ class Simulation:
         self._clients[service] = client
         return client
 
+    def _data_plane(self) -> DataPlane:
+        """The DynamoDB operations both DynamoDB faces share (one RequestId source)."""
+        if self._data is None:
+            model = self._model
+            self._data = DataPlane(
+                model.tables, model.transaction_tokens, request_ids(model.rng("request-ids"))
+            )
+        return self._data
+
     def __repr__(self) -> str:
         return (
             f"<Simulation seed={self.seed} now={self.now.isoformat()} "
-            f"tables={len(self._tables)} streams={len(self.streams)}>"
+            f"tables={len(self._model.tables)} streams={len(self.streams)}>"
         )

@@ -17,6 +17,7 @@ import pytest
 
 import streamsim._faces._dynamodb_client as client_module
 import streamsim._faces._params as params_module
+from streamsim._dynamodb._reads import MAX_PAGE_BYTES
 from streamsim._errors import (
     ERRORS_BY_CODE,
     ConditionalCheckFailedException,
@@ -26,7 +27,6 @@ from streamsim._errors import (
     TransactionCanceledException,
     ValidationException,
 )
-from streamsim._faces._dynamodb_ops import MAX_PAGE_BYTES
 from streamsim._faces._params import ParamValidationError
 from streamsim._simulation import Simulation
 from tests.shapes import assert_matches_error_shape, output_shape_errors
@@ -1439,3 +1439,82 @@ def test_transaction_member_expression_over_4_kb_fails_the_whole_call(client: An
             ]
         )
     assert client.scan(TableName="orders")["Items"] == []
+
+
+# --- items an update builds are checked as PutItem checks items (spec C.4) ---------------------
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    """A DynamoDB JSON value ``depth`` levels deep (a string inside ``depth - 1`` maps)."""
+    value: dict[str, Any] = s("x")
+    for _ in range(depth - 1):
+        value = {"M": {"k": value}}
+    return value
+
+
+def _put_error(client: Any, item: dict[str, Any]) -> str:
+    with pytest.raises(ValidationException) as info:
+        client.put_item(TableName="orders", Item=item)
+    return str(info.value.message)
+
+
+def test_update_that_builds_a_too_deep_item_is_rejected_like_put(
+    client: Any, sim: Simulation
+) -> None:
+    """UpdateItem building a 33-level value fails as PutItem of that item; nothing changes."""
+    create(client, stream="NEW_AND_OLD_IMAGES")
+    client.put_item(TableName="orders", Item={"pk": s("a"), "a": {"M": {}}})
+    stream = sim.table("orders").stream
+    assert stream is not None
+    before = len(list(stream))
+    expected = _put_error(client, {"pk": s("a"), "a": {"M": {"b": _nested(32)}}})
+    with pytest.raises(ValidationException) as info:
+        client.update_item(
+            TableName="orders",
+            Key={"pk": s("a")},
+            UpdateExpression="SET a.b = :v",
+            ExpressionAttributeValues={":v": _nested(32)},
+        )
+    assert info.value.message == expected
+    assert client.get_item(TableName="orders", Key={"pk": s("a")})["Item"] == {
+        "pk": s("a"),
+        "a": {"M": {}},
+    }
+    assert len(list(stream)) == before
+
+
+def test_update_that_builds_a_32_level_item_is_accepted_like_put(client: Any) -> None:
+    """An UpdateItem building a value exactly 32 levels deep succeeds, as PutItem would."""
+    create(client)
+    client.put_item(TableName="orders", Item={"pk": s("a"), "a": {"M": {}}})
+    client.update_item(
+        TableName="orders",
+        Key={"pk": s("a")},
+        UpdateExpression="SET a.b = :v",
+        ExpressionAttributeValues={":v": _nested(31)},
+    )
+    item = client.get_item(TableName="orders", Key={"pk": s("a")})["Item"]
+    assert item["a"] == {"M": {"b": _nested(31)}}
+
+
+def test_transaction_update_that_builds_a_too_deep_item_is_cancelled(client: Any) -> None:
+    """A transaction whose Update builds a 33-level value is cancelled with a ValidationError."""
+    create(client)
+    client.put_item(TableName="orders", Item={"pk": s("a"), "a": {"M": {}}})
+    with pytest.raises(TransactionCanceledException) as info:
+        client.transact_write_items(
+            TransactItems=[
+                {
+                    "Update": {
+                        "TableName": "orders",
+                        "Key": {"pk": s("a")},
+                        "UpdateExpression": "SET a.b = :v",
+                        "ExpressionAttributeValues": {":v": _nested(32)},
+                    }
+                }
+            ]
+        )
+    (reason,) = info.value.cancellation_reasons
+    assert reason["Code"] == "ValidationError"
+    item = client.get_item(TableName="orders", Key={"pk": s("a")})["Item"]
+    assert item == {"pk": s("a"), "a": {"M": {}}}

@@ -408,3 +408,26 @@ def test_same_seed_gives_same_request_ids() -> None:
         ]
 
     assert ids() == ids()
+
+
+def _deep(depth: int) -> Any:
+    """A Python value ``depth`` levels deep (a string inside ``depth - 1`` dicts)."""
+    value: Any = "x"
+    for _ in range(depth - 1):
+        value = {"k": value}
+    return value
+
+
+def test_update_that_builds_a_too_deep_item_is_rejected_like_put(table: Table) -> None:
+    """Table.update_item building a 33-level value fails as put_item of that item does."""
+    table.put_item(Item={"pk": "a", "a": {}})
+    with pytest.raises(ValidationException) as put_error:
+        table.put_item(Item={"pk": "a", "a": {"b": _deep(32)}})
+    with pytest.raises(ValidationException) as info:
+        table.update_item(
+            Key={"pk": "a"},
+            UpdateExpression="SET a.b = :v",
+            ExpressionAttributeValues={":v": _deep(32)},
+        )
+    assert info.value.message == put_error.value.message
+    assert table.get_item(Key={"pk": "a"})["Item"] == {"pk": "a", "a": {}}

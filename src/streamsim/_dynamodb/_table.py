@@ -23,7 +23,6 @@ from streamsim._clock import ms_to_datetime
 from streamsim._errors import (
     ConditionalCheckFailedException,
     ResourceInUseException,
-    TransactionCanceledException,
     ValidationException,
 )
 from streamsim._items import (
@@ -35,6 +34,7 @@ from streamsim._items import (
     item_size,
     same_item,
     thaw,
+    validate_item,
     validate_key_value,
 )
 from streamsim._streams._partitions import PartitionMap, partition_hash
@@ -82,33 +82,6 @@ class SplitPolicy:
     def enabled(self) -> bool:
         """True when any threshold is set."""
         return self.max_partition_bytes is not None or self.max_writes_per_second is not None
-
-
-class TransactAction:
-    """One action of a TransactWriteItems call, already validated and canonical."""
-
-    __slots__ = ("condition", "item", "key", "kind", "names", "table", "update", "values")
-
-    def __init__(
-        self,
-        kind: str,
-        table: TableEngine,
-        key: Item,
-        *,
-        item: Item | None = None,
-        update: UpdateExpression | None = None,
-        condition: Condition | None = None,
-        names: Mapping[str, str] | None = None,
-        values: Mapping[str, Any] | None = None,
-    ) -> None:
-        self.kind = kind  # "Put" | "Update" | "Delete" | "ConditionCheck"
-        self.table = table
-        self.key = key
-        self.item = item
-        self.update = update
-        self.condition = condition
-        self.names = names
-        self.values = values
 
 
 class TableEngine:
@@ -254,18 +227,22 @@ class TableEngine:
 
     # --- writes ---------------------------------------------------------------------------------
 
-    def _check_condition(
+    def check_condition(
         self,
         condition: Condition | None,
         current: Item | None,
         names: Mapping[str, str] | None,
         values: Mapping[str, Any] | None,
     ) -> None:
+        """Raise ConditionalCheckFailedException (with ``current``) if ``condition`` is false.
+
+        No condition always passes.
+        """
         if condition is not None and not evaluate_condition(condition, current, names, values):
             raise ConditionalCheckFailedException(item=current)
 
     @staticmethod
-    def _checked_size(item: Item, size: int | None = None) -> int:
+    def checked_size(item: Item, size: int | None = None) -> int:
         """The item's size (``size`` if the caller knows it); ValidationException over the
         400 KB limit (spec C.4)."""
         if size is None:
@@ -295,10 +272,10 @@ class TableEngine:
             ConditionalCheckFailedException: ``condition`` is false for the current item.
         """
         hv, rv = self.key_of_item(item)
-        size = self._checked_size(item, size)
+        size = self.checked_size(item, size)
         old = self.get_frozen(hv, rv)
         if condition is not None:
-            self._check_condition(condition, None if old is None else thaw(old), names, values)
+            self.check_condition(condition, None if old is None else thaw(old), names, values)
         self._store(hv, rv, old, item, size, plain=plain)
         return old
 
@@ -322,15 +299,31 @@ class TableEngine:
         hv, rv = self.key_of_key(key)
         frozen = self.get_frozen(hv, rv)
         old = None if frozen is None else thaw(frozen)
-        new = self._updated(key, old, update, names, values)
+        new = self.updated_item(key, old, update, names, values)
         if condition is not None:
-            self._check_condition(condition, old, names, values)
-        size = 0 if new is None else self._checked_size(new)
+            self.check_condition(condition, old, names, values)
+        size = 0 if new is None else self.checked_new_item(new)
         if frozen is not None or new is not None:
             self._store(hv, rv, frozen, new, size)
         return old, new
 
-    def _updated(
+    def checked_new_item(self, item: Item) -> int:
+        """Check an item an update built as PutItem checks the item it stores; return its size.
+
+        AWS behaviour: spec C.4 (nesting depth, item size): an UpdateItem whose result PutItem
+        would reject is rejected with the same ValidationException, and changes nothing.
+        """
+        validate_item(item, key_names=self.key_names)
+        return item_size(item)
+
+    def commit(self, hv: Any, rv: Any, new: Item | None, size: int) -> None:
+        """Store ``new`` (None: delete) under the key, a write that passed every check.
+
+        A transaction applies its staged writes through this, once all its checks passed.
+        """
+        self._store(hv, rv, self.get_frozen(hv, rv), new, size)
+
+    def updated_item(
         self,
         key: Item,
         old: Item | None,
@@ -338,6 +331,13 @@ class TableEngine:
         names: Mapping[str, str] | None,
         values: Mapping[str, Any] | None,
     ) -> Item | None:
+        """The item an UpdateExpression builds from ``old`` (or from the key), unchecked.
+
+        Returns None when the update of a missing item only removes (no item is created).
+
+        Raises:
+            ValidationException: the update touches a key attribute, or fails as it runs.
+        """
         if update is not None:
             touched = updated_top_level_names(update, names)
             for name in self.key_names:
@@ -366,7 +366,7 @@ class TableEngine:
         hv, rv = self.key_of_key(key)
         old = self.get_frozen(hv, rv)
         if condition is not None:
-            self._check_condition(condition, None if old is None else thaw(old), names, values)
+            self.check_condition(condition, None if old is None else thaw(old), names, values)
         if old is not None:
             self._store(hv, rv, old, None, 0)
         return old
@@ -442,76 +442,6 @@ class TableEngine:
             self.ttl.index(hv, rv, new_item)
         if self.split_policy.enabled:
             self._account(hv, 0 if old is None else frozen_size(old), size)
-
-    # --- transactions ---------------------------------------------------------------------------
-
-    @staticmethod
-    def transact(actions: list[TransactAction]) -> None:
-        """Apply all actions or none (TransactWriteItems).
-
-        Every condition is checked against the state before the transaction; if any fails (or
-        an action is invalid), TransactionCanceledException lists a reason per action and
-        nothing is applied.
-        """
-        seen: set[tuple[str, Any, Any]] = set()
-        staged: list[tuple[TableEngine, Any, Any, Item | None, Item | None, int]] = []
-        reasons: list[dict[str, Any]] = []
-        failed = False
-        for action in actions:
-            table = action.table
-            try:
-                size = 0
-                if action.kind == "Put":
-                    assert action.item is not None
-                    hv, rv = table.key_of_item(action.item)
-                    size = table._checked_size(action.item)
-                else:
-                    hv, rv = table.key_of_key(action.key)
-                ident = (table.name, hv, rv)
-                if ident in seen:
-                    raise ValidationException(
-                        "Transaction request cannot include multiple operations on one item"
-                    )
-                seen.add(ident)
-                old = table.get(hv, rv)
-                new: Item | None = old
-                if action.kind == "Put":
-                    new = action.item
-                elif action.kind == "Update":
-                    new = table._updated(
-                        action.key, old, action.update, action.names, action.values
-                    )
-                    if new is not None:
-                        size = table._checked_size(new)
-                elif action.kind == "Delete":
-                    new = None
-                table._check_condition(action.condition, old, action.names, action.values)
-                staged.append((table, hv, rv, old, new, size))
-                reasons.append({"Code": "None"})
-            except ConditionalCheckFailedException as exc:
-                failed = True
-                reason: dict[str, Any] = {
-                    "Code": "ConditionalCheckFailed",
-                    "Message": "The conditional request failed",
-                }
-                if exc.item is not None:
-                    reason["Item"] = exc.item
-                reasons.append(reason)
-            except ValidationException as exc:
-                if "multiple operations on one item" in exc.message:
-                    raise
-                failed = True
-                reasons.append({"Code": "ValidationError", "Message": exc.message})
-        if failed:
-            codes = ", ".join(r["Code"] for r in reasons)
-            raise TransactionCanceledException(
-                f"Transaction cancelled, please refer cancellation reasons for specific reasons "
-                f"[{codes}]",
-                cancellation_reasons=reasons,
-            )
-        for table, hv, rv, old, new, size in staged:
-            if new is not old:
-                table._store(hv, rv, table.get_frozen(hv, rv), new, size)
 
     # --- streams --------------------------------------------------------------------------------
 
@@ -637,6 +567,11 @@ class TableEngine:
         """CreationDateTime as a timezone-aware datetime."""
         return ms_to_datetime(self.created_ms)
 
+    @property
+    def size_bytes(self) -> int:
+        """TableSizeBytes: the sum of the stored items' sizes (live)."""
+        return sum(frozen_size(frozen) for _, _, frozen in self.iter_frozen())
+
     def iter_frozen(self) -> Iterator[tuple[Any, Any, Frozen]]:
         """``(hash value, range value or None, frozen item)`` of every stored item."""
         if self.range_key is None:
@@ -672,4 +607,4 @@ class TableEngine:
             assert pid == self._hashed_partition(hv)
         if self.stream is not None:
             self.stream._check()
-            assert len(self.stream._open) == len(self.partitions)
+            assert len(self.stream.open_shards) == len(self.partitions)

@@ -14,18 +14,16 @@ delay, where AWS deletes "typically within a few days" (both are settings).
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import attrs
 
-from streamsim._clock import MS_PER_HOUR, MS_PER_MINUTE, Timer
+from streamsim._clock import MS_PER_HOUR, MS_PER_MINUTE, Clock, Timer
 from streamsim._errors import ValidationException
 from streamsim._items import Item
 from streamsim._validators import non_negative_ms, positive_ms
-
-if TYPE_CHECKING:
-    from ._table import TableEngine
 
 TTL_CHANGE_INTERVAL_MS = MS_PER_HOUR  # spec B.4: one TTL enable/disable per table per hour
 TTL_MAX_AGE_S = 5 * 365 * 86_400  # spec B.4: TTL values > 5 years in the past never expire
@@ -60,10 +58,36 @@ def _expiry_seconds(item: Item, attribute: str) -> int | None:
         return None
 
 
+class ExpiringTable(Protocol):
+    """What the TTL sweep needs of a table: its clock, its items, and a service delete.
+
+    The table engine provides it; TTL depends on this shape, not on the engine (which owns a
+    :class:`TimeToLive`), so the dependency points one way.
+    """
+
+    clock: Clock
+
+    def iter_items(self) -> Iterator[Item]:
+        """Every stored item (fresh copies)."""
+        ...
+
+    def key_of_item(self, item: Mapping[str, Any], *, what: str = "Item") -> tuple[Any, Any]:
+        """``(hash value, range value)`` of an item."""
+        ...
+
+    def get(self, hv: Any, rv: Any) -> Item | None:
+        """The stored item with that key, or None."""
+        ...
+
+    def delete_expired(self, hv: Any, rv: Any) -> None:
+        """Delete an expired item as the DynamoDB service."""
+        ...
+
+
 class TimeToLive:
     """The TTL state of one table: which attribute, when it last changed, what expires when."""
 
-    def __init__(self, table: TableEngine, settings: TTLSettings) -> None:
+    def __init__(self, table: ExpiringTable, settings: TTLSettings) -> None:
         self._table = table
         self.settings = settings
         self.attribute: str | None = None

@@ -28,24 +28,21 @@ final state); secondary indexes, global tables, backups and tags are not simulat
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from streamsim._clock import Clock
+from streamsim._dynamodb._transactions import IdempotentParameterMismatchException
 from streamsim._errors import ValidationException
 from streamsim._items import AttributeValue, Item, copy_item, wire_to_item, wire_to_value
 from streamsim._streams._stream import VIEW_TYPES
 
 from ._client_base import ClientBase, ClientExceptions
-from ._dynamodb_ops import (
-    DynamoDBOps,
-    IdempotentParameterMismatchException,
-    convert_request,
-    convert_response,
-)
+from ._dynamodb_data import DataPlane
+from ._dynamodb_requests import convert_request, convert_response
+from ._dynamodb_responses import ttl_description
 from ._params import DYNAMODB_CHECKS, ParamValidationError
-
-if TYPE_CHECKING:
-    from streamsim._dynamodb._table import TableEngine
-    from streamsim._simulation import Simulation
+from ._waiters import WAITERS, Waiter
+from ._waiters import WaiterError as WaiterError
 
 BILLING_MODES = ("PROVISIONED", "PAY_PER_REQUEST")
 TABLE_CLASSES = ("STANDARD", "STANDARD_INFREQUENT_ACCESS")
@@ -113,42 +110,6 @@ class ClientMeta:
 
     def __repr__(self) -> str:
         return f"<ClientMeta dynamodb region={self.region_name}>"
-
-
-class WaiterError(Exception):
-    """A waiter gave up (botocore's ``WaiterError``): the state was not reached in time."""
-
-
-class Waiter:
-    """``client.get_waiter("table_exists" | "table_not_exists")``.
-
-    ``wait(TableName=..., WaiterConfig={"Delay": 20, "MaxAttempts": 25})`` checks at once and
-    then every ``Delay`` seconds of virtual time (advancing the simulation), as boto3's waiter
-    polls DescribeTable.
-    """
-
-    def __init__(self, client: DynamoDBClient, name: str) -> None:
-        self._client = client
-        self.name = name
-
-    def _done(self, table_name: str) -> bool:
-        try:
-            status = self._client.describe_table(TableName=table_name)["Table"]["TableStatus"]
-        except self._client.exceptions.ResourceNotFoundException:
-            return self.name == "table_not_exists"
-        return self.name == "table_exists" and status == "ACTIVE"
-
-    def wait(self, *, TableName: str, WaiterConfig: Mapping[str, int] | None = None) -> None:
-        """Return once the table exists (or is gone); else :class:`WaiterError` in the end."""
-        config = dict(WaiterConfig or {})
-        delay = int(config.get("Delay", 20))
-        attempts = int(config.get("MaxAttempts", 25))
-        for attempt in range(attempts):
-            if self._done(TableName):
-                return
-            if attempt + 1 < attempts:
-                self._client._sim.advance(seconds=delay)
-        raise WaiterError(f"Waiter {self.name} failed: Max attempts exceeded")
 
 
 class PageIterator:
@@ -220,10 +181,12 @@ class DynamoDBClient(ClientBase):
     Obtain it as ``sim.client("dynamodb")``.  See the module docstring for the conventions.
     """
 
-    def __init__(self, sim: Simulation) -> None:
-        self._sim = sim
-        self._ops = DynamoDBOps(sim)
-        self.meta = ClientMeta(sim.region)
+    def __init__(self, data: DataPlane, clock: Clock, region: str) -> None:
+        self._ops = data
+        self._tables = data.tables
+        self._clock = clock
+        self._region = region
+        self.meta = ClientMeta(region)
         self.exceptions = ClientExceptions(
             "dynamodb",
             {
@@ -233,7 +196,7 @@ class DynamoDBClient(ClientBase):
         )
 
     def __repr__(self) -> str:
-        return f"<streamsim DynamoDB client region={self._sim.region}>"
+        return f"<streamsim DynamoDB client region={self._region}>"
 
     # --- plumbing -------------------------------------------------------------------------------
 
@@ -262,9 +225,12 @@ class DynamoDBClient(ClientBase):
 
     def get_waiter(self, waiter_name: str) -> Waiter:
         """A waiter: ``table_exists`` or ``table_not_exists``."""
-        if waiter_name not in ("table_exists", "table_not_exists"):
+        if waiter_name not in WAITERS:
             raise ValueError(f"Waiter does not exist: {waiter_name}")
-        return Waiter(self, waiter_name)
+        return Waiter(self._table_status, self._clock, waiter_name)
+
+    def _table_status(self, table_name: str) -> str:
+        return str(self.describe_table(TableName=table_name)["Table"]["TableStatus"])
 
     def close(self) -> None:
         """Nothing to release (boto3 closes its HTTP connections here)."""
@@ -355,7 +321,7 @@ class DynamoDBClient(ClientBase):
             raise _enum_error(table_class, "tableClass", TABLE_CLASSES)
         if p.get("Tags") is not None and not isinstance(p["Tags"], (list, tuple)):
             raise ValidationException("Tags must be a list")
-        self._sim.create_table(
+        engine = self._tables.create(
             p["TableName"],
             hash_key=hash_key,
             hash_key_type=types[hash_key],
@@ -363,15 +329,16 @@ class DynamoDBClient(ClientBase):
             range_key_type=types[range_pair[0]] if range_pair else "S",
             stream_view_type=view_type,
         )
-        engine = self._sim._engine(p["TableName"])
-        meta = self._ops.meta(engine)
-        meta.attribute_definitions = [
-            {"AttributeName": name, "AttributeType": kind} for name, kind in types.items()
-        ]
-        meta.billing_mode = billing
-        meta.read_units, meta.write_units = read_units, write_units
-        meta.deletion_protection = bool(p.get("DeletionProtectionEnabled", False))
-        meta.table_class = table_class
+        meta = self._tables.meta(engine)
+        meta.attribute_definitions = list(types.items())
+        meta.configure(
+            billing_mode=billing,
+            read_units=read_units,
+            write_units=write_units,
+            table_class=table_class,
+            deletion_protection=bool(p.get("DeletionProtectionEnabled", False)),
+            now_ms=self._clock.now_ms,
+        )
         return {"TableDescription": self._ops.describe(engine, status="CREATING")}
 
     def describe_table(self, **params: Any) -> dict[str, Any]:
@@ -379,7 +346,7 @@ class DynamoDBClient(ClientBase):
         return self._call(
             "DescribeTable",
             params,
-            lambda **p: {"Table": self._ops.describe(self._ops.engine(p["TableName"]))},
+            lambda **p: {"Table": self._ops.describe(self._tables.resolve(p["TableName"]))},
         )
 
     def update_table(self, **params: Any) -> dict[str, Any]:
@@ -387,8 +354,8 @@ class DynamoDBClient(ClientBase):
         return self._call("UpdateTable", params, self._update_table)
 
     def _update_table(self, **p: Any) -> dict[str, Any]:
-        engine = self._ops.engine(p["TableName"])
-        meta = self._ops.meta(engine)
+        engine = self._tables.resolve(p["TableName"])
+        meta = self._tables.meta(engine)
         for member in ("GlobalSecondaryIndexUpdates", "VectorIndexUpdates"):
             if p.get(member):
                 raise ValidationException(
@@ -433,16 +400,20 @@ class DynamoDBClient(ClientBase):
                     raise ValidationException(
                         f"Table already has an enabled stream: TableName: {engine.name}"
                     )
-                self._sim._enable_stream(engine, view_type)
+                self._tables.enable_stream(engine, view_type)
             else:
                 engine.disable_stream()
-        if billing == "PAY_PER_REQUEST" and meta.billing_mode != "PAY_PER_REQUEST":
-            meta.ppr_since_ms = self._sim.now_ms
-        meta.billing_mode = billing
-        meta.read_units, meta.write_units = read_units, write_units
-        meta.table_class = table_class
-        if p.get("DeletionProtectionEnabled") is not None:
-            meta.deletion_protection = bool(p["DeletionProtectionEnabled"])
+        protection = p.get("DeletionProtectionEnabled")
+        meta.configure(
+            billing_mode=billing,
+            read_units=read_units,
+            write_units=write_units,
+            table_class=table_class,
+            deletion_protection=meta.deletion_protection
+            if protection is None
+            else bool(protection),
+            now_ms=self._clock.now_ms,
+        )
         return {"TableDescription": self._ops.describe(engine, status="UPDATING")}
 
     def delete_table(self, **params: Any) -> dict[str, Any]:
@@ -450,15 +421,8 @@ class DynamoDBClient(ClientBase):
         return self._call("DeleteTable", params, self._delete_table)
 
     def _delete_table(self, **p: Any) -> dict[str, Any]:
-        engine = self._ops.engine(p["TableName"])
-        if self._ops.meta(engine).deletion_protection:
-            raise ValidationException(
-                "Resource cannot be deleted as it is currently protected against deletion. "
-                "Disable deletion protection first."
-            )
-        description = self._ops.describe(engine, status="DELETING")
-        self._sim._delete_table(engine.name)
-        return {"TableDescription": description}
+        engine = self._tables.resolve(p["TableName"])
+        return {"TableDescription": self._ops.delete_table(engine)}
 
     def list_tables(self, **params: Any) -> dict[str, Any]:
         """ListTables: names in order, at most ``Limit`` (default 100) per page."""
@@ -471,7 +435,7 @@ class DynamoDBClient(ClientBase):
                 f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy "
                 "constraint: Member must have value less than or equal to 100"
             )
-        names = sorted(t.name for t in self._sim.tables)
+        names = self._tables.names()
         start = p.get("ExclusiveStartTableName")
         if start is not None:
             names = [n for n in names if n > start]
@@ -507,7 +471,7 @@ class DynamoDBClient(ClientBase):
                 "'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member "
                 "must have length between 1 and 255"
             )
-        engine = self._ops.engine(p["TableName"])
+        engine = self._tables.resolve(p["TableName"])
         engine.ttl.update(enabled, attribute)
         return {"TimeToLiveSpecification": {"Enabled": enabled, "AttributeName": attribute}}
 
@@ -516,16 +480,8 @@ class DynamoDBClient(ClientBase):
         return self._call("DescribeTimeToLive", params, self._describe_ttl)
 
     def _describe_ttl(self, **p: Any) -> dict[str, Any]:
-        engine = self._ops.engine(p["TableName"])
+        engine = self._tables.resolve(p["TableName"])
         return {"TimeToLiveDescription": ttl_description(engine)}
-
-
-def ttl_description(engine: TableEngine) -> dict[str, Any]:
-    """DescribeTimeToLive's ``TimeToLiveDescription`` (the attribute only while enabled)."""
-    out: dict[str, Any] = {"TimeToLiveStatus": engine.ttl.status}
-    if engine.ttl.enabled and engine.ttl.attribute is not None:
-        out["AttributeName"] = engine.ttl.attribute
-    return out
 
 
 def _enum_error(value: Any, member: str, allowed: tuple[str, ...]) -> ValidationException:

@@ -48,9 +48,10 @@ from collections.abc import Mapping
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from hashlib import blake2b
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from streamsim._clock import MS_PER_SECOND, datetime_to_ms
+from streamsim._clock import MS_PER_SECOND, datetime_to_ms, ms_to_datetime
+from streamsim._dynamodb._catalog import TABLE_NAME_RE  # spec A.2
 from streamsim._errors import (
     ExpiredIteratorException,
     LimitExceededException,
@@ -59,16 +60,13 @@ from streamsim._errors import (
     ValidationException,
 )
 from streamsim._gc import paused_gc
-from streamsim._simulation import TABLE_NAME_RE  # spec A.2
+from streamsim._model import Model
 from streamsim._streams._records import SEQ, records_to_streams_dicts
 from streamsim._streams._shard import Shard
 from streamsim._streams._stream import Stream
 
 from ._client_base import ClientBase, ClientExceptions, request_ids, response_metadata
 from ._params import OperationSpec
-
-if TYPE_CHECKING:
-    from streamsim._simulation import Simulation
 
 LIST_LIMIT_MAX = 100  # spec A.4, A.5: ListStreams / DescribeStream Limit 1..100
 DEFAULT_LIST_LIMIT = 100  # spec A.4: default page size UNCONFIRMED, assume 100
@@ -187,11 +185,11 @@ class DynamoDBStreamsClient(ClientBase):
     ['orders']
     """
 
-    def __init__(self, sim: Simulation) -> None:
-        self._sim = sim
-        self._clock = sim.clock
-        self._key = blake2b(f"streamsim/{sim.seed}/iterators".encode(), digest_size=32).digest()
-        self._request_ids = request_ids(sim.rng("dynamodbstreams/request-ids"))
+    def __init__(self, model: Model) -> None:
+        self._model = model
+        self._clock = model.clock
+        self._key = blake2b(f"streamsim/{model.seed}/iterators".encode(), digest_size=32).digest()
+        self._request_ids = request_ids(model.rng("dynamodbstreams/request-ids"))
         self.exceptions = ClientExceptions("dynamodbstreams")
 
     # --- shared pieces --------------------------------------------------------------------------
@@ -204,7 +202,7 @@ class DynamoDBStreamsClient(ClientBase):
         return response_metadata(request_id, 200, "application/x-amz-json-1.0")
 
     def _stream(self, arn: str) -> Stream:
-        stream = self._sim._stream_by_arn(arn)
+        stream = self._model.find_stream(arn)
         if stream is None:
             raise ResourceNotFoundException(
                 f"Requested resource not found: Stream: {arn} not found"
@@ -285,10 +283,10 @@ class DynamoDBStreamsClient(ClientBase):
             )
         if ExclusiveStartStreamArn is not None:
             _check_stream_arn(ExclusiveStartStreamArn, "exclusiveStartStreamArn")
-        streams = self._sim.streams
+        streams = self._model.streams
         if TableName is not None:
             streams = [s for s in streams if s.table_name == TableName]
-            if not streams and TableName not in self._sim._tables:
+            if not streams and TableName not in self._model.tables:
                 raise ResourceNotFoundException(
                     f"Requested resource not found: Table: {TableName} not found"
                 )
@@ -438,7 +436,7 @@ class DynamoDBStreamsClient(ClientBase):
         if at_ms is not None and at_ms > now:
             raise ValidationException(
                 f"Timestamp {Timestamp} is in the future: the stream's clock reads "
-                f"{self._sim.now.isoformat()}"
+                f"{ms_to_datetime(now).isoformat()}"
             )
         stream = self._stream(StreamArn)
         shard = self._shard(stream, ShardId)
@@ -528,7 +526,7 @@ class DynamoDBStreamsClient(ClientBase):
         return out
 
     def __repr__(self) -> str:
-        return f"<DynamoDBStreamsClient region={self._sim.region}>"
+        return f"<DynamoDBStreamsClient region={self._model.region}>"
 
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -23,9 +23,11 @@ error raised) only when its batch is sent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from streamsim._clock import Clock
+from streamsim._dynamodb._table import TableEngine
 from streamsim._errors import ResourceNotFoundException, StreamsimError
 from streamsim._items import (
     AttributeValue,
@@ -37,14 +39,14 @@ from streamsim._items import (
 )
 
 from ._conditions import build_conditions
-from ._dynamodb_ops import DynamoDBOps, convert_request, convert_response
+from ._dynamodb_data import DataPlane
+from ._dynamodb_requests import convert_request, convert_response
 from ._params import validate_params
+from ._waiters import Waiter
 
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from streamsim._dynamodb._table import TableEngine
-    from streamsim._simulation import Simulation
     from streamsim._streams._partitions import Partition
     from streamsim._streams._stream import Stream
 
@@ -68,24 +70,26 @@ class Table:
 
     Obtain it from ``sim.create_table(...)`` or ``sim.table(name)``.
 
+    Args:
+        engine: the table.
+        data: the DynamoDB operations (and request ids) both DynamoDB faces share.
+        clock: the simulation's clock (waiters poll in virtual time).
+        client: returns the simulation's DynamoDB client, for ``table.meta.client``.
+
     Attributes:
         name, table_name: the table's name.
     """
 
-    def __init__(self, sim: Simulation, engine: TableEngine) -> None:
-        self._sim = sim
+    def __init__(
+        self, engine: TableEngine, data: DataPlane, clock: Clock, client: Callable[[], Any]
+    ) -> None:
         self._engine = engine
+        self._ops = data
+        self._clock = clock
+        self._client = client
         self.name = engine.name
-        self._ops_cache: DynamoDBOps | None = None
 
     # --- plumbing -------------------------------------------------------------------------------
-
-    @property
-    def _ops(self) -> DynamoDBOps:
-        ops = self._ops_cache
-        if ops is None:
-            ops = self._ops_cache = self._sim.client("dynamodb")._ops
-        return ops
 
     def _live(self, operation: str) -> TableEngine:
         engine = self._engine
@@ -129,7 +133,7 @@ class Table:
         if not params and Item is not _MISSING and engine.deleted_ms is None:
             try:
                 item, size, plain = python_to_sized_item(Item)
-                engine.put(item, size=size, plain=plain)
+                self._ops.put(engine, item, size=size, plain=plain)
             except StreamsimError as exc:
                 raise exc.with_operation("PutItem") from None
             return {"ResponseMetadata": self._ops.response_metadata()}
@@ -168,14 +172,17 @@ class Table:
         >>> table.item_count
         30
         """
-        return BatchWriter(self, overwrite_by_pkeys=overwrite_by_pkeys)
+        return BatchWriter(self.name, self._send_batch, overwrite_by_pkeys=overwrite_by_pkeys)
+
+    def _send_batch(self, requests: list[dict[str, Any]]) -> dict[str, Any]:
+        return self._call("BatchWriteItem", {"RequestItems": {self.name: requests}})
 
     # --- the table ------------------------------------------------------------------------------
 
     @property
     def meta(self) -> ResourceMeta:
         """boto3's ``table.meta``: ``meta.client`` is the simulation's DynamoDB client."""
-        return ResourceMeta(self)
+        return ResourceMeta(self._description, self._client())
 
     @property
     def table_name(self) -> str:
@@ -263,16 +270,27 @@ class Table:
 
     def delete(self) -> dict[str, Any]:
         """DeleteTable: the response's TableDescription says DELETING; the table is gone."""
-        client = self._sim.client("dynamodb")
-        return client.delete_table(TableName=self.name)  # type: ignore[no-any-return]
+        try:
+            description = self._ops.delete_table(self._ops.tables.resolve(self.name))
+        except StreamsimError as exc:
+            raise exc.with_operation("DeleteTable") from None
+        return {"TableDescription": description, "ResponseMetadata": self._ops.response_metadata()}
+
+    def _status(self, table_name: str) -> str:
+        try:
+            status = str(self._ops.describe(self._ops.tables.resolve(table_name))["TableStatus"])
+        except StreamsimError as exc:
+            raise exc.with_operation("DescribeTable") from None
+        self._ops.response_metadata()  # each poll is a DescribeTable call, with its RequestId
+        return status
 
     def wait_until_exists(self) -> None:
         """Return at once if the table exists (creation is instantaneous)."""
-        self._sim.client("dynamodb").get_waiter("table_exists").wait(TableName=self.name)
+        Waiter(self._status, self._clock, "table_exists").wait(TableName=self.name)
 
     def wait_until_not_exists(self) -> None:
         """Return at once if the table is gone."""
-        self._sim.client("dynamodb").get_waiter("table_not_exists").wait(TableName=self.name)
+        Waiter(self._status, self._clock, "table_not_exists").wait(TableName=self.name)
 
     # --- streams, partitions, TTL (streamsim) ---------------------------------------------------
 
@@ -293,7 +311,7 @@ class Table:
             ValidationException: a stream is already enabled, or the view type is invalid.
         """
         try:
-            return self._sim._enable_stream(self._live("UpdateTable"), view_type)
+            return self._ops.tables.enable_stream(self._live("UpdateTable"), view_type)
         except StreamsimError as exc:
             raise exc.with_operation("UpdateTable") from None
 
@@ -357,16 +375,16 @@ class ResourceMeta:
     ``table.meta.client.exceptions.ConditionalCheckFailedException`` works as with boto3.
     """
 
-    def __init__(self, table: Table) -> None:
-        self._table = table
-        self.client: Any = table._sim.client("dynamodb")
+    def __init__(self, description: Callable[[], dict[str, Any]], client: Any) -> None:
+        self._description = description
+        self.client = client
         self.service_name = "dynamodb"
         self.identifiers = ["name"]
 
     @property
     def data(self) -> dict[str, Any]:
         """The TableDescription (boto3 caches it; here it is always current)."""
-        return self._table._description()
+        return self._description()
 
 
 def _method(operation: str) -> str:
@@ -382,7 +400,8 @@ class BatchWriter:
     """boto3's ``BatchWriter``: buffer puts and deletes, send them 25 at a time.
 
     Args:
-        table: the table to write to.
+        table_name: the table to write to.
+        send: sends one BatchWriteItem of the table's requests, returns its response.
         flush_amount: requests per BatchWriteItem call.
         overwrite_by_pkeys: key attribute names; a new request replaces a buffered one with
             the same values of these (else duplicates make BatchWriteItem fail, as in boto3).
@@ -390,11 +409,13 @@ class BatchWriter:
 
     def __init__(
         self,
-        table: Table,
+        table_name: str,
+        send: Callable[[list[dict[str, Any]]], dict[str, Any]],
         flush_amount: int = BATCH_FLUSH_AMOUNT,
         overwrite_by_pkeys: Sequence[str] | None = None,
     ) -> None:
-        self._table = table
+        self._table_name = table_name
+        self._send = send
         self._flush_amount = flush_amount
         self._overwrite_by_pkeys = list(overwrite_by_pkeys) if overwrite_by_pkeys else None
         self._items_buffer: list[dict[str, Any]] = []
@@ -424,10 +445,9 @@ class BatchWriter:
     def _flush(self) -> None:
         batch = self._items_buffer[: self._flush_amount]
         self._items_buffer = self._items_buffer[self._flush_amount :]
-        table = self._table
-        response = table._call("BatchWriteItem", {"RequestItems": {table.name: batch}})
+        response = self._send(batch)
         unprocessed = response.get("UnprocessedItems") or {}
-        self._items_buffer.extend(unprocessed.get(table.name, []))
+        self._items_buffer.extend(unprocessed.get(self._table_name, []))
 
     def __enter__(self) -> BatchWriter:
         return self

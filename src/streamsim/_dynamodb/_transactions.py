@@ -1,0 +1,192 @@
+"""TransactWriteItems: up to 100 actions on distinct items, all applied or none.
+
+:func:`transact` checks every action against the state before the transaction and applies all
+of them or none; :class:`IdempotencyTokens` remembers the ``ClientRequestToken`` of each
+successful transaction for ten minutes, so a retry with the same token and request succeeds
+without applying anything again.
+
+AWS behaviour: DynamoDB API Reference, TransactWriteItems (ClientRequestToken: valid 10
+minutes; reusing it for a different request is an IdempotentParameterMismatchException); spec
+B.2 (one item change per changed item), C.4 (at most 100 actions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from streamsim._clock import Clock
+from streamsim._errors import (
+    ConditionalCheckFailedException,
+    StreamsimError,
+    TransactionCanceledException,
+    ValidationException,
+)
+from streamsim._items import Item, item_size
+
+from ._capacity import WRITE_UNIT_BYTES, units
+from ._expressions import Condition, UpdateExpression
+from ._table import TableEngine
+
+MAX_TRANSACT_ACTIONS = 100  # spec C.4: transactions <= 100 actions
+IDEMPOTENCY_WINDOW_MS = 10 * 60_000  # TransactWriteItems ClientRequestToken: valid 10 minutes
+ACTION_KINDS = ("ConditionCheck", "Put", "Delete", "Update")
+
+
+class IdempotentParameterMismatchException(StreamsimError, ValueError):
+    """A ClientRequestToken was reused within 10 minutes for a different request."""
+
+
+class TransactAction:
+    """One action of a TransactWriteItems call, already validated and canonical."""
+
+    __slots__ = ("condition", "item", "key", "kind", "names", "table", "update", "values")
+
+    def __init__(
+        self,
+        kind: str,
+        table: TableEngine,
+        key: Item,
+        *,
+        item: Item | None = None,
+        update: UpdateExpression | None = None,
+        condition: Condition | None = None,
+        names: Mapping[str, str] | None = None,
+        values: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.kind = kind  # "Put" | "Update" | "Delete" | "ConditionCheck"
+        self.table = table
+        self.key = key
+        self.item = item
+        self.update = update
+        self.condition = condition
+        self.names = names
+        self.values = values
+
+
+class IdempotencyTokens:
+    """The ClientRequestTokens of recent successful transactions, with their requests.
+
+    Args:
+        clock: the simulation's clock (a token is remembered for ten minutes of it).
+
+    >>> tokens = IdempotencyTokens(Clock(0))
+    >>> tokens.seen("t1", "request A")
+    False
+    >>> tokens.remember("t1", "request A")
+    >>> tokens.seen("t1", "request A")
+    True
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._tokens: dict[str, tuple[str, int]] = {}
+
+    def seen(self, token: str | None, fingerprint: str) -> bool:
+        """Whether ``token`` names an earlier success of the same request within 10 minutes.
+
+        Raises:
+            IdempotentParameterMismatchException: the token was used for a different request.
+        """
+        if token is None:
+            return False
+        seen = self._tokens.get(token)
+        if seen is None or self._clock.now_ms - seen[1] >= IDEMPOTENCY_WINDOW_MS:
+            return False
+        if seen[0] != fingerprint:
+            raise IdempotentParameterMismatchException(
+                "Request parameters do not match the parameters of the earlier request "
+                f"with ClientRequestToken {token}"
+            )
+        return True
+
+    def remember(self, token: str | None, fingerprint: str) -> None:
+        """Note a successful transaction's token (nothing if it had none)."""
+        if token is not None:
+            self._tokens[token] = (fingerprint, self._clock.now_ms)
+
+
+def transact(actions: list[TransactAction]) -> None:
+    """Apply all actions or none (TransactWriteItems).
+
+    Every condition is checked against the state before the transaction; if any fails (or
+    an action is invalid), TransactionCanceledException lists a reason per action (its
+    ``Item``, when a condition failed on an existing item, is the table's current item) and
+    nothing is applied.
+
+    Raises:
+        ValidationException: two actions on one item.
+        TransactionCanceledException: a condition failed or an action was invalid.
+    """
+    seen: set[tuple[str, Any, Any]] = set()
+    staged: list[tuple[TableEngine, Any, Any, Item | None, Item | None, int]] = []
+    reasons: list[dict[str, Any]] = []
+    failed = False
+    for action in actions:
+        table = action.table
+        try:
+            size = 0
+            if action.kind == "Put":
+                assert action.item is not None
+                hv, rv = table.key_of_item(action.item)
+                size = table.checked_size(action.item)
+            else:
+                hv, rv = table.key_of_key(action.key)
+            ident = (table.name, hv, rv)
+            if ident in seen:
+                raise ValidationException(
+                    "Transaction request cannot include multiple operations on one item"
+                )
+            seen.add(ident)
+            old = table.get(hv, rv)
+            new: Item | None = old
+            if action.kind == "Put":
+                new = action.item
+            elif action.kind == "Update":
+                new = table.updated_item(
+                    action.key, old, action.update, action.names, action.values
+                )
+                if new is not None:
+                    size = table.checked_new_item(new)
+            elif action.kind == "Delete":
+                new = None
+            table.check_condition(action.condition, old, action.names, action.values)
+            staged.append((table, hv, rv, old, new, size))
+            reasons.append({"Code": "None"})
+        except ConditionalCheckFailedException as exc:
+            failed = True
+            reason: dict[str, Any] = {
+                "Code": "ConditionalCheckFailed",
+                "Message": "The conditional request failed",
+            }
+            if exc.item is not None:
+                reason["Item"] = exc.item
+            reasons.append(reason)
+        except ValidationException as exc:
+            if "multiple operations on one item" in exc.message:
+                raise
+            failed = True
+            reasons.append({"Code": "ValidationError", "Message": exc.message})
+    if failed:
+        codes = ", ".join(r["Code"] for r in reasons)
+        raise TransactionCanceledException(
+            f"Transaction cancelled, please refer cancellation reasons for specific reasons "
+            f"[{codes}]",
+            cancellation_reasons=reasons,
+        )
+    for table, hv, rv, old, new, size in staged:
+        if new is not old:
+            table.commit(hv, rv, new, size)
+
+
+def transaction_write_units(actions: list[TransactAction]) -> dict[str, int]:
+    """Write capacity units per table name: two per KB of each action's item (or key).
+
+    AWS behaviour: a transactional write costs twice a standard one.
+    """
+    used: dict[str, int] = {}
+    for action in actions:
+        item = action.item if action.item is not None else action.key
+        name = action.table.name
+        used[name] = used.get(name, 0) + 2 * units(item_size(item), WRITE_UNIT_BYTES)
+    return used
