@@ -2,24 +2,21 @@
 
 :func:`serialize` and :func:`deserialize` are exact clones of boto3's ``TypeSerializer`` /
 ``TypeDeserializer`` (with set members sorted, so results are deterministic);
-:func:`value_to_python`, :func:`value_depth` and :func:`validate_item` are small oracles for the
-converters and limits in ``streamsim._items``.  They lived in ``streamsim._items._types`` and
-moved here because only tests use them.
+:func:`value_to_python` is a small oracle for the converters in ``streamsim._items``.  They lived
+in ``streamsim._items._types`` and moved here because only tests use them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Mapping, Set
 from decimal import Decimal
 from typing import Any, Final
 
-from streamsim._errors import ValidationException
-from streamsim._items import AttributeValue, Binary, item_size, item_to_python, validate_key_value
+from streamsim._items import AttributeValue, Binary, item_to_python
 from streamsim._items._boto3 import binary_value, is_binary, is_number, set_tag, unsupported
-from streamsim._items._limits import ITEM_TOO_LARGE, MAX_ATTRIBUTE_NESTING, MAX_ITEM_BYTES, TOO_DEEP
 from streamsim._items._numbers import DYNAMODB_CONTEXT
 
-__all__ = ["deserialize", "serialize", "validate_item", "value_depth", "value_to_python"]
+__all__ = ["deserialize", "serialize", "value_to_python"]
 
 
 def _number_order(text: str) -> tuple[int, Decimal, str]:
@@ -153,48 +150,3 @@ def value_to_python(av: AttributeValue) -> Any:
     [Decimal('1.5'), Binary(b'x'), None]
     """
     return item_to_python({"v": av})["v"]
-
-
-def value_depth(av: AttributeValue) -> int:
-    """Nesting levels a value occupies: 1 for a scalar or set, 1 + its deepest element for
-    ``L``/``M`` (an empty one counts as holding a scalar).  A top-level attribute may be at
-    most :data:`MAX_ATTRIBUTE_NESTING` (32) deep.
-
-    >>> value_depth({"S": "x"}), value_depth({"L": [{"M": {}}]})
-    (1, 3)
-    """
-    for tag, val in av.items():
-        if tag == "M":
-            return 1 + max(map(value_depth, val.values()), default=1)
-        if tag == "L":
-            return 1 + max(map(value_depth, val), default=1)
-    return 1
-
-
-def validate_item(item: Mapping[str, AttributeValue], *, key_names: Sequence[str] = ()) -> None:
-    """Check a canonical item against the item-level limits (for items built by updates).
-
-    Args:
-        item: a canonical item.
-        key_names: the table's key attribute names, partition key first.  Each present key
-            attribute gets :func:`validate_key_value`'s emptiness and size checks (its declared
-            type is the table's to check, as is its presence).
-
-    Raises:
-        ValidationException: a key attribute empty or too long; nesting deeper than 32
-            levels; item size over 400 KB ("Item size has exceeded the maximum allowed size").
-
-    >>> validate_item({"pk": {"S": ""}}, key_names=("pk",))  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    streamsim._errors.ValidationException: ... cannot contain an empty string value. Key: pk
-    """
-    for index, name in enumerate(key_names):
-        av = item.get(name)
-        if av is not None:
-            validate_key_value(name, av, None, is_range=index > 0)
-    for av in item.values():
-        if value_depth(av) > MAX_ATTRIBUTE_NESTING:
-            raise ValidationException(TOO_DEEP)
-    if item_size(item) > MAX_ITEM_BYTES:
-        raise ValidationException(ITEM_TOO_LARGE)

@@ -34,18 +34,14 @@ from streamsim._items import (
     python_to_item,
     python_to_value,
     type_of,
+    validate_item,
     validate_key_value,
+    value_depth,
     value_size,
     wire_to_item,
     wire_to_value,
 )
-from tests.item_oracles import (
-    deserialize,
-    serialize,
-    validate_item,
-    value_depth,
-    value_to_python,
-)
+from tests.item_oracles import deserialize, serialize, value_to_python
 from tests.strategies import to_boto3
 
 BOTO_SER = boto3_types.TypeSerializer()

@@ -28,7 +28,9 @@ from ._frozen import thaw as thaw
 from ._frozen import thaw_packed as thaw_packed
 from ._limits import MAX_ITEM_BYTES as MAX_ITEM_BYTES
 from ._limits import item_size as item_size
+from ._limits import validate_item as validate_item
 from ._limits import validate_key_value as validate_key_value
+from ._limits import value_depth as value_depth
 from ._limits import value_size as value_size
 from ._numbers import MAX_NUMBER_DIGITS as MAX_NUMBER_DIGITS
 from ._numbers import MAX_NUMBER_EXPONENT as MAX_NUMBER_EXPONENT

@@ -13,7 +13,7 @@ documented approximation).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 from streamsim._errors import ValidationException
@@ -185,3 +185,48 @@ def validate_key_value(
             raise ValidationException(_RANGE_TOO_LONG)
     elif size > MAX_PARTITION_KEY_BYTES:
         raise ValidationException(_HASH_TOO_LONG)
+
+
+def value_depth(av: AttributeValue) -> int:
+    """Nesting levels a value occupies: 1 for a scalar or set, 1 + its deepest element for
+    ``L``/``M`` (an empty one counts as holding a scalar).  A top-level attribute may be at
+    most :data:`MAX_ATTRIBUTE_NESTING` (32) deep.
+
+    >>> value_depth({"S": "x"}), value_depth({"L": [{"M": {}}]})
+    (1, 3)
+    """
+    for tag, val in av.items():
+        if tag == "M":
+            return 1 + max(map(value_depth, val.values()), default=1)
+        if tag == "L":
+            return 1 + max(map(value_depth, val), default=1)
+    return 1
+
+
+def validate_item(item: Mapping[str, AttributeValue], *, key_names: Sequence[str] = ()) -> None:
+    """Check a canonical item against the item-level limits (for items built by updates).
+
+    Args:
+        item: a canonical item.
+        key_names: the table's key attribute names, partition key first.  Each present key
+            attribute gets :func:`validate_key_value`'s emptiness and size checks (its declared
+            type is the table's to check, as is its presence).
+
+    Raises:
+        ValidationException: a key attribute empty or too long; nesting deeper than 32
+            levels; item size over 400 KB ("Item size has exceeded the maximum allowed size").
+
+    >>> validate_item({"pk": {"S": ""}}, key_names=("pk",))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    streamsim._errors.ValidationException: ... cannot contain an empty string value. Key: pk
+    """
+    for index, name in enumerate(key_names):
+        av = item.get(name)
+        if av is not None:
+            validate_key_value(name, av, None, is_range=index > 0)
+    for av in item.values():
+        if value_depth(av) > MAX_ATTRIBUTE_NESTING:
+            raise ValidationException(TOO_DEEP)
+    if item_size(item) > MAX_ITEM_BYTES:
+        raise ValidationException(ITEM_TOO_LARGE)
