@@ -358,7 +358,7 @@ class Simulation:
         elif service == "lambda":
             from streamsim._faces._lambda_client import LambdaClient
 
-            client = LambdaClient(self)
+            client = LambdaClient(self.lambda_service, request_ids=self.rng("lambda/request-ids"))
         else:
             raise ValueError(
                 f"unknown service {service!r}: expected 'dynamodb', 'dynamodbstreams' or 'lambda'"
