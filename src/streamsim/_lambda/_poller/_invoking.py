@@ -138,6 +138,15 @@ class Invoking(Discarding):
             return
         self._invoke(batch, now, function)
 
+    def stop_waiting(self) -> None:
+        """Leave the concurrency pool's queue of throttled slots (if in it)."""
+        if self.waiting:
+            self.reader.poller.concurrency.cancel(self)
+        self.waiting = False
+        if self.age_timer is not None:
+            self.age_timer.cancel()
+            self.age_timer = None
+
     def _age_due(self) -> None:
         self.age_timer = None
         if self.waiting:

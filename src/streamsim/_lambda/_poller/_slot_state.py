@@ -116,19 +116,6 @@ class SlotState:
             self.age_timer.cancel()
             self.age_timer = None
 
-    def stop_waiting(self) -> None:
-        """Leave the concurrency pool's queue of throttled slots (if in it)."""
-        if self.waiting:
-            self.reader.poller.concurrency.cancel(self)
-        self.waiting = False
-        if self.age_timer is not None:
-            self.age_timer.cancel()
-            self.age_timer = None
-
-    def on_grant(self, function: Function) -> None:
-        """An instance of ``function`` was reserved for this waiting slot: use it at once."""
-        raise NotImplementedError  # the invoking part of a slot (._invoking) implements it
-
     def _wake_at(self, at_ms: int) -> None:
         timer = self.wake_timer
         if timer is not None:
