@@ -260,7 +260,7 @@ class Simulation:
         elif service == "dynamodbstreams":
             client = DynamoDBStreamsClient(self._model)
         elif service == "lambda":
-            client = LambdaClient(self)
+            client = LambdaClient(self.lambda_service, request_ids=self.rng("lambda/request-ids"))
         else:
             raise ValueError(
                 f"unknown service {service!r}: expected 'dynamodb', 'dynamodbstreams' or 'lambda'"

@@ -12,10 +12,14 @@ whatever the workload:
 
 "Processed successfully" follows spec D.6: in an invocation that raised, no record; in one
 that reported failures, the records before the lowest reported one; otherwise all of them.
+
+A second property drives the account's concurrency pool with random operations: it grants each
+function's waiters first come, first served and keeps its books.
 """
 
 from __future__ import annotations
 
+import contextlib
 import random
 from typing import Any
 
@@ -23,6 +27,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from streamsim import Simulation
+from streamsim._errors import InvalidParameterValueException
+from streamsim._lambda._concurrency import ConcurrencyPool
 from streamsim._lambda._service import LambdaSettings
 
 OPERATIONS = st.one_of(
@@ -146,3 +152,82 @@ def test_every_record_processed_in_key_order_parents_first(workload: dict[str, A
             parent = shard_of[sn].parent
             if parent is not None:
                 assert all(first_success[p] < index for p in records_of.get(parent, []))
+
+
+POOL_OPERATIONS = st.lists(
+    st.one_of(
+        st.tuples(st.just("acquire"), st.integers(0, 2)),
+        st.tuples(st.just("release"), st.integers(0, 2)),
+        st.tuples(st.just("wait"), st.integers(0, 2)),
+        st.tuples(st.just("cancel"), st.integers(0, 5)),
+        st.tuples(st.just("reserve"), st.integers(0, 2), st.none() | st.integers(0, 4)),
+    ),
+    max_size=60,
+)
+
+
+class _PoolWaiter:
+    """A throttled slot stand-in: it records its grant and holds the instance it got."""
+
+    def __init__(self, key: str, grants: list[tuple[str, int]], ident: int) -> None:
+        self.key = key
+        self.grants = grants
+        self.ident = ident
+
+    def on_grant(self, key: str, /) -> None:
+        """Record the grant (the instance is now held)."""
+        assert key == self.key
+        self.grants.append((key, self.ident))
+
+
+@given(operations=POOL_OPERATIONS)
+@settings(max_examples=200)
+def test_concurrency_pool_keeps_its_books(operations: list[tuple[Any, ...]]) -> None:
+    """Under random acquires, releases, waits, cancels and reservations the concurrency pool
+    never runs a function over its reservation on acquiring, grants each function's waiters in
+    the order they queued, and keeps its invariants."""
+    keys = ("f", "g", "h")
+    pool: ConcurrencyPool[str] = ConcurrencyPool(account_concurrency=5, unreserved_minimum=1)
+    for key in keys:
+        pool.add(key, None)
+    held = dict.fromkeys(keys, 0)
+    grants: list[tuple[str, int]] = []
+    queued: dict[str, list[int]] = {key: [] for key in keys}
+    waiters: list[_PoolWaiter] = []
+    for op in operations:
+        before = len(grants)
+        if op[0] == "acquire":
+            key = keys[op[1]]
+            if pool.acquire(key):
+                held[key] += 1
+                reserved = pool.reserved(key)
+                assert reserved is None or pool.active(key) <= reserved
+        elif op[0] == "release":
+            key = keys[op[1]]
+            if held[key]:
+                held[key] -= 1
+                pool.release(key)
+        elif op[0] == "wait":
+            key = keys[op[1]]
+            waiter = _PoolWaiter(key, grants, len(waiters))
+            waiters.append(waiter)
+            queued[key].append(waiter.ident)
+            pool.wait(key, waiter)
+        elif op[0] == "cancel":
+            if op[1] < len(waiters) and pool.is_waiting(waiters[op[1]]):
+                waiter = waiters[op[1]]
+                queued[waiter.key].remove(waiter.ident)
+                pool.cancel(waiter)
+        else:
+            with contextlib.suppress(InvalidParameterValueException):
+                pool.set_reserved(keys[op[1]], op[2])
+        for key, ident in grants[before:]:
+            assert queued[key][0] == ident  # first come, first served
+            queued[key].pop(0)
+            held[key] += 1
+        for key in keys:
+            assert pool.active(key) == held[key]
+            assert len(queued[key]) == sum(
+                1 for w in waiters if w.key == key and pool.is_waiting(w)
+            )
+        pool._check()

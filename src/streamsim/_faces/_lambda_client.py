@@ -51,9 +51,10 @@ from ._client_base import ClientBase, ClientExceptions, response_metadata
 from ._params import OperationSpec, no_minimums
 
 if TYPE_CHECKING:
+    import random
+
     from streamsim._lambda._functions import Function
     from streamsim._lambda._service import LambdaService
-    from streamsim._simulation import Simulation
 
 SERVICE = "lambda"
 LIST_MAX_ITEMS = 10_000  # botocore: ListEventSourceMappings MaxItems 1..10000
@@ -248,14 +249,10 @@ class LambdaClient(ClientBase):
     ('Creating', 'Enabled')
     """
 
-    def __init__(self, sim: Simulation) -> None:
-        self._sim = sim
-        self._request_ids = sim.rng("lambda/request-ids")
+    def __init__(self, service: LambdaService, *, request_ids: random.Random) -> None:
+        self._service = service
+        self._request_ids = request_ids
         self.exceptions = ClientExceptions("lambda")
-
-    @property
-    def _service(self) -> LambdaService:
-        return self._sim.lambda_service
 
     # --- shared pieces --------------------------------------------------------------------------
 
@@ -283,7 +280,7 @@ class LambdaClient(ClientBase):
             "BatchSize": cfg.batch_size,
             "MaximumBatchingWindowInSeconds": cfg.maximum_batching_window_s,
             "ParallelizationFactor": cfg.parallelization_factor,
-            "EventSourceArn": mapping.stream.arn,
+            "EventSourceArn": mapping.source.arn,
         }
         if cfg.filter_criteria is not None:
             out["FilterCriteria"] = cfg.filter_criteria
@@ -527,14 +524,15 @@ class LambdaClient(ClientBase):
         return self._call("GetFunction", params, body)
 
     def _function_dict(self, function: Function) -> dict[str, Any]:
-        sim = self._sim
+        service = self._service
+        region, account_id = service.region, service.account_id
         digest = sha256(f"streamsim/{function.arn}".encode()).digest()
         created = ms_to_datetime(function.created_ms)
         configuration: dict[str, Any] = {
             "FunctionName": function.name,
             "FunctionArn": function.arn,
             "Runtime": RUNTIME,
-            "Role": f"arn:aws:iam::{sim.account_id}:role/{function.name}-role",
+            "Role": f"arn:aws:iam::{account_id}:role/{function.name}-role",
             "Handler": "handler.handler",
             "CodeSize": 0,
             "Description": "",
@@ -558,8 +556,8 @@ class LambdaClient(ClientBase):
             "Code": {
                 "RepositoryType": "S3",
                 "Location": (
-                    f"https://awslambda-{sim.region}-tasks.s3.{sim.region}.amazonaws.com/"
-                    f"snapshots/{sim.account_id}/{function.name}-{digest[:8].hex()}"
+                    f"https://awslambda-{region}-tasks.s3.{region}.amazonaws.com/"
+                    f"snapshots/{account_id}/{function.name}-{digest[:8].hex()}"
                 ),
             },
         }

@@ -9,8 +9,9 @@ response that cannot be serialised to JSON, is a function error.
 
 Concurrency: each invocation occupies one instance from its start to its end.  A function
 with reserved concurrency never runs more instances than reserved; the others share the
-account's unreserved pool (:class:`~streamsim._lambda._service.LambdaService`).  The peak
-number of concurrent instances is kept.
+account's unreserved pool.  The account's :class:`~._concurrency.ConcurrencyPool` keeps
+that bookkeeping; a function only reads its own figures from it (``active``,
+``peak_concurrency``, ``reserved_concurrency``).
 
 AWS behaviour: function timeout 1-900 s, default 3 s; memory 128-10240 MB, default 128 MB;
 ``context`` as the Python runtime's ``LambdaContext``.
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import deque
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
@@ -35,7 +35,7 @@ from streamsim._clock import Clock, ms_to_datetime
 from streamsim._errors import InvalidParameterValueException, SimulationError
 
 if TYPE_CHECKING:
-    from ._poller import Slot
+    from ._concurrency import ConcurrencyPool
 
 DEFAULT_TIMEOUT_S = 3  # AWS default function timeout
 MAX_TIMEOUT_S = 900  # AWS maximum function timeout
@@ -156,7 +156,8 @@ class Function:
         duration: virtual time one invocation takes: seconds, a timedelta, or a callable of
             the event returning either (default 10 ms).
         memory_size: MB, 128-10240, default 128 (only reported).
-        reserved_concurrency: cap on concurrent instances (None: unreserved).
+        concurrency: the account's pool, which counts this function's instances (the
+            caller adds the function to it).
 
     Attributes:
         arn: ``arn:aws:lambda:<region>:<account>:function:<name>``.
@@ -176,7 +177,7 @@ class Function:
         timeout: Any = DEFAULT_TIMEOUT_S,
         duration: Duration | None = None,
         memory_size: int = DEFAULT_MEMORY_MB,
-        reserved_concurrency: int | None = None,
+        concurrency: ConcurrencyPool[Function],
     ) -> None:
         if not isinstance(name, str) or not FUNCTION_NAME_RE.fullmatch(name):
             raise InvalidParameterValueException(
@@ -211,16 +212,29 @@ class Function:
         self._fixed_duration_ms: int | None = DEFAULT_DURATION_MS
         self._duration_fn: Callable[[dict[str, Any]], Any] | None = None
         self.duration = duration
-        self.reserved_concurrency = reserved_concurrency
-        self.active = 0
-        self.peak_concurrency = 0
+        self._concurrency = concurrency
         self.invocations = 0
         self.errors = 0
         self.throttles = 0
-        #: slots waiting for a free instance, first come first served
-        self.waiters: deque[Slot] = deque()
         stamp = ms_to_datetime(self.created_ms).strftime("%Y/%m/%d")
         self.log_stream_name = f"{stamp}/[{EXECUTED_VERSION}]{request_ids().replace('-', '')}"
+
+    # --- concurrency (kept by the pool) ---------------------------------------------------------
+
+    @property
+    def reserved_concurrency(self) -> int | None:
+        """Cap on concurrent instances (None: the function shares the unreserved pool)."""
+        return self._concurrency.reserved(self)
+
+    @property
+    def active(self) -> int:
+        """Instances running now."""
+        return self._concurrency.active(self)
+
+    @property
+    def peak_concurrency(self) -> int:
+        """The most instances that ever ran at once."""
+        return self._concurrency.peak(self)
 
     # --- configuration --------------------------------------------------------------------------
 

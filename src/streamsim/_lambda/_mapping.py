@@ -1,11 +1,10 @@
-"""Event source mappings: their configuration, its validation, and their State.
+"""Event source mappings and their State.
 
-:class:`MappingConfig` is the validated, immutable configuration of a mapping, field by field
-the parameters of CreateEventSourceMapping that apply to DynamoDB streams; its validators
-carry the bounds of spec D.1 and raise ``InvalidParameterValueException`` naming the AWS
-parameter.  :class:`EventSourceMapping` is one mapping: configuration, ``State`` with its
-transitions, ``LastProcessingResult``, metrics, and the :class:`~._poller.MappingPoller` that
-does the work.
+:class:`EventSourceMapping` is one mapping: configuration (a
+:class:`~._config.MappingConfig`), ``State`` with its transitions, ``LastProcessingResult``,
+metrics, and the :class:`~._poller.MappingPoller` that does the work.  It gets what it needs
+of the service explicitly (a :class:`~._environment.LambdaEnvironment`, its source, and a
+callback for when it is gone), so it never imports the service.
 
 AWS behaviour (spec D.1, D.2, D.12): a new mapping is ``Creating`` and becomes ``Enabled`` (or
 ``Disabled`` when created with ``Enabled=False``); an update is ``Updating`` (or ``Enabling``
@@ -17,38 +16,18 @@ the position; enabling resumes from it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
-import attrs
+from streamsim._clock import Timer
+from streamsim._errors import ResourceInUseException
 
-from streamsim._errors import InvalidParameterValueException, ResourceInUseException
-
-from ._filters import RecordFilter, compile_filter_criteria
+from ._config import MappingConfig as MappingConfig
+from ._environment import LambdaEnvironment
+from ._functions import Function
 from ._metrics import MappingMetrics
 from ._poller import MappingPoller
-
-if TYPE_CHECKING:
-    from streamsim._clock import Timer
-    from streamsim._streams._stream import Stream
-
-    from ._functions import Function
-    from ._service import LambdaService
-
-# --- bounds (spec D.1) --------------------------------------------------------------------------
-
-BATCH_SIZE_DEFAULT = 100
-BATCH_SIZE_MAX = 10_000  # spec D.1, S19: 1,000 until June 2022
-BATCHING_WINDOW_MAX_S = 300
-PARALLELIZATION_MAX = 10
-RECORD_AGE_MIN_S = 60
-RECORD_AGE_MAX_S = 604_800
-RETRY_ATTEMPTS_MAX = 10_000
-TUMBLING_WINDOW_MAX_S = 900
-STARTING_POSITIONS = ("TRIM_HORIZON", "LATEST")
-FUNCTION_RESPONSE_TYPES = ("ReportBatchItemFailures",)
-METRICS = ("EventCount",)
-DESTINATION_ARN_MAX = 350
+from ._source import EventSource
 
 # --- State (spec D.2) ---------------------------------------------------------------------------
 
@@ -63,179 +42,17 @@ USER_ACTION = "User action"
 NO_RECORDS = "No records processed"
 
 
-def _int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidParameterValueException(f"{name} must be an integer, got {value!r}")
-    return value
-
-
-def _in_range(name: str, low: int, high: int) -> Any:
-    def check(_: Any, __: Any, value: Any) -> None:
-        number = _int(name, value)
-        if not low <= number <= high:
-            raise InvalidParameterValueException(
-                f"{name} must be between {low} and {high}, got {number}"
-            )
-
-    return check
-
-
-def _record_age(_: Any, __: Any, value: Any) -> None:
-    number = _int("MaximumRecordAgeInSeconds", value)
-    if number != -1 and not RECORD_AGE_MIN_S <= number <= RECORD_AGE_MAX_S:
-        raise InvalidParameterValueException(
-            f"MaximumRecordAgeInSeconds must be -1 (no limit) or between {RECORD_AGE_MIN_S} and "
-            f"{RECORD_AGE_MAX_S}, got {number}"
-        )
-
-
-def _starting_position(_: Any, __: Any, value: Any) -> None:
-    if value == "AT_TIMESTAMP":
-        raise InvalidParameterValueException(
-            "Unsupported starting position for DynamoDB streams: AT_TIMESTAMP; "
-            "expected TRIM_HORIZON or LATEST"
-        )
-    if value not in STARTING_POSITIONS:
-        raise InvalidParameterValueException(
-            f"StartingPosition must be TRIM_HORIZON or LATEST for DynamoDB streams, got {value!r}"
-        )
-
-
-def _bool(name: str) -> Any:
-    def check(_: Any, __: Any, value: Any) -> None:
-        if not isinstance(value, bool):
-            raise InvalidParameterValueException(f"{name} must be true or false, got {value!r}")
-
-    return check
-
-
-def _response_types(_: Any, __: Any, value: tuple[str, ...]) -> None:
-    if len(value) > 1:
-        raise InvalidParameterValueException(
-            f"FunctionResponseTypes holds at most 1 value, got {list(value)}"
-        )
-    for item in value:
-        if item not in FUNCTION_RESPONSE_TYPES:
-            raise InvalidParameterValueException(
-                f"Unsupported FunctionResponseType {item!r}; expected ReportBatchItemFailures"
-            )
-
-
-def _metrics(_: Any, __: Any, value: tuple[str, ...]) -> None:
-    for item in value:
-        if item not in METRICS:
-            raise InvalidParameterValueException(
-                f"Unsupported MetricsConfig metric {item!r} for DynamoDB streams; "
-                "expected EventCount"
-            )
-
-
-def _destination(_: Any, __: Any, value: str | None) -> None:
-    if value is None:
-        return
-    if (
-        not isinstance(value, str)
-        or not value.startswith("arn:")
-        or (len(value) > DESTINATION_ARN_MAX)
-    ):
-        raise InvalidParameterValueException(
-            f"DestinationConfig.OnFailure.Destination must be an ARN of at most "
-            f"{DESTINATION_ARN_MAX} characters, got {value!r}"
-        )
-
-
-def _tuple(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str | bytes) or not isinstance(value, list | tuple):
-        raise InvalidParameterValueException(f"expected a list of strings, got {value!r}")
-    return tuple(value)
-
-
-@attrs.frozen(kw_only=True)
-class MappingConfig:
-    """The validated settings of one DynamoDB-stream event source mapping (spec D.1).
-
-    Attributes (AWS parameter in brackets):
-        starting_position: ``TRIM_HORIZON`` or ``LATEST`` [StartingPosition].
-        batch_size: 1-10000, default 100 [BatchSize].
-        maximum_batching_window_s: 0-300 whole seconds, default 0
-            [MaximumBatchingWindowInSeconds].
-        parallelization_factor: 1-10, default 1 [ParallelizationFactor].
-        maximum_record_age_s: -1 (none) or 60-604800, default -1 [MaximumRecordAgeInSeconds].
-        maximum_retry_attempts: -1 (none) to 10000, default -1 [MaximumRetryAttempts].
-        bisect_batch_on_function_error: default False [BisectBatchOnFunctionError].
-        tumbling_window_s: 0 (off) to 900 [TumblingWindowInSeconds].
-        function_response_types: () or ``("ReportBatchItemFailures",)``
-            [FunctionResponseTypes].
-        filter_criteria: as given, ``{"Filters": [{"Pattern": ...}]}`` or None
-            [FilterCriteria]; ``record_filter`` is its compiled form.
-        on_failure_destination: ARN of an SQS queue, SNS topic or S3 bucket, or None
-            [DestinationConfig.OnFailure.Destination].
-        metrics: ``("EventCount",)`` or () [MetricsConfig.Metrics].
-        kms_key_arn: [KMSKeyArn] (only echoed back).
-
-    >>> MappingConfig(starting_position="LATEST").batch_size
-    100
-    >>> MappingConfig(starting_position="LATEST", batch_size=0)
-    Traceback (most recent call last):
-    ...
-    streamsim._errors.InvalidParameterValueException: ...
-    """
-
-    starting_position: str = attrs.field(validator=_starting_position)
-    batch_size: int = attrs.field(
-        default=BATCH_SIZE_DEFAULT, validator=_in_range("BatchSize", 1, BATCH_SIZE_MAX)
-    )
-    maximum_batching_window_s: int = attrs.field(
-        default=0,
-        validator=_in_range("MaximumBatchingWindowInSeconds", 0, BATCHING_WINDOW_MAX_S),
-    )
-    parallelization_factor: int = attrs.field(
-        default=1, validator=_in_range("ParallelizationFactor", 1, PARALLELIZATION_MAX)
-    )
-    maximum_record_age_s: int = attrs.field(default=-1, validator=_record_age)
-    maximum_retry_attempts: int = attrs.field(
-        default=-1, validator=_in_range("MaximumRetryAttempts", -1, RETRY_ATTEMPTS_MAX)
-    )
-    bisect_batch_on_function_error: bool = attrs.field(
-        default=False, validator=_bool("BisectBatchOnFunctionError")
-    )
-    tumbling_window_s: int = attrs.field(
-        default=0, validator=_in_range("TumblingWindowInSeconds", 0, TUMBLING_WINDOW_MAX_S)
-    )
-    function_response_types: tuple[str, ...] = attrs.field(
-        default=(), converter=_tuple, validator=_response_types
-    )
-    filter_criteria: dict[str, Any] | None = attrs.field(default=None)
-    on_failure_destination: str | None = attrs.field(default=None, validator=_destination)
-    metrics: tuple[str, ...] = attrs.field(default=(), converter=_tuple, validator=_metrics)
-    kms_key_arn: str | None = None
-    record_filter: RecordFilter | None = attrs.field(init=False, eq=False, repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        criteria = self.filter_criteria
-        if criteria is not None and not isinstance(criteria, Mapping):
-            raise InvalidParameterValueException(
-                f'FilterCriteria must be an object like {{"Filters": [...]}}, got {criteria!r}'
-            )
-        compiled = compile_filter_criteria(criteria)
-        object.__setattr__(self, "record_filter", compiled)
-        if criteria is not None:
-            object.__setattr__(self, "filter_criteria", compiled.patterns if compiled else None)
-
-    @property
-    def report_batch_item_failures(self) -> bool:
-        """True when FunctionResponseTypes holds ReportBatchItemFailures (spec D.6)."""
-        return "ReportBatchItemFailures" in self.function_response_types
-
-
 class EventSourceMapping:
-    """One event source mapping from a DynamoDB stream to a function.
+    """One event source mapping from a stream to a function.
+
+    Args:
+        environment: the service's clock, settings, concurrency pool and destinations.
+        on_gone: called with the mapping once its deletion is over (the service forgets it).
 
     Attributes:
         uuid: the mapping's UUID; arn: its EventSourceMappingArn.
-        function: the :class:`~._functions.Function` invoked; stream: the source stream.
+        function: the :class:`~._functions.Function` invoked; source: the stream read
+            (an :class:`~._source.EventSource`).
         config: the current :class:`MappingConfig`.
         enabled: whether the user wants it polling (``Enabled``).
         state, state_transition_reason, last_processing_result: as GetEventSourceMapping
@@ -247,29 +64,35 @@ class EventSourceMapping:
     def __init__(
         self,
         *,
-        service: LambdaService,
+        environment: LambdaEnvironment,
         uuid: str,
         function: Function,
-        stream: Stream,
+        source: EventSource,
         config: MappingConfig,
         enabled: bool,
+        on_gone: Callable[[EventSourceMapping], None],
     ) -> None:
-        self.service = service
+        self._environment = environment
+        self._settings = environment.settings
+        self._clock = environment.clock
+        self._on_gone = on_gone
         self.uuid = uuid
-        region, account = service.region, service.account_id
+        region, account = environment.region, environment.account_id
         self.arn = f"arn:aws:lambda:{region}:{account}:event-source-mapping:{uuid}"
         self.function: Function = function
-        self.stream: Stream = stream
+        self.source: EventSource = source
         self.config: MappingConfig = config
         self.enabled = enabled
         self.state = CREATING
         self.state_transition_reason = USER_ACTION
         self.last_processing_result = NO_RECORDS
-        self.created_ms = service.clock.now_ms
+        self.created_ms = self._clock.now_ms
         self.last_modified_ms = self.created_ms
         self.tags: dict[str, str] = {}
-        self.metrics: MappingMetrics = MappingMetrics.bounded(service.settings.invocation_log_limit)
-        self.poller = MappingPoller(self)
+        self.metrics: MappingMetrics = MappingMetrics.bounded(self._settings.invocation_log_limit)
+        self.poller = MappingPoller(
+            self, environment=environment, source=source, metrics=self.metrics
+        )
         self._timer: Timer | None = None
         self.deleted = False
 
@@ -289,7 +112,7 @@ class EventSourceMapping:
 
     def start(self) -> None:
         """Begin: ``Creating``, then ``Enabled`` or ``Disabled`` after the start delay."""
-        settings = self.service.settings
+        settings = self._settings
         if not settings.latest_from_poll_start or self.config.starting_position != "LATEST":
             self.poller.attach()
         self._transition(CREATING, settings.start_delay_ms)
@@ -302,12 +125,12 @@ class EventSourceMapping:
         if delay_ms <= 0:
             self._settle()
         else:
-            self._timer = self.service.clock.call_later(delay_ms, self._settle)
+            self._timer = self._clock.call_later(delay_ms, self._settle)
 
     def _settle(self) -> None:
         self._timer = None
         if self.state == DELETING:
-            self.service._forget(self)
+            self._on_gone(self)
             return
         self.state = ENABLED if self.enabled else DISABLED
         if self.enabled:
@@ -335,27 +158,23 @@ class EventSourceMapping:
         if function is not None and function is not self.function:
             self.function = function
             self.poller.function_changed()
-        self.last_modified_ms = self.service.clock.now_ms
+        self.last_modified_ms = self._clock.now_ms
+        settings = self._settings
         if enabled is not None and enabled != self.enabled:
             self.enabled = enabled
             state = ENABLING if enabled else DISABLING
-            delay = (
-                self.service.settings.start_delay_ms
-                if enabled
-                else (self.service.settings.transition_ms)
-            )
+            delay = settings.start_delay_ms if enabled else settings.transition_ms
             self._transition(state, delay)
         else:
-            self._transition(UPDATING, self.service.settings.transition_ms)
+            self._transition(UPDATING, settings.transition_ms)
         if self.poller.active:
-            for reader in list(self.poller.readers.values()):
-                reader.wake()
+            self.poller.wake_all()
 
     def delete(self) -> None:
         """Stop polling at once; the mapping disappears after ``Deleting``."""
         self.deleted = True
         self.poller.detach()
-        self._transition(DELETING, self.service.settings.transition_ms)
+        self._transition(DELETING, self._settings.transition_ms)
 
     def _check(self) -> None:
         """Assert the mapping's invariants."""
@@ -366,6 +185,6 @@ class EventSourceMapping:
 
     def __repr__(self) -> str:
         return (
-            f"<EventSourceMapping {self.uuid} {self.function.name} <- {self.stream.table_name} "
+            f"<EventSourceMapping {self.uuid} {self.function.name} <- {self.source.name} "
             f"{self.state}>"
         )

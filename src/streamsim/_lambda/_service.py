@@ -8,7 +8,11 @@ Concurrency (spec D.4): the account has ``account_concurrency`` instances.  A fu
 reserved concurrency runs at most that many; the others share what is not reserved.  An
 invocation that finds no free instance is throttled: its slot waits (first come, first
 served) and starts as soon as an instance frees, without using a retry attempt.  Reserved
-concurrency 0 stops all processing.
+concurrency 0 stops all processing.  The bookkeeping is the account's
+:class:`~._concurrency.ConcurrencyPool` (``service.concurrency``).
+
+Each DynamoDB stream a mapping reads is wrapped once in a
+:class:`~._dynamodb_source.DynamoDBStreamSource`, the poller's view of it.
 
 AWS behaviour: spec D.1-D.12.
 """
@@ -19,20 +23,20 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import attrs
-
-from streamsim._clock import MS_PER_SECOND
 from streamsim._errors import (
     InvalidParameterValueException,
     ResourceConflictException,
     ResourceNotFoundException,
 )
-from streamsim._validators import non_negative_int, optional_positive_int, positive_int
 
+from ._concurrency import ConcurrencyPool
 from ._destinations import Bucket, Destination, Queue, Topic, validate_name
+from ._dynamodb_source import DynamoDBStreamSource
+from ._environment import LambdaEnvironment
 from ._functions import DEFAULT_TIMEOUT_S, Duration, Function
 from ._mapping import EventSourceMapping, MappingConfig
-from ._metrics import RECORD_AGE_EXCEEDED
+from ._settings import LambdaSettings as LambdaSettings
+from ._source import EventSource
 
 if TYPE_CHECKING:
     import random
@@ -42,82 +46,12 @@ if TYPE_CHECKING:
 
 _D = TypeVar("_D", bound=Destination)
 
-POLL_INTERVAL_MS = 250  # spec D.3: each shard is polled about four times a second
-MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # spec D.3: synchronous invocation payload limit
-ACCOUNT_CONCURRENCY = 1_000  # default account concurrency quota
-UNRESERVED_MINIMUM = 100  # PutFunctionConcurrency keeps at least this much unreserved
-
 FUNCTION_ARN_RE = re.compile(
     r"(?:arn:aws[a-zA-Z-]*:lambda:(?P<region>[a-z]{2}(?:-gov)?-[a-z]+-\d):)?"
     r"(?:(?P<account>\d{12}):)?(?:function:)?(?P<name>[a-zA-Z0-9_-]{1,64})"
     r"(?::(?P<qualifier>\$LATEST|[a-zA-Z0-9_-]+))?"
 )
 STREAM_ARN_RE = re.compile(r"arn:aws[a-zA-Z-]*:dynamodb:[^:]*:\d{12}:table/[^/]+/stream/.+")
-
-
-@attrs.frozen(kw_only=True)
-class LambdaSettings:
-    """How the simulated Lambda service behaves where AWS leaves room (spec D, F).
-
-    Attributes:
-        poll_interval_ms: how often a shard with records is polled (spec D.3: ~4 per second).
-        start_delay_ms: how long a new (or re-enabled) mapping stays ``Creating`` /
-            ``Enabling`` before it polls.  AWS: "several minutes" at worst (spec D.3,
-            UNCONFIRMED); default 0 so that tests see records at once.
-        transition_ms: how long ``Updating``, ``Disabling`` and ``Deleting`` last (default 0).
-        latest_from_poll_start: with StartingPosition LATEST, take the position when polling
-            starts (after ``start_delay_ms``; writes in between are missed, as AWS warns)
-            instead of when the mapping is created (default).
-        retry_backoff_ms / retry_backoff_max_ms: a failed batch is retried after
-            ``retry_backoff_ms * 2 ** (retry - 1)`` ms, capped (spec D.5, F.17: AWS timing
-            UNCONFIRMED; LocalStack backs off exponentially).
-        unknown_item_identifier_fails: a ReportBatchItemFailures ``itemIdentifier`` that is not
-            a sequence number of the batch fails the whole batch (LocalStack's behaviour;
-            AWS UNCONFIRMED, spec F.11); False ignores it.
-        response_context_when_not_invoked: include ``responseContext`` (without
-            ``functionError``) in on-failure records of batches discarded before any
-            invocation; emulators omit it (spec D.7, F.10 UNCONFIRMED).  Default True, which
-            keeps the record valid for models that require it (powertools).
-        record_age_condition: the on-failure ``condition`` of age-based discards
-            (``RecordAgeExceeded`` per emulators, spec F.10 UNCONFIRMED).
-        order_by_full_key: with ParallelizationFactor > 1, route records to slots by their
-            full primary key instead of their partition key (spec D.4, F.9 UNCONFIRMED; default
-            False: one partition key's records stay in order, as AWS documents).
-        require_batching_window_over_10: reject BatchSize > 10 without a batching window of at
-            least 1 s (botocore's documentation says so; enforcement for streams UNCONFIRMED,
-            spec F.12; default off).
-        max_payload_bytes: invocation payload limit (6 MB, spec D.3).
-        account_concurrency / unreserved_minimum: account-wide concurrent executions, and
-            how much PutFunctionConcurrency must leave unreserved.
-        invocation_log_limit: keep at most this many invocation log entries and iterator-age
-            samples per mapping (None: all).
-    """
-
-    poll_interval_ms: int = attrs.field(default=POLL_INTERVAL_MS, validator=positive_int)
-    start_delay_ms: int = attrs.field(default=0, validator=non_negative_int)
-    transition_ms: int = attrs.field(default=0, validator=non_negative_int)
-    latest_from_poll_start: bool = False
-    retry_backoff_ms: int = attrs.field(default=MS_PER_SECOND, validator=non_negative_int)
-    retry_backoff_max_ms: int = attrs.field(default=30 * MS_PER_SECOND, validator=non_negative_int)
-    unknown_item_identifier_fails: bool = True
-    response_context_when_not_invoked: bool = True
-    record_age_condition: str = RECORD_AGE_EXCEEDED
-    order_by_full_key: bool = False
-    require_batching_window_over_10: bool = False
-    max_payload_bytes: int = attrs.field(default=MAX_PAYLOAD_BYTES, validator=positive_int)
-    account_concurrency: int = attrs.field(default=ACCOUNT_CONCURRENCY, validator=positive_int)
-    unreserved_minimum: int = attrs.field(default=UNRESERVED_MINIMUM, validator=non_negative_int)
-    invocation_log_limit: int | None = attrs.field(default=None, validator=optional_positive_int)
-
-    def retry_delay_ms(self, retry: int) -> int:
-        """Back-off before retry number ``retry`` (1 for the first retry).
-
-        >>> LambdaSettings().retry_delay_ms(1), LambdaSettings().retry_delay_ms(10)
-        (1000, 30000)
-        """
-        if retry > 32:
-            return self.retry_backoff_max_ms
-        return min(self.retry_backoff_max_ms, self.retry_backoff_ms << (retry - 1))
 
 
 # version 4 (bits 76-79) and the RFC 4122 variant (bits 62-63), as uuid.UUID(version=4) sets them
@@ -158,8 +92,21 @@ class LambdaService:
         self.functions: dict[str, Function] = {}
         self.mappings: dict[str, EventSourceMapping] = {}
         self.destinations: dict[str, Destination] = {}
-        self._unreserved_active = 0
-        self._pool_active: dict[str, int] = {}
+        #: the account's instances, reservations and throttled waiters (spec D.4)
+        self.concurrency: ConcurrencyPool[Function] = ConcurrencyPool(
+            account_concurrency=self.settings.account_concurrency,
+            unreserved_minimum=self.settings.unreserved_minimum,
+        )
+        self._environment = LambdaEnvironment(
+            clock=clock,
+            settings=self.settings,
+            concurrency=self.concurrency,
+            new_uuid=self.new_uuid,
+            destination=self.destination,
+            region=region,
+            account_id=account_id,
+        )
+        self._sources: dict[Stream, DynamoDBStreamSource] = {}
 
     # --- identifiers ----------------------------------------------------------------------------
 
@@ -214,13 +161,12 @@ class LambdaService:
             region=self.region,
             account_id=self.account_id,
             request_ids=self.new_uuid,
+            concurrency=self.concurrency,
             timeout=timeout,
             duration=duration,
             memory_size=memory_size,
         )
-        if reserved_concurrency is not None:
-            self._check_reservation(function, reserved_concurrency)
-        function.reserved_concurrency = reserved_concurrency
+        self.concurrency.add(function, reserved_concurrency)
         self.functions[name] = function
         return function
 
@@ -255,23 +201,7 @@ class LambdaService:
     @property
     def unreserved_capacity(self) -> int:
         """Instances not reserved by any function."""
-        reserved = sum(f.reserved_concurrency or 0 for f in self.functions.values())
-        return self.settings.account_concurrency - reserved
-
-    def _check_reservation(self, function: Function, value: int) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise InvalidParameterValueException(
-                f"ReservedConcurrentExecutions must be an integer >= 0, got {value!r}"
-            )
-        others = sum(
-            f.reserved_concurrency or 0 for f in self.functions.values() if f is not function
-        )
-        minimum = self.settings.unreserved_minimum
-        if self.settings.account_concurrency - others - value < minimum:
-            raise InvalidParameterValueException(
-                "Specified ReservedConcurrentExecutions for function decreases account's "
-                f"UnreservedConcurrentExecution below its minimum value of [{minimum}]."
-            )
+        return self.concurrency.unreserved_capacity
 
     def set_reserved_concurrency(self, function: Function, value: int | None) -> None:
         """Put (an int) or delete (None) a function's reserved concurrency.
@@ -279,52 +209,7 @@ class LambdaService:
         Raises:
             InvalidParameterValueException: negative, or leaving too little unreserved.
         """
-        if value is not None:
-            self._check_reservation(function, value)
-        function.reserved_concurrency = value
-        self._grant_all()
-
-    def try_acquire(self, function: Function) -> bool:
-        """Take an instance for ``function`` if one is free; True when taken."""
-        reserved = function.reserved_concurrency
-        if function.waiters:
-            return False  # those who wait go first
-        return self._take(function, reserved)
-
-    def _take(self, function: Function, reserved: int | None) -> bool:
-        if reserved is not None:
-            if function.active >= reserved:
-                return False
-        else:
-            if self._unreserved_active >= self.unreserved_capacity:
-                return False
-            self._unreserved_active += 1
-            self._pool_active[function.name] = self._pool_active.get(function.name, 0) + 1
-        function.active += 1
-        if function.active > function.peak_concurrency:
-            function.peak_concurrency = function.active
-        return True
-
-    def release(self, function: Function) -> None:
-        """Give back an instance of ``function`` and hand it to a waiting slot, if any."""
-        function.active -= 1
-        pooled = self._pool_active.get(function.name, 0)
-        if pooled:
-            self._pool_active[function.name] = pooled - 1
-            self._unreserved_active -= 1
-            self._grant_all()
-        else:
-            self._grant(function)
-
-    def _grant(self, function: Function) -> None:
-        waiters = function.waiters
-        while waiters and self._take(function, function.reserved_concurrency):
-            waiters.popleft().on_grant(function)
-
-    def _grant_all(self) -> None:
-        for function in self.functions.values():
-            if function.waiters:
-                self._grant(function)
+        self.concurrency.set_reserved(function, value)
 
     # --- destinations (spec D.7) ----------------------------------------------------------------
 
@@ -393,16 +278,24 @@ class LambdaService:
             )
         self._check_destination(config.on_failure_destination)
 
-    def _conflict(self, function: Function, stream: Stream, exclude: str | None) -> None:
+    def _source(self, stream: Stream) -> DynamoDBStreamSource:
+        """The one event source adapter of ``stream`` (made on first use)."""
+        source = self._sources.get(stream)
+        if source is None:
+            source = DynamoDBStreamSource(stream, order_by_full_key=self.settings.order_by_full_key)
+            self._sources[stream] = source
+        return source
+
+    def _conflict(self, function: Function, source: EventSource, exclude: str | None) -> None:
         for mapping in self.mappings.values():
             if (
                 mapping.uuid != exclude
                 and mapping.function is function
-                and mapping.stream is stream
+                and mapping.source is source
                 and not mapping.deleted
             ):
                 raise ResourceConflictException(
-                    f"The event source arn ({stream.arn}) and function ({function.name}) "
+                    f"The event source arn ({source.arn}) and function ({function.name}) "
                     "provided mapping already exists. Please update or delete the existing "
                     f"mapping with UUID {mapping.uuid}"
                 )
@@ -426,14 +319,16 @@ class LambdaService:
         function = self.function(function_name)
         stream = self._stream(event_source_arn)
         self._check_config(config)
-        self._conflict(function, stream, None)
+        source = self._source(stream)
+        self._conflict(function, source, None)
         mapping = EventSourceMapping(
-            service=self,
+            environment=self._environment,
             uuid=self.new_uuid(),
             function=function,
-            stream=stream,
+            source=source,
             config=config,
             enabled=enabled,
+            on_gone=self._forget,
         )
         mapping.tags = dict(tags or {})
         self.mappings[mapping.uuid] = mapping
@@ -473,7 +368,7 @@ class LambdaService:
         function = self.function(function_name) if function_name is not None else None
         self._check_config(config)
         if function is not None:
-            self._conflict(function, mapping.stream, uuid)
+            self._conflict(function, mapping.source, uuid)
         mapping.update(config, enabled=enabled, function=function)
         return mapping
 
@@ -484,6 +379,7 @@ class LambdaService:
         return mapping
 
     def _forget(self, mapping: EventSourceMapping) -> None:
+        """Drop a mapping whose deletion is over (its ``on_gone`` callback)."""
         self.mappings.pop(mapping.uuid, None)
 
     def list_event_source_mappings(
@@ -495,17 +391,12 @@ class LambdaService:
             m
             for m in self.mappings.values()
             if (function is None or m.function is function)
-            and (event_source_arn is None or m.stream.arn == event_source_arn)
+            and (event_source_arn is None or m.source.arn == event_source_arn)
         ]
 
     def _check(self) -> None:
         """Assert the service's invariants (concurrency bookkeeping, every mapping's)."""
-        assert self._unreserved_active == sum(self._pool_active.values())
-        for function in self.functions.values():
-            assert 0 <= self._pool_active.get(function.name, 0) <= function.active
-            assert function.peak_concurrency >= function.active
-            assert len({id(slot) for slot in function.waiters}) == len(function.waiters)
-            assert all(slot.waiting for slot in function.waiters)
+        self.concurrency._check()
         for mapping in self.mappings.values():
             mapping._check()
 

@@ -1,0 +1,200 @@
+"""The account's concurrency: one pool of instances, reservations, and who waits for them.
+
+:class:`ConcurrencyPool` owns every piece of concurrency bookkeeping of one Lambda service:
+the account's instances, the reserved concurrency of each function, how many instances each
+function runs now (and at most), and the first-come-first-served queue of throttled
+:class:`Waiter`\\ s (the poller's slots).  Functions and slots do not keep any of it: they
+ask the pool (``acquire``, ``release``, ``wait``, ``cancel``).
+
+The pool is keyed by the functions themselves (any hashable object with identity works): it
+does not need to know what a function is, so it sits below them.
+
+AWS behaviour (spec D.4): the account has ``account_concurrency`` instances.  A function
+with reserved concurrency runs at most that many; the others share what is not reserved.
+PutFunctionConcurrency must leave ``unreserved_minimum`` unreserved.  Reserved concurrency
+0 stops all processing.  Differs from AWS: a throttled invocation waits in first-come-
+first-served order and starts as soon as an instance frees (AWS retries with back-off).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Hashable
+from typing import Generic, Protocol, TypeVar
+
+from streamsim._errors import InvalidParameterValueException
+
+K = TypeVar("K", bound=Hashable)
+K_contra = TypeVar("K_contra", contravariant=True)
+
+
+class Waiter(Protocol[K_contra]):
+    """Something that waits for an instance (a throttled slot of the poller)."""
+
+    def on_grant(self, key: K_contra, /) -> None:
+        """An instance of ``key`` was taken for this waiter: it must use or release it."""
+
+
+class ConcurrencyPool(Generic[K]):
+    """The account's instances, per-function reservations and the queue of throttled waiters.
+
+    Args:
+        account_concurrency: instances of the account.
+        unreserved_minimum: how many reservations must leave unreserved.
+
+    >>> pool: ConcurrencyPool[str] = ConcurrencyPool(account_concurrency=2, unreserved_minimum=0)
+    >>> pool.add("f", None)
+    >>> pool.acquire("f"), pool.acquire("f"), pool.acquire("f")
+    (True, True, False)
+    >>> pool.release("f"); pool.active("f"), pool.peak("f")
+    (1, 2)
+    """
+
+    def __init__(self, *, account_concurrency: int, unreserved_minimum: int) -> None:
+        self._account = account_concurrency
+        self._minimum = unreserved_minimum
+        self._reserved: dict[K, int | None] = {}
+        self._active: dict[K, int] = {}
+        self._peak: dict[K, int] = {}
+        self._pooled: dict[K, int] = {}  # instances each key holds from the unreserved pool
+        self._unreserved_active = 0
+        self._waiters: dict[K, deque[Waiter[K]]] = {}
+        self._waiting: dict[Waiter[K], K] = {}
+
+    # --- keys and reservations -----------------------------------------------------------------
+
+    def add(self, key: K, reserved: int | None) -> None:
+        """Start tracking ``key`` (a new function) with its reserved concurrency.
+
+        Raises:
+            InvalidParameterValueException: a bad reservation (see :meth:`set_reserved`).
+        """
+        if reserved is not None:
+            self._check_reservation(key, reserved)
+        self._reserved[key] = reserved
+        self._active[key] = 0
+        self._peak[key] = 0
+        self._pooled[key] = 0
+        self._waiters[key] = deque()
+
+    def reserved(self, key: K) -> int | None:
+        """The reserved concurrency of ``key`` (None: it shares the unreserved pool)."""
+        return self._reserved[key]
+
+    def set_reserved(self, key: K, value: int | None) -> None:
+        """Put (an int) or delete (None) the reserved concurrency of ``key``.
+
+        Raises:
+            InvalidParameterValueException: negative, or leaving too little unreserved.
+        """
+        if value is not None:
+            self._check_reservation(key, value)
+        self._reserved[key] = value
+        self._grant_all()
+
+    @property
+    def unreserved_capacity(self) -> int:
+        """Instances not reserved by any key."""
+        return self._account - sum(r or 0 for r in self._reserved.values())
+
+    def _check_reservation(self, key: K, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidParameterValueException(
+                f"ReservedConcurrentExecutions must be an integer >= 0, got {value!r}"
+            )
+        others = sum(r or 0 for k, r in self._reserved.items() if k is not key)
+        if self._account - others - value < self._minimum:
+            raise InvalidParameterValueException(
+                "Specified ReservedConcurrentExecutions for function decreases account's "
+                f"UnreservedConcurrentExecution below its minimum value of [{self._minimum}]."
+            )
+
+    # --- counts ---------------------------------------------------------------------------------
+
+    def active(self, key: K) -> int:
+        """Instances ``key`` runs now."""
+        return self._active[key]
+
+    def peak(self, key: K) -> int:
+        """The most instances ``key`` ever ran at once."""
+        return self._peak[key]
+
+    def is_waiting(self, waiter: Waiter[K]) -> bool:
+        """True while ``waiter`` is in a queue."""
+        return waiter in self._waiting
+
+    # --- instances ------------------------------------------------------------------------------
+
+    def acquire(self, key: K) -> bool:
+        """Take an instance for ``key`` if one is free and nobody waits for one; True if taken."""
+        if self._waiters[key]:
+            return False  # those who wait go first
+        return self._take(key)
+
+    def _take(self, key: K) -> bool:
+        reserved = self._reserved[key]
+        active = self._active[key]
+        if reserved is not None:
+            if active >= reserved:
+                return False
+        else:
+            if self._unreserved_active >= self.unreserved_capacity:
+                return False
+            self._unreserved_active += 1
+            self._pooled[key] += 1
+        active += 1
+        self._active[key] = active
+        if active > self._peak[key]:
+            self._peak[key] = active
+        return True
+
+    def release(self, key: K) -> None:
+        """Give back an instance of ``key``; hand freed instances to waiters, oldest first."""
+        self._active[key] -= 1
+        pooled = self._pooled[key]
+        if pooled:
+            self._pooled[key] = pooled - 1
+            self._unreserved_active -= 1
+            self._grant_all()
+        else:
+            self._grant(key)
+
+    def wait(self, key: K, waiter: Waiter[K]) -> None:
+        """Queue ``waiter`` for the next free instance of ``key`` (``waiter.on_grant`` then)."""
+        self._waiters[key].append(waiter)
+        self._waiting[waiter] = key
+
+    def cancel(self, waiter: Waiter[K]) -> None:
+        """Take ``waiter`` out of its queue (nothing if it is not waiting)."""
+        key = self._waiting.pop(waiter, None)
+        if key is not None:
+            self._waiters[key].remove(waiter)
+
+    def _grant(self, key: K) -> None:
+        waiters = self._waiters[key]
+        while waiters and self._take(key):
+            waiter = waiters.popleft()
+            del self._waiting[waiter]
+            waiter.on_grant(key)
+
+    def _grant_all(self) -> None:
+        for key, waiters in self._waiters.items():
+            if waiters:
+                self._grant(key)
+
+    def _check(self) -> None:
+        """Assert the pool's invariants."""
+        assert self._unreserved_active == sum(self._pooled.values())
+        for key, active in self._active.items():
+            assert 0 <= self._pooled[key] <= active
+            assert self._peak[key] >= active
+            waiters = self._waiters[key]
+            assert len({id(w) for w in waiters}) == len(waiters)
+            assert all(self._waiting.get(w) is key for w in waiters)
+        assert len(self._waiting) == sum(map(len, self._waiters.values()))
+
+    def __repr__(self) -> str:
+        return (
+            f"<ConcurrencyPool account={self._account} unreserved_active="
+            f"{self._unreserved_active} waiting={len(self._waiting)}>"
+        )

@@ -1,0 +1,82 @@
+"""The mapping-wide state every reader and slot of one poller shares.
+
+:class:`PollContext` holds what belongs to the mapping rather than to one shard: the
+source, the service environment (clock, settings, concurrency pool, destinations), the
+metrics, the limits, the poll-tick anchor and whether the poller is active.
+:class:`~._reading.MappingPoller` extends it with the shard readers.  Slots and readers see
+the mapping only through :class:`MappingView`, so the poller never imports the mapping.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from streamsim._lambda._config import MappingConfig
+from streamsim._lambda._environment import LambdaEnvironment
+from streamsim._lambda._functions import Function
+from streamsim._lambda._metrics import MappingMetrics
+from streamsim._lambda._source import EventSource
+
+
+class MappingView(Protocol):
+    """What the poller reads (and sets) of its event source mapping."""
+
+    @property
+    def uuid(self) -> str:
+        """The mapping's UUID."""
+
+    @property
+    def config(self) -> MappingConfig:
+        """The mapping's current configuration."""
+
+    @property
+    def function(self) -> Function:
+        """The function the mapping invokes now."""
+
+    last_processing_result: str
+
+
+class PollContext:
+    """The shared state of one mapping's poller (see :class:`~._reading.MappingPoller`).
+
+    Args:
+        mapping: the mapping (its configuration and function may change over time).
+        environment: the service's clock, settings, concurrency pool and destinations.
+        source: the stream the mapping reads.
+        metrics: the mapping's counters and logs.
+    """
+
+    def __init__(
+        self,
+        mapping: MappingView,
+        *,
+        environment: LambdaEnvironment,
+        source: EventSource,
+        metrics: MappingMetrics,
+    ) -> None:
+        self.mapping = mapping
+        self.environment = environment
+        self.clock = environment.clock
+        self.settings = settings = environment.settings
+        self.concurrency = environment.concurrency
+        self.source = source
+        self.source_arn = source.arn
+        self.retention_ms = source.retention_ms
+        self.metrics = metrics
+        self.build_event = source.event_builder()
+        self.event_bytes = source.event_bytes
+        self.payload_bound = source.payload_bound
+        self.record_bound = source.record_bound
+        self.created_ms = source.created_ms
+        self.sequence_number = source.sequence_number
+        self.interval_ms = settings.poll_interval_ms
+        self.max_payload = settings.max_payload_bytes
+        self.anchor_ms = self.clock.now_ms
+        self.active = False
+        self.attached = False
+        self.detached = False
+
+    def next_tick(self) -> int:
+        """The next poll tick at or after now (ticks are ``anchor + k * poll_interval_ms``)."""
+        now = self.clock.now_ms
+        return now + (self.anchor_ms - now) % self.interval_ms

@@ -1,0 +1,307 @@
+"""Reading a source's shards in lineage order: the mapping's poller and its shard readers.
+
+* :class:`MappingPoller`: the mapping's view of its source.  It keeps one
+  :class:`ShardReader` per shard it still has to read, learns of new shards and appends
+  through the source's subscription, and pauses, resumes and stops.
+* :class:`ShardReader`: reads one shard from a position.  A child shard's reader does not
+  start before its parents' readers have finished (every record of the parents processed
+  or given up), so a key's records are never processed out of order across a split, a merge
+  or a rotation.  Records trimmed before they were read are counted as lost.  With
+  ParallelizationFactor N it routes each record to one of N :class:`~._slot.Slot`\\ s by the
+  hash of its partition key, so one key's records always go through the same slot.
+
+Idle costs nothing: a reader with nothing to read schedules no timer; the next append to its
+shard schedules one poll at the next poll tick (``anchor + k * poll_interval_ms``).  So a
+simulation of a week with long quiet periods does no work in them.
+
+AWS behaviour: spec D.3, D.4, D.5, D.12.
+"""
+
+from __future__ import annotations
+
+from streamsim._clock import Timer
+from streamsim._lambda._environment import LambdaEnvironment
+from streamsim._lambda._metrics import MappingMetrics
+from streamsim._lambda._source import EventSource, SourceShard
+
+from ._context import MappingView, PollContext
+from ._slot import Slot
+from ._slot_state import BUSY, IDLE
+
+
+class ShardReader:
+    """Reads one shard for one mapping, from ``pos`` (an absolute record index).
+
+    ``started`` turns True when the parent shards' readers finished (or there are none);
+    ``done`` when the shard is closed and every record of it was processed or given up.
+    """
+
+    __slots__ = (
+        "children",
+        "done",
+        "parents",
+        "poller",
+        "pos",
+        "shard",
+        "slot_count",
+        "slots",
+        "started",
+        "timer",
+        "wake_on_append",
+    )
+
+    def __init__(
+        self,
+        poller: MappingPoller,
+        shard: SourceShard,
+        pos: int,
+        parents: tuple[ShardReader, ...],
+    ) -> None:
+        self.poller = poller
+        self.shard = shard
+        self.pos = pos
+        self.parents = parents
+        self.children: list[ShardReader] = []
+        self.started = not parents
+        self.done = False
+        self.timer: Timer | None = None
+        self.wake_on_append = True
+        factor = poller.mapping.config.parallelization_factor
+        self.slot_count = factor
+        self.slots = [Slot(self, i) for i in range(factor)]
+        for parent in parents:
+            parent.children.append(self)
+
+    # --- scheduling -----------------------------------------------------------------------------
+
+    def wake(self) -> None:
+        """Poll at the next poll tick (once, however many times this is called before it)."""
+        self.wake_on_append = False
+        if self.timer is None:
+            poller = self.poller
+            self.timer = poller.clock.call_at(poller.next_tick(), self.poll)
+
+    def unread(self) -> int:
+        """Records of the shard not read yet (trimmed ones included)."""
+        return self.shard.end_position - self.pos
+
+    # --- the poll -------------------------------------------------------------------------------
+
+    def poll(self) -> None:
+        """Read what the shard has, let every slot make progress, then sleep or finish."""
+        timer = self.timer
+        if timer is not None:
+            timer.cancel()
+            self.timer = None
+        poller = self.poller
+        if not poller.active or not self.started or self.done:
+            return
+        now = poller.clock.now_ms
+        shard = self.shard
+        first_readable = shard.first_position
+        if self.pos < first_readable:
+            # trimmed before this mapping read them: lost (spec D.5, D.12)
+            poller.metrics.trimmed_unread += first_readable - self.pos
+            self.pos = first_readable
+        if self.slot_count != poller.mapping.config.parallelization_factor:
+            self._reslot()
+        if self.slot_count > 1:
+            self._route()
+        closed = not shard.is_open
+        drained = self.unread() == 0
+        wants_appends = False
+        all_idle = True
+        for slot in self.slots:
+            status = slot.step(now, closed and drained and not slot.queue)
+            if status != BUSY:
+                wants_appends = True
+            if status != IDLE:
+                all_idle = False
+        if all_idle and self.unread() == 0 and all(not s.queue for s in self.slots):
+            if closed and all(s.quiescent for s in self.slots):
+                self._finish()
+                return
+            wants_appends = True
+        self.wake_on_append = wants_appends
+
+    def _route(self) -> None:
+        """Hand unread records to the slots by partition-key hash (spec D.4)."""
+        unread = self.shard.read(self.pos)
+        if not unread:
+            return
+        count = self.slot_count
+        route = self.poller.source.partition_hash
+        slots = self.slots
+        for record in unread:
+            slots[route(record) % count].queue.append(record)
+        self.pos += len(unread)
+        self.poller.metrics.polled += len(unread)
+
+    def _reslot(self) -> None:
+        """Apply a new ParallelizationFactor once no slot holds anything in flight."""
+        slots = self.slots
+        if any(s.busy or s.waiting or s.batch or s.stack or s.building or s.window for s in slots):
+            return
+        poller = self.poller
+        pending = sorted((r for s in slots for r in s.queue), key=poller.sequence_number)
+        for slot in slots:
+            slot.cancel_timers()
+        factor = poller.mapping.config.parallelization_factor
+        self.slot_count = factor
+        self.slots = [Slot(self, i) for i in range(factor)]
+        if not pending:
+            return
+        if factor == 1:
+            self.slots[0].queue.extend(pending)
+            return
+        route = poller.source.partition_hash
+        for record in pending:
+            self.slots[route(record) % factor].queue.append(record)
+
+    def _finish(self) -> None:
+        """Every record of this closed shard is done: start the children (spec D.4)."""
+        self.done = True
+        self.wake_on_append = False
+        self.poller.readers.pop(self.shard, None)
+        for child in self.children:
+            child.started = all(parent.done for parent in child.parents)
+            if child.started:
+                child.wake()
+
+    def cancel(self) -> None:
+        """Stop all timers of this reader and its slots."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        for slot in self.slots:
+            slot.cancel_timers()
+
+    def __repr__(self) -> str:
+        state = "done" if self.done else "started" if self.started else "waiting for parent"
+        return f"<ShardReader {self.shard.shard_id} pos={self.pos} {state}>"
+
+
+class MappingPoller(PollContext):
+    """Everything one event source mapping does with its source.
+
+    Created by the mapping; :meth:`attach` starts following the source (readers per the
+    starting position, callbacks for appends and new shards), :meth:`set_active` pauses and
+    resumes, :meth:`detach` stops for good.
+
+    Args:
+        mapping: the mapping (its configuration and function may change over time).
+        environment: the service's clock, settings, concurrency pool and destinations.
+        source: the stream the mapping reads.
+        metrics: the mapping's counters and logs.
+    """
+
+    def __init__(
+        self,
+        mapping: MappingView,
+        *,
+        environment: LambdaEnvironment,
+        source: EventSource,
+        metrics: MappingMetrics,
+    ) -> None:
+        super().__init__(mapping, environment=environment, source=source, metrics=metrics)
+        self.readers: dict[SourceShard, ShardReader] = {}
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    def attach(self) -> None:
+        """Start following the source from the mapping's StartingPosition (spec D.12)."""
+        if self.attached:
+            return
+        self.attached = True
+        source = self.source
+        source.subscribe(self._on_append, self._on_new_shard)
+        if self.mapping.config.starting_position == "LATEST":
+            for shard in source.open_shards():
+                self.readers[shard] = ShardReader(self, shard, shard.end_position, ())
+        else:
+            for shard in source.lineage_order():
+                self.readers[shard] = ShardReader(
+                    self, shard, shard.first_position, self._parent_readers(shard)
+                )
+
+    def set_active(self, active: bool) -> None:
+        """Pause (in-flight invocations finish) or resume from where processing stopped."""
+        if active == self.active:
+            return
+        self.active = active
+        if active:
+            self.anchor_ms = self.clock.now_ms
+            self.wake_all()
+            return
+        for reader in self.readers.values():
+            for slot in reader.slots:
+                if slot.waiting:
+                    slot.stop_waiting()
+
+    def wake_all(self) -> None:
+        """Poll every reader at the next poll tick (after a change of configuration)."""
+        for reader in list(self.readers.values()):
+            reader.wake()
+
+    def detach(self) -> None:
+        """Stop for good: no more polls, callbacks removed, in-flight results ignored."""
+        self.set_active(False)
+        self.detached = True
+        self.source.unsubscribe(self._on_append, self._on_new_shard)
+        for reader in self.readers.values():
+            reader.cancel()
+
+    def function_changed(self) -> None:
+        """The mapping now invokes another function: throttled slots try the new one."""
+        for reader in self.readers.values():
+            for slot in reader.slots:
+                if slot.waiting:
+                    slot.stop_waiting()
+                    reader.wake()
+
+    # --- source callbacks -----------------------------------------------------------------------
+
+    def _parent_readers(self, shard: SourceShard) -> tuple[ShardReader, ...]:
+        readers = self.readers
+        return tuple(readers[p] for p in self.source.parents(shard) if p in readers)
+
+    def _on_append(self, shard: SourceShard) -> None:
+        reader = self.readers.get(shard)
+        if reader is not None and reader.wake_on_append:
+            reader.wake()
+
+    def _on_new_shard(self, shard: SourceShard) -> None:
+        parents = self._parent_readers(shard)
+        reader = ShardReader(self, shard, shard.first_position, parents)
+        self.readers[shard] = reader
+        for parent in parents:
+            parent.wake()  # it may be finished now that its shard closed
+
+    def _check(self) -> None:
+        """Assert the poller's invariants."""
+        concurrency = self.concurrency
+        sequence_number = self.sequence_number
+        for shard, reader in self.readers.items():
+            assert reader.shard is shard
+            assert not reader.done
+            assert reader.pos <= shard.end_position
+            if any(not parent.done for parent in reader.parents):
+                assert not reader.started
+            if self.active and reader.started and reader.timer is None:
+                pending = reader.unread() > 0 or any(slot.queue for slot in reader.slots)
+                moving = any(
+                    slot.busy
+                    or slot.waiting
+                    or slot.granted is not None
+                    or slot.retry_timer is not None
+                    or slot.wake_timer is not None
+                    for slot in reader.slots
+                )
+                assert moving or not pending, f"{reader!r} has records but nothing will poll it"
+            for slot in reader.slots:
+                assert not (slot.busy and slot.waiting)
+                assert slot.waiting == concurrency.is_waiting(slot)
+                if slot.waiting:
+                    assert slot.batch is not None
+                sns = [sequence_number(r) for r in slot.queue]
+                assert sns == sorted(sns)

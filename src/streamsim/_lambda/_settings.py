@@ -1,0 +1,86 @@
+"""The settings of the simulated Lambda service: what AWS leaves open, and its limits.
+
+:class:`LambdaSettings` gathers the behaviour that AWS does not pin down (spec F), each with
+the most plausible default, and the service's limits (poll interval, payload, concurrency).
+
+AWS behaviour: spec D.3-D.7, F.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from streamsim._clock import MS_PER_SECOND
+from streamsim._validators import non_negative_int, optional_positive_int, positive_int
+
+from ._metrics import RECORD_AGE_EXCEEDED
+
+POLL_INTERVAL_MS = 250  # spec D.3: each shard is polled about four times a second
+MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # spec D.3: synchronous invocation payload limit
+ACCOUNT_CONCURRENCY = 1_000  # default account concurrency quota
+UNRESERVED_MINIMUM = 100  # PutFunctionConcurrency keeps at least this much unreserved
+
+
+@attrs.frozen(kw_only=True)
+class LambdaSettings:
+    """How the simulated Lambda service behaves where AWS leaves room (spec D, F).
+
+    Attributes:
+        poll_interval_ms: how often a shard with records is polled (spec D.3: ~4 per second).
+        start_delay_ms: how long a new (or re-enabled) mapping stays ``Creating`` /
+            ``Enabling`` before it polls.  AWS: "several minutes" at worst (spec D.3,
+            UNCONFIRMED); default 0 so that tests see records at once.
+        transition_ms: how long ``Updating``, ``Disabling`` and ``Deleting`` last (default 0).
+        latest_from_poll_start: with StartingPosition LATEST, take the position when polling
+            starts (after ``start_delay_ms``; writes in between are missed, as AWS warns)
+            instead of when the mapping is created (default).
+        retry_backoff_ms / retry_backoff_max_ms: a failed batch is retried after
+            ``retry_backoff_ms * 2 ** (retry - 1)`` ms, capped (spec D.5, F.17: AWS timing
+            UNCONFIRMED; LocalStack backs off exponentially).
+        unknown_item_identifier_fails: a ReportBatchItemFailures ``itemIdentifier`` that is not
+            a sequence number of the batch fails the whole batch (LocalStack's behaviour;
+            AWS UNCONFIRMED, spec F.11); False ignores it.
+        response_context_when_not_invoked: include ``responseContext`` (without
+            ``functionError``) in on-failure records of batches discarded before any
+            invocation; emulators omit it (spec D.7, F.10 UNCONFIRMED).  Default True, which
+            keeps the record valid for models that require it (powertools).
+        record_age_condition: the on-failure ``condition`` of age-based discards
+            (``RecordAgeExceeded`` per emulators, spec F.10 UNCONFIRMED).
+        order_by_full_key: with ParallelizationFactor > 1, route records to slots by their
+            full primary key instead of their partition key (spec D.4, F.9 UNCONFIRMED; default
+            False: one partition key's records stay in order, as AWS documents).
+        require_batching_window_over_10: reject BatchSize > 10 without a batching window of at
+            least 1 s (botocore's documentation says so; enforcement for streams UNCONFIRMED,
+            spec F.12; default off).
+        max_payload_bytes: invocation payload limit (6 MB, spec D.3).
+        account_concurrency / unreserved_minimum: account-wide concurrent executions, and
+            how much PutFunctionConcurrency must leave unreserved.
+        invocation_log_limit: keep at most this many invocation log entries and iterator-age
+            samples per mapping (None: all).
+    """
+
+    poll_interval_ms: int = attrs.field(default=POLL_INTERVAL_MS, validator=positive_int)
+    start_delay_ms: int = attrs.field(default=0, validator=non_negative_int)
+    transition_ms: int = attrs.field(default=0, validator=non_negative_int)
+    latest_from_poll_start: bool = False
+    retry_backoff_ms: int = attrs.field(default=MS_PER_SECOND, validator=non_negative_int)
+    retry_backoff_max_ms: int = attrs.field(default=30 * MS_PER_SECOND, validator=non_negative_int)
+    unknown_item_identifier_fails: bool = True
+    response_context_when_not_invoked: bool = True
+    record_age_condition: str = RECORD_AGE_EXCEEDED
+    order_by_full_key: bool = False
+    require_batching_window_over_10: bool = False
+    max_payload_bytes: int = attrs.field(default=MAX_PAYLOAD_BYTES, validator=positive_int)
+    account_concurrency: int = attrs.field(default=ACCOUNT_CONCURRENCY, validator=positive_int)
+    unreserved_minimum: int = attrs.field(default=UNRESERVED_MINIMUM, validator=non_negative_int)
+    invocation_log_limit: int | None = attrs.field(default=None, validator=optional_positive_int)
+
+    def retry_delay_ms(self, retry: int) -> int:
+        """Back-off before retry number ``retry`` (1 for the first retry).
+
+        >>> LambdaSettings().retry_delay_ms(1), LambdaSettings().retry_delay_ms(10)
+        (1000, 30000)
+        """
+        if retry > 32:
+            return self.retry_backoff_max_ms
+        return min(self.retry_backoff_max_ms, self.retry_backoff_ms << (retry - 1))

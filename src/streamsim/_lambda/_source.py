@@ -1,0 +1,125 @@
+"""What the poller needs of an event source: a small :class:`typing.Protocol`.
+
+The poller (:mod:`._poller`) is written against :class:`EventSource` and
+:class:`SourceShard` only, so that a second kind of source (a Kinesis stream) plugs in with
+its own adapter and without touching the poller.  The DynamoDB Streams adapter is
+:class:`~._dynamodb_source.DynamoDBStreamSource`.
+
+Records are opaque to the poller (:data:`SourceRecord`): it reads them from shards, hands
+them back to the source to learn their sequence number, creation time, partition-key hash
+and payload size, and to render them as Lambda event records.
+
+AWS behaviour: spec D.3-D.12 describe stream sources in general; a shard has at most one
+parent in DynamoDB Streams and up to two in Kinesis (after a merge), hence ``parents``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeAlias
+
+#: A record as its source stores it; the poller never looks inside.
+SourceRecord: TypeAlias = Any
+#: A Lambda event record (one element of the event's ``Records``).
+EventRecord: TypeAlias = dict[str, Any]
+
+
+class SourceShard(Protocol):
+    """One shard of a source, read by position (an absolute record index).
+
+    Positions below ``first_position`` were trimmed; ``end_position`` is one past the
+    newest record.  A closed shard (``is_open`` False) takes no more records.
+    """
+
+    @property
+    def shard_id(self) -> str:
+        """The shard's id."""
+
+    @property
+    def first_position(self) -> int:
+        """The position of the oldest record still readable."""
+
+    @property
+    def end_position(self) -> int:
+        """One past the position of the newest record."""
+
+    @property
+    def is_open(self) -> bool:
+        """True while the shard takes new records."""
+
+    def read(self, position: int, limit: int | None = None) -> list[SourceRecord]:
+        """Up to ``limit`` records from ``position`` (all when None)."""
+
+    def record_at(self, position: int) -> SourceRecord | None:
+        """The record at ``position``, or None past the end."""
+
+
+#: ``callback(shard)``, called when a shard gets a record or a new shard opens.
+ShardCallback: TypeAlias = Callable[[Any], None]
+
+
+class EventSource(Protocol):
+    """A stream that an event source mapping reads (spec D.3-D.12)."""
+
+    @property
+    def arn(self) -> str:
+        """The source's ARN (``EventSourceArn``, ``eventSourceARN``)."""
+
+    @property
+    def name(self) -> str:
+        """A short name for display (a table name, a Kinesis stream name)."""
+
+    @property
+    def retention_ms(self) -> int:
+        """How long a record stays readable."""
+
+    def lineage_order(self) -> list[SourceShard]:
+        """The readable shards, every parent before its children."""
+
+    def open_shards(self) -> list[SourceShard]:
+        """The shards that take new records (where StartingPosition LATEST begins)."""
+
+    def parents(self, shard: SourceShard) -> tuple[SourceShard, ...]:
+        """The shards ``shard`` continues (none for a root; two after a Kinesis merge)."""
+
+    def subscribe(self, on_append: ShardCallback, on_new_shard: ShardCallback) -> None:
+        """Call ``on_append(shard)`` after each append, ``on_new_shard(shard)`` for new shards."""
+
+    def unsubscribe(self, on_append: ShardCallback, on_new_shard: ShardCallback) -> None:
+        """Stop the callbacks given to :meth:`subscribe` (nothing for unknown ones)."""
+
+    def event_builder(self) -> Callable[[SourceRecord], EventRecord]:
+        """A function rendering one record as its Lambda event record."""
+
+    def event_bytes(self, event: EventRecord) -> int:
+        """The exact bytes ``event`` adds to an invocation payload."""
+
+    def payload_bound(self, records: Sequence[SourceRecord]) -> int:
+        """An upper bound of the bytes the event records of ``records`` add to a payload."""
+
+    def record_bound(self, record: SourceRecord) -> int:
+        """An upper bound of the bytes one record's event record adds to a payload."""
+
+    def partition_hash(self, record: SourceRecord) -> int:
+        """The hash that routes a record to a slot (ParallelizationFactor, spec D.4)."""
+
+    def sequence_number(self, record: SourceRecord) -> int:
+        """The record's sequence number (its decimal string is what Lambda reports)."""
+
+    def created_ms(self, record: SourceRecord) -> int:
+        """When the record was written to the source (virtual ms)."""
+
+    def on_failure_record(
+        self,
+        *,
+        request_id: str,
+        function_arn: str,
+        condition: str,
+        invoke_count: int,
+        function_error: str | None,
+        include_response_context: bool,
+        now_ms: int,
+        shard_id: str,
+        records: Sequence[SourceRecord],
+    ) -> dict[str, Any]:
+        """The on-failure record of discarded ``records`` of one shard (spec D.7)."""
