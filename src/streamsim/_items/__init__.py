@@ -5,16 +5,15 @@ The lowest layer of the model: every table, record and event is made of these va
 
 from __future__ import annotations
 
-from ._frozen import BUILDERS as BUILDERS
 from ._frozen import MAX_SHAPE_ATTRIBUTES as MAX_SHAPE_ATTRIBUTES
 from ._frozen import MAX_SHAPE_NAME_CHARS as MAX_SHAPE_NAME_CHARS
 from ._frozen import Frozen as Frozen
+from ._frozen import Shapes as Shapes
 from ._frozen import freeze as freeze
 from ._frozen import frozen_size as frozen_size
 from ._frozen import is_shaped as is_shaped
 from ._frozen import same_item as same_item
 from ._frozen import thaw as thaw
-from ._frozen import thaw_packed as thaw_packed
 from ._types import MAX_ITEM_BYTES as MAX_ITEM_BYTES
 from ._types import MAX_NUMBER_DIGITS as MAX_NUMBER_DIGITS
 from ._types import MAX_NUMBER_EXPONENT as MAX_NUMBER_EXPONENT

@@ -24,8 +24,9 @@ from streamsim._errors import ValidationException
 from streamsim._items import frozen_size, value_size
 from streamsim._validators import non_negative_ms, optional_at_least_one, positive_ms
 
-from ._records import VIEW_IMAGES, StreamRecord, event_id_prefix
+from ._records import VIEW_IMAGES, event_id_prefix
 from ._shard import Shard
+from ._view import StreamRecord
 
 if TYPE_CHECKING:
     from streamsim._items import Frozen
@@ -310,7 +311,16 @@ class Stream:
     def _open_shard(self, partition_id: int, parent: Shard | None) -> Shard:
         sn = self._next_sn
         self._next_sn = sn + 1
-        shard = Shard(self, self._new_shard_id(), partition_id, self.clock.now_ms, sn, parent)
+        shard = Shard(
+            self,
+            self._new_shard_id(),
+            partition_id,
+            self.clock.now_ms,
+            sn,
+            parent,
+            clock=self.clock,
+            retention_ms=self.settings.retention_ms,
+        )
         self._shards.append(shard)
         self._shards.sort(key=_shard_key)
         self._shard_ids[shard.shard_id] = shard
