@@ -99,18 +99,19 @@ class RecordFormat:
 
 
 def _envelope(
-    fmt: RecordFormat,
-    raw: RawRecord,
-    when: Any,
-    keys: Item,
-    old: Item | None,
-    new: Item | None,
+    fmt: RecordFormat, raw: RawRecord, when: Any, old: Item | None, new: Item | None
 ) -> dict[str, Any]:
-    """The record both shapes share: ``eventID`` ... ``dynamodb``, from parts already typed.
+    """The record both shapes share, ``eventID`` ... ``dynamodb``, around images already typed.
 
-    AWS behaviour: spec B.7, D.10; members in the order AWS sends them.
+    ``Keys`` is canonical (a binary key as ``bytes``).  AWS behaviour: spec B.7, D.10; the
+    members in the order AWS sends them.
     """
     sn_text = str(raw[SEQ])
+    range_key = fmt.range_key
+    if range_key is None:
+        keys = {fmt.hash_key: {fmt.hash_type: raw[HASH]}}
+    else:
+        keys = {fmt.hash_key: {fmt.hash_type: raw[HASH]}, range_key: {fmt.range_type: raw[RANGE]}}
     body: dict[str, Any] = {"ApproximateCreationDateTime": when, "Keys": keys}
     if new is not None:
         body["NewImage"] = new
@@ -145,12 +146,7 @@ def streams_record(fmt: RecordFormat, raw: RawRecord, when: datetime) -> dict[st
     """
     old, new = raw[OLD], raw[NEW]
     out = _envelope(
-        fmt,
-        raw,
-        when,
-        fmt.keys(raw),
-        None if old is None else thaw(old),
-        None if new is None else thaw(new),
+        fmt, raw, when, None if old is None else thaw(old), None if new is None else thaw(new)
     )
     if raw[TTL]:
         out["userIdentity"] = {"PrincipalId": TTL_PRINCIPAL, "Type": TTL_IDENTITY_TYPE}
@@ -197,18 +193,17 @@ def lambda_event_record(fmt: RecordFormat, raw: RawRecord) -> dict[str, Any]:
     containers are fresh on every call, so a handler may mutate its event without touching
     the table's stored items or the next attempt's event.
     """
-    keys = fmt.keys(raw)
+    frozen_old, frozen_new = raw[OLD], raw[NEW]
+    # a shaped image (tuple) holds only S, N, BOOL and NULL, which JSON carries as they are
+    old = new = None
+    if frozen_old is not None:
+        old = thaw(frozen_old) if type(frozen_old) is tuple else json_image(frozen_old)
+    if frozen_new is not None:
+        new = thaw(frozen_new) if type(frozen_new) is tuple else json_image(frozen_new)
+    out = _envelope(fmt, raw, raw[CREATED] // 1000, old, new)
     if fmt.binary_keys:
-        keys = json_item(keys)
-    old, new = raw[OLD], raw[NEW]
-    out = _envelope(
-        fmt,
-        raw,
-        raw[CREATED] // 1000,
-        keys,
-        None if old is None else json_image(old),
-        None if new is None else json_image(new),
-    )
+        body = out["dynamodb"]
+        body["Keys"] = json_item(body["Keys"])
     out["eventSourceARN"] = fmt.arn
     if raw[TTL]:
         out["userIdentity"] = {"type": TTL_IDENTITY_TYPE, "principalId": TTL_PRINCIPAL}
