@@ -18,6 +18,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import attrs
+from sortedcontainers import SortedKeyList
 
 from streamsim._clock import MS_PER_HOUR, MS_PER_MINUTE, Clock, Timer, ms_to_datetime
 from streamsim._errors import ValidationException
@@ -143,7 +144,7 @@ class Stream:
         self.event_id_prefix = event_id_prefix(self.arn)
         self.ended_ms: int | None = None
         self._next_sn = FIRST_SEQUENCE_NUMBER
-        self._shards: list[Shard] = []
+        self._shards: SortedKeyList[Shard, str] = SortedKeyList(key=_shard_key)  # by shard id
         self._open: dict[int, Shard] = {}
         self._shard_ids: dict[str, Shard] = {}
         self._rotation_timers: dict[str, Timer] = {}  # the open shards' rotations
@@ -321,8 +322,7 @@ class Stream:
             clock=self.clock,
             retention_ms=self.settings.retention_ms,
         )
-        self._shards.append(shard)
-        self._shards.sort(key=_shard_key)
+        self._shards.add(shard)
         self._shard_ids[shard.shard_id] = shard
         self._open[partition_id] = shard
         jitter = self.settings.rotation_jitter_ms
@@ -374,7 +374,7 @@ class Stream:
     def _sweep(self) -> None:
         """Hourly: drop trimmed records and expired shards from memory."""
         now = self.clock.now_ms
-        keep: list[Shard] = []
+        expired: list[Shard] = []
         for shard in self._shards:
             shard.trim()
             if shard.is_expired(now):
@@ -383,9 +383,9 @@ class Stream:
                 # Its children still name it as parent; its own (expired) parent is dropped, so
                 # a long-lived lineage keeps at most one expired ancestor in memory per chain.
                 shard.parent = None
-            else:
-                keep.append(shard)
-        self._shards = keep
+                expired.append(shard)
+        for shard in expired:
+            self._shards.remove(shard)
         if self.is_readable(now):
             self._sweeper = self.clock.call_later(TRIM_SWEEP_MS, self._sweep)
         else:
