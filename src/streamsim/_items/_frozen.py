@@ -184,10 +184,10 @@ def is_shaped(frozen: Frozen) -> bool:
 def same_item(old: Frozen, new: Frozen, new_item: Item) -> bool:
     """Whether frozen ``old`` holds the same item as ``new``, which is ``new_item`` frozen.
 
-    Two shaped items of the same shape are equal exactly when their tuples are.  Equal items
-    with their attributes in the same order pack to equal bytes.  Only in the other cases
-    (another attribute order, a map whose keys may be in another order, one item shaped and
-    the other packed) is ``old`` thawed and compared.
+    Two shaped items of the same shape object are equal exactly when their tuples are.  Equal
+    items with their attributes in the same order pack to equal bytes.  Only in the other
+    cases (another attribute order, a map whose keys may be in another order, one item shaped
+    and the other packed, shapes of different :class:`Shapes`) is ``old`` thawed and compared.
 
     >>> a = freeze({"pk": {"S": "a"}, "n": {"N": "1"}}, 3, plain=True)
     >>> b = freeze({"n": {"N": "1"}, "pk": {"S": "a"}}, 3, plain=True)
@@ -196,8 +196,8 @@ def same_item(old: Frozen, new: Frozen, new_item: Item) -> bool:
     """
     if old == new:
         return True
-    if type(old) is tuple and type(new) is tuple and old[0] == new[0]:
-        return False
+    if type(old) is tuple and type(new) is tuple and old[0] is new[0]:
+        return False  # one shape (shared by a Shapes): equal exactly when the tuples are
     if frozen_size(old) != frozen_size(new):
         return False
     return thaw(old) == new_item
