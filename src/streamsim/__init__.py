@@ -19,10 +19,10 @@ from streamsim._dynamodb._ttl import TTLSettings as TTLSettings
 from streamsim._faces._table_face import Table as Table
 from streamsim._items import Binary as Binary
 from streamsim._lambda._service import LambdaSettings as LambdaSettings
-from streamsim._streams._records import StreamRecord as StreamRecord
 from streamsim._streams._shard import Shard as Shard
 from streamsim._streams._stream import Stream as Stream
 from streamsim._streams._stream import StreamSettings as StreamSettings
+from streamsim._streams._view import StreamRecord as StreamRecord
 
 from ._errors import ConditionalCheckFailedException as ConditionalCheckFailedException
 from ._errors import ExpiredIteratorException as ExpiredIteratorException

@@ -1,7 +1,7 @@
 """Frozen items (``_items._frozen``): how tables store items and stream records share them.
 
 The rules: a frozen item thaws to an equal, fresh item and carries its size; items of only S, N,
-BOOL and NULL values are shaped (tuples), others packed (bytes), and the registry of shapes is
+BOOL and NULL values are shaped (tuples), others packed (bytes), and a table's set of shapes is
 bounded; a table holds only frozen items, in containers the cyclic GC stops tracking, and so do
 the records of its stream; a record shares the table's frozen item rather than a copy; and
 freezing changes nothing a user can see: which writes are changes (spec B.2), SizeBytes (B.6),
@@ -20,10 +20,9 @@ from hypothesis import strategies as st
 
 from streamsim import Binary, Simulation
 from streamsim._items import (
-    BUILDERS,
     MAX_SHAPE_ATTRIBUTES,
     MAX_SHAPE_NAME_CHARS,
-    _frozen,
+    Shapes,
     freeze,
     frozen_size,
     is_shaped,
@@ -34,22 +33,11 @@ from streamsim._items import (
     thaw,
 )
 from streamsim._lambda._events import event_record_builder
-from streamsim._streams._records import NEW, OLD, record_to_lambda_dict
+from streamsim._streams._records import NEW, OLD
 from tests.strategies import attribute_names, python_items
+from tests.unit.test_lambda_events import reference_event_record
 
 SHAPEABLE = ("S", "N", "BOOL", "NULL")
-
-
-@pytest.fixture
-def room_for_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Room for new shapes, however many earlier tests in this process registered."""
-    monkeypatch.setattr(_frozen, "MAX_SHAPES", len(BUILDERS) + 1000)
-
-
-@pytest.fixture
-def no_new_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A full shape registry: items of shapes not registered yet are packed."""
-    monkeypatch.setattr(_frozen, "MAX_SHAPES", len(BUILDERS))
 
 
 def _table(view: str | None = "NEW_AND_OLD_IMAGES", range_key: str | None = None) -> Any:
@@ -78,12 +66,10 @@ def test_frozen_item_thaws_to_an_equal_fresh_item_with_its_size(item: dict[str, 
 
 @given(python_items(max_depth=0))
 def test_items_of_strings_numbers_booleans_and_nulls_are_shaped(item: dict[str, Any]) -> None:
-    """An item whose values are all S, N, BOOL or NULL freezes to a tuple (while the registry
-    has room); any other item to bytes."""
+    """An item whose values are all S, N, BOOL or NULL freezes to a tuple (while its shapes
+    have room); any other item to bytes."""
     canonical = python_to_item(item)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_frozen, "MAX_SHAPES", len(BUILDERS) + 1)
-        frozen = freeze(canonical, item_size(canonical))
+    frozen = freeze(canonical, item_size(canonical), shapes=Shapes(limit=1))
     expect = all(next(iter(av)) in SHAPEABLE for av in canonical.values()) and (
         sum(map(len, canonical)) <= MAX_SHAPE_NAME_CHARS
     )
@@ -104,9 +90,9 @@ names_with_syntax = st.lists(
 
 
 @given(names_with_syntax, st.data())
-def test_shape_builders_take_any_text_as_names(names: list[str], data: st.DataObject) -> None:
-    """Names enter generated code only through repr: quotes, backslashes, braces, newlines
-    and names like the builder's own variables thaw exactly."""
+def test_shapes_take_any_text_as_names(names: list[str], data: st.DataObject) -> None:
+    """Any text is a name: quotes, backslashes, braces, newlines and names that look like
+    code or variables thaw exactly, in order."""
     values = data.draw(
         st.lists(
             st.one_of(
@@ -120,9 +106,7 @@ def test_shape_builders_take_any_text_as_names(names: list[str], data: st.DataOb
         )
     )
     item = dict(zip(names, values, strict=True))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_frozen, "MAX_SHAPES", len(BUILDERS) + 1)
-        frozen = freeze(item, item_size(item), plain=True)
+    frozen = freeze(item, item_size(item), plain=True, shapes=Shapes())
     assert type(frozen) is tuple
     assert thaw(frozen) == item
     assert list(thaw(frozen)) == names
@@ -142,10 +126,7 @@ def test_same_item_is_equality_whichever_form_each_item_takes(
 
 
 def _freeze_as(item: dict[str, Any], packed: bool) -> Any:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_frozen, "MAX_SHAPES", 0 if packed else len(BUILDERS) + 1)
-        patch.setattr(_frozen, "_SHAPES", {} if packed else _frozen._SHAPES)
-        return freeze(item, item_size(item))
+    return freeze(item, item_size(item), shapes=Shapes(limit=0 if packed else 1))
 
 
 @given(python_items())
@@ -166,12 +147,12 @@ def test_plain_means_only_strings_numbers_and_booleans() -> None:
         assert not python_to_sized_item({"a": "x", "v": value})[2]
 
 
-def test_table_keeps_items_frozen_in_containers_the_gc_stops_tracking(
-    room_for_shapes: None,
-) -> None:
+def test_table_keeps_items_frozen_in_containers_the_gc_stops_tracking() -> None:
     """Stored items are tuples or bytes; after a full collection neither they nor a hash-key
-    table's store are tracked by the cyclic GC."""
+    table's store are tracked by the cyclic GC (once the table's shapes are: a new shape is a
+    tuple of pairs, untracked after at most two collections, as in any long run)."""
     sim, table = _table()
+    _warm_shapes(table)
     for i in range(50):
         table.put_item(Item={"pk": f"k{i}", "v": i, "tags": {"a", "b"}})
         table.put_item(Item={"pk": f"p{i}", "v": i, "ok": True, "none": None})
@@ -184,9 +165,21 @@ def test_table_keeps_items_frozen_in_containers_the_gc_stops_tracking(
     assert not gc.is_tracked(engine._pids)
 
 
+def _warm_shapes(table: Any, range_key: str | None = None) -> None:
+    """Freeze one item of each shape the tests below write, and let the GC untrack them."""
+    sk = {} if range_key is None else {range_key: "warm"}
+    table.put_item(Item={"pk": "warm", **sk, "v": 1, "ok": True, "none": None})
+    table.put_item(Item={"pk": "warm", **sk, "v": 1})
+    table.delete_item(Key={"pk": "warm", **sk})
+    gc.collect()
+    gc.collect()
+
+
 def test_stream_records_are_atomic_tuples_the_gc_stops_tracking() -> None:
-    """After one collection, no record of a stream is tracked by the cyclic GC."""
+    """After one collection, no record of a stream is tracked by the cyclic GC (once the
+    table's shapes are, see above)."""
     _, table = _table(range_key="sk")
+    _warm_shapes(table, range_key="sk")
     for i in range(50):
         table.put_item(Item={"pk": f"k{i % 5}", "sk": str(i), "v": [1, {"m": "x"}]})
         table.delete_item(Key={"pk": f"k{i % 5}", "sk": str(i)})
@@ -194,7 +187,7 @@ def test_stream_records_are_atomic_tuples_the_gc_stops_tracking() -> None:
     gc.collect()
     gc.collect()  # a record may be seen before the shaped image it holds is untracked
     raws = [r.raw for r in _records(table)]
-    assert len(raws) == 150
+    assert len(raws) == 153
     assert not any(gc.is_tracked(raw) for raw in raws)
 
 
@@ -250,11 +243,9 @@ def test_events_are_the_same_whether_the_item_is_shaped_or_packed(
     packed are equal."""
     sim, table = _table()
     item = {"pk": "a", "n": 1, "s": "x", "t": True, "z": None, "unique-to-this-test": "u"}
-    monkeypatch.setattr(_frozen, "MAX_SHAPES", len(BUILDERS) + 1)
     table.put_item(Item=item)
     table.delete_item(Key={"pk": "a"})
-    monkeypatch.setattr(_frozen, "_SHAPES", {})
-    monkeypatch.setattr(_frozen, "MAX_SHAPES", 0)
+    monkeypatch.setattr(sim._engine("tbl"), "_shapes", Shapes(limit=0))
     table.put_item(Item=item)
     stream = sim.streams[0]
     build = event_record_builder(stream)
@@ -262,7 +253,7 @@ def test_events_are_the_same_whether_the_item_is_shaped_or_packed(
     assert is_shaped(shaped.raw[NEW])
     assert not is_shaped(packed.raw[NEW])
     for record in (shaped, remove, packed):
-        assert build(record.raw) == record_to_lambda_dict(stream, record.raw)
+        assert build(record.raw) == reference_event_record(stream, record)
     assert build(shaped.raw)["dynamodb"]["NewImage"] == build(packed.raw)["dynamodb"]["NewImage"]
     client = sim.client("dynamodbstreams")
     shard_id = stream.shards[0].shard_id
@@ -310,19 +301,20 @@ def test_items_stored_before_the_stream_are_compared_exactly() -> None:
 def test_shape_registry_is_bounded_and_changes_stay_exact(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Once MAX_SHAPES shapes are registered, items of new shapes are packed; an item written
-    shaped and rewritten packed (or the reverse) is still no change."""
+    """Once a table holds its limit of shapes, items of new shapes are packed; an item
+    written shaped and rewritten packed (or the reverse) is still no change."""
     sim, table = _table()
     engine = sim._engine("tbl")
-    prefix = f"bounded{len(BUILDERS)}-"  # names no earlier run in this process registered
-    monkeypatch.setattr(_frozen, "MAX_SHAPES", len(BUILDERS) + 3)
+    shapes = Shapes(limit=3)
+    monkeypatch.setattr(engine, "_shapes", shapes)
+    prefix = "bounded-"
     for i in range(10):
         table.put_item(Item={"pk": f"k{i}", f"{prefix}{i}": 1})
     shaped = [k for k, f in engine._items.items() if type(f) is tuple]
     assert shaped == ["k0", "k1", "k2"]
-    assert len(BUILDERS) == _frozen.MAX_SHAPES
+    assert len(shapes) == shapes.limit
     table.put_item(Item={f"{prefix}0": 1, "pk": "k0"})  # shaped -> packed: no change
-    monkeypatch.setattr(_frozen, "MAX_SHAPES", len(BUILDERS) + 1)
+    shapes.limit += 1
     table.put_item(Item={"pk": "k5", f"{prefix}5": 1})  # packed -> shaped: no change
     assert type(engine._items["k5"]) is bytes  # the store kept the old form
     table.put_item(Item={"pk": "k5", f"{prefix}5": 2})
@@ -331,7 +323,7 @@ def test_shape_registry_is_bounded_and_changes_stay_exact(
     assert events == ["INSERT"] * 10 + ["MODIFY"]
 
 
-def test_items_too_wide_or_with_long_names_are_packed(room_for_shapes: None) -> None:
+def test_items_too_wide_or_with_long_names_are_packed() -> None:
     """Items of more than MAX_SHAPE_ATTRIBUTES attributes, or whose names are longer than
     MAX_SHAPE_NAME_CHARS in all, are packed, and thaw exactly."""
     wide = {f"a{i}": {"N": str(i)} for i in range(MAX_SHAPE_ATTRIBUTES + 1)}

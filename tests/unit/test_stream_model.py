@@ -20,8 +20,9 @@ from streamsim._dynamodb._table import SplitPolicy
 from streamsim._errors import ResourceInUseException, ValidationException
 from streamsim._simulation import Simulation
 from streamsim._streams._partitions import HASH_SPACE, partition_hash
-from streamsim._streams._records import NEW, OLD, StreamRecord
+from streamsim._streams._records import NEW, OLD
 from streamsim._streams._stream import StreamSettings
+from streamsim._streams._view import StreamRecord
 from tests.shapes import assert_matches_output_shape
 
 START = datetime(2024, 1, 1, tzinfo=timezone.utc)

@@ -28,6 +28,7 @@ from streamsim._errors import (
 from streamsim._items import (
     Frozen,
     Item,
+    Shapes,
     compare_key,
     freeze,
     frozen_size,
@@ -130,6 +131,7 @@ class TableEngine:
         # holding only atomic values, these dicts are not walked by the cyclic GC (a full
         # collection stops tracking them until the next write stores a fresh tuple)
         self._items: dict[Any, Any] = {}
+        self._shapes = Shapes()  # the shapes its frozen items share
         self._count = 0
         # hash value -> id of its live partition, for hash values in the table that were
         # written with a stream on (MD5 per write is the write path's costliest step)
@@ -401,7 +403,7 @@ class TableEngine:
                 return  # nothing to delete: no change
             new = None
         else:
-            new = freeze(new_item, size, plain)
+            new = freeze(new_item, size, plain, self._shapes)
             if watched and old is not None and same_item(old, new, new_item):
                 return
         items = self._items

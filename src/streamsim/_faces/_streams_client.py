@@ -59,9 +59,9 @@ from streamsim._errors import (
     TrimmedDataAccessException,
     ValidationException,
 )
-from streamsim._gc import paused_gc
 from streamsim._model import Model
-from streamsim._streams._records import SEQ, records_to_streams_dicts
+from streamsim._streams._records import SEQ
+from streamsim._streams._render import streams_records
 from streamsim._streams._shard import Shard
 from streamsim._streams._stream import Stream
 
@@ -512,9 +512,9 @@ class DynamoDBStreamsClient(ClientBase):
             )
         first = shard.position_of_sequence(position)
         held = shard.read(first, limit)
-        with paused_gc():  # the one GC policy for rendering records (streamsim._gc)
-            # spec A.7: stop before 1 MB of SizeBytes, but return at least one record
-            records = records_to_streams_dicts(stream, held, 0, len(held), GET_RECORDS_MAX_BYTES)
+        # spec A.7: stop before 1 MB of SizeBytes, but return at least one record; rendered
+        # with the cyclic GC paused (the one GC policy, streamsim._gc)
+        records = streams_records(stream, held, GET_RECORDS_MAX_BYTES)
         out: dict[str, Any] = {"Records": records}
         following = shard.record_at(first + len(records))
         if following is not None:

@@ -16,16 +16,15 @@ packages import from here, never from the private modules, which each do one job
 from __future__ import annotations
 
 from ._boto3 import Binary as Binary
-from ._frozen import BUILDERS as BUILDERS
 from ._frozen import MAX_SHAPE_ATTRIBUTES as MAX_SHAPE_ATTRIBUTES
 from ._frozen import MAX_SHAPE_NAME_CHARS as MAX_SHAPE_NAME_CHARS
 from ._frozen import Frozen as Frozen
+from ._frozen import Shapes as Shapes
 from ._frozen import freeze as freeze
 from ._frozen import frozen_size as frozen_size
 from ._frozen import is_shaped as is_shaped
 from ._frozen import same_item as same_item
 from ._frozen import thaw as thaw
-from ._frozen import thaw_packed as thaw_packed
 from ._limits import MAX_ITEM_BYTES as MAX_ITEM_BYTES
 from ._limits import item_size as item_size
 from ._limits import validate_item as validate_item

@@ -24,6 +24,9 @@ from typing import Any
 
 from streamsim._clock import ms_to_datetime
 from streamsim._errors import InvalidParameterValueException
+from streamsim._gc import paused_gc
+from streamsim._streams._render import iso_seconds as iso_seconds
+from streamsim._streams._render import stream_batch_info
 
 QUEUE_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo")  # SQS queue names
 TOPIC_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,256}|[A-Za-z0-9_-]{1,251}\.fifo")  # SNS topic names
@@ -58,7 +61,8 @@ class _MessageDestination(Destination):
         self.messages: list[dict[str, Any]] = []
 
     def deliver(self, record: dict[str, Any], payload: dict[str, Any] | None, key: str) -> None:
-        self.messages.append(json.loads(json.dumps(record)))
+        with paused_gc():  # the one GC policy for rendering records (streamsim._gc)
+            self.messages.append(json.loads(json.dumps(record)))
 
 
 class Queue(_MessageDestination):
@@ -112,7 +116,8 @@ class Bucket(Destination):
     def deliver(self, record: dict[str, Any], payload: dict[str, Any] | None, key: str) -> None:
         body = dict(record)
         body["payload"] = payload if payload is not None else {"Records": []}
-        self.objects[key] = json.loads(json.dumps(body))
+        with paused_gc():  # the one GC policy for rendering records (streamsim._gc)
+            self.objects[key] = json.loads(json.dumps(body))
 
 
 def validate_name(kind: str, name: str) -> None:
@@ -126,11 +131,6 @@ def validate_name(kind: str, name: str) -> None:
         raise InvalidParameterValueException(
             f"Invalid {kind.upper()} name {name!r}: must match {pattern.pattern}"
         )
-
-
-def iso_seconds(ms: int) -> str:
-    """``2019-11-14T00:13:19Z``: ISO-8601 to the second (spec D.7 arrival times)."""
-    return ms_to_datetime(ms).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def iso_millis(ms: int) -> str:
@@ -166,6 +166,10 @@ def on_failure_record(
 ) -> dict[str, Any]:
     """Build the on-failure record of a discarded batch (spec D.7).
 
+    Its ``DDBStreamBatchInfo`` is the stream's part, rendered by
+    :func:`streamsim._streams._render.stream_batch_info`; the record is built with the cyclic
+    GC paused (:mod:`streamsim._gc`).
+
     Args:
         function_error: ``"Unhandled"`` when the last invocation failed with a function
             error; None when it returned (a partial failure) or never ran.
@@ -181,28 +185,29 @@ def on_failure_record(
     >>> rec["DDBStreamBatchInfo"]["approximateArrivalOfFirstRecord"], rec["timestamp"]
     ('1970-01-01T00:00:00Z', '1970-01-01T00:00:00.000Z')
     """
-    record: dict[str, Any] = {
-        "requestContext": {
-            "requestId": request_id,
-            "functionArn": function_arn,
-            "condition": condition,
-            "approximateInvokeCount": invoke_count,
+    with paused_gc():
+        record: dict[str, Any] = {
+            "requestContext": {
+                "requestId": request_id,
+                "functionArn": function_arn,
+                "condition": condition,
+                "approximateInvokeCount": invoke_count,
+            }
         }
-    }
-    if include_response_context:
-        response: dict[str, Any] = {"statusCode": 200, "executedVersion": "$LATEST"}
-        if function_error is not None:
-            response["functionError"] = function_error
-        record["responseContext"] = response
-    record["version"] = ON_FAILURE_VERSION
-    record["timestamp"] = iso_millis(now_ms)
-    record["DDBStreamBatchInfo"] = {
-        "shardId": shard_id,
-        "startSequenceNumber": start_sequence_number,
-        "endSequenceNumber": end_sequence_number,
-        "approximateArrivalOfFirstRecord": iso_seconds(first_arrival_ms),
-        "approximateArrivalOfLastRecord": iso_seconds(last_arrival_ms),
-        "batchSize": batch_size,
-        "streamArn": stream_arn,
-    }
+        if include_response_context:
+            response: dict[str, Any] = {"statusCode": 200, "executedVersion": "$LATEST"}
+            if function_error is not None:
+                response["functionError"] = function_error
+            record["responseContext"] = response
+        record["version"] = ON_FAILURE_VERSION
+        record["timestamp"] = iso_millis(now_ms)
+        record["DDBStreamBatchInfo"] = stream_batch_info(
+            stream_arn=stream_arn,
+            shard_id=shard_id,
+            start_sequence_number=start_sequence_number,
+            end_sequence_number=end_sequence_number,
+            first_arrival_ms=first_arrival_ms,
+            last_arrival_ms=last_arrival_ms,
+            batch_size=batch_size,
+        )
     return record

@@ -14,12 +14,11 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterator
 from operator import itemgetter
-from typing import TYPE_CHECKING
 
-from ._records import CREATED, SEQ, RawRecord, StreamRecord
+from streamsim._clock import Clock
 
-if TYPE_CHECKING:
-    from ._stream import Stream
+from ._records import CREATED, SEQ, RawRecord, StreamFacts
+from ._view import StreamRecord
 
 _SEQ = itemgetter(SEQ)
 _CREATED = itemgetter(CREATED)
@@ -30,7 +29,8 @@ class Shard:
 
     Attributes:
         shard_id: ``shardId-<20 digits: creation epoch ms>-<8 hex>`` (spec A.3).
-        stream: the stream this shard belongs to.
+        stream: the stream this shard belongs to (known here only by its
+            :class:`~._records.StreamFacts`, which its records' views show).
         parent: the shard this one continues, or None for a root.
         children: shards that continue this one (empty while open).
         partition_id: the table partition whose writes this shard took.
@@ -41,8 +41,10 @@ class Shard:
 
     __slots__ = (
         "_base",
+        "_clock",
         "_last_sn",
         "_records",
+        "_retention_ms",
         "_start",
         "_trimmed_through",
         "children",
@@ -58,14 +60,20 @@ class Shard:
 
     def __init__(
         self,
-        stream: Stream,
+        stream: StreamFacts,
         shard_id: str,
         partition_id: int,
         created_ms: int,
         starting_sequence_number: int,
         parent: Shard | None,
+        *,
+        clock: Clock,
+        retention_ms: int,
     ) -> None:
+        """Open a shard; ``clock`` and ``retention_ms`` (spec A.9) decide what is trimmed."""
         self.stream = stream
+        self._clock = clock
+        self._retention_ms = retention_ms
         self.shard_id = shard_id
         self.partition_id = partition_id
         self.created_ms = created_ms
@@ -119,7 +127,7 @@ class Shard:
         """
         if self.closed_ms is None:
             return False
-        horizon = now_ms - self.stream.settings.retention_ms
+        horizon = now_ms - self._retention_ms
         if self._last_sn is None:  # never held a record
             return self.closed_ms < horizon
         self.trim()
@@ -157,7 +165,7 @@ class Shard:
         start = self._start
         if start >= len(recs):
             return
-        horizon = self.stream.clock.now_ms - self.stream.settings.retention_ms
+        horizon = self._clock.now_ms - self._retention_ms
         if recs[start][CREATED] >= horizon:
             return
         new_start = bisect_left(recs, horizon, lo=start, key=_CREATED)

@@ -18,14 +18,16 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import attrs
+from sortedcontainers import SortedKeyList
 
 from streamsim._clock import MS_PER_HOUR, MS_PER_MINUTE, Clock, Timer, ms_to_datetime
 from streamsim._errors import ValidationException
 from streamsim._items import frozen_size, value_size
 from streamsim._validators import non_negative_ms, optional_at_least_one, positive_ms
 
-from ._records import VIEW_IMAGES, StreamRecord, event_id_prefix
+from ._records import VIEW_IMAGES, event_id_prefix
 from ._shard import Shard
+from ._view import StreamRecord
 
 if TYPE_CHECKING:
     from streamsim._items import Frozen
@@ -142,7 +144,7 @@ class Stream:
         self.event_id_prefix = event_id_prefix(self.arn)
         self.ended_ms: int | None = None
         self._next_sn = FIRST_SEQUENCE_NUMBER
-        self._shards: list[Shard] = []
+        self._shards: SortedKeyList[Shard, str] = SortedKeyList(key=_shard_key)  # by shard id
         self._open: dict[int, Shard] = {}
         self._shard_ids: dict[str, Shard] = {}
         self._rotation_timers: dict[str, Timer] = {}  # the open shards' rotations
@@ -310,9 +312,17 @@ class Stream:
     def _open_shard(self, partition_id: int, parent: Shard | None) -> Shard:
         sn = self._next_sn
         self._next_sn = sn + 1
-        shard = Shard(self, self._new_shard_id(), partition_id, self.clock.now_ms, sn, parent)
-        self._shards.append(shard)
-        self._shards.sort(key=_shard_key)
+        shard = Shard(
+            self,
+            self._new_shard_id(),
+            partition_id,
+            self.clock.now_ms,
+            sn,
+            parent,
+            clock=self.clock,
+            retention_ms=self.settings.retention_ms,
+        )
+        self._shards.add(shard)
         self._shard_ids[shard.shard_id] = shard
         self._open[partition_id] = shard
         jitter = self.settings.rotation_jitter_ms
@@ -364,7 +374,7 @@ class Stream:
     def _sweep(self) -> None:
         """Hourly: drop trimmed records and expired shards from memory."""
         now = self.clock.now_ms
-        keep: list[Shard] = []
+        expired: list[Shard] = []
         for shard in self._shards:
             shard.trim()
             if shard.is_expired(now):
@@ -373,9 +383,9 @@ class Stream:
                 # Its children still name it as parent; its own (expired) parent is dropped, so
                 # a long-lived lineage keeps at most one expired ancestor in memory per chain.
                 shard.parent = None
-            else:
-                keep.append(shard)
-        self._shards = keep
+                expired.append(shard)
+        for shard in expired:
+            self._shards.remove(shard)
         if self.is_readable(now):
             self._sweeper = self.clock.call_later(TRIM_SWEEP_MS, self._sweep)
         else:

@@ -1,0 +1,287 @@
+"""The AWS shapes of stream records: the one place that renders them.
+
+From a raw record (:mod:`._records`) and its stream, three shapes, each with fresh containers
+the caller may mutate:
+
+* :func:`streams_record` / :func:`streams_records`: the ``Record`` of DynamoDB Streams'
+  GetRecords as boto3 returns it (``ApproximateCreationDateTime`` a timezone-aware datetime,
+  binary as ``bytes``, ``userIdentity`` with ``PrincipalId``/``Type``);
+* :func:`lambda_event_record`: the record inside a Lambda DynamoDB event (spec D.10): JSON
+  types (``ApproximateCreationDateTime`` epoch seconds as a number, binary as base64 text),
+  ``eventSourceARN``, ``userIdentity`` with ``principalId``/``type``;
+* :func:`stream_batch_info`: ``DDBStreamBatchInfo``, the stream's part of the on-failure
+  record of a discarded batch (spec D.7).
+
+The first two share everything but their types: :func:`_envelope` builds the ``dynamodb`` body
+and the envelope around it, in AWS's member order, from parts each shape converts.  What a
+shape needs of its stream is looked up once per stream into a :class:`RecordFormat`, not per
+record.  Rendering allocates thousands of acyclic containers: callers render inside
+:func:`streamsim._gc.paused_gc` (:func:`streams_records` does it itself; the Lambda poller wraps
+its batch, and the on-failure record is rendered inside it too).
+"""
+
+from __future__ import annotations
+
+from base64 import b64encode
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from typing import Any, Final
+
+from streamsim._clock import ms_to_datetime
+from streamsim._gc import paused_gc
+from streamsim._items import Frozen, Item, thaw
+
+from ._records import (
+    CREATED,
+    EVENT,
+    EVENT_ID_DIGITS,
+    EVENT_SOURCE,
+    EVENT_VERSION,
+    HASH,
+    NEW,
+    OLD,
+    RANGE,
+    SEQ,
+    SIZE,
+    TTL,
+    TTL_IDENTITY_TYPE,
+    TTL_PRINCIPAL,
+    RawRecord,
+    StreamFacts,
+)
+
+#: ``eventID`` keeps this slice of the sequence number's digits (see ``_records.event_id``).
+_ID_DIGITS: Final = slice(-EVENT_ID_DIGITS, None)
+
+
+class RecordFormat:
+    """What rendering a stream's records needs, looked up once per stream.
+
+    Attributes:
+        arn, region, view_type: the stream's.
+        hash_key / hash_type, range_key / range_type: the key schema (range None without a
+            sort key).
+        binary_keys: a key attribute is binary (its Lambda JSON is base64 text).
+        id_prefix: what the stream's eventIDs begin with.
+    """
+
+    __slots__ = (
+        "arn",
+        "binary_keys",
+        "hash_key",
+        "hash_type",
+        "id_prefix",
+        "range_key",
+        "range_type",
+        "region",
+        "view_type",
+    )
+
+    def __init__(self, stream: StreamFacts) -> None:
+        self.arn = stream.arn
+        self.region = stream.region
+        self.view_type = stream.view_type
+        names, types = stream.key_names, stream.key_types
+        self.hash_key, self.hash_type = names[0], types[0]
+        self.range_key = names[1] if len(names) > 1 else None
+        self.range_type = types[-1]
+        self.binary_keys = "B" in types
+        self.id_prefix = stream.event_id_prefix
+
+    def keys(self, raw: RawRecord) -> Item:
+        """The key attributes of a raw record (canonical DynamoDB JSON, fresh dict)."""
+        if self.range_key is None:
+            return {self.hash_key: {self.hash_type: raw[HASH]}}
+        return {
+            self.hash_key: {self.hash_type: raw[HASH]},
+            self.range_key: {self.range_type: raw[RANGE]},
+        }
+
+
+def _envelope(
+    fmt: RecordFormat, raw: RawRecord, when: Any, old: Item | None, new: Item | None
+) -> dict[str, Any]:
+    """The record both shapes share, ``eventID`` ... ``dynamodb``, around images already typed.
+
+    ``Keys`` is canonical (a binary key as ``bytes``).  AWS behaviour: spec B.7, D.10; the
+    members in the order AWS sends them.
+    """
+    sn_text = str(raw[SEQ])
+    range_key = fmt.range_key
+    if range_key is None:
+        keys = {fmt.hash_key: {fmt.hash_type: raw[HASH]}}
+    else:
+        keys = {fmt.hash_key: {fmt.hash_type: raw[HASH]}, range_key: {fmt.range_type: raw[RANGE]}}
+    body: dict[str, Any] = {"ApproximateCreationDateTime": when, "Keys": keys}
+    if new is not None:
+        body["NewImage"] = new
+    if old is not None:
+        body["OldImage"] = old
+    body["SequenceNumber"] = sn_text
+    body["SizeBytes"] = raw[SIZE]
+    body["StreamViewType"] = fmt.view_type
+    return {
+        "eventID": fmt.id_prefix + sn_text[_ID_DIGITS],  # _records.event_id
+        "eventName": raw[EVENT],
+        "eventVersion": EVENT_VERSION,
+        "eventSource": EVENT_SOURCE,
+        "awsRegion": fmt.region,
+        "dynamodb": body,
+    }
+
+
+# --- DynamoDB Streams (boto3 types) -------------------------------------------------------------
+
+
+def creation_datetime(created_ms: int) -> datetime:
+    """``ApproximateCreationDateTime``: the write time rounded down to the second (spec B.5)."""
+    return datetime.fromtimestamp(created_ms // 1000, timezone.utc)  # exact for int seconds
+
+
+def streams_record(fmt: RecordFormat, raw: RawRecord, when: datetime) -> dict[str, Any]:
+    """The ``Record`` GetRecords returns through boto3 for ``raw``, created at ``when``.
+
+    ``when`` is :func:`creation_datetime` of the record (records of one second may share it:
+    a datetime is immutable).  AWS behaviour: spec A.7, B.1-B.7.
+    """
+    old, new = raw[OLD], raw[NEW]
+    out = _envelope(
+        fmt, raw, when, None if old is None else thaw(old), None if new is None else thaw(new)
+    )
+    if raw[TTL]:
+        out["userIdentity"] = {"PrincipalId": TTL_PRINCIPAL, "Type": TTL_IDENTITY_TYPE}
+    return out
+
+
+def streams_records(
+    stream: StreamFacts, records: Sequence[RawRecord], max_bytes: int | None = None
+) -> list[dict[str, Any]]:
+    """The GetRecords ``Records`` of ``records``, raw records of ``stream``, oldest first.
+
+    With ``max_bytes``, stop before the record that would bring the total ``SizeBytes`` over
+    it, but render at least one record (GetRecords' 1 MB cap, spec A.7).  Renders with the
+    cyclic GC paused (:mod:`streamsim._gc`).
+    """
+    fmt = RecordFormat(stream)
+    budget = -1 if max_bytes is None else max_bytes
+    out: list[dict[str, Any]] = []
+    last_second = -1
+    when = ms_to_datetime(0)
+    with paused_gc():
+        for raw in records:
+            if budget >= 0:
+                budget -= raw[SIZE]
+                if budget < 0:
+                    if out:
+                        break
+                    budget = 0  # the first record alone is over the cap: returned anyway
+            created = raw[CREATED]
+            if created // 1000 != last_second:
+                last_second = created // 1000
+                when = creation_datetime(created)
+            out.append(streams_record(fmt, raw, when))
+    return out
+
+
+# --- Lambda events (JSON types) -----------------------------------------------------------------
+
+
+def lambda_event_record(fmt: RecordFormat, raw: RawRecord) -> dict[str, Any]:
+    """The record of a Lambda DynamoDB event for ``raw`` (spec D.10), JSON-typed throughout.
+
+    ``SizeBytes`` comes from the record (the stream computes it at append time).  The
+    containers are fresh on every call, so a handler may mutate its event without touching
+    the table's stored items or the next attempt's event.
+    """
+    frozen_old, frozen_new = raw[OLD], raw[NEW]
+    # a shaped image (tuple) holds only S, N, BOOL and NULL, which JSON carries as they are
+    old = new = None
+    if frozen_old is not None:
+        old = thaw(frozen_old) if type(frozen_old) is tuple else json_image(frozen_old)
+    if frozen_new is not None:
+        new = thaw(frozen_new) if type(frozen_new) is tuple else json_image(frozen_new)
+    out = _envelope(fmt, raw, raw[CREATED] // 1000, old, new)
+    if fmt.binary_keys:
+        body = out["dynamodb"]
+        body["Keys"] = json_item(body["Keys"])
+    out["eventSourceARN"] = fmt.arn
+    if raw[TTL]:
+        out["userIdentity"] = {"type": TTL_IDENTITY_TYPE, "principalId": TTL_PRINCIPAL}
+    return out
+
+
+def json_image(frozen: Frozen) -> Item:
+    """A frozen image thawed into its JSON form (fresh containers, binary as base64 text).
+
+    A shaped image holds only S, N, BOOL and NULL, which JSON carries as they are; in a packed
+    one, values of other types (binary, sets, lists, maps) are rebuilt.
+    """
+    item = thaw(frozen)
+    if type(frozen) is not tuple:
+        for name, av in item.items():
+            if not ("S" in av or "N" in av or "BOOL" in av or "NULL" in av):
+                item[name] = json_value(av)
+    return item
+
+
+def json_value(av: dict[str, Any]) -> dict[str, Any]:
+    """Copy one canonical AttributeValue into its JSON form (binary as base64 text)."""
+    ((tag, value),) = av.items()
+    if tag == "S" or tag == "N" or tag == "BOOL" or tag == "NULL":
+        return {tag: value}
+    if tag == "M":
+        return {"M": json_item(value)}
+    if tag == "L":
+        return {"L": [json_value(v) for v in value]}
+    if tag == "SS" or tag == "NS":
+        return {tag: list(value)}
+    if tag == "B":
+        return {"B": b64encode(value).decode("ascii")}
+    return {"BS": [b64encode(v).decode("ascii") for v in value]}
+
+
+def json_item(item: Item) -> dict[str, Any]:
+    """Copy a canonical item into its JSON form (fresh containers, binary as base64)."""
+    return {name: json_value(av) for name, av in item.items()}
+
+
+# --- on-failure destinations --------------------------------------------------------------------
+
+
+def iso_seconds(ms: int) -> str:
+    """``2019-11-14T00:13:19Z``: ISO-8601 to the second (spec D.7 arrival times)."""
+    return ms_to_datetime(ms).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def stream_batch_info(
+    *,
+    stream_arn: str,
+    shard_id: str,
+    start_sequence_number: str,
+    end_sequence_number: str,
+    first_arrival_ms: int,
+    last_arrival_ms: int,
+    batch_size: int,
+) -> dict[str, Any]:
+    """``DDBStreamBatchInfo``: which records of which shard an on-failure record stands for.
+
+    The start and end are the first and last records' sequence numbers and arrival (write)
+    times.  AWS behaviour: spec D.7; the arrival times are ISO-8601 to the second.
+
+    >>> stream_batch_info(stream_arn="arn", shard_id="s", start_sequence_number="1",
+    ...     end_sequence_number="2", first_arrival_ms=0, last_arrival_ms=1500, batch_size=2)
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'shardId': 's', 'startSequenceNumber': '1', 'endSequenceNumber': '2',
+     'approximateArrivalOfFirstRecord': '1970-01-01T00:00:00Z',
+     'approximateArrivalOfLastRecord': '1970-01-01T00:00:01Z', 'batchSize': 2,
+     'streamArn': 'arn'}
+    """
+    return {
+        "shardId": shard_id,
+        "startSequenceNumber": start_sequence_number,
+        "endSequenceNumber": end_sequence_number,
+        "approximateArrivalOfFirstRecord": iso_seconds(first_arrival_ms),
+        "approximateArrivalOfLastRecord": iso_seconds(last_arrival_ms),
+        "batchSize": batch_size,
+        "streamArn": stream_arn,
+    }
