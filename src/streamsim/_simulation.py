@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +32,8 @@ from ._model import Model
 
 ACCOUNT_RE = re.compile(r"\d{12}")
 REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+#: The last virtual instant (epoch ms) that a ``datetime`` can show: 9999-12-31T23:59:59.999.
+LAST_INSTANT_MS = datetime_to_ms(datetime.max.replace(tzinfo=UTC))
 
 
 class Simulation:
@@ -108,6 +110,8 @@ class Simulation:
 
     def advance(
         self,
+        by: timedelta | None = None,
+        /,
         *,
         milliseconds: float = 0,
         seconds: float = 0,
@@ -117,10 +121,29 @@ class Simulation:
     ) -> datetime:
         """Move virtual time forward, running all scheduled work on the way; return the new now.
 
+        Args:
+            by: a ``timedelta`` (``sim.advance(timedelta(hours=4))``).
+            milliseconds, seconds, minutes, hours, days: amounts of each unit (numbers), added
+                to ``by`` and to each other.
+
         Raises:
-            ValueError: a negative duration, or one that is not a whole number of milliseconds.
+            TypeError: ``by`` is not a timedelta, or a unit amount is not a number.
+            ValueError: a negative duration, one that is not a whole number of milliseconds,
+                or one that would move time past the last instant a ``datetime`` can show
+                (9999-12-31, UTC); time does not move then.
+
+        >>> sim = Simulation(seed=1)
+        >>> sim.advance(timedelta(minutes=90), seconds=30).isoformat()
+        '2024-01-01T01:30:30+00:00'
         """
         total = Decimal(0)
+        if by is not None:
+            if not isinstance(by, timedelta):
+                raise TypeError(
+                    f"advance() takes a datetime.timedelta or keyword units "
+                    f"(e.g. advance(timedelta(seconds=5)) or advance(seconds=5)), got {by!r}"
+                )
+            total += Decimal((by.days * 86_400 + by.seconds) * 1_000_000 + by.microseconds) / 1000
         for amount, unit in (
             (milliseconds, 1),
             (seconds, 1_000),
@@ -131,11 +154,19 @@ class Simulation:
             if isinstance(amount, bool) or not isinstance(amount, (int, float, Decimal)):
                 raise TypeError(f"durations must be numbers, got {amount!r}")
             total += Decimal(str(amount)) * unit
+        if not total.is_finite():
+            raise ValueError(f"durations must be finite, got {total} ms")
         if total < 0:
             raise ValueError(f"time can't go backwards: asked to advance by {total} ms")
         if total != total.to_integral_value():
             raise ValueError(f"durations must add up to whole milliseconds, got {total} ms")
-        self.clock.advance_to(self.clock.now_ms + int(total))
+        target = self.clock.now_ms + int(total)
+        if target > LAST_INSTANT_MS:
+            raise ValueError(
+                f"advancing by {total} ms would move time past {ms_to_datetime(LAST_INSTANT_MS)}, "
+                "the last instant a datetime can show"
+            )
+        self.clock.advance_to(target)
         return self.now
 
     def advance_to(self, when: datetime) -> datetime:
