@@ -45,7 +45,12 @@ class Simulation:
         region, account_id: used in ARNs and records.
         start: the virtual start instant (timezone-aware datetime); default 2024-01-01 UTC.
         stream_settings, ttl_settings, split_policy, lambda_settings: behaviour settings, each
-            defaulting to AWS's behaviour.
+            defaulting to AWS's behaviour.  They belong to this simulation alone (there are no
+            module-level switches); durations in them are ``datetime.timedelta`` values.
+
+    Raises:
+        TypeError: a seed that is not an int, or a settings object of the wrong class.
+        ValueError: a malformed region or account id.
 
     Virtual time moves only through :meth:`advance` (and :meth:`advance_to`); scheduled work
     (shard rotation, TTL sweeps, Lambda polling and invocations) runs in time order as it does.
@@ -75,6 +80,14 @@ class Simulation:
             raise ValueError(f"region must look like 'us-east-1', got {region!r}")
         if not isinstance(account_id, str) or not ACCOUNT_RE.fullmatch(account_id):
             raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
+        for value, kind in (
+            (stream_settings, StreamSettings),
+            (ttl_settings, TTLSettings),
+            (split_policy, SplitPolicy),
+            (lambda_settings, LambdaSettings),
+        ):
+            if value is not None and not isinstance(value, kind):
+                raise TypeError(f"expected a {kind.__name__} (or None), got {value!r}")
         self.seed = seed
         self.region = region
         self.account_id = account_id
@@ -268,7 +281,14 @@ class Simulation:
         return self._model.lambda_service
 
     def create_function(self, name: str, handler: Callable[..., Any], **options: Any) -> Any:
-        """Create a Lambda function whose handler is ordinary Python; see ``LambdaService``."""
+        """Create a Lambda function whose handler is ordinary Python; see ``LambdaService``.
+
+        Options: ``timeout`` in whole seconds as AWS speaks it (1-900, default 3; a
+        ``timedelta`` is accepted too); ``duration``, the virtual time one invocation takes:
+        seconds (``0.05``), a ``timedelta``, or a callable of the event returning either
+        (default 10 ms); it must come to whole milliseconds.  ``reserved_concurrency`` and
+        ``memory_size`` as in AWS.
+        """
         return self.lambda_service.create_function(name, handler, **options)
 
     def create_queue(self, name: str) -> Any:

@@ -1,17 +1,18 @@
 """attrs validators shared by the settings classes (StreamSettings, TTLSettings, ...).
 
-Each raises ``ValueError`` naming the field and the value it was given.  Durations are
+Each raises ``ValueError`` naming the field and the value it was given (:func:`duration` also
+raises ``TypeError`` for a value that is not a ``timedelta``).  Durations are
 ``datetime.timedelta`` values, checked by :func:`duration` and turned into the model's integer
 milliseconds once, by :func:`to_ms`.
 
 >>> import attrs
 >>> @attrs.frozen
 ... class Demo:
-...     delay_ms: int = attrs.field(validator=non_negative_ms)
+...     count: int = attrs.field(validator=non_negative_int)
 >>> Demo(-1)
 Traceback (most recent call last):
 ...
-ValueError: delay_ms must be a non-negative integer of ms, got -1
+ValueError: count must be a non-negative integer, got -1
 """
 
 from __future__ import annotations
@@ -34,16 +35,6 @@ def _is_int(value: Any) -> bool:
 def _check(ok: bool, attribute: attrs.Attribute[Any], what: str, value: Any) -> None:
     if not ok:
         raise ValueError(f"{attribute.name} must be {what}, got {value!r}")
-
-
-def non_negative_ms(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """A whole number of milliseconds, 0 or more."""
-    _check(_is_int(value) and value >= 0, attribute, "a non-negative integer of ms", value)
-
-
-def positive_ms(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """A whole number of milliseconds, 1 or more."""
-    _check(_is_int(value) and value > 0, attribute, "a positive integer of ms", value)
 
 
 def non_negative_int(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
