@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +32,8 @@ from ._model import Model
 
 ACCOUNT_RE = re.compile(r"\d{12}")
 REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+#: The last virtual instant (epoch ms) that a ``datetime`` can show: 9999-12-31T23:59:59.999.
+LAST_INSTANT_MS = datetime_to_ms(datetime.max.replace(tzinfo=UTC))
 
 
 class Simulation:
@@ -43,7 +45,12 @@ class Simulation:
         region, account_id: used in ARNs and records.
         start: the virtual start instant (timezone-aware datetime); default 2024-01-01 UTC.
         stream_settings, ttl_settings, split_policy, lambda_settings: behaviour settings, each
-            defaulting to AWS's behaviour.
+            defaulting to AWS's behaviour.  They belong to this simulation alone (there are no
+            module-level switches); durations in them are ``datetime.timedelta`` values.
+
+    Raises:
+        TypeError: a seed that is not an int, or a settings object of the wrong class.
+        ValueError: a malformed region or account id.
 
     Virtual time moves only through :meth:`advance` (and :meth:`advance_to`); scheduled work
     (shard rotation, TTL sweeps, Lambda polling and invocations) runs in time order as it does.
@@ -73,6 +80,14 @@ class Simulation:
             raise ValueError(f"region must look like 'us-east-1', got {region!r}")
         if not isinstance(account_id, str) or not ACCOUNT_RE.fullmatch(account_id):
             raise ValueError(f"account_id must be 12 digits, got {account_id!r}")
+        for value, kind in (
+            (stream_settings, StreamSettings),
+            (ttl_settings, TTLSettings),
+            (split_policy, SplitPolicy),
+            (lambda_settings, LambdaSettings),
+        ):
+            if value is not None and not isinstance(value, kind):
+                raise TypeError(f"expected a {kind.__name__} (or None), got {value!r}")
         self.seed = seed
         self.region = region
         self.account_id = account_id
@@ -108,6 +123,8 @@ class Simulation:
 
     def advance(
         self,
+        by: timedelta | None = None,
+        /,
         *,
         milliseconds: float = 0,
         seconds: float = 0,
@@ -117,10 +134,29 @@ class Simulation:
     ) -> datetime:
         """Move virtual time forward, running all scheduled work on the way; return the new now.
 
+        Args:
+            by: a ``timedelta`` (``sim.advance(timedelta(hours=4))``).
+            milliseconds, seconds, minutes, hours, days: amounts of each unit (numbers), added
+                to ``by`` and to each other.
+
         Raises:
-            ValueError: a negative duration, or one that is not a whole number of milliseconds.
+            TypeError: ``by`` is not a timedelta, or a unit amount is not a number.
+            ValueError: a negative duration, one that is not a whole number of milliseconds,
+                or one that would move time past the last instant a ``datetime`` can show
+                (9999-12-31, UTC); time does not move then.
+
+        >>> sim = Simulation(seed=1)
+        >>> sim.advance(timedelta(minutes=90), seconds=30).isoformat()
+        '2024-01-01T01:30:30+00:00'
         """
         total = Decimal(0)
+        if by is not None:
+            if not isinstance(by, timedelta):
+                raise TypeError(
+                    f"advance() takes a datetime.timedelta or keyword units "
+                    f"(e.g. advance(timedelta(seconds=5)) or advance(seconds=5)), got {by!r}"
+                )
+            total += Decimal((by.days * 86_400 + by.seconds) * 1_000_000 + by.microseconds) / 1000
         for amount, unit in (
             (milliseconds, 1),
             (seconds, 1_000),
@@ -131,11 +167,19 @@ class Simulation:
             if isinstance(amount, bool) or not isinstance(amount, (int, float, Decimal)):
                 raise TypeError(f"durations must be numbers, got {amount!r}")
             total += Decimal(str(amount)) * unit
+        if not total.is_finite():
+            raise ValueError(f"durations must be finite, got {total} ms")
         if total < 0:
             raise ValueError(f"time can't go backwards: asked to advance by {total} ms")
         if total != total.to_integral_value():
             raise ValueError(f"durations must add up to whole milliseconds, got {total} ms")
-        self.clock.advance_to(self.clock.now_ms + int(total))
+        target = self.clock.now_ms + int(total)
+        if target > LAST_INSTANT_MS:
+            raise ValueError(
+                f"advancing by {total} ms would move time past {ms_to_datetime(LAST_INSTANT_MS)}, "
+                "the last instant a datetime can show"
+            )
+        self.clock.advance_to(target)
         return self.now
 
     def advance_to(self, when: datetime) -> datetime:
@@ -237,7 +281,14 @@ class Simulation:
         return self._model.lambda_service
 
     def create_function(self, name: str, handler: Callable[..., Any], **options: Any) -> Any:
-        """Create a Lambda function whose handler is ordinary Python; see ``LambdaService``."""
+        """Create a Lambda function whose handler is ordinary Python; see ``LambdaService``.
+
+        Options: ``timeout`` in whole seconds as AWS speaks it (1-900, default 3; a
+        ``timedelta`` is accepted too); ``duration``, the virtual time one invocation takes:
+        seconds (``0.05``), a ``timedelta``, or a callable of the event returning either
+        (default 10 ms); it must come to whole milliseconds.  ``reserved_concurrency`` and
+        ``memory_size`` as in AWS.
+        """
         return self.lambda_service.create_function(name, handler, **options)
 
     def create_queue(self, name: str) -> Any:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+from datetime import timedelta
 from typing import Any
 
 from hypothesis import given, settings
@@ -90,7 +91,8 @@ class FlakyHandler:
 def test_every_record_processed_in_key_order_parents_first(workload: dict[str, Any]) -> None:
     """Random workloads: all delivered; per-key first successes in write order; parents first."""
     sim = Simulation(
-        seed=workload["seed"], lambda_settings=LambdaSettings(retry_backoff_max_ms=5_000)
+        seed=workload["seed"],
+        lambda_settings=LambdaSettings(retry_backoff_max=timedelta(seconds=5)),
     )
     table = sim.create_table(
         "props", hash_key="pk", partitions=workload["partitions"], stream_view_type="NEW_IMAGE"

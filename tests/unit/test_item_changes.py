@@ -9,6 +9,7 @@ through the records of a KEYS_ONLY stream.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -309,7 +310,7 @@ def test_ttl_sweep_deletes_expired_item_as_a_service_delete(
     sim: Simulation, table: Table, rec: Recorder
 ) -> None:
     """An expired item is deleted by the next sweep as a REMOVE carrying the TTL userIdentity."""
-    table.update_time_to_live("expires")
+    table.enable_time_to_live("expires")
     table.put_item(Item={"pk": "a", "expires": now_s(sim) - 10})
     interval_s = sim.ttl_settings.sweep_interval_ms // 1000
     sim.advance(seconds=interval_s - 1)
@@ -335,7 +336,7 @@ def test_user_delete_carries_no_user_identity(table: Table, rec: Recorder) -> No
 
 def test_ttl_item_is_deleted_only_after_its_time(sim: Simulation, table: Table) -> None:
     """An item whose TTL lies in the future survives sweeps until that time has passed."""
-    table.update_time_to_live("expires")
+    table.enable_time_to_live("expires")
     table.put_item(Item={"pk": "a", "expires": now_s(sim) + 3600})
     sim.advance(minutes=59)
     assert table.item_count == 1
@@ -347,7 +348,7 @@ def test_ttl_more_than_five_years_past_is_never_deleted(
     sim: Simulation, table: Table, rec: Recorder
 ) -> None:
     """An item whose TTL is more than five years in the past is not expired (spec B.4)."""
-    table.update_time_to_live("expires")
+    table.enable_time_to_live("expires")
     table.put_item(Item={"pk": "old", "expires": now_s(sim) - TTL_MAX_AGE_S - 86_400})
     table.put_item(Item={"pk": "recent", "expires": now_s(sim) - 86_400})
     sim.advance(hours=1)
@@ -357,7 +358,7 @@ def test_ttl_more_than_five_years_past_is_never_deleted(
 
 def test_ttl_ignores_items_without_a_number_attribute(sim: Simulation, table: Table) -> None:
     """Items whose TTL attribute is missing or not a Number are never deleted by TTL."""
-    table.update_time_to_live("expires")
+    table.enable_time_to_live("expires")
     table.put_item(Item={"pk": "a", "expires": "yesterday"})
     table.put_item(Item={"pk": "b"})
     sim.advance(hours=1)
@@ -366,9 +367,9 @@ def test_ttl_ignores_items_without_a_number_attribute(sim: Simulation, table: Ta
 
 def test_ttl_sweep_interval_is_a_setting() -> None:
     """TTLSettings.sweep_interval_ms sets how often expired items are swept."""
-    sim = Simulation(seed=2, ttl_settings=TTLSettings(sweep_interval_ms=60_000))
+    sim = Simulation(seed=2, ttl_settings=TTLSettings(sweep_interval=timedelta(minutes=1)))
     table = sim.create_table("orders", hash_key="pk")
-    table.update_time_to_live("expires")
+    table.enable_time_to_live("expires")
     table.put_item(Item={"pk": "a", "expires": now_s(sim) - 1})
     sim.advance(minutes=1)
     assert table.item_count == 0
@@ -376,9 +377,9 @@ def test_ttl_sweep_interval_is_a_setting() -> None:
 
 def test_ttl_change_twice_within_an_hour_is_rejected(sim: Simulation, table: Table) -> None:
     """A second UpdateTimeToLive within an hour is a ValidationException (spec B.4)."""
-    table.update_time_to_live("expires")
+    table.enable_time_to_live("expires")
     sim.advance(minutes=59)
     with pytest.raises(ValidationException):
-        table.update_time_to_live("expires", enabled=False)
+        table.disable_time_to_live()
     sim.advance(minutes=1)
-    table.update_time_to_live("expires", enabled=False)
+    table.disable_time_to_live()

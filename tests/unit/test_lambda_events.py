@@ -84,7 +84,7 @@ def reference_event_record(stream: StreamFacts, record: StreamRecord) -> dict[st
 
 def workload(table: Any, sim: Any) -> None:
     """INSERTs, MODIFYs, REMOVEs and a TTL delete of rich items."""
-    table.update_time_to_live("ttl")
+    table.enable_time_to_live("ttl")
     table.put_item(Item={"pk": "rich", **RICH})
     table.put_item(Item={"pk": "rich", **RICH, "s": "changed"})
     table.put_item(Item={"pk": "gone"})
@@ -135,7 +135,7 @@ def test_builder_is_byte_for_byte_the_reference(view: str, range_key: str | None
         range_key_type="B",
         stream_view_type=view,
     )
-    table.update_time_to_live("ttl")
+    table.enable_time_to_live("ttl")
     key: dict[str, Any] = {"pk": Decimal(7)}
     if range_key is not None:
         key[range_key] = Binary(b"\xff\x00")
@@ -212,7 +212,7 @@ def test_ttl_delete_has_lower_case_user_identity() -> None:
     sim, table = streamed()
     rec = Recorder(sim)
     attach(sim, rec)
-    table.update_time_to_live("ttl")
+    table.enable_time_to_live("ttl")
     table.put_item(Item={"pk": "x", "ttl": sim.now_ms // 1000})
     sim.advance(hours=1)
     removes = [r for e in rec.events for r in e["Records"] if r["eventName"] == "REMOVE"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -100,7 +101,9 @@ def test_failed_batch_blocks_its_shard() -> None:
 
 def test_retry_backoff_doubles_and_is_a_setting() -> None:
     """Retries wait retry_backoff_ms, doubling, capped at retry_backoff_max_ms."""
-    sim, table = streamed(retry_backoff_ms=100, retry_backoff_max_ms=300)
+    sim, table = streamed(
+        retry_backoff=timedelta(milliseconds=100), retry_backoff_max=timedelta(milliseconds=300)
+    )
     mapping = attach(sim, Recorder(sim, always_fail), MaximumRetryAttempts=4)
     put(table, "a")
     sim.advance(seconds=10)
@@ -140,7 +143,9 @@ def test_processing_continues_after_discard() -> None:
 
 def test_maximum_record_age_ends_retries() -> None:
     """MaximumRecordAgeInSeconds 60: retries stop once the records are older (D.5)."""
-    sim, table, queue = with_queue(retry_backoff_ms=10_000, retry_backoff_max_ms=10_000)
+    sim, table, queue = with_queue(
+        retry_backoff=timedelta(seconds=10), retry_backoff_max=timedelta(seconds=10)
+    )
     mapping = attach(
         sim,
         Recorder(sim, always_fail),

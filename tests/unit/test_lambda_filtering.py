@@ -108,7 +108,7 @@ def test_filter_on_ttl_user_identity() -> None:
             {"userIdentity": {"type": ["Service"], "principalId": ["dynamodb.amazonaws.com"]}}
         ),
     )
-    table.update_time_to_live("expires")
+    table.enable_time_to_live("expires")
     expires = sim.now_ms // 1000 + 60
     table.put_item(Item={"pk": "ttl", "expires": expires})
     table.put_item(Item={"pk": "manual"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -239,7 +240,7 @@ def test_create_reports_creating_then_enabled() -> None:
 
 def test_start_delay_keeps_creating_and_polls_later() -> None:
     """With start_delay_ms the mapping stays Creating and invokes nothing until it ends."""
-    sim, table = streamed(start_delay_ms=60_000)
+    sim, table = streamed(start_delay=timedelta(minutes=1))
     rec = Recorder(sim)
     mapping = attach(sim, rec)
     put(table, "a")
@@ -253,7 +254,7 @@ def test_start_delay_keeps_creating_and_polls_later() -> None:
 
 def test_latest_from_poll_start_misses_writes_while_creating() -> None:
     """With latest_from_poll_start, writes made while Creating are missed (AWS's warning)."""
-    sim, table = streamed(start_delay_ms=1_000, latest_from_poll_start=True)
+    sim, table = streamed(start_delay=timedelta(seconds=1), latest_from_poll_start=True)
     rec = Recorder(sim)
     attach(sim, rec, StartingPosition="LATEST")
     put(table, "early")
@@ -276,7 +277,7 @@ def test_created_disabled_is_disabled() -> None:
 
 def test_update_states_and_in_use() -> None:
     """Update shows Updating / Disabling / Enabling; updating mid-transition is in use."""
-    sim, _ = streamed(transition_ms=1_000)
+    sim, _ = streamed(transition=timedelta(seconds=1))
     mapping = attach(sim, lambda e, c: None)
     client = sim.client("lambda")
     r = client.update_event_source_mapping(UUID=mapping.uuid, BatchSize=5)

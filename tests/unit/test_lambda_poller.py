@@ -10,6 +10,7 @@ import itertools
 import json
 import time
 from collections import defaultdict
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -39,7 +40,7 @@ def test_poll_happens_on_250ms_ticks() -> None:
 
 def test_poll_interval_is_a_setting() -> None:
     """``poll_interval_ms`` changes the tick."""
-    sim, table = streamed(poll_interval_ms=1000)
+    sim, table = streamed(poll_interval=timedelta(seconds=1))
     rec = Recorder(sim)
     attach(sim, rec)
     start = sim.now_ms

@@ -8,7 +8,7 @@ the Table face and the Python views.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from hashlib import md5
 from typing import Any
@@ -133,7 +133,7 @@ def test_split_policy_by_stored_bytes_splits_a_partition() -> None:
 
 def test_split_policy_by_write_rate_splits_a_partition() -> None:
     """With max_writes_per_second, a partition written faster than that over a window splits."""
-    policy = SplitPolicy(max_writes_per_second=10, window_ms=1000)
+    policy = SplitPolicy(max_writes_per_second=10, window=timedelta(seconds=1))
     sim = Simulation(seed=3, split_policy=policy)
     table = sim.create_table("orders", hash_key="pk", stream_view_type="KEYS_ONLY")
     for i in range(5):  # slow: 5 writes per second
@@ -169,7 +169,7 @@ def test_stream_arn_is_table_arn_slash_stream_slash_label() -> None:
 
 def test_stream_status_goes_enabling_then_enabled_after_status_delay() -> None:
     """A stream is ENABLING for status_delay_ms after enabling, then ENABLED."""
-    sim, table = make(status_delay_ms=5000)
+    sim, table = make(status_delay=timedelta(seconds=5))
     assert table.stream.status == "ENABLING"
     sim.advance(milliseconds=4999)
     assert table.stream.status == "ENABLING"
@@ -179,7 +179,7 @@ def test_stream_status_goes_enabling_then_enabled_after_status_delay() -> None:
 
 def test_stream_captures_writes_while_enabling() -> None:
     """Records are captured from the instant of enabling, also while ENABLING."""
-    _, table = make(status_delay_ms=5000)
+    _, table = make(status_delay=timedelta(seconds=5))
     table.put_item(Item={"pk": "a"})
     assert [r.event_name for r in all_records(table)] == ["INSERT"]
 
@@ -203,7 +203,7 @@ def test_stream_enabled_through_enable_stream_and_update_table() -> None:
 
 def test_disable_closes_every_shard_and_goes_disabling_then_disabled() -> None:
     """Disabling closes all open shards (no children) and goes DISABLING -> DISABLED."""
-    sim, table = make(partitions=3, status_delay_ms=2000)
+    sim, table = make(partitions=3, status_delay=timedelta(seconds=2))
     sim.advance(seconds=2)
     table.put_item(Item={"pk": "a"})
     stream = table.disable_stream()
@@ -339,8 +339,8 @@ def test_rotation_closes_a_shard_after_4_hours_and_opens_a_child() -> None:
 
 
 def test_rotation_period_is_a_setting() -> None:
-    """StreamSettings(rotation_period_ms=...) changes when shards rotate."""
-    sim, table = make(rotation_period_ms=MS_PER_HOUR)
+    """StreamSettings(rotation_period=...) changes when shards rotate."""
+    sim, table = make(rotation_period=timedelta(hours=1))
     sim.advance(hours=3)
     assert len(table.stream.shards) == 4
 
@@ -350,7 +350,7 @@ def test_rotation_jitter_delays_each_shard_deterministically() -> None:
     jitter = 30 * MS_PER_MINUTE
 
     def closing_times() -> list[int]:
-        sim, table = make(partitions=4, rotation_jitter_ms=jitter)
+        sim, table = make(partitions=4, rotation_jitter=timedelta(milliseconds=jitter))
         sim.advance(hours=5)
         return sorted(s.closed_ms - s.created_ms for s in table.stream.shards if not s.is_open)
 
@@ -420,8 +420,8 @@ def test_records_older_than_retention_are_trimmed() -> None:
 
 
 def test_retention_is_a_setting() -> None:
-    """StreamSettings(retention_ms=...) changes when records are trimmed."""
-    sim, table = make(retention_ms=MS_PER_HOUR)
+    """StreamSettings(retention=...) changes when records are trimmed."""
+    sim, table = make(retention=timedelta(hours=1))
     table.put_item(Item={"pk": "a"})
     sim.advance(hours=1, milliseconds=1)
     assert list(table.stream) == []
@@ -646,7 +646,7 @@ def test_size_bytes_counts_only_the_images_the_view_type_shows() -> None:
 def test_ttl_delete_carries_the_service_user_identity() -> None:
     """A TTL sweep's REMOVE has userIdentity Service/dynamodb.amazonaws.com; user deletes none."""
     sim, table = make()
-    table.update_time_to_live("expires")
+    table.enable_time_to_live("expires")
     now_s = sim.now_ms // 1000
     table.put_item(Item={"pk": "old", "expires": now_s - 10})
     table.put_item(Item={"pk": "user"})
@@ -842,7 +842,7 @@ def test_same_instant_reenable_still_gets_a_new_label() -> None:
 
 def test_table_cannot_be_deleted_while_its_stream_is_enabling() -> None:
     """DeleteTable while the stream is ENABLING raises ResourceInUseException (spec C.1)."""
-    sim, _ = make(status_delay_ms=1000)
+    sim, _ = make(status_delay=timedelta(seconds=1))
     client = sim.client("dynamodb")
     with pytest.raises(ResourceInUseException):
         client.delete_table(TableName="orders")

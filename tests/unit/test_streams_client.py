@@ -197,7 +197,7 @@ def test_describe_stream_describes_status_view_key_schema_and_time() -> None:
 
 def test_describe_stream_shows_status_transitions() -> None:
     """DescribeStream's StreamStatus goes ENABLING, ENABLED, DISABLING, DISABLED."""
-    sim, table, client = make(status_delay_ms=1000)
+    sim, table, client = make(status_delay=timedelta(seconds=1))
     arn = table.latest_stream_arn
 
     def status() -> str:
@@ -350,7 +350,7 @@ def test_shard_iterator_looks_like_aws_and_is_deterministic() -> None:
 
 def test_trim_horizon_reads_from_the_oldest_untrimmed_record() -> None:
     """TRIM_HORIZON starts at the oldest record still readable."""
-    sim, table, client = make(rotation_period_ms=48 * MS_PER_HOUR)
+    sim, table, client = make(rotation_period=timedelta(hours=48))
     table.put_item(Item={"pk": "a"})
     sim.advance(hours=2)
     table.put_item(Item={"pk": "b"})
@@ -444,7 +444,7 @@ def test_sequence_number_outside_the_shard_raises_validation() -> None:
 
 def test_sequence_number_older_than_the_trim_point_raises_trimmed_data_access() -> None:
     """An SN trimmed away (older than 24 h) raises TrimmedDataAccessException (A.6)."""
-    sim, table, client = make(rotation_period_ms=48 * MS_PER_HOUR)
+    sim, table, client = make(rotation_period=timedelta(hours=48))
     table.put_item(Item={"pk": "a"})
     (record,) = table.stream.open_shards[0].records
     sim.advance(hours=24, milliseconds=1)
@@ -635,8 +635,8 @@ def test_iterator_expires_after_15_minutes() -> None:
 
 
 def test_iterator_ttl_is_a_setting() -> None:
-    """StreamSettings(iterator_ttl_ms=...) changes the lifetime."""
-    sim, table, client = make(iterator_ttl_ms=1000)
+    """StreamSettings(iterator_ttl=...) changes the lifetime."""
+    sim, table, client = make(iterator_ttl=timedelta(seconds=1))
     fresh = iterator(client, table)
     sim.advance(seconds=1)
     with pytest.raises(ExpiredIteratorException):
@@ -645,7 +645,7 @@ def test_iterator_ttl_is_a_setting() -> None:
 
 def test_iterator_at_records_trimmed_since_raises_trimmed_data_access() -> None:
     """An iterator pointing at records trimmed after it was issued raises Trimmed (A.7)."""
-    sim, table, client = make(rotation_period_ms=48 * MS_PER_HOUR)
+    sim, table, client = make(rotation_period=timedelta(hours=48))
     table.put_item(Item={"pk": "a"})
     sim.advance(hours=23, minutes=50)
     stale = iterator(client, table)
@@ -688,7 +688,7 @@ def test_garbage_or_tampered_iterator_raises_validation() -> None:
 
 def test_iterator_of_a_stream_that_aged_out_raises_resource_not_found() -> None:
     """Reading a stream that is no longer listed raises ResourceNotFoundException."""
-    sim, table, client = make(iterator_ttl_ms=48 * MS_PER_HOUR)
+    sim, table, client = make(iterator_ttl=timedelta(hours=48))
     fresh = iterator(client, table)
     table.disable_stream()
     sim.advance(hours=24)

@@ -372,12 +372,42 @@ def test_split_partition_adds_a_partition(table: Table) -> None:
     assert len(table.partitions) == 2
 
 
-def test_update_time_to_live(sim: Simulation, table: Table) -> None:
-    """update_time_to_live enables TTL on an attribute; the client's DescribeTimeToLive shows it."""
-    table.update_time_to_live("expires")
+def test_enable_time_to_live(sim: Simulation, table: Table) -> None:
+    """enable_time_to_live enables TTL on an attribute; the client's DescribeTimeToLive shows it."""
+    table.enable_time_to_live("expires")
     assert table.ttl_attribute == "expires"
     description = sim.client("dynamodb").describe_time_to_live(TableName="orders")
     assert description["TimeToLiveDescription"]["TimeToLiveStatus"] == "ENABLED"
+
+
+def test_disable_time_to_live(sim: Simulation, table: Table) -> None:
+    """disable_time_to_live turns TTL off on its current attribute, as the client's call does."""
+    table.enable_time_to_live("expires")
+    sim.advance(hours=1)
+    table.disable_time_to_live()
+    assert table.ttl_attribute is None
+    description = sim.client("dynamodb").describe_time_to_live(TableName="orders")
+    assert description["TimeToLiveDescription"]["TimeToLiveStatus"] == "DISABLED"
+
+
+def test_table_has_no_aws_named_update_time_to_live(table: Table) -> None:
+    """The resource Table has no update_time_to_live in boto3, so the face does not borrow it."""
+    assert not hasattr(table, "update_time_to_live")
+
+
+@pytest.mark.parametrize("attribute", [5, None, "", "x" * 256])
+def test_enable_time_to_live_rejects_a_bad_attribute(table: Table, attribute: Any) -> None:
+    """A non-str, empty or over-255-byte TTL attribute is ValidationException, not TypeError."""
+    with pytest.raises(ValidationException, match="attributeName") as raised:
+        table.enable_time_to_live(attribute)
+    assert raised.value.operation_name == "UpdateTimeToLive"
+    assert table.ttl_attribute is None
+
+
+def test_disable_time_to_live_when_disabled_is_rejected(table: Table) -> None:
+    """disable_time_to_live on a table without TTL raises ValidationException."""
+    with pytest.raises(ValidationException, match="already disabled"):
+        table.disable_time_to_live()
 
 
 def test_deleted_table_refuses_calls(sim: Simulation, table: Table) -> None:

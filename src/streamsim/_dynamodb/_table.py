@@ -15,6 +15,7 @@ gets is shared with the table.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -41,7 +42,7 @@ from streamsim._items import (
 from streamsim._streams._partitions import PartitionMap, partition_hash
 from streamsim._streams._records import INSERT, MODIFY, REMOVE
 from streamsim._streams._stream import Stream, StreamSettings
-from streamsim._validators import optional_positive_number, positive_ms
+from streamsim._validators import ONE_MS, duration, optional_positive_number, set_ms_mirrors
 
 from ._expressions import (
     Condition,
@@ -68,16 +69,26 @@ class SplitPolicy:
     Attributes:
         max_partition_bytes: split a partition once the items it holds exceed this many bytes
             (AWS: 10 GB, spec C.2).
-        max_writes_per_second: split a partition once its writes within one ``window_ms``
+        max_writes_per_second: split a partition once its writes within one ``window``
             exceed this rate (AWS: 1,000 WCU per partition, spec C.2).
-        window_ms: the window the write rate is measured over.
+        window: the window the write rate is measured over (a ``timedelta`` of whole
+            milliseconds, 1 ms to 10 years; ``window_ms`` gives it in milliseconds).
+
+    >>> SplitPolicy(max_writes_per_second=10, window=timedelta(seconds=1)).window_ms
+    1000
     """
 
     max_partition_bytes: int | None = attrs.field(default=None, validator=optional_positive_number)
     max_writes_per_second: float | None = attrs.field(
         default=None, validator=optional_positive_number
     )
-    window_ms: int = attrs.field(default=60_000, validator=positive_ms)
+    window: timedelta = attrs.field(
+        default=timedelta(minutes=1), validator=duration(minimum=ONE_MS)
+    )
+    window_ms: int = attrs.field(init=False, repr=False, eq=False)  # ``window``, converted once
+
+    def __attrs_post_init__(self) -> None:
+        set_ms_mirrors(self, ("window",))
 
     @property
     def enabled(self) -> bool:

@@ -1,9 +1,9 @@
 """Time to live: the background sweep that deletes expired items as the DynamoDB service.
 
 A table with TTL enabled on an attribute indexes every item whose attribute is a Number (epoch
-seconds) in a heap ordered by expiry.  A sweep runs every ``sweep_interval_ms`` of virtual time
+seconds) in a heap ordered by expiry.  A sweep runs every ``sweep_interval`` of virtual time
 and deletes, through the table's ordinary write path, each item whose expiry plus
-``delete_delay_ms`` has passed; the stream marks those deletes with the service's
+``delete_delay`` has passed; the stream marks those deletes with the service's
 ``userIdentity``.  Index entries are checked against the item when they come due, so an item
 updated or deleted since its entry was made is simply skipped.
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator, Mapping
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
@@ -23,28 +24,40 @@ import attrs
 from streamsim._clock import MS_PER_HOUR, MS_PER_MINUTE, Clock, Timer
 from streamsim._errors import ValidationException
 from streamsim._items import Item
-from streamsim._validators import non_negative_ms, positive_ms
+from streamsim._validators import ONE_MS, duration, set_ms_mirrors
 
 TTL_CHANGE_INTERVAL_MS = MS_PER_HOUR  # spec B.4: one TTL enable/disable per table per hour
 TTL_MAX_AGE_S = 5 * 365 * 86_400  # spec B.4: TTL values > 5 years in the past never expire
+TTL_ATTRIBUTE_MAX_BYTES = 255  # TimeToLiveSpecification.AttributeName: 1-255 bytes
 
 
 @attrs.frozen(kw_only=True)
 class TTLSettings:
     """How the background TTL sweep deletes expired items (spec B.4).
 
+    Durations are ``datetime.timedelta`` values of whole milliseconds, also readable as integer
+    milliseconds through the ``*_ms`` attributes.
+
     Attributes:
-        sweep_interval_ms: how often the sweep runs.
-        delete_delay_ms: an item is deleted by the first sweep at least this long after its TTL
+        sweep_interval: how often the sweep runs (1 ms to 10 years).
+        delete_delay: an item is deleted by the first sweep at least this long after its TTL
             instant.  AWS deletes "typically within a few days"; the default (0 delay, a sweep
             every 15 minutes) deletes within a quarter of an hour so that tests stay short.
 
-    >>> TTLSettings(sweep_interval_ms=60_000).delete_delay_ms
-    0
+    >>> TTLSettings(sweep_interval=timedelta(minutes=1)).sweep_interval_ms
+    60000
     """
 
-    sweep_interval_ms: int = attrs.field(default=15 * MS_PER_MINUTE, validator=positive_ms)
-    delete_delay_ms: int = attrs.field(default=0, validator=non_negative_ms)
+    sweep_interval: timedelta = attrs.field(
+        default=timedelta(milliseconds=15 * MS_PER_MINUTE), validator=duration(minimum=ONE_MS)
+    )
+    delete_delay: timedelta = attrs.field(default=timedelta(0), validator=duration())
+    # the same durations in integer milliseconds, converted once (the sweep reads these)
+    sweep_interval_ms: int = attrs.field(init=False, repr=False, eq=False)
+    delete_delay_ms: int = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        set_ms_mirrors(self, ("sweep_interval", "delete_delay"))
 
 
 def _expiry_seconds(item: Item, attribute: str) -> int | None:
@@ -106,9 +119,18 @@ class TimeToLive:
         """Enable or disable TTL on ``attribute`` (UpdateTimeToLive, spec B.4).
 
         Raises:
-            ValidationException: TTL is already in that state, disabling names another
-                attribute, or TTL was changed less than an hour ago.
+            ValidationException: enabling on something other than a name of 1-255 bytes, TTL
+                is already in that state, disabling names another attribute, or TTL was
+                changed less than an hour ago.
         """
+        if enabled and not (
+            isinstance(attribute, str) and 1 <= len(attribute.encode()) <= TTL_ATTRIBUTE_MAX_BYTES
+        ):
+            raise ValidationException(
+                f"1 validation error detected: Value '{attribute}' at "
+                "'timeToLiveSpecification.attributeName' failed to satisfy constraint: Member "
+                "must have length between 1 and 255"
+            )
         now = self._table.clock.now_ms
         if enabled and self.enabled:
             raise ValidationException("TimeToLive is already enabled")

@@ -305,14 +305,15 @@ class LambdaClient(ClientBase):
         out["EventSourceMappingArn"] = mapping.arn
         return out
 
-    @staticmethod
-    def _config(params: Mapping[str, Any], base: MappingConfig | None) -> MappingConfig:
+    def _config(self, params: Mapping[str, Any], base: MappingConfig | None) -> MappingConfig:
         for name in _NOT_FOR_DYNAMODB:
             if params.get(name) is not None:
                 raise InvalidParameterValueException(
                     f"Unsupported parameter for DynamoDB stream event sources: {name}"
                 )
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = {
+            "numeric_on_n_strings": self._service.settings.filter_numeric_matches_n_strings
+        }
         for name, (field, convert) in _CONFIG_FIELDS.items():
             if name in params:
                 values[field] = convert(params[name])

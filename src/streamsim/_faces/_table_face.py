@@ -335,14 +335,35 @@ class Table:
         """Split the live partition at ``index`` in two; its stream shard gets two children."""
         self._live("UpdateTable").split_partition(index)
 
-    def update_time_to_live(self, attribute: str, enabled: bool = True) -> None:
-        """Enable (or disable) TTL on ``attribute``, as UpdateTimeToLive (spec B.4).
+    def enable_time_to_live(self, attribute: str) -> None:
+        """Enable TTL on ``attribute`` (a convenience, not an AWS method of the resource Table).
+
+        It does what the client's ``update_time_to_live(TableName=...,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": attribute})`` does, through
+        the same model operation (spec B.4): items whose ``attribute`` is a Number of epoch
+        seconds are deleted by the background sweep once that instant has passed.
 
         Raises:
-            ValidationException: already in that state, or changed less than an hour ago.
+            ValidationException: ``attribute`` is not a name of 1-255 bytes, TTL is already
+                enabled, or TTL was changed less than an hour ago.
         """
         try:
-            self._live("UpdateTimeToLive").ttl.update(enabled, attribute)
+            self._live("UpdateTimeToLive").ttl.update(True, attribute)
+        except StreamsimError as exc:
+            raise exc.with_operation("UpdateTimeToLive") from None
+
+    def disable_time_to_live(self) -> None:
+        """Disable TTL (a convenience, not an AWS method of the resource Table).
+
+        It does what the client's UpdateTimeToLive with ``"Enabled": False`` and the current
+        TTL attribute does (spec B.4): the sweep stops.
+
+        Raises:
+            ValidationException: TTL is already disabled, or was changed less than an hour ago.
+        """
+        try:
+            ttl = self._live("UpdateTimeToLive").ttl
+            ttl.update(False, ttl.attribute or "")
         except StreamsimError as exc:
             raise exc.with_operation("UpdateTimeToLive") from None
 

@@ -144,6 +144,9 @@ class MappingConfig:
             [DestinationConfig.OnFailure.Destination].
         metrics: ``("EventCount",)`` or () [MetricsConfig.Metrics].
         kms_key_arn: [KMSKeyArn] (only echoed back).
+        numeric_on_n_strings: compile ``numeric`` filter rules to match DynamoDB ``N``/``NS``
+            strings (not an AWS parameter: ``LambdaSettings.filter_numeric_matches_n_strings``
+            of the simulation, spec D.8, F.13).
 
     >>> MappingConfig(starting_position="LATEST").batch_size
     100
@@ -181,6 +184,7 @@ class MappingConfig:
     on_failure_destination: str | None = attrs.field(default=None, validator=_destination)
     metrics: tuple[str, ...] = attrs.field(default=(), converter=_tuple, validator=_metrics)
     kms_key_arn: str | None = None
+    numeric_on_n_strings: bool = attrs.field(default=False, repr=False)
     record_filter: RecordFilter | None = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -189,7 +193,7 @@ class MappingConfig:
             raise InvalidParameterValueException(
                 f'FilterCriteria must be an object like {{"Filters": [...]}}, got {criteria!r}'
             )
-        compiled = compile_filter_criteria(criteria)
+        compiled = compile_filter_criteria(criteria, numeric_on_n_strings=self.numeric_on_n_strings)
         object.__setattr__(self, "record_filter", compiled)
         if criteria is not None:
             object.__setattr__(self, "filter_criteria", compiled.patterns if compiled else None)

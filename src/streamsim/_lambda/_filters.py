@@ -67,13 +67,6 @@ MAX_FILTERS = 5
 MAX_PATTERN_LENGTH = 4096
 #: Bound on ``numeric`` operands (aws/event-ruler ``ComparableNumber``: -5.0e9..+5.0e9).
 NUMERIC_LIMIT = 5.0e9
-#: Whether ``numeric`` also matches DynamoDB-JSON number strings (``{"N": "101"}``).
-#:
-#: UNCONFIRMED (spec D.8, F.13): DynamoDB ``N`` values are JSON strings in the event, and
-#: EventBridge's ``numeric`` only matches JSON numbers, so on AWS ``numeric`` on an ``N``
-#: field most probably never matches.  Set this to ``True`` before compiling to let
-#: ``numeric`` rules whose last path step is ``N`` or ``NS`` parse those strings as numbers.
-NUMERIC_MATCHES_N_STRINGS = False
 
 #: The message AWS gives for a malformed pattern (COMMUNITY: LocalStack, user reports);
 #: streamsim appends where and what.
@@ -515,15 +508,19 @@ class RecordFilter:
 
 
 def compile_filter_criteria(
-    criteria: Mapping[str, Any] | None, *, numeric_on_n_strings: bool | None = None
+    criteria: Mapping[str, Any] | None, *, numeric_on_n_strings: bool = False
 ) -> RecordFilter | None:
     """Validate Lambda ``FilterCriteria`` and compile it into a :class:`RecordFilter`.
 
     Args:
         criteria: ``{"Filters": [{"Pattern": "<JSON object>"}, ...]}`` as given to
             CreateEventSourceMapping / UpdateEventSourceMapping, or ``None``.
-        numeric_on_n_strings: let ``numeric`` match DynamoDB ``N``/``NS`` strings; defaults to
-            :data:`NUMERIC_MATCHES_N_STRINGS` (read at call time).
+        numeric_on_n_strings: let ``numeric`` rules whose last path step is ``N`` or ``NS``
+            parse those DynamoDB-JSON strings (``{"N": "101"}``) as numbers.  UNCONFIRMED
+            (spec D.8, F.13): ``N`` values are JSON strings in the event and EventBridge's
+            ``numeric`` only matches JSON numbers, so on AWS such a rule most probably never
+            matches, hence the default False.  A simulation passes its
+            ``LambdaSettings.filter_numeric_matches_n_strings``.
 
     Returns:
         ``None`` when there is nothing to filter on (``None``, ``{}``, no filters): every
@@ -577,8 +574,6 @@ def compile_filter_criteria(
             f"FilterCriteria.Filters has {len(filters)} filters; at most {MAX_FILTERS} are "
             "allowed per event source mapping"
         )
-    if numeric_on_n_strings is None:
-        numeric_on_n_strings = NUMERIC_MATCHES_N_STRINGS
     texts: list[str] = []
     matchers: list[_Matcher] = []
     for index, entry in enumerate(filters):

@@ -8,10 +8,19 @@ AWS behaviour: spec D.3-D.7, F.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import attrs
 
 from streamsim._clock import MS_PER_SECOND
-from streamsim._validators import non_negative_int, optional_positive_int, positive_int
+from streamsim._validators import (
+    ONE_MS,
+    duration,
+    non_negative_int,
+    optional_positive_int,
+    positive_int,
+    set_ms_mirrors,
+)
 
 from ._metrics import RECORD_AGE_EXCEEDED
 
@@ -25,18 +34,21 @@ UNRESERVED_MINIMUM = 100  # PutFunctionConcurrency keeps at least this much unre
 class LambdaSettings:
     """How the simulated Lambda service behaves where AWS leaves room (spec D, F).
 
+    Durations are ``datetime.timedelta`` values of whole milliseconds (up to 10 years); the
+    poller reads them as integer milliseconds through the read-only ``*_ms`` attributes.
+
     Attributes:
-        poll_interval_ms: how often a shard with records is polled (spec D.3: ~4 per second).
-        start_delay_ms: how long a new (or re-enabled) mapping stays ``Creating`` /
+        poll_interval: how often a shard with records is polled (spec D.3: ~4 per second).
+        start_delay: how long a new (or re-enabled) mapping stays ``Creating`` /
             ``Enabling`` before it polls.  AWS: "several minutes" at worst (spec D.3,
             UNCONFIRMED); default 0 so that tests see records at once.
-        transition_ms: how long ``Updating``, ``Disabling`` and ``Deleting`` last (default 0).
+        transition: how long ``Updating``, ``Disabling`` and ``Deleting`` last (default 0).
         latest_from_poll_start: with StartingPosition LATEST, take the position when polling
-            starts (after ``start_delay_ms``; writes in between are missed, as AWS warns)
+            starts (after ``start_delay``; writes in between are missed, as AWS warns)
             instead of when the mapping is created (default).
-        retry_backoff_ms / retry_backoff_max_ms: a failed batch is retried after
-            ``retry_backoff_ms * 2 ** (retry - 1)`` ms, capped (spec D.5, F.17: AWS timing
-            UNCONFIRMED; LocalStack backs off exponentially).
+        retry_backoff / retry_backoff_max: a failed batch is retried after
+            ``retry_backoff * 2 ** (retry - 1)``, capped at ``retry_backoff_max`` (spec D.5,
+            F.17: AWS timing UNCONFIRMED; LocalStack backs off exponentially).
         unknown_item_identifier_fails: a ReportBatchItemFailures ``itemIdentifier`` that is not
             a sequence number of the batch fails the whole batch (LocalStack's behaviour;
             AWS UNCONFIRMED, spec F.11); False ignores it.
@@ -55,16 +67,26 @@ class LambdaSettings:
         max_payload_bytes: invocation payload limit (6 MB, spec D.3).
         account_concurrency / unreserved_minimum: account-wide concurrent executions, and
             how much PutFunctionConcurrency must leave unreserved.
+        filter_numeric_matches_n_strings: let ``numeric`` filter rules match DynamoDB ``N`` /
+            ``NS`` strings (``{"N": "101"}``) as numbers.  UNCONFIRMED (spec D.8, F.13): ``N``
+            values are JSON strings in the event and EventBridge's ``numeric`` only matches
+            JSON numbers, so on AWS it most probably never matches; default False.
         invocation_log_limit: keep at most this many invocation log entries and iterator-age
             samples per mapping (None: all).
     """
 
-    poll_interval_ms: int = attrs.field(default=POLL_INTERVAL_MS, validator=positive_int)
-    start_delay_ms: int = attrs.field(default=0, validator=non_negative_int)
-    transition_ms: int = attrs.field(default=0, validator=non_negative_int)
+    poll_interval: timedelta = attrs.field(
+        default=timedelta(milliseconds=POLL_INTERVAL_MS), validator=duration(minimum=ONE_MS)
+    )
+    start_delay: timedelta = attrs.field(default=timedelta(0), validator=duration())
+    transition: timedelta = attrs.field(default=timedelta(0), validator=duration())
     latest_from_poll_start: bool = False
-    retry_backoff_ms: int = attrs.field(default=MS_PER_SECOND, validator=non_negative_int)
-    retry_backoff_max_ms: int = attrs.field(default=30 * MS_PER_SECOND, validator=non_negative_int)
+    retry_backoff: timedelta = attrs.field(
+        default=timedelta(milliseconds=MS_PER_SECOND), validator=duration()
+    )
+    retry_backoff_max: timedelta = attrs.field(
+        default=timedelta(milliseconds=30 * MS_PER_SECOND), validator=duration()
+    )
     unknown_item_identifier_fails: bool = True
     response_context_when_not_invoked: bool = True
     record_age_condition: str = RECORD_AGE_EXCEEDED
@@ -73,7 +95,20 @@ class LambdaSettings:
     max_payload_bytes: int = attrs.field(default=MAX_PAYLOAD_BYTES, validator=positive_int)
     account_concurrency: int = attrs.field(default=ACCOUNT_CONCURRENCY, validator=positive_int)
     unreserved_minimum: int = attrs.field(default=UNRESERVED_MINIMUM, validator=non_negative_int)
+    filter_numeric_matches_n_strings: bool = False
     invocation_log_limit: int | None = attrs.field(default=None, validator=optional_positive_int)
+    # the durations in integer milliseconds, converted once (the poller reads these)
+    poll_interval_ms: int = attrs.field(init=False, repr=False, eq=False)
+    start_delay_ms: int = attrs.field(init=False, repr=False, eq=False)
+    transition_ms: int = attrs.field(init=False, repr=False, eq=False)
+    retry_backoff_ms: int = attrs.field(init=False, repr=False, eq=False)
+    retry_backoff_max_ms: int = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        set_ms_mirrors(
+            self,
+            ("poll_interval", "start_delay", "transition", "retry_backoff", "retry_backoff_max"),
+        )
 
     def retry_delay_ms(self, retry: int) -> int:
         """Back-off before retry number ``retry`` (1 for the first retry).

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,13 @@ from sortedcontainers import SortedKeyList
 from streamsim._clock import MS_PER_HOUR, MS_PER_MINUTE, Clock, Timer, ms_to_datetime
 from streamsim._errors import ValidationException
 from streamsim._items import frozen_size, value_size
-from streamsim._validators import non_negative_ms, optional_at_least_one, positive_ms
+from streamsim._validators import (
+    ONE_MS,
+    ONE_SECOND,
+    duration,
+    optional_at_least_one,
+    set_ms_mirrors,
+)
 
 from ._records import VIEW_IMAGES, event_id_prefix
 from ._shard import Shard
@@ -48,28 +54,52 @@ FIRST_SEQUENCE_NUMBER = 100_000_000_000_000_000_000  # 21 digits, spec A.3
 class StreamSettings:
     """How the simulated DynamoDB Streams behave; every field has the AWS default.
 
+    Durations are ``datetime.timedelta`` values of whole milliseconds; the model reads them as
+    integer milliseconds through the read-only ``*_ms`` attributes of the same names.
+
     Attributes:
-        rotation_period_ms: a shard closes and hands over to a child after being open this long
-            (spec A.10, ~4 h, UNCONFIRMED).
-        rotation_jitter_ms: each shard's rotation time is moved later by a seeded random amount
-            in ``[0, rotation_jitter_ms]`` (0: every shard rotates exactly on the period).
-        retention_ms: records older than this are trimmed (spec A.9, 24 h).
-        iterator_ttl_ms: a shard iterator expires this long after it was issued (spec A.6).
+        rotation_period: a shard closes and hands over to a child after being open this long
+            (spec A.10, ~4 h, UNCONFIRMED); 1 s to 10 years.
+        rotation_jitter: each shard's rotation time is moved later by a seeded random amount
+            in ``[0, rotation_jitter]`` (0: every shard rotates exactly on the period).
+        retention: records older than this are trimmed (spec A.9, 24 h); 1 s to 10 years.
+        iterator_ttl: a shard iterator expires this long after it was issued (spec A.6).
         max_readers_per_shard: distinct readers (iterator chains) allowed on one shard within
             one second before GetRecords raises LimitExceededException (spec A.9); None: no limit.
-        status_delay_ms: how long a stream stays ENABLING / DISABLING before ENABLED /
+        status_delay: how long a stream stays ENABLING / DISABLING before ENABLED /
             DISABLED (AWS: a few seconds, UNCONFIRMED; default 0 so a stream is usable at
             once).  Records are captured from the instant of enabling either way.
+
+    >>> StreamSettings(rotation_period=timedelta(hours=1)).rotation_period_ms
+    3600000
     """
 
-    rotation_period_ms: int = attrs.field(default=ROTATION_PERIOD_MS, validator=positive_ms)
-    rotation_jitter_ms: int = attrs.field(default=0, validator=non_negative_ms)
-    retention_ms: int = attrs.field(default=RETENTION_MS, validator=positive_ms)
-    iterator_ttl_ms: int = attrs.field(default=ITERATOR_TTL_MS, validator=positive_ms)
+    rotation_period: timedelta = attrs.field(
+        default=timedelta(milliseconds=ROTATION_PERIOD_MS), validator=duration(minimum=ONE_SECOND)
+    )
+    rotation_jitter: timedelta = attrs.field(default=timedelta(0), validator=duration())
+    retention: timedelta = attrs.field(
+        default=timedelta(milliseconds=RETENTION_MS), validator=duration(minimum=ONE_SECOND)
+    )
+    iterator_ttl: timedelta = attrs.field(
+        default=timedelta(milliseconds=ITERATOR_TTL_MS), validator=duration(minimum=ONE_MS)
+    )
     max_readers_per_shard: int | None = attrs.field(
         default=MAX_READERS_PER_SHARD, validator=optional_at_least_one
     )
-    status_delay_ms: int = attrs.field(default=0, validator=non_negative_ms)
+    status_delay: timedelta = attrs.field(default=timedelta(0), validator=duration())
+    # the same durations in integer milliseconds, converted once (the model reads these)
+    rotation_period_ms: int = attrs.field(init=False, repr=False, eq=False)
+    rotation_jitter_ms: int = attrs.field(init=False, repr=False, eq=False)
+    retention_ms: int = attrs.field(init=False, repr=False, eq=False)
+    iterator_ttl_ms: int = attrs.field(init=False, repr=False, eq=False)
+    status_delay_ms: int = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        set_ms_mirrors(
+            self,
+            ("rotation_period", "rotation_jitter", "retention", "iterator_ttl", "status_delay"),
+        )
 
 
 def stream_label(now_ms: int) -> str:
