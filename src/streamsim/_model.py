@@ -174,6 +174,10 @@ def _check_lineage(
     shard: Shard, name: str, ids: set[str], partitions: dict[int, Partition] | None
 ) -> None:
     """Assert one shard's links: parent and children of one stream, in time and number order."""
+    seen = {shard.shard_id}
+    for ancestor in shard.ancestors():
+        assert ancestor.shard_id not in seen, f"{name}: its lineage has a cycle"
+        seen.add(ancestor.shard_id)
     parent = shard.parent
     if parent is not None:
         assert parent.stream is shard.stream, f"{name}: its parent is in another stream"
@@ -186,10 +190,6 @@ def _check_lineage(
         assert shard.starting_sequence_number > parent_end, (
             f"{name}: its sequence numbers do not exceed its parent's"
         )
-    seen = {shard.shard_id}
-    for ancestor in shard.ancestors():
-        assert ancestor.shard_id not in seen, f"{name}: its lineage has a cycle"
-        seen.add(ancestor.shard_id)
     children = shard.children
     for child in children:
         assert child.parent is shard or child.shard_id not in ids, (

@@ -408,7 +408,6 @@ class LambdaService:
         in_flight = 0
         granted: dict[str, int] = {}
         for mapping in self.mappings.values():
-            mapping._check()
             assert mapping.function is self.functions.get(mapping.function.name), (
                 f"mapping {mapping.uuid} invokes a function the service does not list"
             )
@@ -423,6 +422,7 @@ class LambdaService:
                 if slot.granted is not None:
                     in_flight += 1
                     granted[slot.granted.name] = granted.get(slot.granted.name, 0) + 1
+            mapping._check()
         for name, count in granted.items():
             active = pool.active(self.functions[name])
             assert count <= active, (
