@@ -180,7 +180,8 @@ class EventSourceMapping:
         """Assert the mapping's invariants: its poller follows its state.
 
         AWS behaviour: spec D.12 (a disabled or deleted mapping does not poll; an enabled one
-        does, once it settled).
+        does, once it settled).  A paused poller may still have poll and retry timers pending:
+        they fire as no-ops, so only its throttled slots and their age timers must be gone.
         """
         name = f"mapping {self.uuid} ({self.state})"
         states = (CREATING, ENABLING, ENABLED, DISABLING, DISABLED, UPDATING, DELETING)
