@@ -10,6 +10,7 @@ owns one model, moves its time, and creates the faces.
 from __future__ import annotations
 
 import random
+from itertools import pairwise
 
 from streamsim._clock import Clock
 from streamsim._dynamodb._catalog import TableCatalog
@@ -17,6 +18,8 @@ from streamsim._dynamodb._table import SplitPolicy
 from streamsim._dynamodb._transactions import IdempotencyTokens
 from streamsim._dynamodb._ttl import TTLSettings
 from streamsim._lambda._service import LambdaService, LambdaSettings
+from streamsim._streams._partitions import Partition
+from streamsim._streams._shard import Shard
 from streamsim._streams._stream import Stream, StreamSettings
 
 
@@ -96,3 +99,150 @@ class Model:
                 settings=self._lambda_settings,
             )
         return self._lambda
+
+    def _check(self) -> None:
+        """Assert every invariant of the model: each owner's ``_check()``, then each stream's.
+
+        Beyond what the table catalog, the tables, the streams and the Lambda service check of
+        themselves, every stream ever enabled (readable or not) is checked through its public
+        read API by :func:`check_stream`: lineage, sequence numbers and retention.
+        """
+        self.clock._check()
+        self.tables._check()
+        history: dict[int, dict[int, Partition]] = {}
+        for name in self.tables.names():
+            engine = self.tables.get(name)
+            parts = {p.partition_id: p for p in engine.partitions.history}
+            for stream in engine.streams:
+                history[id(stream)] = parts
+        now_ms = self.clock.now_ms
+        for stream in self.tables.all_streams():
+            check_stream(stream, now_ms, history.get(id(stream)))
+        if self._lambda is not None:
+            self._lambda._check()
+
+
+def check_stream(stream: Stream, now_ms: int, partitions: dict[int, Partition] | None) -> None:
+    """Assert a stream's invariants, as seen through the public read API of its shards.
+
+    Args:
+        stream: the stream.
+        now_ms: the current virtual time.
+        partitions: every partition its table ever had, by id (None: the table is gone), to
+            check that a split parent's two children cover its hash range.
+
+    AWS behaviour: spec A.3 (sequence numbers increase within a shard and across the stream as
+    issued), A.9 (no readable record is older than the retention period), A.10 (lineage: a
+    parent closes before its children open, and they number above it; a rotation has one
+    child on the same partition, a split two, one per half; a disabled stream has no open shard).
+    """
+    shards = stream.all_shards
+    ids = {shard.shard_id for shard in shards}
+    assert len(ids) == len(shards), f"stream {stream.arn}: two shards share an id"
+    next_sn = stream.next_sequence_number
+    horizon = now_ms - stream.settings.retention_ms
+    issued: list[tuple[int, int]] = []  # (sequence number, created) of every readable record
+    for shard in shards:
+        name = f"stream {stream.arn} shard {shard.shard_id}"
+        assert shard.stream is stream, f"{name}: belongs to another stream"
+        assert shard.starting_sequence_number < next_sn, f"{name}: starts at an unissued number"
+        issued.append((shard.starting_sequence_number, shard.created_ms))
+        _check_lineage(shard, name, ids, partitions)
+        if shard.is_open:
+            assert stream.is_enabled, f"{name}: open in a stream that has ended"
+        else:
+            closed_ms, ending = shard.closed_ms, shard.ending_sequence_number
+            assert closed_ms is not None, f"{name}: has an ending but no closing time"
+            assert ending is not None, f"{name}: closed without an ending sequence number"
+            assert shard.created_ms <= closed_ms <= now_ms, f"{name}: closed out of time"
+            assert shard.starting_sequence_number <= ending < next_sn, (
+                f"{name}: ending sequence number {ending} out of its range"
+            )
+        _check_records(shard, name, horizon, now_ms, issued)
+    issued.sort()
+    numbers = [sn for sn, _ in issued]
+    assert len(set(numbers)) == len(numbers), f"stream {stream.arn}: a sequence number reused"
+    times = [created for _, created in issued]
+    assert times == sorted(times), (
+        f"stream {stream.arn}: sequence numbers do not increase across the stream as issued"
+    )
+    if not stream.is_enabled:
+        assert not stream.open_shards, f"stream {stream.arn}: ended but has open shards"
+
+
+def _check_lineage(
+    shard: Shard, name: str, ids: set[str], partitions: dict[int, Partition] | None
+) -> None:
+    """Assert one shard's links: parent and children of one stream, in time and number order."""
+    seen = {shard.shard_id}
+    for ancestor in shard.ancestors():
+        assert ancestor.shard_id not in seen, f"{name}: its lineage has a cycle"
+        seen.add(ancestor.shard_id)
+    parent = shard.parent
+    if parent is not None:
+        assert parent.stream is shard.stream, f"{name}: its parent is in another stream"
+        assert shard in parent.children, f"{name}: its parent does not list it as a child"
+        assert not parent.is_open, f"{name}: opened while its parent is still open"
+        parent_closed, parent_end = parent.closed_ms, parent.ending_sequence_number
+        assert parent_closed is not None, f"{name}: its parent has no closing time"
+        assert parent_closed <= shard.created_ms, f"{name}: opened before its parent closed"
+        assert parent_end is not None, f"{name}: its parent has no ending sequence number"
+        assert shard.starting_sequence_number > parent_end, (
+            f"{name}: its sequence numbers do not exceed its parent's"
+        )
+    children = shard.children
+    for child in children:
+        assert child.parent is shard or child.shard_id not in ids, (
+            f"{name}: child {child.shard_id} names another parent"
+        )
+    assert not (shard.is_open and children), f"{name}: open but has children"
+    if len(children) == 1:
+        assert children[0].partition_id == shard.partition_id, (
+            f"{name}: its one child continues another partition"
+        )
+    elif len(children) == 2:
+        if partitions is not None:
+            old = partitions[shard.partition_id]
+            left, right = (partitions[c.partition_id] for c in children)
+            assert left.parent_id == right.parent_id == old.partition_id, (
+                f"{name}: split children are not halves of its partition"
+            )
+            assert (left.lo, left.hi, right.hi) == (old.lo, right.lo, old.hi), (
+                f"{name}: split children do not cover its hash range"
+            )
+    else:
+        assert not children, f"{name}: has {len(children)} children (expected 0, 1 or 2)"
+
+
+def _check_records(
+    shard: Shard, name: str, horizon: int, now_ms: int, issued: list[tuple[int, int]]
+) -> None:
+    """Assert one shard's readable records: numbers, times, retention, positions."""
+    first, end = shard.first_position, shard.end_position
+    assert 0 <= first <= end, f"{name}: first position {first} past end position {end}"
+    records = shard.records
+    assert len(records) == end - first, (
+        f"{name}: {len(records)} readable records between positions {first} and {end}"
+    )
+    assert len(shard.read(first)) == len(records), f"{name}: read() and records disagree"
+    sns = [record.sequence_number for record in records]
+    assert all(a < b for a, b in pairwise(sns)), (
+        f"{name}: sequence numbers do not strictly increase"
+    )
+    if not records:
+        return
+    assert sns[0] > shard.starting_sequence_number, f"{name}: a record numbered below its start"
+    assert sns[0] > shard.trimmed_through, f"{name}: a trimmed record is still readable"
+    assert sns[-1] == shard.last_sequence_number, f"{name}: last sequence number is stale"
+    ending = shard.ending_sequence_number
+    assert ending is None or sns[-1] <= ending, f"{name}: a record numbered past its end"
+    for record in records:
+        created = record.created_ms
+        assert created >= horizon, (
+            f"{name}: record {record.sequence_number} created at {created} is past retention"
+        )
+        closed = shard.closed_ms
+        assert shard.created_ms <= created <= (now_ms if closed is None else closed), (
+            f"{name}: record {record.sequence_number} created outside the shard's lifetime"
+        )
+        issued.append((record.sequence_number, created))

@@ -328,6 +328,22 @@ class Simulation:
             )
         return self._data
 
+    def _check(self) -> None:
+        """Assert every invariant of the simulation (for tests; never on the hot path).
+
+        Calls each owner's ``_check()`` through the model (clock, table catalog, tables, streams
+        and their shards, Lambda service, concurrency pool, mappings and their pollers) and the
+        cross-object invariants (stream lineage, sequence numbers and retention, one open shard
+        per live partition, in-flight invocations against the pool).  O(total state).
+
+        Raises:
+            AssertionError: an invariant is broken; the message says which.
+        """
+        assert self.clock is self._model.clock, "the simulation and its model keep two clocks"
+        for name, (engine, _face) in self._faces.items():
+            assert engine.name == name, f"the Table face cached as {name} is of {engine.name}"
+        self._model._check()
+
     def __repr__(self) -> str:
         return (
             f"<Simulation seed={self.seed} now={self.now.isoformat()} "

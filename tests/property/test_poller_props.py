@@ -125,8 +125,10 @@ def test_every_record_processed_in_key_order_parents_first(workload: dict[str, A
         elif arg < len(table.partitions):
             table.split_partition(arg)
         sim.lambda_service._check()
+        sim._check()
     sim.advance(hours=2)
     sim.lambda_service._check()
+    sim._check()
 
     stream = sim.streams[0]
     shard_of = {str(r.sequence_number): s for s in stream.all_shards for r in s.records}

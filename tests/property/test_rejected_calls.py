@@ -378,6 +378,7 @@ def test_rejected_calls_leave_every_table_and_stream_unchanged(
         with pytest.raises(errors):
             run(sim)
         assert snapshot(sim) == before, what
+        sim._check()
 
 
 @given(value=python_values(max_depth=2))
@@ -395,3 +396,4 @@ def test_rejected_call_after_valid_writes_changes_nothing(value: Any) -> None:
             ExpressionAttributeValues={":v": "replaced", ":two": 2},
         )
     assert snapshot(sim) == before
+    sim._check()

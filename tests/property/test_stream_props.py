@@ -86,6 +86,7 @@ def test_lineage_reader_sees_every_change_once_in_order(
         if table.stream is not None:
             table.stream._check()
         table._engine._check()
+        sim._check()
     for stream in table.streams:
         records = read_stream(sim, stream.arn)
         result = check_stream_history(records, log)

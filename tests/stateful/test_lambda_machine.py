@@ -5,8 +5,9 @@ change its BatchSize and ParallelizationFactor, move it between two functions, a
 zero or free the functions' concurrency.  The handler fails at random (seeded) through
 ReportBatchItemFailures or by raising; retries are unlimited.  After every step the service's
 ``_check()`` holds (concurrency bookkeeping, no reader left with records and nothing to poll
-it); at the end, with everything re-enabled and freed, every record has been processed
-successfully and each key's records were first processed in write order.
+it), and so does the simulation's ``_check()`` (every cross-object invariant); at the end,
+with everything re-enabled and freed, every record has been processed successfully and each
+key's records were first processed in write order.
 """
 
 from __future__ import annotations
@@ -123,7 +124,13 @@ class MappingMachine(RuleBasedStateMachine):
 
     @invariant()
     def bookkeeping_holds(self) -> None:
+        """The Lambda service's own invariants hold after every step."""
         self.sim.lambda_service._check()
+
+    @invariant()
+    def simulation_checks_pass(self) -> None:
+        """Every cross-object invariant of the simulation holds after every step."""
+        self.sim._check()
 
     def teardown(self) -> None:
         self.client.update_event_source_mapping(UUID=self.uuid, Enabled=True)

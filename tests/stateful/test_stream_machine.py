@@ -3,7 +3,7 @@
 The model is a dict of items and, per stream, the list of changes it must hold.  Rules write,
 advance time (past the retention, so trimming happens), split partitions, disable and re-enable
 the stream, and read every stream through the client.  After every step the invariants compare
-the simulator with the model and call ``stream._check()`` and ``engine._check()``.
+the simulator with the model and call ``stream._check()``, ``engine._check()`` and ``sim._check()``.
 """
 
 from __future__ import annotations
@@ -125,9 +125,15 @@ class StreamMachine(RuleBasedStateMachine):
 
     @invariant()
     def model_checks_pass(self) -> None:
+        """The streams' and the table's own invariants hold after every step."""
         for stream in self.table.streams:
             stream._check()
         self.engine._check()
+
+    @invariant()
+    def simulation_checks_pass(self) -> None:
+        """Every cross-object invariant of the simulation holds after every step."""
+        self.sim._check()
 
     @invariant()
     def table_holds_the_model_items(self) -> None:

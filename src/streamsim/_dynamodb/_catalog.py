@@ -281,6 +281,10 @@ class TableCatalog:
         self._streams.append(stream)
         return stream
 
+    def all_streams(self) -> list[Stream]:
+        """Every stream ever enabled in this account, in order, readable or not (a new list)."""
+        return list(self._streams)
+
     def readable_streams(self) -> list[Stream]:
         """Every stream still listed (enabled, or ended within the retention period)."""
         now = self._clock.now_ms
@@ -293,3 +297,32 @@ class TableCatalog:
             if stream.arn == arn and stream.is_readable(now):
                 return stream
         return None
+
+    def _check(self) -> None:
+        """Assert the catalog's invariants and every table's.
+
+        Every listed table is live under its own name; every stream a table enabled is
+        registered; a table has at most one enabled stream, and it is the table's current one;
+        the streams of deleted (or replaced) tables have ended.
+        """
+        registered = {id(stream) for stream in self._streams}
+        current: dict[int, TableEngine] = {}
+        for name, engine in self._tables.items():
+            assert engine.name == name, f"table listed as {name} is named {engine.name}"
+            assert engine.deleted_ms is None, f"deleted table {name} is still listed"
+            engine._check()
+            for stream in engine.streams:
+                assert id(stream) in registered, f"table {name}: stream {stream.arn} unregistered"
+            if engine.stream is not None:
+                current[id(engine.stream)] = engine
+        for stream in self._streams:
+            if stream.is_enabled:
+                owner = current.get(id(stream))
+                assert owner is not None, f"stream {stream.arn} is enabled but no table's current"
+                assert owner.name == stream.table_name, (
+                    f"stream {stream.arn} is enabled but the current stream of {owner.name}"
+                )
+        arns = [stream.arn for stream in self._streams]
+        assert len(set(arns)) == len(arns), "two streams share an ARN"
+        for arn, meta in self._meta.items():
+            assert meta.engine.arn == arn, f"table metadata under {arn} is another table's"

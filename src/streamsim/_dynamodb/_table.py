@@ -38,7 +38,9 @@ from streamsim._items import (
     thaw,
     validate_item,
     validate_key_value,
+    value_depth,
 )
+from streamsim._items._limits import MAX_ATTRIBUTE_NESTING
 from streamsim._streams._partitions import PartitionMap, partition_hash
 from streamsim._streams._records import INSERT, MODIFY, REMOVE
 from streamsim._streams._stream import Stream, StreamSettings
@@ -604,20 +606,67 @@ class TableEngine:
                 yield from map(thaw, bucket.values())
 
     def _check(self) -> None:
-        """Assert the store's invariants."""
+        """Assert the store's invariants: keys, limits, counts, caches and the stream's shards.
+
+        AWS behaviour: spec C.4 (every stored item is within 400 KB and 32 levels of nesting,
+        its key attributes of the declared types), C.2 (one open shard per live partition).
+        """
         self.partitions._check()
         count = 0
         for item in self.iter_items():
+            for name, kind in zip(self.key_names, (self.hash_type, self.range_type), strict=False):
+                value = item.get(name)
+                assert value is not None, f"table {self.name}: {item!r} lacks key {name}"
+                assert list(value) == [kind], (
+                    f"table {self.name}: key attribute {name} of {item!r} is not of type {kind}"
+                )
             hv, rv = self.key_of_item(item)
             frozen = self.get_frozen(hv, rv)
-            assert frozen is not None
-            assert thaw(frozen) == item
-            assert frozen_size(frozen) == item_size(item)
+            assert frozen is not None, f"table {self.name}: item {hv!r}/{rv!r} stored twice"
+            assert thaw(frozen) == item, f"table {self.name}: item {hv!r}/{rv!r} thaws unequal"
+            size = item_size(item)
+            assert frozen_size(frozen) == size, (
+                f"table {self.name}: item {hv!r}/{rv!r} frozen size {frozen_size(frozen)} "
+                f"!= its size {size}"
+            )
+            assert size <= MAX_ITEM_BYTES, (
+                f"table {self.name}: item {hv!r}/{rv!r} of {size} bytes is over the item limit"
+            )
+            depth = max(map(value_depth, item.values()), default=0)
+            assert depth <= MAX_ATTRIBUTE_NESTING, (
+                f"table {self.name}: item {hv!r}/{rv!r} nests {depth} levels, over the limit"
+            )
             count += 1
-        assert count == self._count
+        assert count == self._count, (
+            f"table {self.name}: item count {self._count} but {count} items stored"
+        )
         for hv, pid in self._pids.items():
-            assert hv in self._items
-            assert pid == self._hashed_partition(hv)
-        if self.stream is not None:
-            self.stream._check()
-            assert len(self.stream.open_shards) == len(self.partitions)
+            assert hv in self._items, f"table {self.name}: partition cache holds absent {hv!r}"
+            assert pid == self._hashed_partition(hv), (
+                f"table {self.name}: partition cache places {hv!r} in {pid}, not its partition"
+            )
+        if self.split_policy.max_partition_bytes is not None:
+            stored: dict[int, int] = {}
+            for hv, _, frozen in self.iter_frozen():
+                pid = self.partition_of(hv)
+                stored[pid] = stored.get(pid, 0) + frozen_size(frozen)
+            counted = {pid: n for pid, n in self._partition_bytes.items() if n}
+            assert counted == {pid: n for pid, n in stored.items() if n}, (
+                f"table {self.name}: partition byte accounting {counted} != stored {stored}"
+            )
+        stream = self.stream
+        if stream is not None:
+            stream._check()
+            assert stream.is_enabled, f"table {self.name}: its current stream has ended"
+            assert stream in self.streams, f"table {self.name}: its stream is not in its history"
+            live = sorted(p.partition_id for p in self.partitions)
+            shards = sorted(s.partition_id for s in stream.open_shards)
+            assert shards == live, (
+                f"table {self.name}: open shards of partitions {shards}, live partitions {live}"
+            )
+        for old in self.streams:
+            if old is not stream:
+                assert not old.is_enabled, f"table {self.name}: a replaced stream is enabled"
+                assert not old.open_shards, (
+                    f"table {self.name}: disabled stream {old.arn} has open shards"
+                )

@@ -60,6 +60,9 @@ class ConcurrencyPool(Generic[K]):
         self._unreserved_active = 0
         self._waiters: dict[K, deque[Waiter[K]]] = {}
         self._waiting: dict[Waiter[K], K] = {}
+        # for _check: instances held over a cap when it was last lowered (a lowered reservation
+        # or a shrunk unreserved pool leaves running instances running)
+        self._held_over: dict[K | None, int] = {}
 
     # --- keys and reservations -----------------------------------------------------------------
 
@@ -72,6 +75,7 @@ class ConcurrencyPool(Generic[K]):
         if reserved is not None:
             self._check_reservation(key, reserved)
         self._reserved[key] = reserved
+        self._note_caps()
         self._active[key] = 0
         self._peak[key] = 0
         self._pooled[key] = 0
@@ -90,6 +94,7 @@ class ConcurrencyPool(Generic[K]):
         if value is not None:
             self._check_reservation(key, value)
         self._reserved[key] = value
+        self._note_caps()
         self._grant_all()
 
     @property
@@ -182,16 +187,61 @@ class ConcurrencyPool(Generic[K]):
             if waiters:
                 self._grant(key)
 
-    def _check(self) -> None:
-        """Assert the pool's invariants."""
-        assert self._unreserved_active == sum(self._pooled.values())
+    def _note_caps(self) -> None:
+        """After a cap changed: note the instances held then (for :meth:`_check`), cold path."""
+        self._held_over[None] = self._unreserved_active
         for key, active in self._active.items():
-            assert 0 <= self._pooled[key] <= active
-            assert self._peak[key] >= active
+            self._held_over[key] = active - self._pooled[key]
+
+    def has_free_instance(self, key: K) -> bool:
+        """True if an instance could be taken for ``key`` now (waiters aside; for checks).
+
+        A waiter queues only after :meth:`acquire` failed, and is granted as soon as an
+        instance frees, so no waiter waits while its key has a free instance.
+        """
+        reserved = self._reserved[key]
+        if reserved is not None:
+            return self._active[key] < reserved
+        return self._unreserved_active < self.unreserved_capacity
+
+    def _check(self) -> None:
+        """Assert the pool's invariants: counts, caps, and the index of waiters.
+
+        AWS behaviour: spec D.4.  A function never holds more instances of its reservation than
+        reserved, nor the functions without one more than the unreserved pool, except for
+        instances already running when the cap was lowered (they run on; none is added).
+        """
+        assert self._unreserved_active == sum(self._pooled.values()), (
+            f"pool: {self._unreserved_active} unreserved instances active but "
+            f"{sum(self._pooled.values())} held from the unreserved pool"
+        )
+        reserved_total = sum(r or 0 for r in self._reserved.values())
+        assert self._account - reserved_total >= self._minimum, (
+            f"pool: reservations {reserved_total} leave less than {self._minimum} unreserved"
+        )
+        cap = max(self.unreserved_capacity, self._held_over.get(None, 0))
+        assert self._unreserved_active <= cap, (
+            f"pool: {self._unreserved_active} unreserved instances active, over the "
+            f"unreserved pool of {self.unreserved_capacity}"
+        )
+        for key, active in self._active.items():
+            pooled = self._pooled[key]
+            assert 0 <= pooled <= active, f"pool: {key!r} holds {pooled} of {active} pooled"
+            assert self._peak[key] >= active, f"pool: {key!r} runs more than its peak"
+            reserved = self._reserved[key]
+            if reserved is not None:
+                held = active - pooled
+                assert held <= max(reserved, self._held_over.get(key, 0)), (
+                    f"pool: {key!r} runs {held} instances over its reserved concurrency {reserved}"
+                )
             waiters = self._waiters[key]
-            assert len({id(w) for w in waiters}) == len(waiters)
-            assert all(self._waiting.get(w) is key for w in waiters)
-        assert len(self._waiting) == sum(map(len, self._waiters.values()))
+            assert len({id(w) for w in waiters}) == len(waiters), f"pool: {key!r} waits twice"
+            assert all(self._waiting.get(w) is key for w in waiters), (
+                f"pool: a waiter of {key!r} is not indexed as waiting for it"
+            )
+        assert len(self._waiting) == sum(map(len, self._waiters.values())), (
+            "pool: the index of waiters and the queues disagree"
+        )
 
     def __repr__(self) -> str:
         return (

@@ -177,11 +177,28 @@ class EventSourceMapping:
         self._transition(DELETING, self._settings.transition_ms)
 
     def _check(self) -> None:
-        """Assert the mapping's invariants."""
-        assert self.state in (CREATING, ENABLING, ENABLED, DISABLING, DISABLED, UPDATING, DELETING)
+        """Assert the mapping's invariants: its poller follows its state.
+
+        AWS behaviour: spec D.12 (a disabled or deleted mapping does not poll; an enabled one
+        does, once it settled).  A paused poller may still have poll and retry timers pending:
+        they fire as no-ops, so only its throttled slots and their age timers must be gone.
+        """
+        name = f"mapping {self.uuid} ({self.state})"
+        states = (CREATING, ENABLING, ENABLED, DISABLING, DISABLED, UPDATING, DELETING)
+        assert self.state in states, f"{name}: unknown state"
+        poller = self.poller
         if self.state == DISABLED or self.deleted:
-            assert not self.poller.active
-        self.poller._check()
+            assert not poller.active, f"{name}: its poller is still active"
+        if self.deleted:
+            assert poller.detached, f"{name}: deleted but its poller still follows the stream"
+        if self.state == ENABLED and not self.deleted:
+            assert self.enabled, f"{name}: Enabled but not enabled"
+            assert poller.active, f"{name}: Enabled but its poller is paused"
+        if not poller.active:
+            for slot in poller.slots():
+                assert not slot.waiting, f"{name}: a paused poller's slot waits for an instance"
+                assert slot.age_timer is None, f"{name}: a paused poller's slot has an age timer"
+        poller._check()
 
     def __repr__(self) -> str:
         return (

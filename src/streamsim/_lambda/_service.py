@@ -395,10 +395,43 @@ class LambdaService:
         ]
 
     def _check(self) -> None:
-        """Assert the service's invariants (concurrency bookkeeping, every mapping's)."""
-        self.concurrency._check()
+        """Assert the service's invariants (concurrency bookkeeping, every mapping's).
+
+        Every instance a poller's slot holds (an invocation in flight, or an instance granted
+        to a throttled slot) is counted by the pool, and a throttled slot waits only while its
+        function has no free instance (spec D.4).  The in-flight invocations of a deleted
+        mapping finish after it is forgotten, so the pool's count bounds those of the listed
+        mappings from above (exactly, when no deleted mapping still runs one).
+        """
+        pool = self.concurrency
+        pool._check()
+        in_flight = 0
+        granted: dict[str, int] = {}
         for mapping in self.mappings.values():
+            assert mapping.function is self.functions.get(mapping.function.name), (
+                f"mapping {mapping.uuid} invokes a function the service does not list"
+            )
+            for slot in mapping.poller.slots():
+                if slot.waiting:
+                    function = mapping.function
+                    assert not pool.has_free_instance(function), (
+                        f"mapping {mapping.uuid}: a slot waits though {function.name} has a free "
+                        "instance"
+                    )
+                in_flight += slot.busy
+                if slot.granted is not None:
+                    in_flight += 1
+                    granted[slot.granted.name] = granted.get(slot.granted.name, 0) + 1
             mapping._check()
+        for name, count in granted.items():
+            active = pool.active(self.functions[name])
+            assert count <= active, (
+                f"function {name}: {count} instances granted to slots but the pool counts {active}"
+            )
+        active = sum(pool.active(f) for f in self.functions.values())
+        assert in_flight <= active, (
+            f"{in_flight} invocations in flight or granted, but the pool counts {active} instances"
+        )
 
     def __repr__(self) -> str:
         return (

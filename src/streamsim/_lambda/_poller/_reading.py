@@ -259,6 +259,10 @@ class MappingPoller(PollContext):
                     slot.stop_waiting()
                     reader.wake()
 
+    def slots(self) -> list[Slot]:
+        """Every slot of every shard reader (for invariant checks), shard by shard."""
+        return [slot for reader in self.readers.values() for slot in reader.slots]
+
     # --- source callbacks -----------------------------------------------------------------------
 
     def _parent_readers(self, shard: SourceShard) -> tuple[ShardReader, ...]:
