@@ -48,7 +48,7 @@ class SimulationMachine(RuleBasedStateMachine):
         self.table = self.sim.create_table(
             "orders", hash_key="pk", partitions=2, stream_view_type="NEW_AND_OLD_IMAGES"
         )
-        self.table.update_time_to_live("expires")
+        self.table.enable_time_to_live("expires")
         self.sim.create_function("handler", FlakyHandler(self.sim.rng("test/handler")))
         self.client = self.sim.client("lambda")
         self.mappings: list[str] = []
