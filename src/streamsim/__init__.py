@@ -14,7 +14,7 @@ The public surface is small:
 
 from __future__ import annotations
 
-from streamsim._dynamodb._table import SplitPolicy as SplitPolicy
+from streamsim._dynamodb._splits import SplitPolicy as SplitPolicy
 from streamsim._dynamodb._ttl import TTLSettings as TTLSettings
 from streamsim._faces._table_face import Table as Table
 from streamsim._items import Binary as Binary

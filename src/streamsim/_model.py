@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from streamsim._clock import Clock
 from streamsim._dynamodb._catalog import TableCatalog
-from streamsim._dynamodb._table import SplitPolicy
+from streamsim._dynamodb._splits import SplitPolicy
 from streamsim._dynamodb._transactions import IdempotencyTokens
 from streamsim._dynamodb._ttl import TTLSettings
 from streamsim._lambda._service import LambdaService, LambdaSettings

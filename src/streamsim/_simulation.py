@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from streamsim._dynamodb._catalog import TABLE_NAME_RE as TABLE_NAME_RE
-from streamsim._dynamodb._table import SplitPolicy, TableEngine
+from streamsim._dynamodb._splits import SplitPolicy
+from streamsim._dynamodb._table import TableEngine
 from streamsim._dynamodb._ttl import TTLSettings
 from streamsim._faces._client_base import request_ids
 from streamsim._faces._dynamodb_client import DynamoDBClient

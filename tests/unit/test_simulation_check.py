@@ -180,7 +180,7 @@ def test_table_byte_accounting_matches_the_stored_items() -> None:
     engine.put({"pk": {"S": "extra"}})
     sim._check()
     pid = engine.partition_of("extra")
-    engine._partition_bytes[pid] += 1
+    engine._splits._bytes[pid] += 1
     _broken(sim, "partition byte accounting")
 
 

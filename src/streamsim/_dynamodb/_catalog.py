@@ -25,7 +25,8 @@ from streamsim._errors import (
 )
 from streamsim._streams._stream import VIEW_TYPES, Stream, StreamSettings
 
-from ._table import KEY_TYPES, SplitPolicy, TableEngine
+from ._splits import SplitPolicy
+from ._table import KEY_TYPES, TableEngine
 from ._ttl import TTLSettings
 
 TABLE_NAME_RE = re.compile(r"[a-zA-Z0-9_.-]{3,255}")  # spec A.2 TableName

@@ -15,10 +15,7 @@ gets is shared with the table.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
-
-import attrs
 
 from streamsim._clock import ms_to_datetime
 from streamsim._errors import (
@@ -27,9 +24,11 @@ from streamsim._errors import (
     ValidationException,
 )
 from streamsim._items import (
+    MAX_ITEM_BYTES,
     Frozen,
     Item,
     Shapes,
+    checked_item_size,
     compare_key,
     freeze,
     frozen_size,
@@ -44,7 +43,6 @@ from streamsim._items._limits import MAX_ATTRIBUTE_NESTING
 from streamsim._streams._partitions import PartitionMap, partition_hash
 from streamsim._streams._records import INSERT, MODIFY, REMOVE
 from streamsim._streams._stream import Stream, StreamSettings
-from streamsim._validators import ONE_MS, duration, optional_positive_number, set_ms_mirrors
 
 from ._expressions import (
     Condition,
@@ -53,6 +51,7 @@ from ._expressions import (
     evaluate_condition,
     updated_top_level_names,
 )
+from ._splits import SplitCounter, SplitPolicy
 from ._ttl import TimeToLive, TTLSettings
 
 if TYPE_CHECKING:
@@ -61,41 +60,6 @@ if TYPE_CHECKING:
     from streamsim._clock import Clock
 
 KEY_TYPES = ("S", "N", "B")  # spec C.4: key attributes are scalar S, N or B
-MAX_ITEM_BYTES = 400 * 1024  # spec C.4
-
-
-@attrs.frozen(kw_only=True)
-class SplitPolicy:
-    """When a partition splits on its own (off unless a threshold is set).
-
-    Attributes:
-        max_partition_bytes: split a partition once the items it holds exceed this many bytes
-            (AWS: 10 GB, spec C.2).
-        max_writes_per_second: split a partition once its writes within one ``window``
-            exceed this rate (AWS: 1,000 WCU per partition, spec C.2).
-        window: the window the write rate is measured over (a ``timedelta`` of whole
-            milliseconds, 1 ms to 10 years; ``window_ms`` gives it in milliseconds).
-
-    >>> SplitPolicy(max_writes_per_second=10, window=timedelta(seconds=1)).window_ms
-    1000
-    """
-
-    max_partition_bytes: int | None = attrs.field(default=None, validator=optional_positive_number)
-    max_writes_per_second: float | None = attrs.field(
-        default=None, validator=optional_positive_number
-    )
-    window: timedelta = attrs.field(
-        default=timedelta(minutes=1), validator=duration(minimum=ONE_MS)
-    )
-    window_ms: int = attrs.field(init=False, repr=False, eq=False)  # ``window``, converted once
-
-    def __attrs_post_init__(self) -> None:
-        set_ms_mirrors(self, ("window",))
-
-    @property
-    def enabled(self) -> bool:
-        """True when any threshold is set."""
-        return self.max_partition_bytes is not None or self.max_writes_per_second is not None
 
 
 class TableEngine:
@@ -164,8 +128,7 @@ class TableEngine:
         self.ttl = TimeToLive(self, ttl_settings)
         # automatic splits
         self.split_policy = split_policy
-        self._partition_bytes: dict[int, int] = {}
-        self._window: dict[int, tuple[int, int]] = {}  # partition id -> (window start, writes)
+        self._splits = SplitCounter(split_policy, clock)
 
     # --- keys -----------------------------------------------------------------------------------
 
@@ -256,16 +219,6 @@ class TableEngine:
         if condition is not None and not evaluate_condition(condition, current, names, values):
             raise ConditionalCheckFailedException(item=current)
 
-    @staticmethod
-    def checked_size(item: Item, size: int | None = None) -> int:
-        """The item's size (``size`` if the caller knows it); ValidationException over the
-        400 KB limit (spec C.4)."""
-        if size is None:
-            size = item_size(item)
-        if size > MAX_ITEM_BYTES:
-            raise ValidationException("Item size has exceeded the maximum allowed size")
-        return size
-
     def put(
         self,
         item: Item,
@@ -287,7 +240,7 @@ class TableEngine:
             ConditionalCheckFailedException: ``condition`` is false for the current item.
         """
         hv, rv = self.key_of_item(item)
-        size = self.checked_size(item, size)
+        size = checked_item_size(item, size)
         old = self.get_frozen(hv, rv)
         if condition is not None:
             self.check_condition(condition, None if old is None else thaw(old), names, values)
@@ -525,34 +478,14 @@ class TableEngine:
             self._recount_bytes()
 
     def _recount_bytes(self) -> None:
-        counts: dict[int, int] = {}
-        for hv, stored in self._items.items():
-            pid = self.partition_of(hv)
-            frozen = [stored] if self.range_key is None else stored.values()
-            counts[pid] = counts.get(pid, 0) + sum(map(frozen_size, frozen))
-        self._partition_bytes = counts
+        self._splits.recount(
+            (self.partition_of(hv), frozen_size(frozen)) for hv, _, frozen in self.iter_frozen()
+        )
 
     def _account(self, hv: Any, old_size: int, new_size: int) -> None:
-        policy = self.split_policy
         pid = self.partition_of(hv)
-        split = False
-        if policy.max_partition_bytes is not None:
-            delta = new_size - old_size
-            total = self._partition_bytes.get(pid, 0) + delta
-            self._partition_bytes[pid] = total
-            split = total > policy.max_partition_bytes
-        if policy.max_writes_per_second is not None:
-            now = self.clock.now_ms
-            start, writes = self._window.get(pid, (now, 0))
-            if now - start >= policy.window_ms:
-                start, writes = now, 0
-            writes += 1
-            self._window[pid] = (start, writes)
-            if writes > policy.max_writes_per_second * policy.window_ms / 1000:
-                split = True
-        if split:
+        if self._splits.record(pid, old_size, new_size):
             index = next(i for i, p in enumerate(self.partitions) if p.partition_id == pid)
-            self._window.pop(pid, None)
             self.split_partition(index)
 
     # --- TTL ------------------------------------------------------------------------------------
@@ -645,15 +578,11 @@ class TableEngine:
             assert pid == self._hashed_partition(hv), (
                 f"table {self.name}: partition cache places {hv!r} in {pid}, not its partition"
             )
-        if self.split_policy.max_partition_bytes is not None:
-            stored: dict[int, int] = {}
-            for hv, _, frozen in self.iter_frozen():
-                pid = self.partition_of(hv)
-                stored[pid] = stored.get(pid, 0) + frozen_size(frozen)
-            counted = {pid: n for pid, n in self._partition_bytes.items() if n}
-            assert counted == {pid: n for pid, n in stored.items() if n}, (
-                f"table {self.name}: partition byte accounting {counted} != stored {stored}"
-            )
+        stored: dict[int, int] = {}
+        for hv, _, frozen in self.iter_frozen():
+            pid = self.partition_of(hv)
+            stored[pid] = stored.get(pid, 0) + frozen_size(frozen)
+        self._splits._check(stored)
         stream = self.stream
         if stream is not None:
             stream._check()

@@ -22,7 +22,7 @@ from streamsim._errors import (
     TransactionCanceledException,
     ValidationException,
 )
-from streamsim._items import Item, item_size
+from streamsim._items import Item, checked_item_size, item_size
 
 from ._capacity import WRITE_UNIT_BYTES, units
 from ._expressions import Condition, UpdateExpression
@@ -129,7 +129,7 @@ def transact(actions: list[TransactAction]) -> None:
             if action.kind == "Put":
                 assert action.item is not None
                 hv, rv = table.key_of_item(action.item)
-                size = table.checked_size(action.item)
+                size = checked_item_size(action.item)
             else:
                 hv, rv = table.key_of_key(action.key)
             ident = (table.name, hv, rv)

@@ -26,6 +26,7 @@ from ._frozen import is_shaped as is_shaped
 from ._frozen import same_item as same_item
 from ._frozen import thaw as thaw
 from ._limits import MAX_ITEM_BYTES as MAX_ITEM_BYTES
+from ._limits import checked_item_size as checked_item_size
 from ._limits import item_size as item_size
 from ._limits import validate_item as validate_item
 from ._limits import validate_key_value as validate_key_value

@@ -141,6 +141,18 @@ def item_size(item: Mapping[str, AttributeValue]) -> int:
     return total
 
 
+def checked_item_size(item: Mapping[str, AttributeValue], size: int | None = None) -> int:
+    """The item's size (``size`` if the caller knows it), or ValidationException over 400 KB.
+
+    AWS behaviour: spec C.4 (an item's names and values together are at most 400 KB).
+    """
+    if size is None:
+        size = item_size(item)
+    if size > MAX_ITEM_BYTES:
+        raise ValidationException(ITEM_TOO_LARGE)
+    return size
+
+
 def validate_key_value(
     name: str, av: AttributeValue, declared_type: str | None, *, is_range: bool
 ) -> None:
