@@ -1,15 +1,11 @@
 """The table engine: key schema, item store, and writes that become item changes.
 
 Everything here works on canonical DynamoDB JSON (see ``docs/architecture.md``) and parsed
-expressions; the two faces (``_api``) translate user input into that.  A successful write that
-changes data hands exactly one change (old item, new item) to the table's stream, if it has one;
-a write that changes nothing, a delete of a missing item and any rejected write hand over
-nothing and leave the table exactly as it was (spec B.2).
-
-Stored items are frozen (``_items._frozen``): one tuple of atomic values or one ``bytes``
-object per item, which the garbage collector does not walk, and which the stream records of the
-item's changes share as their images.  Reads thaw them into fresh dicts, so nothing a caller
-gets is shared with the table.
+expressions; the faces translate user input into that.  A write that changes data hands exactly
+one change (old item, new item) to the table's stream, if it has one; a write that changes
+nothing, a delete of a missing item and any rejected write hand over nothing and leave the
+table exactly as it was (spec B.2).  Stored items are frozen (``_items._frozen``): the stream
+records of the item's changes share them as their images; reads thaw them into fresh dicts.
 """
 
 from __future__ import annotations
