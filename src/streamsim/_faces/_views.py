@@ -1,0 +1,645 @@
+"""Read-only views of the model objects users look at: streams, shards, Lambda's objects.
+
+``table.stream``, ``sim.streams``, ``stream.shards``, ``sim.lambda_service`` (and the functions
+and event source mappings it returns) hand out these views, never the live model objects.  A
+view wraps one model object and exposes only reads: properties and methods that return values
+or fresh lists, and other views.  The model's mutators (``Stream.append``, ``Stream.split``,
+``Shard.append``, ``Shard.trim``, ``Shard.close``, ``Function.invoke``,
+``EventSourceMapping.update`` / ``delete``, the Lambda service's concurrency pool, ...) are not
+on them, and assigning to a view's attributes fails.  The model keeps its own objects, so the
+write path and the poller never go through a view.
+
+Two views of the same model object are equal (and hash alike), so two reads of
+``table.stream`` compare equal although each returns a new view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+from streamsim._lambda._config import MappingConfig
+from streamsim._lambda._destinations import Bucket, Destination, Queue, Topic
+from streamsim._lambda._functions import Duration
+from streamsim._lambda._functions import Function as FunctionModel
+from streamsim._lambda._mapping import EventSourceMapping as MappingModel
+from streamsim._lambda._metrics import Invocation, MappingMetrics
+from streamsim._lambda._service import LambdaService as ServiceModel
+from streamsim._lambda._settings import LambdaSettings
+from streamsim._streams._shard import Shard as ShardModel
+from streamsim._streams._stream import Stream as StreamModel
+from streamsim._streams._stream import StreamSettings
+from streamsim._streams._view import StreamRecord
+
+
+class Stream:
+    """A table's stream as users see it: its identity, status, shards and records (read-only).
+
+    Reached as ``table.stream``, ``table.streams`` or ``sim.streams``.  The shards it returns
+    are :class:`Shard` views; its records are :class:`~streamsim.StreamRecord` values.
+
+    AWS behaviour: spec A.2-A.10, C.1 (the model's :mod:`streamsim._streams._stream`).
+    """
+
+    __slots__ = ("_model",)
+
+    def __init__(self, model: StreamModel) -> None:
+        self._model = model
+
+    # --- identity -------------------------------------------------------------------------------
+
+    @property
+    def arn(self) -> str:
+        """The stream ARN (``LatestStreamArn`` of its table while enabled)."""
+        return self._model.arn
+
+    @property
+    def label(self) -> str:
+        """The StreamLabel: the enabling instant, ISO-8601 with milliseconds."""
+        return self._model.label
+
+    @property
+    def table_name(self) -> str:
+        """The name of the table whose changes the stream records."""
+        return self._model.table_name
+
+    @property
+    def region(self) -> str:
+        """The region (``awsRegion`` of its records)."""
+        return self._model.region
+
+    @property
+    def view_type(self) -> str:
+        """The StreamViewType: what its records show of the item (spec A.2)."""
+        return self._model.view_type
+
+    @property
+    def key_schema(self) -> tuple[tuple[str, str], ...]:
+        """The table's key schema as ``(attribute name, HASH | RANGE)`` pairs."""
+        return tuple(self._model.key_schema)
+
+    @property
+    def key_names(self) -> tuple[str, ...]:
+        """The table's key attribute names, hash key first."""
+        return self._model.key_names
+
+    @property
+    def key_types(self) -> tuple[str, ...]:
+        """The key attributes' types (``"S"``, ``"N"`` or ``"B"``), in schema order."""
+        return self._model.key_types
+
+    @property
+    def event_id_prefix(self) -> str:
+        """What the stream's eventIDs begin with."""
+        return self._model.event_id_prefix
+
+    @property
+    def settings(self) -> StreamSettings:
+        """The (frozen) stream settings of the simulation that made the stream."""
+        return self._model.settings
+
+    # --- state ----------------------------------------------------------------------------------
+
+    @property
+    def created_ms(self) -> int:
+        """When the stream was enabled, in epoch milliseconds of virtual time."""
+        return self._model.created_ms
+
+    @property
+    def creation_datetime(self) -> datetime:
+        """When the stream was enabled (CreationRequestDateTime)."""
+        return self._model.creation_datetime
+
+    @property
+    def ended_ms(self) -> int | None:
+        """When the stream was disabled (or its table deleted), or None while enabled."""
+        return self._model.ended_ms
+
+    @property
+    def status(self) -> str:
+        """``ENABLING``, ``ENABLED``, ``DISABLING`` or ``DISABLED`` (spec A.2, C.1)."""
+        return self._model.status
+
+    @property
+    def is_enabled(self) -> bool:
+        """True until the stream is disabled or its table deleted."""
+        return self._model.is_enabled
+
+    @property
+    def next_sequence_number(self) -> int:
+        """The sequence number the next record (or shard) of this stream will get."""
+        return self._model.next_sequence_number
+
+    def is_readable(self, now_ms: int) -> bool:
+        """True while the stream is listed: enabled, or ended less than a retention ago."""
+        return self._model.is_readable(now_ms)
+
+    # --- shards ---------------------------------------------------------------------------------
+
+    @property
+    def shards(self) -> list[Shard]:
+        """The shards DescribeStream lists now, in shard-id order (a new list)."""
+        return [Shard(s, self) for s in self._model.shards]
+
+    @property
+    def all_shards(self) -> list[Shard]:
+        """Every shard this stream ever had that is still in memory, trimmed ones included."""
+        return [Shard(s, self) for s in self._model.all_shards]
+
+    @property
+    def open_shards(self) -> list[Shard]:
+        """The open shards, one per live partition, in shard-id order."""
+        return [Shard(s, self) for s in self._model.open_shards]
+
+    def shard(self, shard_id: str) -> Shard | None:
+        """The shard with that id if it is still listed, else None."""
+        shard = self._model.shard(shard_id)
+        return None if shard is None else Shard(shard, self)
+
+    def roots(self) -> list[Shard]:
+        """Listed shards whose parent is not listed (where a lineage walk starts)."""
+        return [Shard(s, self) for s in self._model.roots()]
+
+    def leaves(self) -> list[Shard]:
+        """Listed shards without children (the open ones, or the last of a disabled stream)."""
+        return [Shard(s, self) for s in self._model.leaves()]
+
+    def lineage_order(self) -> list[Shard]:
+        """Listed shards ordered so that every parent comes before its children."""
+        return [Shard(s, self) for s in self._model.lineage_order()]
+
+    def lineage_text(self) -> str:
+        """The listed shards as an ASCII tree, children under their parent (for notebooks).
+
+        >>> from streamsim import Simulation
+        >>> sim = Simulation(seed=3)
+        >>> table = sim.create_table("demo", hash_key="pk", stream_view_type="KEYS_ONLY")
+        >>> print(table.stream.lineage_text())  # doctest: +ELLIPSIS
+        <Stream demo 2024-01-01T00:00:00.000 ENABLED KEYS_ONLY shards=1 open=1>
+        `-- shardId-00000001704067200000-... open, 0 records, partition 0, 01-01 00:00:00 ..
+        """
+        return self._model.lineage_text()
+
+    def __iter__(self) -> Iterator[StreamRecord]:
+        """Every readable record, shard by shard in lineage order."""
+        for shard in self.lineage_order():
+            yield from shard.records
+
+    # --- demonstration --------------------------------------------------------------------------
+
+    def rotate_now(self) -> list[Shard]:
+        """Rotate every open shard at once, as the rotation period would; return the new shards.
+
+        A demonstration action (like advancing time), not a way to edit the stream: each open
+        shard closes and one child continues its partition (spec A.10).
+        """
+        return [Shard(s, self) for s in self._model.rotate_now()]
+
+    # --- identity -------------------------------------------------------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Stream):
+            return NotImplemented
+        return self._model is other._model
+
+    def __hash__(self) -> int:
+        return id(self._model)
+
+    def __repr__(self) -> str:
+        return repr(self._model)
+
+    def _check(self) -> None:
+        """Assert the stream's invariants (the model's ``_check``)."""
+        self._model._check()
+
+
+class Shard:
+    """One shard of a stream as users see it: lineage, sequence-number range, records.
+
+    Every record's sequence number lies within ``starting_sequence_number`` ..
+    ``ending_sequence_number`` (None while open).  AWS behaviour: spec A.3, A.5, A.9, A.10.
+    """
+
+    __slots__ = ("_model", "_stream")
+
+    def __init__(self, model: ShardModel, stream: Stream) -> None:
+        self._model = model
+        self._stream = stream
+
+    @property
+    def shard_id(self) -> str:
+        """``shardId-<20 digits: creation epoch ms>-<8 hex>`` (spec A.3)."""
+        return self._model.shard_id
+
+    @property
+    def stream(self) -> Stream:
+        """The stream this shard belongs to."""
+        return self._stream
+
+    @property
+    def partition_id(self) -> int:
+        """The table partition whose writes this shard took."""
+        return self._model.partition_id
+
+    @property
+    def created_ms(self) -> int:
+        """Virtual time the shard opened."""
+        return self._model.created_ms
+
+    @property
+    def closed_ms(self) -> int | None:
+        """Virtual time the shard closed, or None while open."""
+        return self._model.closed_ms
+
+    @property
+    def starting_sequence_number(self) -> int:
+        """The first number of the shard's SequenceNumberRange."""
+        return self._model.starting_sequence_number
+
+    @property
+    def ending_sequence_number(self) -> int | None:
+        """The last number of the shard's SequenceNumberRange, or None while open."""
+        return self._model.ending_sequence_number
+
+    @property
+    def is_open(self) -> bool:
+        """True while the shard takes new records."""
+        return self._model.is_open
+
+    @property
+    def last_sequence_number(self) -> int | None:
+        """Sequence number of the newest record ever appended, or None if none was."""
+        return self._model.last_sequence_number
+
+    @property
+    def trimmed_through(self) -> int:
+        """The highest sequence number trimmed away so far (0 when nothing was trimmed)."""
+        return self._model.trimmed_through
+
+    def is_expired(self, now_ms: int) -> bool:
+        """True once a closed shard has nothing readable left and leaves DescribeStream."""
+        return self._model.is_expired(now_ms)
+
+    @property
+    def records(self) -> list[StreamRecord]:
+        """The records still readable (not trimmed), oldest first (a new list)."""
+        model = self._model
+        return [StreamRecord(self, raw) for raw in model.read(model.first_position)]
+
+    def __len__(self) -> int:
+        return len(self._model)
+
+    # --- lineage --------------------------------------------------------------------------------
+
+    @property
+    def parent(self) -> Shard | None:
+        """The shard this one continues, or None for a root."""
+        parent = self._model.parent
+        return None if parent is None else Shard(parent, self._stream)
+
+    @property
+    def children(self) -> list[Shard]:
+        """Shards that continue this one (empty while open; a new list)."""
+        return [Shard(c, self._stream) for c in self._model.children]
+
+    def ancestors(self) -> Iterator[Shard]:
+        """Parent, grandparent, ... up to the root."""
+        for shard in self._model.ancestors():
+            yield Shard(shard, self._stream)
+
+    def descendants(self) -> Iterator[Shard]:
+        """Children, grandchildren, ... parents before children (breadth first)."""
+        for shard in self._model.descendants():
+            yield Shard(shard, self._stream)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Shard):
+            return NotImplemented
+        return self._model is other._model
+
+    def __hash__(self) -> int:
+        return id(self._model)
+
+    def __repr__(self) -> str:
+        return repr(self._model)
+
+    def _check(self) -> None:
+        """Assert the shard's invariants (the model's ``_check``)."""
+        self._model._check()
+
+
+class LambdaService:
+    """The simulated Lambda service as users see it (``sim.lambda_service``).
+
+    Looks up functions, event source mappings and destinations, and creates functions and
+    on-failure destinations; mappings are made through ``sim.client("lambda")``.  The
+    account's concurrency bookkeeping stays inside the model.  AWS behaviour: spec D.1-D.12.
+    """
+
+    __slots__ = ("_model",)
+
+    def __init__(self, model: ServiceModel) -> None:
+        self._model = model
+
+    @property
+    def settings(self) -> LambdaSettings:
+        """The (frozen) Lambda settings of the simulation."""
+        return self._model.settings
+
+    @property
+    def region(self) -> str:
+        """The region in the service's ARNs."""
+        return self._model.region
+
+    @property
+    def account_id(self) -> str:
+        """The account in the service's ARNs."""
+        return self._model.account_id
+
+    @property
+    def functions(self) -> dict[str, Function]:
+        """Every function by name, in creation order (a new dict)."""
+        return {name: Function(f) for name, f in self._model.functions.items()}
+
+    @property
+    def mappings(self) -> dict[str, EventSourceMapping]:
+        """Every event source mapping by UUID, in creation order (a new dict)."""
+        return {uuid: EventSourceMapping(m) for uuid, m in self._model.mappings.items()}
+
+    @property
+    def destinations(self) -> dict[str, Destination]:
+        """Every queue, topic and bucket by ARN, in creation order (a new dict)."""
+        return dict(self._model.destinations)
+
+    @property
+    def unreserved_capacity(self) -> int:
+        """Instances not reserved by any function (spec D.4)."""
+        return self._model.unreserved_capacity
+
+    def function(self, name_or_arn: str) -> Function:
+        """The function named by a name, an ARN or a partial ARN.
+
+        Raises:
+            ResourceNotFoundException: no such function.
+            InvalidParameterValueException: not a function name or ARN.
+        """
+        return Function(self._model.function(name_or_arn))
+
+    def mapping(self, uuid: str) -> EventSourceMapping:
+        """The event source mapping with this UUID.
+
+        Raises:
+            ResourceNotFoundException: no such mapping.
+        """
+        return EventSourceMapping(self._model.mapping(uuid))
+
+    def destination(self, arn: str) -> Destination | None:
+        """The queue, topic or bucket with this ARN, or None."""
+        return self._model.destination(arn)
+
+    def list_event_source_mappings(
+        self, *, function_name: str | None = None, event_source_arn: str | None = None
+    ) -> list[EventSourceMapping]:
+        """Mappings in creation order, optionally of one function and/or one stream."""
+        found = self._model.list_event_source_mappings(
+            function_name=function_name, event_source_arn=event_source_arn
+        )
+        return [EventSourceMapping(m) for m in found]
+
+    def create_function(self, name: str, handler: Callable[..., Any], **options: Any) -> Function:
+        """Create a function whose handler is ordinary Python.
+
+        Options: ``reserved_concurrency``, ``timeout`` (seconds, 1-900), ``duration`` (virtual
+        time an invocation takes) and ``memory_size``, as the model's ``create_function`` takes.
+
+        Raises:
+            ResourceConflictException: a function with this name exists.
+            InvalidParameterValueException: a bad name, timeout, memory size or concurrency.
+        """
+        return Function(self._model.create_function(name, handler, **options))
+
+    def create_queue(self, name: str) -> Queue:
+        """Create an SQS-style queue (``.arn``, ``.messages``) for on-failure records."""
+        return self._model.create_queue(name)
+
+    def create_topic(self, name: str) -> Topic:
+        """Create an SNS-style topic (``.arn``, ``.messages``) for on-failure records."""
+        return self._model.create_topic(name)
+
+    def create_bucket(self, name: str) -> Bucket:
+        """Create an S3-style bucket (``.arn``, ``.objects``) for on-failure records."""
+        return self._model.create_bucket(name)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LambdaService):
+            return NotImplemented
+        return self._model is other._model
+
+    def __hash__(self) -> int:
+        return id(self._model)
+
+    def __repr__(self) -> str:
+        return repr(self._model)
+
+    def _check(self) -> None:
+        """Assert the service's invariants (the model's ``_check``)."""
+        self._model._check()
+
+
+class Function:
+    """A simulated Lambda function as users see it: configuration, concurrency and counts.
+
+    Returned by ``sim.create_function`` and ``sim.lambda_service.function(name)``.  The
+    invocations themselves are the event source mappings' (and ``client.invoke``'s) to make.
+    AWS behaviour: spec D.4 (concurrency).
+    """
+
+    __slots__ = ("_model",)
+
+    def __init__(self, model: FunctionModel) -> None:
+        self._model = model
+
+    @property
+    def name(self) -> str:
+        """The function name."""
+        return self._model.name
+
+    @property
+    def arn(self) -> str:
+        """``arn:aws:lambda:<region>:<account>:function:<name>``."""
+        return self._model.arn
+
+    @property
+    def handler(self) -> Callable[..., Any]:
+        """The Python handler, called as ``handler(event, context)``."""
+        return self._model.handler
+
+    @property
+    def timeout_seconds(self) -> int:
+        """The timeout in whole seconds (the ``Timeout`` of GetFunction)."""
+        return self._model.timeout_seconds
+
+    @property
+    def memory_mb(self) -> int:
+        """The configured memory size in MB (only reported)."""
+        return self._model.memory_mb
+
+    @property
+    def duration(self) -> Duration | None:
+        """The configured duration of one invocation (None: the default of 10 ms)."""
+        return self._model.duration
+
+    @property
+    def created_ms(self) -> int:
+        """Virtual time the function was created."""
+        return self._model.created_ms
+
+    @property
+    def log_stream_name(self) -> str:
+        """The CloudWatch log stream name its contexts report."""
+        return self._model.log_stream_name
+
+    @property
+    def reserved_concurrency(self) -> int | None:
+        """Cap on concurrent instances (None: the function shares the unreserved pool)."""
+        return self._model.reserved_concurrency
+
+    @property
+    def active(self) -> int:
+        """Instances running now."""
+        return self._model.active
+
+    @property
+    def peak_concurrency(self) -> int:
+        """The most instances that ever ran at once."""
+        return self._model.peak_concurrency
+
+    @property
+    def invocations(self) -> int:
+        """Invocations over all event sources."""
+        return self._model.invocations
+
+    @property
+    def errors(self) -> int:
+        """Invocations that failed as a whole (function error or timeout)."""
+        return self._model.errors
+
+    @property
+    def throttles(self) -> int:
+        """Attempts refused because the function had no free concurrency."""
+        return self._model.throttles
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Function):
+            return NotImplemented
+        return self._model is other._model
+
+    def __hash__(self) -> int:
+        return id(self._model)
+
+    def __repr__(self) -> str:
+        return repr(self._model)
+
+
+class EventSourceMapping:
+    """An event source mapping as users see it: configuration, State, log and metrics.
+
+    Returned by ``sim.lambda_service.mapping(uuid)``; created, changed and deleted through
+    ``sim.client("lambda")``.  AWS behaviour: spec D.1, D.2, D.11, D.12.
+    """
+
+    __slots__ = ("_model",)
+
+    def __init__(self, model: MappingModel) -> None:
+        self._model = model
+
+    @property
+    def uuid(self) -> str:
+        """The mapping's UUID."""
+        return self._model.uuid
+
+    @property
+    def arn(self) -> str:
+        """The EventSourceMappingArn."""
+        return self._model.arn
+
+    @property
+    def function(self) -> Function:
+        """The function it invokes."""
+        return Function(self._model.function)
+
+    @property
+    def event_source_arn(self) -> str:
+        """The ARN of the stream it reads."""
+        return self._model.source.arn
+
+    @property
+    def config(self) -> MappingConfig:
+        """The current (frozen) configuration."""
+        return self._model.config
+
+    @property
+    def enabled(self) -> bool:
+        """Whether the user wants it polling (``Enabled``)."""
+        return self._model.enabled
+
+    @property
+    def state(self) -> str:
+        """``Creating``, ``Enabled``, ``Disabled``, ``Updating``, ... (spec D.2)."""
+        return self._model.state
+
+    @property
+    def state_transition_reason(self) -> str:
+        """Why the State last changed, as GetEventSourceMapping reports it."""
+        return self._model.state_transition_reason
+
+    @property
+    def last_processing_result(self) -> str:
+        """``LastProcessingResult``, as GetEventSourceMapping reports it."""
+        return self._model.last_processing_result
+
+    @property
+    def created_ms(self) -> int:
+        """Virtual time the mapping was created."""
+        return self._model.created_ms
+
+    @property
+    def last_modified_ms(self) -> int:
+        """Virtual time of the last create or update."""
+        return self._model.last_modified_ms
+
+    @property
+    def tags(self) -> dict[str, str]:
+        """Its tags (a new dict)."""
+        return dict(self._model.tags)
+
+    @property
+    def is_polling(self) -> bool:
+        """True while the poller reads the stream and invokes the function."""
+        return self._model.is_polling
+
+    @property
+    def metrics(self) -> MappingMetrics:
+        """Its counters and logs (see :class:`~streamsim.MappingMetrics`), kept up to date."""
+        return self._model.metrics
+
+    @property
+    def invocation_log(self) -> list[Invocation]:
+        """Every invocation so far, oldest first (a new list)."""
+        return list(self._model.metrics.invocation_log)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EventSourceMapping):
+            return NotImplemented
+        return self._model is other._model
+
+    def __hash__(self) -> int:
+        return id(self._model)
+
+    def __repr__(self) -> str:
+        return repr(self._model)
+
+    def _check(self) -> None:
+        """Assert the mapping's invariants (the model's ``_check``)."""
+        self._model._check()
