@@ -26,13 +26,14 @@ from streamsim._dynamodb._table import SplitPolicy as SplitPolicy
 from streamsim._dynamodb._ttl import TTLSettings as TTLSettings
 from streamsim._faces._dynamodb_client import DynamoDBClient as DynamoDBClient
 from streamsim._faces._lambda_client import LambdaClient as LambdaClient
+from streamsim._faces._lambda_views import EventSourceMapping as EventSourceMapping
+from streamsim._faces._lambda_views import Function as Function
+from streamsim._faces._lambda_views import LambdaService as LambdaService
+from streamsim._faces._lambda_views import MappingMetrics as MappingMetrics
+from streamsim._faces._stream_views import Shard as Shard
+from streamsim._faces._stream_views import Stream as Stream
 from streamsim._faces._streams_client import DynamoDBStreamsClient as DynamoDBStreamsClient
 from streamsim._faces._table_face import Table as Table
-from streamsim._faces._views import EventSourceMapping as EventSourceMapping
-from streamsim._faces._views import Function as Function
-from streamsim._faces._views import LambdaService as LambdaService
-from streamsim._faces._views import Shard as Shard
-from streamsim._faces._views import Stream as Stream
 from streamsim._items import Binary as Binary
 from streamsim._lambda._config import MappingConfig as MappingConfig
 from streamsim._lambda._destinations import Bucket as Bucket
@@ -42,7 +43,6 @@ from streamsim._lambda._functions import LambdaContext as LambdaContext
 from streamsim._lambda._metrics import Discard as Discard
 from streamsim._lambda._metrics import Invocation as Invocation
 from streamsim._lambda._metrics import IteratorAge as IteratorAge
-from streamsim._lambda._metrics import MappingMetrics as MappingMetrics
 from streamsim._lambda._metrics import MetricsSnapshot as MetricsSnapshot
 from streamsim._lambda._service import LambdaSettings as LambdaSettings
 from streamsim._streams._stream import StreamSettings as StreamSettings

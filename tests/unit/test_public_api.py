@@ -313,13 +313,20 @@ def test_function_and_mapping_are_read_only_views() -> None:
     for mutator in ("start", "update", "delete", "poller", "source"):
         assert not hasattr(mapping, mutator), mutator
     _assert_read_only(mapping, "state")
+    (entry,) = mapping.invocation_log
+    assert isinstance(entry, streamsim.Invocation)
+    assert entry.outcome == "success"
+    assert mapping.metrics.invocation_log == [entry]
     assert mapping.state == "Enabled"
     assert mapping.function == function
     assert mapping.event_source_arn == sim.streams[0].arn
     assert isinstance(mapping.config, streamsim.MappingConfig)
     assert isinstance(mapping.metrics, streamsim.MappingMetrics)
+    _assert_read_only(mapping.metrics, "polled")
     assert mapping.metrics.invocations == 1
+    assert mapping.metrics.polled == 1
+    assert mapping.metrics.discards == []
+    assert [a.shard_id for a in mapping.metrics.iterator_ages] == [entry.shard_id]
+    assert mapping.metrics.as_cloudwatch()["Invocations"] == 1
+    assert mapping.metrics == mapping.metrics
     assert isinstance(mapping.metrics.snapshot(), streamsim.MetricsSnapshot)
-    (entry,) = mapping.invocation_log
-    assert isinstance(entry, streamsim.Invocation)
-    assert entry.outcome == "success"

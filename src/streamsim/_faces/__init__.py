@@ -17,5 +17,6 @@ each other.  The model never imports from this package.
 * :mod:`._conditions`: boto3 ``Key``/``Attr`` condition objects into expression strings.
 * :mod:`._streams_client`: ``sim.client("dynamodbstreams")``, the DynamoDB Streams API.
 * :mod:`._lambda_client`: ``sim.client("lambda")``, event source mappings and concurrency.
-* :mod:`._views`: the read-only views users are handed (streams, shards, the Lambda service).
+* :mod:`._stream_views`: the read-only :class:`Stream` and :class:`Shard` users are handed.
+* :mod:`._lambda_views`: the read-only Lambda service, functions, mappings and metrics.
 """

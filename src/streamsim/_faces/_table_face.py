@@ -42,7 +42,7 @@ from ._conditions import build_conditions
 from ._dynamodb_data import DataPlane
 from ._dynamodb_requests import convert_request, convert_response
 from ._params import validate_params
-from ._views import Stream
+from ._stream_views import Stream
 from ._waiters import Waiter
 
 if TYPE_CHECKING:
