@@ -24,6 +24,9 @@ from __future__ import annotations
 
 from streamsim._dynamodb._table import SplitPolicy as SplitPolicy
 from streamsim._dynamodb._ttl import TTLSettings as TTLSettings
+from streamsim._faces._destination_views import Bucket as Bucket
+from streamsim._faces._destination_views import Queue as Queue
+from streamsim._faces._destination_views import Topic as Topic
 from streamsim._faces._dynamodb_client import DynamoDBClient as DynamoDBClient
 from streamsim._faces._lambda_client import LambdaClient as LambdaClient
 from streamsim._faces._lambda_views import EventSourceMapping as EventSourceMapping
@@ -36,9 +39,6 @@ from streamsim._faces._streams_client import DynamoDBStreamsClient as DynamoDBSt
 from streamsim._faces._table_face import Table as Table
 from streamsim._items import Binary as Binary
 from streamsim._lambda._config import MappingConfig as MappingConfig
-from streamsim._lambda._destinations import Bucket as Bucket
-from streamsim._lambda._destinations import Queue as Queue
-from streamsim._lambda._destinations import Topic as Topic
 from streamsim._lambda._functions import LambdaContext as LambdaContext
 from streamsim._lambda._metrics import Discard as Discard
 from streamsim._lambda._metrics import Invocation as Invocation

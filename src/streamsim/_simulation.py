@@ -18,6 +18,7 @@ from streamsim._dynamodb._catalog import TABLE_NAME_RE as TABLE_NAME_RE
 from streamsim._dynamodb._table import SplitPolicy, TableEngine
 from streamsim._dynamodb._ttl import TTLSettings
 from streamsim._faces._client_base import request_ids
+from streamsim._faces._destination_views import Queue
 from streamsim._faces._dynamodb_client import DynamoDBClient
 from streamsim._faces._dynamodb_data import DataPlane
 from streamsim._faces._lambda_client import LambdaClient
@@ -26,7 +27,6 @@ from streamsim._faces._lambda_views import LambdaService as LambdaServiceView
 from streamsim._faces._stream_views import Stream as StreamView
 from streamsim._faces._streams_client import DynamoDBStreamsClient
 from streamsim._faces._table_face import Table
-from streamsim._lambda._destinations import Queue
 from streamsim._lambda._service import LambdaSettings
 from streamsim._streams._stream import Stream, StreamSettings
 

@@ -330,3 +330,27 @@ def test_function_and_mapping_are_read_only_views() -> None:
     assert mapping.metrics.as_cloudwatch()["Invocations"] == 1
     assert mapping.metrics == mapping.metrics
     assert isinstance(mapping.metrics.snapshot(), streamsim.MetricsSnapshot)
+
+
+def test_destinations_are_read_only_views() -> None:
+    """Queues, topics and buckets show what they received; delivering is the poller's."""
+    sim, _, _ = _world()
+    service = sim.lambda_service
+    (queue,) = service.destinations.values()
+    assert isinstance(queue, streamsim.Queue)
+    topic = service.create_topic("topic")
+    bucket = service.create_bucket("bucket")
+    assert isinstance(topic, streamsim.Topic)
+    assert isinstance(bucket, streamsim.Bucket)
+    for destination in (queue, topic, bucket):
+        assert not hasattr(destination, "deliver")
+        _assert_read_only(destination, "arn")
+        assert service.destination(destination.arn) == destination
+    assert queue.messages == []
+    queue.messages.append({"forged": True})  # a new list each time: the queue is untouched
+    assert queue.messages == []
+    assert queue.arn == "arn:aws:sqs:us-east-1:123456789012:dlq"
+    assert bucket.objects == {}
+    assert bucket.arn == "arn:aws:s3:::bucket"
+    assert topic.kind == "sns"
+    assert not topic.fifo

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import Any
 
 from streamsim._lambda._config import MappingConfig
-from streamsim._lambda._destinations import Bucket, Destination, Queue, Topic
 from streamsim._lambda._functions import Duration
 from streamsim._lambda._functions import Function as FunctionModel
 from streamsim._lambda._mapping import EventSourceMapping as MappingModel
@@ -25,6 +24,8 @@ from streamsim._lambda._metrics import Discard, Invocation, IteratorAge, Metrics
 from streamsim._lambda._metrics import MappingMetrics as MetricsModel
 from streamsim._lambda._service import LambdaService as ServiceModel
 from streamsim._lambda._settings import LambdaSettings
+
+from ._destination_views import Bucket, Queue, Topic, destination_view
 
 
 class LambdaService:
@@ -66,9 +67,9 @@ class LambdaService:
         return {uuid: EventSourceMapping(m) for uuid, m in self._model.mappings.items()}
 
     @property
-    def destinations(self) -> dict[str, Destination]:
+    def destinations(self) -> dict[str, Queue | Topic | Bucket]:
         """Every queue, topic and bucket by ARN, in creation order (a new dict)."""
-        return dict(self._model.destinations)
+        return {arn: destination_view(d) for arn, d in self._model.destinations.items()}
 
     @property
     def unreserved_capacity(self) -> int:
@@ -92,9 +93,10 @@ class LambdaService:
         """
         return EventSourceMapping(self._model.mapping(uuid))
 
-    def destination(self, arn: str) -> Destination | None:
+    def destination(self, arn: str) -> Queue | Topic | Bucket | None:
         """The queue, topic or bucket with this ARN, or None."""
-        return self._model.destination(arn)
+        found = self._model.destination(arn)
+        return None if found is None else destination_view(found)
 
     def list_event_source_mappings(
         self, *, function_name: str | None = None, event_source_arn: str | None = None
@@ -119,15 +121,15 @@ class LambdaService:
 
     def create_queue(self, name: str) -> Queue:
         """Create an SQS-style queue (``.arn``, ``.messages``) for on-failure records."""
-        return self._model.create_queue(name)
+        return Queue(self._model.create_queue(name))
 
     def create_topic(self, name: str) -> Topic:
         """Create an SNS-style topic (``.arn``, ``.messages``) for on-failure records."""
-        return self._model.create_topic(name)
+        return Topic(self._model.create_topic(name))
 
     def create_bucket(self, name: str) -> Bucket:
         """Create an S3-style bucket (``.arn``, ``.objects``) for on-failure records."""
-        return self._model.create_bucket(name)
+        return Bucket(self._model.create_bucket(name))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, LambdaService):
