@@ -8,6 +8,7 @@ a read-only view whose model mutators are out of reach.
 from __future__ import annotations
 
 import typing
+from pathlib import Path
 from typing import Any, Literal
 
 import pytest
@@ -116,6 +117,37 @@ def test_client_overloads_name_each_client_class() -> None:
     assert returns[Literal["dynamodb"]] is streamsim.DynamoDBClient
     assert returns[Literal["dynamodbstreams"]] is streamsim.DynamoDBStreamsClient
     assert returns[Literal["lambda"]] is streamsim.LambdaClient
+
+
+TYPED_USE = """
+from typing import assert_type
+
+import streamsim
+
+sim = streamsim.Simulation(seed=1)
+assert_type(sim.client("dynamodb"), streamsim.DynamoDBClient)
+assert_type(sim.client("dynamodbstreams"), streamsim.DynamoDBStreamsClient)
+assert_type(sim.client("lambda"), streamsim.LambdaClient)
+assert_type(sim.create_function("f", lambda event, context: None), streamsim.Function)
+assert_type(sim.create_queue("q"), streamsim.Queue)
+assert_type(sim.lambda_service, streamsim.LambdaService)
+assert_type(sim.lambda_service.mapping("u").metrics, streamsim.MappingMetrics)
+assert_type(sim.streams, list[streamsim.Stream])
+table = sim.create_table("orders", hash_key="pk")
+assert_type(table.stream, streamsim.Stream | None)
+"""
+
+
+def test_mypy_sees_the_precise_types(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under mypy --strict, typing.assert_type holds for the clients and creators."""
+    api = pytest.importorskip("mypy.api")
+    source = tmp_path / "typed_use.py"
+    source.write_text(TYPED_USE)
+    # this checkout's package, not whichever streamsim the environment has installed
+    monkeypatch.setenv("MYPYPATH", str(Path(streamsim.__file__).parents[1]))
+    args = ["--strict", "--cache-dir", str(tmp_path / "cache"), str(source)]
+    out, err, status = api.run(args)
+    assert status == 0, out + err
 
 
 def test_clients_and_creators_return_what_they_say() -> None:
