@@ -1,13 +1,21 @@
 """streamsim: DynamoDB Streams and the Lambda poller, simulated in memory and in virtual time.
 
-The public surface is small:
+The public surface is small, and every name in it is something a call hands back or takes:
 
-* :class:`Simulation` owns virtual time, the seeded random source and every resource; it hands
-  out boto3-shaped clients (``sim.client("dynamodb" | "dynamodbstreams" | "lambda")``) and
-  creates tables (:class:`Table`, shaped like boto3's resource Table) and Lambda functions.
-* :class:`Stream`, :class:`Shard` and :class:`StreamRecord` are the typed views a notebook or a
-  test looks at; :class:`StreamSettings`, :class:`TTLSettings`, :class:`SplitPolicy` and
-  :class:`LambdaSettings` configure behaviour that AWS leaves open.
+* :class:`Simulation` owns virtual time, the seeded random source and every resource.  It
+  creates tables (:class:`Table`, shaped like boto3's resource Table), Lambda functions
+  (:class:`Function`) and queues (:class:`Queue`), and hands out boto3-shaped clients:
+  ``sim.client("dynamodb")`` is a :class:`DynamoDBClient`, ``"dynamodbstreams"`` a
+  :class:`DynamoDBStreamsClient` and ``"lambda"`` a :class:`LambdaClient`.
+* Read-only views of the simulated world, for a notebook or a test to look at: a table's
+  :class:`Stream` (``table.stream``, ``sim.streams``), its :class:`Shard` objects and their
+  :class:`StreamRecord` values; ``sim.lambda_service`` (a :class:`LambdaService`) with each
+  :class:`EventSourceMapping`, its :class:`MappingConfig` and :class:`MappingMetrics`
+  (:class:`MetricsSnapshot`, and the :class:`Invocation`, :class:`Discard` and
+  :class:`IteratorAge` entries of its logs); on-failure destinations (:class:`Queue`,
+  :class:`Topic`, :class:`Bucket`).  A handler receives a :class:`LambdaContext`.
+* Settings for behaviour that AWS leaves open: :class:`StreamSettings`, :class:`TTLSettings`,
+  :class:`SplitPolicy` and :class:`LambdaSettings`; :class:`Binary` for binary attributes.
 * every AWS error class, under its AWS name; :mod:`streamsim.testing` has the consumer-side
   checking toolkit.
 """
@@ -16,11 +24,27 @@ from __future__ import annotations
 
 from streamsim._dynamodb._splits import SplitPolicy as SplitPolicy
 from streamsim._dynamodb._ttl import TTLSettings as TTLSettings
+from streamsim._faces._destination_views import Bucket as Bucket
+from streamsim._faces._destination_views import Queue as Queue
+from streamsim._faces._destination_views import Topic as Topic
+from streamsim._faces._dynamodb_client import DynamoDBClient as DynamoDBClient
+from streamsim._faces._lambda_client import LambdaClient as LambdaClient
+from streamsim._faces._lambda_views import EventSourceMapping as EventSourceMapping
+from streamsim._faces._lambda_views import Function as Function
+from streamsim._faces._lambda_views import LambdaService as LambdaService
+from streamsim._faces._lambda_views import MappingMetrics as MappingMetrics
+from streamsim._faces._stream_views import Shard as Shard
+from streamsim._faces._stream_views import Stream as Stream
+from streamsim._faces._streams_client import DynamoDBStreamsClient as DynamoDBStreamsClient
 from streamsim._faces._table_face import Table as Table
 from streamsim._items import Binary as Binary
+from streamsim._lambda._config import MappingConfig as MappingConfig
+from streamsim._lambda._functions import LambdaContext as LambdaContext
+from streamsim._lambda._metrics import Discard as Discard
+from streamsim._lambda._metrics import Invocation as Invocation
+from streamsim._lambda._metrics import IteratorAge as IteratorAge
+from streamsim._lambda._metrics import MetricsSnapshot as MetricsSnapshot
 from streamsim._lambda._service import LambdaSettings as LambdaSettings
-from streamsim._streams._shard import Shard as Shard
-from streamsim._streams._stream import Stream as Stream
 from streamsim._streams._stream import StreamSettings as StreamSettings
 from streamsim._streams._view import StreamRecord as StreamRecord
 
@@ -44,16 +68,32 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Binary",
+    "Bucket",
     "ConditionalCheckFailedException",
+    "Discard",
+    "DynamoDBClient",
+    "DynamoDBStreamsClient",
+    "EventSourceMapping",
     "ExpiredIteratorException",
+    "Function",
     "InternalServerError",
     "InvalidParameterValueException",
+    "Invocation",
+    "IteratorAge",
+    "LambdaClient",
+    "LambdaContext",
+    "LambdaService",
     "LambdaSettings",
     "LimitExceededException",
+    "MappingConfig",
+    "MappingMetrics",
+    "MetricsSnapshot",
+    "Queue",
     "ResourceConflictException",
     "ResourceInUseException",
     "ResourceNotFoundException",
     "Shard",
+    "Simulation",
     "SimulationError",
     "SplitPolicy",
     "Stream",
@@ -63,6 +103,7 @@ __all__ = [
     "TTLSettings",
     "Table",
     "TooManyRequestsException",
+    "Topic",
     "TransactionCanceledException",
     "TrimmedDataAccessException",
     "ValidationException",

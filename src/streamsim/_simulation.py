@@ -12,19 +12,23 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, overload
 
 from streamsim._dynamodb._catalog import TABLE_NAME_RE as TABLE_NAME_RE
 from streamsim._dynamodb._splits import SplitPolicy
 from streamsim._dynamodb._table import TableEngine
 from streamsim._dynamodb._ttl import TTLSettings
 from streamsim._faces._client_base import request_ids
+from streamsim._faces._destination_views import Queue
 from streamsim._faces._dynamodb_client import DynamoDBClient
 from streamsim._faces._dynamodb_data import DataPlane
 from streamsim._faces._lambda_client import LambdaClient
+from streamsim._faces._lambda_views import Function
+from streamsim._faces._lambda_views import LambdaService as LambdaServiceView
+from streamsim._faces._stream_views import Stream as StreamView
 from streamsim._faces._streams_client import DynamoDBStreamsClient
 from streamsim._faces._table_face import Table
-from streamsim._lambda._service import LambdaService, LambdaSettings
+from streamsim._lambda._service import LambdaSettings
 from streamsim._streams._stream import Stream, StreamSettings
 
 from ._clock import DEFAULT_START_MS, Clock, datetime_to_ms, ms_to_datetime
@@ -108,7 +112,7 @@ class Simulation:
         )
         self._data: DataPlane | None = None
         self._faces: dict[str, tuple[TableEngine, Table]] = {}
-        self._clients: dict[str, Any] = {}
+        self._clients: dict[str, DynamoDBClient | DynamoDBStreamsClient | LambdaClient] = {}
 
     # --- time -----------------------------------------------------------------------------------
 
@@ -266,9 +270,9 @@ class Simulation:
     # --- streams --------------------------------------------------------------------------------
 
     @property
-    def streams(self) -> list[Stream]:
+    def streams(self) -> list[StreamView]:
         """Every stream still listed (enabled, or ended within the retention period)."""
-        return self._model.streams
+        return [StreamView(stream) for stream in self._model.streams]
 
     def _stream_by_arn(self, arn: str) -> Stream | None:
         """The readable stream with ARN ``arn`` (for tests that look inside)."""
@@ -277,11 +281,11 @@ class Simulation:
     # --- Lambda ---------------------------------------------------------------------------------
 
     @property
-    def lambda_service(self) -> LambdaService:
+    def lambda_service(self) -> LambdaServiceView:
         """The simulated Lambda service (functions, event source mappings, destinations)."""
-        return self._model.lambda_service
+        return LambdaServiceView(self._model.lambda_service)
 
-    def create_function(self, name: str, handler: Callable[..., Any], **options: Any) -> Any:
+    def create_function(self, name: str, handler: Callable[..., Any], **options: Any) -> Function:
         """Create a Lambda function whose handler is ordinary Python; see ``LambdaService``.
 
         Options: ``timeout`` in whole seconds as AWS speaks it (1-900, default 3; a
@@ -292,18 +296,31 @@ class Simulation:
         """
         return self.lambda_service.create_function(name, handler, **options)
 
-    def create_queue(self, name: str) -> Any:
+    def create_queue(self, name: str) -> Queue:
         """Create an SQS-style queue usable as an on-failure destination."""
         return self.lambda_service.create_queue(name)
 
     # --- clients --------------------------------------------------------------------------------
 
-    def client(self, service: str) -> Any:
+    @overload
+    def client(self, service: Literal["dynamodb"]) -> DynamoDBClient: ...
+
+    @overload
+    def client(self, service: Literal["dynamodbstreams"]) -> DynamoDBStreamsClient: ...
+
+    @overload
+    def client(self, service: Literal["lambda"]) -> LambdaClient: ...
+
+    @overload
+    def client(self, service: str) -> DynamoDBClient | DynamoDBStreamsClient | LambdaClient: ...
+
+    def client(self, service: str) -> DynamoDBClient | DynamoDBStreamsClient | LambdaClient:
         """A boto3-shaped low-level client: ``dynamodb``, ``dynamodbstreams`` or ``lambda``.
 
         Raises:
             ValueError: an unknown service name.
         """
+        client: DynamoDBClient | DynamoDBStreamsClient | LambdaClient | None
         client = self._clients.get(service)
         if client is not None:
             return client
@@ -312,7 +329,9 @@ class Simulation:
         elif service == "dynamodbstreams":
             client = DynamoDBStreamsClient(self._model)
         elif service == "lambda":
-            client = LambdaClient(self.lambda_service, request_ids=self.rng("lambda/request-ids"))
+            client = LambdaClient(
+                self._model.lambda_service, request_ids=self.rng("lambda/request-ids")
+            )
         else:
             raise ValueError(
                 f"unknown service {service!r}: expected 'dynamodb', 'dynamodbstreams' or 'lambda'"

@@ -496,7 +496,7 @@ def test_lost_destination_counts_delivery_failures() -> None:
     mapping = attach(
         sim, Recorder(sim, always_fail), MaximumRetryAttempts=0, DestinationConfig=on_failure(queue)
     )
-    del sim.lambda_service.destinations[queue.arn]
+    del sim._model.lambda_service.destinations[queue.arn]  # the model: users cannot delete one
     put(table, "a")
     sim.advance(seconds=5)
     assert mapping.metrics.destination_delivery_failures == 1

@@ -332,8 +332,8 @@ def test_delete_stops_and_forgets() -> None:
     assert rec.calls == []
     with pytest.raises(ResourceNotFoundException):
         client.get_event_source_mapping(UUID=mapping.uuid)
-    assert sim.streams[0].on_append == []
-    assert sim.streams[0].on_new_shard == []
+    assert sim._model.streams[0].on_append == []
+    assert sim._model.streams[0].on_new_shard == []
 
 
 def test_mapping_config_model_validators() -> None:
@@ -351,7 +351,7 @@ def test_mapping_config_model_validators() -> None:
 def test_uuids_are_version_4_as_the_uuid_module_writes_them() -> None:
     """Mapping UUIDs and request ids: uuid.UUID(int=bits, version=4) text, from the seed."""
     sim, _ = streamed()
-    service = sim.lambda_service
+    service = sim._model.lambda_service
     state = service._rng.getstate()
     made = [service.new_uuid() for _ in range(200)]
     service._rng.setstate(state)

@@ -178,7 +178,7 @@ def test_dynamodb_source_gives_the_streams_view() -> None:
     """The adapter lists the stream's shards, parents as a tuple, and the records' fields."""
     sim, table = streamed()
     put(table, "a")
-    stream = sim.streams[0]
+    stream = sim._model.streams[0]
     source = DynamoDBStreamSource(stream, order_by_full_key=False)
     assert source.arn == stream.arn
     assert source.lineage_order() == stream.lineage_order()

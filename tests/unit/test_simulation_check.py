@@ -52,7 +52,7 @@ def _mapped(reserved: int | None = None) -> tuple[Simulation, Any]:
     )["UUID"]
     sim.advance(seconds=5)
     sim._check()
-    return sim, sim.lambda_service.mapping(uuid)
+    return sim, sim._model.lambda_service.mapping(uuid)
 
 
 # --- streams and shards -------------------------------------------------------------------------
@@ -198,7 +198,7 @@ def test_concurrency_in_flight_counted_by_the_pool() -> None:
 def test_concurrency_never_over_the_reservation() -> None:
     """A function running more instances than reserved (no cap was lowered) is reported."""
     sim, mapping = _mapped(reserved=1)
-    pool = sim.lambda_service.concurrency
+    pool = sim._model.lambda_service.concurrency
     pool._active[mapping.function] = 2
     pool._peak[mapping.function] = 2
     _broken(sim, "over its reserved concurrency")
@@ -207,7 +207,7 @@ def test_concurrency_never_over_the_reservation() -> None:
 def test_concurrency_never_over_the_unreserved_pool() -> None:
     """Functions holding more unreserved instances than the pool has are reported."""
     sim, mapping = _mapped()
-    pool = sim.lambda_service.concurrency
+    pool = sim._model.lambda_service.concurrency
     over = pool.unreserved_capacity + 1
     pool._active[mapping.function] = pool._pooled[mapping.function] = over
     pool._peak[mapping.function] = over
@@ -220,7 +220,7 @@ def test_concurrency_waiting_slots_really_wait() -> None:
     sim, mapping = _mapped()
     slot = mapping.poller.slots()[0]
     slot.waiting = True
-    sim.lambda_service.concurrency.wait(mapping.function, slot)
+    sim._model.lambda_service.concurrency.wait(mapping.function, slot)
     _broken(sim, "a slot waits though f has a free instance")
 
 

@@ -331,7 +331,7 @@ def test_rotation_closes_a_shard_after_4_hours_and_opens_a_child() -> None:
     assert not first.is_open
     (child,) = first.children
     assert child.is_open
-    assert child.parent is first
+    assert child.parent == first
     assert child.partition_id == first.partition_id
     sim.advance(hours=4)
     assert not child.is_open
@@ -368,7 +368,7 @@ def test_split_gives_two_children_with_the_same_parent() -> None:
     table.split_partition(1)
     assert not parent.is_open
     assert len(parent.children) == 2
-    assert all(c.parent is parent and c.is_open for c in parent.children)
+    assert all(c.parent == parent and c.is_open for c in parent.children)
     assert {c.partition_id for c in parent.children} == {
         p.partition_id for p in table.partitions[1:]
     }
@@ -461,7 +461,9 @@ def test_trimmed_records_and_expired_shards_are_dropped_from_memory() -> None:
         table.put_item(Item={"pk": "a", "n": sim.now_ms})
         sim.advance(hours=1)
     stream = table.stream
-    held = sum(len(s._records) for s in stream.all_shards)
+    model = sim._stream_by_arn(stream.arn)
+    assert model is not None
+    held = sum(len(s._records) for s in model.all_shards)
     assert len(stream.all_shards) <= 2 * 8
     assert held <= 30
 
@@ -702,7 +704,7 @@ def test_shard_views_parent_children_is_open_records() -> None:
     table.put_item(Item={"pk": "b"})
     (child,) = root.children
     assert root.parent is None
-    assert child.parent is root
+    assert child.parent == root
     assert not root.is_open
     assert child.is_open
     assert [r.keys for r in root.records] == [{"pk": {"S": "a"}}]
@@ -836,8 +838,8 @@ def test_same_instant_reenable_still_gets_a_new_label() -> None:
     first = table.disable_stream()
     second = table.enable_stream("KEYS_ONLY")
     assert second.label == "2024-01-01T00:00:00.001"
-    assert sim._stream_by_arn(first.arn) is first
-    assert sim._stream_by_arn(second.arn) is second
+    assert sim._stream_by_arn(first.arn) is first._model
+    assert sim._stream_by_arn(second.arn) is second._model
 
 
 def test_table_cannot_be_deleted_while_its_stream_is_enabling() -> None:

@@ -335,7 +335,7 @@ def test_stream_conveniences(sim: Simulation, table: Table) -> None:
     assert table.stream is None
     assert table.latest_stream_arn is None
     first = table.enable_stream("KEYS_ONLY")
-    assert table.stream is first
+    assert table.stream == first  # a new read-only view of the same stream
     assert table.latest_stream_arn == first.arn
     assert table.stream_specification == {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}
     with pytest.raises(ValidationException, match="already"):

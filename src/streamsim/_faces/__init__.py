@@ -17,4 +17,7 @@ each other.  The model never imports from this package.
 * :mod:`._conditions`: boto3 ``Key``/``Attr`` condition objects into expression strings.
 * :mod:`._streams_client`: ``sim.client("dynamodbstreams")``, the DynamoDB Streams API.
 * :mod:`._lambda_client`: ``sim.client("lambda")``, event source mappings and concurrency.
+* :mod:`._stream_views`: the read-only :class:`Stream` and :class:`Shard` users are handed.
+* :mod:`._lambda_views`: the read-only Lambda service, functions, mappings and metrics.
+* :mod:`._destination_views`: the read-only on-failure queues, topics and buckets.
 """

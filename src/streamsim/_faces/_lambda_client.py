@@ -254,6 +254,9 @@ class LambdaClient(ClientBase):
         self._request_ids = request_ids
         self.exceptions = ClientExceptions("lambda")
 
+    def __repr__(self) -> str:
+        return f"<LambdaClient region={self._service.region}>"
+
     # --- shared pieces --------------------------------------------------------------------------
 
     _CHECKS = _OPERATIONS

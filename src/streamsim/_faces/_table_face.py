@@ -42,13 +42,13 @@ from ._conditions import build_conditions
 from ._dynamodb_data import DataPlane
 from ._dynamodb_requests import convert_request, convert_response
 from ._params import validate_params
+from ._stream_views import Stream
 from ._waiters import Waiter
 
 if TYPE_CHECKING:
     from types import TracebackType
 
     from streamsim._streams._partitions import Partition
-    from streamsim._streams._stream import Stream
 
 BATCH_FLUSH_AMOUNT = 25  # boto3's BatchWriter flushes every 25 requests (BatchWriteItem's cap)
 
@@ -297,12 +297,12 @@ class Table:
     @property
     def stream(self) -> Stream | None:
         """The enabled stream, or None."""
-        return self._engine.stream
+        return None if self._engine.stream is None else Stream(self._engine.stream)
 
     @property
     def streams(self) -> list[Stream]:
         """Every stream this table has had, oldest first (disabled ones included)."""
-        return list(self._engine.streams)
+        return [Stream(stream) for stream in self._engine.streams]
 
     def enable_stream(self, view_type: str = "NEW_AND_OLD_IMAGES") -> Stream:
         """Enable a new stream (new ARN and label), as UpdateTable does (spec C.1).
@@ -311,7 +311,7 @@ class Table:
             ValidationException: a stream is already enabled, or the view type is invalid.
         """
         try:
-            return self._ops.tables.enable_stream(self._live("UpdateTable"), view_type)
+            return Stream(self._ops.tables.enable_stream(self._live("UpdateTable"), view_type))
         except StreamsimError as exc:
             raise exc.with_operation("UpdateTable") from None
 
@@ -322,7 +322,7 @@ class Table:
             ValidationException: no stream is enabled.
         """
         try:
-            return self._live("UpdateTable").disable_stream()
+            return Stream(self._live("UpdateTable").disable_stream())
         except StreamsimError as exc:
             raise exc.with_operation("UpdateTable") from None
 

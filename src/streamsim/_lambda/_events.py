@@ -33,8 +33,9 @@ def event_record_builder(stream: StreamFacts) -> Callable[[RawRecord], EventReco
     >>> sim = Simulation(seed=1)
     >>> table = sim.create_table("orders", hash_key="pk", stream_view_type="KEYS_ONLY")
     >>> _ = table.put_item(Item={"pk": "a"})
-    >>> build = event_record_builder(sim.streams[0])
-    >>> build(sim.streams[0].shards[0].read(0)[0])["dynamodb"]["Keys"]
+    >>> stream = sim._model.streams[0]
+    >>> build = event_record_builder(stream)
+    >>> build(stream.shards[0].read(0)[0])["dynamodb"]["Keys"]
     {'pk': {'S': 'a'}}
     """
     return partial(lambda_event_record, RecordFormat(stream))

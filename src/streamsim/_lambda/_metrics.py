@@ -118,7 +118,7 @@ class MetricsSnapshot:
     errors: int
 
 
-@attrs.define(kw_only=True)
+@attrs.define(kw_only=True, repr=False)
 class MappingMetrics:
     """Counters and logs of one event source mapping.
 
@@ -182,6 +182,31 @@ class MappingMetrics:
             throttles=self.throttles,
             invocations=self.invocations,
             errors=self.errors,
+        )
+
+    def __repr__(self) -> str:
+        """The counters a few to a line, and the logs by their lengths (not dumped whole).
+
+        >>> print(repr(MappingMetrics()))
+        MappingMetrics(
+            polled=0, filtered_out=0, invoked=0, failed_invoke=0, dropped=0,
+            on_failure_delivered=0, destination_delivery_failures=0, trimmed_unread=0,
+            throttles=0, invocations=0, errors=0,
+            invocation_log=<0 Invocation>, discards=<0 Discard>, iterator_ages=<0 IteratorAge>,
+        )
+        """
+        counters = [f"{name}={value}" for name, value in attrs.asdict(self.snapshot()).items()]
+        logs = (
+            f"invocation_log=<{len(self.invocation_log)} Invocation>, "
+            f"discards=<{len(self.discards)} Discard>, "
+            f"iterator_ages=<{len(self.iterator_ages)} IteratorAge>,"
+        )
+        return (
+            "MappingMetrics(\n"
+            f"    {', '.join(counters[:5])},\n"
+            f"    {', '.join(counters[5:8])},\n"
+            f"    {', '.join(counters[8:])},\n"
+            f"    {logs}\n)"
         )
 
     def as_cloudwatch(self) -> dict[str, Any]:

@@ -117,7 +117,7 @@ class StreamRecord:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, StreamRecord):
             return NotImplemented
-        return self.shard is other.shard and self.raw == other.raw
+        return self.shard == other.shard and self.raw == other.raw
 
     def __hash__(self) -> int:
         return hash((self.shard.shard_id, self.raw[SEQ]))
