@@ -96,13 +96,13 @@ class Simulation:
         self.seed = seed
         self.region = region
         self.account_id = account_id
-        self.clock = Clock(DEFAULT_START_MS if start is None else datetime_to_ms(start))
+        self._clock = Clock(DEFAULT_START_MS if start is None else datetime_to_ms(start))
         self.stream_settings = stream_settings or StreamSettings()
         self.ttl_settings = ttl_settings or TTLSettings()
         self.split_policy = split_policy or SplitPolicy()
         self._model = Model(
             seed=seed,
-            clock=self.clock,
+            clock=self._clock,
             region=region,
             account_id=account_id,
             stream_settings=self.stream_settings,
@@ -119,12 +119,12 @@ class Simulation:
     @property
     def now(self) -> datetime:
         """The current virtual instant, a timezone-aware UTC datetime."""
-        return ms_to_datetime(self.clock.now_ms)
+        return ms_to_datetime(self._clock.now_ms)
 
     @property
     def now_ms(self) -> int:
         """The current virtual instant in epoch milliseconds."""
-        return self.clock.now_ms
+        return self._clock.now_ms
 
     def advance(
         self,
@@ -178,18 +178,18 @@ class Simulation:
             raise ValueError(f"time can't go backwards: asked to advance by {total} ms")
         if total != total.to_integral_value():
             raise ValueError(f"durations must add up to whole milliseconds, got {total} ms")
-        target = self.clock.now_ms + int(total)
+        target = self._clock.now_ms + int(total)
         if target > LAST_INSTANT_MS:
             raise ValueError(
                 f"advancing by {total} ms would move time past {ms_to_datetime(LAST_INSTANT_MS)}, "
                 "the last instant a datetime can show"
             )
-        self.clock.advance_to(target)
+        self._clock.advance_to(target)
         return self.now
 
     def advance_to(self, when: datetime) -> datetime:
         """Move virtual time forward to ``when`` (timezone-aware), running scheduled work."""
-        self.clock.advance_to(datetime_to_ms(when))
+        self._clock.advance_to(datetime_to_ms(when))
         return self.now
 
     # --- randomness -----------------------------------------------------------------------------
@@ -254,7 +254,7 @@ class Simulation:
         cached = self._faces.get(name)
         if cached is not None and cached[0] is engine:
             return cached[1]
-        face = Table(engine, self._data_plane(), self.clock, lambda: self.client("dynamodb"))
+        face = Table(engine, self._data_plane(), self._clock, lambda: self.client("dynamodb"))
         self._faces[name] = (engine, face)
         return face
 
@@ -325,7 +325,7 @@ class Simulation:
         if client is not None:
             return client
         if service == "dynamodb":
-            client = DynamoDBClient(self._data_plane(), self.clock, self.region)
+            client = DynamoDBClient(self._data_plane(), self._clock, self.region)
         elif service == "dynamodbstreams":
             client = DynamoDBStreamsClient(self._model)
         elif service == "lambda":
@@ -359,7 +359,7 @@ class Simulation:
         Raises:
             AssertionError: an invariant is broken; the message says which.
         """
-        assert self.clock is self._model.clock, "the simulation and its model keep two clocks"
+        assert self._clock is self._model.clock, "the simulation and its model keep two clocks"
         for name, (engine, _face) in self._faces.items():
             assert engine.name == name, f"the Table face cached as {name} is of {engine.name}"
         self._model._check()
