@@ -102,11 +102,14 @@ def test_deepest_accepted_condition_parses_and_evaluates_at_a_deep_caller_stack(
                 )
 
 
+SHARED_TABLE = table()
+
+
 @given(st.lists(st.sampled_from(["NOT ", "(", "size("]), max_size=MAX_NESTING + 20))
 def test_nesting_limit_decides_acceptance_at_any_depth(prefix: list[str]) -> None:
     """Acceptance depends on the nesting only: the same answer at 0 and DEEP frames."""
     closing = "".join(")" for part in prefix if part != "NOT ")
-    tbl = table()
+    tbl = SHARED_TABLE  # only scanned: examples cannot affect each other
     expression = "".join(prefix) + "a" + closing + " = :v"
     outcomes = []
     for frames in (0, DEEP):

@@ -28,6 +28,16 @@ class UnprintableError(Exception):
         raise RuntimeError("__str__ failed")
 
 
+class BrokenDict(dict[str, Any]):
+    """A dict whose ``values()`` and ``items()`` fail."""
+
+    def values(self) -> Any:
+        raise LookupError("values() failed")
+
+    def items(self) -> Any:
+        raise LookupError("items() failed")
+
+
 def nested(depth: int) -> list[Any]:
     """A list nested ``depth`` levels deep, built without recursion."""
     value: list[Any] = []
@@ -86,9 +96,20 @@ def deliveries_after(
         (lambda: {"loop": (loop := []), "x": loop.append(loop)}, "Runtime.MarshalError"),
         (lambda: object(), "Runtime.MarshalError"),
         (lambda: {(1, 2): 3}, "Runtime.MarshalError"),
+        (lambda: BrokenDict(a=1), "Runtime.MarshalError"),
         (lambda: "x" * (20 * 1024 * 1024), "Function.ResponseSizeTooLarge"),
     ],
-    ids=["unprintable", "recursion", "deep-1000", "deep-limit", "cycle", "object", "key", "20MB"],
+    ids=[
+        "unprintable",
+        "recursion",
+        "deep-1000",
+        "deep-limit",
+        "cycle",
+        "object",
+        "key",
+        "broken-dict",
+        "20MB",
+    ],
 )
 def test_a_failing_invocation_is_a_function_error_and_the_mapping_carries_on(
     respond: Callable[[], Any], error_type: str

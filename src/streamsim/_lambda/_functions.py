@@ -434,8 +434,12 @@ class Function:
         if response is not None:
             try:
                 response = serialise_response(response)
-            except ResponseError as exc:
+            except Exception as exc:  # ResponseError, or a value whose own methods fail
                 self.errors += 1
+                if not isinstance(exc, ResponseError):
+                    exc = ResponseError(
+                        "Runtime.MarshalError", f"Unable to marshal response: {describe(exc)}"
+                    )
                 return InvocationResult(
                     request_id=request_id,
                     start_ms=now,
