@@ -583,14 +583,31 @@ def test_criteria_shape_errors() -> None:
         compile_filter_criteria(["x"])  # type: ignore[arg-type]
 
 
-def test_deepest_pattern_that_fits_compiles_and_matches() -> None:
-    """A pattern nested as deep as 4096 characters allow compiles and matches without crashing."""
-    depth = (_filters.MAX_PATTERN_LENGTH - len('["x"]')) // len('{"":}')
+def test_pattern_nesting_over_the_limit_is_rejected_at_compile_time() -> None:
+    """A pattern nested deeper than MAX_PATTERN_DEPTH is refused when the mapping is made."""
+    depth = _filters.MAX_PATTERN_DEPTH  # objects, plus the array of values: one too many
+    text = '{"":' * depth + '["x"]' + "}" * depth
+    with pytest.raises(InvalidParameterValueException, match="nested 101 levels deep"):
+        compile_filter_criteria({"Filters": [{"Pattern": text}]})
+    deepest = '{"":' * (_filters.MAX_PATTERN_LENGTH // 4) + "}" * (_filters.MAX_PATTERN_LENGTH // 4)
+    with pytest.raises(InvalidParameterValueException, match="levels of objects and arrays"):
+        compile_filter_criteria({"Filters": [{"Pattern": deepest[: _filters.MAX_PATTERN_LENGTH]}]})
+
+
+def test_deepest_accepted_pattern_matches_at_a_deep_caller_stack() -> None:
+    """A pattern at the nesting limit compiles and matches 600 frames deep, without
+    RecursionError."""
+    depth = _filters.MAX_PATTERN_DEPTH - 1
     text = '{"":' * depth + '["x"]' + "}" * depth
     record: Any = "x"
     for _ in range(depth):
-        record = {"": record}
-    compiled = compile_filter_criteria({"Filters": [{"Pattern": text}]})
+        record = {"": [record]}
+    compiled = at_depth(600, lambda: compile_filter_criteria({"Filters": [{"Pattern": text}]}))
     assert compiled is not None
-    assert compiled.matches(record)
-    assert not compiled.matches({"": {"": "x"}})
+    assert at_depth(600, lambda: compiled.matches(record))
+    assert not at_depth(600, lambda: compiled.matches({"": {"": "x"}}))
+
+
+def at_depth(frames: int, call: Any) -> Any:
+    """Run ``call()`` under ``frames`` extra Python frames."""
+    return call() if frames <= 0 else at_depth(frames - 1, call)

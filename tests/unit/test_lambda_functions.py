@@ -135,13 +135,25 @@ def test_unserialisable_response_is_a_function_error() -> None:
     assert entry.error.startswith("Runtime.MarshalError")
 
 
-def test_advancing_time_from_a_handler_raises() -> None:
-    """A handler cannot move virtual time: the misuse surfaces as SimulationError."""
+def test_advancing_time_from_a_handler_raises_inside_the_handler() -> None:
+    """sim.advance() in a handler raises SimulationError there; escaping, it fails the batch."""
     sim, table = streamed()
-    attach(sim, lambda e, c: sim.advance(seconds=1))
+    seen: list[BaseException] = []
+
+    def handler(event: Any, context: Any) -> None:
+        try:
+            sim.advance(seconds=1)
+        except SimulationError as exc:
+            seen.append(exc)
+            raise
+
+    mapping = attach(sim, handler, MaximumRetryAttempts=0)
     put(table, "a")
-    with pytest.raises(SimulationError):
-        sim.advance(seconds=1)
+    sim.advance(seconds=1)
+    assert len(seen) == 1
+    (entry,) = mapping.invocation_log
+    assert entry.error is not None
+    assert entry.error.startswith("SimulationError: time cannot be advanced")
 
 
 def test_function_settings_are_validated() -> None:

@@ -47,12 +47,15 @@ Differs from AWS:
 * Numbers in the record are represented the way :func:`json.dumps` writes them.
 * The quota of filters per mapping is fixed at :data:`MAX_FILTERS` (AWS raises it to 10 on
   request).
+* A pattern may nest at most :data:`MAX_PATTERN_DEPTH` levels of objects and arrays
+  (UNCONFIRMED: no documented limit; deeper patterns cannot match any stream record).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, NoReturn
@@ -65,6 +68,14 @@ from streamsim._errors import InvalidParameterValueException
 MAX_FILTERS = 5
 #: Characters in one ``Pattern`` string (spec D.1; botocore ``Filter.Pattern`` max 4096).
 MAX_PATTERN_LENGTH = 4096
+#: Deepest nesting of objects and arrays in one ``Pattern``.  UNCONFIRMED: AWS documents no
+#: limit; the deepest field of a stream record is ``dynamodb.NewImage`` plus 32 levels of
+#: DynamoDB JSON (two objects each, spec C.4), so 100 admits every pattern that can match
+#: anything, and keeps matching within bounded recursion at any caller stack depth.
+MAX_PATTERN_DEPTH = 100
+#: JSON strings (skipped when measuring nesting) and the brackets that nest.
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
 #: Bound on ``numeric`` operands (aws/event-ruler ``ComparableNumber``: -5.0e9..+5.0e9).
 NUMERIC_LIMIT = 5.0e9
 
@@ -198,7 +209,10 @@ class _Compiler:
             if isinstance(value, list | tuple):
                 if not value:
                     return match_object(empty, root)
-                return any(match_object(element, root) for element in value)
+                for element in value:  # noqa: SIM110 - a loop keeps one frame per level
+                    if match_object(element, root):
+                        return True
+                return False
             if not isinstance(value, Mapping):
                 value = empty  # missing, or a scalar where the pattern expects an object
             get = value.get
@@ -448,7 +462,25 @@ def _describe(value: Any) -> str:
     return "an object"
 
 
+def _nesting(text: str) -> int:
+    """The deepest nesting of ``{`` and ``[`` in JSON ``text``, measured without recursion."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_JSON_STRING.sub("", text)):
+        if bracket in "{[":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
 def _parse_pattern(text: str, where: str) -> dict[str, Any]:
+    depth = _nesting(text)
+    if depth > MAX_PATTERN_DEPTH:
+        raise InvalidParameterValueException(
+            f"{INVALID_PATTERN_MESSAGE} {where} is nested {depth} levels deep; at most "
+            f"{MAX_PATTERN_DEPTH} levels of objects and arrays are allowed"
+        )
     try:
         parsed = json.loads(
             text, parse_int=_Number, parse_float=_Number, parse_constant=_reject_constant
@@ -599,12 +631,7 @@ def compile_filter_criteria(
             raise InvalidParameterValueException(
                 f"{where} is {len(text)} characters long; at most {MAX_PATTERN_LENGTH} are allowed"
             )
-        try:
-            parsed = _parse_pattern(text, where)
-            matchers.append(_Compiler(where, numeric_on_n_strings).compile_object(parsed, ()))
-        except RecursionError:
-            raise InvalidParameterValueException(
-                f"{INVALID_PATTERN_MESSAGE} {where} is nested too deeply"
-            ) from None
+        parsed = _parse_pattern(text, where)
+        matchers.append(_Compiler(where, numeric_on_n_strings).compile_object(parsed, ()))
         texts.append(text)
     return RecordFilter(tuple(texts), tuple(matchers))

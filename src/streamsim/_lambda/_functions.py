@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from streamsim._clock import Clock, ms_to_datetime
-from streamsim._errors import InvalidParameterValueException, SimulationError
+from streamsim._errors import InvalidParameterValueException
 
 if TYPE_CHECKING:
     from ._concurrency import ConcurrencyPool
@@ -46,6 +46,13 @@ MAX_MEMORY_MB = 10_240
 DEFAULT_DURATION_MS = 10
 FUNCTION_NAME_RE = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 EXECUTED_VERSION = "$LATEST"
+#: Largest response a function may return, in bytes of JSON (spec D.3: 6 MB invocation payload).
+MAX_RESPONSE_BYTES = 6 * 1024 * 1024
+#: Deepest nesting of lists and objects a response may have.  Differs from AWS: the Python
+#: runtime's ``json.dumps`` gives up near the interpreter's recursion limit (about 1,000
+#: levels, depending on the stack); an explicit limit keeps the outcome independent of the
+#: caller's stack depth.
+MAX_RESPONSE_DEPTH = 100
 
 #: How long an invocation takes: seconds (int/float/Decimal), a timedelta, or a callable of
 #: the event returning one of those.
@@ -74,6 +81,91 @@ def to_ms(value: Any, what: str) -> int:
     if ms != int(ms):
         raise ValueError(f"{what} must be a whole number of milliseconds, got {value!r}")
     return int(ms)
+
+
+class ResponseError(Exception):
+    """A handler's response that cannot be returned; ``error_type`` as the runtime names it."""
+
+    def __init__(self, error_type: str, message: str) -> None:
+        super().__init__(message)
+        self.error_type = error_type
+
+
+def serialise_response(response: Any) -> Any:
+    """Return ``response`` after a JSON round trip, as the runtime serialises it.
+
+    The nesting is checked without recursion first, so a response too deep (or cyclic) is
+    refused the same way at any caller stack depth.
+
+    Raises:
+        ResponseError: ``Runtime.MarshalError`` (not JSON-serialisable, nested deeper than
+            :data:`MAX_RESPONSE_DEPTH`) or ``Function.ResponseSizeTooLarge`` (over
+            :data:`MAX_RESPONSE_BYTES`).
+
+    >>> serialise_response({"a": (1, 2)})
+    {'a': [1, 2]}
+    """
+    if isinstance(response, dict | list | tuple):
+        containers = (dict, list, tuple)
+        stack: list[tuple[Any, int]] = [(response, 1)]
+        nodes = 0
+        while stack:
+            value, depth = stack.pop()
+            if depth > MAX_RESPONSE_DEPTH:
+                raise ResponseError(
+                    "Runtime.MarshalError",
+                    f"Unable to marshal response: nested deeper than {MAX_RESPONSE_DEPTH} levels",
+                )
+            nodes += 1
+            if nodes > MAX_RESPONSE_BYTES:  # every value takes at least one byte of JSON
+                raise ResponseError(
+                    "Function.ResponseSizeTooLarge",
+                    f"Response payload size exceeded maximum allowed payload size "
+                    f"({MAX_RESPONSE_BYTES} bytes).",
+                )
+            children = value.values() if isinstance(value, dict) else value
+            for child in children:
+                if isinstance(child, containers):
+                    stack.append((child, depth + 1))
+    try:
+        text = json.dumps(response)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise ResponseError(
+            "Runtime.MarshalError", f"Unable to marshal response: {describe(exc)}"
+        ) from None
+    if len(text) > MAX_RESPONSE_BYTES:  # ASCII only (ensure_ascii): characters are bytes
+        raise ResponseError(
+            "Function.ResponseSizeTooLarge",
+            f"Response payload size ({len(text)} bytes) exceeded maximum allowed payload size "
+            f"({MAX_RESPONSE_BYTES} bytes).",
+        )
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise ResponseError(
+            "Runtime.MarshalError", f"Unable to marshal response: {describe(exc)}"
+        ) from None
+
+
+def describe(exc: BaseException) -> str:
+    """``str(exc)``, or a stand-in when the exception's ``__str__`` itself fails."""
+    try:
+        return str(exc)
+    except Exception:
+        return f"<unprintable {type(exc).__name__} object>"
+
+
+def _interrupted(request_id: str, now: int, exc: BaseException) -> InvocationResult:
+    """The failed result of an invocation a ``BaseException`` interrupted (re-raised later)."""
+    name = type(exc).__name__
+    return InvocationResult(
+        request_id=request_id,
+        start_ms=now,
+        end_ms=now,
+        error_type="Runtime.ExitError" if isinstance(exc, SystemExit) else name,
+        error_message=f"the invocation was interrupted by {name}",
+        escaped=exc,
+    )
 
 
 class LambdaContext:
@@ -130,6 +222,9 @@ class InvocationResult:
         response: the handler's return value after a JSON round trip (None on error).
         error_type / error_message: set when it failed ("Unhandled" function error).
         timed_out: True when it ran past the timeout.
+        escaped: a ``BaseException`` that is not an ``Exception`` (``KeyboardInterrupt``,
+            ``SystemExit``, ...) that interrupted the invocation; the caller applies the
+            result (a failure), then re-raises it.
     """
 
     request_id: str
@@ -139,6 +234,7 @@ class InvocationResult:
     error_type: str | None = None
     error_message: str | None = None
     timed_out: bool = False
+    escaped: BaseException | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -272,22 +368,42 @@ class Function:
         """Run the handler now with ``event``; return what happened and when it ends.
 
         The caller owns concurrency (an instance must be held) and applies the result at
-        ``end_ms``.
+        ``end_ms``.  This never raises for anything the handler or the ``duration`` callable
+        does (one rule, spec D.5):
 
-        Raises:
-            SimulationError: the handler misused the simulation (e.g. advanced time).
+        * an ``Exception`` from either (a :class:`~streamsim.SimulationError` from
+          ``sim.advance()`` inside the handler included, and one whose ``str()`` fails) is a
+          function error ("Unhandled");
+        * a response that cannot be serialised (not JSON, nested deeper than
+          :data:`MAX_RESPONSE_DEPTH`, over :data:`MAX_RESPONSE_BYTES`) is a function error,
+          as the runtime reports it (``Runtime.MarshalError``,
+          ``Function.ResponseSizeTooLarge``);
+        * a ``BaseException`` that is not an ``Exception`` (``KeyboardInterrupt``,
+          ``SystemExit``, ``GeneratorExit``, ...) ends the invocation as failed at once and
+          is handed back in ``escaped``: the caller schedules the result, then re-raises it.
         """
         now = self.clock.now_ms
         request_id = self._request_ids()
-        duration = self.duration_ms(event)
+        self.invocations += 1
+        try:
+            duration = self.duration_ms(event)
+        except Exception as exc:  # the simulation's own model of the function failed
+            self.errors += 1
+            return InvocationResult(
+                request_id=request_id,
+                start_ms=now,
+                end_ms=now,
+                error_type=type(exc).__name__,
+                error_message=f"the function's duration(event) failed: {describe(exc)}",
+            )
+        except BaseException as exc:
+            self.errors += 1
+            return _interrupted(request_id, now, exc)
         timed_out = duration > self.timeout_ms
         end = now + (self.timeout_ms if timed_out else duration)
         context = LambdaContext(self, request_id, now + self.timeout_ms)
-        self.invocations += 1
         try:
             response = self.handler(event, context)
-        except SimulationError:
-            raise
         except Exception as exc:  # a function error, as the runtime reports it
             self.errors += 1
             return InvocationResult(
@@ -295,9 +411,12 @@ class Function:
                 start_ms=now,
                 end_ms=end,
                 error_type=type(exc).__name__,
-                error_message=str(exc),
+                error_message=describe(exc),
                 timed_out=timed_out,
             )
+        except BaseException as exc:
+            self.errors += 1
+            return _interrupted(request_id, now, exc)
         if timed_out:
             self.errors += 1
             stamp = ms_to_datetime(end).strftime("%Y-%m-%dT%H:%M:%S.") + f"{end % 1000:03d}Z"
@@ -314,15 +433,19 @@ class Function:
             )
         if response is not None:
             try:
-                response = json.loads(json.dumps(response))
-            except (TypeError, ValueError) as exc:
+                response = serialise_response(response)
+            except Exception as exc:  # ResponseError, or a value whose own methods fail
                 self.errors += 1
+                if not isinstance(exc, ResponseError):
+                    exc = ResponseError(
+                        "Runtime.MarshalError", f"Unable to marshal response: {describe(exc)}"
+                    )
                 return InvocationResult(
                     request_id=request_id,
                     start_ms=now,
                     end_ms=end,
-                    error_type="Runtime.MarshalError",
-                    error_message=f"Unable to marshal response: {exc}",
+                    error_type=exc.error_type,
+                    error_message=str(exc),
                 )
         return InvocationResult(request_id=request_id, start_ms=now, end_ms=end, response=response)
 

@@ -116,6 +116,7 @@ class MetricsSnapshot:
     throttles: int
     invocations: int
     errors: int
+    internal_errors: int = 0
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -138,6 +139,8 @@ class MappingMetrics:
         invocations / errors: function invocations by this mapping, and those that failed as
             a whole (outcome ``function_error`` or ``timeout``; partial failures are not
             errors).
+        internal_errors: bugs of the poller itself, each raised out of ``advance()`` as a
+            ``SimulationError`` (not an AWS metric).
         invocation_log: every :class:`Invocation`, oldest first (bounded by
             ``LambdaSettings.invocation_log_limit``).
         discards: every :class:`Discard`.
@@ -155,6 +158,7 @@ class MappingMetrics:
     throttles: int = 0
     invocations: int = 0
     errors: int = 0
+    internal_errors: int = 0
     invocation_log: deque[Invocation] = attrs.field(factory=deque)
     discards: list[Discard] = attrs.field(factory=list)
     iterator_ages: deque[IteratorAge] = attrs.field(factory=deque)
@@ -182,6 +186,7 @@ class MappingMetrics:
             throttles=self.throttles,
             invocations=self.invocations,
             errors=self.errors,
+            internal_errors=self.internal_errors,
         )
 
     def __repr__(self) -> str:

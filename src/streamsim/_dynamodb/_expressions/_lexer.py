@@ -130,3 +130,42 @@ def near(source: str, tokens: list[Token], index: int) -> str:
         after = tokens[index + 1]
         end = token.end if after.kind == EOF else after.end
     return source[start:end]
+
+
+#: Deepest nesting of parentheses (groups and function calls) and ``NOT`` an expression may
+#: have.  UNCONFIRMED: AWS documents no nesting limit, only 300 operators and functions per
+#: expression (and ``((a = b))`` is refused as redundant, so every level costs an operator);
+#: streamsim refuses deeper expressions before parsing, so parsing and evaluating every
+#: accepted expression recurse at most this deep, whatever the caller's stack depth.
+MAX_NESTING = 50
+
+
+def nesting(tokens: list[Token]) -> int:
+    """How deeply ``tokens`` nest parentheses and ``NOT``, counted without recursion.
+
+    A run of ``NOT`` nests over the operand that follows it (up to the next ``AND``, ``OR``
+    or closing parenthesis); an opening parenthesis nests one level under the ``NOT`` run
+    before it; a closing one ends both.
+
+    >>> nesting(tokenize("NOT NOT (a = :a AND NOT size(b) > :b)"))
+    5
+    """
+    depth = deepest = pending = 0
+    opened: list[int] = []
+    for token in tokens:
+        kind = token.kind
+        if kind == PUNCT and token.text == "(":
+            opened.append(depth)
+            depth += pending + 1
+            pending = 0
+            deepest = max(deepest, depth)
+        elif kind == PUNCT and token.text == ")":
+            if opened:
+                depth = opened.pop()
+            pending = 0
+        elif kind == NAME and token.text.upper() == "NOT":
+            pending += 1
+            deepest = max(deepest, depth + pending)
+        elif kind == NAME and token.text.upper() in ("AND", "OR"):
+            pending = 0  # the operand under the NOT run ended
+    return deepest

@@ -65,7 +65,19 @@ from ._ast import (
     iter_update_operands,
 )
 from ._grammar import COMPARATORS, CONDITION_FUNCTIONS, UPDATE_FUNCTIONS
-from ._lexer import EOF, NAME, NAME_REF, NUMBER, PUNCT, VALUE_REF, Token, near, tokenize
+from ._lexer import (
+    EOF,
+    MAX_NESTING,
+    NAME,
+    NAME_REF,
+    NUMBER,
+    PUNCT,
+    VALUE_REF,
+    Token,
+    near,
+    nesting,
+    tokenize,
+)
 from ._reserved import is_reserved
 
 _CONDITION_KEYWORDS: Final = frozenset({"AND", "OR", "NOT", "BETWEEN", "IN"})
@@ -427,6 +439,12 @@ _T = TypeVar("_T")
 
 
 def _run(parser: _Parser, parse: Callable[[], _T]) -> _T:
+    deepest = nesting(parser.tokens)
+    if deepest > MAX_NESTING:
+        raise ValidationException(
+            f"Invalid {parser.kind}: The expression is nested too deeply; nesting: {deepest}, "
+            f"at most {MAX_NESTING} levels of parentheses, function calls and NOT are allowed"
+        )
     try:
         return parse()
     except _Failure as failure:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from streamsim._errors import SimulationError
 from streamsim._lambda._config import MappingConfig
 from streamsim._lambda._environment import LambdaEnvironment
-from streamsim._lambda._functions import Function
+from streamsim._lambda._functions import Function, describe
 from streamsim._lambda._metrics import MappingMetrics
 from streamsim._lambda._source import EventSource
 
@@ -75,6 +76,25 @@ class PollContext:
         self.active = False
         self.attached = False
         self.detached = False
+        self.reported: BaseException | None = None  # the last internal error raised
+
+    def internal_error(self, exc: Exception, shard_id: str) -> SimulationError:
+        """Record a bug of the poller (``exc``) and build the error to raise ``from exc``.
+
+        The mapping says what happened (``LastProcessingResult``, the ``internal_errors``
+        counter); the caller makes sure the shard is polled again, so the mapping is never
+        silently stopped.  Each bug is reported once, however many polls it passes through.
+        """
+        name = type(exc).__name__
+        self.metrics.internal_errors += 1
+        self.mapping.last_processing_result = f"PROBLEM: Internal error: {name}"
+        error = SimulationError(
+            f"internal error in event source mapping {self.mapping.uuid} while processing "
+            f"shard {shard_id}: {name}: {describe(exc)}; the shard is polled again at the "
+            "next advance()"
+        )
+        self.reported = error
+        return error
 
     def next_tick(self) -> int:
         """The next poll tick at or after now (ticks are ``anchor + k * poll_interval_ms``)."""

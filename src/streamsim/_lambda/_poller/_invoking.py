@@ -175,23 +175,34 @@ class Invoking(Discarding):
         self.reader.poll()
 
     def _invoke(self, batch: Batch, now: int, function: Function) -> None:
+        """Invoke ``function`` with ``batch`` (an instance is held) and schedule the result.
+
+        The handler's own failures come back as a failed result (:meth:`Function.invoke`).
+        A ``BaseException`` that interrupted the handler (``KeyboardInterrupt``,
+        ``SystemExit``) is re-raised once the failed result is scheduled, so the next
+        ``advance()`` applies it and the batch is retried like any failed invocation.
+        """
         reader = self.reader
         poller = reader.poller
-        events = batch.events
-        if events is None:
-            events = list(map(poller.build_event, batch.records))
-        batch.events = None
-        event: dict[str, Any] = {"Records": events}
-        window = batch.window
-        if window is not None:
-            event.update(
-                window.event_fields(
-                    reader.shard.shard_id,
-                    poller.source_arn,
-                    final=batch.final,
-                    early=batch.early,
+        try:
+            events = batch.events
+            if events is None:
+                events = list(map(poller.build_event, batch.records))
+            batch.events = None
+            event: dict[str, Any] = {"Records": events}
+            window = batch.window
+            if window is not None:
+                event.update(
+                    window.event_fields(
+                        reader.shard.shard_id,
+                        poller.source_arn,
+                        final=batch.final,
+                        early=batch.early,
+                    )
                 )
-            )
+        except BaseException:
+            poller.concurrency.release(function)
+            raise
         batch.attempts += 1
         metrics = poller.metrics
         metrics.invoked += len(events)
@@ -199,11 +210,13 @@ class Invoking(Discarding):
         self.busy = True
         try:
             result = function.invoke(event)
-        except BaseException:
+        except BaseException:  # not the handler's doing: a bug of the simulator
             self.busy = False
             poller.concurrency.release(function)
             raise
         poller.clock.call_at(result.end_ms, lambda: self._complete(batch, result, function))
+        if result.escaped is not None:
+            raise result.escaped
 
     def _verdict(
         self, batch: Batch, result: InvocationResult
@@ -239,7 +252,22 @@ class Invoking(Discarding):
         return None, SUCCESS, None, state
 
     def _complete(self, batch: Batch, result: InvocationResult, function: Function) -> None:
-        """Apply an invocation's result when its virtual duration is over (spec D.5, D.6)."""
+        """Apply an invocation's result when its virtual duration is over (spec D.5, D.6).
+
+        A bug while applying it is raised as :class:`~streamsim.SimulationError` from the bug,
+        with the slot woken at once, so the mapping says what happened and carries on.
+        """
+        try:
+            self._apply(batch, result, function)
+        except BaseException as exc:
+            poller = self.reader.poller
+            if self.wake_timer is None:
+                self._wake_at(poller.clock.now_ms)
+            if not isinstance(exc, Exception) or exc is poller.reported:
+                raise
+            raise poller.internal_error(exc, self.reader.shard.shard_id) from exc
+
+    def _apply(self, batch: Batch, result: InvocationResult, function: Function) -> None:
         reader = self.reader
         poller = reader.poller
         mapping = poller.mapping

@@ -88,7 +88,30 @@ class ShardReader:
     # --- the poll -------------------------------------------------------------------------------
 
     def poll(self) -> None:
-        """Read what the shard has, let every slot make progress, then sleep or finish."""
+        """Read what the shard has, let every slot make progress, then sleep or finish.
+
+        Nothing that goes wrong here leaves the shard unpolled: a ``BaseException`` passing
+        through (``KeyboardInterrupt`` from a handler) and a bug of the poller (raised as
+        :class:`~streamsim.SimulationError` from the bug) both leave a poll scheduled, so the
+        next ``advance()`` carries on where this one stopped.
+        """
+        try:
+            self._poll()
+        except Exception as exc:
+            self._ensure_polled()
+            poller = self.poller
+            if exc is poller.reported:
+                raise
+            raise poller.internal_error(exc, self.shard.shard_id) from exc
+        except BaseException:
+            self._ensure_polled()
+            raise
+
+    def _ensure_polled(self) -> None:
+        if self.timer is None and not self.done:
+            self.wake()
+
+    def _poll(self) -> None:
         timer = self.timer
         if timer is not None:
             timer.cancel()
