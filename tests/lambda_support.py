@@ -84,7 +84,7 @@ def attach(
     response = sim.client("lambda").create_event_source_mapping(
         FunctionName=name, EventSourceArn=sim.streams[0].arn, **params
     )
-    return sim.lambda_service.mapping(response["UUID"])
+    return sim._model.lambda_service.mapping(response["UUID"])
 
 
 def put(table: Table, *keys: str, **extra: Any) -> None:

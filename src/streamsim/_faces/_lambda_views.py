@@ -413,6 +413,11 @@ class MappingMetrics:
         return self._model.errors
 
     @property
+    def internal_errors(self) -> int:
+        """Bugs of the poller itself, each raised out of ``advance()`` as a SimulationError."""
+        return self._model.internal_errors
+
+    @property
     def invocation_log(self) -> list[Invocation]:
         """Every :class:`~streamsim.Invocation` kept, oldest first (a new list)."""
         return list(self._model.invocation_log)

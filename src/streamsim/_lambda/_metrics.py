@@ -196,7 +196,7 @@ class MappingMetrics:
         MappingMetrics(
             polled=0, filtered_out=0, invoked=0, failed_invoke=0, dropped=0,
             on_failure_delivered=0, destination_delivery_failures=0, trimmed_unread=0,
-            throttles=0, invocations=0, errors=0,
+            throttles=0, invocations=0, errors=0, internal_errors=0,
             invocation_log=<0 Invocation>, discards=<0 Discard>, iterator_ages=<0 IteratorAge>,
         )
         """
