@@ -92,7 +92,7 @@ names_with_syntax = st.lists(
 @given(names_with_syntax, st.data())
 def test_shapes_take_any_text_as_names(names: list[str], data: st.DataObject) -> None:
     """Any text is a name: quotes, backslashes, braces, newlines and names that look like
-    code or variables thaw exactly, in order."""
+    code or variables thaw exactly, in order, by the plain loop and by the shape's builder."""
     values = data.draw(
         st.lists(
             st.one_of(
@@ -106,10 +106,14 @@ def test_shapes_take_any_text_as_names(names: list[str], data: st.DataObject) ->
         )
     )
     item = dict(zip(names, values, strict=True))
-    frozen = freeze(item, item_size(item), plain=True, shapes=Shapes())
+    shapes = Shapes()
+    frozen = freeze(item, item_size(item), plain=True, shapes=shapes)
     assert type(frozen) is tuple
     assert thaw(frozen) == item
     assert list(thaw(frozen)) == names
+    assert shapes.thaw(frozen) == item  # the generated builder of the shape
+    assert list(shapes.thaw(frozen)) == names
+    assert shapes.thaw(frozen) is not shapes.thaw(frozen)  # fresh containers every time
 
 
 @given(python_items(max_depth=1), python_items(max_depth=1), st.booleans(), st.booleans())

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from streamsim._errors import ValidationException
-from streamsim._items import AttributeValue, Frozen, Item, compare_key, item_size, thaw, type_of
+from streamsim._items import AttributeValue, Frozen, Item, compare_key, item_size, type_of
 from streamsim._streams._partitions import HASH_SPACE, partition_hash
 
 from ._expressions import Condition, KeyCondition, evaluate_condition
@@ -248,4 +248,4 @@ def scan_candidates(table: TableEngine, lo: int, hi: int, *, start: Item | None)
                 "TotalSegments values."
             )
         position = bisect_right([k for k, _ in order], sort_key)
-    return (thaw(frozen) for _, frozen in order[position:])
+    return (table.thaw(frozen) for _, frozen in order[position:])

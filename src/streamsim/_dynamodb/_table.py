@@ -170,10 +170,14 @@ class TableEngine:
         bucket = self._items.get(hv)
         return None if bucket is None else bucket.get(rv)
 
+    def thaw(self, frozen: Frozen) -> Item:
+        """A stored item as a fresh canonical item (this table's shapes thaw it fastest)."""
+        return self._shapes.thaw(frozen)
+
     def get(self, hv: Any, rv: Any) -> Item | None:
         """The stored item with that key (a fresh copy), or None."""
         frozen = self.get_frozen(hv, rv)
-        return None if frozen is None else thaw(frozen)
+        return None if frozen is None else self._shapes.thaw(frozen)
 
     def __len__(self) -> int:
         return self._count
@@ -182,12 +186,13 @@ class TableEngine:
         """All items with one partition-key value, in sort-key order (a new list)."""
         if self.range_key is None:
             frozen = self._items.get(hv)
-            return [] if frozen is None else [thaw(frozen)]
+            return [] if frozen is None else [self._shapes.thaw(frozen)]
         bucket = self._items.get(hv)
         if not bucket:
             return []
         tag = self.range_type
         ordered = sorted(bucket, key=lambda rv: compare_key({tag: rv}), reverse=not forward)
+        thaw = self._shapes.thaw
         return [thaw(bucket[rv]) for rv in ordered]
 
     def partition_of(self, hv: Any) -> int:
@@ -429,6 +434,7 @@ class TableEngine:
             view_type=view_type,
             partitions=self.partitions,
             after=self.latest_stream or self._prior_stream,  # keeps the label (ARN) new
+            shapes=self._shapes,
         )
         self.stream = stream
         self.streams.append(stream)
@@ -529,10 +535,10 @@ class TableEngine:
     def iter_items(self) -> Iterator[Item]:
         """Every stored item (fresh copies), in no particular (but deterministic) order."""
         if self.range_key is None:
-            yield from map(thaw, self._items.values())
+            yield from map(self._shapes.thaw, self._items.values())
         else:
             for bucket in self._items.values():
-                yield from map(thaw, bucket.values())
+                yield from map(self._shapes.thaw, bucket.values())
 
     def _check(self) -> None:
         """Assert the store's invariants: keys, limits, counts, caches and the stream's shards.

@@ -84,6 +84,12 @@ class Stream:
         return self._model.event_id_prefix
 
     @property
+    def shapes(self) -> None:
+        """None: the table's item shapes stay inside the model (records shown through a view
+        thaw their images without them, to the same result)."""
+        return None
+
+    @property
     def settings(self) -> StreamSettings:
         """The (frozen) stream settings of the simulation that made the stream."""
         return self._model.settings

@@ -31,7 +31,7 @@ from hashlib import blake2b
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 if TYPE_CHECKING:
-    from streamsim._items import Frozen
+    from streamsim._items import Frozen, Shapes
 
 EVENT_VERSION = "1.1"  # spec B.7: live captures show "1.1"
 EVENT_SOURCE = "aws:dynamodb"  # spec B.7
@@ -117,3 +117,7 @@ class StreamFacts(Protocol):
     @property
     def event_id_prefix(self) -> str:
         """What the stream's eventIDs begin with (:func:`event_id_prefix` of its ARN)."""
+
+    @property
+    def shapes(self) -> Shapes | None:
+        """The shapes its table freezes items with (images thaw faster through them)."""

@@ -36,7 +36,7 @@ from ._shard import Shard
 from ._view import StreamRecord
 
 if TYPE_CHECKING:
-    from streamsim._items import Frozen
+    from streamsim._items import Frozen, Shapes
 
     from ._partitions import Partition, PartitionMap
 
@@ -141,6 +141,7 @@ class Stream:
         view_type: str,
         partitions: PartitionMap,
         after: Stream | None = None,
+        shapes: Shapes | None = None,
     ) -> None:
         if view_type not in VIEW_TYPES:
             raise ValidationException(
@@ -152,6 +153,8 @@ class Stream:
         self.settings = settings
         self._rng = rng
         self.region = region
+        #: the shapes the table freezes items with: the renderers thaw images through them
+        self.shapes = shapes
         self.table_name = table_name
         self.key_schema = key_schema
         self.key_names = tuple(name for name, _ in key_schema)
