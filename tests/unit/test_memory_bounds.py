@@ -1,0 +1,160 @@
+"""Bounded memory: what AWS forgets, the simulation forgets too (issue 12, deliverable 5)."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+from typing import Any
+
+from streamsim import Simulation
+from tests.lambda_support import attach, put, streamed
+
+
+def transact_put(sim: Simulation, token: str, pk: str) -> None:
+    """One TransactWriteItems putting item ``pk`` with ClientRequestToken ``token``."""
+    sim.client("dynamodb").transact_write_items(
+        TransactItems=[{"Put": {"TableName": "tbl", "Item": {"pk": {"S": pk}}}}],
+        ClientRequestToken=token,
+    )
+
+
+def test_transaction_tokens_are_forgotten_ten_minutes_after_use() -> None:
+    """A ClientRequestToken is held for AWS's 10-minute idempotency window, then dropped."""
+    sim, _ = streamed()
+    tokens = sim._model.transaction_tokens
+    for i in range(1_000):
+        transact_put(sim, f"token-{i}", f"k{i}")
+        sim.advance(seconds=6)  # 100 tokens per 10 minutes
+    assert len(tokens) <= 101
+    tokens._check()
+
+
+def test_a_token_reused_within_ten_minutes_is_still_idempotent() -> None:
+    """Forgetting old tokens keeps the ones inside the window: a retry still succeeds."""
+    sim, _ = streamed()
+    transact_put(sim, "again", "a")
+    sim.advance(minutes=9)
+    transact_put(sim, "other", "b")  # sweeps, but "again" is 9 minutes old
+    tokens = sim._model.transaction_tokens
+    assert tokens.seen("again", tokens._tokens["again"][0])
+    sim.advance(minutes=1)
+    transact_put(sim, "third", "c")
+    assert len(sim._model.transaction_tokens) == 2  # "again" is 10 minutes old: forgotten
+
+
+def test_ttl_index_entries_go_with_their_items() -> None:
+    """Overwriting, deleting or dropping an item's TTL drops its index entry: no growth."""
+    sim, table = streamed()
+    table.enable_time_to_live("exp")
+    ttl = sim._engine("tbl").ttl
+    far = 4_000_000_000
+    for i in range(2_000):
+        put(table, "same", exp=far + i)  # TTL changed on every write
+        put(table, "kept", exp=far)  # the same TTL again
+        put(table, f"gone{i}", exp=far)
+        table.delete_item(Key={"pk": f"gone{i}"})
+        put(table, f"plain{i % 10}", exp=far)
+        put(table, f"plain{i % 10}")  # overwritten without TTL
+    assert len(ttl) == 2
+    assert len(ttl._heap) <= 64
+    ttl._check()
+
+
+def test_ttl_still_expires_items_after_their_entries_were_rebuilt() -> None:
+    """An item rewritten many times expires at its last TTL, once."""
+    sim, table = streamed()
+    table.enable_time_to_live("exp")
+    now_s = sim.now_ms // 1000
+    for i in range(500):
+        put(table, "x", exp=now_s + 10_000 + i)
+    put(table, "x", exp=now_s + 60)
+    sim.advance(minutes=30)
+    assert table.get_item(Key={"pk": "x"}).get("Item") is None
+    removes = [r for s in sim.streams[0].shards for r in s.records if r.event_name == "REMOVE"]
+    assert len(removes) == 1
+
+
+def test_a_disabled_mapping_keeps_no_reader_per_new_shard() -> None:
+    """Disabled for days of rotations, a mapping holds the readers it had, not one per shard."""
+    sim, table = streamed(partitions=16)
+    mapping = attach(sim, lambda e, c: None)
+    sim.advance(seconds=5)
+    client = sim.client("lambda")
+    client.update_event_source_mapping(UUID=mapping.uuid, Enabled=False)
+    sim.advance(seconds=5)
+    held = len(mapping.poller.readers)
+    for _ in range(3):
+        put(table, "a", "b", "c")
+        sim.advance(days=1)
+    assert len(mapping.poller.readers) == held
+
+
+def test_a_reenabled_mapping_delivers_what_arrived_while_disabled() -> None:
+    """Records written while disabled, across rotations, arrive in order after re-enabling."""
+    sim, table = streamed(partitions=2)
+    seen: list[str] = []
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        seen.extend(r["dynamodb"]["Keys"]["pk"]["S"] for r in event["Records"])
+
+    mapping = attach(sim, handler)
+    client = sim.client("lambda")
+    sim.advance(seconds=5)
+    client.update_event_source_mapping(UUID=mapping.uuid, Enabled=False)
+    sim.advance(seconds=5)
+    keys = [f"k{i}" for i in range(20)]  # all within the 24-hour retention
+    for key in keys:
+        put(table, key)
+        sim.advance(hours=1)  # rotations every 4 hours open new shards meanwhile
+    client.update_event_source_mapping(UUID=mapping.uuid, Enabled=True)
+    sim.advance(minutes=5)
+    assert sorted(seen) == sorted(keys)
+    assert len(seen) == len(keys)
+
+
+def test_a_stream_adapter_is_dropped_with_its_last_mapping() -> None:
+    """The Lambda service holds a stream's adapter only while a mapping reads the stream."""
+    sim, _ = streamed()
+    mapping = attach(sim, lambda e, c: None)
+    service = sim.lambda_service
+    assert service.source_count == 1
+    sim.client("lambda").delete_event_source_mapping(UUID=mapping.uuid)
+    sim.advance(minutes=1)
+    assert service.source_count == 0
+
+
+def test_memory_stays_flat_over_days_of_virtual_time() -> None:
+    """Days of writes, transactions, TTL and a disabled mapping: memory ends where it started.
+
+    The retained records are bounded by the 24-hour retention, so from the second day on the
+    heap should stop growing.
+    """
+    sim, table = streamed(partitions=8, invocation_log_limit=100)  # the log's own bound
+    table.enable_time_to_live("exp")
+    mapping = attach(sim, lambda e, c: None, name="on")
+    off = attach(sim, lambda e, c: None, name="off")
+    sim.client("lambda").update_event_source_mapping(UUID=off.uuid, Enabled=False)
+
+    def one_day(day: int) -> None:
+        for minute in range(24 * 60 // 4):
+            i = day * 1_000 + minute
+            hour_s = sim.now_ms // 3_600_000 * 3_600  # few distinct numbers: _N_POOL stays put
+            put(table, f"k{minute % 50}", exp=hour_s + 7_200)
+            transact_put(sim, f"t{i}", f"x{minute % 50}")
+            sim.advance(minutes=4)
+
+    tracemalloc.start()
+    try:
+        one_day(0)
+        one_day(1)
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        for day in range(2, 5):
+            one_day(day)
+        gc.collect()
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert mapping.poller.active
+    assert after - before < 200_000, f"grew {after - before} bytes over 3 days"
+    sim._check()
