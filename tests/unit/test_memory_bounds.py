@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import tracemalloc
 from typing import Any
 
-from streamsim import Simulation
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from streamsim import InvalidParameterValueException, Simulation
+from streamsim._lambda._concurrency import ConcurrencyPool
 from tests.lambda_support import attach, put, streamed
 
 
@@ -158,3 +163,75 @@ def test_memory_stays_flat_over_days_of_virtual_time() -> None:
     assert mapping.poller.active
     assert after - before < 200_000, f"grew {after - before} bytes over 3 days"
     sim._check()
+
+
+# --- concurrency bookkeeping independent of the number of functions ---------------------------
+
+
+class NaivePool(ConcurrencyPool[str]):
+    """The reference: every pooled release walks every key in order (the old O(functions))."""
+
+    def release(self, key: str) -> None:
+        """Give back an instance, then offer instances to every key with waiters."""
+        self._active[key] -= 1
+        if self._pooled[key]:
+            self._pooled[key] -= 1
+            self._unreserved_active -= 1
+            self._grant_all()
+        else:
+            self._grant(key)
+
+
+class LogWaiter:
+    """A waiter that logs its grants and holds the instance it got."""
+
+    def __init__(self, name: str, log: list[str], held: list[str]) -> None:
+        self.name = name
+        self.log = log
+        self.held = held
+
+    def on_grant(self, key: str, /) -> None:
+        """Note the grant and keep the instance."""
+        self.log.append(f"{self.name}<-{key}")
+        self.held.append(key)
+
+
+@settings(max_examples=200)
+@example([("a", 1, 0)] * 3 + [("a", 2, 0), ("a", 1, 0), ("r", 0, 0)])  # two keys queued
+@given(
+    st.lists(st.tuples(st.sampled_from("awrcs"), st.integers(0, 7), st.integers(0, 3)), max_size=80)
+)
+def test_a_freed_instance_goes_to_the_first_waiting_function_as_before(
+    ops: list[tuple[str, int, int]],
+) -> None:
+    """The indexed pool grants exactly what a walk over every function would, in order."""
+    logs: list[list[str]] = []
+    for cls in (ConcurrencyPool, NaivePool):
+        pool: ConcurrencyPool[str] = cls(account_concurrency=6, unreserved_minimum=2)
+        keys = [f"f{i}" for i in range(8)]
+        for i, key in enumerate(keys):
+            pool.add(key, 1 if i % 3 == 0 else None)
+        log: list[str] = []
+        held: list[str] = []
+        waiters: list[LogWaiter] = []
+        for op, k, n in ops:
+            key = keys[k]
+            if op == "a":
+                if pool.acquire(key):
+                    held.append(key)
+                else:
+                    waiter = LogWaiter(f"w{len(waiters)}", log, held)
+                    waiters.append(waiter)
+                    pool.wait(key, waiter)
+            elif op == "r" and held:
+                pool.release(held.pop(n % len(held)))
+            elif op == "c" and waiters:
+                pool.cancel(waiters[n % len(waiters)])
+            elif op == "s":
+                with contextlib.suppress(InvalidParameterValueException):
+                    pool.set_reserved(key, None if n == 3 else n)
+            elif op == "w":
+                log.append(f"active {key} {pool.active(key)}")
+            pool._check()
+        logs.append(log)
+    assert logs[0] == logs[1]
