@@ -65,6 +65,20 @@ def test_ttl_index_entries_go_with_their_items() -> None:
     ttl._check()
 
 
+def test_ttl_index_shrinks_when_items_with_ttl_are_deleted() -> None:
+    """Deleting many items that had a TTL shrinks the index (no stale entries pile up)."""
+    sim, table = streamed()
+    table.enable_time_to_live("exp")
+    ttl = sim._engine("tbl").ttl
+    for i in range(1_000):
+        put(table, f"k{i}", exp=4_000_000_000)
+    for i in range(1_000):
+        table.delete_item(Key={"pk": f"k{i}"})
+        ttl._check()
+    assert len(ttl) == 0
+    assert len(ttl._heap) <= 64
+
+
 def test_ttl_still_expires_items_after_their_entries_were_rebuilt() -> None:
     """An item rewritten many times expires at its last TTL, once."""
     sim, table = streamed()

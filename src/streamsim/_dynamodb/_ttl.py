@@ -176,7 +176,8 @@ class TimeToLive:
         due = self._due
         expires_s = None if item is None else _expiry_seconds(item, self.attribute or "")
         if expires_s is None:
-            due.pop(key, None)  # its heap entry, if any, is stale now
+            if due.pop(key, None) is not None:  # its heap entry is stale now
+                self._bound()
             return
         if due.get(key) == expires_s:
             return  # already indexed at that instant
@@ -184,11 +185,15 @@ class TimeToLive:
         self._seq += 1
         heap = self._heap
         heapq.heappush(heap, (expires_s, self._seq, hv, rv))
-        if len(heap) > 64 and len(heap) > 2 * len(due):
+        self._bound()
+
+    def _bound(self) -> None:
+        """Rebuild the heap once stale entries outnumber the live ones (amortised O(1))."""
+        if len(self._heap) > 64 and len(self._heap) > 2 * len(self._due):
             self._rebuild()
 
     def _rebuild(self) -> None:
-        """Drop stale heap entries: one entry per indexed key (amortised O(1) per write)."""
+        """Drop stale heap entries: one entry per indexed key."""
         heap = [(s, seq, hv, rv) for s, seq, hv, rv in self._heap if self._due.get((hv, rv)) == s]
         heapq.heapify(heap)
         self._heap = heap
