@@ -5,13 +5,18 @@ from __future__ import annotations
 import contextlib
 import gc
 import tracemalloc
-from typing import Any
+from typing import Any, cast
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from streamsim import InvalidParameterValueException, Simulation
+from streamsim._clock import Clock
 from streamsim._lambda._concurrency import ConcurrencyPool
+from streamsim._streams import _shard as shard_module
+from streamsim._streams._records import CREATED, SEQ
+from streamsim._streams._shard import Shard
 from tests.lambda_support import attach, put, streamed
 
 
@@ -249,3 +254,64 @@ def test_a_freed_instance_goes_to_the_first_waiting_function_as_before(
             pool._check()
         logs.append(log)
     assert logs[0] == logs[1]
+
+
+# --- retained records in sealed chunks the garbage collector does not walk --------------------
+
+
+def _check_against(shard: Shard, model: list[Any], now_ms: int, retention_ms: int) -> None:
+    """Every read of ``shard`` answers as one plain list of ``model`` would."""
+    readable = [r for r in model if r[CREATED] >= now_ms - retention_ms]
+    first = shard.first_position
+    assert first == len(model) - len(readable)
+    assert shard.end_position == len(model)
+    assert len(shard) == len(readable)
+    assert shard.read(first) == readable
+    for p in range(first, len(model) + 1):
+        assert shard.read(p, 3) == model[p : p + 3]
+        assert shard.record_at(p) == (model[p] if p < len(model) else None)
+    for sn in range(len(model) + 2):
+        below = sum(1 for r in readable if r[SEQ] < sn)
+        assert shard.position_of_sequence(sn) == first + below
+    for t in range(now_ms + 2):
+        before = sum(1 for r in readable if r[CREATED] < t)
+        assert shard.position_at_time(t) == first + before
+    shard._check()
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.booleans()), max_size=60),
+    st.integers(1, 40),
+)
+def test_chunked_records_read_exactly_as_one_list(
+    steps: list[tuple[int, bool]], retention_ms: int
+) -> None:
+    """Sealed chunks and trimming by whole chunks change no read, position or trim result."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shard_module, "CHUNK", 4)
+        clock = Clock(0)
+        shard = Shard(
+            cast(Any, None), "shardId-x", 0, 0, 1, None, clock=clock, retention_ms=retention_ms
+        )
+        model: list[Any] = []
+        for gap, check in steps:
+            clock.advance_to(clock.now_ms + gap)
+            record = (len(model) + 1, clock.now_ms, "INSERT", 10, "k", None, None, None, False)
+            shard.append(record)
+            model.append(record)
+            if check:
+                _check_against(shard, model, clock.now_ms, retention_ms)
+        _check_against(shard, model, clock.now_ms, retention_ms)
+
+
+def test_retained_records_are_not_walked_by_the_garbage_collector() -> None:
+    """A shard's sealed chunks of records are untracked: a collection walks one entry each."""
+    sim, table = streamed()
+    for i in range(3 * shard_module.CHUNK):
+        put(table, f"k{i % 100}", n=i)
+    for _ in range(3):  # frozen image, then record, then chunk: one level per collection
+        gc.collect()
+    (shard,) = sim.streams[0].open_shards
+    chunks = shard._chunks
+    assert len(chunks) == 3
+    assert not any(gc.is_tracked(chunk) for chunk in chunks)

@@ -461,7 +461,7 @@ def test_trimmed_records_and_expired_shards_are_dropped_from_memory() -> None:
         table.put_item(Item={"pk": "a", "n": sim.now_ms})
         sim.advance(hours=1)
     stream = table.stream
-    held = sum(len(s._records) for s in stream.all_shards)
+    held = sum(s._held() for s in stream.all_shards)
     assert len(stream.all_shards) <= 2 * 8
     assert held <= 30
 
