@@ -156,7 +156,7 @@ def seven_days(writes_per_minute: int) -> list[tuple[int, int, int]]:
             put(Item=item(i))
             i += 1
             sim.advance(milliseconds=step_ms)
-        held = sum(len(s._records) - s._start for s in table.stream._model.all_shards)
+        held = sum(s._held() for s in table.stream._model.all_shards)
         rows.append((day, held, tracemalloc.get_traced_memory()[0]))
     rows.append((0, 0, tracemalloc.get_traced_memory()[1]))
     tracemalloc.stop()

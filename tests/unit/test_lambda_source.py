@@ -8,7 +8,7 @@ whose shards have two parents after a merge) plugs in without changes to the pol
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from streamsim._clock import Clock
@@ -74,6 +74,11 @@ class FakeSource:
     def parents(self, shard: SourceShard) -> tuple[SourceShard, ...]:
         """Two parents for the merged shard."""
         return self._parents.get(shard.shard_id, ())
+
+    def descendants(self, shards: Iterable[SourceShard]) -> list[SourceShard]:
+        """The merged shard continues both others."""
+        given = list(shards)
+        return [self.c] if (self.a in given or self.b in given) and self.c not in given else []
 
     def subscribe(
         self, on_append: Callable[[Any], None], on_new_shard: Callable[[Any], None]

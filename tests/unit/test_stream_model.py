@@ -463,7 +463,7 @@ def test_trimmed_records_and_expired_shards_are_dropped_from_memory() -> None:
     stream = table.stream
     model = sim._stream_by_arn(stream.arn)
     assert model is not None
-    held = sum(len(s._records) for s in model.all_shards)
+    held = sum(s._held() for s in model.all_shards)
     assert len(stream.all_shards) <= 2 * 8
     assert held <= 30
 

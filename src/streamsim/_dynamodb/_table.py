@@ -407,7 +407,7 @@ class TableEngine:
             stream.append(pid, event, hv, rv, old, new, is_ttl)
         for observer in self.observers:  # each gets its own copies
             observer(None if old is None else thaw(old), None if new is None else thaw(new), is_ttl)
-        if new_item is not None and self.ttl.enabled:
+        if self.ttl.enabled:
             self.ttl.index(hv, rv, new_item)
         if self.split_policy.enabled:
             self._account(hv, 0 if old is None else frozen_size(old), size)
@@ -547,6 +547,7 @@ class TableEngine:
         its key attributes of the declared types), C.2 (one open shard per live partition).
         """
         self.partitions._check()
+        self.ttl._check()
         count = 0
         for item in self.iter_items():
             for name, kind in zip(self.key_names, (self.hash_type, self.range_type), strict=False):

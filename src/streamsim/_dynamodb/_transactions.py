@@ -12,6 +12,7 @@ B.2 (one item change per changed item), C.4 (at most 100 actions).
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -81,6 +82,8 @@ class IdempotencyTokens:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._tokens: dict[str, tuple[str, int]] = {}
+        # (remembered at, token), oldest first: what to forget once the window has passed
+        self._order: deque[tuple[int, str]] = deque()
 
     def seen(self, token: str | None, fingerprint: str) -> bool:
         """Whether ``token`` names an earlier success of the same request within 10 minutes.
@@ -102,8 +105,33 @@ class IdempotencyTokens:
 
     def remember(self, token: str | None, fingerprint: str) -> None:
         """Note a successful transaction's token (nothing if it had none)."""
-        if token is not None:
-            self._tokens[token] = (fingerprint, self._clock.now_ms)
+        if token is None:
+            return
+        now = self._clock.now_ms
+        self._forget_before(now - IDEMPOTENCY_WINDOW_MS)
+        self._tokens[token] = (fingerprint, now)
+        self._order.append((now, token))
+
+    def _forget_before(self, horizon_ms: int) -> None:
+        """Drop the tokens remembered at or before ``horizon_ms`` (their window is over)."""
+        order = self._order
+        tokens = self._tokens
+        while order and order[0][0] <= horizon_ms:
+            at, token = order.popleft()
+            held = tokens.get(token)
+            if held is not None and held[1] == at:  # not remembered again since
+                del tokens[token]
+
+    def __len__(self) -> int:
+        """How many tokens are remembered (those of the last ten minutes, and a few older)."""
+        return len(self._tokens)
+
+    def _check(self) -> None:
+        """Assert that every remembered token is queued to be forgotten."""
+        queued = {token for _, token in self._order}
+        assert set(self._tokens) <= queued
+        times = [at for at, _ in self._order]
+        assert times == sorted(times)
 
 
 def transact(actions: list[TransactAction]) -> None:

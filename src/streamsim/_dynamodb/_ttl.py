@@ -5,7 +5,10 @@ seconds) in a heap ordered by expiry.  A sweep runs every ``sweep_interval`` of 
 and deletes, through the table's ordinary write path, each item whose expiry plus
 ``delete_delay`` has passed; the stream marks those deletes with the service's
 ``userIdentity``.  Index entries are checked against the item when they come due, so an item
-updated or deleted since its entry was made is simply skipped.
+updated or deleted since its entry was made is simply skipped.  Memory stays bounded by the
+items that expire: each indexed key has one current expiry, dropped when the item goes, is
+overwritten without a Number there or expires; a write that keeps an item's expiry adds
+nothing; and the heap is rebuilt from the current expiries once stale entries outnumber them.
 
 AWS behaviour: spec B.4.  Differs from AWS: deletion happens at the first sweep after the
 delay, where AWS deletes "typically within a few days" (both are settings).
@@ -107,6 +110,7 @@ class TimeToLive:
         self.enabled = False
         self._changed_ms: int | None = None
         self._heap: list[tuple[int, int, Any, Any]] = []
+        self._due: dict[tuple[Any, Any], int] = {}  # key -> its current expiry (epoch seconds)
         self._seq = 0
         self._timer: Timer | None = None
 
@@ -147,6 +151,7 @@ class TimeToLive:
         self._changed_ms = now
         self.enabled = enabled
         self._heap = []
+        self._due = {}
         if enabled:
             self.attribute = attribute
             table = self._table
@@ -162,12 +167,46 @@ class TimeToLive:
             self._timer.cancel()
             self._timer = None
 
-    def index(self, hv: Any, rv: Any, item: Item) -> None:
-        """Note when a just-written item expires (called by the table for every write)."""
-        expires_s = _expiry_seconds(item, self.attribute or "")
-        if expires_s is not None:
-            self._seq += 1
-            heapq.heappush(self._heap, (expires_s, self._seq, hv, rv))
+    def index(self, hv: Any, rv: Any, item: Item | None) -> None:
+        """Note when a just-written item expires (called by the table for every write).
+
+        ``item`` None: the item was deleted, so nothing of it expires any more.
+        """
+        key = (hv, rv)
+        due = self._due
+        expires_s = None if item is None else _expiry_seconds(item, self.attribute or "")
+        if expires_s is None:
+            if due.pop(key, None) is not None:  # its heap entry is stale now
+                self._bound()
+            return
+        if due.get(key) == expires_s:
+            return  # already indexed at that instant
+        due[key] = expires_s
+        self._seq += 1
+        heap = self._heap
+        heapq.heappush(heap, (expires_s, self._seq, hv, rv))
+        self._bound()
+
+    def _bound(self) -> None:
+        """Rebuild the heap once stale entries outnumber the live ones (amortised O(1))."""
+        if len(self._heap) > 64 and len(self._heap) > 2 * len(self._due):
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        """Drop stale heap entries: one entry per indexed key."""
+        heap = [(s, seq, hv, rv) for s, seq, hv, rv in self._heap if self._due.get((hv, rv)) == s]
+        heapq.heapify(heap)
+        self._heap = heap
+
+    def __len__(self) -> int:
+        """How many items have an expiry indexed."""
+        return len(self._due)
+
+    def _check(self) -> None:
+        """Assert that every indexed expiry has its heap entry and the heap stays bounded."""
+        current = {(hv, rv) for s, _, hv, rv in self._heap if self._due.get((hv, rv)) == s}
+        assert current == set(self._due), "an indexed expiry has no heap entry"
+        assert len(self._heap) <= max(64, 2 * len(self._due)) + 1
 
     def sweep(self) -> None:
         """Delete the items that have expired, as the DynamoDB service (spec B.4)."""
@@ -178,9 +217,12 @@ class TimeToLive:
         attribute = self.attribute or ""
         while heap and heap[0][0] <= due_s:
             expires_s, _, hv, rv = heapq.heappop(heap)
-            item = table.get(hv, rv)
-            if item is None or _expiry_seconds(item, attribute) != expires_s:
+            if self._due.get((hv, rv)) != expires_s:
                 continue  # stale index entry: the item changed or went since
+            del self._due[hv, rv]
+            item = table.get(hv, rv)
+            if item is None or _expiry_seconds(item, attribute) != expires_s:  # pragma: no cover
+                continue  # the index follows every write; kept as a guard
             if expires_s < now_ms // 1000 - TTL_MAX_AGE_S:
                 continue  # spec B.4: more than five years in the past never expires
             table.delete_expired(hv, rv)

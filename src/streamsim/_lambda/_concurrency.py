@@ -7,7 +7,10 @@ function runs now (and at most), and the first-come-first-served queue of thrott
 ask the pool (``acquire``, ``release``, ``wait``, ``cancel``).
 
 The pool is keyed by the functions themselves (any hashable object with identity works): it
-does not need to know what a function is, so it sits below them.
+does not need to know what a function is, so it sits below them.  Its cost per acquire and
+release does not depend on how many functions there are: the unreserved capacity is kept as a
+running total, and a freed unreserved instance goes to the first key (in the order keys were
+added) among a sorted index of the unreserved keys that have waiters.
 
 AWS behaviour (spec D.4): the account has ``account_concurrency`` instances.  A function
 with reserved concurrency runs at most that many; the others share what is not reserved.
@@ -21,6 +24,8 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Hashable
 from typing import Generic, Protocol, TypeVar
+
+from sortedcontainers import SortedList
 
 from streamsim._errors import InvalidParameterValueException
 
@@ -60,6 +65,12 @@ class ConcurrencyPool(Generic[K]):
         self._unreserved_active = 0
         self._waiters: dict[K, deque[Waiter[K]]] = {}
         self._waiting: dict[Waiter[K], K] = {}
+        self._reserved_total = 0  # sum of the reservations (unreserved_capacity in O(1))
+        self._order: dict[K, int] = {}  # key -> its rank: the order keys were added
+        self._by_order: dict[int, K] = {}
+        # ranks of the keys without a reservation that have waiters: who gets a freed
+        # unreserved instance, first in key order, without walking every key
+        self._queued: SortedList[int] = SortedList()
         # for _check: instances held over a cap when it was last lowered (a lowered reservation
         # or a shrunk unreserved pool leaves running instances running)
         self._held_over: dict[K | None, int] = {}
@@ -75,6 +86,10 @@ class ConcurrencyPool(Generic[K]):
         if reserved is not None:
             self._check_reservation(key, reserved)
         self._reserved[key] = reserved
+        self._reserved_total += reserved or 0
+        rank = len(self._order)
+        self._order[key] = rank
+        self._by_order[rank] = key
         self._note_caps()
         self._active[key] = 0
         self._peak[key] = 0
@@ -94,13 +109,15 @@ class ConcurrencyPool(Generic[K]):
         if value is not None:
             self._check_reservation(key, value)
         self._reserved[key] = value
+        self._reserved_total = sum(r or 0 for r in self._reserved.values())
+        self._index_queue(key)
         self._note_caps()
         self._grant_all()
 
     @property
     def unreserved_capacity(self) -> int:
         """Instances not reserved by any key."""
-        return self._account - sum(r or 0 for r in self._reserved.values())
+        return self._account - self._reserved_total
 
     def _check_reservation(self, key: K, value: int) -> None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -157,29 +174,56 @@ class ConcurrencyPool(Generic[K]):
         """Give back an instance of ``key``; hand freed instances to waiters, oldest first."""
         self._active[key] -= 1
         pooled = self._pooled[key]
-        if pooled:
-            self._pooled[key] = pooled - 1
-            self._unreserved_active -= 1
-            self._grant_all()
-        else:
+        if not pooled:
             self._grant(key)
+            return
+        self._pooled[key] = pooled - 1
+        self._unreserved_active -= 1
+        if self._reserved[key] is not None and self._waiters[key]:
+            self._grant_all()  # rare (a reservation set while holding pooled instances)
+            return
+        # Only the unreserved pool changed: in key order, the keys that share it take what
+        # is free (the keys with a reservation cannot take more than before).
+        queued = self._queued
+        while queued:
+            first = self._by_order[queued[0]]
+            self._grant(first)
+            if self._waiters[first]:
+                break  # the pool is full again
 
     def wait(self, key: K, waiter: Waiter[K]) -> None:
         """Queue ``waiter`` for the next free instance of ``key`` (``waiter.on_grant`` then)."""
-        self._waiters[key].append(waiter)
+        waiters = self._waiters[key]
+        waiters.append(waiter)
         self._waiting[waiter] = key
+        if len(waiters) == 1:
+            self._index_queue(key)
 
     def cancel(self, waiter: Waiter[K]) -> None:
         """Take ``waiter`` out of its queue (nothing if it is not waiting)."""
         key = self._waiting.pop(waiter, None)
         if key is not None:
-            self._waiters[key].remove(waiter)
+            waiters = self._waiters[key]
+            waiters.remove(waiter)
+            if not waiters:
+                self._index_queue(key)
+
+    def _index_queue(self, key: K) -> None:
+        """Keep ``key`` in the index of queued unreserved keys exactly when it belongs there."""
+        rank = self._order[key]
+        if self._waiters[key] and self._reserved[key] is None:
+            if rank not in self._queued:
+                self._queued.add(rank)
+        else:
+            self._queued.discard(rank)
 
     def _grant(self, key: K) -> None:
         waiters = self._waiters[key]
         while waiters and self._take(key):
             waiter = waiters.popleft()
             del self._waiting[waiter]
+            if not waiters:
+                self._index_queue(key)
             waiter.on_grant(key)
 
     def _grant_all(self) -> None:
@@ -242,6 +286,11 @@ class ConcurrencyPool(Generic[K]):
         assert len(self._waiting) == sum(map(len, self._waiters.values())), (
             "pool: the index of waiters and the queues disagree"
         )
+        assert self._reserved_total == reserved_total, "pool: the reservation total is stale"
+        queued = [
+            self._order[k] for k, w in self._waiters.items() if w and self._reserved[k] is None
+        ]
+        assert list(self._queued) == sorted(queued), "pool: the index of queued keys is stale"
 
     def __repr__(self) -> str:
         return (

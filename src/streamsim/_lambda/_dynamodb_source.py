@@ -12,8 +12,8 @@ AWS behaviour: spec D.4 (partition-key routing), D.7 (on-failure record), D.10 (
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from operator import itemgetter
+from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, cast
 
 from streamsim._streams._partitions import partition_hash
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from streamsim._streams._stream import Stream
 
 _record_size = itemgetter(SIZE)
+_starting_sequence_number = attrgetter("starting_sequence_number")
 
 
 class DynamoDBStreamSource:
@@ -75,6 +76,12 @@ class DynamoDBStreamSource:
         """The shard's parent, if it has one (DynamoDB shards have at most one)."""
         parent = cast("Shard", shard).parent  # the poller hands back this stream's shards
         return () if parent is None else (parent,)
+
+    def descendants(self, shards: Iterable[SourceShard]) -> list[SourceShard]:
+        """Every shard continuing one of ``shards``, directly or not, in the order they opened
+        (by starting sequence number: the stream numbers its shards as it opens them)."""
+        found = {d for s in shards for d in cast("Shard", s).descendants()}
+        return sorted(found, key=_starting_sequence_number)
 
     def subscribe(self, on_append: ShardCallback, on_new_shard: ShardCallback) -> None:
         """Follow the stream's appends and new shards."""

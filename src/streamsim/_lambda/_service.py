@@ -279,7 +279,8 @@ class LambdaService:
         self._check_destination(config.on_failure_destination)
 
     def _source(self, stream: Stream) -> DynamoDBStreamSource:
-        """The one event source adapter of ``stream`` (made on first use)."""
+        """The one event source adapter of ``stream`` (made on first use, dropped with the
+        stream's last mapping, so a deleted table's stream is not kept alive by it)."""
         source = self._sources.get(stream)
         if source is None:
             source = DynamoDBStreamSource(stream, order_by_full_key=self.settings.order_by_full_key)
@@ -319,8 +320,10 @@ class LambdaService:
         function = self.function(function_name)
         stream = self._stream(event_source_arn)
         self._check_config(config)
+        existing = self._sources.get(stream)
+        if existing is not None:  # no adapter yet: no mapping reads the stream
+            self._conflict(function, existing, None)
         source = self._source(stream)
-        self._conflict(function, source, None)
         mapping = EventSourceMapping(
             environment=self._environment,
             uuid=self.new_uuid(),
@@ -379,8 +382,19 @@ class LambdaService:
         return mapping
 
     def _forget(self, mapping: EventSourceMapping) -> None:
-        """Drop a mapping whose deletion is over (its ``on_gone`` callback)."""
+        """Drop a mapping whose deletion is over (its ``on_gone`` callback), and the adapter of
+        its stream when no other mapping reads it."""
         self.mappings.pop(mapping.uuid, None)
+        source = mapping.source
+        if all(m.source is not source for m in self.mappings.values()):
+            for stream, adapter in list(self._sources.items()):
+                if adapter is source:
+                    del self._sources[stream]
+
+    @property
+    def source_count(self) -> int:
+        """How many stream adapters the service holds (one per stream some mapping reads)."""
+        return len(self._sources)
 
     def list_event_source_mappings(
         self, *, function_name: str | None = None, event_source_arn: str | None = None
@@ -405,6 +419,8 @@ class LambdaService:
         """
         pool = self.concurrency
         pool._check()
+        used = {id(m.source) for m in self.mappings.values()}
+        assert all(id(a) in used for a in self._sources.values()), "an unused source adapter"
         in_flight = 0
         granted: dict[str, int] = {}
         for mapping in self.mappings.values():

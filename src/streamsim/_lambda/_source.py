@@ -15,7 +15,7 @@ parent in DynamoDB Streams and up to two in Kinesis (after a merge), hence ``par
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, TypeAlias
 
 #: A record as its source stores it; the poller never looks inside.
@@ -81,6 +81,9 @@ class EventSource(Protocol):
 
     def parents(self, shard: SourceShard) -> tuple[SourceShard, ...]:
         """The shards ``shard`` continues (none for a root; two after a Kinesis merge)."""
+
+    def descendants(self, shards: Iterable[SourceShard]) -> list[SourceShard]:
+        """Every shard continuing one of ``shards``, directly or not, in the order they opened."""
 
     def subscribe(self, on_append: ShardCallback, on_new_shard: ShardCallback) -> None:
         """Call ``on_append(shard)`` after each append, ``on_new_shard(shard)`` for new shards."""

@@ -16,7 +16,7 @@ Differs from AWS: the real hash and split thresholds are unknown; the hash space
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 from hashlib import md5
@@ -94,7 +94,7 @@ class PartitionMap:
             )
         self._by_lo: SortedDict[int, Partition] = SortedDict()
         # locate() runs on every write: plain lists of the SortedDict's keys and values let it
-        # use the C bisect; rebuilt by _reindex() whenever the partitions change (rarely)
+        # use the C bisect; kept in step by _add()
         self._los: list[int] = []
         self._parts: list[Partition] = []
         self._next_id = 0
@@ -110,8 +110,12 @@ class PartitionMap:
         part = Partition(self._next_id, lo, hi, created_ms, parent_id)
         self._next_id += 1
         self._by_lo[lo] = part
-        self._los = list(self._by_lo)
-        self._parts = list(self._by_lo.values())
+        i = bisect_left(self._los, lo)  # keep the plain lists in step: O(n) memmove, not a walk
+        if i < len(self._los) and self._los[i] == lo:  # the lower half of a split replaces it
+            self._parts[i] = part
+        else:
+            self._los.insert(i, lo)
+            self._parts.insert(i, part)
         self.history.append(part)
         return part
 

@@ -4,14 +4,18 @@ A shard is open while it takes records and closed once it has an ending sequence
 closes when it has been open for the rotation period, when its partition splits (two children
 share it as parent) or when its stream is disabled (no child).  Records older than the retention
 period are trimmed: they stop being readable at that instant (the rule is evaluated against
-virtual time on every access), and are dropped from memory in amortised steps.
+virtual time on every access), and are dropped from memory a chunk at a time.
+
+Records are stored in sealed chunks of :data:`CHUNK` records, each a tuple, plus an open tail
+list.  A record tuple holds only atomic values and frozen items, so the collector stops tracking
+it, and a sealed chunk of them stops being tracked too: a full collection walks one list entry
+per chunk, not one per record, so retained records cost the cyclic garbage collector nothing.
 
 AWS behaviour: spec A.3 (identifier formats), A.5 (listing), A.10 (lifecycle), A.9 (retention).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterator
 from operator import itemgetter
 
@@ -22,6 +26,9 @@ from ._view import StreamRecord
 
 _SEQ = itemgetter(SEQ)
 _CREATED = itemgetter(CREATED)
+
+#: records per sealed chunk (a tuple the garbage collector no longer tracks once sealed)
+CHUNK = 1_024
 
 
 class Shard:
@@ -41,11 +48,12 @@ class Shard:
 
     __slots__ = (
         "_base",
+        "_chunks",
         "_clock",
         "_last_sn",
-        "_records",
         "_retention_ms",
         "_start",
+        "_tail",
         "_trimmed_through",
         "children",
         "closed_ms",
@@ -82,9 +90,12 @@ class Shard:
         self.closed_ms: int | None = None
         self.parent = parent
         self.children: list[Shard] = []
-        self._records: list[RawRecord] = []  # tuples of atomic values (see _records)
-        self._start = 0  # index of the first record still held in memory
-        self._base = 0  # records dropped from the front of _records: absolute index of [0]
+        # held records (tuples of atomic values, see _records): sealed chunks of CHUNK, then
+        # the open tail (fewer than CHUNK); an *index* counts from the first held record
+        self._chunks: list[tuple[RawRecord, ...]] = []
+        self._tail: list[RawRecord] = []
+        self._start = 0  # index of the first readable (untrimmed) record
+        self._base = 0  # records dropped from memory: the position of index 0
         self._last_sn: int | None = None
         self._trimmed_through = 0  # highest sequence number trimmed away (0: none)
         if parent is not None:
@@ -101,11 +112,52 @@ class Shard:
     def records(self) -> list[StreamRecord]:
         """The records still readable (not trimmed), oldest first (a new list of views)."""
         self.trim()
-        return [StreamRecord(self, raw) for raw in self._records[self._start :]]
+        return [StreamRecord(self, raw) for raw in self._slice(self._start, self._held())]
 
     def __len__(self) -> int:
         self.trim()
-        return len(self._records) - self._start
+        return self._held() - self._start
+
+    # --- the chunked store ----------------------------------------------------------------------
+
+    def _held(self) -> int:
+        """Records held in memory (trimmed ones not yet dropped included)."""
+        return len(self._chunks) * CHUNK + len(self._tail)
+
+    def _get(self, index: int) -> RawRecord:
+        """The held record at ``index`` (0 <= index < _held())."""
+        c, o = divmod(index, CHUNK)
+        chunks = self._chunks
+        return chunks[c][o] if c < len(chunks) else self._tail[o]
+
+    def _slice(self, i: int, j: int) -> list[RawRecord]:
+        """The held records at indexes ``i`` to ``j`` (excluded), as a new list."""
+        sealed = len(self._chunks) * CHUNK
+        if i >= sealed:  # the common case: a reader near the newest records
+            return self._tail[i - sealed : j - sealed]
+        out: list[RawRecord] = []
+        chunks = self._chunks
+        while i < j:
+            c, o = divmod(i, CHUNK)
+            take = min(j - i, CHUNK - o)
+            if c < len(chunks):
+                out += chunks[c][o : o + take]
+            else:
+                out += self._tail[o : o + take]
+            i += take
+        return out
+
+    def _bisect(self, x: int, lo: int, key: itemgetter[int]) -> int:
+        """The first index >= ``lo`` whose record's ``key`` is >= ``x`` (keys ascend)."""
+        hi = self._held()
+        get = self._get
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if key(get(mid)) < x:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
 
     @property
     def last_sequence_number(self) -> int | None:
@@ -131,7 +183,7 @@ class Shard:
         if self._last_sn is None:  # never held a record
             return self.closed_ms < horizon
         self.trim()
-        return self._start >= len(self._records)
+        return self._start >= self._held()
 
     # --- lineage --------------------------------------------------------------------------------
 
@@ -161,29 +213,36 @@ class Shard:
 
     def trim(self) -> None:
         """Drop records older than the retention period from the readable range (spec A.9)."""
-        recs = self._records
         start = self._start
-        if start >= len(recs):
+        held = self._held()
+        if start >= held:
             return
         horizon = self._clock.now_ms - self._retention_ms
-        if recs[start][CREATED] >= horizon:
+        if self._get(start)[CREATED] >= horizon:
             return
-        new_start = bisect_left(recs, horizon, lo=start, key=_CREATED)
-        self._trimmed_through = recs[new_start - 1][SEQ]
-        if new_start == len(recs):
-            self._base += len(recs)
-            recs.clear()
+        new_start = self._bisect(horizon, start, _CREATED)
+        self._trimmed_through = self._get(new_start - 1)[SEQ]
+        if new_start == held:  # everything trimmed: drop it all
+            self._base += held
+            self._chunks.clear()
+            self._tail = []
             new_start = 0
-        elif new_start > 1024 and new_start * 2 > len(recs):
-            self._base += new_start
-            del recs[:new_start]
-            new_start = 0
+        else:  # drop the sealed chunks wholly trimmed
+            drop = min(new_start // CHUNK, len(self._chunks))
+            if drop:
+                del self._chunks[:drop]
+                self._base += drop * CHUNK
+                new_start -= drop * CHUNK
         self._start = new_start
 
     def append(self, record: RawRecord) -> None:
         """Add the newest record (its sequence number above every record's before it)."""
-        self._records.append(record)
+        tail = self._tail
+        tail.append(record)
         self._last_sn = record[SEQ]
+        if len(tail) == CHUNK:
+            self._chunks.append(tuple(tail))
+            self._tail = []
 
     # --- reading by position --------------------------------------------------------------------
     #
@@ -200,7 +259,7 @@ class Shard:
     @property
     def end_position(self) -> int:
         """Position one past the newest record: where the next append goes."""
-        return self._base + len(self._records)
+        return self._base + len(self._chunks) * CHUNK + len(self._tail)
 
     def read(self, position: int, limit: int | None = None) -> list[RawRecord]:
         """The records from ``position`` on (at most ``limit``), oldest first.
@@ -209,30 +268,29 @@ class Shard:
         """
         i = position - self._base
         assert i >= self._start, "reading trimmed records"
-        recs = self._records
-        return recs[i:] if limit is None else recs[i : i + limit]
+        held = self._held()
+        return self._slice(i, held if limit is None else min(held, i + limit))
 
     def record_at(self, position: int) -> RawRecord | None:
         """The record at ``position``, or None past the newest."""
         i = position - self._base
-        recs = self._records
-        return recs[i] if i < len(recs) else None
+        return self._get(i) if i < self._held() else None
 
     def position_of_sequence(self, sequence_number: int) -> int:
         """Position of the first readable record numbered >= ``sequence_number``."""
         self.trim()
-        i = bisect_left(self._records, sequence_number, lo=self._start, key=_SEQ)
-        return self._base + i
+        return self._base + self._bisect(sequence_number, self._start, _SEQ)
 
     def position_at_time(self, created_ms: int) -> int:
         """Position of the first readable record created at or after ``created_ms``."""
         self.trim()
-        i = bisect_left(self._records, created_ms, lo=self._start, key=_CREATED)
-        return self._base + i
+        return self._base + self._bisect(created_ms, self._start, _CREATED)
 
     def _check(self) -> None:
         """Assert the shard's invariants (numbers increase within the sequence-number range)."""
-        held = self._records[self._start :]
+        assert all(len(chunk) == CHUNK for chunk in self._chunks), "a sealed chunk is not full"
+        assert len(self._tail) < CHUNK, "the open tail should have been sealed"
+        held = self._slice(self._start, self._held())
         sns = [r[SEQ] for r in held]
         assert sns == sorted(set(sns)), "sequence numbers strictly increase in a shard"
         if sns:
@@ -240,7 +298,7 @@ class Shard:
             assert sns[-1] == self._last_sn
             if self.ending_sequence_number is not None:
                 assert sns[-1] <= self.ending_sequence_number
-        assert 0 <= self._start <= len(self._records)
+        assert 0 <= self._start <= self._held()
 
     def __repr__(self) -> str:
         state = "open" if self.is_open else "closed"

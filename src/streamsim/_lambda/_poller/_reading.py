@@ -10,6 +10,11 @@
   ParallelizationFactor N it routes each record to one of N :class:`~._slot.Slot`\\ s by the
   hash of its partition key, so one key's records always go through the same slot.
 
+A paused poller (the mapping disabled or still being created) makes no reader for a shard that
+opens meanwhile: on resuming it makes, in the order the shards opened, a reader for every shard
+continuing one it still reads, from the shard's first record, as it would have made them.  So
+a mapping disabled for a month keeps the readers it had, not one per rotation.
+
 Idle costs nothing: a reader with nothing to read schedules no timer; the next append to its
 shard schedules one poll at the next poll tick (``anchor + k * poll_interval_ms``).  So a
 simulation of a week with long quiet periods does no work in them.
@@ -186,9 +191,11 @@ class ShardReader:
         self.done = True
         self.wake_on_append = False
         self.poller.readers.pop(self.shard, None)
-        for child in self.children:
+        children, self.children = self.children, []
+        for child in children:
             child.started = all(parent.done for parent in child.parents)
             if child.started:
+                child.parents = ()  # finished readers are not kept alive down the lineage
                 child.wake()
 
     def cancel(self) -> None:
@@ -228,6 +235,7 @@ class MappingPoller(PollContext):
     ) -> None:
         super().__init__(mapping, environment=environment, source=source, metrics=metrics)
         self.readers: dict[SourceShard, ShardReader] = {}
+        self._missed_shards = False  # a shard opened while paused: make its reader on resuming
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -254,6 +262,8 @@ class MappingPoller(PollContext):
         self.active = active
         if active:
             self.anchor_ms = self.clock.now_ms
+            if self._missed_shards:
+                self._catch_up()
             self.wake_all()
             return
         for reader in self.readers.values():
@@ -298,11 +308,27 @@ class MappingPoller(PollContext):
             reader.wake()
 
     def _on_new_shard(self, shard: SourceShard) -> None:
+        if not self.active:
+            self._missed_shards = True  # bounded state while paused: see _catch_up
+            return
         parents = self._parent_readers(shard)
         reader = ShardReader(self, shard, shard.first_position, parents)
         self.readers[shard] = reader
         for parent in parents:
             parent.wake()  # it may be finished now that its shard closed
+
+    def _catch_up(self) -> None:
+        """Make the readers of the shards that opened while the poller was paused.
+
+        Every shard continuing a shard still read gets a reader from its first record
+        (position 0: trimmed records then count as lost, as they would have), in the order
+        the shards opened, exactly as :meth:`_on_new_shard` would have made them then.
+        """
+        self._missed_shards = False
+        readers = self.readers
+        for shard in self.source.descendants(list(readers)):
+            if shard not in readers:
+                readers[shard] = ShardReader(self, shard, 0, self._parent_readers(shard))
 
     def _check(self) -> None:
         """Assert the poller's invariants."""

@@ -1,0 +1,143 @@
+"""One virtual day of the lab: wall time and peak memory, beside its first 10 virtual minutes.
+
+Run: ``python benchmarks/bench_lab_day.py`` (minutes) or ``--minutes N`` for a shorter day.
+
+The lab scenario of issue 12: a table with 4 partitions and a NEW_AND_OLD_IMAGES stream, 100
+writes per virtual second through the Table face (``put_item``, 5-attribute items, new values
+for a fixed set of keys, so MODIFY records carrying both images), and a no-op Lambda consumer
+behind an event source mapping.  At the end of the day about 8.64 million records are retained
+(the 24-hour retention trims nothing yet).  Writes go in steps of one 250 ms poll tick.
+
+Printed: wall time and records per second for the first 10 virtual minutes and for the whole
+day (the day should cost no more per record than its first 10 minutes), the records delivered
+and retained, the share of the time in the cyclic garbage collector, and the process's peak
+resident memory (``resource.getrusage``, ``ru_maxrss``).  By default the mapping's invocation log
+keeps every entry (``LambdaSettings.invocation_log_limit`` None): with about 6 records per batch
+here that is ~80 bytes per record of the ~350 retained; ``--log-limit N`` bounds it.  Target
+(issue 12): the day in at most 75 s and 2.5 GiB on a 2-core machine.  A benchmark, not a test:
+it asserts only that every record was delivered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import sys
+import time
+from decimal import Decimal
+from typing import Any
+
+from streamsim._lambda._settings import LambdaSettings
+from streamsim._simulation import Simulation
+
+PARTITIONS = 4
+WRITES_PER_SECOND = 100
+TICK_MS = 250
+PER_TICK = WRITES_PER_SECOND * TICK_MS // 1000
+KEYS = 10_000
+FIRST_MINUTES = 10
+
+
+class GCTimer:
+    """Wall time spent in the cyclic garbage collector, through ``gc.callbacks``."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._start = 0.0
+
+    def __call__(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._start
+
+
+def peak_rss_bytes() -> int:
+    """The process's peak resident set size (``ru_maxrss``: KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+def main() -> None:
+    """Run the day and print."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=int, default=24 * 60, help="virtual minutes to run")
+    parser.add_argument(
+        "--log-limit",
+        type=int,
+        default=None,
+        help="LambdaSettings.invocation_log_limit (default: None, the log keeps every entry)",
+    )
+    args = parser.parse_args()
+    sim = Simulation(seed=0, lambda_settings=LambdaSettings(invocation_log_limit=args.log_limit))
+    table = sim.create_table(
+        "lab", hash_key="pk", partitions=PARTITIONS, stream_view_type="NEW_AND_OLD_IMAGES"
+    )
+    delivered = [0]
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        delivered[0] += len(event["Records"])
+
+    sim.create_function("consumer", handler)
+    sim.client("lambda").create_event_source_mapping(
+        FunctionName="consumer",
+        EventSourceArn=sim.streams[0].arn,
+        StartingPosition="LATEST",
+        BatchSize=100,
+    )
+    sim.advance(seconds=1)  # the mapping settles
+    names = [f"sensor#{i:05d}" for i in range(KEYS)]
+    put = table.put_item
+    ticks = args.minutes * 60_000 // TICK_MS
+    first_ticks = min(ticks, FIRST_MINUTES * 60_000 // TICK_MS)
+    timer = GCTimer()
+    gc.callbacks.append(timer)
+    written = 0
+    first_s = 0.0
+    first_delivered = 0
+    start = time.perf_counter()
+    for tick in range(ticks):
+        for _ in range(PER_TICK):
+            put(
+                Item={
+                    "pk": names[written % KEYS],
+                    "site": "lab-1",
+                    "kind": "temperature",
+                    "reading": Decimal(written % 997),
+                    "ok": written % 3 != 0,
+                }
+            )
+            written += 1
+        sim.advance(milliseconds=TICK_MS)
+        if tick + 1 == first_ticks:
+            first_s = time.perf_counter() - start
+            first_delivered = delivered[0]
+    sim.advance(minutes=1)
+    total_s = time.perf_counter() - start
+    gc.callbacks.remove(timer)
+    assert delivered[0] == written, (delivered[0], written)
+    retained = sum(len(shard) for shard in sim.streams[0].all_shards)
+    print(
+        f"lab: {PARTITIONS} partitions, {WRITES_PER_SECOND} writes/s through Table.put_item, "
+        "NEW_AND_OLD_IMAGES, a no-op consumer (BatchSize 100), invocation log limit "
+        f"{args.log_limit}"
+    )
+    print(
+        f"first {FIRST_MINUTES} virtual minutes: {first_s:7.2f} s wall, "
+        f"{first_delivered / first_s:>9,.0f} records/s"
+    )
+    print(
+        f"all {args.minutes:,} virtual minutes: {total_s:7.2f} s wall, "
+        f"{written / total_s:>9,.0f} records/s "
+        f"(per record {total_s / written / (first_s / first_delivered):.2f}x the first minutes)"
+    )
+    print(
+        f"records written and delivered {written:,}, retained {retained:,}; "
+        f"GC share {timer.seconds / total_s:.0%}; "
+        f"peak RSS {peak_rss_bytes() / 2**30:.2f} GiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
