@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from streamsim import Simulation, ValidationException
 from streamsim._dynamodb._expressions._lexer import MAX_NESTING, nesting, tokenize
 from streamsim._errors import ConditionalCheckFailedException, InvalidParameterValueException
-from streamsim._lambda._filters import MAX_PATTERN_DEPTH
+from streamsim._lambda._filter_patterns import MAX_PATTERN_DEPTH
 from tests.lambda_support import Recorder, attach, put, streamed
 
 #: Frames of caller stack the tests run under (the issue's crash happened at about 400).

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from streamsim._errors import InvalidParameterValueException
-from streamsim._lambda import _filters
+from streamsim._lambda import _filter_patterns, _filters
 from streamsim._lambda._filters import RecordFilter, compile_filter_criteria
 
 # The Lambda event record from the AWS documentation (spec D.10), NEW_AND_OLD_IMAGES MODIFY.
@@ -585,7 +585,7 @@ def test_criteria_shape_errors() -> None:
 
 def test_pattern_nesting_over_the_limit_is_rejected_at_compile_time() -> None:
     """A pattern nested deeper than MAX_PATTERN_DEPTH is refused when the mapping is made."""
-    depth = _filters.MAX_PATTERN_DEPTH  # objects, plus the array of values: one too many
+    depth = _filter_patterns.MAX_PATTERN_DEPTH  # objects, plus the array of values: one too many
     text = '{"":' * depth + '["x"]' + "}" * depth
     with pytest.raises(InvalidParameterValueException, match="nested 101 levels deep"):
         compile_filter_criteria({"Filters": [{"Pattern": text}]})
@@ -597,7 +597,7 @@ def test_pattern_nesting_over_the_limit_is_rejected_at_compile_time() -> None:
 def test_deepest_accepted_pattern_matches_at_a_deep_caller_stack() -> None:
     """A pattern at the nesting limit compiles and matches 600 frames deep, without
     RecursionError."""
-    depth = _filters.MAX_PATTERN_DEPTH - 1
+    depth = _filter_patterns.MAX_PATTERN_DEPTH - 1
     text = '{"":' * depth + '["x"]' + "}" * depth
     record: Any = "x"
     for _ in range(depth):
