@@ -96,9 +96,8 @@ class TableEngine:
         self.created_ms = clock.now_ms
         self.status = "ACTIVE"
         self.partitions = PartitionMap(partitions, created_ms=clock.now_ms)
-        self.key_schema: tuple[tuple[str, str], ...] = ((hash_key, "HASH"),) + (
-            ((range_key, "RANGE"),) if range_key is not None else ()
-        )
+        self.key_schema: tuple[tuple[str, str], ...] = ((hash_key, "HASH"),)
+        self.key_schema += ((range_key, "RANGE"),) if range_key is not None else ()
         self.key_names = tuple(n for n, _ in self.key_schema)
         # hash value -> frozen item (no range key) or hash value -> {range value -> frozen item};
         # holding only atomic values, these dicts are not walked by the cyclic GC (a full
@@ -113,17 +112,14 @@ class TableEngine:
         self.streams: list[Stream] = []
         self._stream_settings = stream_settings
         self._stream_rng = stream_rng
-        # the last stream of an earlier table of this name, still readable: a new stream's label
-        # (and so its ARN) must come after it
-        self._prior_stream = prior_stream
+        self._prior_stream = prior_stream  # an earlier same-named table's: new labels come after
         self.stream_view_type: str | None = None
         self.deleted_ms: int | None = None
         #: callbacks run after each item change: (old item, new item, is TTL delete), the
         #: items as fresh dicts the callback may keep
         self.observers: list[Callable[[Item | None, Item | None, bool], None]] = []
         self.ttl = TimeToLive(self, ttl_settings)
-        # automatic splits
-        self.split_policy = split_policy
+        self.split_policy = split_policy  # automatic splits
         self._splits = SplitCounter(split_policy, clock)
 
     # --- keys -----------------------------------------------------------------------------------
