@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from streamsim._clock import Clock
 from streamsim._dynamodb._table import TableEngine
-from streamsim._errors import ResourceNotFoundException, StreamsimError
+from streamsim._errors import ResourceNotFoundException, StreamsimError, ValidationException
 from streamsim._items import (
     AttributeValue,
     Item,
@@ -332,7 +332,24 @@ class Table:
         return list(self._engine.partitions)
 
     def split_partition(self, index: int) -> None:
-        """Split the live partition at ``index`` in two; its stream shard gets two children."""
+        """Split the live partition at ``index`` in two; its stream shard gets two children.
+
+        Raises:
+            ValidationException: ``index`` is not an ``int`` (a ``bool`` is not one either) or
+                names no partition.  A simulator method, not an AWS one: the error is the one
+                the method raises for an index out of range, a ``ValueError`` too.
+
+        >>> from streamsim import Simulation
+        >>> Simulation(seed=1).create_table("t1x", hash_key="pk").split_partition("0")
+        Traceback (most recent call last):
+        ...
+        streamsim._errors.ValidationException: ... index must be an int, got '0' (str)
+        """
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise ValidationException(
+                f"split_partition: the partition index must be an int, got {index!r} "
+                f"({type(index).__name__})"
+            )
         self._live("UpdateTable").split_partition(index)
 
     def enable_time_to_live(self, attribute: str) -> None:

@@ -146,7 +146,9 @@ def python_to_value(value: Any) -> AttributeValue:
     >>> python_to_value({Decimal("1.0"), 2})
     {'NS': ['1', '2']}
     """
-    return _python_value(value, 1)
+    out = _python_value(value, 1)
+    value_size(out)  # measures every string: rejects text that is not UTF-8
+    return out
 
 
 # --- shared scalar values ------------------------------------------------------------------------
