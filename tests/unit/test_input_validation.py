@@ -124,6 +124,7 @@ def rejected(sim: Simulation, call: Callable[[], Any], error: type[Exception], t
                 TimeToLiveSpecification={"Enabled": True, "AttributeName": SURROGATE},
             ),
         ),
+        ("Table TTL attribute", lambda sim, t: t.enable_time_to_live(SURROGATE)),
         ("Scan start key (Table)", lambda sim, t: t.scan(ExclusiveStartKey={"pk": SURROGATE})),
         (
             "Scan start key (client)",
@@ -510,3 +511,36 @@ def test_every_rejection_here_is_aws_coded() -> None:
     for cls in (ParamValidationError, PaginationError, WaiterConfigError):
         assert issubclass(cls, StreamsimError)
         assert cls.code == "ValidationException"
+
+
+# --- expression nesting ------------------------------------------------------------------------
+
+
+def _at_stack_depth(depth: int, call: Callable[[], Any]) -> Any:
+    return call() if depth == 0 else _at_stack_depth(depth - 1, call)
+
+
+@pytest.mark.parametrize("caller_depth", [0, 100, 400])
+def test_deeply_nested_expression_is_rejected_at_any_caller_depth(caller_depth: int) -> None:
+    """A 900-deep NOT chain is a ValidationException (never a RecursionError), at any depth."""
+    sim, table = world()
+    expression = "NOT " * 900 + "attribute_exists(pk)"
+    rejected(
+        sim,
+        lambda: _at_stack_depth(
+            caller_depth, lambda: table.put_item(Item={"pk": "b"}, ConditionExpression=expression)
+        ),
+        ValidationException,
+        "Invalid ConditionExpression: The expression is nested too deeply; nesting levels: 900",
+    )
+
+
+def test_expression_at_the_nesting_limit_is_accepted_from_a_deep_stack() -> None:
+    """An expression nested 32 levels deep evaluates even 800 frames down the caller's stack."""
+    _, table = world()
+    expression = "NOT (" * 16 + "pk = :v" + ")" * 16
+    result = _at_stack_depth(
+        800,
+        lambda: table.scan(FilterExpression=expression, ExpressionAttributeValues={":v": "z"}),
+    )
+    assert result["Count"] == 0

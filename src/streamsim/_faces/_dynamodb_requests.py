@@ -15,6 +15,7 @@ parameter to use instead (``AttributesToGet`` is supported).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -164,12 +165,58 @@ def _attributes_to_get(names: Any) -> Projection:
     )
 
 
+#: Nesting levels (parentheses and ``NOT`` s) an expression may hold.  The parser and the
+#: evaluator recurse once per level; this bound keeps every accepted expression far from
+#: Python's recursion limit at any caller stack depth (about 10 frames a level).
+MAX_EXPRESSION_NESTING = 32
+_NESTING_TOKENS = re.compile(r"[()]|(?<![#:\w.])NOT\b|[#:\w.\[\]]+", re.IGNORECASE)
+
+
+def expression_nesting(text: str) -> int:
+    """The deepest nesting of ``text``: open parentheses plus pending ``NOT`` s at any point.
+
+    A scan of the text, no parsing (expressions hold no string literals, so every
+    parenthesis is structural).
+
+    >>> expression_nesting("NOT (a = :a AND NOT (b < :b))"), expression_nesting("a = :a")
+    (4, 0)
+    """
+    levels = [0]  # pending NOTs per open parenthesis (the outermost level first)
+    depth = deepest = 0
+    for token in _NESTING_TOKENS.findall(text):
+        if token == "(":
+            levels.append(0)
+            depth += 1
+        elif token == ")":
+            if len(levels) > 1:
+                depth -= 1 + levels.pop()
+            depth -= levels[-1]  # the group completes the NOTs before it
+            levels[-1] = 0
+        elif token.upper() == "NOT":
+            levels[-1] += 1
+            depth += 1
+        else:
+            depth -= levels[-1]
+            levels[-1] = 0
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def _expression(p: Mapping[str, Any], member: str) -> str | None:
     value = p.get(member)
-    if value is not None and not isinstance(value, str):
+    if value is None:
+        return None
+    if not isinstance(value, str):
         raise ValidationException(
             f"Invalid type for parameter {member}, value: {value}, type: {type(value)}, "
             "valid types: <class 'str'>"
+        )
+    if ("(" in value or "NOT" in value.upper()) and (
+        nesting := expression_nesting(value)
+    ) > MAX_EXPRESSION_NESTING:
+        raise ValidationException(
+            f"Invalid {member}: The expression is nested too deeply; nesting levels: "
+            f"{nesting}, at most {MAX_EXPRESSION_NESTING} are supported"
         )
     return value
 

@@ -41,7 +41,7 @@ from streamsim._items import (
 from ._conditions import build_conditions
 from ._dynamodb_data import DataPlane
 from ._dynamodb_requests import convert_request, convert_response
-from ._params import validate_params
+from ._params import check_text, validate_params
 from ._waiters import Waiter
 
 if TYPE_CHECKING:
@@ -361,10 +361,11 @@ class Table:
         seconds are deleted by the background sweep once that instant has passed.
 
         Raises:
-            ValidationException: ``attribute`` is not a name of 1-255 bytes, TTL is already
-                enabled, or TTL was changed less than an hour ago.
+            ValidationException: ``attribute`` is not a name of 1-255 bytes (of valid UTF-8),
+                TTL is already enabled, or TTL was changed less than an hour ago.
         """
         try:
+            check_text({"AttributeName": attribute})
             self._live("UpdateTimeToLive").ttl.update(True, attribute)
         except StreamsimError as exc:
             raise exc.with_operation("UpdateTimeToLive") from None
