@@ -544,3 +544,54 @@ def test_expression_at_the_nesting_limit_is_accepted_from_a_deep_stack() -> None
         lambda: table.scan(FilterExpression=expression, ExpressionAttributeValues={":v": "z"}),
     )
     assert result["Count"] == 0
+
+
+# --- values that cannot be printed plainly ---------------------------------------------------
+
+
+def _deep_list(depth: int) -> Any:
+    value: Any = "leaf"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("face", "params"),
+    [
+        ("client", {"TableName": "DEEP"}),
+        ("client", {"TableName": "orders", "Key": {"pk": {"S": "DEEP"}}}),
+        ("client", {"TableName": "orders", "Key": {"pk": {"S": "a"}}, "ReturnValues": "DEEP"}),
+        ("table", {"Key": {"pk": "a"}, "ExpressionAttributeNames": {"#a": "DEEP"}}),
+        ("table", {"Key": {"pk": "a"}, "ConditionExpression": "DEEP"}),
+    ],
+)
+def test_a_2000_deep_value_in_a_parameter_is_a_validation_error(
+    face: str, params: dict[str, Any]
+) -> None:
+    """A parameter nested 2,000 levels deep is rejected with a message, never RecursionError."""
+    sim, table = world()
+
+    def deepen(value: Any) -> Any:
+        if value == "DEEP":
+            return _deep_list(2_000)
+        if isinstance(value, dict):
+            return {k: deepen(v) for k, v in value.items()}
+        return value
+
+    request = deepen(params)
+    call = sim.client("dynamodb").delete_item if face == "client" else table.delete_item
+    message = rejected(sim, lambda: call(**request), ValidationException, "")
+    assert "nested more than 64 levels deep" in message
+
+
+def test_condition_parameter_of_wrong_type_is_a_parameter_error_on_the_table_face() -> None:
+    """Table face: a ConditionExpression that is neither a string nor a condition is botocore's
+    parameter error (boto3 passes it on), not a TypeError."""
+    sim, table = world()
+    rejected(
+        sim,
+        lambda: table.put_item(Item={"pk": "b"}, ConditionExpression=False),
+        ParamValidationError,
+        "Invalid type for parameter ConditionExpression, value: False, type: <class 'bool'>",
+    )

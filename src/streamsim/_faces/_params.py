@@ -36,7 +36,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, TypeAlias
 
 from streamsim._errors import ValidationException
-from streamsim._items import not_utf8, text_problem
+from streamsim._items import not_utf8, shown, text_problem
 
 _TIMESTAMP_SPELLING = "<class 'datetime.datetime'>, timestamp string"
 
@@ -402,7 +402,7 @@ def pagination_config(config: Any) -> tuple[int | None, int | None, Any]:
         return None, None, None
     if not isinstance(config, Mapping):
         raise PaginationError(
-            f"Error during pagination: PaginationConfig must be a dict, got {config!r} "
+            f"Error during pagination: PaginationConfig must be a dict, got {shown(config)} "
             f"({type(config).__name__})"
         )
     out: list[int | None] = []
@@ -437,7 +437,8 @@ def waiter_config(config: Any, delay: int, attempts: int) -> tuple[float, int]:
     problems: list[str] = []
     if not isinstance(config, Mapping):
         problems.append(
-            f"Invalid type for parameter WaiterConfig, value: {config}, type: {type(config)}, "
+            f"Invalid type for parameter WaiterConfig, value: {shown(config)}, "
+            f"type: {type(config)}, "
             "valid types: <class 'dict'>"
         )
         config = {}
@@ -486,7 +487,7 @@ def _type_problem(name: str, value: Any, kind: str | Struct | ListOf) -> str | N
     if ok:
         return None
     return (
-        f"Invalid type for parameter {name}, value: {value}, type: {type(value)}, "
+        f"Invalid type for parameter {name}, value: {shown(value)}, type: {type(value)}, "
         f"valid types: {spelled}"
     )
 
@@ -580,7 +581,8 @@ def _check_structure(
                 )
             elif kind != "int" and len(value) < low:
                 problems.append(
-                    f"Invalid length for parameter {path}, value: {value}, valid min length: {low}"
+                    f"Invalid length for parameter {path}, value: {shown(value)}, "
+                    f"valid min length: {low}"
                 )
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "TOO_DEEP",
     "item_size",
     "not_utf8",
+    "shown",
     "text_problem",
     "utf8_len",
     "validate_key_value",
@@ -68,6 +69,45 @@ _EMPTY_KEY = (
 )
 
 # --- sizes and limits ---------------------------------------------------------------------------
+
+
+#: nesting beyond which a value in an error message is described rather than printed
+SHOWN_MAX_DEPTH: Final = 64
+_PLAIN = (str, int, float, bool, type(None), bytes)
+
+
+def shown(value: object) -> str:
+    """``str(value)`` as botocore's messages print values, safe for any value.
+
+    A container nested deeper than :data:`SHOWN_MAX_DEPTH` (which ``str`` would print by
+    recursion, and could fail on) is described instead; so is a value whose ``str`` fails.
+
+    >>> shown({"a": [1]}), shown(5)
+    ("{'a': [1]}", '5')
+    >>> deep = []
+    >>> for _ in range(2_000):
+    ...     deep = [deep]
+    >>> shown(deep)
+    '<list nested more than 64 levels deep>'
+    """
+    if type(value) in _PLAIN:
+        return str(value)
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            members: list[object] = [*item.keys(), *item.values()]
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            members = list(item)
+        else:
+            continue
+        if depth >= SHOWN_MAX_DEPTH and members:
+            return f"<{type(value).__name__} nested more than {SHOWN_MAX_DEPTH} levels deep>"
+        stack.extend((member, depth + 1) for member in members)
+    try:
+        return str(value)
+    except Exception:  # any failing __str__ or __repr__: describe the value instead
+        return f"<{type(value).__name__} that cannot be printed>"
 
 
 def text_problem(text: str) -> str | None:

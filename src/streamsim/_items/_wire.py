@@ -21,6 +21,7 @@ from ._limits import (
     TOO_DEEP,
     item_size,
     not_utf8,
+    shown,
     value_size,
 )
 from ._numbers import decimal_of, normalize_number
@@ -60,7 +61,7 @@ class _BadParam(Exception):
 def _bad_type(value: Any, valid: str) -> _BadParam:
     return _BadParam(
         "Invalid type for parameter ",
-        f", value: {value}, type: {type(value)}, valid types: {valid}",
+        f", value: {shown(value)}, type: {type(value)}, valid types: {valid}",
     )
 
 
@@ -143,7 +144,7 @@ def _wire_map(value: Any, level: int) -> Item:
             if not isinstance(name, str):
                 exc = _BadParam(
                     "Invalid type for parameter ",
-                    f" (key: {name}), value: {name}, type: {type(name)}, "
+                    f" (key: {shown(name)}), value: {shown(name)}, type: {type(name)}, "
                     "valid types: <class 'str'>",
                 )
                 raise exc

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from streamsim._errors import ValidationException
+from streamsim._items import shown
 
 from ._ast import (
     Arith,
@@ -328,7 +329,7 @@ _EMPTY_MAP: Final[dict[str, object]] = {}
 
 def _bad_type(path: str, value: Any) -> ValidationException:
     return ValidationException(
-        f"Invalid type for parameter {path}, value: {value}, type: {type(value)}, "
+        f"Invalid type for parameter {path}, value: {shown(value)}, type: {type(value)}, "
         "valid types: <class 'str'>"
     )
 
