@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from streamsim import Simulation, StreamSettings
-from streamsim._errors import StreamsimError, ValidationException
+from streamsim._errors import InvalidParameterValueException, StreamsimError, ValidationException
 from streamsim._faces._params import ParamValidationError, check_text
 from streamsim._items import python_to_item, text_problem, wire_to_item
 from tests.state_dump import dump_state
@@ -595,3 +595,42 @@ def test_condition_parameter_of_wrong_type_is_a_parameter_error_on_the_table_fac
         ParamValidationError,
         "Invalid type for parameter ConditionExpression, value: False, type: <class 'bool'>",
     )
+
+
+# --- filter pattern nesting --------------------------------------------------------------------
+
+
+def _pattern(levels: int) -> str:
+    inner = '["x"]'
+    for index in range(levels - 1):
+        inner = f'{{"k{index}": {inner}}}'
+    return inner
+
+
+def test_filter_pattern_nested_650_levels_is_rejected() -> None:
+    """A FilterCriteria pattern nested 650 levels deep is an InvalidParameterValueException."""
+    sim, table = world()
+    rejected(
+        sim,
+        lambda: sim.client("lambda").create_event_source_mapping(
+            FunctionName="f",
+            EventSourceArn=table.latest_stream_arn,
+            StartingPosition="TRIM_HORIZON",
+            FilterCriteria={"Filters": [{"Pattern": _pattern(650)}]},
+        ),
+        InvalidParameterValueException,
+        "Pattern is nested 650 levels deep; at most 80 levels are supported",
+    )
+
+
+def test_filter_pattern_at_the_nesting_limit_polls_from_a_deep_stack() -> None:
+    """A pattern nested 80 levels deep is accepted, and advance() works 850 frames deep."""
+    sim, table = world()
+    sim.client("lambda").create_event_source_mapping(
+        FunctionName="f",
+        EventSourceArn=table.latest_stream_arn,
+        StartingPosition="TRIM_HORIZON",
+        FilterCriteria={"Filters": [{"Pattern": _pattern(80)}]},
+    )
+    table.put_item(Item={"pk": "b", "k78": {"k77": "y"}})
+    _at_stack_depth(850, lambda: sim.advance(seconds=5))

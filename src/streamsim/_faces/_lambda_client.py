@@ -171,6 +171,54 @@ _ERROR_STATUS = {
 }
 
 
+#: JSON nesting a filter pattern may have: enough for a pattern on the deepest item value
+#: (32 levels of ``{"M": {...}}`` under ``dynamodb.NewImage``), and a bound on how deep the
+#: poller's matching recurses, so no accepted pattern can later hit the recursion limit.
+MAX_PATTERN_NESTING = 80
+
+
+def _json_nesting(text: str) -> int:
+    """The deepest nesting of objects and arrays in JSON ``text`` (a scan; strings skipped).
+
+    >>> _json_nesting('{"a": [{"b": "[[["}]}')
+    3
+    """
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "{[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "}]":
+            depth -= 1
+    return deepest
+
+
+def _check_pattern_nesting(criteria: Any) -> None:
+    """Reject a FilterCriteria pattern nested deeper than :data:`MAX_PATTERN_NESTING`.
+
+    Differs from AWS: AWS documents no nesting limit (only the 4,096-character length).
+    """
+    if not isinstance(criteria, Mapping) or not isinstance(criteria.get("Filters"), list):
+        return
+    for index, entry in enumerate(criteria["Filters"]):
+        pattern = entry.get("Pattern") if isinstance(entry, Mapping) else None
+        if isinstance(pattern, str) and (nesting := _json_nesting(pattern)) > MAX_PATTERN_NESTING:
+            raise InvalidParameterValueException(
+                f"FilterCriteria.Filters[{index}].Pattern is nested {nesting} levels deep; at most "
+                f"{MAX_PATTERN_NESTING} levels are supported"
+            )
+
+
 def _destination_of(config: Any) -> str | None:
     """``DestinationConfig.OnFailure.Destination`` (None when absent or empty)."""
     if config is None:
@@ -315,6 +363,7 @@ class LambdaClient(ClientBase):
         return out
 
     def _config(self, params: Mapping[str, Any], base: MappingConfig | None) -> MappingConfig:
+        _check_pattern_nesting(params.get("FilterCriteria"))
         for name in _NOT_FOR_DYNAMODB:
             if params.get(name) is not None:
                 raise InvalidParameterValueException(
