@@ -536,54 +536,79 @@ def check_params(spec: OperationSpec, params: Mapping[str, Any]) -> None:
     check_text(params)
 
 
+#: kind -> the exact types that pass its check at once (the common case: no isinstance)
+_FAST_TYPES: dict[str, frozenset[type]] = {
+    "str": frozenset({str}),
+    "int": frozenset({int, bool}),
+    "bool": frozenset({bool}),
+    "dict": frozenset({dict}),
+    "list": frozenset({list, tuple}),
+    "timestamp": frozenset({datetime, str, int, float, Decimal}),
+    "timestamp-no-decimal": frozenset({datetime, str, int, float}),
+}
+
+
 def _check_structure(
     where: str, prefix: str, spec: OperationSpec, params: Mapping[Any, Any], problems: list[str]
 ) -> None:
     """botocore's ``_validate_structure``: missing, unknown, then each member in order."""
     required, members = spec
-    problems.extend(
-        f'Missing required parameter in {where}: "{n}"' for n in required if n not in params
-    )
-    problems.extend(
-        f'Unknown parameter in {where}: "{name}", must be one of: {", ".join(members)}'
-        for name in params
-        if name not in members
-    )
+    unknown: list[str] = []
+    later: list[str] = []  # type, value and nested problems, in member order
     for name, value in params.items():
         member = members.get(name)
         if member is None:
+            unknown.append(
+                f'Unknown parameter in {where}: "{name}", must be one of: {", ".join(members)}'
+            )
             continue
         kind, low = member
+        if type(kind) is str:
+            if type(value) not in _FAST_TYPES[kind]:
+                problem = _type_problem(prefix + name, value, kind)
+                if problem is not None:
+                    later.append(problem)
+                    continue
+            if low is not None:
+                _check_minimum(prefix + name, value, kind, low, later)
+            continue
         path = prefix + name
         problem = _type_problem(path, value, kind)
         if problem is not None:
-            problems.append(problem)
+            later.append(problem)
             continue
         if isinstance(kind, Struct):
-            _check_structure(path, path + ".", (kind.required, kind.members), value, problems)
+            _check_structure(path, path + ".", (kind.required, kind.members), value, later)
         elif isinstance(kind, ListOf):
             element = kind.element
             for index, entry in enumerate(value):
                 at = f"{path}[{index}]"
-                if isinstance(element, Struct):
-                    problem = _type_problem(at, entry, element)
-                    if problem is None:
-                        shape = (element.required, element.members)
-                        _check_structure(at, at + ".", shape, entry, problems)
-                else:
-                    problem = _type_problem(at, entry, element)
+                problem = _type_problem(at, entry, element)
                 if problem is not None:
-                    problems.append(problem)
+                    later.append(problem)
+                elif isinstance(element, Struct):
+                    shape = (element.required, element.members)
+                    _check_structure(at, at + ".", shape, entry, later)
         if low is not None:
-            if kind == "int" and value < low:
-                problems.append(
-                    f"Invalid value for parameter {path}, value: {value}, valid min value: {low}"
-                )
-            elif kind != "int" and len(value) < low:
-                problems.append(
-                    f"Invalid length for parameter {path}, value: {shown(value)}, "
-                    f"valid min length: {low}"
-                )
+            _check_minimum(path, value, kind, low, later)
+    if required:
+        problems.extend(
+            f'Missing required parameter in {where}: "{n}"' for n in required if n not in params
+        )
+    problems.extend(unknown)
+    problems.extend(later)
+
+
+def _check_minimum(path: str, value: Any, kind: Any, low: int, problems: list[str]) -> None:
+    if kind == "int":
+        if value < low:
+            problems.append(
+                f"Invalid value for parameter {path}, value: {value}, valid min value: {low}"
+            )
+    elif len(value) < low:
+        problems.append(
+            f"Invalid length for parameter {path}, value: {shown(value)}, valid min length: {low}"
+        )
 
 
 def check_text(params: Mapping[str, Any]) -> None:
@@ -601,21 +626,42 @@ def check_text(params: Mapping[str, Any]) -> None:
     ...
     streamsim._errors.ValidationException: ... a string in Tags[0].Key is not valid UTF-8 text: ...
     """
-    stack: list[tuple[str, Any]] = [
-        (name, value) for name, value in params.items() if name not in ITEM_MEMBERS
-    ]
-    while stack:
-        path, value = stack.pop()
-        if type(value) is str or isinstance(value, str):
+    stack: list[tuple[Any, Any]] = []  # (where, container): where is a name or (where, key)
+    for name, value in params.items():
+        if type(value) is str:  # the common case, without the stack
             if not value.isascii() and text_problem(value) is not None:
-                raise not_utf8(value, path)
-        elif isinstance(value, Mapping):
-            skip = path != "RequestItems"  # RequestItems' keys are table names
+                raise not_utf8(value, name)
+        elif name not in ITEM_MEMBERS:
+            _push_text(name, value, stack)
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, Mapping):
+            skip = where != "RequestItems"  # RequestItems' keys are table names
             for key, member in value.items():
                 if isinstance(key, str) and not key.isascii() and text_problem(key) is not None:
-                    raise not_utf8(key, f"{path} (key)")
+                    raise not_utf8(key, _where(where) + " (key)")
                 if skip and key in ITEM_MEMBERS and isinstance(member, Mapping):
                     continue
-                stack.append((f"{path}.{key}", member))
-        elif isinstance(value, (list, tuple)):
-            stack.extend((f"{path}[{index}]", member) for index, member in enumerate(value))
+                _push_text((where, key), member, stack)
+        else:
+            for index, member in enumerate(value):
+                _push_text((where, index), member, stack)
+
+
+def _push_text(where: Any, value: Any, stack: list[tuple[Any, Any]]) -> None:
+    """Check ``value`` if it is a string; queue it if it is a container."""
+    kind = type(value)
+    if kind is str or (kind is not dict and isinstance(value, str)):
+        if not value.isascii() and text_problem(value) is not None:
+            raise not_utf8(value, _where(where))
+    elif kind is dict or kind is list or kind is tuple or isinstance(value, (Mapping, list)):
+        stack.append((where, value))
+
+
+def _where(where: Any) -> str:
+    """A parameter path from check_text's ``(where, key)`` pairs: ``Tags[0].Key``."""
+    parts: list[str] = []
+    while isinstance(where, tuple):
+        where, key = where
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    return str(where) + "".join(reversed(parts))
