@@ -634,3 +634,20 @@ def test_filter_pattern_at_the_nesting_limit_polls_from_a_deep_stack() -> None:
     )
     table.put_item(Item={"pk": "b", "k78": {"k77": "y"}})
     _at_stack_depth(850, lambda: sim.advance(seconds=5))
+
+
+def test_transaction_with_a_1000_deep_action_is_rejected_before_its_fingerprint() -> None:
+    """A TransactItems entry nested 1,000 levels deep is a ValidationException (the idempotency
+    fingerprint of the request never sees it), not a RecursionError."""
+    sim, _ = world()
+    entry: Any = {"S": "x"}
+    for _ in range(1_000):
+        entry = {"M": {"k": entry}}
+    rejected(
+        sim,
+        lambda: sim.client("dynamodb").transact_write_items(
+            TransactItems=[entry], ClientRequestToken="t"
+        ),
+        ValidationException,
+        "Member must not be nested more than 64 levels deep",
+    )

@@ -611,8 +611,15 @@ def _check_minimum(path: str, value: Any, kind: Any, low: int, problems: list[st
         )
 
 
+#: containers a request may nest outside its items, keys and attribute values (which have
+#: their own 32-level limit): far beyond any valid request, and low enough that printing or
+#: fingerprinting a request (``repr``) never recurses too deep
+MAX_REQUEST_NESTING = 64
+
+
 def check_text(params: Mapping[str, Any]) -> None:
-    """Reject any string of a request that is not valid UTF-8 (a lone surrogate), anywhere.
+    """Reject any string of a request that is not valid UTF-8 (a lone surrogate), anywhere,
+    and containers nested more than :data:`MAX_REQUEST_NESTING` levels deep.
 
     One iterative walk over the request's containers (any depth, no recursion), skipping
     items, keys and attribute values (:data:`ITEM_MEMBERS`): those are checked as they are
@@ -626,15 +633,22 @@ def check_text(params: Mapping[str, Any]) -> None:
     ...
     streamsim._errors.ValidationException: ... a string in Tags[0].Key is not valid UTF-8 text: ...
     """
-    stack: list[tuple[Any, Any]] = []  # (where, container): where is a name or (where, key)
+    stack: list[tuple[Any, Any, int]] = []  # (where, container, depth); where: name | (where, key)
     for name, value in params.items():
         if type(value) is str:  # the common case, without the stack
             if not value.isascii() and text_problem(value) is not None:
                 raise not_utf8(value, name)
         elif name not in ITEM_MEMBERS:
-            _push_text(name, value, stack)
+            _push_text(name, value, 1, stack)
     while stack:
-        where, value = stack.pop()
+        where, value, depth = stack.pop()
+        if depth > MAX_REQUEST_NESTING:
+            raise ValidationException(
+                f"1 validation error detected: Value at '{_where(where)}' failed to satisfy "
+                f"constraint: Member must not be nested more than {MAX_REQUEST_NESTING} levels "
+                "deep"
+            )
+        depth += 1
         if isinstance(value, Mapping):
             skip = where != "RequestItems"  # RequestItems' keys are table names
             for key, member in value.items():
@@ -642,20 +656,20 @@ def check_text(params: Mapping[str, Any]) -> None:
                     raise not_utf8(key, _where(where) + " (key)")
                 if skip and key in ITEM_MEMBERS and isinstance(member, Mapping):
                     continue
-                _push_text((where, key), member, stack)
+                _push_text((where, key), member, depth, stack)
         else:
             for index, member in enumerate(value):
-                _push_text((where, index), member, stack)
+                _push_text((where, index), member, depth, stack)
 
 
-def _push_text(where: Any, value: Any, stack: list[tuple[Any, Any]]) -> None:
+def _push_text(where: Any, value: Any, depth: int, stack: list[tuple[Any, Any, int]]) -> None:
     """Check ``value`` if it is a string; queue it if it is a container."""
     kind = type(value)
     if kind is str or (kind is not dict and isinstance(value, str)):
         if not value.isascii() and text_problem(value) is not None:
             raise not_utf8(value, _where(where))
     elif kind is dict or kind is list or kind is tuple or isinstance(value, (Mapping, list)):
-        stack.append((where, value))
+        stack.append((where, value, depth))
 
 
 def _where(where: Any) -> str:
