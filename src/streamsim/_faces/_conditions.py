@@ -14,6 +14,10 @@ import re
 from collections.abc import MutableMapping
 from typing import Any
 
+from streamsim._items import shown
+
+from ._params import ParamValidationError
+
 # boto3.dynamodb.conditions.ATTR_NAME_REGEX: the parts of a document path to replace.
 _ATTR_NAME = re.compile(r"[^.\[\]]+(?![^\[]*\])")
 
@@ -91,8 +95,9 @@ def build_conditions(params: MutableMapping[str, Any]) -> None:
 
     Raises:
         TypeError: a KeyConditionExpression uses ``Attr`` (boto3's
-            ``DynamoDBNeedsKeyConditionError``), or a condition parameter is neither a string
-            nor a condition object.
+            ``DynamoDBNeedsKeyConditionError``).
+        ParamValidationError: a condition parameter is neither a string nor a condition
+            object (botocore's type check, as boto3 passes such a value on to it).
 
     >>> class Key:  # stand-ins for boto3's Key("pk").eq("a")
     ...     name = "pk"
@@ -111,9 +116,10 @@ def build_conditions(params: MutableMapping[str, Any]) -> None:
         value = params.get(member)
         if value is None or isinstance(value, str):
             continue
-        if not is_condition(value):
-            raise TypeError(
-                f"{member} must be a string or a boto3 condition (Key/Attr), got {value!r}"
+        if not is_condition(value):  # boto3 passes it on: botocore's type check rejects it
+            raise ParamValidationError(
+                f"Parameter validation failed:\nInvalid type for parameter {member}, value: "
+                f"{shown(value)}, type: {type(value)}, valid types: <class 'str'>"
             )
         if builder is None:
             builder = _Builder()

@@ -40,7 +40,7 @@ from ._client_base import ClientBase, ClientExceptions
 from ._dynamodb_data import DataPlane
 from ._dynamodb_requests import convert_request, convert_response
 from ._dynamodb_responses import ttl_description
-from ._params import DYNAMODB_CHECKS, ParamValidationError
+from ._params import DYNAMODB_CHECKS, ParamValidationError, pagination_config
 from ._waiters import WAITERS, Waiter
 from ._waiters import WaiterError as WaiterError
 
@@ -124,12 +124,12 @@ class PageIterator:
     def __init__(self, client: DynamoDBClient, operation: str, params: dict[str, Any]) -> None:
         self._client = client
         self._operation = operation
-        config = dict(params.pop("PaginationConfig", None) or {})
-        if config.get("PageSize") is not None:
-            params["Limit"] = config["PageSize"]
-        if config.get("StartingToken") is not None:
-            params[self._TOKENS[operation][0]] = config["StartingToken"]
-        self._max_items = config.get("MaxItems")
+        max_items, page_size, token = pagination_config(params.pop("PaginationConfig", None))
+        if page_size is not None:
+            params["Limit"] = page_size
+        if token is not None:
+            params[self._TOKENS[operation][0]] = token
+        self._max_items = max_items
         self._params = params
 
     def __iter__(self) -> Iterator[dict[str, Any]]:

@@ -166,7 +166,9 @@ def _attributes_to_get(names: Any) -> Projection:
 
 def _expression(p: Mapping[str, Any], member: str) -> str | None:
     value = p.get(member)
-    if value is not None and not isinstance(value, str):
+    if value is None:
+        return None
+    if not isinstance(value, str):
         raise ValidationException(
             f"Invalid type for parameter {member}, value: {value}, type: {type(value)}, "
             "valid types: <class 'str'>"

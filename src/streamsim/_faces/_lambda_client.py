@@ -48,7 +48,7 @@ from streamsim._lambda._mapping import (
 )
 
 from ._client_base import ClientBase, ClientExceptions, response_metadata
-from ._params import OperationSpec, no_minimums
+from ._params import ListOf, OperationSpec, Struct, struct
 
 if TYPE_CHECKING:
     import random
@@ -66,16 +66,16 @@ _MAPPING_MEMBERS: dict[str, str] = {
     "FunctionName": "str",
     "Enabled": "bool",
     "BatchSize": "int",
-    "FilterCriteria": "dict",
+    "FilterCriteria": "filter-criteria",
     "KMSKeyArn": "str",
-    "MetricsConfig": "dict",
+    "MetricsConfig": "metrics-config",
     "LoggingConfig": "dict",
-    "ScalingConfig": "dict",
+    "ScalingConfig": "scaling-config",
     "MaximumBatchingWindowInSeconds": "int",
     "ParallelizationFactor": "int",
     "StartingPosition": "str",
     "StartingPositionTimestamp": "timestamp-no-decimal",
-    "DestinationConfig": "dict",
+    "DestinationConfig": "destination-config",
     "MaximumRecordAgeInSeconds": "int",
     "BisectBatchOnFunctionError": "bool",
     "MaximumRetryAttempts": "int",
@@ -123,10 +123,19 @@ _MEMBER_KINDS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "DeleteFunctionConcurrency": (("FunctionName",), {"FunctionName": "str"}),
     "GetFunction": (("FunctionName",), {"FunctionName": "str", "Qualifier": "str"}),
 }
+_DESTINATION = struct((), {"Destination": "str"})
+#: nested structures botocore checks (unknown members, types), from botocore's lambda model
+_NESTED: dict[str, Struct | ListOf] = {
+    "filter-criteria": struct((), {"Filters": ListOf(struct((), {"Pattern": "str"}))}),
+    "destination-config": struct((), {"OnSuccess": _DESTINATION, "OnFailure": _DESTINATION}),
+    "metrics-config": struct((), {"Metrics": ListOf("str")}),
+    "scaling-config": struct((), {"MaximumConcurrency": "int"}),
+}
 #: the same, as check_params takes it: no minimums are checked on the client side (see
 #: "Differs from AWS" above)
 _OPERATIONS: dict[str, OperationSpec] = {
-    op: (required, no_minimums(members)) for op, (required, members) in _MEMBER_KINDS.items()
+    op: (required, {name: (_NESTED.get(kind, kind), None) for name, kind in members.items()})
+    for op, (required, members) in _MEMBER_KINDS.items()
 }
 #: members of CreateEventSourceMapping that do not apply to DynamoDB streams (spec D.1)
 _NOT_FOR_DYNAMODB = (

@@ -11,19 +11,32 @@ the same text, so code that catches either ``ValidationException`` or the messag
 and the resource ``Table``) use it, through :func:`validate_params`; the Streams and Lambda
 tables sit next to their clients.
 
-Differs from AWS: only the top level of a request is checked here with botocore's wording;
-nested members (``KeySchema[0].KeyType``, items) are checked by the operations themselves with
-the services' messages.  The class is not botocore's ``ParamValidationError``.
+Nested structures the operations read (``StreamSpecification``, ``KeySchema`` elements,
+``TimeToLiveSpecification``, Lambda's ``DestinationConfig``, ``ShardFilter``, ...) are
+:class:`Struct` / :class:`ListOf` members, checked the same way with botocore's paths
+(``Unknown parameter in KeySchema[0]: "Order", must be one of: AttributeName, KeyType``).
+Then :func:`check_text` rejects any string that is not valid UTF-8 (a lone surrogate), in one
+iterative walk; items, keys and attribute values are skipped there because their converters
+measure (and so check) every string anyway.  ``PaginationConfig`` and ``WaiterConfig`` are
+checked here too (:func:`pagination_config`, :func:`waiter_config`).
+
+Differs from AWS: free-form members (items, placeholder maps) are checked by the operations
+themselves with the services' messages.  The classes are not botocore's
+(``ParamValidationError``, ``PaginationError``): they are ValidationExceptions with botocore's
+text.  A lone surrogate is a ValidationException naming the parameter (botocore would send it
+JSON-escaped and the service would reject it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar, TypeAlias
 
 from streamsim._errors import ValidationException
+from streamsim._items import not_utf8, shown, text_problem
 
 _TIMESTAMP_SPELLING = "<class 'datetime.datetime'>, timestamp string"
 
@@ -41,8 +54,30 @@ _KINDS: dict[str, tuple[tuple[type, ...], str]] = {
     "timestamp-no-decimal": ((datetime, str, int, float), _TIMESTAMP_SPELLING),
 }
 
-#: a member's (kind, minimum length or value): kind is a key of ``_KINDS``, None no minimum
-MemberSpec: TypeAlias = tuple[str, int | None]
+
+@dataclass(frozen=True)
+class Struct:
+    """A nested structure of the service model: its required members and member table.
+
+    botocore checks nested structures as it checks the request itself: unknown members
+    ("Unknown parameter in StreamSpecification: ..."), missing required ones and types, each
+    reported with the member's path (``KeySchema[0].AttributeName``).
+    """
+
+    required: tuple[str, ...]
+    members: Mapping[str, MemberSpec]
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A list member whose elements are :class:`Struct` s (or a kind of ``_KINDS``)."""
+
+    element: Struct | str
+
+
+#: a member's (kind, minimum length or value): kind is a key of ``_KINDS`` or a nested shape,
+#: None no minimum
+MemberSpec: TypeAlias = tuple[str | Struct | ListOf, int | None]
 #: an operation's (required members, member -> spec), members in the service model's order
 #: (the order botocore lists them in "must be one of")
 OperationSpec: TypeAlias = tuple[tuple[str, ...], Mapping[str, MemberSpec]]
@@ -239,11 +274,62 @@ OPERATIONS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, int | None], 
     "DescribeTimeToLive": (("TableName",), (("TableName", "str", 1),)),
 }
 
+
+def struct(required: tuple[str, ...], members: Mapping[str, str | Struct | ListOf]) -> Struct:
+    """A :class:`Struct` of ``{member: kind}`` without minimums."""
+    return Struct(required, {name: (kind, None) for name, kind in members.items()})
+
+
+# DynamoDB's nested structures whose members the operations read (botocore 1.44's shapes)
+_KEY_SCHEMA = ListOf(
+    struct(("AttributeName", "KeyType"), {"AttributeName": "str", "KeyType": "str"})
+)
+_ATTRIBUTE_DEFINITIONS = ListOf(
+    struct(("AttributeName", "AttributeType"), {"AttributeName": "str", "AttributeType": "str"})
+)
+_PROVISIONED_THROUGHPUT = struct(
+    ("ReadCapacityUnits", "WriteCapacityUnits"),
+    {"ReadCapacityUnits": "int", "WriteCapacityUnits": "int"},
+)
+_STREAM_SPECIFICATION = struct(
+    ("StreamEnabled",), {"StreamEnabled": "bool", "StreamViewType": "str"}
+)
+_SSE_SPECIFICATION = struct((), {"Enabled": "bool", "SSEType": "str", "KMSMasterKeyId": "str"})
+_TAGS = ListOf(struct(("Key", "Value"), {"Key": "str", "Value": "str"}))
+_ON_DEMAND_THROUGHPUT = struct((), {"MaxReadRequestUnits": "int", "MaxWriteRequestUnits": "int"})
+_WARM_THROUGHPUT = struct((), {"ReadUnitsPerSecond": "int", "WriteUnitsPerSecond": "int"})
+_TTL_SPECIFICATION = struct(
+    ("Enabled", "AttributeName"), {"Enabled": "bool", "AttributeName": "str"}
+)
+
+#: (operation, member) -> its nested shape, checked like the top level
+NESTED: dict[tuple[str, str], Struct | ListOf] = {
+    ("CreateTable", "AttributeDefinitions"): _ATTRIBUTE_DEFINITIONS,
+    ("CreateTable", "KeySchema"): _KEY_SCHEMA,
+    ("CreateTable", "ProvisionedThroughput"): _PROVISIONED_THROUGHPUT,
+    ("CreateTable", "StreamSpecification"): _STREAM_SPECIFICATION,
+    ("CreateTable", "SSESpecification"): _SSE_SPECIFICATION,
+    ("CreateTable", "Tags"): _TAGS,
+    ("CreateTable", "OnDemandThroughput"): _ON_DEMAND_THROUGHPUT,
+    ("CreateTable", "WarmThroughput"): _WARM_THROUGHPUT,
+    ("UpdateTable", "AttributeDefinitions"): _ATTRIBUTE_DEFINITIONS,
+    ("UpdateTable", "ProvisionedThroughput"): _PROVISIONED_THROUGHPUT,
+    ("UpdateTable", "StreamSpecification"): _STREAM_SPECIFICATION,
+    ("UpdateTable", "SSESpecification"): _SSE_SPECIFICATION,
+    ("UpdateTable", "OnDemandThroughput"): _ON_DEMAND_THROUGHPUT,
+    ("UpdateTable", "WarmThroughput"): _WARM_THROUGHPUT,
+    ("UpdateTimeToLive", "TimeToLiveSpecification"): _TTL_SPECIFICATION,
+}
+
 #: DynamoDB's operation -> (required members, member -> (kind, minimum)), for check_params
 DYNAMODB_CHECKS: dict[str, OperationSpec] = {
-    op: (required, {name: (kind, low) for name, kind, low in members})
+    op: (required, {name: (NESTED.get((op, name), kind), low) for name, kind, low in members})
     for op, (required, members) in OPERATIONS.items()
 }
+
+#: members holding items, keys or attribute values: their strings are checked as the items are
+#: converted (:mod:`streamsim._items`), once, so the generic walk of a request skips them
+ITEM_MEMBERS = frozenset({"Item", "Key", "ExclusiveStartKey", "ExpressionAttributeValues"})
 
 
 class ParamValidationError(ValidationException):
@@ -262,7 +348,135 @@ class ParamValidationError(ValidationException):
         return self.message
 
 
-def _type_problem(name: str, value: Any, kind: str) -> str | None:
+class PaginationError(ParamValidationError):
+    """botocore's ``PaginationError`` ("Error during pagination: ..."), for bad
+    ``PaginationConfig`` options, as a :class:`ValidationException`.
+
+    Differs from AWS: botocore raises a plain ``ValueError`` (``int("x")``) or
+    ``AttributeError`` for a ``PaginationConfig`` of the wrong type; streamsim names the
+    option and what it expected.
+    """
+
+    code: ClassVar[str] = "ValidationException"
+
+
+class WaiterConfigError(ParamValidationError):
+    """A bad ``WaiterConfig`` (``Delay``, ``MaxAttempts``), as a :class:`ValidationException`.
+
+    Differs from AWS: botocore passes the options through unchecked and fails later with a
+    ``TypeError`` (``time.sleep("x")``); streamsim rejects them before the first poll, with
+    botocore's parameter-validation wording.
+    """
+
+    code: ClassVar[str] = "ValidationException"
+
+
+def _whole(value: Any) -> int | None:
+    """``int(value)`` as botocore converts paging options (ints and digit strings), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("+-").isdigit() and len(value) < 20:
+        return int(value)
+    return None
+
+
+def pagination_config(config: Any) -> tuple[int | None, int | None, Any]:
+    """``(MaxItems, PageSize, StartingToken)`` of a ``PaginationConfig``, checked.
+
+    Like botocore, numbers may be ints or digit strings and other keys are ignored.
+
+    Raises:
+        PaginationError: the config is not a dict, or MaxItems / PageSize is not a whole
+            number (PageSize must also be at least 1: it becomes the request's ``Limit``).
+
+    >>> pagination_config({"MaxItems": "5", "PageSize": 2})
+    (5, 2, None)
+    >>> pagination_config({"MaxItems": "x"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    streamsim._faces._params.PaginationError: Error during pagination: PaginationConfig.MaxItems ...
+    """
+    if config is None:
+        return None, None, None
+    if not isinstance(config, Mapping):
+        raise PaginationError(
+            f"Error during pagination: PaginationConfig must be a dict, got {shown(config)} "
+            f"({type(config).__name__})"
+        )
+    out: list[int | None] = []
+    for name in ("MaxItems", "PageSize"):
+        raw = config.get(name)
+        number = None if raw is None else _whole(raw)
+        if raw is not None and (number is None or (name == "PageSize" and number < 1)):
+            raise PaginationError(
+                f"Error during pagination: PaginationConfig.{name} must be a whole number"
+                f"{' of at least 1' if name == 'PageSize' else ''}, got {raw!r}"
+            )
+        out.append(number)
+    return out[0], out[1], config.get("StartingToken")
+
+
+_MAX_WAITER_DELAY = 365 * 86_400  # seconds: a year of virtual time between polls at most
+_MAX_WAITER_ATTEMPTS = 1_000_000
+
+
+def waiter_config(config: Any, delay: int, attempts: int) -> tuple[float, int]:
+    """``(Delay, MaxAttempts)`` of a ``WaiterConfig`` (defaults ``delay``, ``attempts``).
+
+    Raises:
+        WaiterConfigError: not a dict, an unknown key, ``Delay`` not a number from 0 to a
+            year of seconds, ``MaxAttempts`` not an int from 0 to a million.
+
+    >>> waiter_config({"Delay": 5}, 20, 25)
+    (5, 25)
+    """
+    if config is None:
+        return delay, attempts
+    problems: list[str] = []
+    if not isinstance(config, Mapping):
+        problems.append(
+            f"Invalid type for parameter WaiterConfig, value: {shown(config)}, "
+            f"type: {type(config)}, "
+            "valid types: <class 'dict'>"
+        )
+        config = {}
+    problems.extend(
+        f'Unknown parameter in WaiterConfig: "{name}", must be one of: Delay, MaxAttempts'
+        for name in config
+        if name not in ("Delay", "MaxAttempts")
+    )
+    raw_delay = config.get("Delay", delay)
+    raw_attempts = config.get("MaxAttempts", attempts)
+    if (
+        isinstance(raw_delay, bool)
+        or not isinstance(raw_delay, (int, float))
+        or not 0 <= raw_delay <= _MAX_WAITER_DELAY
+    ):
+        problems.append(
+            f"Invalid value for parameter WaiterConfig.Delay, value: {raw_delay}, type: "
+            f"{type(raw_delay)}, valid: a number of seconds from 0 to {_MAX_WAITER_DELAY}"
+        )
+    if (
+        isinstance(raw_attempts, bool)
+        or not isinstance(raw_attempts, int)
+        or not 0 <= raw_attempts <= _MAX_WAITER_ATTEMPTS
+    ):
+        problems.append(
+            f"Invalid value for parameter WaiterConfig.MaxAttempts, value: {raw_attempts}, "
+            f"type: {type(raw_attempts)}, valid: an int from 0 to {_MAX_WAITER_ATTEMPTS}"
+        )
+    if problems:
+        raise WaiterConfigError("Parameter validation failed:\n" + "\n".join(problems))
+    return raw_delay, raw_attempts
+
+
+def _type_problem(name: str, value: Any, kind: str | Struct | ListOf) -> str | None:
+    if isinstance(kind, Struct):
+        kind = "dict"
+    elif isinstance(kind, ListOf):
+        kind = "list"
     types, spelled = _KINDS[kind]
     if kind == "int":
         ok = isinstance(value, int)  # botocore accepts bool here too (bool is an int)
@@ -273,7 +487,7 @@ def _type_problem(name: str, value: Any, kind: str) -> str | None:
     if ok:
         return None
     return (
-        f"Invalid type for parameter {name}, value: {value}, type: {type(value)}, "
+        f"Invalid type for parameter {name}, value: {shown(value)}, type: {type(value)}, "
         f"valid types: {spelled}"
     )
 
@@ -315,29 +529,153 @@ def check_params(spec: OperationSpec, params: Mapping[str, Any]) -> None:
     Missing required parameter in input: "Name"
     Invalid value for parameter Limit, value: 0, valid min value: 1
     """
+    problems: list[str] = []
+    _check_structure("input", "", spec, params, problems)
+    if problems:
+        raise ParamValidationError("Parameter validation failed:\n" + "\n".join(problems))
+    check_text(params)
+
+
+#: kind -> the exact types that pass its check at once (the common case: no isinstance)
+_FAST_TYPES: dict[str, frozenset[type]] = {
+    "str": frozenset({str}),
+    "int": frozenset({int, bool}),
+    "bool": frozenset({bool}),
+    "dict": frozenset({dict}),
+    "list": frozenset({list, tuple}),
+    "timestamp": frozenset({datetime, str, int, float, Decimal}),
+    "timestamp-no-decimal": frozenset({datetime, str, int, float}),
+}
+
+
+def _check_structure(
+    where: str, prefix: str, spec: OperationSpec, params: Mapping[Any, Any], problems: list[str]
+) -> None:
+    """botocore's ``_validate_structure``: missing, unknown, then each member in order."""
     required, members = spec
-    problems = [f'Missing required parameter in input: "{n}"' for n in required if n not in params]
-    problems.extend(
-        f'Unknown parameter in input: "{name}", must be one of: {", ".join(members)}'
-        for name in params
-        if name not in members
-    )
+    unknown: list[str] = []
+    later: list[str] = []  # type, value and nested problems, in member order
     for name, value in params.items():
         member = members.get(name)
         if member is None:
+            unknown.append(
+                f'Unknown parameter in {where}: "{name}", must be one of: {", ".join(members)}'
+            )
             continue
         kind, low = member
-        problem = _type_problem(name, value, kind)
+        if type(kind) is str:
+            if type(value) not in _FAST_TYPES[kind]:
+                problem = _type_problem(prefix + name, value, kind)
+                if problem is not None:
+                    later.append(problem)
+                    continue
+            if low is not None:
+                _check_minimum(prefix + name, value, kind, low, later)
+            continue
+        path = prefix + name
+        problem = _type_problem(path, value, kind)
         if problem is not None:
-            problems.append(problem)
-        elif low is not None:
-            if kind == "int" and value < low:
-                problems.append(
-                    f"Invalid value for parameter {name}, value: {value}, valid min value: {low}"
-                )
-            elif kind != "int" and len(value) < low:
-                problems.append(
-                    f"Invalid length for parameter {name}, value: {value}, valid min length: {low}"
-                )
-    if problems:
-        raise ParamValidationError("Parameter validation failed:\n" + "\n".join(problems))
+            later.append(problem)
+            continue
+        if isinstance(kind, Struct):
+            _check_structure(path, path + ".", (kind.required, kind.members), value, later)
+        elif isinstance(kind, ListOf):
+            element = kind.element
+            for index, entry in enumerate(value):
+                at = f"{path}[{index}]"
+                problem = _type_problem(at, entry, element)
+                if problem is not None:
+                    later.append(problem)
+                elif isinstance(element, Struct):
+                    shape = (element.required, element.members)
+                    _check_structure(at, at + ".", shape, entry, later)
+        if low is not None:
+            _check_minimum(path, value, kind, low, later)
+    if required:
+        problems.extend(
+            f'Missing required parameter in {where}: "{n}"' for n in required if n not in params
+        )
+    problems.extend(unknown)
+    problems.extend(later)
+
+
+def _check_minimum(path: str, value: Any, kind: Any, low: int, problems: list[str]) -> None:
+    if kind == "int":
+        if value < low:
+            problems.append(
+                f"Invalid value for parameter {path}, value: {value}, valid min value: {low}"
+            )
+    elif len(value) < low:
+        problems.append(
+            f"Invalid length for parameter {path}, value: {shown(value)}, valid min length: {low}"
+        )
+
+
+#: containers a request may nest outside its items, keys and attribute values (which have
+#: their own 32-level limit): far beyond any valid request, and low enough that printing or
+#: fingerprinting a request (``repr``) never recurses too deep
+MAX_REQUEST_NESTING = 64
+
+
+def check_text(params: Mapping[str, Any]) -> None:
+    """Reject any string of a request that is not valid UTF-8 (a lone surrogate), anywhere,
+    and containers nested more than :data:`MAX_REQUEST_NESTING` levels deep.
+
+    One iterative walk over the request's containers (any depth, no recursion), skipping
+    items, keys and attribute values (:data:`ITEM_MEMBERS`): those are checked as they are
+    converted, where their strings are measured anyway.  ASCII strings cost one ``isascii()``.
+
+    Raises:
+        ValidationException: naming the parameter that holds the string.
+
+    >>> check_text({"TableName": "t", "Tags": [{"Key": "a\\udc80", "Value": "v"}]})
+    Traceback (most recent call last):
+    ...
+    streamsim._errors.ValidationException: ... a string in Tags[0].Key is not valid UTF-8 text: ...
+    """
+    stack: list[tuple[Any, Any, int]] = []  # (where, container, depth); where: name | (where, key)
+    for name, value in params.items():
+        if type(value) is str:  # the common case, without the stack
+            if not value.isascii() and text_problem(value) is not None:
+                raise not_utf8(value, name)
+        elif name not in ITEM_MEMBERS:
+            _push_text(name, value, 1, stack)
+    while stack:
+        where, value, depth = stack.pop()
+        if depth > MAX_REQUEST_NESTING:
+            raise ValidationException(
+                f"1 validation error detected: Value at '{_where(where)}' failed to satisfy "
+                f"constraint: Member must not be nested more than {MAX_REQUEST_NESTING} levels "
+                "deep"
+            )
+        depth += 1
+        if isinstance(value, Mapping):
+            skip = where != "RequestItems"  # RequestItems' keys are table names
+            for key, member in value.items():
+                if isinstance(key, str) and not key.isascii() and text_problem(key) is not None:
+                    raise not_utf8(key, _where(where) + " (key)")
+                if skip and key in ITEM_MEMBERS and isinstance(member, Mapping):
+                    continue
+                _push_text((where, key), member, depth, stack)
+        else:
+            for index, member in enumerate(value):
+                _push_text((where, index), member, depth, stack)
+
+
+def _push_text(where: Any, value: Any, depth: int, stack: list[tuple[Any, Any, int]]) -> None:
+    """Check ``value`` if it is a string; queue it if it is a container."""
+    kind = type(value)
+    if kind is str or (kind is not dict and isinstance(value, str)):
+        if not value.isascii() and text_problem(value) is not None:
+            raise not_utf8(value, _where(where))
+    elif kind is dict or kind is list or kind is tuple or isinstance(value, (Mapping, list)):
+        stack.append((where, value, depth))
+
+
+def _where(where: Any) -> str:
+    """A parameter path from check_text's ``(where, key)`` pairs: ``Tags[0].Key``."""
+    parts: list[str] = []
+    while isinstance(where, tuple):
+        where, key = where
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+    return str(where) + "".join(reversed(parts))

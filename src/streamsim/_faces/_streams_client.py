@@ -66,7 +66,7 @@ from streamsim._streams._shard import Shard
 from streamsim._streams._stream import Stream
 
 from ._client_base import ClientBase, ClientExceptions, request_ids, response_metadata
-from ._params import OperationSpec
+from ._params import OperationSpec, struct
 
 LIST_LIMIT_MAX = 100  # spec A.4, A.5: ListStreams / DescribeStream Limit 1..100
 DEFAULT_LIST_LIMIT = 100  # spec A.4: default page size UNCONFIRMED, assume 100
@@ -105,7 +105,7 @@ _OPERATIONS: dict[str, OperationSpec] = {
             "StreamArn": ("str", 37),
             "Limit": ("int", 1),
             "ExclusiveStartShardId": ("str", 28),
-            "ShardFilter": ("dict", None),
+            "ShardFilter": (struct((), {"Type": "str", "ShardId": "str"}), None),
         },
     ),
     "GetShardIterator": (
@@ -148,24 +148,50 @@ def _check_shard_id(shard_id: str, member: str) -> None:
         raise _constraint(shard_id, member, "Member must have length less than or equal to 65")
 
 
+#: seconds since the epoch beyond which a Timestamp is no time at all (year 9999 and more):
+#: bounds the arithmetic, so no value overflows
+_TIMESTAMP_MAX_SECONDS = 253_402_300_800
+
+
 def _timestamp_ms(value: Any) -> int:
-    """A Timestamp parameter (datetime, epoch seconds or ISO-8601 text, as boto3 takes it)."""
+    """A Timestamp parameter (datetime, epoch seconds or ISO-8601 text, as boto3 takes it).
+
+    Raises:
+        ValidationException: not a timestamp: unparsable text, NaN, an infinity, or a number
+            of seconds beyond year 9999 either way.
+
+    >>> _timestamp_ms("1.5"), _timestamp_ms(2)
+    (1500, 2000)
+    >>> _timestamp_ms("NaN")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    streamsim._errors.ValidationException: ... Value 'NaN' at 'timestamp' failed to satisfy ...
+    """
     if isinstance(value, datetime):
         if value.tzinfo is None:  # botocore reads a naive datetime as UTC
             value = value.replace(tzinfo=timezone.utc)
         return datetime_to_ms(value)
+    if isinstance(value, bool):
+        raise _constraint(value, "timestamp", "Member must be a timestamp")
     if isinstance(value, str):
         try:
-            return int(Decimal(value) * 1000)
+            seconds = Decimal(value)
         except InvalidOperation:
             try:
                 parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
             except ValueError:
                 raise _constraint(value, "timestamp", "Member must be a timestamp") from None
             return _timestamp_ms(parsed)
-    if isinstance(value, bool):
-        raise _constraint(value, "timestamp", "Member must be a timestamp")
-    return int(Decimal(str(value)) * 1000)
+    else:
+        seconds = Decimal(str(value))
+    if not seconds.is_finite() or abs(seconds) > _TIMESTAMP_MAX_SECONDS:
+        raise _constraint(
+            value,
+            "timestamp",
+            f"Member must be a finite timestamp within {_TIMESTAMP_MAX_SECONDS} seconds of the "
+            "epoch (year 9999)",
+        )
+    return int(seconds * 1000)
 
 
 # --- the client -----------------------------------------------------------------------------

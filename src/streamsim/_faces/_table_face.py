@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from streamsim._clock import Clock
 from streamsim._dynamodb._table import TableEngine
-from streamsim._errors import ResourceNotFoundException, StreamsimError
+from streamsim._errors import ResourceNotFoundException, StreamsimError, ValidationException
 from streamsim._items import (
     AttributeValue,
     Item,
@@ -41,7 +41,7 @@ from streamsim._items import (
 from ._conditions import build_conditions
 from ._dynamodb_data import DataPlane
 from ._dynamodb_requests import convert_request, convert_response
-from ._params import validate_params
+from ._params import check_text, validate_params
 from ._stream_views import Stream
 from ._waiters import Waiter
 
@@ -332,7 +332,24 @@ class Table:
         return list(self._engine.partitions)
 
     def split_partition(self, index: int) -> None:
-        """Split the live partition at ``index`` in two; its stream shard gets two children."""
+        """Split the live partition at ``index`` in two; its stream shard gets two children.
+
+        Raises:
+            ValidationException: ``index`` is not an ``int`` (a ``bool`` is not one either) or
+                names no partition.  A simulator method, not an AWS one: the error is the one
+                the method raises for an index out of range, a ``ValueError`` too.
+
+        >>> from streamsim import Simulation
+        >>> Simulation(seed=1).create_table("t1x", hash_key="pk").split_partition("0")
+        Traceback (most recent call last):
+        ...
+        streamsim._errors.ValidationException: ... index must be an int, got '0' (str)
+        """
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise ValidationException(
+                f"split_partition: the partition index must be an int, got {index!r} "
+                f"({type(index).__name__})"
+            )
         self._live("UpdateTable").split_partition(index)
 
     def enable_time_to_live(self, attribute: str) -> None:
@@ -344,10 +361,11 @@ class Table:
         seconds are deleted by the background sweep once that instant has passed.
 
         Raises:
-            ValidationException: ``attribute`` is not a name of 1-255 bytes, TTL is already
-                enabled, or TTL was changed less than an hour ago.
+            ValidationException: ``attribute`` is not a name of 1-255 bytes (of valid UTF-8),
+                TTL is already enabled, or TTL was changed less than an hour ago.
         """
         try:
+            check_text({"AttributeName": attribute})
             self._live("UpdateTimeToLive").ttl.update(True, attribute)
         except StreamsimError as exc:
             raise exc.with_operation("UpdateTimeToLive") from None

@@ -7,9 +7,12 @@ AWS behaviour: boto3's waiters poll DescribeTable every ``Delay`` seconds (defau
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from streamsim._clock import Clock
 from streamsim._errors import ResourceNotFoundException
+
+from ._params import validate_params, waiter_config
 
 WAITERS = ("table_exists", "table_not_exists")
 
@@ -43,14 +46,20 @@ class Waiter:
             return self.name == "table_not_exists"
         return self.name == "table_exists" and status == "ACTIVE"
 
-    def wait(self, *, TableName: str, WaiterConfig: Mapping[str, int] | None = None) -> None:
-        """Return once the table exists (or is gone); else :class:`WaiterError` in the end."""
-        config = dict(WaiterConfig or {})
-        delay = int(config.get("Delay", 20))
-        attempts = int(config.get("MaxAttempts", 25))
+    def wait(self, *, WaiterConfig: Mapping[str, Any] | None = None, **params: Any) -> None:
+        """Return once the table exists (or is gone); else :class:`WaiterError` in the end.
+
+        Raises:
+            ParamValidationError: ``params`` are not a valid DescribeTable request.
+            WaiterConfigError: a bad ``WaiterConfig`` (see :func:`~._params.waiter_config`).
+            WaiterError: the state was not reached after ``MaxAttempts`` polls.
+        """
+        delay, attempts = waiter_config(WaiterConfig, 20, 25)
+        validate_params("DescribeTable", params)
+        table_name = params["TableName"]
         for attempt in range(attempts):
-            if self._done(TableName):
+            if self._done(table_name):
                 return
             if attempt + 1 < attempts:
-                self._clock.advance_to(self._clock.now_ms + delay * 1000)
+                self._clock.advance_to(self._clock.now_ms + round(delay * 1000))
         raise WaiterError(f"Waiter {self.name} failed: Max attempts exceeded")

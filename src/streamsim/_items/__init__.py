@@ -28,6 +28,9 @@ from ._frozen import thaw as thaw
 from ._limits import MAX_ITEM_BYTES as MAX_ITEM_BYTES
 from ._limits import checked_item_size as checked_item_size
 from ._limits import item_size as item_size
+from ._limits import not_utf8 as not_utf8
+from ._limits import shown as shown
+from ._limits import text_problem as text_problem
 from ._limits import validate_item as validate_item
 from ._limits import validate_key_value as validate_key_value
 from ._limits import value_depth as value_depth

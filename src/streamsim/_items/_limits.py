@@ -31,6 +31,9 @@ __all__ = [
     "MAX_SORT_KEY_BYTES",
     "TOO_DEEP",
     "item_size",
+    "not_utf8",
+    "shown",
+    "text_problem",
     "utf8_len",
     "validate_key_value",
     "value_size",
@@ -68,8 +71,87 @@ _EMPTY_KEY = (
 # --- sizes and limits ---------------------------------------------------------------------------
 
 
+#: nesting beyond which a value in an error message is described rather than printed
+SHOWN_MAX_DEPTH: Final = 64
+_PLAIN = (str, int, float, bool, type(None), bytes)
+
+
+def shown(value: object) -> str:
+    """``str(value)`` as botocore's messages print values, safe for any value.
+
+    A container nested deeper than :data:`SHOWN_MAX_DEPTH` (which ``str`` would print by
+    recursion, and could fail on) is described instead; so is a value whose ``str`` fails.
+
+    >>> shown({"a": [1]}), shown(5)
+    ("{'a': [1]}", '5')
+    >>> deep = []
+    >>> for _ in range(2_000):
+    ...     deep = [deep]
+    >>> shown(deep)
+    '<list nested more than 64 levels deep>'
+    """
+    if type(value) in _PLAIN:
+        return str(value)
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            members: list[object] = [*item.keys(), *item.values()]
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            members = list(item)
+        else:
+            continue
+        if depth >= SHOWN_MAX_DEPTH and members:
+            return f"<{type(value).__name__} nested more than {SHOWN_MAX_DEPTH} levels deep>"
+        stack.extend((member, depth + 1) for member in members)
+    try:
+        return str(value)
+    except Exception:  # any failing __str__ or __repr__: describe the value instead
+        return f"<{type(value).__name__} that cannot be printed>"
+
+
+def text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be sent as UTF-8 (a lone surrogate), or None when it can.
+
+    A Python ``str`` may hold lone surrogates (``"\\ud800"``), which no UTF-8 text (and so no
+    AWS request) can carry.  ASCII text is checked in one fast ``isascii()``.
+
+    >>> text_problem("héllo") is None, text_problem("a\\ud800")
+    (True, "lone surrogate '\\\\ud800' at index 1 is not valid UTF-8")
+    """
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"lone surrogate {text[exc.start]!a} at index {exc.start} is not valid UTF-8"
+    return None
+
+
+def not_utf8(text: str, where: str = "") -> ValidationException:
+    """The ValidationException for a string that is not valid UTF-8 (see :func:`text_problem`)."""
+    at = f" in {where}" if where else ""
+    return ValidationException(
+        f"{INVALID}a string{at} is not valid UTF-8 text: {text_problem(text)} "
+        f"(the string starts {text[:40]!a})"
+    )
+
+
 def utf8_len(text: str) -> int:
-    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    """UTF-8 bytes of ``text``; a lone surrogate is a :class:`ValidationException`.
+
+    Every string of an item is measured here when the item enters (item size), so this is
+    where the faces reject text that cannot be UTF-8, before anything is stored.
+
+    >>> utf8_len("héllo")
+    6
+    """
+    if text.isascii():
+        return len(text)
+    try:
+        return len(text.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise not_utf8(text) from None
 
 
 def value_size(av: AttributeValue) -> int:

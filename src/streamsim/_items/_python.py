@@ -27,6 +27,7 @@ from ._limits import (
     MAX_ATTRIBUTE_NESTING,
     MAX_ITEM_BYTES,
     TOO_DEEP,
+    shown,
     utf8_len,
     value_size,
 )
@@ -51,7 +52,7 @@ def _name(name: Any, where: str) -> str:
     if isinstance(name, str):
         return name if type(name) is str else str.__str__(name)
     raise ValidationException(
-        f"Invalid type for parameter {where} (key: {name}), value: {name}, "
+        f"Invalid type for parameter {where} (key: {shown(name)}), value: {shown(name)}, "
         f"type: {type(name)}, valid types: <class 'str'>"
     )
 
@@ -146,7 +147,9 @@ def python_to_value(value: Any) -> AttributeValue:
     >>> python_to_value({Decimal("1.0"), 2})
     {'NS': ['1', '2']}
     """
-    return _python_value(value, 1)
+    out = _python_value(value, 1)
+    value_size(out)  # measures every string: rejects text that is not UTF-8
+    return out
 
 
 # --- shared scalar values ------------------------------------------------------------------------
@@ -230,7 +233,7 @@ def python_to_sized_item(mapping: Mapping[str, Any]) -> tuple[Item, int, bool]:
     """
     if type(mapping) is not dict and not isinstance(mapping, Mapping):
         raise ValidationException(
-            f"Invalid type for parameter Item, value: {mapping}, type: {type(mapping)}, "
+            f"Invalid type for parameter Item, value: {shown(mapping)}, type: {type(mapping)}, "
             "valid types: <class 'dict'>"
         )
     out: Item = {}

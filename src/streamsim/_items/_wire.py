@@ -20,6 +20,9 @@ from ._limits import (
     MAX_ITEM_BYTES,
     TOO_DEEP,
     item_size,
+    not_utf8,
+    shown,
+    value_size,
 )
 from ._numbers import decimal_of, normalize_number
 from ._python import n_leaf, s_leaf
@@ -58,7 +61,7 @@ class _BadParam(Exception):
 def _bad_type(value: Any, valid: str) -> _BadParam:
     return _BadParam(
         "Invalid type for parameter ",
-        f", value: {value}, type: {type(value)}, valid types: {valid}",
+        f", value: {shown(value)}, type: {type(value)}, valid types: {valid}",
     )
 
 
@@ -76,7 +79,10 @@ def _wire_bytes(value: Any) -> bytes:
     if isinstance(value, (bytes, bytearray)):
         return bytes(value)
     if isinstance(value, str):  # botocore sends a str blob as its UTF-8 bytes
-        return value.encode("utf-8")
+        try:
+            return value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise not_utf8(value) from None
     raise _bad_type(value, _BLOB_TYPES)
 
 
@@ -138,7 +144,7 @@ def _wire_map(value: Any, level: int) -> Item:
             if not isinstance(name, str):
                 exc = _BadParam(
                     "Invalid type for parameter ",
-                    f" (key: {name}), value: {name}, type: {type(name)}, "
+                    f" (key: {shown(name)}), value: {shown(name)}, type: {type(name)}, "
                     "valid types: <class 'str'>",
                 )
                 raise exc
@@ -242,9 +248,11 @@ def wire_to_value(av: Any, *, what: str = "AttributeValue") -> AttributeValue:
     {'NS': ['0', '1', '2']}
     """
     try:
-        return _wire_value(av, 1)
+        out = _wire_value(av, 1)
     except _BadParam as exc:
         raise ValidationException(exc.message(what)) from None
+    value_size(out)  # measures every string: rejects text that is not UTF-8
+    return out
 
 
 def wire_to_item(item: Any, *, what: str = "Item") -> Item:

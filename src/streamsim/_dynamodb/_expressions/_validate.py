@@ -19,9 +19,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from typing import Final
+from typing import Any, Final
 
 from streamsim._errors import ValidationException
+from streamsim._items import shown
 
 from ._ast import (
     Arith,
@@ -326,6 +327,47 @@ def validate(parsed: Parsed, names: Names, values: Values) -> None:
 _EMPTY_MAP: Final[dict[str, object]] = {}
 
 
+def _bad_type(path: str, value: Any) -> ValidationException:
+    return ValidationException(
+        f"Invalid type for parameter {path}, value: {shown(value)}, type: {type(value)}, "
+        "valid types: <class 'str'>"
+    )
+
+
+def check_placeholder_maps(names: Any, values: Any) -> None:
+    """Check the types of ``ExpressionAttributeNames`` and ``ExpressionAttributeValues`` keys.
+
+    Every key of both maps is a ``str``, every name a non-empty ``str`` (botocore's
+    member types; DynamoDB rejects an empty name).  Messages are botocore's
+    ("Invalid type for parameter ExpressionAttributeNames.#a, value: 5, ...") and DynamoDB's
+    ("ExpressionAttributeNames contains invalid value: Empty attribute name for key #a").
+
+    >>> check_placeholder_maps({"#a": ""}, None)
+    Traceback (most recent call last):
+    ...
+    streamsim._errors.ValidationException: ... Empty attribute name for key #a
+    """
+    for member, mapping in (
+        ("ExpressionAttributeNames", names),
+        ("ExpressionAttributeValues", values),
+    ):
+        if mapping is None:
+            continue
+        for key in mapping:
+            if not isinstance(key, str):
+                raise _bad_type(f"{member} (key: {key})", key)
+    if names is None:
+        return
+    for key, name in names.items():
+        if not isinstance(name, str):
+            raise _bad_type(f"ExpressionAttributeNames.{key}", name)
+        if not name:
+            raise ValidationException(
+                f"ExpressionAttributeNames contains invalid value: Empty attribute name for key "
+                f"{key}"
+            )
+
+
 def check_placeholders(
     parsed: Iterable[Parsed],
     names: Names | None,
@@ -347,6 +389,7 @@ def check_placeholders(
     Raises:
         ValidationException: with AWS's message for the first problem found.
     """
+    check_placeholder_maps(names, values)
     expressions = list(parsed)
     if values is not None and not values:
         raise ValidationException("ExpressionAttributeValues must not be empty")
