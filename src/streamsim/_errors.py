@@ -164,18 +164,18 @@ class TransactionConflictException(StreamsimError, RuntimeError):
 
 
 class ExpiredIteratorException(StreamsimError, RuntimeError):
-    """The shard iterator is older than its 15-minute lifetime (spec A.6)."""
+    """The shard iterator is older than its 15-minute lifetime (rule A.6)."""
 
 
 class TrimmedDataAccessException(StreamsimError, LookupError):
-    """The iterator or sequence number points at records already trimmed away (spec A.6)."""
+    """The iterator or sequence number points at records already trimmed away (rule A.6)."""
 
 
 # --- Lambda ------------------------------------------------------------------------------------
 
 
 class InvalidParameterValueException(StreamsimError, ValueError):
-    """A Lambda API parameter is out of range or malformed (spec D.1)."""
+    """A Lambda API parameter is out of range or malformed (rule D.1)."""
 
 
 class ResourceConflictException(StreamsimError, RuntimeError):

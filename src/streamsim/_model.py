@@ -131,7 +131,7 @@ def check_stream(stream: Stream, now_ms: int, partitions: dict[int, Partition] |
         partitions: every partition its table ever had, by id (None: the table is gone), to
             check that a split parent's two children cover its hash range.
 
-    AWS behaviour: spec A.3 (sequence numbers increase within a shard and across the stream as
+    AWS behaviour: rule A.3 (sequence numbers increase within a shard and across the stream as
     issued), A.9 (no readable record is older than the retention period), A.10 (lineage: a
     parent closes before its children open, and they number above it; a rotation has one
     child on the same partition, a split two, one per half; a disabled stream has no open shard).

@@ -193,7 +193,7 @@ class WriteLog:
     """An append-only history of every item change a table commits, in commit order.
 
     Attach it before writing; it observes the table engine directly (no-op writes, deletes of
-    missing items and rejected writes commit nothing, so they are not in the log: spec B.2).
+    missing items and rejected writes commit nothing, so they are not in the log: rule B.2).
 
     Args:
         table: a :class:`~streamsim.Table` (or the engine behind one).
@@ -348,7 +348,7 @@ def _brief_change(change: Change) -> dict[str, Any]:
 def check_exactly_once(
     records: Sequence[Mapping[str, Any]], writes: WriteLog | Iterable[Change]
 ) -> CheckResult:
-    """Every change appears exactly once: none lost, none duplicated, none made up (spec B.3).
+    """Every change appears exactly once: none lost, none duplicated, none made up (rule B.3).
 
     A record matches a change when it has the change's item key, event name and the images
     its view type carries.  Records are matched to changes per item, in order.
@@ -424,7 +424,7 @@ def check_exactly_once(
 def check_item_order(
     records: Sequence[Mapping[str, Any]], writes: WriteLog | Iterable[Change]
 ) -> CheckResult:
-    """Each item's records come in the order its changes were written (spec B.3).
+    """Each item's records come in the order its changes were written (rule B.3).
 
     Only records that match a change are considered (see :func:`check_exactly_once` for the
     rest); the first pair of one item's records read in the wrong order is the witness.
@@ -498,7 +498,7 @@ def check_sequence_numbers(records: StreamRead) -> CheckResult:
 
 def check_children_after_parents(records: StreamRead) -> CheckResult:
     """Every shard was read after its parent (when the parent was read at all), and a
-    child's records are numbered above its parent's end (spec A.10)."""
+    child's records are numbered above its parent's end (rule A.10)."""
     anomalies: list[Anomaly] = []
     position = {shard.shard_id: i for i, shard in enumerate(records.shards)}
     by_id = {shard.shard_id: shard for shard in records.shards}

@@ -1,4 +1,4 @@
-"""Properties of Lambda event filtering (spec D.8) against a trivially correct reference model."""
+"""Properties of Lambda event filtering (rule D.8) against a trivially correct reference model."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ With ReportBatchItemFailures on and unlimited retries, whatever the plan and the
 * every change of the table (the handler's own writes included) is processed successfully
   exactly once, and each item's changes in write order (``streamsim.testing`` checkers).
 
-"Processed successfully" follows spec D.6: the invocation log's outcome for the handler's
+"Processed successfully" follows rule D.6: the invocation log's outcome for the handler's
 request id; all records of a success, the records before the lowest reported one of a
 partial failure, none of a failure.
 """

@@ -10,7 +10,7 @@ whatever the workload:
 * no record of a child shard is handed to the function before every record of its parent
   shard was processed successfully (a parent is finished before its children start).
 
-"Processed successfully" follows spec D.6: in an invocation that raised, no record; in one
+"Processed successfully" follows rule D.6: in an invocation that raised, no record; in one
 that reported failures, the records before the lowest reported one; otherwise all of them.
 
 A second property drives the account's concurrency pool with random operations: it grants each

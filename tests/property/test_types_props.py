@@ -79,7 +79,7 @@ def semantic_key(value: Any) -> Any:
 
 
 def oracle_size(value: Any) -> int:
-    """Item-size rules of spec B.6 applied to a Python value, computed independently."""
+    """Item-size rules of rule B.6 applied to a Python value, computed independently."""
     if value is None or isinstance(value, bool):
         return 1
     if isinstance(value, (int, Decimal)):
@@ -267,7 +267,7 @@ def test_normalize_number_ignores_spelling(
 
 @given(python_items())
 def test_item_size_follows_the_documented_rules(item: dict[str, Any]) -> None:
-    """item_size of the canonical item equals an independent oracle of spec B.6."""
+    """item_size of the canonical item equals an independent oracle of rule B.6."""
     expected = sum(len(k.encode()) + oracle_size(v) for k, v in item.items())
     assert item_size(python_to_item(item)) == expected
 

@@ -372,7 +372,7 @@ def test_table_name_may_be_the_table_arn(client: Any) -> None:
 def test_update_table_enabling_stream_gives_a_new_arn_and_label(
     client: Any, sim: Simulation
 ) -> None:
-    """Enabling a stream after disabling one creates a new stream with a new label (spec C.1)."""
+    """Enabling a stream after disabling one creates a new stream with a new label (rule C.1)."""
     first = create(client, stream="KEYS_ONLY")["TableDescription"]["LatestStreamArn"]
     client.update_table(TableName="orders", StreamSpecification={"StreamEnabled": False})
     sim.advance(seconds=1)
@@ -399,14 +399,14 @@ def test_enabling_an_enabled_stream_is_rejected(client: Any) -> None:
 
 
 def test_disabling_without_a_stream_is_rejected(client: Any) -> None:
-    """Disabling a stream when none is enabled is a ValidationException (spec C.1)."""
+    """Disabling a stream when none is enabled is a ValidationException (rule C.1)."""
     create(client)
     with pytest.raises(ValidationException):
         client.update_table(TableName="orders", StreamSpecification={"StreamEnabled": False})
 
 
 def test_enabling_without_view_type_is_rejected(client: Any) -> None:
-    """StreamEnabled=True without StreamViewType is a ValidationException (spec C.1)."""
+    """StreamEnabled=True without StreamViewType is a ValidationException (rule C.1)."""
     create(client)
     with pytest.raises(ValidationException, match="StreamViewType"):
         client.update_table(TableName="orders", StreamSpecification={"StreamEnabled": True})
@@ -1441,7 +1441,7 @@ def test_transaction_member_expression_over_4_kb_fails_the_whole_call(client: An
     assert client.scan(TableName="orders")["Items"] == []
 
 
-# --- items an update builds are checked as PutItem checks items (spec C.4) ---------------------
+# --- items an update builds are checked as PutItem checks items (rule C.4) ---------------------
 
 
 def _nested(depth: int) -> dict[str, Any]:

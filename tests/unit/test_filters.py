@@ -1,4 +1,4 @@
-"""Lambda event filtering (spec D.8): FilterCriteria validation and record matching."""
+"""Lambda event filtering (rule D.8): FilterCriteria validation and record matching."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from streamsim._errors import InvalidParameterValueException
 from streamsim._lambda import _filter_patterns, _filters
 from streamsim._lambda._filters import RecordFilter, compile_filter_criteria
 
-# The Lambda event record from the AWS documentation (spec D.10), NEW_AND_OLD_IMAGES MODIFY.
+# The Lambda event record from the AWS documentation (rule D.10), NEW_AND_OLD_IMAGES MODIFY.
 DOC_RECORD: dict[str, Any] = {
     "eventID": "c4ca4238a0b923820dcc509a6f75849b",
     "eventName": "MODIFY",
@@ -37,7 +37,7 @@ DOC_RECORD: dict[str, Any] = {
     ),
 }
 
-# A TTL deletion as Lambda delivers it: REMOVE by the DynamoDB service principal (spec B.4).
+# A TTL deletion as Lambda delivers it: REMOVE by the DynamoDB service principal (rule B.4).
 TTL_RECORD: dict[str, Any] = {
     **DOC_RECORD,
     "eventName": "REMOVE",
@@ -189,7 +189,7 @@ def test_filters_are_ored() -> None:
 
 
 def test_duplicate_keys_last_one_wins() -> None:
-    """With a key repeated in a pattern, the last occurrence is used (spec D.8)."""
+    """With a key repeated in a pattern, the last occurrence is used (rule D.8)."""
     assert raw_matches('{"eventName": ["INSERT"], "eventName": ["MODIFY"]}', DOC_RECORD)
     assert not raw_matches('{"eventName": ["MODIFY"], "eventName": ["INSERT"]}', DOC_RECORD)
 
@@ -205,7 +205,7 @@ def test_dynamodb_json_key_example() -> None:
 
 
 def test_ttl_archiving_example() -> None:
-    """The DynamoDB TTL archiving filter matches service-principal deletions only (spec B.4)."""
+    """The DynamoDB TTL archiving filter matches service-principal deletions only (rule B.4)."""
     pattern = {"userIdentity": {"type": ["Service"], "principalId": ["dynamodb.amazonaws.com"]}}
     assert matches(pattern, TTL_RECORD)
     assert not matches(pattern, DOC_RECORD)
@@ -294,7 +294,7 @@ def test_numeric_never_matches_strings_or_booleans() -> None:
 
 
 def test_numeric_on_dynamodb_n_does_not_match_by_default() -> None:
-    """UNCONFIRMED (spec F.13): N values are strings, so numeric on {"N": ...} does not match."""
+    """UNCONFIRMED (rule F.13): N values are strings, so numeric on {"N": ...} does not match."""
     assert not hasattr(_filters, "NUMERIC_MATCHES_N_STRINGS")  # a setting, not a module global
     assert not matches({"dynamodb": {"Keys": {"Id": {"N": [{"numeric": [">", 100]}]}}}}, DOC_RECORD)
 
@@ -451,7 +451,7 @@ def test_equal_criteria_compile_to_equal_filters() -> None:
 
 
 def test_at_most_five_filters() -> None:
-    """Six filters are rejected (spec D.1: 5 filters by default)."""
+    """Six filters are rejected (rule D.1: 5 filters by default)."""
     compile_patterns(*({"a": [str(i)]} for i in range(5)))
     with pytest.raises(InvalidParameterValueException, match="at most 5"):
         compile_patterns(*({"a": [str(i)]} for i in range(6)))

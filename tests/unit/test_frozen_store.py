@@ -4,7 +4,7 @@ The rules: a frozen item thaws to an equal, fresh item and carries its size; ite
 BOOL and NULL values are shaped (tuples), others packed (bytes), and a table's set of shapes is
 bounded; a table holds only frozen items, in containers the cyclic GC stops tracking, and so do
 the records of its stream; a record shares the table's frozen item rather than a copy; and
-freezing changes nothing a user can see: which writes are changes (spec B.2), SizeBytes (B.6),
+freezing changes nothing a user can see: which writes are changes (rule B.2), SizeBytes (B.6),
 the event shapes (D.10), whichever form an item takes.
 """
 
@@ -208,7 +208,7 @@ def test_record_images_are_the_tables_frozen_items_shared() -> None:
 
 
 def test_put_of_the_same_item_in_another_attribute_order_changes_nothing() -> None:
-    """Attribute order is not content: no record, top level or nested (spec B.2)."""
+    """Attribute order is not content: no record, top level or nested (rule B.2)."""
     _, table = _table()
     table.put_item(Item={"pk": "a", "x": 1, "m": {"p": 1, "q": 2}})
     table.put_item(Item={"m": {"q": 2, "p": 1}, "x": 1, "pk": "a"})

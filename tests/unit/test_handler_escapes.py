@@ -1,8 +1,8 @@
 """One rule for exceptions escaping an invocation (issue 12, "A mapping dies silently").
 
 An exception from a handler or its ``duration`` callable is a function error (retries,
-bisection, destinations, metrics, spec D.5); a response that cannot be returned is a function
-error as the runtime reports it (spec D.3, D.6); ``KeyboardInterrupt`` / ``SystemExit`` /
+bisection, destinations, metrics, rule D.5); a response that cannot be returned is a function
+error as the runtime reports it (rule D.3, D.6); ``KeyboardInterrupt`` / ``SystemExit`` /
 ``GeneratorExit`` leave ``advance()`` with the simulation consistent and the next ``advance()``
 carries on; a bug of the poller is raised as ``SimulationError`` from the bug and the mapping
 says so, and keeps going.
@@ -135,7 +135,7 @@ def test_unprintable_exception_is_described_without_its_str() -> None:
 
 
 def test_a_20_mb_response_is_refused_as_response_size_too_large() -> None:
-    """A response over 6 MB of JSON fails with Function.ResponseSizeTooLarge (spec D.3)."""
+    """A response over 6 MB of JSON fails with Function.ResponseSizeTooLarge (rule D.3)."""
     _, mapping, _ = deliveries_after(lambda: "x" * (MAX_RESPONSE_BYTES - 1))
     error = mapping.invocation_log[0].error
     assert error is not None

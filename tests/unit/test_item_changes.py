@@ -1,4 +1,4 @@
-"""Item changes (issue 2, point 6; spec B.2, B.4): every successful write that changes data yields
+"""Item changes (issue 2, point 6; rule B.2, B.4): every successful write that changes data yields
 exactly one change; writes that change nothing and rejected writes yield none; the TTL sweep
 deletes expired items as the DynamoDB service.
 
@@ -155,7 +155,7 @@ def test_transaction_yields_one_change_per_changed_item(
 
 
 def test_identical_put_yields_no_change(table: Table, rec: Recorder) -> None:
-    """PutItem of an item identical to the stored one yields nothing (spec B.2)."""
+    """PutItem of an item identical to the stored one yields nothing (rule B.2)."""
     table.put_item(Item={"pk": "a", "v": 1, "s": {"x", "y"}})
     table.put_item(Item={"pk": "a", "v": 1, "s": {"y", "x"}})
     assert rec.events() == ["INSERT"]
@@ -195,7 +195,7 @@ def test_remove_only_update_of_missing_item_yields_no_change(table: Table, rec: 
 
 
 def test_delete_of_a_missing_item_yields_no_change(table: Table, rec: Recorder) -> None:
-    """DeleteItem of a missing key succeeds and yields nothing (spec B.2)."""
+    """DeleteItem of a missing key succeeds and yields nothing (rule B.2)."""
     table.delete_item(Key={"pk": "nothing"})
     assert rec.events() == []
 
@@ -299,7 +299,7 @@ def test_rejected_write_yields_no_change(
     assert table.item_count == 1
 
 
-# --- TTL (spec B.4) ----------------------------------------------------------------------------
+# --- TTL (rule B.4) ----------------------------------------------------------------------------
 
 
 def now_s(sim: Simulation) -> int:
@@ -328,7 +328,7 @@ def test_ttl_sweep_deletes_expired_item_as_a_service_delete(
 
 
 def test_user_delete_carries_no_user_identity(table: Table, rec: Recorder) -> None:
-    """An ordinary DeleteItem's record has no userIdentity (spec B.4)."""
+    """An ordinary DeleteItem's record has no userIdentity (rule B.4)."""
     table.put_item(Item={"pk": "a"})
     table.delete_item(Key={"pk": "a"})
     assert "userIdentity" not in rec.records()[-1].to_aws()
@@ -347,7 +347,7 @@ def test_ttl_item_is_deleted_only_after_its_time(sim: Simulation, table: Table) 
 def test_ttl_more_than_five_years_past_is_never_deleted(
     sim: Simulation, table: Table, rec: Recorder
 ) -> None:
-    """An item whose TTL is more than five years in the past is not expired (spec B.4)."""
+    """An item whose TTL is more than five years in the past is not expired (rule B.4)."""
     table.enable_time_to_live("expires")
     table.put_item(Item={"pk": "old", "expires": now_s(sim) - TTL_MAX_AGE_S - 86_400})
     table.put_item(Item={"pk": "recent", "expires": now_s(sim) - 86_400})
@@ -376,7 +376,7 @@ def test_ttl_sweep_interval_is_a_setting() -> None:
 
 
 def test_ttl_change_twice_within_an_hour_is_rejected(sim: Simulation, table: Table) -> None:
-    """A second UpdateTimeToLive within an hour is a ValidationException (spec B.4)."""
+    """A second UpdateTimeToLive within an hour is a ValidationException (rule B.4)."""
     table.enable_time_to_live("expires")
     sim.advance(minutes=59)
     with pytest.raises(ValidationException):

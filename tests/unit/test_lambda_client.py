@@ -84,7 +84,7 @@ def test_list_filters_and_pages() -> None:
 
 
 def test_kms_key_hides_filter_criteria_in_lists() -> None:
-    """With a KMSKeyArn, ListEventSourceMappings does not show FilterCriteria (spec D.1)."""
+    """With a KMSKeyArn, ListEventSourceMappings does not show FilterCriteria (rule D.1)."""
     sim, _ = streamed()
     attach(
         sim,

@@ -1,4 +1,4 @@
-"""The account's concurrency pool: reservations, the unreserved pool, FIFO grants (spec D.4)."""
+"""The account's concurrency pool: reservations, the unreserved pool, FIFO grants (rule D.4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Lambda DynamoDB event (spec D.10): exact records, powertools models and BatchProcessor."""
+"""The Lambda DynamoDB event (rule D.10): exact records, powertools models and BatchProcessor."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def _json_value(av: dict[str, Any]) -> dict[str, Any]:
 
 
 def reference_event_record(stream: StreamFacts, record: StreamRecord) -> dict[str, Any]:
-    """The Lambda event record (spec D.10) built plainly from the typed view, member by
+    """The Lambda event record (rule D.10) built plainly from the typed view, member by
     member in AWS's order: the reference the renderer is held to."""
     body: dict[str, Any] = {
         "ApproximateCreationDateTime": record.created_ms // 1000,

@@ -1,6 +1,6 @@
 """Failure handling: retries, record age, bisect, partial batch responses, on-failure records.
 
-Spec D.5, D.6, D.7 and checklist G.12, G.13, G.17.
+Rule D.5, D.6, D.7 and checklist G.12, G.13, G.17.
 """
 
 from __future__ import annotations

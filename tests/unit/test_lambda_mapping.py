@@ -1,4 +1,4 @@
-"""Event source mapping parameters (spec D.1, checklist G.11, G.16) and State (spec D.2)."""
+"""Event source mapping parameters (rule D.1, checklist G.11, G.16) and State (rule D.2)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The poller: polling, batching, starting positions, lineage, parallelization, concurrency.
 
-Spec D.3, D.4, D.12 and checklist G.15; the seed lab's two statements about concurrency.
+Rule D.3, D.4, D.12 and checklist G.15; the seed lab's two statements about concurrency.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Tumbling windows: window fields, state between invocations, final invocation (spec D.9)."""
+"""Tumbling windows: window fields, state between invocations, final invocation (rule D.9)."""
 
 from __future__ import annotations
 

@@ -515,7 +515,7 @@ def test_invalid_inputs_fail() -> None:
 
 # --- aws-lambda-powertools models --------------------------------------------------------------
 
-# The Lambda console / documentation sample DynamoDB event (spec D.10), verbatim values.
+# The Lambda console / documentation sample DynamoDB event (rule D.10), verbatim values.
 DOC_EVENT: dict[str, Any] = {
     "Records": [
         {
@@ -570,7 +570,7 @@ DOC_EVENT: dict[str, Any] = {
     ]
 }
 
-# The documented on-failure destination record for a DynamoDB stream (spec D.7), verbatim.
+# The documented on-failure destination record for a DynamoDB stream (rule D.7), verbatim.
 ON_FAILURE_RECORD: dict[str, Any] = {
     "requestContext": {
         "requestId": "316aa6d0-8154-xmpl-9af7-85d5f4a6bc81",
@@ -650,7 +650,7 @@ def test_bad_on_failure_record_fails() -> None:
 
 
 def test_on_failure_model_requires_response_context() -> None:
-    """powertools requires responseContext, which emulators omit when never invoked (spec D.7)."""
+    """powertools requires responseContext, which emulators omit when never invoked (rule D.7)."""
     record = {k: v for k, v in ON_FAILURE_RECORD.items() if k != "responseContext"}
     with pytest.raises(AssertionError, match="responseContext"):
         validate_on_failure_record(record)

@@ -248,7 +248,7 @@ def test_enabling_an_enabled_stream_raises_validation() -> None:
 
 
 def test_changing_the_view_type_in_place_raises_validation() -> None:
-    """A different view type on an enabled stream raises ValidationException (spec C.1)."""
+    """A different view type on an enabled stream raises ValidationException (rule C.1)."""
     _, table = make(view_type="KEYS_ONLY")
     with pytest.raises(ValidationException):
         table.enable_stream("NEW_IMAGE")
@@ -565,7 +565,7 @@ def test_event_id_is_the_streams_prefix_then_the_sequence_number() -> None:
     assert ids[0][:11] != ids[1][:11]
 
 
-# spec B.1: which images each (view type, event) carries
+# rule B.1: which images each (view type, event) carries
 IMAGES = {
     ("KEYS_ONLY", "INSERT"): set(),
     ("KEYS_ONLY", "MODIFY"): set(),
@@ -584,7 +584,7 @@ IMAGES = {
 
 @pytest.mark.parametrize(("view_type", "event"), sorted(IMAGES))
 def test_view_type_decides_the_images_of_each_event(view_type: str, event: str) -> None:
-    """Spec B.1: images per view type and event; images are whole items; absent ones omitted."""
+    """Rule B.1: images per view type and event; images are whole items; absent ones omitted."""
     _, table = make(view_type=view_type)
     v1 = {"pk": "a", "x": 1, "gone": "soon"}
     v2 = {"pk": "a", "x": 2}
@@ -843,7 +843,7 @@ def test_same_instant_reenable_still_gets_a_new_label() -> None:
 
 
 def test_table_cannot_be_deleted_while_its_stream_is_enabling() -> None:
-    """DeleteTable while the stream is ENABLING raises ResourceInUseException (spec C.1)."""
+    """DeleteTable while the stream is ENABLING raises ResourceInUseException (rule C.1)."""
     sim, _ = make(status_delay=timedelta(seconds=1))
     client = sim.client("dynamodb")
     with pytest.raises(ResourceInUseException):

@@ -90,7 +90,7 @@ def keys(response: dict[str, Any]) -> list[str]:
 
 
 def test_list_streams_without_streams_returns_an_empty_list() -> None:
-    """No stream: {"Streams": []}, the key present (spec A.4)."""
+    """No stream: {"Streams": []}, the key present (rule A.4)."""
     sim = Simulation(seed=1)
     sim.create_table("plain", hash_key="pk")
     client = Streams(sim)
@@ -136,7 +136,7 @@ def test_list_streams_paginates_with_last_evaluated_stream_arn() -> None:
 
 @pytest.mark.parametrize("limit", [0, -1, 101])
 def test_list_streams_limit_outside_1_to_100_raises_validation(limit: int) -> None:
-    """ListStreams Limit 0, negative or above 100 raises ValidationException (spec A.4)."""
+    """ListStreams Limit 0, negative or above 100 raises ValidationException (rule A.4)."""
     _, _, client = make()
     with pytest.raises(ValidationException, match=r"[Ll]imit"):
         client.list_streams(Limit=limit)
@@ -157,7 +157,7 @@ def test_list_streams_of_unknown_table_raises_resource_not_found() -> None:
 
 
 def test_list_streams_keeps_disabled_and_deleted_tables_streams_for_24_hours() -> None:
-    """Disabled streams and deleted tables' streams are listed for 24 hours (spec A.4)."""
+    """Disabled streams and deleted tables' streams are listed for 24 hours (rule A.4)."""
     sim, table, client = make()
     old = table.latest_stream_arn
     table.disable_stream()
@@ -294,7 +294,7 @@ def test_describe_stream_bad_shard_filter_raises_validation() -> None:
 
 
 def test_describe_stream_malformed_arn_raises_validation() -> None:
-    """A StreamArn that is not a stream ARN raises ValidationException (spec A.5)."""
+    """A StreamArn that is not a stream ARN raises ValidationException (rule A.5)."""
     _, table, client = make()
     with pytest.raises(ValidationException):
         client.describe_stream(StreamArn=table.latest_stream_arn.replace("/stream/", "/strm/"))
@@ -322,7 +322,7 @@ def test_describe_stream_after_retention_of_a_disabled_stream_raises_not_found()
 
 
 def test_describe_stream_drops_closed_shards_whose_data_aged_out() -> None:
-    """A closed shard leaves DescribeStream once its records are trimmed (spec A.5, A.10)."""
+    """A closed shard leaves DescribeStream once its records are trimmed (rule A.5, A.10)."""
     sim, table, client = make()
     table.put_item(Item={"pk": "a"})
     first = table.stream.open_shards[0].shard_id

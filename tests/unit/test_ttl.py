@@ -1,4 +1,4 @@
-"""Time to live (spec B.4): the state machine of UpdateTimeToLive and the sweep's index."""
+"""Time to live (rule B.4): the state machine of UpdateTimeToLive and the sweep's index."""
 
 from __future__ import annotations
 

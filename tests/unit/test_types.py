@@ -991,7 +991,7 @@ def test_copy_value_copies_each_type() -> None:
     ids=repr,
 )
 def test_value_size_rules(av: dict[str, Any], size: int) -> None:
-    """Values are sized by the Developer Guide's rules (spec B.6)."""
+    """Values are sized by the Developer Guide's rules (rule B.6)."""
     assert value_size(av) == size
 
 
@@ -1001,7 +1001,7 @@ def test_item_size_counts_name_bytes() -> None:
 
 
 def stream_record_size(keys: dict[str, Any], *images: dict[str, Any]) -> int:
-    """SizeBytes as spec B.6 derives it: the keys plus the images the record carries."""
+    """SizeBytes as rule B.6 derives it: the keys plus the images the record carries."""
     return item_size(keys) + sum(item_size(image) for image in images)
 
 

@@ -4,7 +4,7 @@ A batch write is checked whole (limits, keys, no two requests on one item) befor
 applied; then each put and delete is applied as PutItem / DeleteItem would (without conditions),
 each its own item change.  A batch get reads each key once.
 
-AWS behaviour: spec C.4 (BatchWriteItem <= 25 requests), DynamoDB quotas (BatchGetItem <= 100
+AWS behaviour: rule C.4 (BatchWriteItem <= 25 requests), DynamoDB quotas (BatchGetItem <= 100
 keys), API Reference (duplicate keys are a ValidationException).  Differs from AWS: capacity is
 never exhausted, so nothing is ever unprocessed.
 """
@@ -20,7 +20,7 @@ from streamsim._items import Item, frozen_size, item_size
 from ._capacity import read_units, write_units
 from ._table import TableEngine
 
-MAX_BATCH_WRITE_REQUESTS = 25  # spec C.4: BatchWriteItem <= 25 requests
+MAX_BATCH_WRITE_REQUESTS = 25  # rule C.4: BatchWriteItem <= 25 requests
 MAX_BATCH_GET_KEYS = 100  # DynamoDB quota: BatchGetItem <= 100 keys
 PUT, DELETE = "PutRequest", "DeleteRequest"
 

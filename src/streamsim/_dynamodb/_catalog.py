@@ -5,7 +5,7 @@ DescribeTable shows beyond the engine (:class:`TableMeta`: id, billing, throughp
 protection, table class), enables streams, and keeps every stream ever enabled so that streams
 of disabled or deleted tables stay readable for their retention period.
 
-AWS behaviour: spec A.2 (table names), C.1 (stream specification; a new stream of a re-created
+AWS behaviour: rule A.2 (table names), C.1 (stream specification; a new stream of a re-created
 table gets a label after the old one's), C.4 (key attribute types).
 """
 
@@ -29,7 +29,7 @@ from ._splits import SplitPolicy
 from ._table import KEY_TYPES, TableEngine
 from ._ttl import TTLSettings
 
-TABLE_NAME_RE = re.compile(r"[a-zA-Z0-9_.-]{3,255}")  # spec A.2 TableName
+TABLE_NAME_RE = re.compile(r"[a-zA-Z0-9_.-]{3,255}")  # rule A.2 TableName
 
 
 class TableMeta:
@@ -273,7 +273,7 @@ class TableCatalog:
     # --- streams --------------------------------------------------------------------------------
 
     def enable_stream(self, engine: TableEngine, view_type: str) -> Stream:
-        """Enable a new stream on ``engine`` (spec C.1) and register it.
+        """Enable a new stream on ``engine`` (rule C.1) and register it.
 
         Raises:
             ValidationException: a stream is already enabled, or the view type is invalid.

@@ -23,9 +23,9 @@ class SplitPolicy:
 
     Attributes:
         max_partition_bytes: split a partition once the items it holds exceed this many bytes
-            (AWS: 10 GB, spec C.2).
+            (AWS: 10 GB, rule C.2).
         max_writes_per_second: split a partition once its writes within one ``window``
-            exceed this rate (AWS: 1,000 WCU per partition, spec C.2).
+            exceed this rate (AWS: 1,000 WCU per partition, rule C.2).
         window: the window the write rate is measured over (a ``timedelta`` of whole
             milliseconds, 1 ms to 10 years; ``window_ms`` gives it in milliseconds).
 

@@ -4,7 +4,7 @@ Everything here works on canonical DynamoDB JSON (see ``docs/architecture.md``) 
 expressions; the faces translate user input into that.  A write that changes data hands exactly
 one change (old item, new item) to the table's stream, if it has one; a write that changes
 nothing, a delete of a missing item and any rejected write hand over nothing and leave the
-table exactly as it was (spec B.2).  Stored items are frozen (``_items._frozen``): the stream
+table exactly as it was (rule B.2).  Stored items are frozen (``_items._frozen``): the stream
 records of the item's changes share them as their images; reads thaw them into fresh dicts.
 """
 
@@ -55,13 +55,13 @@ if TYPE_CHECKING:
 
     from streamsim._clock import Clock
 
-KEY_TYPES = ("S", "N", "B")  # spec C.4: key attributes are scalar S, N or B
+KEY_TYPES = ("S", "N", "B")  # rule C.4: key attributes are scalar S, N or B
 
 
 class TableEngine:
     """One table: its key schema, its items, its partitions and its stream.
 
-    AWS behaviour: spec B.2 (which writes produce changes), C.1 (stream specification), C.4
+    AWS behaviour: rule B.2 (which writes produce changes), C.1 (stream specification), C.4
     (limits).  Differs from AWS: a table is ACTIVE as soon as it is created (no CREATING phase),
     and capacity is never exhausted.
     """
@@ -256,7 +256,7 @@ class TableEngine:
         """Apply an UpdateExpression to the item with ``key`` (creating it if missing).
 
         An update of a missing item that only removes (REMOVE, DELETE) creates nothing; one
-        without an UpdateExpression creates an item holding just the key (spec B.1).
+        without an UpdateExpression creates an item holding just the key (rule B.1).
 
         Returns:
             ``(old item or None, new item or None)``.
@@ -275,7 +275,7 @@ class TableEngine:
     def checked_new_item(self, item: Item) -> int:
         """Check an item an update built as PutItem checks the item it stores; return its size.
 
-        AWS behaviour: spec C.4 (nesting depth, item size): an UpdateItem whose result PutItem
+        AWS behaviour: rule C.4 (nesting depth, item size): an UpdateItem whose result PutItem
         would reject is rejected with the same ValidationException, and changes nothing.
         """
         validate_item(item, key_names=self.key_names)
@@ -353,7 +353,7 @@ class TableEngine:
             new_item: the item to store (None: delete), canonical, of size ``size``.
             plain: every value of ``new_item`` is known to be S, N or BOOL.
         """
-        # Telling a write that changes nothing (spec B.2: no record) matters only to a table
+        # Telling a write that changes nothing (rule B.2: no record) matters only to a table
         # with a stream, observers, TTL or a split policy; without, storing equal bytes is moot.
         watched = (
             self.stream is not None
@@ -411,7 +411,7 @@ class TableEngine:
     # --- streams --------------------------------------------------------------------------------
 
     def enable_stream(self, view_type: str) -> Stream:
-        """Create a new stream for this table (spec C.1).
+        """Create a new stream for this table (rule C.1).
 
         Raises:
             ValidationException: a stream is already enabled, or the view type is invalid.
@@ -438,7 +438,7 @@ class TableEngine:
         return stream
 
     def disable_stream(self) -> Stream:
-        """Disable the enabled stream: its shards close, it stays readable (spec C.1, A.10).
+        """Disable the enabled stream: its shards close, it stays readable (rule C.1, A.10).
 
         Raises:
             ValidationException: no stream is enabled.
@@ -455,7 +455,7 @@ class TableEngine:
 
     @property
     def latest_stream(self) -> Stream | None:
-        """The most recently enabled stream (kept after disabling, spec C.1 UNCONFIRMED)."""
+        """The most recently enabled stream (kept after disabling, rule C.1 UNCONFIRMED)."""
         return self.streams[-1] if self.streams else None
 
     # --- partitions -----------------------------------------------------------------------------
@@ -489,7 +489,7 @@ class TableEngine:
     # --- TTL ------------------------------------------------------------------------------------
 
     def delete_expired(self, hv: Any, rv: Any) -> None:
-        """Delete an expired item as the DynamoDB service (the TTL sweep's write, spec B.4)."""
+        """Delete an expired item as the DynamoDB service (the TTL sweep's write, rule B.4)."""
         self._store(hv, rv, self.get_frozen(hv, rv), None, 0, is_ttl=True)
 
     # --- deletion -------------------------------------------------------------------------------
@@ -539,7 +539,7 @@ class TableEngine:
     def _check(self) -> None:
         """Assert the store's invariants: keys, limits, counts, caches and the stream's shards.
 
-        AWS behaviour: spec C.4 (every stored item is within 400 KB and 32 levels of nesting,
+        AWS behaviour: rule C.4 (every stored item is within 400 KB and 32 levels of nesting,
         its key attributes of the declared types), C.2 (one open shard per live partition).
         """
         self.partitions._check()

@@ -6,7 +6,7 @@ successful transaction for ten minutes, so a retry with the same token and reque
 without applying anything again.
 
 AWS behaviour: DynamoDB API Reference, TransactWriteItems (ClientRequestToken: valid 10
-minutes; reusing it for a different request is an IdempotentParameterMismatchException); spec
+minutes; reusing it for a different request is an IdempotentParameterMismatchException); rule
 B.2 (one item change per changed item), C.4 (at most 100 actions).
 """
 
@@ -29,7 +29,7 @@ from ._capacity import WRITE_UNIT_BYTES, units
 from ._expressions import Condition, UpdateExpression
 from ._table import TableEngine
 
-MAX_TRANSACT_ACTIONS = 100  # spec C.4: transactions <= 100 actions
+MAX_TRANSACT_ACTIONS = 100  # rule C.4: transactions <= 100 actions
 IDEMPOTENCY_WINDOW_MS = 10 * 60_000  # TransactWriteItems ClientRequestToken: valid 10 minutes
 ACTION_KINDS = ("ConditionCheck", "Put", "Delete", "Update")
 

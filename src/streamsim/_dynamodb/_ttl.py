@@ -10,7 +10,7 @@ items that expire: each indexed key has one current expiry, dropped when the ite
 overwritten without a Number there or expires; a write that keeps an item's expiry adds
 nothing; and the heap is rebuilt from the current expiries once stale entries outnumber them.
 
-AWS behaviour: spec B.4.  Differs from AWS: deletion happens at the first sweep after the
+AWS behaviour: rule B.4.  Differs from AWS: deletion happens at the first sweep after the
 delay, where AWS deletes "typically within a few days" (both are settings).
 """
 
@@ -29,14 +29,14 @@ from streamsim._errors import ValidationException
 from streamsim._items import Item
 from streamsim._validators import ONE_MS, duration, set_ms_mirrors
 
-TTL_CHANGE_INTERVAL_MS = MS_PER_HOUR  # spec B.4: one TTL enable/disable per table per hour
-TTL_MAX_AGE_S = 5 * 365 * 86_400  # spec B.4: TTL values > 5 years in the past never expire
+TTL_CHANGE_INTERVAL_MS = MS_PER_HOUR  # rule B.4: one TTL enable/disable per table per hour
+TTL_MAX_AGE_S = 5 * 365 * 86_400  # rule B.4: TTL values > 5 years in the past never expire
 TTL_ATTRIBUTE_MAX_BYTES = 255  # TimeToLiveSpecification.AttributeName: 1-255 bytes
 
 
 @attrs.frozen(kw_only=True)
 class TTLSettings:
-    """How the background TTL sweep deletes expired items (spec B.4).
+    """How the background TTL sweep deletes expired items (rule B.4).
 
     Durations are ``datetime.timedelta`` values of whole milliseconds, also readable as integer
     milliseconds through the ``*_ms`` attributes.
@@ -120,7 +120,7 @@ class TimeToLive:
         return "ENABLED" if self.enabled else "DISABLED"
 
     def update(self, enabled: bool, attribute: str) -> None:
-        """Enable or disable TTL on ``attribute`` (UpdateTimeToLive, spec B.4).
+        """Enable or disable TTL on ``attribute`` (UpdateTimeToLive, rule B.4).
 
         Raises:
             ValidationException: enabling on something other than a name of 1-255 bytes, TTL
@@ -209,7 +209,7 @@ class TimeToLive:
         assert len(self._heap) <= max(64, 2 * len(self._due)) + 1
 
     def sweep(self) -> None:
-        """Delete the items that have expired, as the DynamoDB service (spec B.4)."""
+        """Delete the items that have expired, as the DynamoDB service (rule B.4)."""
         table = self._table
         now_ms = table.clock.now_ms
         due_s = (now_ms - self.settings.delete_delay_ms) // 1000
@@ -224,6 +224,6 @@ class TimeToLive:
             if item is None or _expiry_seconds(item, attribute) != expires_s:  # pragma: no cover
                 continue  # the index follows every write; kept as a guard
             if expires_s < now_ms // 1000 - TTL_MAX_AGE_S:
-                continue  # spec B.4: more than five years in the past never expires
+                continue  # rule B.4: more than five years in the past never expires
             table.delete_expired(hv, rv)
         self._timer = table.clock.call_later(self.settings.sweep_interval_ms, self.sweep)

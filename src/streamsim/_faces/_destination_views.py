@@ -4,7 +4,7 @@
 service's ``destinations`` and ``destination(arn)``) hand out these views.  They show what a
 destination received (``messages``, and a bucket's ``objects``) as fresh copies; delivering is
 the poller's, so ``deliver`` is not on them and nothing a user does to a returned list changes
-what the destination holds.  AWS behaviour: spec D.7.
+what the destination holds.  AWS behaviour: rule D.7.
 """
 
 from __future__ import annotations

@@ -350,7 +350,7 @@ class DynamoDBClient(ClientBase):
         )
 
     def update_table(self, **params: Any) -> dict[str, Any]:
-        """UpdateTable: stream enable/disable (spec C.1), billing mode, throughput, protection."""
+        """UpdateTable: stream enable/disable (rule C.1), billing mode, throughput, protection."""
         return self._call("UpdateTable", params, self._update_table)
 
     def _update_table(self, **p: Any) -> dict[str, Any]:
@@ -447,7 +447,7 @@ class DynamoDBClient(ClientBase):
     # --- time to live ---------------------------------------------------------------------------
 
     def update_time_to_live(self, **params: Any) -> dict[str, Any]:
-        """UpdateTimeToLive (spec B.4): at most one change per table per hour."""
+        """UpdateTimeToLive (rule B.4): at most one change per table per hour."""
         return self._call("UpdateTimeToLive", params, self._update_ttl)
 
     def _update_ttl(self, **p: Any) -> dict[str, Any]:
@@ -570,7 +570,7 @@ def _throughput(billing: str, throughput: Any) -> tuple[int, int]:
 
 
 def _stream_spec(spec: Any, *, creating: bool) -> str | None:
-    """The view type a StreamSpecification enables, or None when it disables (spec C.1)."""
+    """The view type a StreamSpecification enables, or None when it disables (rule C.1)."""
     if spec is None:
         return None
     if not isinstance(spec, Mapping):

@@ -13,7 +13,7 @@ out); items attached to errors (``ConditionalCheckFailedException.response["Item
 ``CancellationReasons[i]["Item"]``) are fresh copies in DynamoDB JSON, as boto3 leaves them for
 both faces.
 
-AWS behaviour: DynamoDB API Reference for each operation; spec B.2 (which writes change items),
+AWS behaviour: DynamoDB API Reference for each operation; rule B.2 (which writes change items),
 C.4 (limits).  Differs from AWS: there are no secondary indexes; capacity is never exhausted,
 so nothing is ever unprocessed or throttled.
 """

@@ -4,7 +4,7 @@ One renderer per shape, shared by both DynamoDB faces; each builds fresh contain
 model's values.
 
 AWS behaviour: DynamoDB API Reference (ConsumedCapacity, TableDescription,
-TimeToLiveDescription); spec C.1 (StreamSpecification, LatestStreamArn, LatestStreamLabel).
+TimeToLiveDescription); rule C.1 (StreamSpecification, LatestStreamArn, LatestStreamLabel).
 """
 
 from __future__ import annotations
@@ -57,10 +57,10 @@ def table_description(
 ) -> dict[str, Any]:
     """DescribeTable's ``TableDescription`` of ``engine`` (fresh containers).
 
-    AWS behaviour: spec C.1 (StreamSpecification, LatestStreamArn, LatestStreamLabel).
+    AWS behaviour: rule C.1 (StreamSpecification, LatestStreamArn, LatestStreamLabel).
     Differs from AWS: ItemCount and TableSizeBytes are live, not refreshed every six hours;
     after a stream is disabled LatestStreamArn/LatestStreamLabel stay and
-    StreamSpecification is omitted (spec C.1 UNCONFIRMED).
+    StreamSpecification is omitted (rule C.1 UNCONFIRMED).
     """
     out: dict[str, Any] = {
         "AttributeDefinitions": [

@@ -12,13 +12,13 @@ reachable as ``client.exceptions.<Code>``.
 Functions themselves are created in Python (``sim.create_function(name, handler, ...)``):
 their code is the handler.
 
-AWS behaviour: spec D.1, D.2.  Validation order: botocore's client-side checks (missing and
+AWS behaviour: rule D.1, D.2.  Validation order: botocore's client-side checks (missing and
 unknown parameters, Python types: :class:`~._params.ParamValidationError`), then the
 service's (``InvalidParameterValueException``), then existence and conflicts.
 
 Differs from AWS: boto3 rejects numbers below the model's minimum (``BatchSize=0``) on the
 client side with ``ParamValidationError``; streamsim raises ``InvalidParameterValueException``
-for every value outside spec D.1's ranges.  The response of a create, update or delete shows
+for every value outside rule D.1's ranges.  The response of a create, update or delete shows
 the transitional ``State`` (``Creating``, ``Updating``, ...) even when the transition takes no
 virtual time (``LambdaSettings.start_delay_ms`` / ``transition_ms`` are 0 by default).
 """
@@ -137,7 +137,7 @@ _OPERATIONS: dict[str, OperationSpec] = {
     op: (required, {name: (_NESTED.get(kind, kind), None) for name, kind in members.items()})
     for op, (required, members) in _MEMBER_KINDS.items()
 }
-#: members of CreateEventSourceMapping that do not apply to DynamoDB streams (spec D.1)
+#: members of CreateEventSourceMapping that do not apply to DynamoDB streams (rule D.1)
 _NOT_FOR_DYNAMODB = (
     "StartingPositionTimestamp",
     "Topics",
@@ -284,7 +284,7 @@ class LambdaClient(ClientBase):
 
     @staticmethod
     def _mapping_dict(mapping: EventSourceMapping, state: str | None = None) -> dict[str, Any]:
-        """``EventSourceMappingConfiguration`` of a mapping (spec D.2)."""
+        """``EventSourceMappingConfiguration`` of a mapping (rule D.2)."""
         cfg = mapping.config
         out: dict[str, Any] = {
             "UUID": mapping.uuid,
@@ -363,7 +363,7 @@ class LambdaClient(ClientBase):
     # --- event source mappings ------------------------------------------------------------------
 
     def create_event_source_mapping(self, **params: Any) -> dict[str, Any]:
-        """CreateEventSourceMapping for a DynamoDB stream (spec D.1).
+        """CreateEventSourceMapping for a DynamoDB stream (rule D.1).
 
         Args (keyword, AWS names): FunctionName, EventSourceArn and StartingPosition
             (required); Enabled, BatchSize, MaximumBatchingWindowInSeconds,
@@ -375,7 +375,7 @@ class LambdaClient(ClientBase):
             The mapping's ``EventSourceMappingConfiguration`` with ``State: "Creating"``.
 
         Raises:
-            InvalidParameterValueException: a value outside spec D.1, an unsupported
+            InvalidParameterValueException: a value outside rule D.1, an unsupported
                 parameter, no such stream or destination.
             ResourceNotFoundException: no such function.
             ResourceConflictException: the function already has a mapping on this stream.
@@ -404,7 +404,7 @@ class LambdaClient(ClientBase):
 
         Raises:
             ResourceNotFoundException: no such mapping or function.
-            InvalidParameterValueException: a value outside spec D.1.
+            InvalidParameterValueException: a value outside rule D.1.
             ResourceConflictException: the new function already has a mapping on the stream.
             ResourceInUseException: the mapping is still changing state.
         """
@@ -435,7 +435,7 @@ class LambdaClient(ClientBase):
         return self._call("DeleteEventSourceMapping", params, body)
 
     def get_event_source_mapping(self, **params: Any) -> dict[str, Any]:
-        """GetEventSourceMapping: the configuration and current State (spec D.2)."""
+        """GetEventSourceMapping: the configuration and current State (rule D.2)."""
 
         def body(**p: Any) -> dict[str, Any]:
             return self._mapping_dict(self._service.mapping(p["UUID"]))
@@ -450,7 +450,7 @@ class LambdaClient(ClientBase):
 
         Returns ``{"EventSourceMappings": [...], "NextMarker": ...}`` (NextMarker only when
         more follow), in creation order.  Mappings with a ``KMSKeyArn`` are listed without
-        ``FilterCriteria`` (spec D.1: encrypted criteria are not shown in lists).
+        ``FilterCriteria`` (rule D.1: encrypted criteria are not shown in lists).
         """
 
         def body(
@@ -490,7 +490,7 @@ class LambdaClient(ClientBase):
     # --- concurrency ----------------------------------------------------------------------------
 
     def put_function_concurrency(self, **params: Any) -> dict[str, Any]:
-        """PutFunctionConcurrency: reserve instances (0 stops all processing, spec D.4)."""
+        """PutFunctionConcurrency: reserve instances (0 stops all processing, rule D.4)."""
 
         def body(**p: Any) -> dict[str, Any]:
             function = self._function(p["FunctionName"])

@@ -33,7 +33,7 @@ class LambdaService:
 
     Looks up functions, event source mappings and destinations, and creates functions and
     on-failure destinations; mappings are made through ``sim.client("lambda")``.  The
-    account's concurrency bookkeeping stays inside the model.  AWS behaviour: spec D.1-D.12.
+    account's concurrency bookkeeping stays inside the model.  AWS behaviour: rule D.1-D.12.
     """
 
     __slots__ = ("_model",)
@@ -73,7 +73,7 @@ class LambdaService:
 
     @property
     def unreserved_capacity(self) -> int:
-        """Instances not reserved by any function (spec D.4)."""
+        """Instances not reserved by any function (rule D.4)."""
         return self._model.unreserved_capacity
 
     def function(self, name_or_arn: str) -> Function:
@@ -152,7 +152,7 @@ class Function:
 
     Returned by ``sim.create_function`` and ``sim.lambda_service.function(name)``.  The
     invocations themselves are the event source mappings' (and ``client.invoke``'s) to make.
-    AWS behaviour: spec D.4 (concurrency).
+    AWS behaviour: rule D.4 (concurrency).
     """
 
     __slots__ = ("_model",)
@@ -246,7 +246,7 @@ class EventSourceMapping:
     """An event source mapping as users see it: configuration, State, log and metrics.
 
     Returned by ``sim.lambda_service.mapping(uuid)``; created, changed and deleted through
-    ``sim.client("lambda")``.  AWS behaviour: spec D.1, D.2, D.11, D.12.
+    ``sim.client("lambda")``.  AWS behaviour: rule D.1, D.2, D.11, D.12.
     """
 
     __slots__ = ("_model",)
@@ -286,7 +286,7 @@ class EventSourceMapping:
 
     @property
     def state(self) -> str:
-        """``Creating``, ``Enabled``, ``Disabled``, ``Updating``, ... (spec D.2)."""
+        """``Creating``, ``Enabled``, ``Disabled``, ``Updating``, ... (rule D.2)."""
         return self._model.state
 
     @property
@@ -349,7 +349,7 @@ class MappingMetrics:
     """Counters and logs of one event source mapping, read-only (``mapping.metrics``).
 
     The counters follow the mapping as it works; :meth:`snapshot` takes an immutable copy.
-    AWS behaviour: spec D.11 (the names of the CloudWatch metrics are in :meth:`as_cloudwatch`).
+    AWS behaviour: rule D.11 (the names of the CloudWatch metrics are in :meth:`as_cloudwatch`).
     """
 
     __slots__ = ("_model",)
@@ -394,7 +394,7 @@ class MappingMetrics:
 
     @property
     def trimmed_unread(self) -> int:
-        """Records trimmed from the stream before the mapping read them (spec D.5, D.12)."""
+        """Records trimmed from the stream before the mapping read them (rule D.5, D.12)."""
         return self._model.trimmed_unread
 
     @property
@@ -437,7 +437,7 @@ class MappingMetrics:
         return self._model.snapshot()
 
     def as_cloudwatch(self) -> dict[str, Any]:
-        """The counters under their CloudWatch metric names (spec D.11)."""
+        """The counters under their CloudWatch metric names (rule D.11)."""
         return self._model.as_cloudwatch()
 
     def __eq__(self, other: object) -> bool:

@@ -28,7 +28,7 @@ class Stream:
     Reached as ``table.stream``, ``table.streams`` or ``sim.streams``.  The shards it returns
     are :class:`Shard` views; its records are :class:`~streamsim.StreamRecord` values.
 
-    AWS behaviour: spec A.2-A.10, C.1 (the model's :mod:`streamsim._streams._stream`).
+    AWS behaviour: rule A.2-A.10, C.1 (the model's :mod:`streamsim._streams._stream`).
     """
 
     __slots__ = ("_model",)
@@ -60,7 +60,7 @@ class Stream:
 
     @property
     def view_type(self) -> str:
-        """The StreamViewType: what its records show of the item (spec A.2)."""
+        """The StreamViewType: what its records show of the item (rule A.2)."""
         return self._model.view_type
 
     @property
@@ -113,7 +113,7 @@ class Stream:
 
     @property
     def status(self) -> str:
-        """``ENABLING``, ``ENABLED``, ``DISABLING`` or ``DISABLED`` (spec A.2, C.1)."""
+        """``ENABLING``, ``ENABLED``, ``DISABLING`` or ``DISABLED`` (rule A.2, C.1)."""
         return self._model.status
 
     @property
@@ -187,7 +187,7 @@ class Stream:
         """Rotate every open shard at once, as the rotation period would; return the new shards.
 
         A demonstration action (like advancing time), not a way to edit the stream: each open
-        shard closes and one child continues its partition (spec A.10).
+        shard closes and one child continues its partition (rule A.10).
         """
         return [Shard(s, self) for s in self._model.rotate_now()]
 
@@ -213,7 +213,7 @@ class Shard:
     """One shard of a stream as users see it: lineage, sequence-number range, records.
 
     Every record's sequence number lies within ``starting_sequence_number`` ..
-    ``ending_sequence_number`` (None while open).  AWS behaviour: spec A.3, A.5, A.9, A.10.
+    ``ending_sequence_number`` (None while open).  AWS behaviour: rule A.3, A.5, A.9, A.10.
     """
 
     __slots__ = ("_model", "_stream")
@@ -224,7 +224,7 @@ class Shard:
 
     @property
     def shard_id(self) -> str:
-        """``shardId-<20 digits: creation epoch ms>-<8 hex>`` (spec A.3)."""
+        """``shardId-<20 digits: creation epoch ms>-<8 hex>`` (rule A.3)."""
         return self._model.shard_id
 
     @property

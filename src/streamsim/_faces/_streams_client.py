@@ -7,13 +7,13 @@ are AWS's names as keyword arguments; responses carry exactly the members botoco
 datetimes and binary values ``bytes``, as boto3 hands them to its callers.  Errors are the
 ``streamsim._errors`` classes (``client.exceptions.<Code>`` as with boto3).
 
-Shard iterators are opaque strings ``<StreamArn>|1|<token>`` (the shape real ones have, spec
+Shard iterators are opaque strings ``<StreamArn>|1|<token>`` (the shape real ones have, rule
 A.3).  The token carries everything a read needs (shard id, position, issue time, reader id)
 plus a keyed checksum, so the service keeps no per-iterator state: memory does not grow with
 the number of iterators handed out.  A position is a sequence number: the iterator reads the
 shard's records numbered at or above it.
 
-AWS behaviour: spec A.2-A.9 and checklist G.1-G.5.  Validation order: botocore's client-side
+AWS behaviour: rule A.2-A.9 and checklist G.1-G.5.  Validation order: botocore's client-side
 checks (unknown / missing parameters, types, minimum lengths and values, as
 :class:`~streamsim._faces._params.ParamValidationError`), then the service's checks
 (ValidationException), then existence (ResourceNotFoundException), then state (expired,
@@ -24,13 +24,13 @@ Differs from AWS (choices, see docs/fidelity.md):
 * ``LastEvaluatedStreamArn`` / ``LastEvaluatedShardId`` appear only when more results follow
   (AWS may also return them on a full last page).
 * ``ShardFilter`` naming a shard that is not listed raises ResourceNotFoundException
-  (UNCONFIRMED, spec F.4); it combines with ``Limit`` and ``ExclusiveStartShardId`` by filtering
+  (UNCONFIRMED, rule F.4); it combines with ``Limit`` and ``ExclusiveStartShardId`` by filtering
   first, then paging.
 * A closed shard's last records come back without ``NextShardIterator`` at once (AWS may first
-  hand out one more iterator that then returns no records; both are allowed by spec A.7).
+  hand out one more iterator that then returns no records; both are allowed by rule A.7).
 * ``AT_SEQUENCE_NUMBER``/``AFTER_SEQUENCE_NUMBER`` with a number below the shard's
   ``StartingSequenceNumber``, above a closed shard's ``EndingSequenceNumber`` or never issued
-  by the stream raises ValidationException (UNCONFIRMED, spec F.6).
+  by the stream raises ValidationException (UNCONFIRMED, rule F.6).
 * ``AT_TIMESTAMP`` (in botocore's model since 2025, not in the spec) is supported as botocore
   documents it.
 * Readers: an iterator chain (one GetShardIterator call and the NextShardIterators that follow
@@ -51,7 +51,7 @@ from hashlib import blake2b
 from typing import Any
 
 from streamsim._clock import MS_PER_SECOND, datetime_to_ms, ms_to_datetime
-from streamsim._dynamodb._catalog import TABLE_NAME_RE  # spec A.2
+from streamsim._dynamodb._catalog import TABLE_NAME_RE  # rule A.2
 from streamsim._errors import (
     ExpiredIteratorException,
     LimitExceededException,
@@ -68,28 +68,28 @@ from streamsim._streams._stream import Stream
 from ._client_base import ClientBase, ClientExceptions, request_ids, response_metadata
 from ._params import OperationSpec, struct
 
-LIST_LIMIT_MAX = 100  # spec A.4, A.5: ListStreams / DescribeStream Limit 1..100
-DEFAULT_LIST_LIMIT = 100  # spec A.4: default page size UNCONFIRMED, assume 100
-GET_RECORDS_LIMIT_MAX = 1000  # spec A.7: Limit 1..1000, default 1000
-GET_RECORDS_MAX_BYTES = 1024 * 1024  # spec A.7: 1 MB of SizeBytes per call
-READER_WINDOW_MS = MS_PER_SECOND  # spec A.9: readers counted per shard within one second
-ITERATOR_VERSION = "1"  # spec A.3: the middle field of real iterators ("1" or "2")
-ITERATOR_MAX_CHARS = 2048  # spec A.2: ShardIterator length 1..2048
+LIST_LIMIT_MAX = 100  # rule A.4, A.5: ListStreams / DescribeStream Limit 1..100
+DEFAULT_LIST_LIMIT = 100  # rule A.4: default page size UNCONFIRMED, assume 100
+GET_RECORDS_LIMIT_MAX = 1000  # rule A.7: Limit 1..1000, default 1000
+GET_RECORDS_MAX_BYTES = 1024 * 1024  # rule A.7: 1 MB of SizeBytes per call
+READER_WINDOW_MS = MS_PER_SECOND  # rule A.9: readers counted per shard within one second
+ITERATOR_VERSION = "1"  # rule A.3: the middle field of real iterators ("1" or "2")
+ITERATOR_MAX_CHARS = 2048  # rule A.2: ShardIterator length 1..2048
 ITERATOR_TYPES = (
     "TRIM_HORIZON",
     "LATEST",
     "AT_SEQUENCE_NUMBER",
     "AFTER_SEQUENCE_NUMBER",
     "AT_TIMESTAMP",
-)  # spec A.2 (+ AT_TIMESTAMP, botocore 1.39+)
-SHARD_FILTER_TYPES = ("CHILD_SHARDS",)  # spec A.2
+)  # rule A.2 (+ AT_TIMESTAMP, botocore 1.39+)
+SHARD_FILTER_TYPES = ("CHILD_SHARDS",)  # rule A.2
 
-# spec A.3: arn:aws:dynamodb:<region>:<account>:table/<TableName>/stream/<StreamLabel>
+# rule A.3: arn:aws:dynamodb:<region>:<account>:table/<TableName>/stream/<StreamLabel>
 STREAM_ARN_RE = re.compile(
     r"arn:aws(?:-[a-z]+)*:dynamodb:[a-z0-9-]+:\d{12}:table/[a-zA-Z0-9_.-]{3,255}"
     r"/stream/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}"
 )
-SEQUENCE_NUMBER_RE = re.compile(r"[0-9]{21,40}")  # spec A.3
+SEQUENCE_NUMBER_RE = re.compile(r"[0-9]{21,40}")  # rule A.3
 
 # --- botocore's client-side checks of the dynamodbstreams model (botocore 1.44) ---------------
 
@@ -275,7 +275,7 @@ class DynamoDBStreamsClient(ClientBase):
     # --- ListStreams ----------------------------------------------------------------------------
 
     def list_streams(self, **params: Any) -> dict[str, Any]:
-        """ListStreams: the streams of the account, optionally of one table (spec A.4).
+        """ListStreams: the streams of the account, optionally of one table (rule A.4).
 
         Args (keyword, AWS names):
             TableName: only this table's streams (deleted tables' streams are listed for the
@@ -334,7 +334,7 @@ class DynamoDBStreamsClient(ClientBase):
     # --- DescribeStream -------------------------------------------------------------------------
 
     def describe_stream(self, **params: Any) -> dict[str, Any]:
-        """DescribeStream: a stream's status, key schema and shards with lineage (spec A.5).
+        """DescribeStream: a stream's status, key schema and shards with lineage (rule A.5).
 
         Args (keyword, AWS names):
             StreamArn: the stream (required).
@@ -377,7 +377,7 @@ class DynamoDBStreamsClient(ClientBase):
             start = bisect_left(shards, ExclusiveStartShardId, key=_shard_id)
             if start < len(shards) and shards[start].shard_id == ExclusiveStartShardId:
                 start += 1
-            else:  # spec A.5: an unknown ExclusiveStartShardId gives no shards, no error
+            else:  # rule A.5: an unknown ExclusiveStartShardId gives no shards, no error
                 start = len(shards)
         page = shards[start : start + limit]
         description: dict[str, Any] = {
@@ -399,7 +399,7 @@ class DynamoDBStreamsClient(ClientBase):
     # --- GetShardIterator -----------------------------------------------------------------------
 
     def get_shard_iterator(self, **params: Any) -> dict[str, Any]:
-        """GetShardIterator: a position in one shard to read from with GetRecords (spec A.6).
+        """GetShardIterator: a position in one shard to read from with GetRecords (rule A.6).
 
         Args (keyword, AWS names):
             StreamArn, ShardId: the shard (required).
@@ -538,7 +538,7 @@ class DynamoDBStreamsClient(ClientBase):
             )
         first = shard.position_of_sequence(position)
         held = shard.read(first, limit)
-        # spec A.7: stop before 1 MB of SizeBytes, but return at least one record; rendered
+        # rule A.7: stop before 1 MB of SizeBytes, but return at least one record; rendered
         # with the cyclic GC paused (the one GC policy, streamsim._gc)
         records = streams_records(stream, held, GET_RECORDS_MAX_BYTES)
         out: dict[str, Any] = {"Records": records}
@@ -627,7 +627,7 @@ def _position_at_time(shard: Shard, at_ms: int, trimmed: int) -> int:
 
 
 def _count_reader(stream: Stream, shard_id: str, reader: int, now: int, allowed: int) -> None:
-    """Admit one read by ``reader``, or raise if too many others read this shard (spec A.9)."""
+    """Admit one read by ``reader``, or raise if too many others read this shard (rule A.9)."""
     seen = stream.readers.get(shard_id)
     if seen is None:
         seen = stream.readers[shard_id] = {}

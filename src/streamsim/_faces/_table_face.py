@@ -305,7 +305,7 @@ class Table:
         return [Stream(stream) for stream in self._engine.streams]
 
     def enable_stream(self, view_type: str = "NEW_AND_OLD_IMAGES") -> Stream:
-        """Enable a new stream (new ARN and label), as UpdateTable does (spec C.1).
+        """Enable a new stream (new ARN and label), as UpdateTable does (rule C.1).
 
         Raises:
             ValidationException: a stream is already enabled, or the view type is invalid.
@@ -316,7 +316,7 @@ class Table:
             raise exc.with_operation("UpdateTable") from None
 
     def disable_stream(self) -> Stream:
-        """Disable the enabled stream; it stays readable for 24 hours (spec C.1, A.10).
+        """Disable the enabled stream; it stays readable for 24 hours (rule C.1, A.10).
 
         Raises:
             ValidationException: no stream is enabled.
@@ -357,7 +357,7 @@ class Table:
 
         It does what the client's ``update_time_to_live(TableName=...,
         TimeToLiveSpecification={"Enabled": True, "AttributeName": attribute})`` does, through
-        the same model operation (spec B.4): items whose ``attribute`` is a Number of epoch
+        the same model operation (rule B.4): items whose ``attribute`` is a Number of epoch
         seconds are deleted by the background sweep once that instant has passed.
 
         Raises:
@@ -374,7 +374,7 @@ class Table:
         """Disable TTL (a convenience, not an AWS method of the resource Table).
 
         It does what the client's UpdateTimeToLive with ``"Enabled": False`` and the current
-        TTL attribute does (spec B.4): the sweep stops.
+        TTL attribute does (rule B.4): the sweep stops.
 
         Raises:
             ValidationException: TTL is already disabled, or was changed less than an hour ago.

@@ -6,7 +6,7 @@ one of two forms, both made only of atomic values:
 * **shaped** (``tuple``): ``(shape, size, v0, v1, ...)`` for an item whose every value is a
   string, a number, a boolean or a null (``S``, ``N``, ``BOOL``, ``NULL``), the common case.
   ``v0, v1, ...`` are its values in attribute order (``str`` or ``bool``); ``shape`` is the
-  tuple of its ``(name, type tag)`` pairs, and ``size`` is the item's size (spec C.4).  Items
+  tuple of its ``(name, type tag)`` pairs, and ``size`` is the item's size (rule C.4).  Items
   frozen with the same :class:`Shapes` share one shape tuple, so the names live once, not in
   every version of every item.
 * **packed** (``bytes``): the canonical item (DynamoDB JSON, see ``docs/architecture.md``)

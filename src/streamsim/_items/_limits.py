@@ -1,7 +1,7 @@
 """Item limits: the size an item counts for, key lengths, and DynamoDB's messages for the limits.
 
-One job: measure canonical values and items as DynamoDB measures them (spec B.6) and hold the
-limits they must keep (spec C.4): an item is at most 400 KB counting attribute names; documents
+One job: measure canonical values and items as DynamoDB measures them (rule B.6) and hold the
+limits they must keep (rule C.4): an item is at most 400 KB counting attribute names; documents
 nest at most 32 levels; a partition key is 1-2048 bytes, a sort key 1-1024 bytes; empty strings
 and binaries are allowed outside keys, empty sets never.  Error messages copy DynamoDB's own
 wording (as pinned by test suites that run against the real service: dynalite, moto,
@@ -41,10 +41,10 @@ __all__ = [
 
 # --- limits -------------------------------------------------------------------------------------
 
-MAX_ITEM_BYTES: Final = 400 * 1024  # spec C.4: names + values, 409600 bytes
-MAX_ATTRIBUTE_NESTING: Final = 32  # spec C.4: a top-level attribute value is level 1
-MAX_PARTITION_KEY_BYTES: Final = 2048  # spec C.4
-MAX_SORT_KEY_BYTES: Final = 1024  # spec C.4
+MAX_ITEM_BYTES: Final = 400 * 1024  # rule C.4: names + values, 409600 bytes
+MAX_ATTRIBUTE_NESTING: Final = 32  # rule C.4: a top-level attribute value is level 1
+MAX_PARTITION_KEY_BYTES: Final = 2048  # rule C.4
+MAX_SORT_KEY_BYTES: Final = 1024  # rule C.4
 
 INVALID = "One or more parameter values were invalid: "
 
@@ -155,7 +155,7 @@ def utf8_len(text: str) -> int:
 
 
 def value_size(av: AttributeValue) -> int:
-    """Bytes a canonical value counts for in item size (spec B.6, DynamoDB Developer Guide).
+    """Bytes a canonical value counts for in item size (rule B.6, DynamoDB Developer Guide).
 
     ``S``: UTF-8 bytes.  ``N``: 1 byte per two significant digits + 1 (leading and trailing
     zeros do not count; zero is 1 byte).  ``B``: raw bytes.  ``BOOL``/``NULL``: 1.  ``L``/``M``:
@@ -163,7 +163,7 @@ def value_size(av: AttributeValue) -> int:
     the sum of their members' sizes.
 
     Differs from AWS: the number and set rules are the documented approximation (set sizing is
-    UNCONFIRMED, spec F.14).  DynamoDB Local sizes a number by its internal encoding, which can
+    UNCONFIRMED, rule F.14).  DynamoDB Local sizes a number by its internal encoding, which can
     be a byte larger (odd digit alignment, negative numbers), e.g. 2 bytes here for ``1.1``.
 
     >>> value_size({"N": "101"}), value_size({"S": "héllo"}), value_size({"L": [{"NULL": True}]})
@@ -201,7 +201,7 @@ def value_size(av: AttributeValue) -> int:
 def item_size(item: Mapping[str, AttributeValue]) -> int:
     """Bytes an item counts for: attribute names' UTF-8 bytes plus :func:`value_size` of values.
 
-    Reproduces the ``SizeBytes`` of AWS's published stream records (spec B.6) as
+    Reproduces the ``SizeBytes`` of AWS's published stream records (rule B.6) as
     ``item_size(Keys) + item_size(NewImage) + item_size(OldImage)``.
 
     >>> keys = {"Id": {"N": "101"}}
@@ -226,7 +226,7 @@ def item_size(item: Mapping[str, AttributeValue]) -> int:
 def checked_item_size(item: Mapping[str, AttributeValue], size: int | None = None) -> int:
     """The item's size (``size`` if the caller knows it), or ValidationException over 400 KB.
 
-    AWS behaviour: spec C.4 (an item's names and values together are at most 400 KB).
+    AWS behaviour: rule C.4 (an item's names and values together are at most 400 KB).
     """
     if size is None:
         size = item_size(item)

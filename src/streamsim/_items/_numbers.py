@@ -4,7 +4,7 @@ One job: turn a number's text (from the wire) or a Python ``int``/``Decimal`` (f
 resource face) into DynamoDB's canonical text, or reject it with DynamoDB's message; plus the
 cached helpers that read canonical numbers back (exact ``Decimal``, stored size).
 
-AWS behaviour (spec C.4): numbers carry at most 38 significant digits with magnitude between
+AWS behaviour (rule C.4): numbers carry at most 38 significant digits with magnitude between
 1E-130 and 9.99...E+125.
 
 Differs from AWS: see :func:`normalize_number` (only ASCII digits are numbers).
@@ -31,7 +31,7 @@ __all__ = [
     "python_number",
 ]
 
-MAX_NUMBER_DIGITS: Final = 38  # spec C.4: significant digits
+MAX_NUMBER_DIGITS: Final = 38  # rule C.4: significant digits
 MAX_NUMBER_EXPONENT: Final = 125  # adjusted exponent: 9.9999999999999999999999999999999999999E+125
 MIN_NUMBER_EXPONENT: Final = -130  # adjusted exponent: 1E-130
 
@@ -75,7 +75,7 @@ def normalize_number(text: str) -> str:
             above 9.99...E+125 (overflow) or below 1E-130 (underflow); more than 38 significant
             digits (leading and trailing zeros do not count).
 
-    AWS behaviour (spec C.4): checked in the order overflow, underflow, precision, as DynamoDB
+    AWS behaviour (rule C.4): checked in the order overflow, underflow, precision, as DynamoDB
     reports them.  Differs from AWS: only ASCII digits are accepted, and an exponent beyond
     +-2147483647 counts as unparseable (Java ``BigDecimal`` rules; UNCONFIRMED).
 
@@ -123,7 +123,7 @@ def normalize_number(text: str) -> str:
 
 @lru_cache(maxsize=8192)
 def number_size(canonical: str) -> int:
-    """Bytes a canonical number occupies: 1 per two significant digits, plus 1 (spec B.6)."""
+    """Bytes a canonical number occupies: 1 per two significant digits, plus 1 (rule B.6)."""
     if canonical == "0":
         return 1
     digits = canonical.replace("-", "").replace(".", "").strip("0")

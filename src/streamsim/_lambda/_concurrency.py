@@ -12,7 +12,7 @@ release does not depend on how many functions there are: the unreserved capacity
 running total, and a freed unreserved instance goes to the first key (in the order keys were
 added) among a sorted index of the unreserved keys that have waiters.
 
-AWS behaviour (spec D.4): the account has ``account_concurrency`` instances.  A function
+AWS behaviour (rule D.4): the account has ``account_concurrency`` instances.  A function
 with reserved concurrency runs at most that many; the others share what is not reserved.
 PutFunctionConcurrency must leave ``unreserved_minimum`` unreserved.  Reserved concurrency
 0 stops all processing.  Differs from AWS: a throttled invocation waits in first-come-
@@ -251,7 +251,7 @@ class ConcurrencyPool(Generic[K]):
     def _check(self) -> None:
         """Assert the pool's invariants: counts, caps, and the index of waiters.
 
-        AWS behaviour: spec D.4.  A function never holds more instances of its reservation than
+        AWS behaviour: rule D.4.  A function never holds more instances of its reservation than
         reserved, nor the functions without one more than the unreserved pool, except for
         instances already running when the cap was lowered (they run on; none is added).
         """

@@ -2,7 +2,7 @@
 
 :class:`MappingConfig` is the validated, immutable configuration of a mapping, field by field
 the parameters of CreateEventSourceMapping that apply to DynamoDB streams; its validators
-carry the bounds of spec D.1 and raise ``InvalidParameterValueException`` naming the AWS
+carry the bounds of rule D.1 and raise ``InvalidParameterValueException`` naming the AWS
 parameter.
 """
 
@@ -17,10 +17,10 @@ from streamsim._errors import InvalidParameterValueException
 
 from ._filters import RecordFilter, compile_filter_criteria
 
-# --- bounds (spec D.1) --------------------------------------------------------------------------
+# --- bounds (rule D.1) --------------------------------------------------------------------------
 
 BATCH_SIZE_DEFAULT = 100
-BATCH_SIZE_MAX = 10_000  # spec D.1, S19: 1,000 until June 2022
+BATCH_SIZE_MAX = 10_000  # rule D.1, S19: 1,000 until June 2022
 BATCHING_WINDOW_MAX_S = 300
 PARALLELIZATION_MAX = 10
 RECORD_AGE_MIN_S = 60
@@ -124,7 +124,7 @@ def _tuple(value: Any) -> tuple[str, ...]:
 
 @attrs.frozen(kw_only=True)
 class MappingConfig:
-    """The validated settings of one DynamoDB-stream event source mapping (spec D.1).
+    """The validated settings of one DynamoDB-stream event source mapping (rule D.1).
 
     Attributes (AWS parameter in brackets):
         starting_position: ``TRIM_HORIZON`` or ``LATEST`` [StartingPosition].
@@ -146,7 +146,7 @@ class MappingConfig:
         kms_key_arn: [KMSKeyArn] (only echoed back).
         numeric_on_n_strings: compile ``numeric`` filter rules to match DynamoDB ``N``/``NS``
             strings (not an AWS parameter: ``LambdaSettings.filter_numeric_matches_n_strings``
-            of the simulation, spec D.8, F.13).
+            of the simulation, rule D.8, F.13).
 
     >>> MappingConfig(starting_position="LATEST").batch_size
     100
@@ -200,5 +200,5 @@ class MappingConfig:
 
     @property
     def report_batch_item_failures(self) -> bool:
-        """True when FunctionResponseTypes holds ReportBatchItemFailures (spec D.6)."""
+        """True when FunctionResponseTypes holds ReportBatchItemFailures (rule D.6)."""
         return "ReportBatchItemFailures" in self.function_response_types

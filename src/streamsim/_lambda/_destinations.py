@@ -6,11 +6,11 @@ destinations live inside the simulation: :meth:`LambdaService.create_queue
 <streamsim._lambda._service.LambdaService.create_queue>` returns a :class:`Queue` whose
 ``messages`` are the bodies it received, decoded from JSON; topics and buckets work the same.
 
-AWS behaviour (spec D.7, [DOC S14, S20]): the record carries metadata only
+AWS behaviour (rule D.7, [DOC S14, S20]): the record carries metadata only
 (``DDBStreamBatchInfo``), never the records, except in S3 where the object also holds the
 invocation payload under the key
 ``aws/lambda/<ESM UUID>/<shardId>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<uuid>``.  Destinations must
-be standard (non-FIFO) queues and topics (spec D.7, [DOC S15]).
+be standard (non-FIFO) queues and topics (rule D.7, [DOC S15]).
 
 Differs from AWS: no IAM, no SNS fan-out and no message attributes; a queue keeps every
 message (nothing is received or deleted).
@@ -31,8 +31,8 @@ from streamsim._streams._render import stream_batch_info
 QUEUE_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo")  # SQS queue names
 TOPIC_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,256}|[A-Za-z0-9_-]{1,251}\.fifo")  # SNS topic names
 BUCKET_NAME_RE = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")  # S3 bucket names
-ON_FAILURE_VERSION = "1.0"  # spec D.7
-#: SNS message size limit (spec D.7); on-failure records are far smaller.
+ON_FAILURE_VERSION = "1.0"  # rule D.7
+#: SNS message size limit (rule D.7); on-failure records are far smaller.
 SNS_MAX_MESSAGE_BYTES = 256 * 1024
 
 
@@ -134,12 +134,12 @@ def validate_name(kind: str, name: str) -> None:
 
 
 def iso_millis(ms: int) -> str:
-    """``2019-11-14T18:16:05.568Z``: ISO-8601 with milliseconds (spec D.7 ``timestamp``)."""
+    """``2019-11-14T18:16:05.568Z``: ISO-8601 with milliseconds (rule D.7 ``timestamp``)."""
     return ms_to_datetime(ms).strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
 
 def s3_object_key(uuid: str, shard_id: str, now_ms: int, suffix: str) -> str:
-    """The key of an S3 on-failure object (spec D.7)."""
+    """The key of an S3 on-failure object (rule D.7)."""
     when = ms_to_datetime(now_ms)
     return (
         f"aws/lambda/{uuid}/{shard_id}/{when.strftime('%Y/%m/%d')}/"
@@ -164,7 +164,7 @@ def on_failure_record(
     batch_size: int,
     stream_arn: str,
 ) -> dict[str, Any]:
-    """Build the on-failure record of a discarded batch (spec D.7).
+    """Build the on-failure record of a discarded batch (rule D.7).
 
     Its ``DDBStreamBatchInfo`` is the stream's part, rendered by
     :func:`streamsim._streams._render.stream_batch_info`; the record is built with the cyclic

@@ -7,7 +7,7 @@ its tuple fields, its partition-key hash, its Lambda event shape (:mod:`._events
 :class:`~streamsim._streams._shard.Shard` objects already have the read API of
 :class:`~._source.SourceShard` and are handed to the poller as they are.
 
-AWS behaviour: spec D.4 (partition-key routing), D.7 (on-failure record), D.10 (event).
+AWS behaviour: rule D.4 (partition-key routing), D.7 (on-failure record), D.10 (event).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class DynamoDBStreamSource:
     Args:
         stream: the stream.
         order_by_full_key: route records by their full primary key rather than their
-            partition key (``LambdaSettings.order_by_full_key``, spec F.9).
+            partition key (``LambdaSettings.order_by_full_key``, rule F.9).
     """
 
     __slots__ = ("_hash_type", "_range_type", "arn", "record_overhead", "stream")
@@ -119,7 +119,7 @@ class DynamoDBStreamSource:
         """The hash that picks a record's slot: of its partition key (or its full key).
 
         AWS keeps records of one partition key in order with ParallelizationFactor > 1
-        (spec D.4); whether it groups by partition key or full primary key is UNCONFIRMED
+        (rule D.4); whether it groups by partition key or full primary key is UNCONFIRMED
         (F.9): ``LambdaSettings.order_by_full_key``.
         """
         h = partition_hash(self._hash_type, record[HASH])
@@ -145,7 +145,7 @@ class DynamoDBStreamSource:
         shard_id: str,
         records: Sequence[RawRecord],
     ) -> dict[str, Any]:
-        """The on-failure record with its ``DDBStreamBatchInfo`` (spec D.7)."""
+        """The on-failure record with its ``DDBStreamBatchInfo`` (rule D.7)."""
         return on_failure_record(
             request_id=request_id,
             function_arn=function_arn,

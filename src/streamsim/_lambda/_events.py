@@ -6,7 +6,7 @@
 names and eventID prefix are looked up once per stream, not per record.  The poller renders a
 batch inside :func:`streamsim._gc.paused_gc`.
 
-AWS behaviour: spec D.10.  The containers are fresh on every call, so a handler may mutate
+AWS behaviour: rule D.10.  The containers are fresh on every call, so a handler may mutate
 its event without touching the table's stored items or the next attempt's event.
 """
 

@@ -6,9 +6,9 @@ by :func:`compile_pattern` into nested matcher closures, ``matcher(value, root) 
 
 The records matched here are Lambda event records as plain JSON-like data (``eventName``,
 ``eventSource``, ``dynamodb`` holding DynamoDB-JSON ``Keys`` / ``NewImage`` / ``OldImage``,
-``userIdentity`` with lower-case keys, ...; spec D.10).
+``userIdentity`` with lower-case keys, ...; rule D.10).
 
-AWS behaviour (spec D.8, [DOC S17]; EventBridge rules as implemented by aws/event-ruler):
+AWS behaviour (rule D.8, [DOC S17]; EventBridge rules as implemented by aws/event-ruler):
 
 * A pattern is a JSON object.  Each key names a field of the record; all keys must match
   (AND).  A key whose value is an object descends into that field; a key whose value is an
@@ -37,7 +37,7 @@ Differs from AWS:
 
 * Only the operators above are accepted.  ``suffix``, ``equals-ignore-case``, ``wildcard``,
   ``cidr``, ``$or`` and ``anything-but`` with ``prefix`` / ``suffix`` are EventBridge
-  operators whose support in Lambda event source mappings is UNCONFIRMED (spec F.13); they
+  operators whose support in Lambda event source mappings is UNCONFIRMED (rule F.13); they
   are rejected with ``InvalidParameterValueException`` rather than guessed at.
 * ``anything-but`` with numbers compares JSON text, like exact matching, so it is the exact
   complement of an exact match (event-ruler compares ``anything-but`` numbers numerically).
@@ -59,7 +59,7 @@ from streamsim._errors import InvalidParameterValueException
 
 #: Deepest nesting of objects and arrays in one ``Pattern``.  UNCONFIRMED: AWS documents no
 #: limit; the deepest field of a stream record is ``dynamodb.NewImage`` plus 32 levels of
-#: DynamoDB JSON (two objects each, spec C.4), so 100 admits every pattern that can match
+#: DynamoDB JSON (two objects each, rule C.4), so 100 admits every pattern that can match
 #: anything, and keeps matching within bounded recursion at any caller stack depth.
 MAX_PATTERN_DEPTH = 100
 #: JSON strings (skipped when measuring nesting) and the brackets that nest.
@@ -495,6 +495,6 @@ def compile_pattern(pattern: Mapping[str, Any], where: str, numeric_on_n_strings
     """Compile a parsed pattern into a matcher called as ``matcher(record, record)``.
 
     Raises:
-        InvalidParameterValueException: the pattern is not well formed (spec D.8).
+        InvalidParameterValueException: the pattern is not well formed (rule D.8).
     """
     return _Compiler(where, numeric_on_n_strings).compile_object(pattern, ())

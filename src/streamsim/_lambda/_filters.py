@@ -8,7 +8,7 @@ compiles every pattern (:mod:`._filter_patterns`) into nested matcher closures;
 :meth:`RecordFilter.matches` then runs per record on the poller's hot path without re-reading
 the JSON.
 
-AWS behaviour: spec D.1 (at most :data:`MAX_FILTERS` filters of at most
+AWS behaviour: rule D.1 (at most :data:`MAX_FILTERS` filters of at most
 :data:`MAX_PATTERN_LENGTH` characters) and D.8 (a record passes when it matches any filter).
 Differs from AWS: the quota of filters per mapping is fixed at :data:`MAX_FILTERS` (AWS raises
 it to 10 on request).
@@ -25,9 +25,9 @@ from streamsim._errors import InvalidParameterValueException
 
 from ._filter_patterns import INVALID_PATTERN_MESSAGE, Matcher, compile_pattern, parse_pattern
 
-#: Filters per event source mapping, default quota (spec D.1; 10 with a quota increase).
+#: Filters per event source mapping, default quota (rule D.1; 10 with a quota increase).
 MAX_FILTERS = 5
-#: Characters in one ``Pattern`` string (spec D.1; botocore ``Filter.Pattern`` max 4096).
+#: Characters in one ``Pattern`` string (rule D.1; botocore ``Filter.Pattern`` max 4096).
 MAX_PATTERN_LENGTH = 4096
 # --- public surface ----------------------------------------------------------------------------
 
@@ -39,7 +39,7 @@ class RecordFilter:
     Build one with :func:`compile_filter_criteria`.  Two filters are equal when their pattern
     strings are.
 
-    AWS behaviour: a record is sent when it matches ANY filter (spec D.8).
+    AWS behaviour: a record is sent when it matches ANY filter (rule D.8).
     """
 
     _pattern_strings: tuple[str, ...]
@@ -82,7 +82,7 @@ def compile_filter_criteria(
             CreateEventSourceMapping / UpdateEventSourceMapping, or ``None``.
         numeric_on_n_strings: let ``numeric`` rules whose last path step is ``N`` or ``NS``
             parse those DynamoDB-JSON strings (``{"N": "101"}``) as numbers.  UNCONFIRMED
-            (spec D.8, F.13): ``N`` values are JSON strings in the event and EventBridge's
+            (rule D.8, F.13): ``N`` values are JSON strings in the event and EventBridge's
             ``numeric`` only matches JSON numbers, so on AWS such a rule most probably never
             matches, hence the default False.  A simulation passes its
             ``LambdaSettings.filter_numeric_matches_n_strings``.
@@ -96,7 +96,7 @@ def compile_filter_criteria(
             that is missing, not a string, longer than :data:`MAX_PATTERN_LENGTH`, not a JSON
             object, or not a well-formed pattern.  The message names the filter and field.
 
-    AWS behaviour: spec D.1 (limits) and D.8 (syntax); an invalid pattern is rejected when the
+    AWS behaviour: rule D.1 (limits) and D.8 (syntax); an invalid pattern is rejected when the
     mapping is created or updated, not when records arrive.
 
     >>> compile_filter_criteria({}) is None

@@ -46,7 +46,7 @@ MAX_MEMORY_MB = 10_240
 DEFAULT_DURATION_MS = 10
 FUNCTION_NAME_RE = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 EXECUTED_VERSION = "$LATEST"
-#: Largest response a function may return, in bytes of JSON (spec D.3: 6 MB invocation payload).
+#: Largest response a function may return, in bytes of JSON (rule D.3: 6 MB invocation payload).
 MAX_RESPONSE_BYTES = 6 * 1024 * 1024
 #: Deepest nesting of lists and objects a response may have.  Differs from AWS: the Python
 #: runtime's ``json.dumps`` gives up near the interpreter's recursion limit (about 1,000
@@ -369,7 +369,7 @@ class Function:
 
         The caller owns concurrency (an instance must be held) and applies the result at
         ``end_ms``.  This never raises for anything the handler or the ``duration`` callable
-        does (one rule, spec D.5):
+        does (one rule, rule D.5):
 
         * an ``Exception`` from either (a :class:`~streamsim.SimulationError` from
           ``sim.advance()`` inside the handler included, and one whose ``str()`` fails) is a

@@ -6,7 +6,7 @@ metrics, and the :class:`~._poller.MappingPoller` that does the work.  It gets w
 of the service explicitly (a :class:`~._environment.LambdaEnvironment`, its source, and a
 callback for when it is gone), so it never imports the service.
 
-AWS behaviour (spec D.1, D.2, D.12): a new mapping is ``Creating`` and becomes ``Enabled`` (or
+AWS behaviour (rule D.1, D.2, D.12): a new mapping is ``Creating`` and becomes ``Enabled`` (or
 ``Disabled`` when created with ``Enabled=False``); an update is ``Updating`` (or ``Enabling``
 / ``Disabling`` when it flips ``Enabled``); a deletion is ``Deleting`` until the mapping is
 gone.  How long each transition takes is a setting (``LambdaSettings.start_delay_ms``,
@@ -29,7 +29,7 @@ from ._metrics import MappingMetrics
 from ._poller import MappingPoller
 from ._source import EventSource
 
-# --- State (spec D.2) ---------------------------------------------------------------------------
+# --- State (rule D.2) ---------------------------------------------------------------------------
 
 CREATING = "Creating"
 ENABLING = "Enabling"
@@ -56,7 +56,7 @@ class EventSourceMapping:
         config: the current :class:`MappingConfig`.
         enabled: whether the user wants it polling (``Enabled``).
         state, state_transition_reason, last_processing_result: as GetEventSourceMapping
-            reports them (spec D.2).
+            reports them (rule D.2).
         last_modified_ms: virtual time of the last create/update.
         metrics: its :class:`~._metrics.MappingMetrics` (invocation log, counters).
     """
@@ -179,7 +179,7 @@ class EventSourceMapping:
     def _check(self) -> None:
         """Assert the mapping's invariants: its poller follows its state.
 
-        AWS behaviour: spec D.12 (a disabled or deleted mapping does not poll; an enabled one
+        AWS behaviour: rule D.12 (a disabled or deleted mapping does not poll; an enabled one
         does, once it settled).  A paused poller may still have poll and retry timers pending:
         they fire as no-ops, so only its throttled slots and their age timers must be gone.
         """

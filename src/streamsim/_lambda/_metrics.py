@@ -6,7 +6,7 @@ history and checks it afterwards): one :class:`Invocation` per function invocati
 running counters (:class:`MappingMetrics`).  :meth:`MappingMetrics.snapshot` returns an
 immutable copy of the counters.
 
-AWS behaviour: spec D.11.  ``IteratorAge`` is the age of the last record of a batch when
+AWS behaviour: rule D.11.  ``IteratorAge`` is the age of the last record of a batch when
 processing finished; the event counts are those of the opt-in ``EventCount`` metrics
 (``PolledEventCount``, ``FilteredOutEventCount``, ``InvokedEventCount``,
 ``FailedInvokeEventCount``, ``DroppedEventCount``,
@@ -28,7 +28,7 @@ PARTIAL_FAILURE = "partial_failure"
 FUNCTION_ERROR = "function_error"
 TIMEOUT = "timeout"
 
-#: Discard conditions (spec D.7).
+#: Discard conditions (rule D.7).
 RETRY_ATTEMPTS_EXHAUSTED = "RetryAttemptsExhausted"
 RECORD_AGE_EXCEEDED = "RecordAgeExceeded"
 
@@ -77,7 +77,7 @@ class Discard:
     Attributes:
         at_ms: when it was discarded.
         shard_id, first_sequence_number, last_sequence_number, batch_size: the records.
-        condition: ``"RetryAttemptsExhausted"`` or ``"RecordAgeExceeded"`` (spec D.7).
+        condition: ``"RetryAttemptsExhausted"`` or ``"RecordAgeExceeded"`` (rule D.7).
         invoke_count: how many times these records were sent to the function.
         delivered_to: ARN of the destination the on-failure record went to, or None.
     """
@@ -134,7 +134,7 @@ class MappingMetrics:
         destination_delivery_failures: on-failure records that could not be delivered (the
             destination no longer exists; ``DestinationDeliveryFailures``).
         trimmed_unread: records trimmed from the stream before the mapping read them (lost,
-            spec D.5, D.12).
+            rule D.5, D.12).
         throttles: attempts refused because the function had no free concurrency.
         invocations / errors: function invocations by this mapping, and those that failed as
             a whole (outcome ``function_error`` or ``timeout``; partial failures are not
@@ -215,7 +215,7 @@ class MappingMetrics:
         )
 
     def as_cloudwatch(self) -> dict[str, Any]:
-        """The counters under their CloudWatch metric names (spec D.11)."""
+        """The counters under their CloudWatch metric names (rule D.11)."""
         return {
             "PolledEventCount": self.polled,
             "FilteredOutEventCount": self.filtered_out,

@@ -4,7 +4,7 @@
 holds every function, mapping, queue, topic and bucket.  :class:`LambdaSettings` gathers the
 behaviour that AWS does not pin down (spec F), each with the most plausible default.
 
-Concurrency (spec D.4): the account has ``account_concurrency`` instances.  A function with
+Concurrency (rule D.4): the account has ``account_concurrency`` instances.  A function with
 reserved concurrency runs at most that many; the others share what is not reserved.  An
 invocation that finds no free instance is throttled: its slot waits (first come, first
 served) and starts as soon as an instance frees, without using a retry attempt.  Reserved
@@ -14,7 +14,7 @@ concurrency 0 stops all processing.  The bookkeeping is the account's
 Each DynamoDB stream a mapping reads is wrapped once in a
 :class:`~._dynamodb_source.DynamoDBStreamSource`, the poller's view of it.
 
-AWS behaviour: spec D.1-D.12.
+AWS behaviour: rule D.1-D.12.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ class LambdaService:
         self.functions: dict[str, Function] = {}
         self.mappings: dict[str, EventSourceMapping] = {}
         self.destinations: dict[str, Destination] = {}
-        #: the account's instances, reservations and throttled waiters (spec D.4)
+        #: the account's instances, reservations and throttled waiters (rule D.4)
         self.concurrency: ConcurrencyPool[Function] = ConcurrencyPool(
             account_concurrency=self.settings.account_concurrency,
             unreserved_minimum=self.settings.unreserved_minimum,
@@ -196,7 +196,7 @@ class LambdaService:
             )
         return function
 
-    # --- concurrency (spec D.4) -----------------------------------------------------------------
+    # --- concurrency (rule D.4) -----------------------------------------------------------------
 
     @property
     def unreserved_capacity(self) -> int:
@@ -211,7 +211,7 @@ class LambdaService:
         """
         self.concurrency.set_reserved(function, value)
 
-    # --- destinations (spec D.7) ----------------------------------------------------------------
+    # --- destinations (rule D.7) ----------------------------------------------------------------
 
     def create_queue(self, name: str) -> Queue:
         """Create an SQS-style queue (``.arn``, ``.messages``) for on-failure records."""
@@ -253,7 +253,7 @@ class LambdaService:
                 f"FIFO destinations are not supported for stream event sources: {arn}"
             )
 
-    # --- event source mappings (spec D.1, D.2) --------------------------------------------------
+    # --- event source mappings (rule D.1, D.2) --------------------------------------------------
 
     def _stream(self, arn: Any) -> Stream:
         if not isinstance(arn, str) or not STREAM_ARN_RE.fullmatch(arn):
@@ -413,7 +413,7 @@ class LambdaService:
 
         Every instance a poller's slot holds (an invocation in flight, or an instance granted
         to a throttled slot) is counted by the pool, and a throttled slot waits only while its
-        function has no free instance (spec D.4).  The in-flight invocations of a deleted
+        function has no free instance (rule D.4).  The in-flight invocations of a deleted
         mapping finish after it is forgotten, so the pool's count bounds those of the listed
         mappings from above (exactly, when no deleted mapping still runs one).
         """

@@ -3,7 +3,7 @@
 :class:`LambdaSettings` gathers the behaviour that AWS does not pin down (spec F), each with
 the most plausible default, and the service's limits (poll interval, payload, concurrency).
 
-AWS behaviour: spec D.3-D.7, F.
+AWS behaviour: rule D.3-D.7, F.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from streamsim._validators import (
 
 from ._metrics import RECORD_AGE_EXCEEDED
 
-POLL_INTERVAL_MS = 250  # spec D.3: each shard is polled about four times a second
-MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # spec D.3: synchronous invocation payload limit
+POLL_INTERVAL_MS = 250  # rule D.3: each shard is polled about four times a second
+MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # rule D.3: synchronous invocation payload limit
 ACCOUNT_CONCURRENCY = 1_000  # default account concurrency quota
 UNRESERVED_MINIMUM = 100  # PutFunctionConcurrency keeps at least this much unreserved
 
@@ -38,37 +38,37 @@ class LambdaSettings:
     poller reads them as integer milliseconds through the read-only ``*_ms`` attributes.
 
     Attributes:
-        poll_interval: how often a shard with records is polled (spec D.3: ~4 per second).
+        poll_interval: how often a shard with records is polled (rule D.3: ~4 per second).
         start_delay: how long a new (or re-enabled) mapping stays ``Creating`` /
-            ``Enabling`` before it polls.  AWS: "several minutes" at worst (spec D.3,
+            ``Enabling`` before it polls.  AWS: "several minutes" at worst (rule D.3,
             UNCONFIRMED); default 0 so that tests see records at once.
         transition: how long ``Updating``, ``Disabling`` and ``Deleting`` last (default 0).
         latest_from_poll_start: with StartingPosition LATEST, take the position when polling
             starts (after ``start_delay``; writes in between are missed, as AWS warns)
             instead of when the mapping is created (default).
         retry_backoff / retry_backoff_max: a failed batch is retried after
-            ``retry_backoff * 2 ** (retry - 1)``, capped at ``retry_backoff_max`` (spec D.5,
+            ``retry_backoff * 2 ** (retry - 1)``, capped at ``retry_backoff_max`` (rule D.5,
             F.17: AWS timing UNCONFIRMED; LocalStack backs off exponentially).
         unknown_item_identifier_fails: a ReportBatchItemFailures ``itemIdentifier`` that is not
             a sequence number of the batch fails the whole batch (LocalStack's behaviour;
-            AWS UNCONFIRMED, spec F.11); False ignores it.
+            AWS UNCONFIRMED, rule F.11); False ignores it.
         response_context_when_not_invoked: include ``responseContext`` (without
             ``functionError``) in on-failure records of batches discarded before any
-            invocation; emulators omit it (spec D.7, F.10 UNCONFIRMED).  Default True, which
+            invocation; emulators omit it (rule D.7, F.10 UNCONFIRMED).  Default True, which
             keeps the record valid for models that require it (powertools).
         record_age_condition: the on-failure ``condition`` of age-based discards
-            (``RecordAgeExceeded`` per emulators, spec F.10 UNCONFIRMED).
+            (``RecordAgeExceeded`` per emulators, rule F.10 UNCONFIRMED).
         order_by_full_key: with ParallelizationFactor > 1, route records to slots by their
-            full primary key instead of their partition key (spec D.4, F.9 UNCONFIRMED; default
+            full primary key instead of their partition key (rule D.4, F.9 UNCONFIRMED; default
             False: one partition key's records stay in order, as AWS documents).
         require_batching_window_over_10: reject BatchSize > 10 without a batching window of at
             least 1 s (botocore's documentation says so; enforcement for streams UNCONFIRMED,
-            spec F.12; default off).
-        max_payload_bytes: invocation payload limit (6 MB, spec D.3).
+            rule F.12; default off).
+        max_payload_bytes: invocation payload limit (6 MB, rule D.3).
         account_concurrency / unreserved_minimum: account-wide concurrent executions, and
             how much PutFunctionConcurrency must leave unreserved.
         filter_numeric_matches_n_strings: let ``numeric`` filter rules match DynamoDB ``N`` /
-            ``NS`` strings (``{"N": "101"}``) as numbers.  UNCONFIRMED (spec D.8, F.13): ``N``
+            ``NS`` strings (``{"N": "101"}``) as numbers.  UNCONFIRMED (rule D.8, F.13): ``N``
             values are JSON strings in the event and EventBridge's ``numeric`` only matches
             JSON numbers, so on AWS it most probably never matches; default False.
         invocation_log_limit: keep at most this many invocation log entries and iterator-age

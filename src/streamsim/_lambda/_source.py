@@ -9,7 +9,7 @@ Records are opaque to the poller (:data:`SourceRecord`): it reads them from shar
 them back to the source to learn their sequence number, creation time, partition-key hash
 and payload size, and to render them as Lambda event records.
 
-AWS behaviour: spec D.3-D.12 describe stream sources in general; a shard has at most one
+AWS behaviour: rule D.3-D.12 describe stream sources in general; a shard has at most one
 parent in DynamoDB Streams and up to two in Kinesis (after a merge), hence ``parents``.
 """
 
@@ -59,7 +59,7 @@ ShardCallback: TypeAlias = Callable[[Any], None]
 
 
 class EventSource(Protocol):
-    """A stream that an event source mapping reads (spec D.3-D.12)."""
+    """A stream that an event source mapping reads (rule D.3-D.12)."""
 
     @property
     def arn(self) -> str:
@@ -104,7 +104,7 @@ class EventSource(Protocol):
         """An upper bound of the bytes one record's event record adds to a payload."""
 
     def partition_hash(self, record: SourceRecord) -> int:
-        """The hash that routes a record to a slot (ParallelizationFactor, spec D.4)."""
+        """The hash that routes a record to a slot (ParallelizationFactor, rule D.4)."""
 
     def sequence_number(self, record: SourceRecord) -> int:
         """The record's sequence number (its decimal string is what Lambda reports)."""
@@ -125,4 +125,4 @@ class EventSource(Protocol):
         shard_id: str,
         records: Sequence[SourceRecord],
     ) -> dict[str, Any]:
-        """The on-failure record of discarded ``records`` of one shard (spec D.7)."""
+        """The on-failure record of discarded ``records`` of one shard (rule D.7)."""

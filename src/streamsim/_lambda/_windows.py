@@ -9,7 +9,7 @@ or a record of a later window was read, or the shard ended), one more invocation
 records and ``isFinalInvokeForWindow: true`` hands the final state over; after it succeeds the
 state is dropped.
 
-AWS behaviour (spec D.9, [DOC S14]): a response without ``state`` is a failed invocation;
+AWS behaviour (rule D.9, [DOC S14]): a response without ``state`` is a failed invocation;
 state is at most 1 MB, beyond which the window is terminated early
 (``isWindowTerminatedEarly: true`` and the window continues with fresh state); there is no
 resharding support: a shard's window closes when the shard ends and children start fresh.
@@ -26,7 +26,7 @@ from typing import Any
 
 from streamsim._clock import ms_to_datetime
 
-#: State carried between invocations, at most (spec D.9).
+#: State carried between invocations, at most (rule D.9).
 MAX_STATE_BYTES = 1024 * 1024
 
 
@@ -67,7 +67,7 @@ class WindowState:
     def event_fields(
         self, shard_id: str, stream_arn: str, *, final: bool, early: bool
     ) -> dict[str, Any]:
-        """The window members of an event (spec D.9), with a fresh copy of the state."""
+        """The window members of an event (rule D.9), with a fresh copy of the state."""
         return {
             "window": {"start": iso_z(self.start_ms), "end": iso_z(self.end_ms)},
             "state": json.loads(json.dumps(self.state)),
@@ -90,7 +90,7 @@ def response_state(response: Any) -> tuple[bool, dict[str, Any] | None]:
 
     Returns:
         ``(True, state)`` when the response is an object holding a ``state`` object (or null,
-        read as ``{}``); ``(False, None)`` otherwise (a failed invocation, spec D.9).
+        read as ``{}``); ``(False, None)`` otherwise (a failed invocation, rule D.9).
 
     >>> response_state({"state": {"n": 1}}), response_state({"batchItemFailures": []})
     ((True, {'n': 1}), (False, None))

@@ -1,6 +1,6 @@
 """Partitions: the partition-key hash space and how a table divides it.
 
-AWS behaviour (spec C.2, C.3): DynamoDB places an item by an undisclosed internal hash of its
+AWS behaviour (rule C.2, C.3): DynamoDB places an item by an undisclosed internal hash of its
 partition-key value; a partition owns a range of that hash space, and a partition that grows too
 big or too hot splits into two.  The hash function is not public, so streamsim documents its own:
 

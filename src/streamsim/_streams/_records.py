@@ -13,7 +13,7 @@ Raw record fields, in order (use the index constants or unpack the tuple):
 ``SEQ``               the sequence number (int; AWS shows it as a decimal string)
 ``CREATED``           virtual time of the write, epoch milliseconds
 ``EVENT``             ``"INSERT"``, ``"MODIFY"`` or ``"REMOVE"``
-``SIZE``              ``SizeBytes`` (spec B.6), computed at the write
+``SIZE``              ``SizeBytes`` (rule B.6), computed at the write
 ``HASH`` / ``RANGE``  the item's key values (``RANGE`` None without a sort key); the stream's
                       ``key_names`` and ``key_types`` make them the ``Keys`` map
 ``OLD`` / ``NEW``     the frozen OldImage / NewImage where the view type shows one (else None)
@@ -33,10 +33,10 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 if TYPE_CHECKING:
     from streamsim._items import Frozen, Shapes
 
-EVENT_VERSION = "1.1"  # spec B.7: live captures show "1.1"
-EVENT_SOURCE = "aws:dynamodb"  # spec B.7
-TTL_PRINCIPAL = "dynamodb.amazonaws.com"  # spec B.4
-TTL_IDENTITY_TYPE = "Service"  # spec B.4
+EVENT_VERSION = "1.1"  # rule B.7: live captures show "1.1"
+EVENT_SOURCE = "aws:dynamodb"  # rule B.7
+TTL_PRINCIPAL = "dynamodb.amazonaws.com"  # rule B.4
+TTL_IDENTITY_TYPE = "Service"  # rule B.4
 
 INSERT = "INSERT"
 MODIFY = "MODIFY"
@@ -78,7 +78,7 @@ def event_id(prefix: str, sequence_number: int) -> str:
     return prefix + str(sequence_number)[-EVENT_ID_DIGITS:]
 
 
-# Which images each view type carries (spec B.1): (old image?, new image?)
+# Which images each view type carries (rule B.1): (old image?, new image?)
 VIEW_IMAGES: dict[str, tuple[bool, bool]] = {
     "KEYS_ONLY": (False, False),
     "NEW_IMAGE": (False, True),

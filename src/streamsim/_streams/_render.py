@@ -6,11 +6,11 @@ the caller may mutate:
 * :func:`streams_record` / :func:`streams_records`: the ``Record`` of DynamoDB Streams'
   GetRecords as boto3 returns it (``ApproximateCreationDateTime`` a timezone-aware datetime,
   binary as ``bytes``, ``userIdentity`` with ``PrincipalId``/``Type``);
-* :func:`lambda_event_record`: the record inside a Lambda DynamoDB event (spec D.10): JSON
+* :func:`lambda_event_record`: the record inside a Lambda DynamoDB event (rule D.10): JSON
   types (``ApproximateCreationDateTime`` epoch seconds as a number, binary as base64 text),
   ``eventSourceARN``, ``userIdentity`` with ``principalId``/``type``;
 * :func:`stream_batch_info`: ``DDBStreamBatchInfo``, the stream's part of the on-failure
-  record of a discarded batch (spec D.7).
+  record of a discarded batch (rule D.7).
 
 The first two share everything but their types: :func:`_envelope` builds the ``dynamodb`` body
 and the envelope around it, in AWS's member order, from parts each shape converts.  What a
@@ -107,7 +107,7 @@ def _envelope(
 ) -> dict[str, Any]:
     """The record both shapes share, ``eventID`` ... ``dynamodb``, around images already typed.
 
-    ``Keys`` is canonical (a binary key as ``bytes``).  AWS behaviour: spec B.7, D.10; the
+    ``Keys`` is canonical (a binary key as ``bytes``).  AWS behaviour: rule B.7, D.10; the
     members in the order AWS sends them.
     """
     sn_text = str(raw[SEQ])
@@ -138,7 +138,7 @@ def _envelope(
 
 
 def creation_datetime(created_ms: int) -> datetime:
-    """``ApproximateCreationDateTime``: the write time rounded down to the second (spec B.5)."""
+    """``ApproximateCreationDateTime``: the write time rounded down to the second (rule B.5)."""
     return datetime.fromtimestamp(created_ms // 1000, timezone.utc)  # exact for int seconds
 
 
@@ -146,7 +146,7 @@ def streams_record(fmt: RecordFormat, raw: RawRecord, when: datetime) -> dict[st
     """The ``Record`` GetRecords returns through boto3 for ``raw``, created at ``when``.
 
     ``when`` is :func:`creation_datetime` of the record (records of one second may share it:
-    a datetime is immutable).  AWS behaviour: spec A.7, B.1-B.7.
+    a datetime is immutable).  AWS behaviour: rule A.7, B.1-B.7.
     """
     old, new = raw[OLD], raw[NEW]
     out = _envelope(
@@ -167,7 +167,7 @@ def streams_records(
     """The GetRecords ``Records`` of ``records``, raw records of ``stream``, oldest first.
 
     With ``max_bytes``, stop before the record that would bring the total ``SizeBytes`` over
-    it, but render at least one record (GetRecords' 1 MB cap, spec A.7).  Renders with the
+    it, but render at least one record (GetRecords' 1 MB cap, rule A.7).  Renders with the
     cyclic GC paused (:mod:`streamsim._gc`).
     """
     fmt = RecordFormat(stream)
@@ -195,7 +195,7 @@ def streams_records(
 
 
 def lambda_event_record(fmt: RecordFormat, raw: RawRecord) -> dict[str, Any]:
-    """The record of a Lambda DynamoDB event for ``raw`` (spec D.10), JSON-typed throughout.
+    """The record of a Lambda DynamoDB event for ``raw`` (rule D.10), JSON-typed throughout.
 
     ``SizeBytes`` comes from the record (the stream computes it at append time).  The
     containers are fresh on every call, so a handler may mutate its event without touching
@@ -257,7 +257,7 @@ def json_item(item: Item) -> dict[str, Any]:
 
 
 def iso_seconds(ms: int) -> str:
-    """``2019-11-14T00:13:19Z``: ISO-8601 to the second (spec D.7 arrival times)."""
+    """``2019-11-14T00:13:19Z``: ISO-8601 to the second (rule D.7 arrival times)."""
     return ms_to_datetime(ms).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -274,7 +274,7 @@ def stream_batch_info(
     """``DDBStreamBatchInfo``: which records of which shard an on-failure record stands for.
 
     The start and end are the first and last records' sequence numbers and arrival (write)
-    times.  AWS behaviour: spec D.7; the arrival times are ISO-8601 to the second.
+    times.  AWS behaviour: rule D.7; the arrival times are ISO-8601 to the second.
 
     >>> stream_batch_info(stream_arn="arn", shard_id="s", start_sequence_number="1",
     ...     end_sequence_number="2", first_arrival_ms=0, last_arrival_ms=1500, batch_size=2)

@@ -11,7 +11,7 @@ list.  A record tuple holds only atomic values and frozen items, so the collecto
 it, and a sealed chunk of them stops being tracked too: a full collection walks one list entry
 per chunk, not one per record, so retained records cost the cyclic garbage collector nothing.
 
-AWS behaviour: spec A.3 (identifier formats), A.5 (listing), A.10 (lifecycle), A.9 (retention).
+AWS behaviour: rule A.3 (identifier formats), A.5 (listing), A.10 (lifecycle), A.9 (retention).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class Shard:
     """One shard of a stream.
 
     Attributes:
-        shard_id: ``shardId-<20 digits: creation epoch ms>-<8 hex>`` (spec A.3).
+        shard_id: ``shardId-<20 digits: creation epoch ms>-<8 hex>`` (rule A.3).
         stream: the stream this shard belongs to (known here only by its
             :class:`~._records.StreamFacts`, which its records' views show).
         parent: the shard this one continues, or None for a root.
@@ -78,7 +78,7 @@ class Shard:
         clock: Clock,
         retention_ms: int,
     ) -> None:
-        """Open a shard; ``clock`` and ``retention_ms`` (spec A.9) decide what is trimmed."""
+        """Open a shard; ``clock`` and ``retention_ms`` (rule A.9) decide what is trimmed."""
         self.stream = stream
         self._clock = clock
         self._retention_ms = retention_ms
@@ -175,7 +175,7 @@ class Shard:
 
         A closed shard stays listed while any of its records is within retention; a closed
         shard that never held a record stays listed for one retention period after it closed
-        (spec A.5, A.10; exact removal time UNCONFIRMED).
+        (rule A.5, A.10; exact removal time UNCONFIRMED).
         """
         if self.closed_ms is None:
             return False
@@ -212,7 +212,7 @@ class Shard:
         self.closed_ms = now_ms
 
     def trim(self) -> None:
-        """Drop records older than the retention period from the readable range (spec A.9)."""
+        """Drop records older than the retention period from the readable range (rule A.9)."""
         start = self._start
         held = self._held()
         if start >= held:

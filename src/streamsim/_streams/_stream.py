@@ -6,7 +6,7 @@ stream keeps one open shard per live partition.  Every item change becomes exact
 record (:mod:`streamsim._streams._records`) appended to the open shard of the item's partition, at
 the instant of the write, numbered above every record before it in the stream.
 
-AWS behaviour: spec A.3-A.10, B.1-B.3, C.1.
+AWS behaviour: rule A.3-A.10, B.1-B.3, C.1.
 """
 
 from __future__ import annotations
@@ -40,14 +40,14 @@ if TYPE_CHECKING:
 
     from ._partitions import Partition, PartitionMap
 
-VIEW_TYPES = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")  # spec A.2
+VIEW_TYPES = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")  # rule A.2
 
-ROTATION_PERIOD_MS = 4 * MS_PER_HOUR  # spec A.10: ~4 h, community-reported (UNCONFIRMED)
-RETENTION_MS = 24 * MS_PER_HOUR  # spec A.9
-ITERATOR_TTL_MS = 15 * MS_PER_MINUTE  # spec A.6
-MAX_READERS_PER_SHARD = 2  # spec A.9: two simultaneous readers per shard
+ROTATION_PERIOD_MS = 4 * MS_PER_HOUR  # rule A.10: ~4 h, community-reported (UNCONFIRMED)
+RETENTION_MS = 24 * MS_PER_HOUR  # rule A.9
+ITERATOR_TTL_MS = 15 * MS_PER_MINUTE  # rule A.6
+MAX_READERS_PER_SHARD = 2  # rule A.9: two simultaneous readers per shard
 TRIM_SWEEP_MS = MS_PER_HOUR  # how often trimmed records are dropped from memory
-FIRST_SEQUENCE_NUMBER = 100_000_000_000_000_000_000  # 21 digits, spec A.3
+FIRST_SEQUENCE_NUMBER = 100_000_000_000_000_000_000  # 21 digits, rule A.3
 
 
 @attrs.frozen(kw_only=True)
@@ -59,13 +59,13 @@ class StreamSettings:
 
     Attributes:
         rotation_period: a shard closes and hands over to a child after being open this long
-            (spec A.10, ~4 h, UNCONFIRMED); 1 s to 10 years.
+            (rule A.10, ~4 h, UNCONFIRMED); 1 s to 10 years.
         rotation_jitter: each shard's rotation time is moved later by a seeded random amount
             in ``[0, rotation_jitter]`` (0: every shard rotates exactly on the period).
-        retention: records older than this are trimmed (spec A.9, 24 h); 1 s to 10 years.
-        iterator_ttl: a shard iterator expires this long after it was issued (spec A.6).
+        retention: records older than this are trimmed (rule A.9, 24 h); 1 s to 10 years.
+        iterator_ttl: a shard iterator expires this long after it was issued (rule A.6).
         max_readers_per_shard: distinct readers (iterator chains) allowed on one shard within
-            one second before GetRecords raises LimitExceededException (spec A.9); None: no limit.
+            one second before GetRecords raises LimitExceededException (rule A.9); None: no limit.
         status_delay: how long a stream stays ENABLING / DISABLING before ENABLED /
             DISABLED (AWS: a few seconds, UNCONFIRMED; default 0 so a stream is usable at
             once).  Records are captured from the instant of enabling either way.
@@ -115,7 +115,7 @@ class Stream:
     """One DynamoDB stream of one table.
 
     Attributes:
-        arn: ``arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`` (spec A.3).
+        arn: ``arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>`` (rule A.3).
         label: the StreamLabel.
         table_name, view_type, region: as given when the stream was enabled.
         key_schema: ``((name, "HASH"), (name, "RANGE"))`` of the table.
@@ -167,7 +167,7 @@ class Stream:
         self._string_hash = self._hash_type == "S"
         self.created_ms = clock.now_ms
         # The label (and so the ARN) must differ from the previous stream's even when the stream
-        # is disabled and re-enabled within one millisecond of virtual time (spec C.1).
+        # is disabled and re-enabled within one millisecond of virtual time (rule C.1).
         self.label_ms = self.created_ms
         if after is not None and after.label_ms >= self.created_ms:
             self.label_ms = after.label_ms + 1
@@ -201,7 +201,7 @@ class Stream:
 
     @property
     def status(self) -> str:
-        """``ENABLING``, ``ENABLED``, ``DISABLING`` or ``DISABLED`` (spec A.2, C.1).
+        """``ENABLING``, ``ENABLED``, ``DISABLING`` or ``DISABLED`` (rule A.2, C.1).
 
         A stream is ENABLING (DISABLING) for ``status_delay_ms`` after it was enabled
         (disabled), then ENABLED (DISABLED).
@@ -291,14 +291,14 @@ class Stream:
         new: Frozen | None,
         is_ttl_delete: bool = False,
     ) -> None:
-        """Record one item change on the open shard of the item's partition (spec B.2, B.3).
+        """Record one item change on the open shard of the item's partition (rule B.2, B.3).
 
         Args:
             hash_value / range_value: the item's key values (range None without a sort key).
             old / new: the item before / after the change, frozen (:mod:`._frozen`), or None.
                 The record shares them: the table stored ``new`` and never changes it.
 
-        ``SizeBytes`` (spec B.6) is computed here: the frozen items carry their sizes.
+        ``SizeBytes`` (rule B.6) is computed here: the frozen items carry their sizes.
         """
         shard = self._open[partition_id]
         sn = self._next_sn
@@ -376,7 +376,7 @@ class Stream:
         del self._open[shard.partition_id]
 
     def _rotate(self, shard: Shard) -> None:
-        """Rotation: the shard closes and one child continues its partition (spec A.10)."""
+        """Rotation: the shard closes and one child continues its partition (rule A.10)."""
         if shard.is_open and self.ended_ms is None:
             self._close_shard(shard)
             self._open_shard(shard.partition_id, shard)

@@ -38,7 +38,7 @@ class StreamRecord:
         raw: the record as the shard keeps it (see :data:`RawRecord`).
 
     Two views of the same record are equal.  Every image or key dict it returns is a fresh
-    copy.  AWS behaviour: spec B.1-B.7.
+    copy.  AWS behaviour: rule B.1-B.7.
     """
 
     __slots__ = ("raw", "shard")
@@ -69,7 +69,7 @@ class StreamRecord:
 
     @property
     def size_bytes(self) -> int:
-        """``SizeBytes``: size of Keys plus the images the view type includes (spec B.6)."""
+        """``SizeBytes``: size of Keys plus the images the view type includes (rule B.6)."""
         return self.raw[SIZE]
 
     @property
@@ -111,7 +111,7 @@ class StreamRecord:
         return streams_record(fmt, self.raw, creation_datetime(self.raw[CREATED]))
 
     def to_lambda_event_record(self) -> dict[str, Any]:
-        """The record as it appears in a Lambda DynamoDB event (JSON types, spec D.10)."""
+        """The record as it appears in a Lambda DynamoDB event (JSON types, rule D.10)."""
         return lambda_event_record(RecordFormat(self.shard.stream), self.raw)
 
     def __eq__(self, other: object) -> bool:

@@ -8,7 +8,7 @@ responses (:mod:`._invoking`), giving up to the on-failure destination
 account's :class:`~streamsim._lambda._concurrency.ConcurrencyPool`; the source is any
 :class:`~streamsim._lambda._source.EventSource`.
 
-AWS behaviour: spec D.3-D.12 (see each module).  Differs from AWS: a throttled batch waits
+AWS behaviour: rule D.3-D.12 (see each module).  Differs from AWS: a throttled batch waits
 in first-come-first-served order for a free instance and starts as soon as one frees (AWS
 retries throttles with back-off); see also :mod:`streamsim._lambda._windows` and the
 service's settings.

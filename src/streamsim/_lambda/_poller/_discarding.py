@@ -1,6 +1,6 @@
 """Giving up on records: the on-failure record, its destination, and the discard log.
 
-AWS behaviour: spec D.7.  A batch whose retries are used up, or whose records are too old,
+AWS behaviour: rule D.7.  A batch whose retries are used up, or whose records are too old,
 is dropped; when the mapping has an OnFailure destination, a record describing the batch
 (not the records themselves, except for S3, which gets the event payload too) is sent there.
 """
@@ -15,7 +15,7 @@ from ._slot_state import SlotState
 
 
 class Discarding(SlotState):
-    """The part of a slot that gives up on a batch (spec D.7)."""
+    """The part of a slot that gives up on a batch (rule D.7)."""
 
     __slots__ = ()
 

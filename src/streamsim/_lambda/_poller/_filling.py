@@ -8,7 +8,7 @@ only near the limit.  The general path (:meth:`BatchFilling._fill`) takes one re
 time from the slot's routed queue or the shard.  Every record a mapping reads passes through
 one of them, so they are written for speed (locals bound once per call).
 
-AWS behaviour: spec D.3 (BatchSize, 6 MB, batching window), D.5 (record age, trimmed
+AWS behaviour: rule D.3 (BatchSize, 6 MB, batching window), D.5 (record age, trimmed
 records), D.8 (filters), D.9 (tumbling windows).
 """
 
@@ -32,7 +32,7 @@ _WINDOW_FIELDS_BYTES = 512
 
 
 class BatchFilling(Discarding):
-    """The part of a slot that reads records into the batch being built (spec D.3, D.8, D.9)."""
+    """The part of a slot that reads records into the batch being built (rule D.3, D.8, D.9)."""
 
     __slots__ = ()
 
@@ -141,7 +141,7 @@ class BatchFilling(Discarding):
         return True
 
     def _fits(self, b: Batch, event: dict[str, Any]) -> bool:
-        """Add ``event``'s bytes to ``b``'s payload if it stays within 6 MB (spec D.3)."""
+        """Add ``event``'s bytes to ``b``'s payload if it stays within 6 MB (rule D.3)."""
         poller = self.reader.poller
         if not b.exact:
             self._exact(b)
@@ -178,7 +178,7 @@ class BatchFilling(Discarding):
             # the next record: the slot's queue first, then (one slot) the shard itself
             if queue:
                 record = queue[0]
-                if created(record) < horizon:  # trimmed while it waited: lost (spec D.5)
+                if created(record) < horizon:  # trimmed while it waited: lost (rule D.5)
                     queue.popleft()
                     metrics.trimmed_unread += 1
                     continue
@@ -192,7 +192,7 @@ class BatchFilling(Discarding):
             else:
                 break
             if age_limit is not None and created(record) < age_limit:
-                # older than MaximumRecordAgeInSeconds: discarded unread (spec D.5)
+                # older than MaximumRecordAgeInSeconds: discarded unread (rule D.5)
                 self._consume(in_queue)
                 aged.append(record)
                 if len(aged) >= batch_size:
@@ -201,7 +201,7 @@ class BatchFilling(Discarding):
                 continue
             event = build(record)
             if record_filter is not None and not record_filter.matches(event):
-                self._consume(in_queue)  # filtered out: skipped and checkpointed (spec D.8)
+                self._consume(in_queue)  # filtered out: skipped and checkpointed (rule D.8)
                 metrics.filtered_out += 1
                 continue
             if window_ms:

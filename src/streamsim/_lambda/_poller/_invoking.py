@@ -6,7 +6,7 @@ when throttled), applies the result when the invocation's virtual duration is ov
 then commits the batch, retries it after a back-off, bisects it, retries the part a
 ReportBatchItemFailures response names, or gives it up (:mod:`._discarding`).
 
-AWS behaviour: spec D.4 (throttles), D.5 (retries, bisection, record age), D.6
+AWS behaviour: rule D.4 (throttles), D.5 (retries, bisection, record age), D.6
 (ReportBatchItemFailures), D.9 (tumbling-window state).
 """
 
@@ -43,7 +43,7 @@ def item_failures(
     *,
     unknown_fails: bool,
 ) -> int | None:
-    """Read a ReportBatchItemFailures response (spec D.6).
+    """Read a ReportBatchItemFailures response (rule D.6).
 
     Args:
         response: the handler's response.
@@ -91,7 +91,7 @@ def item_failures(
 
 
 class Invoking(Discarding):
-    """The part of a slot that invokes the function and applies the result (spec D.4-D.6)."""
+    """The part of a slot that invokes the function and applies the result (rule D.4-D.6)."""
 
     __slots__ = ()
 
@@ -123,13 +123,13 @@ class Invoking(Discarding):
                 return
             concurrency.release(granted)  # the mapping moved to another function
         if not concurrency.acquire(function):
-            # throttled: wait for a free instance; no retry attempt is used (spec D.4)
+            # throttled: wait for a free instance; no retry attempt is used (rule D.4)
             function.throttles += 1
             poller.metrics.throttles += 1
             self.waiting = True
             concurrency.wait(function, self)
             if batch.records:
-                # throttles are retried until the records are too old (spec D.4)
+                # throttles are retried until the records are too old (rule D.4)
                 limit = poller.retention_ms
                 if cfg.maximum_record_age_s >= 0:
                     limit = min(limit, cfg.maximum_record_age_s * 1000)
@@ -221,7 +221,7 @@ class Invoking(Discarding):
     def _verdict(
         self, batch: Batch, result: InvocationResult
     ) -> tuple[int | None, str, str | None, dict[str, Any] | None]:
-        """Judge a result: ``(verdict, outcome, error, window state)`` (spec D.5, D.6, D.9).
+        """Judge a result: ``(verdict, outcome, error, window state)`` (rule D.5, D.6, D.9).
 
         The verdict is None for success, an index into the records for a partial failure
         (that record and the later ones are retried), or :data:`FULL_FAILURE`.
@@ -252,7 +252,7 @@ class Invoking(Discarding):
         return None, SUCCESS, None, state
 
     def _complete(self, batch: Batch, result: InvocationResult, function: Function) -> None:
-        """Apply an invocation's result when its virtual duration is over (spec D.5, D.6).
+        """Apply an invocation's result when its virtual duration is over (rule D.5, D.6).
 
         A bug while applying it is raised as :class:`~streamsim.SimulationError` from the bug,
         with the slot woken at once, so the mapping says what happened and carries on.
@@ -317,7 +317,7 @@ class Invoking(Discarding):
             metrics.failed_invoke += len(records)
             metrics.errors += 1
             if cfg.bisect_batch_on_function_error and len(records) > 1:
-                # split in halves, not counted as a retry (spec D.5)
+                # split in halves, not counted as a retry (rule D.5)
                 half = len(records) // 2
                 self.stack.append(batch.split(records[half:]))
                 self.stack.append(batch.split(records[:half]))
@@ -341,7 +341,7 @@ class Invoking(Discarding):
                 window.terminate_early = False
                 window.has_records = False
             else:
-                self.window = None  # checkpointed, state dropped (spec D.9)
+                self.window = None  # checkpointed, state dropped (rule D.9)
             return
         window.has_records = True
         if state is not None:
@@ -350,7 +350,7 @@ class Invoking(Discarding):
                 window.terminate_early = True
 
     def _retry(self, batch: Batch, now: int) -> None:
-        """Retry a failed batch after the back-off, or discard it (spec D.5)."""
+        """Retry a failed batch after the back-off, or discard it (rule D.5)."""
         poller = self.reader.poller
         limit = poller.mapping.config.maximum_retry_attempts
         if limit >= 0 and batch.retries >= limit:

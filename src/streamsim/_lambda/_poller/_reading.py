@@ -19,7 +19,7 @@ Idle costs nothing: a reader with nothing to read schedules no timer; the next a
 shard schedules one poll at the next poll tick (``anchor + k * poll_interval_ms``).  So a
 simulation of a week with long quiet periods does no work in them.
 
-AWS behaviour: spec D.3, D.4, D.5, D.12.
+AWS behaviour: rule D.3, D.4, D.5, D.12.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ class ShardReader:
         shard = self.shard
         first_readable = shard.first_position
         if self.pos < first_readable:
-            # trimmed before this mapping read them: lost (spec D.5, D.12)
+            # trimmed before this mapping read them: lost (rule D.5, D.12)
             poller.metrics.trimmed_unread += first_readable - self.pos
             self.pos = first_readable
         if self.slot_count != poller.mapping.config.parallelization_factor:
@@ -153,7 +153,7 @@ class ShardReader:
         self.wake_on_append = wants_appends
 
     def _route(self) -> None:
-        """Hand unread records to the slots by partition-key hash (spec D.4)."""
+        """Hand unread records to the slots by partition-key hash (rule D.4)."""
         unread = self.shard.read(self.pos)
         if not unread:
             return
@@ -187,7 +187,7 @@ class ShardReader:
             self.slots[route(record) % factor].queue.append(record)
 
     def _finish(self) -> None:
-        """Every record of this closed shard is done: start the children (spec D.4)."""
+        """Every record of this closed shard is done: start the children (rule D.4)."""
         self.done = True
         self.wake_on_append = False
         self.poller.readers.pop(self.shard, None)
@@ -240,7 +240,7 @@ class MappingPoller(PollContext):
     # --- lifecycle ------------------------------------------------------------------------------
 
     def attach(self) -> None:
-        """Start following the source from the mapping's StartingPosition (spec D.12)."""
+        """Start following the source from the mapping's StartingPosition (rule D.12)."""
         if self.attached:
             return
         self.attached = True
