@@ -41,16 +41,13 @@ Differs from AWS (choices, see docs/fidelity.md):
 from __future__ import annotations
 
 import binascii
-import re
 from base64 import urlsafe_b64decode, urlsafe_b64encode
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
-from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
 from hashlib import blake2b
 from typing import Any
 
-from streamsim._clock import MS_PER_SECOND, datetime_to_ms, ms_to_datetime
+from streamsim._clock import MS_PER_SECOND, ms_to_datetime
 from streamsim._dynamodb._catalog import TABLE_NAME_RE  # rule A.2
 from streamsim._errors import (
     ExpiredIteratorException,
@@ -67,6 +64,14 @@ from streamsim._streams._stream import Stream
 
 from ._client_base import ClientBase, ClientExceptions, request_ids, response_metadata
 from ._params import OperationSpec, struct
+from ._streams_requests import (
+    SEQUENCE_NUMBER_RE,
+    check_limit,
+    check_shard_id,
+    check_stream_arn,
+    constraint_error,
+    timestamp_ms,
+)
 
 LIST_LIMIT_MAX = 100  # rule A.4, A.5: ListStreams / DescribeStream Limit 1..100
 DEFAULT_LIST_LIMIT = 100  # rule A.4: default page size UNCONFIRMED, assume 100
@@ -83,13 +88,6 @@ ITERATOR_TYPES = (
     "AT_TIMESTAMP",
 )  # rule A.2 (+ AT_TIMESTAMP, botocore 1.39+)
 SHARD_FILTER_TYPES = ("CHILD_SHARDS",)  # rule A.2
-
-# rule A.3: arn:aws:dynamodb:<region>:<account>:table/<TableName>/stream/<StreamLabel>
-STREAM_ARN_RE = re.compile(
-    r"arn:aws(?:-[a-z]+)*:dynamodb:[a-z0-9-]+:\d{12}:table/[a-zA-Z0-9_.-]{3,255}"
-    r"/stream/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}"
-)
-SEQUENCE_NUMBER_RE = re.compile(r"[0-9]{21,40}")  # rule A.3
 
 # --- botocore's client-side checks of the dynamodbstreams model (botocore 1.44) ---------------
 
@@ -120,81 +118,6 @@ _OPERATIONS: dict[str, OperationSpec] = {
     ),
     "GetRecords": (("ShardIterator",), {"ShardIterator": ("str", 1), "Limit": ("int", 1)}),
 }
-
-
-def _constraint(value: Any, member: str, constraint: str) -> ValidationException:
-    return ValidationException(
-        f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy "
-        f"constraint: {constraint}"
-    )
-
-
-def _check_limit(limit: Any, maximum: int) -> int:
-    if limit > maximum:
-        raise _constraint(limit, "limit", f"Member must have value less than or equal to {maximum}")
-    return int(limit)
-
-
-def _check_stream_arn(arn: str, member: str) -> None:
-    if len(arn) > 1024 or not STREAM_ARN_RE.fullmatch(arn):
-        raise ValidationException(
-            f"Invalid StreamArn: {arn!r} at '{member}' is not a DynamoDB stream ARN "
-            "(expected arn:aws:dynamodb:<region>:<account>:table/<TableName>/stream/<label>)"
-        )
-
-
-def _check_shard_id(shard_id: str, member: str) -> None:
-    if len(shard_id) > 65:
-        raise _constraint(shard_id, member, "Member must have length less than or equal to 65")
-
-
-#: seconds since the epoch beyond which a Timestamp is no time at all (year 9999 and more):
-#: bounds the arithmetic, so no value overflows
-_TIMESTAMP_MAX_SECONDS = 253_402_300_800
-
-
-def _timestamp_ms(value: Any) -> int:
-    """A Timestamp parameter (datetime, epoch seconds or ISO-8601 text, as boto3 takes it).
-
-    Raises:
-        ValidationException: not a timestamp: unparsable text, NaN, an infinity, or a number
-            of seconds beyond year 9999 either way.
-
-    >>> _timestamp_ms("1.5"), _timestamp_ms(2)
-    (1500, 2000)
-    >>> _timestamp_ms("NaN")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    streamsim._errors.ValidationException: ... Value 'NaN' at 'timestamp' failed to satisfy ...
-    """
-    if isinstance(value, datetime):
-        if value.tzinfo is None:  # botocore reads a naive datetime as UTC
-            value = value.replace(tzinfo=timezone.utc)
-        return datetime_to_ms(value)
-    if isinstance(value, bool):
-        raise _constraint(value, "timestamp", "Member must be a timestamp")
-    if isinstance(value, str):
-        try:
-            seconds = Decimal(value)
-        except InvalidOperation:
-            try:
-                parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            except ValueError:
-                raise _constraint(value, "timestamp", "Member must be a timestamp") from None
-            return _timestamp_ms(parsed)
-    else:
-        seconds = Decimal(str(value))
-    if not seconds.is_finite() or abs(seconds) > _TIMESTAMP_MAX_SECONDS:
-        raise _constraint(
-            value,
-            "timestamp",
-            f"Member must be a finite timestamp within {_TIMESTAMP_MAX_SECONDS} seconds of the "
-            "epoch (year 9999)",
-        )
-    return int(seconds * 1000)
-
-
-# --- the client -----------------------------------------------------------------------------
 
 
 class DynamoDBStreamsClient(ClientBase):
@@ -299,16 +222,16 @@ class DynamoDBStreamsClient(ClientBase):
         Limit: int | None = None,
         ExclusiveStartStreamArn: str | None = None,
     ) -> dict[str, Any]:
-        limit = DEFAULT_LIST_LIMIT if Limit is None else _check_limit(Limit, LIST_LIMIT_MAX)
+        limit = DEFAULT_LIST_LIMIT if Limit is None else check_limit(Limit, LIST_LIMIT_MAX)
         if TableName is not None and not TABLE_NAME_RE.fullmatch(TableName):
-            raise _constraint(
+            raise constraint_error(
                 TableName,
                 "tableName",
                 "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ and have "
                 "length between 3 and 255",
             )
         if ExclusiveStartStreamArn is not None:
-            _check_stream_arn(ExclusiveStartStreamArn, "exclusiveStartStreamArn")
+            check_stream_arn(ExclusiveStartStreamArn, "exclusiveStartStreamArn")
         streams = self._model.streams
         if TableName is not None:
             streams = [s for s in streams if s.table_name == TableName]
@@ -362,10 +285,10 @@ class DynamoDBStreamsClient(ClientBase):
         ExclusiveStartShardId: str | None = None,
         ShardFilter: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        _check_stream_arn(StreamArn, "streamArn")
-        limit = DEFAULT_LIST_LIMIT if Limit is None else _check_limit(Limit, LIST_LIMIT_MAX)
+        check_stream_arn(StreamArn, "streamArn")
+        limit = DEFAULT_LIST_LIMIT if Limit is None else check_limit(Limit, LIST_LIMIT_MAX)
         if ExclusiveStartShardId is not None:
-            _check_shard_id(ExclusiveStartShardId, "exclusiveStartShardId")
+            check_shard_id(ExclusiveStartShardId, "exclusiveStartShardId")
         parent_id = None if ShardFilter is None else _check_shard_filter(ShardFilter)
         stream = self._stream(StreamArn)
         shards = stream.shards
@@ -430,11 +353,11 @@ class DynamoDBStreamsClient(ClientBase):
         SequenceNumber: str | None = None,
         Timestamp: Any = None,
     ) -> dict[str, Any]:
-        _check_stream_arn(StreamArn, "streamArn")
-        _check_shard_id(ShardId, "shardId")
+        check_stream_arn(StreamArn, "streamArn")
+        check_shard_id(ShardId, "shardId")
         kind = ShardIteratorType
         if kind not in ITERATOR_TYPES:
-            raise _constraint(
+            raise constraint_error(
                 kind,
                 "shardIteratorType",
                 f"Member must satisfy enum value set: [{', '.join(ITERATOR_TYPES)}]",
@@ -457,7 +380,7 @@ class DynamoDBStreamsClient(ClientBase):
             raise ValidationException(
                 f"Timestamp must not be given for {kind} shard iterators (only for AT_TIMESTAMP)"
             )
-        at_ms = None if Timestamp is None else _timestamp_ms(Timestamp)
+        at_ms = None if Timestamp is None else timestamp_ms(Timestamp)
         now = self._clock.now_ms
         if at_ms is not None and at_ms > now:
             raise ValidationException(
@@ -512,11 +435,11 @@ class DynamoDBStreamsClient(ClientBase):
 
     def _get_records(self, ShardIterator: str, Limit: int | None = None) -> dict[str, Any]:
         if len(ShardIterator) > ITERATOR_MAX_CHARS:
-            raise _constraint(
+            raise constraint_error(
                 "...", "shardIterator", "Member must have length less than or equal to 2048"
             )
         limit = (
-            GET_RECORDS_LIMIT_MAX if Limit is None else _check_limit(Limit, GET_RECORDS_LIMIT_MAX)
+            GET_RECORDS_LIMIT_MAX if Limit is None else check_limit(Limit, GET_RECORDS_LIMIT_MAX)
         )
         arn, shard_id, position, issued, reader = self._parse_iterator(ShardIterator)
         stream = self._stream(arn)
@@ -585,14 +508,14 @@ def _check_shard_filter(shard_filter: Mapping[str, Any]) -> str:
         )
     kind = shard_filter.get("Type")
     if kind not in SHARD_FILTER_TYPES:
-        raise _constraint(
+        raise constraint_error(
             kind,
             "shardFilter.type",
             f"Member must satisfy enum value set: [{', '.join(SHARD_FILTER_TYPES)}]",
         )
     parent = shard_filter.get("ShardId")
     if not isinstance(parent, str) or not 28 <= len(parent) <= 65:
-        raise _constraint(
+        raise constraint_error(
             parent,
             "shardFilter.shardId",
             "Member must be a shard id of length between 28 and 65 (required with CHILD_SHARDS)",
