@@ -23,7 +23,8 @@ from typing import Any, ClassVar
 
 from streamsim._errors import ERRORS_BY_CODE, StreamsimError
 
-from ._params import OperationSpec, check_params
+from ._param_shapes import OperationSpec
+from ._params import check_params
 
 
 def request_ids(rng: Random) -> Callable[[], str]:

@@ -40,7 +40,8 @@ from ._client_base import ClientBase, ClientExceptions
 from ._dynamodb_data import DataPlane
 from ._dynamodb_requests import convert_request, convert_response
 from ._dynamodb_responses import ttl_description
-from ._params import DYNAMODB_CHECKS, ParamValidationError, pagination_config
+from ._dynamodb_shapes import DYNAMODB_CHECKS
+from ._params import ParamValidationError, pagination_config
 from ._waiters import WAITERS, Waiter
 from ._waiters import WaiterError as WaiterError
 

@@ -48,7 +48,7 @@ from streamsim._lambda._mapping import (
 )
 
 from ._client_base import ClientBase, ClientExceptions, response_metadata
-from ._params import ListOf, OperationSpec, Struct, struct
+from ._param_shapes import ListOf, OperationSpec, Struct, struct
 
 if TYPE_CHECKING:
     import random

@@ -63,7 +63,7 @@ from streamsim._streams._shard import Shard
 from streamsim._streams._stream import Stream
 
 from ._client_base import ClientBase, ClientExceptions, request_ids, response_metadata
-from ._params import OperationSpec, struct
+from ._param_shapes import OperationSpec, struct
 from ._streams_requests import (
     SEQUENCE_NUMBER_RE,
     check_limit,
