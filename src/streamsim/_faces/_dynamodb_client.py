@@ -1,10 +1,9 @@
 """``sim.client("dynamodb")``: the shape of boto3's low-level DynamoDB client.
 
-Methods are boto3's snake_case names taking AWS's parameter names as keyword arguments and
-DynamoDB JSON values (binary as ``bytes``); responses hold exactly the members botocore's service
-model defines, plus ``ResponseMetadata``, with timestamps as timezone-aware datetimes.  Errors are
-the AWS-named classes of :mod:`streamsim._errors`, reachable as ``client.exceptions.<Name>`` as
-with boto3, each carrying ``.response["Error"]["Code"]`` / ``["Message"]``.
+Methods are boto3's snake_case names taking AWS's parameter names and DynamoDB JSON values
+(binary as ``bytes``); responses hold exactly the members botocore's service model defines,
+plus ``ResponseMetadata``, timestamps as aware datetimes.  Errors are the AWS-named classes of
+:mod:`streamsim._errors`, also ``client.exceptions.<Name>``, with ``.response["Error"]``.
 
 >>> from streamsim import Simulation
 >>> client = Simulation(seed=1).client("dynamodb")
