@@ -35,6 +35,17 @@ def ms_to_datetime(ms: int) -> datetime:
     return EPOCH + timedelta(milliseconds=ms)
 
 
+def ms_to_iso_seconds(ms: int) -> str:
+    """A virtual instant as AWS writes it to the second, in UTC: ``2019-11-14T00:13:19Z``.
+
+    (Tumbling-window bounds, rule D.9, and on-failure arrival times, rule D.7.)
+
+    >>> ms_to_iso_seconds(1_704_067_200_999)
+    '2024-01-01T00:00:00Z'
+    """
+    return ms_to_datetime(ms).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def datetime_to_ms(value: datetime) -> int:
     """Return the virtual instant of a timezone-aware datetime.
 

@@ -25,7 +25,6 @@ from typing import Any
 from streamsim._clock import ms_to_datetime
 from streamsim._errors import InvalidParameterValueException
 from streamsim._gc import paused_gc
-from streamsim._streams._render import iso_seconds as iso_seconds
 from streamsim._streams._render import stream_batch_info
 
 QUEUE_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo")  # SQS queue names

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from streamsim._clock import ms_to_datetime
+from streamsim._clock import ms_to_iso_seconds
 
 #: State carried between invocations, at most (rule D.9).
 MAX_STATE_BYTES = 1024 * 1024
@@ -37,11 +37,6 @@ def window_of(created_ms: int, window_ms: int) -> int:
     960000
     """
     return created_ms - created_ms % window_ms
-
-
-def iso_z(ms: int) -> str:
-    """Window bound as AWS writes it: ``2020-12-09T07:04:00Z``."""
-    return ms_to_datetime(ms).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class WindowState:
@@ -69,7 +64,10 @@ class WindowState:
     ) -> dict[str, Any]:
         """The window members of an event (rule D.9), with a fresh copy of the state."""
         return {
-            "window": {"start": iso_z(self.start_ms), "end": iso_z(self.end_ms)},
+            "window": {
+                "start": ms_to_iso_seconds(self.start_ms),
+                "end": ms_to_iso_seconds(self.end_ms),
+            },
             "state": json.loads(json.dumps(self.state)),
             "shardId": shard_id,
             "eventSourceARN": stream_arn,
@@ -82,7 +80,8 @@ class WindowState:
         return len(json.dumps(self.state, separators=(",", ":")).encode())
 
     def __repr__(self) -> str:
-        return f"<WindowState {iso_z(self.start_ms)}..{iso_z(self.end_ms)} state={self.state!r}>"
+        start, end = ms_to_iso_seconds(self.start_ms), ms_to_iso_seconds(self.end_ms)
+        return f"<WindowState {start}..{end} state={self.state!r}>"
 
 
 def response_state(response: Any) -> tuple[bool, dict[str, Any] | None]:

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any, Final
 
-from streamsim._clock import ms_to_datetime
+from streamsim._clock import ms_to_datetime, ms_to_iso_seconds
 from streamsim._gc import paused_gc
 from streamsim._items import Frozen, Item, thaw
 
@@ -256,11 +256,6 @@ def json_item(item: Item) -> dict[str, Any]:
 # --- on-failure destinations --------------------------------------------------------------------
 
 
-def iso_seconds(ms: int) -> str:
-    """``2019-11-14T00:13:19Z``: ISO-8601 to the second (rule D.7 arrival times)."""
-    return ms_to_datetime(ms).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def stream_batch_info(
     *,
     stream_arn: str,
@@ -288,8 +283,8 @@ def stream_batch_info(
         "shardId": shard_id,
         "startSequenceNumber": start_sequence_number,
         "endSequenceNumber": end_sequence_number,
-        "approximateArrivalOfFirstRecord": iso_seconds(first_arrival_ms),
-        "approximateArrivalOfLastRecord": iso_seconds(last_arrival_ms),
+        "approximateArrivalOfFirstRecord": ms_to_iso_seconds(first_arrival_ms),
+        "approximateArrivalOfLastRecord": ms_to_iso_seconds(last_arrival_ms),
         "batchSize": batch_size,
         "streamArn": stream_arn,
     }
