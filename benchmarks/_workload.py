@@ -1,9 +1,12 @@
-"""The items every benchmark writes: 5 attributes, in Python and in DynamoDB JSON form."""
+"""What the benchmarks share: the items they write (5 attributes, Python and DynamoDB JSON) and
+a no-op Lambda consumer of a stream."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+
+from streamsim import Simulation
 
 
 def python_items(run: int, count: int) -> list[dict[str, Any]]:
@@ -36,3 +39,23 @@ def wire_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         }
         for item in items
     ]
+
+
+def noop_consumer(sim: Simulation, name: str = "noop") -> list[int]:
+    """Map a no-op function to the simulation's first stream (LATEST, BatchSize 100).
+
+    Returns a one-element list counting the records the function was handed.
+    """
+    delivered = [0]
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        delivered[0] += len(event["Records"])
+
+    sim.create_function(name, handler)
+    sim.client("lambda").create_event_source_mapping(
+        FunctionName=name,
+        EventSourceArn=sim.streams[0].arn,
+        StartingPosition="LATEST",
+        BatchSize=100,
+    )
+    return delivered

@@ -28,6 +28,8 @@ import time
 from decimal import Decimal
 from typing import Any
 
+from _workload import noop_consumer
+
 from streamsim._lambda._settings import LambdaSettings
 from streamsim._simulation import Simulation
 
@@ -74,18 +76,7 @@ def main() -> None:
     table = sim.create_table(
         "lab", hash_key="pk", partitions=PARTITIONS, stream_view_type="NEW_AND_OLD_IMAGES"
     )
-    delivered = [0]
-
-    def handler(event: dict[str, Any], context: Any) -> None:
-        delivered[0] += len(event["Records"])
-
-    sim.create_function("consumer", handler)
-    sim.client("lambda").create_event_source_mapping(
-        FunctionName="consumer",
-        EventSourceArn=sim.streams[0].arn,
-        StartingPosition="LATEST",
-        BatchSize=100,
-    )
+    delivered = noop_consumer(sim, "consumer")
     sim.advance(seconds=1)  # the mapping settles
     names = [f"sensor#{i:05d}" for i in range(KEYS)]
     put = table.put_item

@@ -26,6 +26,8 @@ import time
 from decimal import Decimal
 from typing import Any
 
+from _workload import noop_consumer
+
 from streamsim._simulation import Simulation
 
 SHARDS = 4
@@ -68,18 +70,7 @@ def per_record(retained: int, measured: int) -> tuple[float, float, float, int]:
     table = sim.create_table(
         "bench", hash_key="pk", partitions=SHARDS, stream_view_type="NEW_AND_OLD_IMAGES"
     )
-    delivered = [0]
-
-    def handler(event: dict[str, Any], context: Any) -> None:
-        delivered[0] += len(event["Records"])
-
-    sim.create_function("noop", handler)
-    sim.client("lambda").create_event_source_mapping(
-        FunctionName="noop",
-        EventSourceArn=sim.streams[0].arn,
-        StartingPosition="LATEST",
-        BatchSize=100,
-    )
+    delivered = noop_consumer(sim, "noop")
     engine_put = sim._engine("bench").put
     for start in range(0, retained, 10_000):  # the fill goes through the engine: faster
         batch = items(start, min(10_000, retained - start))
