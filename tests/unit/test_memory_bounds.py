@@ -315,3 +315,17 @@ def test_retained_records_are_not_walked_by_the_garbage_collector() -> None:
     chunks = shard._chunks
     assert len(chunks) == 3
     assert not any(gc.is_tracked(chunk) for chunk in chunks)
+
+
+def test_invocation_log_keeps_the_newest_ten_thousand_entries_by_default() -> None:
+    """Without a setting, a mapping's invocation log and iterator ages stop at 10,000 entries."""
+    sim, table = streamed()
+    mapping = attach(sim, lambda e, c: None, BatchSize=1)
+    for i in range(10_050):
+        put(table, f"k{i % 7}", n=i)
+        sim.advance(seconds=1)
+    metrics = mapping.metrics
+    assert metrics.invocations > 10_000
+    assert len(metrics.invocation_log) == 10_000
+    assert len(metrics.iterator_ages) == 10_000
+    assert metrics.invocation_log[-1].batch_size == 1
