@@ -27,6 +27,7 @@ class DynamoDBNeedsKeyConditionError(ParamValidationError):
     built), so ``except ValidationException`` catches it and no other exception type escapes.
     """
 
+
 # boto3.dynamodb.conditions.ATTR_NAME_REGEX: the parts of a document path to replace.
 _ATTR_NAME = re.compile(r"[^.\[\]]+(?![^\[]*\])")
 
