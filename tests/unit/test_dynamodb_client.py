@@ -1549,3 +1549,24 @@ def test_query_filter_on_a_key_attribute_is_rejected() -> None:
         TableName="tbl", FilterExpression="sk = :b", ExpressionAttributeValues={":b": {"S": "b"}}
     )
     assert scanned["Count"] == 1
+
+
+@pytest.mark.parametrize("name", ["a!", "ab", "x" * 256])
+def test_item_operation_on_an_impossible_table_name_is_a_validation_error(name: str) -> None:
+    """A TableName no table can have (pattern, 3-255 characters) is a ValidationException with
+    the pattern message on every operation, not ResourceNotFound (rule A.2)."""
+    sim = Simulation(seed=1)
+    client = sim.client("dynamodb")
+    calls = {
+        "GetItem": lambda: client.get_item(TableName=name, Key={"pk": {"S": "a"}}),
+        "PutItem": lambda: client.put_item(TableName=name, Item={"pk": {"S": "a"}}),
+        "DeleteItem": lambda: client.delete_item(TableName=name, Key={"pk": {"S": "a"}}),
+        "Scan": lambda: client.scan(TableName=name),
+        "DescribeTable": lambda: client.describe_table(TableName=name),
+    }
+    for operation, call in calls.items():
+        with pytest.raises(ValidationException, match="regular expression pattern") as info:
+            call()
+        assert info.value.operation_name == operation
+    with pytest.raises(ResourceNotFoundException):
+        client.get_item(TableName="missing", Key={"pk": {"S": "a"}})
