@@ -1570,3 +1570,43 @@ def test_item_operation_on_an_impossible_table_name_is_a_validation_error(name: 
         assert info.value.operation_name == operation
     with pytest.raises(ResourceNotFoundException):
         client.get_item(TableName="missing", Key={"pk": {"S": "a"}})
+
+
+def test_transaction_with_an_invalid_item_is_cancelled_with_a_validation_error_reason() -> None:
+    """A Put whose item DynamoDB rejects for its content (an empty set, a number out of range)
+    cancels the transaction: ValidationError at its index, None elsewhere, nothing applied
+    (rule H.4)."""
+    sim = Simulation(seed=1)
+    sim.create_table("tbl", hash_key="pk")
+    client = sim.client("dynamodb")
+    for bad in ({"SS": []}, {"N": "1e200"}):
+        with pytest.raises(TransactionCanceledException) as info:
+            client.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": "tbl", "Item": {"pk": {"S": "a"}}}},
+                    {"Put": {"TableName": "tbl", "Item": {"pk": {"S": "b"}, "x": bad}}},
+                ]
+            )
+        assert info.value.message.endswith("[None, ValidationError]")
+        first, second = info.value.response["CancellationReasons"]
+        assert first == {"Code": "None"}
+        assert second["Code"] == "ValidationError"
+        assert second["Message"]
+        assert client.scan(TableName="tbl")["Count"] == 0
+    with pytest.raises(ValidationException, match="Supplied AttributeValue is empty"):
+        client.transact_write_items(
+            TransactItems=[{"Put": {"TableName": "tbl", "Item": {"pk": {"S": "b"}, "x": {}}}}]
+        )
+
+
+def test_client_request_token_longer_than_36_characters_is_rejected() -> None:
+    """ClientRequestToken is 1-36 characters: 37 is a ValidationException, nothing applied."""
+    sim = Simulation(seed=1)
+    sim.create_table("tbl", hash_key="pk")
+    client = sim.client("dynamodb")
+    put = [{"Put": {"TableName": "tbl", "Item": {"pk": {"S": "a"}}}}]
+    with pytest.raises(ValidationException, match="less than or equal to 36"):
+        client.transact_write_items(TransactItems=put, ClientRequestToken="t" * 37)
+    assert client.scan(TableName="tbl")["Count"] == 0
+    client.transact_write_items(TransactItems=put, ClientRequestToken="t" * 36)
+    assert client.scan(TableName="tbl")["Count"] == 1

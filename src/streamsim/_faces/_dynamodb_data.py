@@ -48,6 +48,7 @@ from streamsim._dynamodb._reads import (
 from streamsim._dynamodb._table import TableEngine
 from streamsim._dynamodb._transactions import (
     ACTION_KINDS,
+    MAX_TOKEN_CHARS,
     MAX_TRANSACT_ACTIONS,
     IdempotencyTokens,
     TransactAction,
@@ -69,6 +70,7 @@ from ._dynamodb_requests import (
     RETURN_VALUES,
     RETURN_VALUES_ON_FAILURE,
     Expressions,
+    InvalidItem,
     camel,
     check_bool,
     check_limit,
@@ -463,6 +465,12 @@ class DataPlane:
                 "Member must have length less than or equal to 100."
             )
         token = p.get("ClientRequestToken")
+        if isinstance(token, str) and len(token) > MAX_TOKEN_CHARS:
+            raise ValidationException(
+                f"1 validation error detected: Value '{token}' at 'clientRequestToken' failed "
+                f"to satisfy constraint: Member must have length less than or equal to "
+                f"{MAX_TOKEN_CHARS}"
+            )
         fingerprint = repr(
             sorted((k, repr(v)) for k, v in p.items() if k != "ReturnConsumedCapacity")
         )
@@ -525,6 +533,8 @@ class DataPlane:
         table = self.tables.resolve(spec["TableName"])
         if kind == "Put":
             item = spec["Item"]
+            if isinstance(item, InvalidItem):
+                return TransactAction(kind, table, {}, error=item.error), failure
             key = table.key_item(*table.key_of_item(item))
             return (
                 TransactAction(

@@ -249,6 +249,33 @@ def _convert_action(
     return out
 
 
+class InvalidItem:
+    """A TransactWriteItems Put's item that DynamoDB rejects for its content (rule H.4).
+
+    Such an item cancels the transaction (a ``ValidationError`` reason at its index) instead of
+    failing the request, so conversion keeps the error in the item's place.
+    """
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: ValidationException) -> None:
+        self.error = error
+
+    def __repr__(self) -> str:
+        return f"InvalidItem({self.error.message!r})"
+
+
+def is_item_content_error(error: ValidationException) -> bool:
+    """Whether ``error`` is about an item's content (sets, sizes, numbers, nesting), not about
+    the request's syntax (a malformed or mistyped AttributeValue, text that is not UTF-8 and so
+    could not have been sent)."""
+    message = error.message
+    return not (
+        message.startswith(("Supplied AttributeValue", "Invalid type", "Parameter"))
+        or "not valid UTF-8" in message
+    )
+
+
 def convert_request(
     operation: str, params: Mapping[str, Any], item_fn: ItemFn, value_fn: ValueFn
 ) -> dict[str, Any]:
@@ -288,9 +315,13 @@ def convert_request(
                 for kind in ("ConditionCheck", "Put", "Delete", "Update"):
                     action = entry.get(kind)
                     if isinstance(action, Mapping):
-                        new_entry[kind] = _convert_action(
-                            action, item_fn, value_fn, f"TransactItems[{index}].{kind}"
-                        )
+                        where = f"TransactItems[{index}].{kind}"
+                        try:
+                            new_entry[kind] = _convert_action(action, item_fn, value_fn, where)
+                        except ValidationException as exc:
+                            if kind != "Put" or not is_item_content_error(exc):
+                                raise
+                            new_entry[kind] = {**action, "Item": InvalidItem(exc)}
                 converted.append(new_entry)
             p["TransactItems"] = converted
     return p
