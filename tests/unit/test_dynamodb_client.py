@@ -1610,3 +1610,21 @@ def test_client_request_token_longer_than_36_characters_is_rejected() -> None:
     assert client.scan(TableName="tbl")["Count"] == 0
     client.transact_write_items(TransactItems=put, ClientRequestToken="t" * 36)
     assert client.scan(TableName="tbl")["Count"] == 1
+
+
+def test_provisioned_throughput_always_carries_number_of_decreases_today() -> None:
+    """DescribeTable's ProvisionedThroughput has NumberOfDecreasesToday (0), on-demand too."""
+    sim = Simulation(seed=1)
+    client = sim.client("dynamodb")
+    client.create_table(
+        TableName="tbl",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    throughput = client.describe_table(TableName="tbl")["Table"]["ProvisionedThroughput"]
+    assert throughput == {
+        "NumberOfDecreasesToday": 0,
+        "ReadCapacityUnits": 0,
+        "WriteCapacityUnits": 0,
+    }
