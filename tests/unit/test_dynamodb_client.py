@@ -1628,3 +1628,23 @@ def test_provisioned_throughput_always_carries_number_of_decreases_today() -> No
         "ReadCapacityUnits": 0,
         "WriteCapacityUnits": 0,
     }
+
+
+def test_create_table_reports_a_key_name_over_255_characters_first() -> None:
+    """A KeySchema attribute name over 255 characters fails the request's constraints before
+    any incoherence of the schema is looked at (rule H.6)."""
+    client = Simulation(seed=1).client("dynamodb")
+    long_name = "k" * 256
+    with pytest.raises(ValidationException) as info:
+        client.create_table(
+            TableName="tbl",
+            KeySchema=[{"AttributeName": long_name, "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "other", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    assert info.value.message == (
+        f"1 validation error detected: Value '{long_name}' at "
+        "'keySchema.1.member.attributeName' failed to satisfy constraint: Member must have "
+        "length less than or equal to 255"
+    )
+    assert client.list_tables()["TableNames"] == []
