@@ -1340,6 +1340,16 @@ def _every_call(client: Any) -> Iterator[tuple[str, Callable[[], Any]]]:
         ),
     )
     yield (
+        "TransactGetItems",
+        lambda: client.transact_get_items(
+            TransactItems=[
+                {"Get": {"TableName": "shapes", "Key": key}},
+                {"Get": {"TableName": "shapes", "Key": {"pk": s("none"), "sk": n(0)}}},
+            ],
+            ReturnConsumedCapacity="INDEXES",
+        ),
+    )
+    yield (
         "DeleteItem",
         lambda: client.delete_item(
             TableName="shapes", Key=key, ReturnValues="ALL_OLD", ReturnConsumedCapacity="TOTAL"
@@ -1648,3 +1658,54 @@ def test_create_table_reports_a_key_name_over_255_characters_first() -> None:
         "length less than or equal to 255"
     )
     assert client.list_tables()["TableNames"] == []
+
+
+def test_transact_get_items_reads_items_in_request_order() -> None:
+    """TransactGetItems answers one entry per Get, in order: the projected item, or {} for a
+    missing one; two read units per 4 KB each (rule H.7)."""
+    sim = Simulation(seed=1)
+    sim.create_table("tbl", hash_key="pk")
+    client = sim.client("dynamodb")
+    client.put_item(TableName="tbl", Item={"pk": {"S": "a"}, "n": {"N": "1"}, "s": {"S": "x"}})
+    response = client.transact_get_items(
+        TransactItems=[
+            {"Get": {"TableName": "tbl", "Key": {"pk": {"S": "b"}}}},
+            {
+                "Get": {
+                    "TableName": "tbl",
+                    "Key": {"pk": {"S": "a"}},
+                    "ProjectionExpression": "#n",
+                    "ExpressionAttributeNames": {"#n": "n"},
+                }
+            },
+        ],
+        ReturnConsumedCapacity="TOTAL",
+    )
+    assert response["Responses"] == [{}, {"Item": {"n": {"N": "1"}}}]
+    assert response["ConsumedCapacity"] == [
+        {"TableName": "tbl", "CapacityUnits": 4.0, "ReadCapacityUnits": 4.0}
+    ]
+    assert_matches_output_shape("dynamodb", "TransactGetItems", response)
+
+
+def test_transact_get_items_rejects_what_aws_rejects() -> None:
+    """Two Gets of one item, a missing table, a key off the schema, over 100 Gets: each is its
+    AWS error (rule H.7)."""
+    sim = Simulation(seed=1)
+    sim.create_table("tbl", hash_key="pk")
+    client = sim.client("dynamodb")
+
+    def get(table: str, key: dict[str, Any]) -> dict[str, Any]:
+        return {"Get": {"TableName": table, "Key": key}}
+
+    a = {"pk": {"S": "a"}}
+    with pytest.raises(ValidationException, match="multiple operations on one item"):
+        client.transact_get_items(TransactItems=[get("tbl", a), get("tbl", a)])
+    with pytest.raises(ResourceNotFoundException):
+        client.transact_get_items(TransactItems=[get("missing", a)])
+    with pytest.raises(ValidationException, match="does not match the schema"):
+        client.transact_get_items(TransactItems=[get("tbl", {"x": {"S": "a"}})])
+    many = [get("tbl", {"pk": {"S": str(i)}}) for i in range(101)]
+    with pytest.raises(ValidationException, match="less than or equal to 100"):
+        client.transact_get_items(TransactItems=many)
+    assert len(client.transact_get_items(TransactItems=many[:100])["Responses"]) == 100

@@ -73,6 +73,7 @@ _OPERATIONS = {
     "query": "Query",
     "scan": "Scan",
     "transact_write_items": "TransactWriteItems",
+    "transact_get_items": "TransactGetItems",
     "update_item": "UpdateItem",
     "update_table": "UpdateTable",
     "update_time_to_live": "UpdateTimeToLive",
@@ -270,6 +271,10 @@ class DynamoDBClient(ClientBase):
     def transact_write_items(self, **params: Any) -> dict[str, Any]:
         """TransactWriteItems."""
         return self._data("TransactWriteItems", params)
+
+    def transact_get_items(self, **params: Any) -> dict[str, Any]:
+        """TransactGetItems: up to 100 Gets, read as one snapshot."""
+        return self._data("TransactGetItems", params)
 
     # --- tables ---------------------------------------------------------------------------------
 

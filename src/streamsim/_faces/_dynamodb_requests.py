@@ -303,7 +303,7 @@ def convert_request(
         p["RequestItems"] = _convert_batch_write(p.get("RequestItems"), item_fn)
     elif operation == "BatchGetItem":
         p["RequestItems"] = _convert_batch_get(p.get("RequestItems"), item_fn)
-    elif operation == "TransactWriteItems":
+    elif operation in ("TransactWriteItems", "TransactGetItems"):
         actions = p.get("TransactItems")
         if isinstance(actions, (list, tuple)):
             converted: list[Any] = []
@@ -312,7 +312,7 @@ def convert_request(
                     converted.append(entry)
                     continue
                 new_entry = dict(entry)
-                for kind in ("ConditionCheck", "Put", "Delete", "Update"):
+                for kind in ("ConditionCheck", "Put", "Delete", "Update", "Get"):
                     action = entry.get(kind)
                     if isinstance(action, Mapping):
                         where = f"TransactItems[{index}].{kind}"
@@ -387,7 +387,11 @@ def convert_response(result: dict[str, Any], out_fn: OutFn) -> dict[str, Any]:
     if items is not None:
         result["Items"] = [out_fn(item) for item in items]
     responses = result.get("Responses")
-    if responses is not None:
+    if isinstance(responses, list):  # TransactGetItems: [{"Item": ...} or {}, ...]
+        result["Responses"] = [
+            {"Item": out_fn(entry["Item"])} if "Item" in entry else {} for entry in responses
+        ]
+    elif responses is not None:  # BatchGetItem: {table: [item, ...]}
         result["Responses"] = {t: [out_fn(i) for i in got] for t, got in responses.items()}
     return result
 
