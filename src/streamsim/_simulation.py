@@ -396,12 +396,17 @@ class Simulation:
         allow_remote: bool = False,
         clock: str = "manual",
         speed: float = 1.0,
+        max_body_bytes: int = 20 * 1024 * 1024,
+        busy_timeout: float = 5.0,
     ) -> SimulationServer:
         """A loopback HTTP endpoint speaking AWS's protocols for this simulation (not yet started).
 
         ``with sim.serve(port=0) as server:`` starts it on a free port; ``server.url`` is what
         to pass as ``--endpoint-url`` / ``AWS_ENDPOINT_URL``.  One lock serialises every call,
-        ``server.advance(...)`` included.  See :class:`streamsim._sdk._server.SimulationServer`.
+        ``server.advance(...)`` included; ``clock="wall"`` makes virtual time follow the wall
+        clock times ``speed``.  Larger request bodies than ``max_body_bytes`` are refused; a
+        request waiting more than ``busy_timeout`` seconds for the simulation gets a 503.  See
+        :class:`streamsim._sdk._server.SimulationServer`.
         """
         from streamsim._sdk._server import SimulationServer
 
@@ -413,6 +418,8 @@ class Simulation:
             allow_remote=allow_remote,
             clock=clock,
             speed=speed,
+            max_body_bytes=max_body_bytes,
+            busy_timeout=busy_timeout,
         )
 
     def _data_plane(self) -> DataPlane:
