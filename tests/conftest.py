@@ -4,6 +4,9 @@
 variable is set) runs 500, derandomized so a CI run is reproducible, without deadlines;
 ``stress`` runs 2,000 random examples, for a long local hunt.  ``HYPOTHESIS_PROFILE=<name>``
 picks a profile explicitly.
+
+The suite also uses streamsim's own pytest plugin (the ``streamsim_boto3`` fixture), as a
+project's ``conftest.py`` would.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 import os
 
 from hypothesis import settings
+
+pytest_plugins = ["streamsim.pytest_plugin"]
 
 settings.register_profile("dev", max_examples=50)
 settings.register_profile("ci", max_examples=500, derandomize=True, deadline=None)

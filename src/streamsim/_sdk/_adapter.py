@@ -83,7 +83,7 @@ def _routes(model: Any) -> tuple[_Route, ...]:
             pieces.append(re.escape(uri[last : label.start()]))
             pieces.append(f"(?P<{label[1]}>{'.+' if label[2] else '[^/]+'})")
             last = label.end()
-        pieces.append(re.escape(uri[last:]))
+        pieces.append(re.escape(uri[last:].rstrip("/")) + "/?")  # a trailing slash or none
         literal = len(_LABEL.sub("", uri))
         routes.append(_Route(operation, http["method"], re.compile("".join(pieces)), literal))
     return tuple(sorted(routes, key=lambda r: (-r.literal_chars, r.operation)))

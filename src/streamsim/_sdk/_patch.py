@@ -52,10 +52,14 @@ def moto_mock_active() -> bool:
 def simulated_session_class(adapter: Callable[[], Adapter], default_region: str) -> type[Any]:
     """A ``boto3.session.Session`` subclass whose instances the simulation answers."""
     boto3 = require_sdk("boto3")
-    base: type[Any] = boto3.session.Session
+    current: type[Any] = boto3.session.Session
+    # inside another patch, build on boto3's own class, never on the outer patch's
+    base: type[Any] = getattr(current, "streamsim_original", current)
 
     class SimulatedSession(base):  # type: ignore[misc]
         """A boto3 session answered by a streamsim simulation (made by ``sim.patch_boto3()``)."""
+
+        streamsim_original = base
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             region = kwargs.get("region_name")
