@@ -9,6 +9,7 @@ received must be the same.
 
 from __future__ import annotations
 
+import functools
 import json
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -17,6 +18,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import boto3
+import botocore
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -38,7 +41,33 @@ def normal(value: Any) -> Any:
     return value
 
 
-def outcome(call: Callable[[], dict[str, Any]]) -> tuple[Any, ...]:
+@functools.cache
+def output_shape(service: str, method: str) -> Any:
+    """The installed botocore's output shape of ``service``'s ``method``."""
+    model = botocore.session.get_session().get_service_model(service)
+    operation = next(op for op in model.operation_names if botocore.xform_name(op) == method)
+    return model.operation_model(operation).output_shape
+
+
+def known(shape: Any, value: Any) -> Any:
+    """``value`` without the members the installed botocore's model does not define.
+
+    The face follows the newest service model; an older botocore's parser drops members its
+    model lacks (``MetricsConfig`` before botocore 1.35), so the ways are compared on what the
+    installed botocore knows (everything, with the newest).
+    """
+    if shape is None:
+        return value
+    if shape.type_name == "structure" and isinstance(value, dict):
+        return {k: known(shape.members[k], v) for k, v in value.items() if k in shape.members}
+    if shape.type_name == "list" and isinstance(value, list):
+        return [known(shape.member, item) for item in value]
+    if shape.type_name == "map" and isinstance(value, dict):
+        return {k: known(shape.value, v) for k, v in value.items()}
+    return value
+
+
+def outcome(call: Callable[[], dict[str, Any]], shape: Any = None) -> tuple[Any, ...]:
     """What a call returned or raised, in a form the three ways can be compared in."""
     try:
         response = call()
@@ -48,7 +77,7 @@ def outcome(call: Callable[[], dict[str, Any]]) -> tuple[Any, ...]:
         status = error["ResponseMetadata"]["HTTPStatusCode"]
         return ("error", error["Error"]["Code"], error["Error"]["Message"], status, extra)
     metadata = response.pop("ResponseMetadata")
-    return ("ok", normal(response), metadata["RequestId"], metadata["HTTPStatusCode"])
+    return ("ok", normal(known(shape, response)), metadata["RequestId"], metadata["HTTPStatusCode"])
 
 
 class Way:
@@ -65,7 +94,8 @@ class Way:
 
     def call(self, service: str, method: str, **params: Any) -> dict[str, Any]:
         """Call, log the outcome, return the response (``{}`` after an error)."""
-        result = outcome(lambda: getattr(self.clients[service], method)(**params))
+        call = getattr(self.clients[service], method)
+        result = outcome(lambda: call(**params), output_shape(service, method))
         self.log.append((service, method, result))
         return result[1] if result[0] == "ok" else {}
 
