@@ -120,3 +120,19 @@ def test_nothing_in_a_request_is_evaluated(adapter: Adapter) -> None:
         adapter, "GetItem", json.dumps({"TableName": "orders", "Key": {"pk": {"S": text}}}).encode()
     )
     assert json.loads(got.body)["Item"]["pk"]["S"] == text
+
+
+def test_deeply_nested_json_is_a_serialization_exception(adapter: Adapter) -> None:
+    """JSON nested deeper than the parser can follow answers SerializationException."""
+    body = b'{"Item": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    assert error_of(dynamodb(adapter, "PutItem", body))[:2] == (400, "SerializationException")
+
+
+def test_nesting_deeper_than_dynamodb_allows_is_a_validation_exception(adapter: Adapter) -> None:
+    """A map nested past DynamoDB's 32 levels is the face's ValidationException, not a crash."""
+    value: dict[str, Any] = {"S": "leaf"}
+    for _ in range(200):
+        value = {"M": {"m": value}}
+    body = json.dumps({"TableName": "orders", "Item": {"pk": {"S": "a"}, "deep": value}})
+    status, code, _ = error_of(dynamodb(adapter, "PutItem", body.encode()))
+    assert (status, code) == (400, "ValidationException")

@@ -170,8 +170,17 @@ class Adapter:
                 operation, params = self._rest_params(service, method, path, query, body)
             return self._call(service, operation, params)
         except WireError as exc:
-            name = None if service is None else service.name
-            return self.error_response(name, exc.code, exc.message, exc.status)
+            code, message, status = exc.code, exc.message, exc.status
+        except RecursionError:  # JSON nested deeper than Python's parser or the shapes' walk
+            code, message, status = (
+                "SerializationException",
+                "the request is nested too deeply",
+                400,
+            )
+        except Exception as exc:  # a bug of streamsim: still an AWS-shaped answer
+            code, status = "InternalServerError", 500
+            message = f"streamsim internal error: {type(exc).__name__}: {exc}"
+        return self.error_response(None if service is None else service.name, code, message, status)
 
     # --- requests -------------------------------------------------------------------------------
 
