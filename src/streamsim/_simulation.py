@@ -368,6 +368,14 @@ class Simulation:
 
         Args:
             region_name: the region the clients say they are in (default: the simulation's).
+
+        Raises:
+            ModuleNotFoundError: boto3 is not installed (the message says how to install it).
+
+        >>> sim = Simulation(seed=1)
+        >>> _ = sim.create_table("orders", hash_key="pk")
+        >>> sim.boto3_session().client("dynamodb").list_tables()["TableNames"]
+        ['orders']
         """
         from streamsim._sdk._session import boto3_session
 
@@ -383,6 +391,14 @@ class Simulation:
 
         Raises:
             SimulationError: moto's mock is active at the same time.
+
+        >>> import boto3
+        >>> sim = Simulation(seed=1)
+        >>> _ = sim.create_table("orders", hash_key="pk")
+        >>> with sim.patch_boto3():
+        ...     _ = boto3.resource("dynamodb").Table("orders").put_item(Item={"pk": "a"})
+        >>> sim.table("orders").get_item(Key={"pk": "a"})["Item"]
+        {'pk': 'a'}
         """
         from streamsim._sdk._patch import Boto3Patch
 
@@ -407,6 +423,18 @@ class Simulation:
         clock times ``speed``.  Larger request bodies than ``max_body_bytes`` are refused; a
         request waiting more than ``busy_timeout`` seconds for the simulation gets a 503.  See
         :class:`streamsim._sdk._server.SimulationServer`.
+
+        Raises:
+            ValueError: a non-loopback host without ``allow_remote``, an unknown clock mode or
+                a speed that is not a positive finite number.
+
+        >>> import json, urllib.request
+        >>> sim = Simulation(seed=1)
+        >>> with sim.serve(port=0) as server:
+        ...     request = urllib.request.Request(
+        ...         server.url + "/_streamsim/advance", data=b'{"minutes": 5}', method="POST")
+        ...     json.load(urllib.request.urlopen(request))["now"]
+        '2024-01-01T00:05:00+00:00'
         """
         from streamsim._sdk._server import SimulationServer
 
