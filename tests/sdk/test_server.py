@@ -316,3 +316,21 @@ def test_aws_cli_creates_a_stream_writes_and_reads_records_back(served: str) -> 
     assert [r["eventName"] for r in records] == ["INSERT", "MODIFY"]
     assert records[1]["dynamodb"]["NewImage"] == {"pk": {"S": "a"}, "n": {"N": "2"}}
     assert records[1]["dynamodb"]["OldImage"] == {"pk": {"S": "a"}}
+
+
+def test_chunked_bodies_are_read_and_limited() -> None:
+    """A chunked request body is read; one over max_body_bytes is refused with 413."""
+    import http.client
+
+    def send(server_port: int, chunks: list[bytes]) -> tuple[int, Any]:
+        connection = http.client.HTTPConnection("127.0.0.1", server_port, timeout=30)
+        headers = {"X-Amz-Target": "DynamoDB_20120810.ListTables"}
+        connection.request("POST", "/", body=iter(chunks), headers=headers, encode_chunked=True)
+        response = connection.getresponse()
+        answer = (response.status, json.loads(response.read()))
+        connection.close()
+        return answer
+
+    with Simulation(seed=1).serve(port=0, max_body_bytes=64) as server:
+        assert send(server.port, [b"{", b"}"]) == (200, {"TableNames": []})
+        assert send(server.port, [b"{" + b" " * 100, b"}"])[0] == 413

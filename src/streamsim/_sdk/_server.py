@@ -18,7 +18,8 @@ Rules:
   ``clock="wall"`` a ticker also moves it with the wall clock times ``speed``.
   ``GET /_streamsim/now`` tells the virtual time.
 * Loopback only unless ``allow_remote``; request bodies over ``max_body_bytes`` are refused
-  (413) unread; nothing from a request is evaluated or unpickled (``json`` only).
+  (413) without being processed; nothing from a request is evaluated or unpickled (``json``
+  only).
 """
 
 from __future__ import annotations
@@ -344,18 +345,43 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         owner = self.server.owner
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > owner.max_body_bytes:
+        limit = owner.max_body_bytes
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            body = self._read_chunked(limit)
+            length = limit + 1 if body is None else len(body)
+        else:
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
+            body = self.rfile.read(length) if 0 < length <= limit else b""
+        if length < 0 or length > limit:
             self.close_connection = True
             self._send(owner.too_large(length))
             return
-        body = self.rfile.read(length) if length else b""
         path, _, query = self.path.partition("?")
         headers = {name.lower(): value for name, value in self.headers.items()}
-        self._send(owner.respond(self.command, path, query, headers, body))
+        self._send(owner.respond(self.command, path, query, headers, body or b""))
+
+    def _read_chunked(self, limit: int) -> bytes | None:
+        """A ``Transfer-Encoding: chunked`` body, or None once it passes ``limit`` bytes."""
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            line = self.rfile.readline(1024)
+            try:
+                size = int(line.split(b";", 1)[0].strip(), 16)
+            except ValueError:
+                return None  # not a chunk size: refused as unreadable
+            if size == 0:
+                while self.rfile.readline(1024).strip():  # trailer fields, then the blank line
+                    pass
+                return b"".join(chunks)
+            total += size
+            if total > limit:
+                return None
+            chunks.append(self.rfile.read(size))
+            self.rfile.readline(1024)  # the CRLF after each chunk
 
     def _send(self, response: WireResponse) -> None:
         self.send_response(response.status)
