@@ -4,7 +4,7 @@
 
     python -m streamsim serve [--host 127.0.0.1] [--port 4566] [--seed N] [--region R]
                               [--setup module:function] [--clock manual|wall] [--speed X]
-                              [--allow-remote] [--max-body-bytes N]
+                              [--allow-remote] [--max-body-bytes N] [--busy-timeout S]
 
 Then point the AWS CLI or any SDK at it (``aws --endpoint-url http://127.0.0.1:4566 dynamodb
 list-tables``, or ``AWS_ENDPOINT_URL``) with any credentials.  ``--setup`` names a function
@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from streamsim._sdk._server import DEFAULT_MAX_BODY_BYTES
+from streamsim._sdk._server import DEFAULT_BUSY_TIMEOUT_S, DEFAULT_MAX_BODY_BYTES
 from streamsim._simulation import Simulation
 
 
@@ -55,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--speed", type=float, default=1.0, help="virtual s per wall s (wall)")
     serve.add_argument("--allow-remote", action="store_true", help="listen beyond loopback")
     serve.add_argument("--max-body-bytes", type=int, default=DEFAULT_MAX_BODY_BYTES)
+    serve.add_argument(
+        "--busy-timeout",
+        type=float,
+        default=DEFAULT_BUSY_TIMEOUT_S,
+        help="seconds a request waits for the simulation before a 503",
+    )
     return parser
 
 
@@ -72,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             clock=args.clock,
             speed=args.speed,
             max_body_bytes=args.max_body_bytes,
+            busy_timeout=args.busy_timeout,
         )
         server.start()
     except (ValueError, TypeError, OSError, ImportError, AttributeError) as exc:

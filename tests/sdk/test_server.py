@@ -266,7 +266,7 @@ def aws_cli() -> str:
 
 
 def test_aws_cli_creates_a_stream_writes_and_reads_records_back(served: str) -> None:
-    """The AWS CLI creates a table, enables its stream, writes and reads the records back."""
+    """The AWS CLI creates a table, enables its stream, writes, reads the records back, maps it."""
     cli = aws_cli()
     env = {
         "PATH": os.environ.get("PATH", ""),
@@ -316,6 +316,12 @@ def test_aws_cli_creates_a_stream_writes_and_reads_records_back(served: str) -> 
     assert [r["eventName"] for r in records] == ["INSERT", "MODIFY"]
     assert records[1]["dynamodb"]["NewImage"] == {"pk": {"S": "a"}, "n": {"N": "2"}}
     assert records[1]["dynamodb"]["OldImage"] == {"pk": {"S": "a"}}
+    mapping = aws(
+        "lambda", "create-event-source-mapping", "--function-name", "counter",
+        "--event-source-arn", arn, "--starting-position", "TRIM_HORIZON",
+    )  # fmt: skip
+    listed = aws("lambda", "list-event-source-mappings", "--function-name", "counter")
+    assert [m["UUID"] for m in listed["EventSourceMappings"]] == [mapping["UUID"]]
 
 
 def test_chunked_bodies_are_read_and_limited() -> None:
