@@ -5,6 +5,9 @@ variable is set) runs 500, derandomized so a CI run is reproducible; ``stress`` 
 random examples, for a long local hunt.  ``HYPOTHESIS_PROFILE=<name>`` picks a profile
 explicitly.  No profile has a deadline: a deadline is a timed assertion, and on a busy machine
 it fails tests that are right (speed is measured in ``benchmarks/``).
+
+The suite also uses streamsim's own pytest plugin (the ``streamsim_boto3`` fixture), as a
+project's ``conftest.py`` would.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 import os
 
 from hypothesis import settings
+
+pytest_plugins = ["streamsim.pytest_plugin"]
 
 settings.register_profile("dev", max_examples=50, deadline=None)
 settings.register_profile("ci", max_examples=500, derandomize=True, deadline=None)

@@ -11,7 +11,9 @@ first, as ``docs/architecture.md`` draws them:
   reads them); neither imports the other;
 * ``_model``: one simulated account and region, owning every service's state;
 * ``_faces``: the boto3-shaped clients and the resource ``Table``, translating to the model;
-* ``_simulation``, then the public namespace and ``testing``.
+* ``_sdk``: real AWS SDKs' HTTP requests to the faces (boto3 session, patch, HTTP endpoint);
+* ``_simulation``, then the public namespace, ``testing``, the pytest plugin and the command
+  line (``python -m streamsim``).
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ LAYERS: list[tuple[str, ...]] = [
     ("streamsim._dynamodb", "streamsim._lambda"),
     ("streamsim._model",),
     ("streamsim._faces",),
+    ("streamsim._sdk",),
     ("streamsim._simulation",),
-    ("streamsim", "streamsim.testing"),
+    ("streamsim", "streamsim.testing", "streamsim.pytest_plugin", "streamsim.__main__"),
 ]
 #: Components on one layer that must not import each other.
 INDEPENDENT = [("streamsim._dynamodb", "streamsim._lambda")]
