@@ -295,9 +295,9 @@ class LambdaService:
                 and mapping.source is source
                 and not mapping.deleted
             ):
-                raise ResourceConflictException(
-                    f"The event source arn ({source.arn}) and function ({function.name}) "
-                    "provided mapping already exists. Please update or delete the existing "
+                raise ResourceConflictException(  # rule D.1: AWS's text, quotes and spaces
+                    f'The event source arn (" {source.arn} ") and function (" {function.name} '
+                    '") provided mapping already exists. Please update or delete the existing '
                     f"mapping with UUID {mapping.uuid}"
                 )
 
