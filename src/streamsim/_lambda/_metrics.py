@@ -18,7 +18,7 @@ Differs from AWS: nothing is aggregated per minute as CloudWatch does; every sam
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -105,7 +105,7 @@ class IteratorAge:
     shard_id: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@attrs.frozen(kw_only=True)
 class MetricsSnapshot:
     """An immutable copy of a mapping's counters (see :class:`MappingMetrics`)."""
 
@@ -248,7 +248,7 @@ class MappingMetrics:
             invocation_log=<0 Invocation>, discards=<0 Discard>, iterator_ages=<0 IteratorAge>,
         )
         """
-        counters = [f"{name}={value}" for name, value in asdict(self.snapshot()).items()]
+        counters = [f"{name}={value}" for name, value in attrs.asdict(self.snapshot()).items()]
         logs = (
             f"invocation_log=<{len(self.invocation_log)} Invocation>, "
             f"discards=<{len(self.discards)} Discard>, "
