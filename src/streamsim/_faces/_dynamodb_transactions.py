@@ -50,17 +50,7 @@ class Transactions:
         """TransactWriteItems: up to 100 actions on distinct items, all applied or none."""
         mode = enum(p, "ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY, "NONE")
         enum(p, "ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS, "NONE")
-        entries = p.get("TransactItems")
-        if not isinstance(entries, (list, tuple)) or not entries:
-            raise ValidationException(
-                "1 validation error detected at 'transactItems' failed to satisfy constraint: "
-                "Member must have length greater than or equal to 1."
-            )
-        if len(entries) > MAX_TRANSACT_ACTIONS:
-            raise ValidationException(
-                "1 validation error detected at 'transactItems' failed to satisfy constraint: "
-                "Member must have length less than or equal to 100."
-            )
+        entries = transact_items(p)
         token = p.get("ClientRequestToken")
         if isinstance(token, str) and len(token) > MAX_TOKEN_CHARS:
             raise ValidationException(
@@ -114,17 +104,7 @@ class Transactions:
         request order; a transactional read costs two read units per 4 KB read.
         """
         mode = enum(p, "ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY, "NONE")
-        entries = p.get("TransactItems")
-        if not isinstance(entries, (list, tuple)) or not entries:
-            raise ValidationException(
-                "1 validation error detected at 'transactItems' failed to satisfy constraint: "
-                "Member must have length greater than or equal to 1."
-            )
-        if len(entries) > MAX_TRANSACT_ACTIONS:
-            raise ValidationException(
-                "1 validation error detected at 'transactItems' failed to satisfy constraint: "
-                "Member must have length less than or equal to 100."
-            )
+        entries = transact_items(p)
         plan: list[tuple[TableEngine, Expressions, Any, Any]] = []
         seen: set[tuple[str, Any, Any]] = set()
         for index, entry in enumerate(entries):
@@ -212,3 +192,19 @@ class Transactions:
             ),
             failure,
         )
+
+
+def transact_items(p: Mapping[str, Any]) -> list[Any] | tuple[Any, ...]:
+    """A transaction's ``TransactItems``: 1 to 100 actions (rule C.4), else ValidationException."""
+    entries = p.get("TransactItems")
+    if not isinstance(entries, (list, tuple)) or not entries:
+        raise ValidationException(
+            "1 validation error detected at 'transactItems' failed to satisfy constraint: "
+            "Member must have length greater than or equal to 1."
+        )
+    if len(entries) > MAX_TRANSACT_ACTIONS:
+        raise ValidationException(
+            "1 validation error detected at 'transactItems' failed to satisfy constraint: "
+            f"Member must have length less than or equal to {MAX_TRANSACT_ACTIONS}."
+        )
+    return entries
