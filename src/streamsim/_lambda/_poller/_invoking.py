@@ -58,9 +58,9 @@ def item_failures(
     Returns:
         None for full success (no failures listed: an empty or null list, an empty or null
         response); the index of the lowest reported sequence number (that record and all
-        after it are retried); or ``-1`` for a full failure (an empty or null
-        ``itemIdentifier``, an entry without ``itemIdentifier``, a malformed list, or an
-        unknown identifier when ``unknown_fails``).
+        after it are retried); or ``-1`` for a full failure (an empty, null or non-string
+        ``itemIdentifier``, an entry without ``itemIdentifier`` or with other members, a
+        malformed list, or an unknown identifier when ``unknown_fails``).
 
     >>> item_failures({"batchItemFailures": [{"itemIdentifier": "7"}]}, [5, 7, 9], int,
     ...               unknown_fails=True)
@@ -76,8 +76,8 @@ def item_failures(
     index: dict[str, int] | None = None
     lowest: int | None = None
     for entry in failures:
-        if not isinstance(entry, dict) or "itemIdentifier" not in entry:
-            return FULL_FAILURE
+        if not isinstance(entry, dict) or "itemIdentifier" not in entry or len(entry) != 1:
+            return FULL_FAILURE  # no identifier, or members besides it (rule D.6)
         ident = entry["itemIdentifier"]
         if not isinstance(ident, str) or not ident:
             return FULL_FAILURE
