@@ -261,7 +261,7 @@ class Simulation:
         cached = self._faces.get(name)
         if cached is not None and cached[0] is engine:
             return cached[1]
-        face = Table(engine, self._data_plane(), self._clock, lambda: self.client("dynamodb"))
+        face = Table(engine, self._data_plane(), self._clock, self._resource_client)
         self._faces[name] = (engine, face)
         return face
 
@@ -344,6 +344,17 @@ class Simulation:
                 f"unknown service {service!r}: expected 'dynamodb', 'dynamodbstreams' or 'lambda'"
             )
         self._clients[service] = client
+        return client
+
+    def _resource_client(self) -> DynamoDBClient:
+        """``table.meta.client``: boto3's resource client takes and gives Python values."""
+        client = self._clients.get("dynamodb-resource")
+        if client is None:
+            client = DynamoDBClient(
+                self._data_plane(), self._clock, self.region, python_values=True
+            )
+            self._clients["dynamodb-resource"] = client
+        assert isinstance(client, DynamoDBClient)
         return client
 
     # --- real SDKs ------------------------------------------------------------------------------

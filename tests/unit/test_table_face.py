@@ -328,9 +328,30 @@ def test_table_attributes_follow_describe_table(sim: Simulation, events: Table) 
     assert events.table_id == described["TableId"]
 
 
-def test_meta_client_is_the_dynamodb_client(sim: Simulation, table: Table) -> None:
-    """table.meta.client is the simulation's client, so boto3's exception idiom works."""
-    assert table.meta.client is sim.client("dynamodb")
+def test_meta_client_is_a_resource_client_of_python_values(sim: Simulation, table: Table) -> None:
+    """table.meta.client behaves like boto3's resource client: Python values and Key()/Attr()
+    conditions in, Python values out, the same exceptions; it shares the simulation's state."""
+    client = table.meta.client
+    assert client is not sim.client("dynamodb")
+    assert client.exceptions.ConditionalCheckFailedException is ConditionalCheckFailedException
+    client.put_item(TableName="orders", Item={"pk": "b", "n": Decimal(3), "tags": {"x"}})
+    got = client.get_item(TableName="orders", Key={"pk": "b"})["Item"]
+    assert got == {"pk": "b", "n": Decimal(3), "tags": {"x"}}
+    assert sim.client("dynamodb").get_item(TableName="orders", Key={"pk": {"S": "b"}})["Item"][
+        "n"
+    ] == {"N": "3"}
+    scanned = client.scan(TableName="orders", FilterExpression=Attr("n").gt(2))
+    assert [item["pk"] for item in scanned["Items"]] == ["b"]
+    queried = client.query(TableName="orders", KeyConditionExpression=Key("pk").eq("b"))
+    assert queried["Count"] == 1
+    pages = client.get_paginator("scan").paginate(TableName="orders")
+    assert [item["pk"] for page in pages for item in page["Items"]] == ["b"]
+    with pytest.raises(ConditionalCheckFailedException):
+        client.put_item(
+            TableName="orders", Item={"pk": "b"}, ConditionExpression=Attr("pk").not_exists()
+        )
+    with pytest.raises(ValidationException, match="only supports Attribute objects of type Key"):
+        client.query(TableName="orders", KeyConditionExpression=Attr("pk").eq("b"))
     table.put_item(Item={"pk": "a"})
     with pytest.raises(table.meta.client.exceptions.ConditionalCheckFailedException):
         table.put_item(Item={"pk": "a"}, ConditionExpression="attribute_not_exists(pk)")

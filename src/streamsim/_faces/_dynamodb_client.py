@@ -31,12 +31,20 @@ from typing import Any
 
 from streamsim._clock import Clock
 from streamsim._dynamodb._transactions import IdempotentParameterMismatchException
-from streamsim._errors import ValidationException
-from streamsim._items import AttributeValue, Item, copy_item, wire_to_item, wire_to_value
+from streamsim._errors import StreamsimError, ValidationException
+from streamsim._items import copy_item, item_to_python
 
 from ._client_base import ClientBase, ClientExceptions
+from ._conditions import build_conditions
 from ._dynamodb_data import DataPlane
-from ._dynamodb_requests import convert_request, convert_response
+from ._dynamodb_requests import (
+    convert_request,
+    convert_response,
+    python_item,
+    python_value,
+    wire_item,
+    wire_value,
+)
 from ._dynamodb_responses import ttl_description
 from ._dynamodb_shapes import DYNAMODB_CHECKS
 from ._params import ParamValidationError, pagination_config
@@ -78,23 +86,6 @@ _OPERATIONS = {
     "update_table": "UpdateTable",
     "update_time_to_live": "UpdateTimeToLive",
 }
-
-
-def wire_item(value: Any, what: str) -> Item:
-    """Client face: an item or key in DynamoDB JSON, validated and made canonical."""
-    return wire_to_item(value, what=what)
-
-
-def wire_value(value: Any, placeholder: str) -> AttributeValue:
-    """Client face: one ExpressionAttributeValues value, with DynamoDB's message prefix."""
-    try:
-        return wire_to_value(value, what=f"ExpressionAttributeValues.{placeholder}")
-    except ValidationException as exc:
-        if exc.message.startswith("Invalid type for parameter"):
-            raise
-        raise ValidationException(
-            f"ExpressionAttributeValues contains invalid value: {exc.message} for key {placeholder}"
-        ) from None
 
 
 class ClientMeta:
@@ -180,7 +171,11 @@ class DynamoDBClient(ClientBase):
     Obtain it as ``sim.client("dynamodb")``.  See the module docstring for the conventions.
     """
 
-    def __init__(self, data: DataPlane, clock: Clock, region: str) -> None:
+    def __init__(
+        self, data: DataPlane, clock: Clock, region: str, *, python_values: bool = False
+    ) -> None:
+        #: True for a resource's client (``table.meta.client``): Python values in and out
+        self._python = python_values
         self._ops = data
         self._tables = data.tables
         self._clock = clock
@@ -205,8 +200,17 @@ class DynamoDBClient(ClientBase):
         return self._ops.response_metadata()
 
     def _data(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        if self._python:  # boto3's resource client: Key()/Attr() conditions become strings
+            try:
+                build_conditions(params)
+            except StreamsimError as exc:
+                raise exc.with_operation(operation) from None
+
         def body(**p: Any) -> dict[str, Any]:
             # ops.call stamps its errors itself (for the Table face); _call stamps the same name
+            if self._python:
+                request = convert_request(operation, p, python_item, python_value)
+                return convert_response(self._ops.call(operation, request), item_to_python)
             request = convert_request(operation, p, wire_item, wire_value)
             return convert_response(self._ops.call(operation, request), copy_item)
 

@@ -32,7 +32,14 @@ from streamsim._dynamodb._expressions import (
 )
 from streamsim._dynamodb._expressions._ast import Path
 from streamsim._errors import ValidationException
-from streamsim._items import AttributeValue, Item
+from streamsim._items import (
+    AttributeValue,
+    Item,
+    python_to_item,
+    python_to_value,
+    wire_to_item,
+    wire_to_value,
+)
 
 RETURN_VALUES = ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
 RETURN_VALUES_ON_FAILURE = ("ALL_OLD", "NONE")
@@ -223,6 +230,33 @@ class Expressions:
 
 
 # --- request / response conversion --------------------------------------------------------------
+
+
+def wire_item(value: Any, what: str) -> Item:
+    """Client face: an item or key in DynamoDB JSON, validated and made canonical."""
+    return wire_to_item(value, what=what)
+
+
+def wire_value(value: Any, placeholder: str) -> AttributeValue:
+    """Client face: one ExpressionAttributeValues value, with DynamoDB's message prefix."""
+    try:
+        return wire_to_value(value, what=f"ExpressionAttributeValues.{placeholder}")
+    except ValidationException as exc:
+        if exc.message.startswith("Invalid type for parameter"):
+            raise
+        raise ValidationException(
+            f"ExpressionAttributeValues contains invalid value: {exc.message} for key {placeholder}"
+        ) from None
+
+
+def python_item(value: Any, what: str) -> Item:
+    """Table face: an item or key of Python values, made canonical (boto3's serializer rules)."""
+    return python_to_item(value)
+
+
+def python_value(value: Any, placeholder: str) -> AttributeValue:
+    """Table face: one ExpressionAttributeValues value of Python values, made canonical."""
+    return python_to_value(value)
 
 
 def _values(raw: Any, value_fn: ValueFn) -> dict[str, AttributeValue] | None:

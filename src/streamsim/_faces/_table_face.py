@@ -30,19 +30,20 @@ from streamsim._clock import Clock
 from streamsim._dynamodb._table import TableEngine
 from streamsim._errors import ResourceNotFoundException, StreamsimError, ValidationException
 from streamsim._items import (
-    AttributeValue,
-    Item,
     compare_key,
     item_to_python,
-    python_to_item,
     python_to_sized_item,
-    python_to_value,
 )
 
 from ._conditions import build_conditions
 from ._display import Display, html_table
 from ._dynamodb_data import DataPlane
-from ._dynamodb_requests import convert_request, convert_response
+from ._dynamodb_requests import (
+    convert_request,
+    convert_response,
+    python_item,
+    python_value,
+)
 from ._params import check_text, validate_params
 from ._stream_views import Stream
 from ._waiters import Waiter
@@ -67,16 +68,6 @@ def key_order(engine: TableEngine, hv: Any, rv: Any) -> tuple[Any, ...]:
     if engine.range_key is None:
         return (first,)
     return (first, compare_key({engine.range_type: rv}))
-
-
-def python_item(value: Any, what: str) -> Item:
-    """Table face: an item or key of Python values, made canonical (boto3's serializer rules)."""
-    return python_to_item(value)
-
-
-def python_value(value: Any, placeholder: str) -> AttributeValue:
-    """Table face: one ExpressionAttributeValues value of Python values, made canonical."""
-    return python_to_value(value)
 
 
 class Table(Display):
