@@ -510,6 +510,21 @@ def test_table_not_exists_waiter_gives_up_in_virtual_time(sim: Simulation, clien
     assert (sim.now - datetime(2024, 1, 1, tzinfo=sim.now.tzinfo)).total_seconds() == 10
 
 
+def test_waiter_config_matches_botocore_waiter_model(sim: Simulation) -> None:
+    """waiter.config shows the delay, attempts and operation of botocore's own waiter model."""
+    import botocore.session
+
+    models = botocore.session.get_session().get_waiter_model("dynamodb")
+    for name in ("table_exists", "table_not_exists"):
+        ours = sim.client("dynamodb").get_waiter(name).config
+        theirs = models.get_waiter(ours.name)
+        assert (ours.delay, ours.max_attempts, ours.operation) == (
+            theirs.delay,
+            theirs.max_attempts,
+            theirs.operation,
+        )
+
+
 # --- items -------------------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ AWS behaviour: boto3's waiters poll DescribeTable every ``Delay`` seconds (defau
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from streamsim._clock import Clock
@@ -15,6 +16,23 @@ from streamsim._errors import ResourceNotFoundException
 from ._params import validate_params, waiter_config
 
 WAITERS = ("table_exists", "table_not_exists")
+DEFAULT_DELAY_S = 20
+DEFAULT_MAX_ATTEMPTS = 25
+
+
+@dataclass(frozen=True)
+class WaiterModelConfig:
+    """``waiter.config``, as botocore's ``SingleWaiterConfig`` shows a waiter's model.
+
+    >>> WaiterModelConfig("TableExists").delay, WaiterModelConfig("TableExists").max_attempts
+    (20, 25)
+    """
+
+    name: str
+    delay: int = DEFAULT_DELAY_S
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    operation: str = "DescribeTable"
+    description: str = ""
 
 
 class WaiterError(Exception):
@@ -38,6 +56,8 @@ class Waiter:
         self._status = status
         self._clock = clock
         self.name = name
+        #: the waiter's model: poll ``operation`` every ``delay`` s, ``max_attempts`` times
+        self.config = WaiterModelConfig("".join(part.title() for part in name.split("_")))
 
     def _done(self, table_name: str) -> bool:
         try:
@@ -54,7 +74,7 @@ class Waiter:
             WaiterConfigError: a bad ``WaiterConfig`` (see :func:`~._params.waiter_config`).
             WaiterError: the state was not reached after ``MaxAttempts`` polls.
         """
-        delay, attempts = waiter_config(WaiterConfig, 20, 25)
+        delay, attempts = waiter_config(WaiterConfig, self.config.delay, self.config.max_attempts)
         validate_params("DescribeTable", params)
         table_name = params["TableName"]
         for attempt in range(attempts):
