@@ -44,6 +44,9 @@ from streamsim._lambda._metrics import Discard as Discard
 from streamsim._lambda._metrics import Invocation as Invocation
 from streamsim._lambda._metrics import IteratorAge as IteratorAge
 from streamsim._lambda._metrics import MetricsSnapshot as MetricsSnapshot
+from streamsim._lambda._progress import Blocked as Blocked
+from streamsim._lambda._progress import IdleReport as IdleReport
+from streamsim._lambda._progress import InvocationTrace as InvocationTrace
 from streamsim._lambda._service import LambdaSettings as LambdaSettings
 from streamsim._streams._stream import StreamSettings as StreamSettings
 from streamsim._streams._view import StreamRecord as StreamRecord
@@ -68,6 +71,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Binary",
+    "Blocked",
     "Bucket",
     "ConditionalCheckFailedException",
     "Discard",
@@ -76,9 +80,11 @@ __all__ = [
     "EventSourceMapping",
     "ExpiredIteratorException",
     "Function",
+    "IdleReport",
     "InternalServerError",
     "InvalidParameterValueException",
     "Invocation",
+    "InvocationTrace",
     "IteratorAge",
     "LambdaClient",
     "LambdaContext",
