@@ -1,0 +1,57 @@
+"""Testing toolkit: property-test a stream consumer, and check what a stream delivered.
+
+Elle-style (Jepsen): during a run, record plain-data histories; afterwards, check them and get
+``valid``, a minimal witness of the first anomaly and a plain-English explanation.
+
+Stream side (:mod:`._history`):
+
+* :func:`read_stream` reads every readable record of a stream through the DynamoDB Streams
+  API, parents before children, as a careful consumer does.
+* :class:`WriteLog` records every item change a table commits, with the stream enabled then
+  and the sequence number of the record it made.
+* :func:`check_stream_history` (and the checks it combines) compares them: every change exactly
+  once, each item's changes in write order, sequence numbers increasing per shard, children
+  after parents.  Records are matched to changes by sequence number.
+
+Consumer side (:mod:`._consumer`): :class:`ConsumerHistory` wraps a handler and records what
+each invocation was given, answered and wrote; after a run, its checkers tell whether every
+change was processed, in order per item and along the shard lineage, and whether a sink table
+converged to what a model of the source table says it should hold.
+
+Faults (:mod:`._faults`): :class:`FaultPlan` is a frozen value (its ``repr`` is Python that
+rebuilds it) that wraps a handler and makes chosen invocations crash, time out part-way, be
+throttled, or see their own DynamoDB writes fail.
+
+Hypothesis strategies live in :mod:`streamsim.testing.strategies` (Hypothesis is needed only
+there; ``import streamsim.testing`` works without it).
+"""
+
+from __future__ import annotations
+
+from ._history import Anomaly as Anomaly
+from ._history import Change as Change
+from ._history import CheckResult as CheckResult
+from ._history import ShardRead as ShardRead
+from ._history import StreamRead as StreamRead
+from ._history import WriteLog as WriteLog
+from ._history import check_children_after_parents as check_children_after_parents
+from ._history import check_exactly_once as check_exactly_once
+from ._history import check_item_order as check_item_order
+from ._history import check_sequence_numbers as check_sequence_numbers
+from ._history import check_stream_history as check_stream_history
+from ._history import read_stream as read_stream
+
+__all__ = [
+    "Anomaly",
+    "Change",
+    "CheckResult",
+    "ShardRead",
+    "StreamRead",
+    "WriteLog",
+    "check_children_after_parents",
+    "check_exactly_once",
+    "check_item_order",
+    "check_sequence_numbers",
+    "check_stream_history",
+    "read_stream",
+]
