@@ -28,6 +28,23 @@ there; ``import streamsim.testing`` works without it).
 
 from __future__ import annotations
 
+from ._consumer import Attempt as Attempt
+from ._consumer import ConsumerHistory as ConsumerHistory
+from ._consumer import Delivered as Delivered
+from ._consumer import check_consumer_order as check_consumer_order
+from ._consumer import check_convergence as check_convergence
+from ._consumer import check_lineage_order as check_lineage_order
+from ._consumer import check_no_duplicate_effect as check_no_duplicate_effect
+from ._consumer import check_no_lost_change as check_no_lost_change
+from ._consumer import shard_parents as shard_parents
+from ._consumer import table_items as table_items
+from ._faults import Crash as Crash
+from ._faults import DownstreamError as DownstreamError
+from ._faults import Duplicate as Duplicate
+from ._faults import FaultInjector as FaultInjector
+from ._faults import FaultPlan as FaultPlan
+from ._faults import InjectedFault as InjectedFault
+from ._faults import Timeout as Timeout
 from ._history import Anomaly as Anomaly
 from ._history import Change as Change
 from ._history import CheckResult as CheckResult
@@ -40,18 +57,47 @@ from ._history import check_item_order as check_item_order
 from ._history import check_sequence_numbers as check_sequence_numbers
 from ._history import check_stream_history as check_stream_history
 from ._history import read_stream as read_stream
+from ._runner import Advance as Advance
+from ._runner import ConsumerRun as ConsumerRun
+from ._runner import Delete as Delete
+from ._runner import Put as Put
+from ._runner import Scenario as Scenario
+from ._runner import run_consumer_test as run_consumer_test
 
 __all__ = [
+    "Advance",
     "Anomaly",
+    "Attempt",
     "Change",
     "CheckResult",
+    "ConsumerHistory",
+    "ConsumerRun",
+    "Crash",
+    "Delete",
+    "Delivered",
+    "DownstreamError",
+    "Duplicate",
+    "FaultInjector",
+    "FaultPlan",
+    "InjectedFault",
+    "Put",
+    "Scenario",
     "ShardRead",
     "StreamRead",
+    "Timeout",
     "WriteLog",
     "check_children_after_parents",
+    "check_consumer_order",
+    "check_convergence",
     "check_exactly_once",
     "check_item_order",
+    "check_lineage_order",
+    "check_no_duplicate_effect",
+    "check_no_lost_change",
     "check_sequence_numbers",
     "check_stream_history",
     "read_stream",
+    "run_consumer_test",
+    "shard_parents",
+    "table_items",
 ]

@@ -1,0 +1,218 @@
+"""Run one consumer scenario end to end: chaos, heal, drain, check.
+
+A :class:`Scenario` is a value (``repr`` is Python that rebuilds it): the writes to a source
+table (:class:`Put`, :class:`Delete`, :class:`Advance`), the event source mapping's
+parameters, a :class:`~._faults.FaultPlan` and a seed.  :func:`run_consumer_test` builds a
+fresh simulation (source table ``src`` with hash key ``pk`` and a stream, sink table ``sink``
+with hash key ``key``), wires the consumer, then:
+
+1. **chaos**: applies the operations with the faults on (``Advance`` moves virtual time, so
+   the poller invokes the consumer between writes);
+2. **heal**: switches the faults off;
+3. **drain**: ``sim.run_until_idle`` until the mapping is caught up (or blocked);
+4. **check**: no lost change, no duplicate processing, per-item order, lineage order, and the
+   sink converged to ``expected(source items)``.
+
+It returns a :class:`ConsumerRun`; ``run.check()`` raises ``AssertionError`` with the
+scenario's ``repr`` (to replay), the anomalies and the consumer's trace.
+
+Source items are ``{"pk": key, "n": value}``; a consumer is a callable taking the sink (a
+Table, behind a proxy that :class:`~._faults.DownstreamError` can fail) and returning the
+handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import timedelta
+from typing import Any
+
+import attrs
+
+from ._consumer import (
+    ConsumerHistory,
+    check_consumer_order,
+    check_convergence,
+    check_lineage_order,
+    check_no_duplicate_effect,
+    check_no_lost_change,
+    shard_parents,
+    table_items,
+)
+from ._faults import FaultInjector, FaultPlan
+from ._history import CheckResult, WriteLog
+
+SOURCE = "src"
+SINK = "sink"
+
+
+@attrs.frozen
+class Put:
+    """Put ``{"pk": key, "n": n}`` into the source table."""
+
+    key: str
+    n: int = 1
+
+
+@attrs.frozen
+class Delete:
+    """Delete the item ``key`` of the source table (a no-op when it does not exist)."""
+
+    key: str
+
+
+@attrs.frozen
+class Advance:
+    """Move virtual time forward by ``ms`` milliseconds (the poller works meanwhile)."""
+
+    ms: int
+
+
+Operation = Put | Delete | Advance
+
+
+def _operations(value: Any) -> tuple[Operation, ...]:
+    ops = tuple(value)
+    for op in ops:
+        if not isinstance(op, Put | Delete | Advance):
+            raise TypeError(f"not an operation: {op!r}")
+    return ops
+
+
+def _params(value: Any) -> tuple[tuple[str, Any], ...]:
+    items = value.items() if isinstance(value, Mapping) else value
+    return tuple(sorted((str(k), v) for k, v in items))
+
+
+@attrs.frozen(kw_only=True)
+class Scenario:
+    """One consumer test case, as a value: ``eval(repr(scenario))`` rebuilds it.
+
+    Attributes:
+        operations: the writes and time advances of the chaos phase, in order.
+        mapping: CreateEventSourceMapping parameters (``BatchSize``,
+            ``FunctionResponseTypes``, ...), as sorted ``(name, value)`` pairs.
+        faults: the :class:`~._faults.FaultPlan` of the chaos phase.
+        seed: the simulation's seed.
+        partitions: partitions of the source table.
+    """
+
+    operations: tuple[Operation, ...] = attrs.field(default=(), converter=_operations)
+    mapping: tuple[tuple[str, Any], ...] = attrs.field(default=(), converter=_params)
+    faults: FaultPlan = attrs.field(factory=FaultPlan)
+    seed: int = 0
+    partitions: int = 2
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class ConsumerRun:
+    """What :func:`run_consumer_test` found.
+
+    Attributes:
+        scenario: the scenario run; result: the combined :class:`~._history.CheckResult`.
+        history: the consumer's :class:`~._consumer.ConsumerHistory`; sim: the simulation.
+        injector: the fault plan's running state (which faults struck).
+    """
+
+    scenario: Scenario
+    result: CheckResult
+    history: ConsumerHistory
+    sim: Any
+    injector: FaultInjector
+
+    @property
+    def valid(self) -> bool:
+        """True when every check passed."""
+        return self.result.valid
+
+    def report(self) -> str:
+        """The scenario (to replay), the anomalies, the faults that struck and the trace."""
+        return "\n".join(
+            [
+                f"scenario: {self.scenario!r}",
+                self.result.explanation,
+                f"faults struck: {self.injector.struck}",
+                "trace:",
+                self.history.render(),
+            ]
+        )
+
+    def check(self) -> None:
+        """Raise ``AssertionError`` with :meth:`report` unless every check passed."""
+        if not self.result.valid:
+            raise AssertionError(self.report())
+
+
+def run_consumer_test(
+    consumer: Callable[[Any], Callable[..., Any]],
+    scenario: Scenario,
+    *,
+    expected: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+    observed: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+    sink_key: Sequence[str] = ("key",),
+    drain: timedelta = timedelta(hours=2),
+) -> ConsumerRun:
+    """Run ``scenario`` against ``consumer``: chaos, heal, drain, check.
+
+    Args:
+        consumer: called with the sink table, returns ``handler(event, context)``.
+        scenario: the :class:`Scenario`.
+        expected: the sink's items a correct consumer leaves, from the source's items.
+        observed: how to read the sink's items before comparing (default: as they are).
+        sink_key: key attribute names of the items ``expected`` and ``observed`` return.
+        drain: the most virtual time the drain may take.
+
+    Returns:
+        a :class:`ConsumerRun` (call ``.check()`` in a test).
+    """
+    from streamsim._simulation import Simulation
+
+    sim = Simulation(seed=scenario.seed)
+    source = sim.create_table(
+        SOURCE,
+        hash_key="pk",
+        partitions=scenario.partitions,
+        stream_view_type="NEW_AND_OLD_IMAGES",
+    )
+    sink = sim.create_table(SINK, hash_key="key")
+    log = WriteLog(source)
+    history = ConsumerHistory(sim, sinks=[sink])
+    injector = scenario.faults.start(sim)
+    handler = history.wrap(injector.wrap(consumer(injector.table(sink))))
+    sim.create_function("consumer", handler, timeout=60, duration=injector.duration(0.01))
+    params = {"StartingPosition": "TRIM_HORIZON", **dict(scenario.mapping)}
+    sim.client("lambda").create_event_source_mapping(
+        FunctionName="consumer", EventSourceArn=source.latest_stream_arn, **params
+    )
+    for op in scenario.operations:  # chaos
+        if isinstance(op, Put):
+            source.put_item(Item={"pk": op.key, "n": op.n})
+        elif isinstance(op, Delete):
+            source.delete_item(Key={"pk": op.key})
+        else:
+            sim.advance(milliseconds=op.ms)
+    injector.heal()
+    idle = sim.run_until_idle(drain)
+    mapping = next(iter(sim.lambda_service.mappings.values()))
+    result = check_no_duplicate_effect(history) + check_consumer_order(history)
+    stream_arn = source.latest_stream_arn
+    assert stream_arn is not None
+    result = result + check_lineage_order(history, shard_parents(sim, stream_arn))
+    if not mapping.metrics.discards:  # records given up on are lost by design (rule D.7)
+        result = result + check_no_lost_change(history, log)
+        if idle.idle and not idle.blocked:
+            items = table_items(sink)
+            result = result + check_convergence(
+                observed(items) if observed is not None else items,
+                expected(table_items(source)),
+                key=sink_key,
+                history=history,
+            )
+    if idle.blocked:
+        from ._history import Anomaly
+
+        (uuid, why), *_ = idle.blocked
+        result = result + CheckResult((Anomaly("blocked", str(why), {"mapping": uuid}),))
+    return ConsumerRun(
+        scenario=scenario, result=result, history=history, sim=sim, injector=injector
+    )
