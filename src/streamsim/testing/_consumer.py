@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -399,6 +400,13 @@ def table_items(table: Any) -> list[dict[str, Any]]:
         params["ExclusiveStartKey"] = last
 
 
+def _canonical(value: Any) -> str:
+    """A sortable text of a key value, numbers compared by value (1 == Decimal("1.0"))."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return f"N:{Decimal(str(value)).normalize()}"
+    return f"{type(value).__name__}:{value!r}"
+
+
 def check_convergence(
     actual: Iterable[Mapping[str, Any]],
     expected: Iterable[Mapping[str, Any]],
@@ -418,7 +426,7 @@ def check_convergence(
     names = tuple(key)
 
     def ident(item: Mapping[str, Any]) -> tuple[Any, ...]:
-        return tuple(repr(item.get(name)) for name in names)
+        return tuple(_canonical(item.get(name)) for name in names)
 
     have = {ident(item): dict(item) for item in actual}
     want = {ident(item): dict(item) for item in expected}

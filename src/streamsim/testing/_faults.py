@@ -271,11 +271,24 @@ class FaultInjector:
         return faulty
 
     def create_function(
-        self, sim: Any, name: str, handler: Callable[..., Any], **options: Any
+        self,
+        sim: Any,
+        name: str,
+        handler: Callable[..., Any],
+        *,
+        outer: Callable[[Callable[..., Any]], Callable[..., Any]] | None = None,
+        **options: Any,
     ) -> Any:
-        """``sim.create_function`` with the handler wrapped and the duration faulted."""
+        """``sim.create_function`` with the handler wrapped and the duration faulted.
+
+        Args:
+            outer: a wrapper applied outside the faults (``outer=history.wrap`` records what
+                the poller delivered and what the faults made of it).
+            options: ``sim.create_function`` options (``duration`` is the base duration).
+        """
         options["duration"] = self.duration(options.get("duration", 0.01))
-        return sim.create_function(name, self.wrap(handler), **options)
+        wrapped = self.wrap(handler)
+        return sim.create_function(name, wrapped if outer is None else outer(wrapped), **options)
 
     def table(self, table: Any) -> Any:
         """A proxy of ``table`` (or a DynamoDB client) whose writes a DownstreamError can fail."""

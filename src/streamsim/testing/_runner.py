@@ -178,8 +178,9 @@ def run_consumer_test(
     log = WriteLog(source)
     history = ConsumerHistory(sim, sinks=[sink])
     injector = scenario.faults.start(sim)
-    handler = history.wrap(injector.wrap(consumer(injector.table(sink))))
-    sim.create_function("consumer", handler, timeout=60, duration=injector.duration(0.01))
+    injector.create_function(
+        sim, "consumer", consumer(injector.table(sink)), outer=history.wrap, timeout=60
+    )
     params = {"StartingPosition": "TRIM_HORIZON", **dict(scenario.mapping)}
     sim.client("lambda").create_event_source_mapping(
         FunctionName="consumer", EventSourceArn=source.latest_stream_arn, **params
