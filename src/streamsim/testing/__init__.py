@@ -59,9 +59,11 @@ from ._history import check_stream_history as check_stream_history
 from ._history import read_stream as read_stream
 from ._runner import Advance as Advance
 from ._runner import ConsumerRun as ConsumerRun
+from ._runner import ConsumerWorld as ConsumerWorld
 from ._runner import Delete as Delete
 from ._runner import Put as Put
 from ._runner import Scenario as Scenario
+from ._runner import Throttle as Throttle
 from ._runner import run_consumer_test as run_consumer_test
 
 __all__ = [
@@ -72,6 +74,7 @@ __all__ = [
     "CheckResult",
     "ConsumerHistory",
     "ConsumerRun",
+    "ConsumerWorld",
     "Crash",
     "Delete",
     "Delivered",
@@ -84,6 +87,7 @@ __all__ = [
     "Scenario",
     "ShardRead",
     "StreamRead",
+    "Throttle",
     "Timeout",
     "WriteLog",
     "check_children_after_parents",

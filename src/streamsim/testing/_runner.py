@@ -1,13 +1,14 @@
 """Run one consumer scenario end to end: chaos, heal, drain, check.
 
 A :class:`Scenario` is a value (``repr`` is Python that rebuilds it): the writes to a source
-table (:class:`Put`, :class:`Delete`, :class:`Advance`), the event source mapping's
-parameters, a :class:`~._faults.FaultPlan` and a seed.  :func:`run_consumer_test` builds a
-fresh simulation (source table ``src`` with hash key ``pk`` and a stream, sink table ``sink``
-with hash key ``key``), wires the consumer, then:
+table (:class:`Put`, :class:`Delete`), time (:class:`Advance`, :class:`Throttle`), the event
+source mapping's parameters, a :class:`~._faults.FaultPlan` and a seed.
+:func:`run_consumer_test` builds a fresh simulation (source table ``src`` with hash key
+``pk`` and a stream, sink table ``sink`` with hash key ``key``), wires the consumer, then:
 
 1. **chaos**: applies the operations with the faults on (``Advance`` moves virtual time, so
-   the poller invokes the consumer between writes);
+   the poller invokes the consumer between writes; ``Throttle`` does too, with the consumer's
+   reserved concurrency at 0);
 2. **heal**: switches the faults off;
 3. **drain**: ``sim.run_until_idle`` until the mapping is caught up (or blocked);
 4. **check**: no lost change, no duplicate processing, per-item order, lineage order, and the
@@ -29,6 +30,8 @@ from typing import Any
 
 import attrs
 
+from streamsim._simulation import Simulation
+
 from ._consumer import (
     ConsumerHistory,
     check_consumer_order,
@@ -40,7 +43,7 @@ from ._consumer import (
     table_items,
 )
 from ._faults import FaultInjector, FaultPlan
-from ._history import CheckResult, WriteLog
+from ._history import Anomaly, CheckResult, WriteLog
 
 SOURCE = "src"
 SINK = "sink"
@@ -68,13 +71,23 @@ class Advance:
     ms: int
 
 
-Operation = Put | Delete | Advance
+@attrs.frozen
+class Throttle:
+    """Throttle the consumer for ``ms`` milliseconds (reserved concurrency 0), then restore.
+
+    AWS behaviour: rule D.4: a throttled batch waits for an instance without using a retry.
+    """
+
+    ms: int
+
+
+Operation = Put | Delete | Advance | Throttle
 
 
 def _operations(value: Any) -> tuple[Operation, ...]:
     ops = tuple(value)
     for op in ops:
-        if not isinstance(op, Put | Delete | Advance):
+        if not isinstance(op, Put | Delete | Advance | Throttle):
             raise TypeError(f"not an operation: {op!r}")
     return ops
 
@@ -143,6 +156,95 @@ class ConsumerRun:
             raise AssertionError(self.report())
 
 
+class ConsumerWorld:
+    """A simulation set up for one consumer test: source, sink, recorded and faulted consumer.
+
+    :func:`run_consumer_test` and :class:`~streamsim.testing.stateful.StreamConsumerMachine`
+    share it: :meth:`apply` runs one operation of the chaos phase, :meth:`finish` heals,
+    drains and checks.
+
+    Args:
+        consumer: called with the sink table (behind the fault proxy), returns the handler.
+        mapping: CreateEventSourceMapping parameters.
+        faults: the plan of the chaos phase; seed, partitions: of the simulation and source.
+    """
+
+    def __init__(
+        self,
+        consumer: Callable[[Any], Callable[..., Any]],
+        *,
+        mapping: Mapping[str, Any] = {},
+        faults: FaultPlan | None = None,
+        seed: int = 0,
+        partitions: int = 2,
+    ) -> None:
+        sim = Simulation(seed=seed)
+        self.sim = sim
+        self.source = sim.create_table(
+            SOURCE, hash_key="pk", partitions=partitions, stream_view_type="NEW_AND_OLD_IMAGES"
+        )
+        self.sink = sim.create_table(SINK, hash_key="key")
+        self.log = WriteLog(self.source)
+        self.history = ConsumerHistory(sim, sinks=[self.sink])
+        self.injector = (faults or FaultPlan()).start(sim)
+        self.injector.create_function(
+            sim,
+            "consumer",
+            consumer(self.injector.table(self.sink)),
+            outer=self.history.wrap,
+            timeout=60,
+        )
+        params = {"StartingPosition": "TRIM_HORIZON", **dict(mapping)}
+        sim.client("lambda").create_event_source_mapping(
+            FunctionName="consumer", EventSourceArn=self.source.latest_stream_arn, **params
+        )
+
+    def apply(self, op: Operation) -> None:
+        """Run one operation (faults stay as they are)."""
+        if isinstance(op, Put):
+            self.source.put_item(Item={"pk": op.key, "n": op.n})
+        elif isinstance(op, Delete):
+            self.source.delete_item(Key={"pk": op.key})
+        elif isinstance(op, Throttle):
+            lam = self.sim.client("lambda")
+            lam.put_function_concurrency(FunctionName="consumer", ReservedConcurrentExecutions=0)
+            self.sim.advance(milliseconds=op.ms)
+            lam.delete_function_concurrency(FunctionName="consumer")
+        else:
+            self.sim.advance(milliseconds=op.ms)
+
+    def finish(
+        self,
+        *,
+        expected: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+        observed: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+        sink_key: Sequence[str] = ("key",),
+        drain: timedelta = timedelta(hours=2),
+    ) -> CheckResult:
+        """Heal, drain, and run every check (see :func:`run_consumer_test`)."""
+        sim, history = self.sim, self.history
+        self.injector.heal()
+        idle = sim.run_until_idle(drain)
+        mapping = next(iter(sim.lambda_service.mappings.values()))
+        result = check_no_duplicate_effect(history) + check_consumer_order(history)
+        stream_arn = self.source.latest_stream_arn
+        assert stream_arn is not None
+        result = result + check_lineage_order(history, shard_parents(sim, stream_arn))
+        if not mapping.metrics.discards:  # records given up on are lost by design (rule D.7)
+            result = result + check_no_lost_change(history, self.log)
+            if idle.idle and not idle.blocked:
+                items = table_items(self.sink)
+                result = result + check_convergence(
+                    observed(items) if observed is not None else items,
+                    expected(table_items(self.source)),
+                    key=sink_key,
+                    history=history,
+                )
+        for uuid, why in idle.blocked:
+            result = result + CheckResult((Anomaly("blocked", str(why), {"mapping": uuid}),))
+        return result
+
+
 def run_consumer_test(
     consumer: Callable[[Any], Callable[..., Any]],
     scenario: Scenario,
@@ -165,55 +267,20 @@ def run_consumer_test(
     Returns:
         a :class:`ConsumerRun` (call ``.check()`` in a test).
     """
-    from streamsim._simulation import Simulation
-
-    sim = Simulation(seed=scenario.seed)
-    source = sim.create_table(
-        SOURCE,
-        hash_key="pk",
+    world = ConsumerWorld(
+        consumer,
+        mapping=dict(scenario.mapping),
+        faults=scenario.faults,
+        seed=scenario.seed,
         partitions=scenario.partitions,
-        stream_view_type="NEW_AND_OLD_IMAGES",
-    )
-    sink = sim.create_table(SINK, hash_key="key")
-    log = WriteLog(source)
-    history = ConsumerHistory(sim, sinks=[sink])
-    injector = scenario.faults.start(sim)
-    injector.create_function(
-        sim, "consumer", consumer(injector.table(sink)), outer=history.wrap, timeout=60
-    )
-    params = {"StartingPosition": "TRIM_HORIZON", **dict(scenario.mapping)}
-    sim.client("lambda").create_event_source_mapping(
-        FunctionName="consumer", EventSourceArn=source.latest_stream_arn, **params
     )
     for op in scenario.operations:  # chaos
-        if isinstance(op, Put):
-            source.put_item(Item={"pk": op.key, "n": op.n})
-        elif isinstance(op, Delete):
-            source.delete_item(Key={"pk": op.key})
-        else:
-            sim.advance(milliseconds=op.ms)
-    injector.heal()
-    idle = sim.run_until_idle(drain)
-    mapping = next(iter(sim.lambda_service.mappings.values()))
-    result = check_no_duplicate_effect(history) + check_consumer_order(history)
-    stream_arn = source.latest_stream_arn
-    assert stream_arn is not None
-    result = result + check_lineage_order(history, shard_parents(sim, stream_arn))
-    if not mapping.metrics.discards:  # records given up on are lost by design (rule D.7)
-        result = result + check_no_lost_change(history, log)
-        if idle.idle and not idle.blocked:
-            items = table_items(sink)
-            result = result + check_convergence(
-                observed(items) if observed is not None else items,
-                expected(table_items(source)),
-                key=sink_key,
-                history=history,
-            )
-    if idle.blocked:
-        from ._history import Anomaly
-
-        (uuid, why), *_ = idle.blocked
-        result = result + CheckResult((Anomaly("blocked", str(why), {"mapping": uuid}),))
+        world.apply(op)
+    result = world.finish(expected=expected, observed=observed, sink_key=sink_key, drain=drain)
     return ConsumerRun(
-        scenario=scenario, result=result, history=history, sim=sim, injector=injector
+        scenario=scenario,
+        result=result,
+        history=world.history,
+        sim=world.sim,
+        injector=world.injector,
     )

@@ -5,8 +5,8 @@ Everything here draws values that print as Python and replay without Hypothesis:
 
 * :func:`keys`: a small pool of item keys (collisions on purpose), in a few groups.
 * :func:`operations`: bursty workloads: several writes at one instant (so a batch holds more
-  than one record of a key), then a time advance, biased to the 4-hour shard rotation
-  boundary; each case uses a swarm-style subset of the operation kinds.
+  than one record of a key), then a time advance (biased to the 4-hour shard rotation
+  boundary) or a throttling spell; each case uses a swarm-style subset of the write kinds.
 * :func:`mapping_params`: CreateEventSourceMapping parameters over AWS's legal ranges,
   biased to their edges.
 * :func:`fault_plans`: fault plans striking early invocations, part-way through batches.
@@ -33,7 +33,7 @@ from ._faults import (
     FaultPlan,
     Timeout,
 )
-from ._runner import Advance, Delete, Operation, Put, Scenario
+from ._runner import Advance, Delete, Operation, Put, Scenario, Throttle
 
 #: The stream's default shard rotation period (StreamSettings), where advances bunch up.
 ROTATION_MS = 4 * 3600 * 1000
@@ -57,6 +57,12 @@ def advances() -> st.SearchStrategy[Advance]:
     )
 
 
+@functools.cache
+def throttles() -> st.SearchStrategy[Throttle]:
+    """Throttling spells (the consumer's reserved concurrency at 0) of 1 or 10 seconds."""
+    return st.builds(Throttle, st.sampled_from((1_000, 10_000)))
+
+
 @st.composite
 def operations(
     draw: Any, *, pool: int = 4, max_bursts: int = 4, max_burst: int = 5
@@ -77,7 +83,11 @@ def _bursts(pool: int, max_burst: int, deletes: bool) -> st.SearchStrategy[list[
     put: st.SearchStrategy[Operation] = st.builds(Put, keys(pool), st.integers(1, 9))
     write = st.one_of(put, st.builds(Delete, keys(pool))) if deletes else put
     writes = st.lists(write, min_size=1, max_size=max_burst)
-    after = st.one_of(st.just(()), advances().map(lambda advance: (advance,)))
+    after = st.one_of(
+        st.just(()),
+        advances().map(lambda advance: (advance,)),
+        throttles().map(lambda throttle: (throttle,)),
+    )
     return st.tuples(writes, after).map(lambda pair: [*pair[0], *pair[1]])
 
 
