@@ -15,12 +15,18 @@ each record count once.
 * :func:`reports_last_failure`: carries on after a failed record and reports only the last
   failure: the earlier failed record is never retried.
 
+And projectors keeping a copy of the source table in the sink: :func:`projector` (newest
+sequence number wins, compared as numbers; deletes leave tombstones) passes;
+:func:`projector_by_timestamp` (last writer wins by the 1-second ApproximateCreationDateTime)
+and :func:`projector_batched` (collapses a batch into deletes, then upserts) fail.
+
 Run it to see each consumer against the same scenario (a fault plan that crashes or fails
 writes part-way through batches).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -139,6 +145,102 @@ def observed_totals(sink_items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+# --- projectors: a copy of the source table in the sink ------------------------------------------
+
+
+def _seq(record: dict[str, Any]) -> int:
+    return int(record["dynamodb"]["SequenceNumber"])
+
+
+def projector(sink: Any) -> Any:
+    """A correct projector: newest sequence number wins, deletes leave a tombstone.
+
+    Sequence numbers are compared as numbers (AWS's are 21 to 40 digits), and a tombstone keeps
+    a redelivered older upsert from bringing a deleted item back.
+    """
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        for record in event["Records"]:
+            key = record["dynamodb"]["Keys"]["pk"]["S"]
+            item: dict[str, Any] = {"key": key, "seq": _seq(record)}
+            if record["eventName"] == "REMOVE":
+                item["deleted"] = True
+            else:
+                item["n"] = int(record["dynamodb"]["NewImage"]["n"]["N"])
+            try:
+                sink.put_item(
+                    Item=item,
+                    ConditionExpression="attribute_not_exists(seq) OR seq < :seq",
+                    ExpressionAttributeValues={":seq": item["seq"]},
+                )
+            except ConditionalCheckFailedException:
+                stored = sink.get_item(Key={"key": key}).get("Item", {})
+                if stored.get("seq", -1) < item["seq"]:
+                    raise  # not a stale record: a real failure
+
+    return handler
+
+
+def projector_by_timestamp(sink: Any) -> Any:
+    """Bug: last writer wins by ApproximateCreationDateTime, which has 1-second granularity."""
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        for record in event["Records"]:
+            key = record["dynamodb"]["Keys"]["pk"]["S"]
+            when = int(record["dynamodb"]["ApproximateCreationDateTime"])
+            item: dict[str, Any] = {"key": key, "ts": when}
+            if record["eventName"] == "REMOVE":
+                item["deleted"] = True
+            else:
+                item["n"] = int(record["dynamodb"]["NewImage"]["n"]["N"])
+            with contextlib.suppress(ConditionalCheckFailedException):  # "older": skip it
+                sink.put_item(
+                    Item=item,
+                    ConditionExpression="attribute_not_exists(ts) OR ts < :ts",
+                    ExpressionAttributeValues={":ts": when},
+                )
+
+    return handler
+
+
+def projector_batched(sink: Any) -> Any:
+    """Bug: collapses a batch into deletes then upserts, so an upsert-then-delete survives."""
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        upserts: dict[str, int] = {}
+        deletes: set[str] = set()
+        for record in event["Records"]:
+            key = record["dynamodb"]["Keys"]["pk"]["S"]
+            if record["eventName"] == "REMOVE":
+                deletes.add(key)
+            else:
+                upserts[key] = int(record["dynamodb"]["NewImage"]["n"]["N"])
+        for key in sorted(deletes):
+            sink.delete_item(Key={"key": key})
+        for key, n in sorted(upserts.items()):
+            sink.put_item(Item={"key": key, "n": n})
+
+    return handler
+
+
+def expected_copy(source_items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The model of a projector: the source's items, keyed by ``key``."""
+    return [{"key": item["pk"], "n": int(item["n"])} for item in source_items]
+
+
+def observed_copy(sink_items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The projection as the model sees it: live items only, ``key`` and ``n``."""
+    return [
+        {"key": item["key"], "n": int(item["n"])} for item in sink_items if not item.get("deleted")
+    ]
+
+
+PROJECTORS = {
+    "projector": projector,
+    "projector_by_timestamp": projector_by_timestamp,
+    "projector_batched": projector_batched,
+}
+
 CONSUMERS = {
     "correct": (correct, ()),
     "double_count": (double_count, ()),
@@ -189,6 +291,19 @@ def main() -> None:
         )
         verdict = "passes" if run.valid else "FAILS"
         print(f"{name}: {verdict}")
+        if not run.valid:
+            first = run.result.anomalies[0]
+            print(f"  {first.kind}: {first.explanation.split('. Attempts')[0]}")
+    for name, consumer in PROJECTORS.items():
+        run = run_consumer_test(
+            consumer,
+            Scenario(
+                operations=(Put("a1", 1), Put("a1", 2), Put("b1", 3), Delete("b1"), Advance(1))
+            ),
+            expected=expected_copy,
+            observed=observed_copy,
+        )
+        print(f"{name}: {'passes' if run.valid else 'FAILS'}")
         if not run.valid:
             first = run.result.anomalies[0]
             print(f"  {first.kind}: {first.explanation.split('. Attempts')[0]}")

@@ -47,7 +47,11 @@ EX = load_example()
 
 
 def run(consumer: Any, scenario: Scenario) -> Any:
-    """Run one scenario against a consumer of the example."""
+    """Run one scenario against a consumer of the example (a projector against its model)."""
+    if consumer in EX.PROJECTORS.values():
+        return run_consumer_test(
+            consumer, scenario, expected=EX.expected_copy, observed=EX.observed_copy
+        )
     return run_consumer_test(
         consumer, scenario, expected=EX.expected_totals, observed=EX.observed_totals
     )
@@ -84,6 +88,25 @@ def test_report_only_the_last_failure_is_found() -> None:
     """Reporting only the last failed record loses the earlier one: found."""
     found = hunt(EX.reports_last_failure, kinds=("downstream",), report_batch_item_failures=True)
     assert_found_and_replays(EX.reports_last_failure, found)
+
+
+def test_last_writer_wins_by_timestamp_is_found() -> None:
+    """A projector ordering by the 1-second ApproximateCreationDateTime loses a write: found."""
+    found = hunt(EX.projector_by_timestamp, kinds=())
+    assert_found_and_replays(EX.projector_by_timestamp, found)
+
+
+def test_upsert_then_delete_in_one_batch_is_found() -> None:
+    """A projector collapsing a batch into deletes-then-upserts resurrects an item: found."""
+    found = hunt(EX.projector_batched, kinds=())
+    assert_found_and_replays(EX.projector_batched, found)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_correct_projector_passes_every_scenario(scenario: Scenario) -> None:
+    """The sequence-number projector with tombstones passes under every fault."""
+    run(EX.projector, scenario).check()
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])

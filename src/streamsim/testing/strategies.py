@@ -134,10 +134,10 @@ def fault_plans(
 
     Args:
         kinds: which faults to draw from: ``crash``, ``timeout``, ``duplicate``,
-            ``downstream``.
+            ``downstream`` (none: plans without faults).
     """
     chosen = _faults(kinds, horizon)
-    faults = draw(st.lists(chosen, max_size=max_faults))
+    faults = draw(st.lists(chosen, max_size=max_faults if kinds else 0))
     return FaultPlan(faults=tuple(faults), seed=draw(st.integers(0, 3)))
 
 
@@ -153,6 +153,8 @@ def _faults(kinds: tuple[str, ...], horizon: int) -> st.SearchStrategy[Fault]:
             DownstreamError, on=on, after=after, error=st.sampled_from(sorted(DOWNSTREAM_ERRORS))
         ),
     }
+    if not kinds:
+        return st.nothing()
     return st.one_of([makers[kind] for kind in kinds])
 
 
