@@ -185,3 +185,26 @@ def test_trace_renders_one_line_per_invocation() -> None:
     assert "attempt 2: success" in lines[1]
     assert "x2" in lines[0]
     assert len(trace.failures()) == 1
+
+
+def test_trace_render_limits_to_the_newest_lines() -> None:
+    """render(limit=n) shows the newest n invocations and says how many came before."""
+    sim, table = streamed()
+    mapping = view(sim, attach(sim, Recorder(sim), BatchSize=1))
+    put(table, *"abcd")
+    sim.run_until_idle(timedelta(minutes=5))
+    lines = mapping.trace.render(limit=2).splitlines()
+    assert lines[0] == "... 2 earlier invocations"
+    assert len(lines) == 3
+    assert len(str(mapping.trace).splitlines()) == 4
+
+
+def test_idle_report_reads_well() -> None:
+    """str(IdleReport) says idle or not, the time spent, and each blocked mapping's reason."""
+    sim, table = streamed()
+    attach(sim, Recorder(sim), Enabled=False)
+    put(table, "a")
+    text = str(sim.run_until_idle(timedelta(minutes=1)))
+    assert text.startswith("idle after 0:00:00")
+    assert "- blocked " in text
+    assert "Disabled: it does not poll" in text

@@ -159,3 +159,20 @@ def test_heal_switches_every_fault_off() -> None:
     assert injector.struck == []
     with pytest.raises(InjectedFault):
         raise InjectedFault("importable")
+
+
+def test_timeout_without_the_duration_hook_strikes_as_a_crash() -> None:
+    """A plan's wrap alone cannot stretch the duration: its Timeout fails the call instead."""
+    sim = Simulation(seed=5)
+    table = sim.create_table("src", hash_key="pk", stream_view_type="KEYS_ONLY")
+    injector = FaultPlan(faults=(Timeout(on=(1,)),)).start(sim)
+    history = ConsumerHistory(sim)
+    sim.create_function("fn", history.wrap(injector.wrap(lambda event, context: None)))
+    sim.client("lambda").create_event_source_mapping(
+        FunctionName="fn", EventSourceArn=table.latest_stream_arn, StartingPosition="TRIM_HORIZON"
+    )
+    put(table, "a")
+    sim.advance(seconds=1)
+    first = history.attempts()[0]
+    assert first.outcome == "function_error"
+    assert "without the duration hook" in (first.error or "")

@@ -169,6 +169,7 @@ class _Decision:
     number: int
     cut: int | None = None  # records the handler gets before a crash or timeout
     timeout: bool = False
+    timed: bool = False  # decided by the duration hook, which made the invocation time out
     duplicate: bool = False
     downstream: DownstreamError | None = None
     writes: int = 0
@@ -230,6 +231,7 @@ class FaultInjector:
 
         def duration(event: dict[str, Any]) -> Any:
             decision = self._decide(len(event.get("Records", ())))
+            decision.timed = True
             self._next = decision
             if decision.timeout:
                 return 901  # past any function timeout (at most 900 s)
@@ -238,7 +240,11 @@ class FaultInjector:
         return duration
 
     def wrap(self, handler: Callable[..., Any]) -> Callable[..., Any]:
-        """``handler`` with the plan's faults applied to each call."""
+        """``handler`` with the plan's faults applied to each call.
+
+        A :class:`Timeout` needs the function's ``duration`` to be :meth:`duration` too (as
+        :meth:`create_function` does); without it, it strikes as a crash.
+        """
 
         @functools.wraps(handler)
         def faulty(event: dict[str, Any], context: Any) -> Any:
@@ -255,10 +261,15 @@ class FaultInjector:
                     self.struck.append((decision.number, kind))
                     if decision.cut:
                         handler({**event, "Records": records[: decision.cut]}, context)
-                    if decision.timeout:
+                    if decision.timeout and decision.timed:
                         return None  # the duration already runs past the timeout
+                    what = (
+                        "timeout (without the duration hook: a crash)"
+                        if decision.timeout
+                        else "crash"
+                    )
                     raise InjectedFault(
-                        f"injected crash in invocation {decision.number} after "
+                        f"injected {what} in invocation {decision.number} after "
                         f"{decision.cut} of {len(records)} records"
                     )
                 if decision.duplicate:
