@@ -51,6 +51,7 @@ OPERATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
             "BatchWriteItem",
             "BatchGetItem",
             "TransactWriteItems",
+            "TransactGetItems",
             "Query",
             "Scan",
             "UpdateTimeToLive",

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from streamsim._dynamodb._catalog import TABLE_NAME_RE as TABLE_NAME_RE
 from streamsim._dynamodb._splits import SplitPolicy
@@ -20,6 +20,7 @@ from streamsim._dynamodb._table import TableEngine
 from streamsim._dynamodb._ttl import TTLSettings
 from streamsim._faces._client_base import request_ids
 from streamsim._faces._destination_views import Queue
+from streamsim._faces._display import INLINE_LIMIT
 from streamsim._faces._dynamodb_client import DynamoDBClient
 from streamsim._faces._dynamodb_data import DataPlane
 from streamsim._faces._lambda_client import LambdaClient
@@ -35,6 +36,11 @@ from streamsim._streams._stream import Stream, StreamSettings
 from ._clock import DEFAULT_START_MS, Clock, datetime_to_ms, ms_to_datetime
 from ._errors import StreamsimError
 from ._model import Model
+
+if TYPE_CHECKING:
+    from streamsim._sdk._adapter import Adapter
+    from streamsim._sdk._patch import Boto3Patch
+    from streamsim._sdk._server import SimulationServer
 
 ACCOUNT_RE = re.compile(r"\d{12}")
 REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
@@ -114,6 +120,7 @@ class Simulation:
         self._data: DataPlane | None = None
         self._faces: dict[str, tuple[TableEngine, Table]] = {}
         self._clients: dict[str, DynamoDBClient | DynamoDBStreamsClient | LambdaClient] = {}
+        self._adapter: Adapter | None = None
 
     # --- time -----------------------------------------------------------------------------------
 
@@ -340,6 +347,111 @@ class Simulation:
         self._clients[service] = client
         return client
 
+    # --- real SDKs ------------------------------------------------------------------------------
+
+    def _sdk_adapter(self) -> Adapter:
+        """The one adapter from AWS's HTTP protocols to this simulation's faces."""
+        if self._adapter is None:
+            from streamsim._sdk._adapter import Adapter
+
+            self._adapter = Adapter(self.client)
+        return self._adapter
+
+    def boto3_session(self, region_name: str | None = None) -> Any:
+        """A real ``boto3.Session`` whose DynamoDB, Streams and Lambda this simulation answers.
+
+        Clients and resources of the session (``session.client("dynamodb")``,
+        ``session.resource("dynamodb").Table(...)``, ``dynamodbstreams``, ``lambda``) run
+        botocore's own validation, serialiser, parser, error classes, paginators and waiters;
+        the request never leaves the process.  The session ignores the user's AWS environment
+        (profile, config files, ``AWS_ENDPOINT_URL``), signs with fixed fake credentials and
+        does not retry unless a client's ``Config`` asks.  Any other service raises
+        :class:`SimulationError`.  Needs ``pip install 'streamsim[boto3]'``.
+
+        Args:
+            region_name: the region the clients say they are in (default: the simulation's).
+
+        Raises:
+            ModuleNotFoundError: boto3 is not installed (the message says how to install it).
+
+        >>> sim = Simulation(seed=1)
+        >>> _ = sim.create_table("orders", hash_key="pk")
+        >>> sim.boto3_session().client("dynamodb").list_tables()["TableNames"]
+        ['orders']
+        """
+        from streamsim._sdk._session import boto3_session
+
+        return boto3_session(self._sdk_adapter(), region_name or self.region)
+
+    def patch_boto3(self) -> Boto3Patch:
+        """Route every boto3 session, client and resource created inside to this simulation.
+
+        ``with sim.patch_boto3():`` (or ``@sim.patch_boto3()`` on a function): inside,
+        ``boto3.client(...)``, ``boto3.resource(...)``, ``boto3.Session()`` and the default
+        session behave as :meth:`boto3_session`'s, so module-level clients of unmodified code
+        imported inside the block reach the simulation; everything is restored on exit.
+
+        Raises:
+            SimulationError: moto's mock is active at the same time.
+
+        >>> import boto3
+        >>> sim = Simulation(seed=1)
+        >>> _ = sim.create_table("orders", hash_key="pk")
+        >>> with sim.patch_boto3():
+        ...     _ = boto3.resource("dynamodb").Table("orders").put_item(Item={"pk": "a"})
+        >>> sim.table("orders").get_item(Key={"pk": "a"})["Item"]
+        {'pk': 'a'}
+        """
+        from streamsim._sdk._patch import Boto3Patch
+
+        return Boto3Patch(self._sdk_adapter, self.region)
+
+    def serve(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        allow_remote: bool = False,
+        clock: str = "manual",
+        speed: float = 1.0,
+        max_body_bytes: int = 20 * 1024 * 1024,
+        busy_timeout: float = 5.0,
+    ) -> SimulationServer:
+        """A loopback HTTP endpoint speaking AWS's protocols for this simulation (not yet started).
+
+        ``with sim.serve(port=0) as server:`` starts it on a free port; ``server.url`` is what
+        to pass as ``--endpoint-url`` / ``AWS_ENDPOINT_URL``.  One lock serialises every call,
+        ``server.advance(...)`` included; ``clock="wall"`` makes virtual time follow the wall
+        clock times ``speed``.  Larger request bodies than ``max_body_bytes`` are refused; a
+        request waiting more than ``busy_timeout`` seconds for the simulation gets a 503.  See
+        :class:`streamsim._sdk._server.SimulationServer`.
+
+        Raises:
+            ValueError: a non-loopback host without ``allow_remote``, an unknown clock mode or
+                a speed that is not a positive finite number.
+
+        >>> import json, urllib.request
+        >>> sim = Simulation(seed=1)
+        >>> with sim.serve(port=0) as server:
+        ...     request = urllib.request.Request(
+        ...         server.url + "/_streamsim/advance", data=b'{"minutes": 5}', method="POST")
+        ...     json.load(urllib.request.urlopen(request))["now"]
+        '2024-01-01T00:05:00+00:00'
+        """
+        from streamsim._sdk._server import SimulationServer
+
+        return SimulationServer(
+            self,
+            self._sdk_adapter(),
+            host=host,
+            port=port,
+            allow_remote=allow_remote,
+            clock=clock,
+            speed=speed,
+            max_body_bytes=max_body_bytes,
+            busy_timeout=busy_timeout,
+        )
+
     def _data_plane(self) -> DataPlane:
         """The DynamoDB operations both DynamoDB faces share (one RequestId source)."""
         if self._data is None:
@@ -364,6 +476,17 @@ class Simulation:
         for name, (engine, _face) in self._faces.items():
             assert engine.name == name, f"the Table face cached as {name} is of {engine.name}"
         self._model._check()
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(repr(self))
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """``text/plain``, and the lineage of the first stream (by table name) as SVG."""
+        bundle = {"text/plain": repr(self)}
+        streams = sorted(self.streams, key=lambda s: (s.table_name, s.created_ms))
+        if streams and len(streams[0].all_shards) <= INLINE_LIMIT:
+            bundle["image/svg+xml"] = streams[0].lineage().to_svg()
+        return bundle
 
     def __repr__(self) -> str:
         return (

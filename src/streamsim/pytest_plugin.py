@@ -1,8 +1,11 @@
-"""The streamsim pytest plugin: seeded simulations as fixtures, and a dump when a test fails.
+"""The streamsim pytest plugin: simulations as fixtures, boto3 routed to one, failure dumps.
 
-Registered under the ``pytest11`` entry point ``streamsim`` (installed with the package).
+Installed with the package, it is active by itself (``pytest11`` entry point named
+``streamsim.pytest_plugin``); from a source checkout, enable it in a ``conftest.py`` with
+``pytest_plugins = ["streamsim.pytest_plugin"]`` (harmless when it is installed too).
 
-* ``--streamsim-seed N`` (default 0): the seed of every simulation the fixtures make.
+* ``--streamsim-seed N`` (default 0): the seed of the simulations ``sim`` and ``sim_factory``
+  make.
 * ``sim``: a fresh :class:`~streamsim.Simulation` for the test.
 * ``sim_factory``: a callable making a fresh simulation per call, safe inside ``@given``
   (Hypothesis reuses a function-scoped fixture across examples; call the factory in the test
@@ -11,6 +14,11 @@ Registered under the ``pytest11`` entry point ``streamsim`` (installed with the 
 * When a test using either fails, its report gets a ``streamsim`` section: the seed, each
   simulation, every event source mapping's state, ``blocked`` reason and invocation trace, and
   every stream's shard lineage.
+* ``streamsim_boto3``: a fresh :class:`~streamsim.Simulation` with ``sim.patch_boto3()``
+  active for the whole test, so ``boto3.client(...)`` and ``boto3.resource(...)`` in the code
+  under test (and modules it imports during the test) reach it.
+  ``@pytest.mark.streamsim(seed=7, region="eu-west-1")`` passes options to the
+  ``Simulation``.  The decorator form needs no plugin: ``@sim.patch_boto3()`` on a function.
 * Hypothesis profiles (when Hypothesis is installed): ``streamsim-ci`` (500 examples,
   derandomized, no deadline, no example database) and ``streamsim-soak`` (5,000 random
   examples, no deadline, with the default example database); pick one with
@@ -19,7 +27,7 @@ Registered under the ``pytest11`` entry point ``streamsim`` (installed with the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -42,7 +50,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the Hypothesis profiles, when Hypothesis is installed."""
+    """Register the ``streamsim`` marker and, with Hypothesis installed, its profiles."""
+    config.addinivalue_line(
+        "markers", "streamsim(**options): Simulation options for the streamsim_boto3 fixture"
+    )
     try:
         from hypothesis import settings
     except ImportError:  # pragma: no cover - Hypothesis is a test extra
@@ -112,3 +123,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         text = "\n\n".join(describe(s) for s in made)
         report.sections.append(("streamsim", f"--streamsim-seed {seed}\n{text}"))
     return report
+
+
+@pytest.fixture
+def streamsim_boto3(request: pytest.FixtureRequest) -> Iterator[Simulation]:
+    """A Simulation (seed 0 unless marked) that boto3 is routed to for the test's duration."""
+    marker = request.node.get_closest_marker("streamsim")
+    options = dict(marker.kwargs) if marker is not None else {}
+    sim = Simulation(**options)
+    with sim.patch_boto3():
+        yield sim

@@ -4,14 +4,17 @@ Every import counts: at module level, inside functions, and under ``TYPE_CHECKIN
 ``TYPE_CHECKING`` import that exists to dodge a cycle is still a cycle).  The layers, lowest
 first, as ``docs/architecture.md`` draws them:
 
-* foundation: errors, the clock, the GC policy, attrs validators;
+* foundation: errors, the clock, the GC policy, attrs validators, and the pictures (drawn from
+  plain records, so every layer above may hand them data);
 * ``_items``: the DynamoDB type system and frozen items;
 * ``_streams``: partitions, shards, stream records and their AWS shapes;
 * ``_dynamodb`` and ``_lambda``: tables (which write to streams) and the Lambda poller (which
   reads them); neither imports the other;
 * ``_model``: one simulated account and region, owning every service's state;
 * ``_faces``: the boto3-shaped clients and the resource ``Table``, translating to the model;
-* ``_simulation``, then the public namespace and ``testing``.
+* ``_sdk``: real AWS SDKs' HTTP requests to the faces (boto3 session, patch, HTTP endpoint);
+* ``_simulation``, then the public namespace, ``testing``, the pytest plugin and the command
+  line (``python -m streamsim``).
 """
 
 from __future__ import annotations
@@ -23,14 +26,22 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 PACKAGE = SRC / "streamsim"
 
 LAYERS: list[tuple[str, ...]] = [
-    ("streamsim._errors", "streamsim._clock", "streamsim._gc", "streamsim._validators"),
+    (
+        "streamsim._errors",
+        "streamsim._clock",
+        "streamsim._gc",
+        "streamsim._validators",
+        "streamsim._pictures",
+        "streamsim._reprs",
+    ),
     ("streamsim._items",),
     ("streamsim._streams",),
     ("streamsim._dynamodb", "streamsim._lambda"),
     ("streamsim._model",),
     ("streamsim._faces",),
+    ("streamsim._sdk",),
     ("streamsim._simulation",),
-    ("streamsim", "streamsim.testing"),
+    ("streamsim", "streamsim.testing", "streamsim.pytest_plugin", "streamsim.__main__"),
 ]
 #: Components on one layer that must not import each other.
 INDEPENDENT = [("streamsim._dynamodb", "streamsim._lambda")]

@@ -50,9 +50,7 @@ def test_a_failing_test_reports_seed_trace_and_lineage(
             assert False
         """
     )
-    result = pytester.runpytest_subprocess(
-        "-p", "no:streamsim", "-p", "streamsim.pytest_plugin", "--streamsim-seed", "7"
-    )
+    result = pytester.runpytest_subprocess("-p", "streamsim.pytest_plugin", "--streamsim-seed", "7")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [

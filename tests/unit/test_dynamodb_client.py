@@ -29,6 +29,7 @@ from streamsim._errors import (
 )
 from streamsim._faces._params import ParamValidationError
 from streamsim._simulation import Simulation
+from tests.sdk_support import FACES, client_for, skip_for_boto3
 from tests.shapes import assert_matches_error_shape, output_shape_errors
 
 SERVICE = "dynamodb"
@@ -84,9 +85,11 @@ def sim() -> Simulation:
     return Simulation(seed=7)
 
 
-@pytest.fixture
-def client(sim: Simulation) -> Any:
-    return CheckedClient(sim.client("dynamodb"))
+@pytest.fixture(params=FACES)
+def client(sim: Simulation, request: pytest.FixtureRequest) -> Any:
+    """The client under test: ``sim.client("dynamodb")``, and a real boto3 client of
+    ``sim.boto3_session()`` (tests/sdk_support.py), each checked against botocore's shapes."""
+    return CheckedClient(client_for(sim, "dynamodb", request.param))
 
 
 def create(
@@ -222,6 +225,11 @@ def test_unknown_parameter_is_rejected_listing_valid_ones(client: Any) -> None:
 
 def test_parameter_of_wrong_type_is_rejected(client: Any) -> None:
     """A parameter of the wrong Python type fails with botocore's 'Invalid type' text."""
+    skip_for_boto3(
+        client,
+        "botocore >= 1.35 resolves the endpoint first, and TableName is an endpoint parameter: "
+        "TableName=5 raises EndpointResolutionError before validation",
+    )
     with pytest.raises(ParamValidationError, match="Invalid type for parameter TableName"):
         client.describe_table(TableName=5)
 
@@ -1340,6 +1348,16 @@ def _every_call(client: Any) -> Iterator[tuple[str, Callable[[], Any]]]:
         ),
     )
     yield (
+        "TransactGetItems",
+        lambda: client.transact_get_items(
+            TransactItems=[
+                {"Get": {"TableName": "shapes", "Key": key}},
+                {"Get": {"TableName": "shapes", "Key": {"pk": s("none"), "sk": n(0)}}},
+            ],
+            ReturnConsumedCapacity="INDEXES",
+        ),
+    )
+    yield (
         "DeleteItem",
         lambda: client.delete_item(
             TableName="shapes", Key=key, ReturnValues="ALL_OLD", ReturnConsumedCapacity="TOTAL"
@@ -1518,3 +1536,184 @@ def test_transaction_update_that_builds_a_too_deep_item_is_cancelled(client: Any
     assert reason["Code"] == "ValidationError"
     item = client.get_item(TableName="orders", Key={"pk": s("a")})["Item"]
     assert item == {"pk": s("a"), "a": {"M": {}}}
+
+
+def test_query_filter_on_a_key_attribute_is_rejected() -> None:
+    """A Query FilterExpression naming a key attribute (directly or through a name placeholder)
+    is a ValidationException naming it, hash key first (rule H.2); Scan may filter on keys."""
+    sim = Simulation(seed=1)
+    sim.create_table("tbl", hash_key="pk", range_key="sk")
+    client = sim.client("dynamodb")
+    client.put_item(TableName="tbl", Item={"pk": {"S": "a"}, "sk": {"S": "b"}})
+    for expression, names, key in (
+        ("sk = :b", None, "sk"),
+        ("#k = :b AND pk = :a", {"#k": "sk"}, "pk"),
+        ("attribute_exists(sk.x)", None, "sk"),
+    ):
+        with pytest.raises(ValidationException) as info:
+            client.query(
+                TableName="tbl",
+                KeyConditionExpression="pk = :a",
+                FilterExpression=expression,
+                ExpressionAttributeValues={":a": {"S": "a"}}
+                | ({":b": {"S": "b"}} if ":b" in expression else {}),
+                **({"ExpressionAttributeNames": names} if names else {}),
+            )
+        assert info.value.message == (
+            "Filter Expression can only contain non-primary key attributes: Primary key "
+            f"attribute: {key}"
+        )
+    scanned = client.scan(
+        TableName="tbl", FilterExpression="sk = :b", ExpressionAttributeValues={":b": {"S": "b"}}
+    )
+    assert scanned["Count"] == 1
+
+
+@pytest.mark.parametrize("name", ["a!", "ab", "x" * 256])
+def test_item_operation_on_an_impossible_table_name_is_a_validation_error(name: str) -> None:
+    """A TableName no table can have (pattern, 3-255 characters) is a ValidationException with
+    the pattern message on every operation, not ResourceNotFound (rule A.2)."""
+    sim = Simulation(seed=1)
+    client = sim.client("dynamodb")
+    calls = {
+        "GetItem": lambda: client.get_item(TableName=name, Key={"pk": {"S": "a"}}),
+        "PutItem": lambda: client.put_item(TableName=name, Item={"pk": {"S": "a"}}),
+        "DeleteItem": lambda: client.delete_item(TableName=name, Key={"pk": {"S": "a"}}),
+        "Scan": lambda: client.scan(TableName=name),
+        "DescribeTable": lambda: client.describe_table(TableName=name),
+    }
+    for operation, call in calls.items():
+        with pytest.raises(ValidationException, match="regular expression pattern") as info:
+            call()
+        assert info.value.operation_name == operation
+    with pytest.raises(ResourceNotFoundException):
+        client.get_item(TableName="missing", Key={"pk": {"S": "a"}})
+
+
+def test_transaction_with_an_invalid_item_is_cancelled_with_a_validation_error_reason() -> None:
+    """A Put whose item DynamoDB rejects for its content (an empty set, a number out of range)
+    cancels the transaction: ValidationError at its index, None elsewhere, nothing applied
+    (rule H.4)."""
+    sim = Simulation(seed=1)
+    sim.create_table("tbl", hash_key="pk")
+    client = sim.client("dynamodb")
+    for bad in ({"SS": []}, {"N": "1e200"}):
+        with pytest.raises(TransactionCanceledException) as info:
+            client.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": "tbl", "Item": {"pk": {"S": "a"}}}},
+                    {"Put": {"TableName": "tbl", "Item": {"pk": {"S": "b"}, "x": bad}}},
+                ]
+            )
+        assert info.value.message.endswith("[None, ValidationError]")
+        first, second = info.value.response["CancellationReasons"]
+        assert first == {"Code": "None"}
+        assert second["Code"] == "ValidationError"
+        assert second["Message"]
+        assert client.scan(TableName="tbl")["Count"] == 0
+    with pytest.raises(ValidationException, match="Supplied AttributeValue is empty"):
+        client.transact_write_items(
+            TransactItems=[{"Put": {"TableName": "tbl", "Item": {"pk": {"S": "b"}, "x": {}}}}]
+        )
+
+
+def test_client_request_token_longer_than_36_characters_is_rejected() -> None:
+    """ClientRequestToken is 1-36 characters: 37 is a ValidationException, nothing applied."""
+    sim = Simulation(seed=1)
+    sim.create_table("tbl", hash_key="pk")
+    client = sim.client("dynamodb")
+    put = [{"Put": {"TableName": "tbl", "Item": {"pk": {"S": "a"}}}}]
+    with pytest.raises(ValidationException, match="less than or equal to 36"):
+        client.transact_write_items(TransactItems=put, ClientRequestToken="t" * 37)
+    assert client.scan(TableName="tbl")["Count"] == 0
+    client.transact_write_items(TransactItems=put, ClientRequestToken="t" * 36)
+    assert client.scan(TableName="tbl")["Count"] == 1
+
+
+def test_provisioned_throughput_always_carries_number_of_decreases_today() -> None:
+    """DescribeTable's ProvisionedThroughput has NumberOfDecreasesToday (0), on-demand too."""
+    sim = Simulation(seed=1)
+    client = sim.client("dynamodb")
+    client.create_table(
+        TableName="tbl",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    throughput = client.describe_table(TableName="tbl")["Table"]["ProvisionedThroughput"]
+    assert throughput == {
+        "NumberOfDecreasesToday": 0,
+        "ReadCapacityUnits": 0,
+        "WriteCapacityUnits": 0,
+    }
+
+
+def test_create_table_reports_a_key_name_over_255_characters_first() -> None:
+    """A KeySchema attribute name over 255 characters fails the request's constraints before
+    any incoherence of the schema is looked at (rule H.6)."""
+    client = Simulation(seed=1).client("dynamodb")
+    long_name = "k" * 256
+    with pytest.raises(ValidationException) as info:
+        client.create_table(
+            TableName="tbl",
+            KeySchema=[{"AttributeName": long_name, "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "other", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    assert info.value.message == (
+        f"1 validation error detected: Value '{long_name}' at "
+        "'keySchema.1.member.attributeName' failed to satisfy constraint: Member must have "
+        "length less than or equal to 255"
+    )
+    assert client.list_tables()["TableNames"] == []
+
+
+def test_transact_get_items_reads_items_in_request_order() -> None:
+    """TransactGetItems answers one entry per Get, in order: the projected item, or {} for a
+    missing one; two read units per 4 KB each (rule H.7)."""
+    sim = Simulation(seed=1)
+    sim.create_table("tbl", hash_key="pk")
+    client = sim.client("dynamodb")
+    client.put_item(TableName="tbl", Item={"pk": {"S": "a"}, "n": {"N": "1"}, "s": {"S": "x"}})
+    response = client.transact_get_items(
+        TransactItems=[
+            {"Get": {"TableName": "tbl", "Key": {"pk": {"S": "b"}}}},
+            {
+                "Get": {
+                    "TableName": "tbl",
+                    "Key": {"pk": {"S": "a"}},
+                    "ProjectionExpression": "#n",
+                    "ExpressionAttributeNames": {"#n": "n"},
+                }
+            },
+        ],
+        ReturnConsumedCapacity="TOTAL",
+    )
+    assert response["Responses"] == [{}, {"Item": {"n": {"N": "1"}}}]
+    assert response["ConsumedCapacity"] == [
+        {"TableName": "tbl", "CapacityUnits": 4.0, "ReadCapacityUnits": 4.0}
+    ]
+    assert_matches_output_shape("dynamodb", "TransactGetItems", response)
+
+
+def test_transact_get_items_rejects_what_aws_rejects() -> None:
+    """Two Gets of one item, a missing table, a key off the schema, over 100 Gets: each is its
+    AWS error (rule H.7)."""
+    sim = Simulation(seed=1)
+    sim.create_table("tbl", hash_key="pk")
+    client = sim.client("dynamodb")
+
+    def get(table: str, key: dict[str, Any]) -> dict[str, Any]:
+        return {"Get": {"TableName": table, "Key": key}}
+
+    a = {"pk": {"S": "a"}}
+    with pytest.raises(ValidationException, match="multiple operations on one item"):
+        client.transact_get_items(TransactItems=[get("tbl", a), get("tbl", a)])
+    with pytest.raises(ResourceNotFoundException):
+        client.transact_get_items(TransactItems=[get("missing", a)])
+    with pytest.raises(ValidationException, match="does not match the schema"):
+        client.transact_get_items(TransactItems=[get("tbl", {"x": {"S": "a"}})])
+    many = [get("tbl", {"pk": {"S": str(i)}}) for i in range(101)]
+    with pytest.raises(ValidationException, match="less than or equal to 100"):
+        client.transact_get_items(TransactItems=many)
+    assert len(client.transact_get_items(TransactItems=many[:100])["Responses"]) == 100

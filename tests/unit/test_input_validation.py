@@ -17,7 +17,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from streamsim import Simulation, StreamSettings
-from streamsim._errors import InvalidParameterValueException, StreamsimError, ValidationException
+from streamsim._errors import (
+    InvalidParameterValueException,
+    StreamsimError,
+    TransactionCanceledException,
+    ValidationException,
+)
 from streamsim._faces._params import ParamValidationError, check_text
 from streamsim._items import python_to_item, text_problem, wire_to_item
 from tests.state_dump import dump_state
@@ -653,12 +658,12 @@ def test_transaction_with_a_1000_deep_action_is_rejected_before_its_fingerprint(
         ValidationException,
         'Unknown parameter in TransactItems[0]: "M"',  # botocore's structure check, first
     )
-    put = {"Put": {"TableName": "tbl", "Item": {"pk": {"S": "a"}, "deep": entry}}}
-    rejected(
+    put = {"Put": {"TableName": "orders", "Item": {"pk": {"S": "a"}, "deep": entry}}}
+    rejected(  # an item's content: the transaction is cancelled (rule H.4)
         sim,
         lambda: sim.client("dynamodb").transact_write_items(
             TransactItems=[put], ClientRequestToken="t"
         ),
-        ValidationException,
-        "nested",
+        TransactionCanceledException,
+        "[ValidationError]",
     )

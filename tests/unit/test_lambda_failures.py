@@ -299,13 +299,41 @@ def test_partial_response_meaning_full_success(response: Any) -> None:
 
 @pytest.mark.parametrize(
     "failure",
-    [{"itemIdentifier": ""}, {"itemIdentifier": None}, {"itemId": "1"}, "oops"],
-    ids=["empty identifier", "null identifier", "wrong key name", "not an object"],
+    [
+        {"itemIdentifier": ""},
+        {"itemIdentifier": None},
+        {"itemIdentifier": 7},
+        {"itemId": "1"},
+        "oops",
+    ],
+    ids=[
+        "empty identifier",
+        "null identifier",
+        "number identifier",
+        "wrong key name",
+        "not an object",
+    ],
 )
 def test_partial_response_meaning_full_failure(failure: Any) -> None:
     """An empty or null itemIdentifier or a wrong key name fails the whole batch (G.13)."""
     rec, sim, table = partial(MaximumRetryAttempts=1)
     rec.respond = lambda event: {"batchItemFailures": [failure]}
+    put(table, "a", "b")
+    sim.advance(seconds=10)
+    assert rec.pks() == [["a", "b"], ["a", "b"]]
+
+
+def test_failure_entry_with_other_members_fails_the_whole_batch() -> None:
+    """An entry naming a record of the batch but carrying another member beside
+    itemIdentifier fails the whole batch, and the retry counts against MaximumRetryAttempts
+    (rule D.6)."""
+    rec, sim, table = partial(MaximumRetryAttempts=1)
+
+    def respond(event: Any) -> Any:
+        last = event["Records"][-1]["dynamodb"]["SequenceNumber"]
+        return {"batchItemFailures": [{"itemIdentifier": last, "reason": "x"}]}
+
+    rec.respond = respond
     put(table, "a", "b")
     sim.advance(seconds=10)
     assert rec.pks() == [["a", "b"], ["a", "b"]]

@@ -200,7 +200,11 @@ def test_second_mapping_same_function_same_stream_conflicts() -> None:
         client.create_event_source_mapping(
             FunctionName="fn", EventSourceArn=sim.streams[0].arn, StartingPosition="LATEST"
         )
-    assert first.uuid in info.value.message
+    arn = sim.streams[0].arn
+    assert info.value.message == (  # AWS's text, quotes and spaces included (rule D.1)
+        f'The event source arn (" {arn} ") and function (" fn ") provided mapping already '
+        f"exists. Please update or delete the existing mapping with UUID {first.uuid}"
+    )
     assert_matches_error_shape("lambda", "CreateEventSourceMapping", info.value)
     assert client.exceptions.ResourceConflictException is ResourceConflictException
 

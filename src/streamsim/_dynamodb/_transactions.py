@@ -30,6 +30,7 @@ from ._expressions import Condition, UpdateExpression
 from ._table import TableEngine
 
 MAX_TRANSACT_ACTIONS = 100  # rule C.4: transactions <= 100 actions
+MAX_TOKEN_CHARS = 36  # TransactWriteItems ClientRequestToken: 1-36 characters (S12)
 IDEMPOTENCY_WINDOW_MS = 10 * 60_000  # TransactWriteItems ClientRequestToken: valid 10 minutes
 ACTION_KINDS = ("ConditionCheck", "Put", "Delete", "Update")
 
@@ -41,7 +42,17 @@ class IdempotentParameterMismatchException(StreamsimError, ValueError):
 class TransactAction:
     """One action of a TransactWriteItems call, already validated and canonical."""
 
-    __slots__ = ("condition", "item", "key", "kind", "names", "table", "update", "values")
+    __slots__ = (
+        "condition",
+        "error",
+        "item",
+        "key",
+        "kind",
+        "names",
+        "table",
+        "update",
+        "values",
+    )
 
     def __init__(
         self,
@@ -54,8 +65,11 @@ class TransactAction:
         condition: Condition | None = None,
         names: Mapping[str, str] | None = None,
         values: Mapping[str, Any] | None = None,
+        error: ValidationException | None = None,
     ) -> None:
         self.kind = kind  # "Put" | "Update" | "Delete" | "ConditionCheck"
+        #: why the action is invalid (its item's content, rule H.4): it cancels the transaction
+        self.error = error
         self.table = table
         self.key = key
         self.item = item
@@ -153,6 +167,8 @@ def transact(actions: list[TransactAction]) -> None:
     for action in actions:
         table = action.table
         try:
+            if action.error is not None:
+                raise action.error
             size = 0
             if action.kind == "Put":
                 assert action.item is not None

@@ -26,14 +26,13 @@ final state); secondary indexes, global tables, backups and tags are not simulat
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from streamsim._clock import Clock
 from streamsim._dynamodb._transactions import IdempotentParameterMismatchException
 from streamsim._errors import ValidationException
 from streamsim._items import AttributeValue, Item, copy_item, wire_to_item, wire_to_value
-from streamsim._streams._stream import VIEW_TYPES
 
 from ._client_base import ClientBase, ClientExceptions
 from ._dynamodb_data import DataPlane
@@ -41,11 +40,21 @@ from ._dynamodb_requests import convert_request, convert_response
 from ._dynamodb_responses import ttl_description
 from ._dynamodb_shapes import DYNAMODB_CHECKS
 from ._params import ParamValidationError, pagination_config
+from ._table_requests import (
+    BILLING_MODES,
+    TABLE_CLASSES,
+    attribute_definitions,
+    check_key_name_lengths,
+    enum_error,
+    invalid,
+    key_schema,
+    null_error,
+    stream_spec,
+    throughput,
+)
 from ._waiters import WAITERS, Waiter
 from ._waiters import WaiterError as WaiterError
 
-BILLING_MODES = ("PROVISIONED", "PAY_PER_REQUEST")
-TABLE_CLASSES = ("STANDARD", "STANDARD_INFREQUENT_ACCESS")
 MAX_LIST_TABLES = 100  # ListTables Limit: 1-100
 MAX_TTL_ATTRIBUTE_BYTES = 255  # TimeToLiveSpecification.AttributeName: 1-255
 
@@ -64,6 +73,7 @@ _OPERATIONS = {
     "query": "Query",
     "scan": "Scan",
     "transact_write_items": "TransactWriteItems",
+    "transact_get_items": "TransactGetItems",
     "update_item": "UpdateItem",
     "update_table": "UpdateTable",
     "update_time_to_live": "UpdateTimeToLive",
@@ -85,17 +95,6 @@ def wire_value(value: Any, placeholder: str) -> AttributeValue:
         raise ValidationException(
             f"ExpressionAttributeValues contains invalid value: {exc.message} for key {placeholder}"
         ) from None
-
-
-def _invalid(message: str) -> ValidationException:
-    return ValidationException("One or more parameter values were invalid: " + message)
-
-
-def _null(member: str) -> ValidationException:
-    return ValidationException(
-        f"1 validation error detected: Value null at '{member}' failed to satisfy constraint: "
-        "Member must not be null"
-    )
 
 
 class ClientMeta:
@@ -273,6 +272,10 @@ class DynamoDBClient(ClientBase):
         """TransactWriteItems."""
         return self._data("TransactWriteItems", params)
 
+    def transact_get_items(self, **params: Any) -> dict[str, Any]:
+        """TransactGetItems: up to 100 Gets, read as one snapshot."""
+        return self._data("TransactGetItems", params)
+
     # --- tables ---------------------------------------------------------------------------------
 
     def create_table(self, **params: Any) -> dict[str, Any]:
@@ -286,9 +289,9 @@ class DynamoDBClient(ClientBase):
         definitions = p.get("AttributeDefinitions")
         schema = p.get("KeySchema")
         if definitions is None:
-            raise _null("attributeDefinitions")
+            raise null_error("attributeDefinitions")
         if schema is None:
-            raise _null("keySchema")
+            raise null_error("keySchema")
         for member in ("LocalSecondaryIndexes", "GlobalSecondaryIndexes", "VectorIndexes"):
             if p.get(member):
                 raise ValidationException(
@@ -297,28 +300,29 @@ class DynamoDBClient(ClientBase):
         for member in ("GlobalTableSourceArn", "GlobalTableSettingsReplicationMode"):
             if p.get(member) is not None:
                 raise ValidationException(f"streamsim does not simulate global tables: {member}")
-        types = _attribute_definitions(definitions)
-        (hash_key, _), range_pair = _key_schema(schema)
+        check_key_name_lengths(schema, definitions)
+        types = attribute_definitions(definitions)
+        (hash_key, _), range_pair = key_schema(schema)
         keys = [hash_key] + ([range_pair[0]] if range_pair else [])
         missing = [k for k in keys if k not in types]
         if missing:
-            raise _invalid(
+            raise invalid(
                 "Some index key attributes are not defined in AttributeDefinitions. Keys: "
                 f"[{', '.join(keys)}], AttributeDefinitions: [{', '.join(types)}]"
             )
         if len(types) != len(keys):
-            raise _invalid(
+            raise invalid(
                 "Number of attributes in KeySchema does not exactly match number of attributes "
                 "defined in AttributeDefinitions"
             )
         billing = p.get("BillingMode") or "PROVISIONED"
         if billing not in BILLING_MODES:
-            raise _enum_error(billing, "billingMode", BILLING_MODES)
-        read_units, write_units = _throughput(billing, p.get("ProvisionedThroughput"))
-        view_type = _stream_spec(p.get("StreamSpecification"), creating=True)
+            raise enum_error(billing, "billingMode", BILLING_MODES)
+        read_units, write_units = throughput(billing, p.get("ProvisionedThroughput"))
+        view_type = stream_spec(p.get("StreamSpecification"), creating=True)
         table_class = p.get("TableClass")
         if table_class is not None and table_class not in TABLE_CLASSES:
-            raise _enum_error(table_class, "tableClass", TABLE_CLASSES)
+            raise enum_error(table_class, "tableClass", TABLE_CLASSES)
         if p.get("Tags") is not None and not isinstance(p["Tags"], (list, tuple)):
             raise ValidationException("Tags must be a list")
         engine = self._tables.create(
@@ -385,16 +389,16 @@ class DynamoDBClient(ClientBase):
             )
         billing = p.get("BillingMode") or meta.billing_mode
         if billing not in BILLING_MODES:
-            raise _enum_error(billing, "billingMode", BILLING_MODES)
+            raise enum_error(billing, "billingMode", BILLING_MODES)
         read_units, write_units = meta.read_units, meta.write_units
         if p.get("ProvisionedThroughput") is not None or billing != meta.billing_mode:
-            read_units, write_units = _throughput(billing, p.get("ProvisionedThroughput"))
+            read_units, write_units = throughput(billing, p.get("ProvisionedThroughput"))
         table_class = p.get("TableClass", meta.table_class)
         if table_class is not None and table_class not in TABLE_CLASSES:
-            raise _enum_error(table_class, "tableClass", TABLE_CLASSES)
+            raise enum_error(table_class, "tableClass", TABLE_CLASSES)
         spec = p.get("StreamSpecification")
         if spec is not None:
-            view_type = _stream_spec(spec, creating=False)
+            view_type = stream_spec(spec, creating=False)
             if view_type is not None:
                 if engine.stream is not None:
                     raise ValidationException(
@@ -455,9 +459,9 @@ class DynamoDBClient(ClientBase):
         enabled = spec.get("Enabled")
         attribute = spec.get("AttributeName")
         if enabled is None:
-            raise _null("timeToLiveSpecification.enabled")
+            raise null_error("timeToLiveSpecification.enabled")
         if attribute is None:
-            raise _null("timeToLiveSpecification.attributeName")
+            raise null_error("timeToLiveSpecification.attributeName")
         if not isinstance(enabled, bool):
             raise ValidationException(
                 f"Invalid type for parameter TimeToLiveSpecification.Enabled, value: {enabled}, "
@@ -482,119 +486,3 @@ class DynamoDBClient(ClientBase):
     def _describe_ttl(self, **p: Any) -> dict[str, Any]:
         engine = self._tables.resolve(p["TableName"])
         return {"TimeToLiveDescription": ttl_description(engine)}
-
-
-def _enum_error(value: Any, member: str, allowed: tuple[str, ...]) -> ValidationException:
-    return ValidationException(
-        f"1 validation error detected: Value '{value}' at '{member}' failed to satisfy "
-        f"constraint: Member must satisfy enum value set: [{', '.join(allowed)}]"
-    )
-
-
-def _attribute_definitions(definitions: Any) -> dict[str, str]:
-    types: dict[str, str] = {}
-    for index, definition in enumerate(definitions):
-        if not isinstance(definition, Mapping):
-            raise ValidationException(f"AttributeDefinitions[{index}] must be a map")
-        name = definition.get("AttributeName")
-        kind = definition.get("AttributeType")
-        if name is None:
-            raise _null(f"attributeDefinitions.{index + 1}.member.attributeName")
-        if kind is None:
-            raise _null(f"attributeDefinitions.{index + 1}.member.attributeType")
-        if kind not in ("S", "N", "B"):
-            raise _enum_error(
-                kind, f"attributeDefinitions.{index + 1}.member.attributeType", ("B", "N", "S")
-            )
-        if name in types:
-            raise _invalid(f"Cannot have two attributes with the same name: {name}")
-        types[str(name)] = str(kind)
-    return types
-
-
-def _key_schema(schema: Any) -> tuple[tuple[str, str], tuple[str, str] | None]:
-    if not isinstance(schema, (list, tuple)) or not 1 <= len(schema) <= 2:
-        raise ValidationException(
-            f"1 validation error detected: Value '{schema}' at 'keySchema' failed to satisfy "
-            "constraint: Member must have length less than or equal to 2"
-        )
-    pairs: list[tuple[str, str]] = []
-    for index, element in enumerate(schema):
-        if not isinstance(element, Mapping):
-            raise ValidationException(f"KeySchema[{index}] must be a map")
-        name, kind = element.get("AttributeName"), element.get("KeyType")
-        if name is None:
-            raise _null(f"keySchema.{index + 1}.member.attributeName")
-        if kind not in ("HASH", "RANGE"):
-            raise _enum_error(kind, f"keySchema.{index + 1}.member.keyType", ("HASH", "RANGE"))
-        pairs.append((str(name), str(kind)))
-    if pairs[0][1] != "HASH":
-        raise ValidationException(
-            "Invalid KeySchema: The first KeySchemaElement is not a HASH key type"
-        )
-    if len(pairs) == 2:
-        if pairs[1][1] != "RANGE":
-            raise ValidationException(
-                "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type"
-            )
-        return pairs[0], pairs[1]
-    return pairs[0], None
-
-
-def _throughput(billing: str, throughput: Any) -> tuple[int, int]:
-    if billing == "PAY_PER_REQUEST":
-        if throughput is not None:
-            raise _invalid(
-                "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when "
-                "BillingMode is PAY_PER_REQUEST"
-            )
-        return 0, 0
-    if not isinstance(throughput, Mapping) or any(
-        throughput.get(k) is None for k in ("ReadCapacityUnits", "WriteCapacityUnits")
-    ):
-        raise _invalid(
-            "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode "
-            "is PROVISIONED"
-        )
-    units = []
-    for member in ("ReadCapacityUnits", "WriteCapacityUnits"):
-        value = throughput[member]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValidationException(
-                f"1 validation error detected: Value '{value}' at "
-                f"'provisionedThroughput.{member[:1].lower() + member[1:]}' failed to satisfy "
-                "constraint: Member must have value greater than or equal to 1"
-            )
-        units.append(value)
-    return units[0], units[1]
-
-
-def _stream_spec(spec: Any, *, creating: bool) -> str | None:
-    """The view type a StreamSpecification enables, or None when it disables (rule C.1)."""
-    if spec is None:
-        return None
-    if not isinstance(spec, Mapping):
-        raise ValidationException("StreamSpecification must be a map")
-    enabled = spec.get("StreamEnabled")
-    view_type = spec.get("StreamViewType")
-    if enabled is None:
-        raise _null("streamSpecification.streamEnabled")
-    if not isinstance(enabled, bool):
-        raise ValidationException(
-            "Invalid type for parameter StreamSpecification.StreamEnabled, value: "
-            f"{enabled}, type: {type(enabled)}, valid types: <class 'bool'>"
-        )
-    if view_type is not None and view_type not in VIEW_TYPES:
-        raise _enum_error(view_type, "streamSpecification.streamViewType", VIEW_TYPES)
-    if enabled and view_type is None:
-        raise _invalid("StreamViewType must be specified when StreamEnabled is true")
-    if not enabled:
-        if view_type is not None:  # AWS's wording, as reported against real DynamoDB
-            raise _invalid(
-                "Table is being created with a stream disabled, UpdateViewType should not be "
-                "specified"
-                if creating
-                else "If stream is being disabled, then UpdateViewType must not be specified"
-            )
-        return None
-    return str(view_type)

@@ -33,7 +33,12 @@ from streamsim._dynamodb._batch import (
 )
 from streamsim._dynamodb._capacity import read_units, write_units
 from streamsim._dynamodb._catalog import TableCatalog
-from streamsim._dynamodb._expressions import Projection, project, resolve_key_condition
+from streamsim._dynamodb._expressions import (
+    Projection,
+    check_filter_keys,
+    project,
+    resolve_key_condition,
+)
 from streamsim._dynamodb._reads import (
     query_candidates,
     read_page,
@@ -42,18 +47,12 @@ from streamsim._dynamodb._reads import (
 )
 from streamsim._dynamodb._table import TableEngine
 from streamsim._dynamodb._transactions import (
-    ACTION_KINDS,
-    MAX_TRANSACT_ACTIONS,
     IdempotencyTokens,
-    TransactAction,
-    transact,
-    transaction_write_units,
 )
 from streamsim._errors import (
     ConditionalCheckFailedException,
     ResourceNotFoundException,
     StreamsimError,
-    TransactionCanceledException,
     ValidationException,
 )
 from streamsim._items import Frozen, Item, copy_item, frozen_size, item_size, thaw
@@ -64,7 +63,6 @@ from ._dynamodb_requests import (
     RETURN_VALUES,
     RETURN_VALUES_ON_FAILURE,
     Expressions,
-    camel,
     check_bool,
     check_limit,
     enum,
@@ -74,6 +72,7 @@ from ._dynamodb_requests import (
     write_request,
 )
 from ._dynamodb_responses import capacity, capacity_list, table_description, write_response
+from ._dynamodb_transactions import Transactions
 
 #: One operation: ``(data plane, request, table or None) -> response members``.
 Operation = Callable[["DataPlane", Mapping[str, Any], "TableEngine | None"], dict[str, Any]]
@@ -88,7 +87,7 @@ def _failed(
     )
 
 
-class DataPlane:
+class DataPlane(Transactions):
     """The DynamoDB data-plane operations over one model's tables, on canonical values.
 
     Args:
@@ -358,6 +357,11 @@ class DataPlane:
         kc = resolve_key_condition(
             exprs.key, exprs.names, exprs.values, table.hash_key, table.range_key
         )
+        if exprs.filter is not None:
+            keys = (
+                (table.hash_key,) if table.range_key is None else (table.hash_key, table.range_key)
+            )
+            check_filter_keys(exprs.filter, exprs.names, keys)
         candidates = query_candidates(table, kc, forward=forward, start=p.get("ExclusiveStartKey"))
         return self._page_response(p, table, candidates, exprs, chosen, limit, consistent)
 
@@ -433,116 +437,6 @@ class DataPlane:
             out["ConsumedCapacity"] = used
         return out
 
-    # --- transactions ---------------------------------------------------------------------------
-
-    def transact_write_items(
-        self, p: Mapping[str, Any], engine: TableEngine | None = None
-    ) -> dict[str, Any]:
-        """TransactWriteItems: up to 100 actions on distinct items, all applied or none."""
-        mode = enum(p, "ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY, "NONE")
-        enum(p, "ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS, "NONE")
-        entries = p.get("TransactItems")
-        if not isinstance(entries, (list, tuple)) or not entries:
-            raise ValidationException(
-                "1 validation error detected at 'transactItems' failed to satisfy constraint: "
-                "Member must have length greater than or equal to 1."
-            )
-        if len(entries) > MAX_TRANSACT_ACTIONS:
-            raise ValidationException(
-                "1 validation error detected at 'transactItems' failed to satisfy constraint: "
-                "Member must have length less than or equal to 100."
-            )
-        token = p.get("ClientRequestToken")
-        fingerprint = repr(
-            sorted((k, repr(v)) for k, v in p.items() if k != "ReturnConsumedCapacity")
-        )
-        if self.tokens.seen(token, fingerprint):
-            return {}
-        actions: list[TransactAction] = []
-        on_failure: list[str] = []
-        for index, entry in enumerate(entries):
-            kinds = (
-                [k for k in ACTION_KINDS if entry.get(k) is not None]
-                if isinstance(entry, Mapping)
-                else []
-            )
-            if len(kinds) != 1:
-                raise ValidationException(
-                    "TransactItems can only contain one of Check, Put, Update or Delete"
-                )
-            kind = kinds[0]
-            action, failure = self._transact_action(index, kind, entry[kind])
-            actions.append(action)
-            on_failure.append(failure)
-        try:
-            transact(actions)
-        except TransactionCanceledException as exc:
-            reasons: list[dict[str, Any]] = []
-            for reason, failure in zip(exc.cancellation_reasons, on_failure, strict=True):
-                shown = {k: v for k, v in reason.items() if k != "Item"}
-                if failure == "ALL_OLD" and reason.get("Item") is not None:
-                    shown["Item"] = copy_item(reason["Item"])
-                reasons.append(shown)
-            raise TransactionCanceledException(exc.message, cancellation_reasons=reasons) from None
-        self.tokens.remember(token, fingerprint)
-        out: dict[str, Any] = {}
-        if mode != "NONE":
-            out["ConsumedCapacity"] = capacity_list(mode, transaction_write_units(actions), "Write")
-        return out
-
-    def _transact_action(self, index: int, kind: str, spec: Any) -> tuple[TransactAction, str]:
-        if not isinstance(spec, Mapping):
-            raise ValidationException(
-                f"Invalid type for parameter TransactItems.{kind}: expected a map"
-            )
-        allowed = {
-            "ConditionCheck": ("Key", "ConditionExpression"),
-            "Put": ("Item",),
-            "Delete": ("Key",),
-            "Update": ("Key", "UpdateExpression"),
-        }[kind]
-        for member in ("TableName", *allowed):
-            if spec.get(member) is None:
-                raise ValidationException(
-                    "1 validation error detected: Value null at "
-                    f"'transactItems.{index + 1}.member.{camel(kind)}."
-                    f"{camel(member)}' failed to satisfy constraint: Member must not be null"
-                )
-        failure = enum(
-            spec, "ReturnValuesOnConditionCheckFailure", RETURN_VALUES_ON_FAILURE, "NONE"
-        )
-        exprs = Expressions(spec)
-        table = self.tables.resolve(spec["TableName"])
-        if kind == "Put":
-            item = spec["Item"]
-            key = table.key_item(*table.key_of_item(item))
-            return (
-                TransactAction(
-                    kind,
-                    table,
-                    key,
-                    item=item,
-                    condition=exprs.condition,
-                    names=exprs.names,
-                    values=exprs.values,
-                ),
-                failure,
-            )
-        key = spec["Key"]
-        table.key_of_key(key)
-        return (
-            TransactAction(
-                kind,
-                table,
-                key,
-                update=exprs.update,
-                condition=exprs.condition,
-                names=exprs.names,
-                values=exprs.values,
-            ),
-            failure,
-        )
-
 
 OPERATIONS: dict[str, Operation] = {
     "PutItem": DataPlane.put_item,
@@ -550,8 +444,9 @@ OPERATIONS: dict[str, Operation] = {
     "UpdateItem": DataPlane.update_item,
     "DeleteItem": DataPlane.delete_item,
     "Query": DataPlane.query,
+    "TransactGetItems": Transactions.transact_get_items,
     "Scan": DataPlane.scan,
     "BatchWriteItem": DataPlane.batch_write_item,
     "BatchGetItem": DataPlane.batch_get_item,
-    "TransactWriteItems": DataPlane.transact_write_items,
+    "TransactWriteItems": Transactions.transact_write_items,
 }

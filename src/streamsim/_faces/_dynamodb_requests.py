@@ -249,6 +249,33 @@ def _convert_action(
     return out
 
 
+class InvalidItem:
+    """A TransactWriteItems Put's item that DynamoDB rejects for its content (rule H.4).
+
+    Such an item cancels the transaction (a ``ValidationError`` reason at its index) instead of
+    failing the request, so conversion keeps the error in the item's place.
+    """
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: ValidationException) -> None:
+        self.error = error
+
+    def __repr__(self) -> str:
+        return f"InvalidItem({self.error.message!r})"
+
+
+def is_item_content_error(error: ValidationException) -> bool:
+    """Whether ``error`` is about an item's content (sets, sizes, numbers, nesting), not about
+    the request's syntax (a malformed or mistyped AttributeValue, text that is not UTF-8 and so
+    could not have been sent)."""
+    message = error.message
+    return not (
+        message.startswith(("Supplied AttributeValue", "Invalid type", "Parameter"))
+        or "not valid UTF-8" in message
+    )
+
+
 def convert_request(
     operation: str, params: Mapping[str, Any], item_fn: ItemFn, value_fn: ValueFn
 ) -> dict[str, Any]:
@@ -276,7 +303,7 @@ def convert_request(
         p["RequestItems"] = _convert_batch_write(p.get("RequestItems"), item_fn)
     elif operation == "BatchGetItem":
         p["RequestItems"] = _convert_batch_get(p.get("RequestItems"), item_fn)
-    elif operation == "TransactWriteItems":
+    elif operation in ("TransactWriteItems", "TransactGetItems"):
         actions = p.get("TransactItems")
         if isinstance(actions, (list, tuple)):
             converted: list[Any] = []
@@ -285,12 +312,16 @@ def convert_request(
                     converted.append(entry)
                     continue
                 new_entry = dict(entry)
-                for kind in ("ConditionCheck", "Put", "Delete", "Update"):
+                for kind in ("ConditionCheck", "Put", "Delete", "Update", "Get"):
                     action = entry.get(kind)
                     if isinstance(action, Mapping):
-                        new_entry[kind] = _convert_action(
-                            action, item_fn, value_fn, f"TransactItems[{index}].{kind}"
-                        )
+                        where = f"TransactItems[{index}].{kind}"
+                        try:
+                            new_entry[kind] = _convert_action(action, item_fn, value_fn, where)
+                        except ValidationException as exc:
+                            if kind != "Put" or not is_item_content_error(exc):
+                                raise
+                            new_entry[kind] = {**action, "Item": InvalidItem(exc)}
                 converted.append(new_entry)
             p["TransactItems"] = converted
     return p
@@ -356,7 +387,11 @@ def convert_response(result: dict[str, Any], out_fn: OutFn) -> dict[str, Any]:
     if items is not None:
         result["Items"] = [out_fn(item) for item in items]
     responses = result.get("Responses")
-    if responses is not None:
+    if isinstance(responses, list):  # TransactGetItems: [{"Item": ...} or {}, ...]
+        result["Responses"] = [
+            {"Item": out_fn(entry["Item"])} if "Item" in entry else {} for entry in responses
+        ]
+    elif responses is not None:  # BatchGetItem: {table: [item, ...]}
         result["Responses"] = {t: [out_fn(i) for i in got] for t, got in responses.items()}
     return result
 

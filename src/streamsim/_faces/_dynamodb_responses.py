@@ -71,8 +71,10 @@ def table_description(
         "KeySchema": [{"AttributeName": name, "KeyType": kind} for name, kind in engine.key_schema],
         "TableStatus": status or engine.status,
         "CreationDateTime": ms_to_datetime(engine.created_ms),
-        # NumberOfDecreasesToday is left out: the model's minimum is 1 (AWS shows 0)
+        # NumberOfDecreasesToday: always there, 0 (capacity is never decreased here), although
+        # the service model's minimum is 1
         "ProvisionedThroughput": {
+            "NumberOfDecreasesToday": 0,
             "ReadCapacityUnits": meta.read_units,
             "WriteCapacityUnits": meta.write_units,
         },

@@ -18,9 +18,14 @@ Differs from AWS: nothing is aggregated per minute as CloudWatch does; every sam
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import attrs
+
+from streamsim._clock import ms_to_datetime
+from streamsim._reprs import call_repr, entry_repr
 
 #: Outcomes of one invocation, as :attr:`Invocation.outcome` names them.
 SUCCESS = "success"
@@ -33,7 +38,7 @@ RETRY_ATTEMPTS_EXHAUSTED = "RetryAttemptsExhausted"
 RECORD_AGE_EXCEEDED = "RecordAgeExceeded"
 
 
-@attrs.frozen(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Invocation:
     """One invocation of the function by a mapping.
 
@@ -69,8 +74,11 @@ class Invocation:
     window_start_ms: int | None = None
     final_for_window: bool = False
 
+    def __repr__(self) -> str:
+        return entry_repr(self)
 
-@attrs.frozen(kw_only=True)
+
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Discard:
     """A batch the mapping gave up on (sent to the OnFailure destination if there is one).
 
@@ -91,8 +99,11 @@ class Discard:
     invoke_count: int
     delivered_to: str | None
 
+    def __repr__(self) -> str:
+        return entry_repr(self)
 
-@attrs.frozen
+
+@dataclass(frozen=True, slots=True, repr=False)
 class IteratorAge:
     """One ``IteratorAge`` sample: at ``at_ms`` the last record of a batch was ``age_ms`` old."""
 
@@ -100,10 +111,17 @@ class IteratorAge:
     age_ms: int
     shard_id: str
 
+    def __repr__(self) -> str:
+        return entry_repr(self)
 
-@attrs.frozen(kw_only=True)
+
+@attrs.frozen(kw_only=True, repr=False)
 class MetricsSnapshot:
     """An immutable copy of a mapping's counters (see :class:`MappingMetrics`)."""
+
+    def __repr__(self) -> str:
+        parts = [f"{name}={value}" for name, value in attrs.asdict(self).items()]
+        return call_repr("MetricsSnapshot", parts)
 
     polled: int
     filtered_out: int
@@ -117,6 +135,50 @@ class MetricsSnapshot:
     invocations: int
     errors: int
     internal_errors: int = 0
+
+
+#: kinds of :class:`MappingEvent`
+THROTTLED = "throttled"
+RETRY = "retry"
+CHECKPOINT = "checkpoint"
+DISCARDED = "discarded"
+STATE = "state"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
+class MappingEvent:
+    """One entry of a mapping's history: what it did besides invoking (invocations are in
+    :attr:`MappingMetrics.invocation_log`).
+
+    Attributes:
+        at_ms: virtual time of the event.
+        kind: ``throttled`` (no free instance), ``retry`` (a failed batch scheduled again),
+            ``checkpoint`` (the mapping moved past ``sequence_number`` on ``shard_id``),
+            ``discarded`` (a batch given up, ``detail`` the condition) or ``state`` (the
+            mapping's State became ``detail``).
+        shard_id: the shard concerned (None for ``state``).
+        sequence_number: the checkpoint, or the first record of a retried or discarded batch.
+        detail: a short explanation.
+    """
+
+    at_ms: int
+    kind: str
+    shard_id: str | None = None
+    sequence_number: str | None = None
+    detail: str | None = None
+
+    def __repr__(self) -> str:
+        return entry_repr(self)
+
+    @property
+    def at(self) -> datetime:
+        """The event's instant as a timezone-aware UTC datetime."""
+        return ms_to_datetime(self.at_ms)
+
+
+#: a :class:`MappingEvent` as the metrics keep it: ``(at_ms, kind, shard_id, sequence_number,
+#: detail)``
+RawEvent = tuple[int, str, str | None, str | None, str | None]
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -145,6 +207,10 @@ class MappingMetrics:
             ``LambdaSettings.invocation_log_limit``).
         discards: every :class:`Discard`.
         iterator_ages: one :class:`IteratorAge` per invocation that carried records.
+        history: :data:`RawEvent` tuples (:class:`MappingEvent` fields in order; made into
+            events when shown, so the poller appends a tuple per invocation, not an object):
+            throttles, retries, checkpoints, discards and state changes (bounded by
+            ``LambdaSettings.history_limit``).
     """
 
     polled: int = 0
@@ -162,11 +228,24 @@ class MappingMetrics:
     invocation_log: deque[Invocation] = attrs.field(factory=deque)
     discards: list[Discard] = attrs.field(factory=list)
     iterator_ages: deque[IteratorAge] = attrs.field(factory=deque)
+    history: deque[RawEvent] = attrs.field(factory=deque)
 
     @classmethod
-    def bounded(cls, limit: int | None) -> MappingMetrics:
-        """Metrics whose invocation log and iterator-age samples keep at most ``limit`` entries."""
-        return cls(invocation_log=deque(maxlen=limit), iterator_ages=deque(maxlen=limit))
+    def bounded(cls, limit: int | None, history_limit: int | None = None) -> MappingMetrics:
+        """Metrics whose invocation log and iterator-age samples keep at most ``limit`` entries
+        and whose history keeps at most ``history_limit``."""
+        return cls(
+            invocation_log=deque(maxlen=limit),
+            iterator_ages=deque(maxlen=limit),
+            history=deque(maxlen=history_limit),
+        )
+
+    def events(self) -> list[MappingEvent]:
+        """The history as :class:`MappingEvent` values, oldest first (a new list)."""
+        return [
+            MappingEvent(at_ms=a, kind=k, shard_id=s, sequence_number=n, detail=d)
+            for a, k, s, n, d in self.history
+        ]
 
     def snapshot(self) -> MetricsSnapshot:
         """The counters now, as an immutable value.

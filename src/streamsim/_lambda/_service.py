@@ -165,6 +165,7 @@ class LambdaService:
             timeout=timeout,
             duration=duration,
             memory_size=memory_size,
+            history_limit=self.settings.history_limit,
         )
         self.concurrency.add(function, reserved_concurrency)
         self.functions[name] = function
@@ -295,9 +296,9 @@ class LambdaService:
                 and mapping.source is source
                 and not mapping.deleted
             ):
-                raise ResourceConflictException(
-                    f"The event source arn ({source.arn}) and function ({function.name}) "
-                    "provided mapping already exists. Please update or delete the existing "
+                raise ResourceConflictException(  # rule D.1: AWS's text, quotes and spaces
+                    f'The event source arn (" {source.arn} ") and function (" {function.name} '
+                    '") provided mapping already exists. Please update or delete the existing '
                     f"mapping with UUID {mapping.uuid}"
                 )
 

@@ -13,6 +13,7 @@ from datetime import timedelta
 import attrs
 
 from streamsim._clock import MS_PER_SECOND
+from streamsim._reprs import settings_repr
 from streamsim._validators import (
     ONE_MS,
     duration,
@@ -29,9 +30,10 @@ MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # rule D.3: synchronous invocation payload 
 ACCOUNT_CONCURRENCY = 1_000  # default account concurrency quota
 UNRESERVED_MINIMUM = 100  # PutFunctionConcurrency keeps at least this much unreserved
 INVOCATION_LOG_LIMIT = 10_000  # invocation log entries kept per mapping (a simulator setting)
+HISTORY_LIMIT = 10_000  # mapping history entries and function spans kept (a simulator setting)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class LambdaSettings:
     """How the simulated Lambda service behaves where AWS leaves room (spec D, F).
 
@@ -75,7 +77,14 @@ class LambdaSettings:
         invocation_log_limit: keep at most this many invocation log entries and iterator-age
             samples per mapping, the newest (default 10,000, so a long run's memory stays
             flat: about 200 bytes an entry; None keeps all).  The counters are never bounded.
+        history_limit: keep at most this many history entries per mapping (throttles,
+            retries, checkpoints, discards, state changes) and invocation spans and throttle
+            instants per function (what ``function.timeline()`` draws), the newest (default
+            10,000, as the invocation log; None keeps all).
     """
+
+    def __repr__(self) -> str:
+        return settings_repr(self)
 
     poll_interval: timedelta = attrs.field(
         default=timedelta(milliseconds=POLL_INTERVAL_MS), validator=duration(minimum=ONE_MS)
@@ -101,6 +110,7 @@ class LambdaSettings:
     invocation_log_limit: int | None = attrs.field(
         default=INVOCATION_LOG_LIMIT, validator=optional_positive_int
     )
+    history_limit: int | None = attrs.field(default=HISTORY_LIMIT, validator=optional_positive_int)
     # the durations in integer milliseconds, converted once (the poller reads these)
     poll_interval_ms: int = attrs.field(init=False, repr=False, eq=False)
     start_delay_ms: int = attrs.field(init=False, repr=False, eq=False)

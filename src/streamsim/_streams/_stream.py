@@ -12,26 +12,32 @@ AWS behaviour: rule A.3-A.10, B.1-B.3, C.1.
 from __future__ import annotations
 
 import random
+from collections import deque
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-import attrs
 from sortedcontainers import SortedKeyList
 
-from streamsim._clock import MS_PER_HOUR, MS_PER_MINUTE, Clock, Timer, ms_to_datetime
+from streamsim._clock import MS_PER_HOUR, Clock, Timer, ms_to_datetime
 from streamsim._errors import ValidationException
 from streamsim._items import frozen_size, value_size
-from streamsim._validators import (
-    ONE_MS,
-    ONE_SECOND,
-    duration,
-    optional_at_least_one,
-    set_ms_mirrors,
-)
 
+from ._history import (
+    DISABLED,
+    PARTITION_SPLIT,
+    ROTATION,
+    SHARD_CLOSED,
+    SHARD_EXPIRED,
+    SHARD_OPENED,
+    SPLIT,
+    STREAM_DISABLED,
+    STREAM_ENABLED,
+    StreamEvent,
+)
 from ._records import VIEW_IMAGES, event_id_prefix
+from ._settings import StreamSettings as StreamSettings
 from ._shard import Shard
 from ._view import StreamRecord
 
@@ -42,64 +48,11 @@ if TYPE_CHECKING:
 
 VIEW_TYPES = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")  # rule A.2
 
-ROTATION_PERIOD_MS = 4 * MS_PER_HOUR  # rule A.10: ~4 h, community-reported (UNCONFIRMED)
-RETENTION_MS = 24 * MS_PER_HOUR  # rule A.9
-ITERATOR_TTL_MS = 15 * MS_PER_MINUTE  # rule A.6
-MAX_READERS_PER_SHARD = 2  # rule A.9: two simultaneous readers per shard
 TRIM_SWEEP_MS = MS_PER_HOUR  # how often trimmed records are dropped from memory
 FIRST_SEQUENCE_NUMBER = 100_000_000_000_000_000_000  # 21 digits, rule A.3
-
-
-@attrs.frozen(kw_only=True)
-class StreamSettings:
-    """How the simulated DynamoDB Streams behave; every field has the AWS default.
-
-    Durations are ``datetime.timedelta`` values of whole milliseconds; the model reads them as
-    integer milliseconds through the read-only ``*_ms`` attributes of the same names.
-
-    Attributes:
-        rotation_period: a shard closes and hands over to a child after being open this long
-            (rule A.10, ~4 h, UNCONFIRMED); 1 s to 10 years.
-        rotation_jitter: each shard's rotation time is moved later by a seeded random amount
-            in ``[0, rotation_jitter]`` (0: every shard rotates exactly on the period).
-        retention: records older than this are trimmed (rule A.9, 24 h); 1 s to 10 years.
-        iterator_ttl: a shard iterator expires this long after it was issued (rule A.6).
-        max_readers_per_shard: distinct readers (iterator chains) allowed on one shard within
-            one second before GetRecords raises LimitExceededException (rule A.9); None: no limit.
-        status_delay: how long a stream stays ENABLING / DISABLING before ENABLED /
-            DISABLED (AWS: a few seconds, UNCONFIRMED; default 0 so a stream is usable at
-            once).  Records are captured from the instant of enabling either way.
-
-    >>> StreamSettings(rotation_period=timedelta(hours=1)).rotation_period_ms
-    3600000
-    """
-
-    rotation_period: timedelta = attrs.field(
-        default=timedelta(milliseconds=ROTATION_PERIOD_MS), validator=duration(minimum=ONE_SECOND)
-    )
-    rotation_jitter: timedelta = attrs.field(default=timedelta(0), validator=duration())
-    retention: timedelta = attrs.field(
-        default=timedelta(milliseconds=RETENTION_MS), validator=duration(minimum=ONE_SECOND)
-    )
-    iterator_ttl: timedelta = attrs.field(
-        default=timedelta(milliseconds=ITERATOR_TTL_MS), validator=duration(minimum=ONE_MS)
-    )
-    max_readers_per_shard: int | None = attrs.field(
-        default=MAX_READERS_PER_SHARD, validator=optional_at_least_one
-    )
-    status_delay: timedelta = attrs.field(default=timedelta(0), validator=duration())
-    # the same durations in integer milliseconds, converted once (the model reads these)
-    rotation_period_ms: int = attrs.field(init=False, repr=False, eq=False)
-    rotation_jitter_ms: int = attrs.field(init=False, repr=False, eq=False)
-    retention_ms: int = attrs.field(init=False, repr=False, eq=False)
-    iterator_ttl_ms: int = attrs.field(init=False, repr=False, eq=False)
-    status_delay_ms: int = attrs.field(init=False, repr=False, eq=False)
-
-    def __attrs_post_init__(self) -> None:
-        set_ms_mirrors(
-            self,
-            ("rotation_period", "rotation_jitter", "retention", "iterator_ttl", "status_delay"),
-        )
+#: with per-shard sequence numbers, each shard numbers from its own block of this many
+PER_SHARD_BLOCK = 10**14
+PER_SHARD_BLOCKS = 8_999_999  # blocks below 9 * 10**20: numbers keep 21 digits
 
 
 def stream_label(now_ms: int) -> str:
@@ -188,7 +141,16 @@ class Stream:
         #: readers seen per shard: shard id -> {reader id: last read ms}
         self.readers: dict[str, dict[int, int]] = {}
         self._next_reader = 1
+        #: the lifecycle log (see ``_history``): a few entries per shard, never per record
+        self.history: deque[StreamEvent] = deque(maxlen=settings.history_limit)
+        #: every partition's hash range (retired ones too: ids are never reused), for the log
+        self._ranges: dict[int, tuple[int, int]] = {}
+        self._per_shard = settings.sequence_numbers == "per_shard"
+        self._shard_next: dict[int, int] = {}  # per-shard numbering: partition -> next number
+        self._blocks: set[int] = set()
+        self.history.append(StreamEvent(at_ms=self.created_ms, kind=STREAM_ENABLED))
         for part in partitions:
+            self._ranges[part.partition_id] = (part.lo, part.hi)
             self._open_shard(part.partition_id, None)
         self._sweeper: Timer | None = clock.call_later(TRIM_SWEEP_MS, self._sweep)
 
@@ -301,8 +263,13 @@ class Stream:
         ``SizeBytes`` (rule B.6) is computed here: the frozen items carry their sizes.
         """
         shard = self._open[partition_id]
-        sn = self._next_sn
-        self._next_sn = sn + 1
+        if self._per_shard:
+            sn = self._shard_next[partition_id]
+            self._shard_next[partition_id] = sn + 1
+            self._next_sn = max(self._next_sn, sn + 1)
+        else:
+            sn = self._next_sn
+            self._next_sn = sn + 1
         if self._string_hash and hash_value.isascii():
             size = self._key_name_bytes + len(hash_value)
         else:
@@ -343,8 +310,17 @@ class Stream:
                 return shard_id
 
     def _open_shard(self, partition_id: int, parent: Shard | None) -> Shard:
-        sn = self._next_sn
-        self._next_sn = sn + 1
+        if self._per_shard:  # a teaching option: each shard numbers from its own block
+            block = self._rng.randrange(PER_SHARD_BLOCKS)
+            while block in self._blocks:
+                block = self._rng.randrange(PER_SHARD_BLOCKS)
+            self._blocks.add(block)
+            sn = FIRST_SEQUENCE_NUMBER + block * PER_SHARD_BLOCK
+            self._shard_next[partition_id] = sn + 1
+            self._next_sn = max(self._next_sn, sn + 1)
+        else:
+            sn = self._next_sn
+            self._next_sn = sn + 1
         shard = Shard(
             self,
             self._new_shard_id(),
@@ -363,22 +339,68 @@ class Stream:
         self._rotation_timers[shard.shard_id] = self.clock.call_later(
             delay, partial(self._rotate, shard)
         )
+        lo, hi = self._ranges[partition_id]
+        self.history.append(
+            StreamEvent(
+                at_ms=shard.created_ms,
+                kind=SHARD_OPENED,
+                shard_id=shard.shard_id,
+                partition=partition_id,
+                parent_shard_id=None if parent is None else parent.shard_id,
+                hash_lo=lo,
+                hash_hi=hi,
+                sequence_number=sn,
+            )
+        )
         for callback in self.on_new_shard:
             callback(shard)
         return shard
 
-    def _close_shard(self, shard: Shard) -> None:
+    def _close_shard(self, shard: Shard, reason: str) -> None:
         last = shard.last_sequence_number
-        shard.close(last if last is not None else shard.starting_sequence_number, self.clock.now_ms)
+        now = self.clock.now_ms
+        shard.close(last if last is not None else shard.starting_sequence_number, now)
         timer = self._rotation_timers.pop(shard.shard_id, None)
         if timer is not None:
             timer.cancel()
         del self._open[shard.partition_id]
+        shard.listed_until_ms = self._listed_until(shard)
+        self.history.append(
+            StreamEvent(
+                at_ms=now,
+                kind=SHARD_CLOSED,
+                shard_id=shard.shard_id,
+                partition=shard.partition_id,
+                records=shard.end_position,
+                sequence_number=shard.ending_sequence_number,
+                listed_until_ms=shard.listed_until_ms,
+                reason=reason,
+            )
+        )
+
+    def hash_range(self, partition_id: int) -> tuple[int, int]:
+        """The half-open hash range ``[lo, hi)`` partition ``partition_id`` covers."""
+        return self._ranges[partition_id]
+
+    def _listed_until(self, shard: Shard) -> int | None:
+        """The first instant DescribeStream no longer lists a closed shard (None while open).
+
+        A closed shard is listed while any of its records is readable; one that never held a
+        record, for one retention period after it closed (rule A.5, A.10; see ``is_expired``).
+        """
+        closed = shard.closed_ms
+        if closed is None:
+            return None
+        retention = self.settings.retention_ms
+        if shard.last_sequence_number is None:
+            return closed + retention + 1
+        newest = shard.newest_created_ms
+        return closed if newest is None else max(closed, newest + retention + 1)
 
     def _rotate(self, shard: Shard) -> None:
         """Rotation: the shard closes and one child continues its partition (rule A.10)."""
         if shard.is_open and self.ended_ms is None:
-            self._close_shard(shard)
+            self._close_shard(shard, ROTATION)
             self._open_shard(shard.partition_id, shard)
 
     def rotate_now(self) -> list[Shard]:
@@ -390,7 +412,19 @@ class Stream:
     def split(self, parent: Partition, left: Partition, right: Partition) -> tuple[Shard, Shard]:
         """A partition split: its shard closes and two children open, one per half (A.10)."""
         shard = self._open[parent.partition_id]
-        self._close_shard(shard)
+        self._close_shard(shard, SPLIT)
+        self.history.append(
+            StreamEvent(
+                at_ms=self.clock.now_ms,
+                kind=PARTITION_SPLIT,
+                partition=parent.partition_id,
+                hash_lo=parent.lo,
+                hash_hi=parent.hi,
+                children=(left.partition_id, right.partition_id),
+            )
+        )
+        self._ranges[left.partition_id] = (left.lo, left.hi)
+        self._ranges[right.partition_id] = (right.lo, right.hi)
         return (
             self._open_shard(left.partition_id, shard),
             self._open_shard(right.partition_id, shard),
@@ -401,8 +435,9 @@ class Stream:
         if self.ended_ms is not None:
             return
         for shard in self.open_shards:
-            self._close_shard(shard)
+            self._close_shard(shard, DISABLED)
         self.ended_ms = self.clock.now_ms
+        self.history.append(StreamEvent(at_ms=self.ended_ms, kind=STREAM_DISABLED))
 
     def _sweep(self) -> None:
         """Hourly: drop trimmed records and expired shards from memory."""
@@ -417,6 +452,14 @@ class Stream:
                 # a long-lived lineage keeps at most one expired ancestor in memory per chain.
                 shard.parent = None
                 expired.append(shard)
+                self.history.append(
+                    StreamEvent(
+                        at_ms=shard.listed_until_ms or now,
+                        kind=SHARD_EXPIRED,
+                        shard_id=shard.shard_id,
+                        partition=shard.partition_id,
+                    )
+                )
         for shard in expired:
             self._shards.remove(shard)
         if self.is_readable(now):
@@ -440,8 +483,9 @@ class Stream:
     def lineage_text(self) -> str:
         """The listed shards as an ASCII tree, children under their parent (for notebooks).
 
-        One line per shard: id, open/closed, readable records, partition, and the virtual
-        times it opened and closed (``MM-DD HH:MM:SS`` UTC).
+        One line per shard: its short id (the last 8 hex characters), partition, open or
+        closed, readable records, and the virtual times it opened and closed (``MM-DD
+        HH:MM:SS`` UTC).  Roots and children are listed in partition order.
 
         >>> from streamsim import Simulation
         >>> sim = Simulation(seed=3)
@@ -450,20 +494,20 @@ class Stream:
         >>> _ = sim.advance(hours=4)
         >>> print(table.stream.lineage_text())
         <Stream demo 2024-01-01T00:00:00.000 ENABLED KEYS_ONLY shards=2 open=1>
-        `-- shardId-00000001704067200000-f8be89c9 closed, 1 record, partition 0, 01-01 00:00:00 .. 01-01 04:00:00
-            `-- shardId-00000001704081600000-bf23833d open, 0 records, partition 0, 01-01 04:00:00 ..
-        """  # noqa: E501 - doctest output lines are as long as they are
+        `-- f8be89c9 p0 closed     1 record  01-01 00:00:00 .. 01-01 04:00:00
+            `-- bf23833d p0 open       0 records 01-01 04:00:00 ..
+        """
         listed = self.shards
         ids = {s.shard_id for s in listed}
         lines = [repr(self)]
 
         def walk(shard: Shard, prefix: str, last: bool) -> None:
             lines.append(f"{prefix}{'`-- ' if last else '+-- '}{_shard_line(shard)}")
-            kids = sorted((c for c in shard.children if c.shard_id in ids), key=_shard_key)
+            kids = sorted((c for c in shard.children if c.shard_id in ids), key=_lineage_key)
             for i, child in enumerate(kids):
                 walk(child, prefix + ("    " if last else "|   "), i == len(kids) - 1)
 
-        roots = self.roots()
+        roots = sorted(self.roots(), key=_lineage_key)
         for i, root in enumerate(roots):
             walk(root, "", i == len(roots) - 1)
         return "\n".join(lines)
@@ -478,7 +522,11 @@ class Stream:
         """Assert the stream's invariants (sequence numbers, lineage, one open shard each)."""
         for shard in self._shards:
             shard._check()
-            if shard.parent is not None and shard.parent.ending_sequence_number is not None:
+            if (
+                not self._per_shard
+                and shard.parent is not None
+                and shard.parent.ending_sequence_number is not None
+            ):
                 assert shard.starting_sequence_number > shard.parent.ending_sequence_number
             if shard.is_open:
                 assert self._open.get(shard.partition_id) is shard
@@ -491,6 +539,10 @@ def _shard_key(shard: Shard) -> str:
     return shard.shard_id
 
 
+def _lineage_key(shard: Shard) -> tuple[int, str]:
+    return shard.partition_id, shard.shard_id
+
+
 def _shard_line(shard: Shard) -> str:
     count = len(shard)
     opened = ms_to_datetime(shard.created_ms).strftime("%m-%d %H:%M:%S")
@@ -499,6 +551,6 @@ def _shard_line(shard: Shard) -> str:
         closed = ms_to_datetime(shard.closed_ms).strftime(" %m-%d %H:%M:%S")
     state = "open" if shard.is_open else "closed"
     return (
-        f"{shard.shard_id} {state}, {count} record{'' if count == 1 else 's'}, "
-        f"partition {shard.partition_id}, {opened} ..{closed}"
+        f"{shard.short_id} p{shard.partition_id} {state:6} {count:>5} record"
+        f"{' ' if count == 1 else 's'} {opened} ..{closed}"
     )

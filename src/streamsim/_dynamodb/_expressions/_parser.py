@@ -88,6 +88,9 @@ PARSE_CACHE_SIZE: Final = 4096
 #: The longest expression string DynamoDB accepts, in UTF-8 bytes as sent (placeholders are not
 #: substituted first): 4 KB (the Constraints page; captures show 4096 accepted, 4097 rejected).
 MAX_EXPRESSION_BYTES: Final = 4096
+#: the largest list index in a document path (a signed 32-bit integer), and its digits (rule H.5)
+MAX_LIST_INDEX: Final = 2**31 - 1
+MAX_INDEX_DIGITS: Final = 10
 
 
 class _Failure(Exception):
@@ -174,7 +177,15 @@ class _Parser:
                 token = self.peek()
                 if token.kind != NUMBER:
                     raise self.fail()
-                elements.append(int(token.text))
+                digits = token.text
+                # rule H.5: an index fits a signed 32-bit integer (checked by length first, so
+                # that no digit string is too long for int())
+                if len(digits) > MAX_INDEX_DIGITS or int(digits) > MAX_LIST_INDEX:
+                    raise ValidationException(
+                        f"Invalid {self.kind}: List index is not within the allowable range; "
+                        f"index: [{digits}]"
+                    )
+                elements.append(int(digits))
                 self.pos += 1
                 self.expect("]")
             else:

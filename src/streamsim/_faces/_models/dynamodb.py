@@ -261,6 +261,18 @@ _TransactWriteItem = Struct(
     },
 )
 
+_Get = Struct(
+    ("Key", "TableName"),
+    {
+        "Key": ("dict", None),
+        "TableName": ("str", 1),
+        "ProjectionExpression": ("str", None),
+        "ExpressionAttributeNames": ("dict", None),
+    },
+)
+
+_TransactGetItem = Struct(("Get",), {"Get": (_Get, None)})
+
 _TimeToLiveSpecification = Struct(
     ("Enabled", "AttributeName"), {"Enabled": ("bool", None), "AttributeName": ("str", 1)}
 )
@@ -397,6 +409,10 @@ OPERATIONS: dict[str, OperationSpec] = {
             "ReturnItemCollectionMetrics": ("str", None),
             "ClientRequestToken": ("str", 1),
         },
+    ),
+    "TransactGetItems": (
+        ("TransactItems",),
+        {"TransactItems": (ListOf(_TransactGetItem), 1), "ReturnConsumedCapacity": ("str", None)},
     ),
     "Query": (
         ("TableName",),

@@ -17,11 +17,14 @@ from typing import Any
 
 from streamsim._lambda._functions import Function, InvocationResult
 from streamsim._lambda._metrics import (
+    CHECKPOINT,
     FUNCTION_ERROR,
     PARTIAL_FAILURE,
     RECORD_AGE_EXCEEDED,
+    RETRY,
     RETRY_ATTEMPTS_EXHAUSTED,
     SUCCESS,
+    THROTTLED,
     TIMEOUT,
     Invocation,
     IteratorAge,
@@ -55,9 +58,9 @@ def item_failures(
     Returns:
         None for full success (no failures listed: an empty or null list, an empty or null
         response); the index of the lowest reported sequence number (that record and all
-        after it are retried); or ``-1`` for a full failure (an empty or null
-        ``itemIdentifier``, an entry without ``itemIdentifier``, a malformed list, or an
-        unknown identifier when ``unknown_fails``).
+        after it are retried); or ``-1`` for a full failure (an empty, null or non-string
+        ``itemIdentifier``, an entry without ``itemIdentifier`` or with other members, a
+        malformed list, or an unknown identifier when ``unknown_fails``).
 
     >>> item_failures({"batchItemFailures": [{"itemIdentifier": "7"}]}, [5, 7, 9], int,
     ...               unknown_fails=True)
@@ -73,8 +76,8 @@ def item_failures(
     index: dict[str, int] | None = None
     lowest: int | None = None
     for entry in failures:
-        if not isinstance(entry, dict) or "itemIdentifier" not in entry:
-            return FULL_FAILURE
+        if not isinstance(entry, dict) or "itemIdentifier" not in entry or len(entry) != 1:
+            return FULL_FAILURE  # no identifier, or members besides it (rule D.6)
         ident = entry["itemIdentifier"]
         if not isinstance(ident, str) or not ident:
             return FULL_FAILURE
@@ -124,8 +127,9 @@ class Invoking(Discarding):
             concurrency.release(granted)  # the mapping moved to another function
         if not concurrency.acquire(function):
             # throttled: wait for a free instance; no retry attempt is used (rule D.4)
-            function.throttles += 1
+            function.note_throttle()
             poller.metrics.throttles += 1
+            poller.metrics.history.append((now, THROTTLED, self.reader.shard.shard_id, None, None))
             self.waiting = True
             concurrency.wait(function, self)
             if batch.records:
@@ -311,6 +315,8 @@ class Invoking(Discarding):
         self.batch = None
         if verdict is None:
             mapping.last_processing_result = "OK"
+            if last is not None:
+                metrics.history.append((now, CHECKPOINT, shard_id, last, None))
             self._window_success(batch, state)
         elif verdict == FULL_FAILURE:
             mapping.last_processing_result = "PROBLEM: Function call failed"
@@ -359,6 +365,16 @@ class Invoking(Discarding):
         batch.retries += 1
         self.batch = batch
         delay = poller.settings.retry_delay_ms(batch.retries)
+        first = str(poller.sequence_number(batch.records[0])) if batch.records else None
+        poller.metrics.history.append(
+            (
+                now,
+                RETRY,
+                self.reader.shard.shard_id,
+                first,
+                f"retry {batch.retries} after {delay} ms",
+            )
+        )
         self.retry_timer = poller.clock.call_at(now + delay, self._retry_due)
 
     def _retry_due(self) -> None:
