@@ -61,6 +61,11 @@ class Blocked:
     def __str__(self) -> str:
         return self.explanation
 
+    def __repr__(self) -> str:
+        where = "" if self.shard_id is None else f", shard_id={self.shard_id!r}"
+        failed = f", failures={self.failures}" if self.failures else ""
+        return f"Blocked(kind={self.kind!r}{where}{failed})"
+
 
 @attrs.frozen
 class InvocationTrace:
@@ -101,6 +106,10 @@ class InvocationTrace:
     def __str__(self) -> str:
         return self.render()
 
+    def __repr__(self) -> str:
+        failed = sum(1 for i in self.invocations if i.outcome != SUCCESS)
+        return f"<InvocationTrace {len(self.invocations)} invocations, {failed} not successful>"
+
 
 @attrs.frozen(kw_only=True)
 class IdleReport:
@@ -126,6 +135,12 @@ class IdleReport:
 
     def __bool__(self) -> bool:
         return self.idle
+
+    def __repr__(self) -> str:
+        return (
+            f"<IdleReport {'idle' if self.idle else 'NOT idle'} after {self.elapsed} "
+            f"blocked={len(self.blocked)} behind={len(self.behind)}>"
+        )
 
     def __str__(self) -> str:
         head = f"{'idle' if self.idle else 'NOT idle'} after {self.elapsed}"

@@ -3,7 +3,7 @@
 Elle-style (Jepsen): during a run, record plain-data histories; afterwards, check them and get
 ``valid``, a minimal witness of the first anomaly and a plain-English explanation.
 
-Stream side (:mod:`._history`):
+Stream side (:mod:`._reading`, :mod:`._history`):
 
 * :func:`read_stream` reads every readable record of a stream through the DynamoDB Streams
   API, parents before children, as a careful consumer does.
@@ -48,15 +48,15 @@ from ._faults import Timeout as Timeout
 from ._history import Anomaly as Anomaly
 from ._history import Change as Change
 from ._history import CheckResult as CheckResult
-from ._history import ShardRead as ShardRead
-from ._history import StreamRead as StreamRead
 from ._history import WriteLog as WriteLog
 from ._history import check_children_after_parents as check_children_after_parents
 from ._history import check_exactly_once as check_exactly_once
 from ._history import check_item_order as check_item_order
 from ._history import check_sequence_numbers as check_sequence_numbers
 from ._history import check_stream_history as check_stream_history
-from ._history import read_stream as read_stream
+from ._reading import ShardRead as ShardRead
+from ._reading import StreamRead as StreamRead
+from ._reading import read_stream as read_stream
 from ._runner import Advance as Advance
 from ._runner import ConsumerRun as ConsumerRun
 from ._runner import ConsumerWorld as ConsumerWorld
