@@ -30,6 +30,7 @@ from typing import Any
 
 import attrs
 
+from streamsim._dynamodb._splits import SplitPolicy
 from streamsim._simulation import Simulation
 
 from ._consumer import (
@@ -108,6 +109,8 @@ class Scenario:
         faults: the :class:`~._faults.FaultPlan` of the chaos phase.
         seed: the simulation's seed.
         partitions: partitions of the source table.
+        splits: when set, a partition splits once it takes more than this many writes within
+            one second (``SplitPolicy.max_writes_per_second``), so shards split mid-workload.
     """
 
     operations: tuple[Operation, ...] = attrs.field(default=(), converter=_operations)
@@ -115,6 +118,7 @@ class Scenario:
     faults: FaultPlan = attrs.field(factory=FaultPlan)
     seed: int = 0
     partitions: int = 2
+    splits: int | None = None
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -167,6 +171,7 @@ class ConsumerWorld:
         consumer: called with the sink table (behind the fault proxy), returns the handler.
         mapping: CreateEventSourceMapping parameters.
         faults: the plan of the chaos phase; seed, partitions: of the simulation and source.
+        splits: see :attr:`Scenario.splits`.
     """
 
     def __init__(
@@ -177,8 +182,12 @@ class ConsumerWorld:
         faults: FaultPlan | None = None,
         seed: int = 0,
         partitions: int = 2,
+        splits: int | None = None,
     ) -> None:
-        sim = Simulation(seed=seed)
+        policy = None
+        if splits is not None:
+            policy = SplitPolicy(max_writes_per_second=splits, window=timedelta(seconds=1))
+        sim = Simulation(seed=seed, split_policy=policy)
         self.sim = sim
         self.source = sim.create_table(
             SOURCE, hash_key="pk", partitions=partitions, stream_view_type="NEW_AND_OLD_IMAGES"
@@ -273,6 +282,7 @@ def run_consumer_test(
         faults=scenario.faults,
         seed=scenario.seed,
         partitions=scenario.partitions,
+        splits=scenario.splits,
     )
     for op in scenario.operations:  # chaos
         world.apply(op)

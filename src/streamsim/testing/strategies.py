@@ -10,7 +10,8 @@ Everything here draws values that print as Python and replay without Hypothesis:
 * :func:`mapping_params`: CreateEventSourceMapping parameters over AWS's legal ranges,
   biased to their edges.
 * :func:`fault_plans`: fault plans striking early invocations, part-way through batches.
-* :func:`scenarios`: all of the above, with a seed.
+* :func:`scenarios`: all of the above, with a seed, a partition count and sometimes automatic
+  partition splits (a partition taking more than 1, 2 or 4 writes in a second splits).
 
 >>> from hypothesis import find
 >>> find(operations(), lambda ops: sum(isinstance(op, Put) for op in ops) >= 2)
@@ -187,4 +188,5 @@ def scenarios(
         faults=draw(fault_plans(kinds=kinds, max_faults=max_faults, horizon=horizon)),
         seed=draw(st.integers(0, 3)),
         partitions=draw(st.integers(1, 3)),
+        splits=draw(st.one_of(st.none(), st.sampled_from((1, 2, 4)))),
     )
