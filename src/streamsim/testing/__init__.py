@@ -22,6 +22,9 @@ Faults (:mod:`._faults`): :class:`FaultPlan` is a frozen value (its ``repr`` is 
 rebuilds it) that wraps a handler and makes chosen invocations crash, time out part-way, be
 throttled, or see their own DynamoDB writes fail.
 
+:func:`sweep` runs one check over many seeds or scenarios on any
+``concurrent.futures.Executor`` (a process pool by default).
+
 Hypothesis strategies live in :mod:`streamsim.testing.strategies` (Hypothesis is needed only
 there; ``import streamsim.testing`` works without it).
 """
@@ -65,6 +68,8 @@ from ._runner import Put as Put
 from ._runner import Scenario as Scenario
 from ._runner import Throttle as Throttle
 from ._runner import run_consumer_test as run_consumer_test
+from ._sweep import SweepOutcome as SweepOutcome
+from ._sweep import sweep as sweep
 
 __all__ = [
     "Advance",
@@ -87,6 +92,7 @@ __all__ = [
     "Scenario",
     "ShardRead",
     "StreamRead",
+    "SweepOutcome",
     "Throttle",
     "Timeout",
     "WriteLog",
@@ -103,5 +109,6 @@ __all__ = [
     "read_stream",
     "run_consumer_test",
     "shard_parents",
+    "sweep",
     "table_items",
 ]
