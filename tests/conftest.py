@@ -6,8 +6,9 @@ random examples, for a long local hunt.  ``HYPOTHESIS_PROFILE=<name>`` picks a p
 explicitly.  No profile has a deadline: a deadline is a timed assertion, and on a busy machine
 it fails tests that are right (speed is measured in ``benchmarks/``).
 
-The suite also uses streamsim's own pytest plugin (the ``streamsim_boto3`` fixture), as a
-project's ``conftest.py`` would.
+The suite also uses streamsim's own pytest plugin (the ``sim``, ``sim_factory`` and
+``streamsim_boto3`` fixtures), as a project's ``conftest.py`` would (a no-op once the package
+is installed with its ``pytest11`` entry point).
 """
 
 from __future__ import annotations

@@ -48,6 +48,9 @@ from streamsim._lambda._metrics import Invocation as Invocation
 from streamsim._lambda._metrics import IteratorAge as IteratorAge
 from streamsim._lambda._metrics import MappingEvent as MappingEvent
 from streamsim._lambda._metrics import MetricsSnapshot as MetricsSnapshot
+from streamsim._lambda._progress import Blocked as Blocked
+from streamsim._lambda._progress import IdleReport as IdleReport
+from streamsim._lambda._progress import InvocationTrace as InvocationTrace
 from streamsim._lambda._service import LambdaSettings as LambdaSettings
 from streamsim._pictures import Picture as Picture
 from streamsim._streams._history import StreamEvent as StreamEvent
@@ -74,6 +77,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Binary",
+    "Blocked",
     "Bucket",
     "ConditionalCheckFailedException",
     "Discard",
@@ -82,9 +86,11 @@ __all__ = [
     "EventSourceMapping",
     "ExpiredIteratorException",
     "Function",
+    "IdleReport",
     "InternalServerError",
     "InvalidParameterValueException",
     "Invocation",
+    "InvocationTrace",
     "IteratorAge",
     "LambdaClient",
     "LambdaContext",

@@ -29,6 +29,7 @@ from streamsim._faces._lambda_views import LambdaService as LambdaServiceView
 from streamsim._faces._stream_views import Stream as StreamView
 from streamsim._faces._streams_client import DynamoDBStreamsClient
 from streamsim._faces._table_face import Table
+from streamsim._lambda._progress import RETRYING, Blocked, IdleReport
 from streamsim._lambda._service import LambdaSettings
 from streamsim._streams._stream import Stream, StreamSettings
 
@@ -503,3 +504,82 @@ class Simulation:
             f"<Simulation seed={self.seed} now={self.now.isoformat()} "
             f"tables={len(self._model.tables)} streams={len(self.streams)}>"
         )
+
+    # --- draining (appended for issue 15) -------------------------------------------------------
+
+    def run_until_idle(
+        self, max_time: timedelta = timedelta(hours=1), *, patience: int = 3
+    ) -> IdleReport:
+        """Advance, event by event, until every event source mapping is caught up or blocked.
+
+        A mapping counts once it is :attr:`~streamsim.EventSourceMapping.caught_up` (every
+        record processed or given up) or :attr:`~streamsim.EventSourceMapping.blocked`
+        (disabled, deleted, throttled for good).  One retrying a failing batch without limit
+        counts as blocked only after that batch failed at least ``patience`` times and the
+        mapping invoked its function at least once during this call, so a batch that failed
+        before (a healed fault) gets its retry.  Time stops at the instant the last mapping
+        became idle (so nothing later, a rotation say, runs), or at ``max_time`` from now.
+
+        Args:
+            max_time: the most virtual time to spend (a ``timedelta``).
+            patience: failed attempts of one batch before a mapping retrying it for ever
+                counts as blocked.
+
+        Returns:
+            an :class:`~streamsim.IdleReport`: ``elapsed``, ``idle`` and what is blocked.
+
+        Raises:
+            TypeError: ``max_time`` is not a timedelta.
+            ValueError: ``max_time`` negative or not whole milliseconds; ``patience`` < 1.
+
+        >>> sim = Simulation(seed=1)
+        >>> sim.run_until_idle(timedelta(minutes=1)).idle
+        True
+        """
+        if not isinstance(max_time, timedelta):
+            raise TypeError(f"max_time must be a datetime.timedelta, got {max_time!r}")
+        budget = max_time // timedelta(milliseconds=1)
+        if max_time < timedelta(0) or timedelta(milliseconds=budget) != max_time:
+            raise ValueError(f"max_time must be a whole, non-negative number of ms: {max_time}")
+        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
+            raise ValueError(f"patience must be an int of at least 1, got {patience!r}")
+        clock = self._clock
+        start = clock.now_ms
+        deadline = min(start + budget, LAST_INSTANT_MS)
+        service = self._model.lambda_service
+        invoked = {uuid: m.metrics.invocations for uuid, m in service.mappings.items()}
+
+        def verdict() -> tuple[list[tuple[str, Blocked]], list[str]]:
+            blocked: list[tuple[str, Blocked]] = []
+            behind: list[str] = []
+            for uuid, mapping in service.mappings.items():
+                if mapping.caught_up:
+                    continue
+                why = mapping.blocked
+                if why is not None and why.kind == RETRYING:
+                    fresh = mapping.metrics.invocations > invoked.get(uuid, 0)
+                    if not fresh or why.failures < patience:
+                        why = None
+                if why is None:
+                    behind.append(uuid)
+                else:
+                    blocked.append((uuid, why))
+            return blocked, behind
+
+        while True:
+            blocked, behind = verdict()
+            if not behind:
+                return IdleReport(
+                    elapsed_ms=clock.now_ms - start, idle=True, blocked=tuple(blocked)
+                )
+            due = clock.next_due_ms()
+            if due is None or due > deadline:
+                clock.advance_to(deadline)
+                blocked, behind = verdict()
+                return IdleReport(
+                    elapsed_ms=clock.now_ms - start,
+                    idle=not behind,
+                    blocked=tuple(blocked),
+                    behind=tuple(behind),
+                )
+            clock.advance_to(due)

@@ -7,6 +7,7 @@ to the public API must be added here, so its display is looked at.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -60,6 +61,9 @@ def _instances() -> dict[str, Any]:
     return {
         **errors,
         "Binary": Binary(b"\x00\x01"),
+        "Blocked": streamsim.Blocked(kind="disabled", explanation="mapping x is Disabled"),
+        "IdleReport": sim.run_until_idle(timedelta(minutes=1)),
+        "InvocationTrace": mapping.trace,
         "Bucket": service.create_bucket("failures"),
         "Discard": metrics.discards[0],
         "DynamoDBClient": sim.client("dynamodb"),

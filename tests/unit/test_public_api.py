@@ -18,6 +18,7 @@ from streamsim import Simulation
 
 EXPECTED = {
     "Binary",
+    "Blocked",
     "Bucket",
     "ConditionalCheckFailedException",
     "Discard",
@@ -29,6 +30,8 @@ EXPECTED = {
     "InternalServerError",
     "InvalidParameterValueException",
     "Invocation",
+    "IdleReport",
+    "InvocationTrace",
     "IteratorAge",
     "LambdaClient",
     "LambdaContext",

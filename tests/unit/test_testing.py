@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pytest
 
 from streamsim._errors import LimitExceededException
@@ -124,12 +125,58 @@ def test_duplicate_record_is_reported() -> None:
 
 
 def test_unexpected_record_is_reported() -> None:
-    """A record that matches no write is 'unexpected'."""
+    """A record that matches no write is 'unexpected' (changes without sequence numbers)."""
+    sim, table, log = scenario()
+    read = read_stream(sim, table.latest_stream_arn)
+    made_up = {**read[0], "eventName": "REMOVE"}
+    by_content = [attrs.evolve(c, sequence_number=None) for c in log.changes]
+    result = check_exactly_once([*read[1:], made_up], by_content)
+    assert sorted(a.kind for a in result.anomalies) == ["lost", "unexpected"]
+
+
+def test_record_with_a_writes_number_but_other_content_is_mismatched() -> None:
+    """A record carrying a write's sequence number but not its content is 'mismatched'."""
     sim, table, log = scenario()
     read = read_stream(sim, table.latest_stream_arn)
     made_up = {**read[0], "eventName": "REMOVE"}
     result = check_exactly_once([*read[1:], made_up], log.changes)
-    assert sorted(a.kind for a in result.anomalies) == ["lost", "unexpected"]
+    assert [a.kind for a in result.anomalies] == ["mismatched"]
+
+
+def test_a_b_a_history_read_backwards_is_reordered_even_keys_only() -> None:
+    """An item's A-B-A-B changes read in reverse are caught: records match by sequence number.
+
+    With KEYS_ONLY every MODIFY of one item looks alike; matched by content (the old way),
+    any order of them passed.
+    """
+    sim = Simulation(seed=3)
+    table = sim.create_table("aba", hash_key="pk", stream_view_type="KEYS_ONLY")
+    log = WriteLog(table)
+    for value in (1, 2, 1, 2):
+        table.put_item(Item={"pk": "x", "v": value})
+    read = list(read_stream(sim, table.latest_stream_arn))
+    assert check_stream_history(read, log).valid
+    backwards = [read[0], *reversed(read[1:])]  # the INSERT, then the three MODIFYs reversed
+    result = check_item_order(backwards, log)
+    assert [a.kind for a in result.anomalies] == ["reordered"]
+    assert check_exactly_once(backwards, log).valid
+
+
+def test_plain_list_expects_only_changes_made_while_a_stream_existed() -> None:
+    """Given a plain list of records, writes made while the table had no stream are not expected."""
+    sim = Simulation(seed=3)
+    table = sim.create_table("nostream", hash_key="pk")
+    log = WriteLog(table)
+    table.put_item(Item={"pk": "before"})
+    sim.client("dynamodb").update_table(
+        TableName="nostream",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    )
+    table.put_item(Item={"pk": "after"})
+    read = list(read_stream(sim, table.latest_stream_arn))
+    assert [r["dynamodb"]["Keys"]["pk"]["S"] for r in read] == ["after"]
+    result = check_stream_history(read, log)
+    assert result.valid, result.explanation
 
 
 def test_reordered_changes_of_one_item_are_reported() -> None:

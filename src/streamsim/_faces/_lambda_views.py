@@ -29,6 +29,7 @@ from streamsim._lambda._metrics import (
     MetricsSnapshot,
 )
 from streamsim._lambda._metrics import MappingMetrics as MetricsModel
+from streamsim._lambda._progress import Blocked, InvocationTrace
 from streamsim._lambda._service import LambdaService as ServiceModel
 from streamsim._lambda._settings import LambdaSettings
 from streamsim._pictures import Picture
@@ -432,6 +433,23 @@ class EventSourceMapping(Display):
     def _check(self) -> None:
         """Assert the mapping's invariants (the model's ``_check``)."""
         self._model._check()
+
+    # --- progress (issue 15) --------------------------------------------------------------------
+
+    @property
+    def caught_up(self) -> bool:
+        """True when Enabled with every record processed or given up and nothing in flight."""
+        return self._model.caught_up
+
+    @property
+    def blocked(self) -> Blocked | None:
+        """Why it makes no progress by itself (disabled, deleted, throttled, retrying), or None."""
+        return self._model.blocked
+
+    @property
+    def trace(self) -> InvocationTrace:
+        """Its invocations so far as an :class:`~streamsim.InvocationTrace` (``str()`` renders)."""
+        return self._model.trace
 
 
 class MappingMetrics(Display):

@@ -22,11 +22,13 @@ from typing import Any
 from streamsim._clock import Timer
 from streamsim._errors import ResourceInUseException
 
+from . import _progress as progress
 from ._config import MappingConfig as MappingConfig
 from ._environment import LambdaEnvironment
 from ._functions import Function
 from ._metrics import STATE, MappingMetrics
 from ._poller import MappingPoller
+from ._progress import Blocked, InvocationTrace, last_error
 from ._source import EventSource
 
 # --- State (rule D.2) ---------------------------------------------------------------------------
@@ -109,6 +111,87 @@ class EventSourceMapping:
     def is_polling(self) -> bool:
         """True while the poller reads the stream and invokes the function."""
         return self.poller.active
+
+    @property
+    def trace(self) -> InvocationTrace:
+        """The invocations kept so far, oldest first, as an :class:`InvocationTrace`."""
+        return InvocationTrace(tuple(self.metrics.invocation_log))
+
+    @property
+    def caught_up(self) -> bool:
+        """True when the mapping is Enabled and has processed (or given up) every record.
+
+        Every shard it reads has no record left unread and nothing in flight: no batch being
+        gathered, invoked, throttled or waiting for a retry, no tumbling window open.  A
+        child shard waiting for its parent counts as unread when it holds records.
+        """
+        if self.state != ENABLED or self.deleted or not self.poller.active:
+            return False
+        for reader in self.poller.readers.values():
+            if reader.unread() > 0:
+                return False
+            for slot in reader.slots:
+                if not slot.quiescent:
+                    return False
+        return True
+
+    @property
+    def blocked(self) -> Blocked | None:
+        """Why the mapping makes no progress by itself, or None when it does (or is caught up).
+
+        Disabled (or being disabled) and deleted mappings are blocked; so is one whose
+        function has reserved concurrency 0 while it holds a batch, and one retrying a failed
+        batch with unlimited retries (MaximumRetryAttempts and MaximumRecordAgeInSeconds both
+        -1, rule D.5): it keeps retrying until the records leave the stream's retention.  A
+        batch that will be given up by itself (limited retries or record age) is progress.
+        """
+        if self.deleted:
+            return Blocked(kind=progress.DELETED, explanation=f"mapping {self.uuid} was deleted")
+        if not self.enabled:
+            return Blocked(
+                kind=progress.DISABLED,
+                explanation=f"mapping {self.uuid} is {self.state}: it does not poll",
+            )
+        cfg = self.config
+        unlimited = cfg.maximum_retry_attempts < 0 and cfg.maximum_record_age_s < 0
+        sequence_number = self.poller.sequence_number
+        for reader in self.poller.readers.values():
+            shard_id = reader.shard.shard_id
+            for slot in reader.slots:
+                batch = slot.batch
+                if batch is None or not batch.records:
+                    continue
+                first = str(sequence_number(batch.records[0]))
+                last = str(sequence_number(batch.records[-1]))
+                function = self.function
+                if slot.waiting and function.reserved_concurrency == 0:
+                    return Blocked(
+                        kind=progress.THROTTLED,
+                        explanation=(
+                            f"mapping {self.uuid}: function {function.name} has reserved "
+                            f"concurrency 0, so every invocation of shard {shard_id} is throttled"
+                        ),
+                        shard_id=shard_id,
+                        first_sequence_number=first,
+                        last_sequence_number=last,
+                    )
+                if unlimited and slot.retry_timer is not None and batch.retries > 0:
+                    error = last_error(self.metrics.invocation_log, shard_id)
+                    return Blocked(
+                        kind=progress.RETRYING,
+                        explanation=(
+                            f"mapping {self.uuid}: shard {shard_id} is retrying records "
+                            f"{first}..{last} after {batch.retries} failed attempt"
+                            f"{'s' if batch.retries != 1 else ''} (last: {error}); retries are "
+                            "unlimited, so it retries until the records expire"
+                        ),
+                        shard_id=shard_id,
+                        first_sequence_number=first,
+                        last_sequence_number=last,
+                        failures=batch.retries,
+                        error=error,
+                    )
+        return None
 
     # --- lifecycle ------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Testing toolkit: read a stream as a consumer does, record what was written, check the two.
+"""Stream-side histories: record what a table wrote, check what a reader of its stream got.
 
 Elle-style (Jepsen): during a run, record plain-data histories; afterwards, check them and get
 ``valid``, a minimal witness of the first anomaly and a plain-English explanation.
@@ -38,131 +38,8 @@ import attrs
 from streamsim._items import Item
 from streamsim._streams._records import INSERT, MODIFY, REMOVE, VIEW_IMAGES
 
-__all__ = [
-    "Anomaly",
-    "Change",
-    "CheckResult",
-    "ShardRead",
-    "StreamRead",
-    "WriteLog",
-    "check_children_after_parents",
-    "check_exactly_once",
-    "check_item_order",
-    "check_sequence_numbers",
-    "check_stream_history",
-    "read_stream",
-]
-
-
-# --- reading --------------------------------------------------------------------------------------
-
-
-@attrs.frozen
-class ShardRead:
-    """What a reader got from one shard: its DescribeStream entry and its records, in order."""
-
-    shard_id: str
-    parent_shard_id: str | None
-    starting_sequence_number: str
-    ending_sequence_number: str | None
-    records: tuple[dict[str, Any], ...]
-
-
-class StreamRead(list[dict[str, Any]]):
-    """The records :func:`read_stream` read, in read order (a plain list of ``Record`` dicts).
-
-    Attributes:
-        stream_arn: the stream read.
-        shards: one :class:`ShardRead` per shard, in the order the shards were read.
-        view_type: the stream's StreamViewType (from DescribeStream).
-    """
-
-    def __init__(self, stream_arn: str, view_type: str | None, shards: Sequence[ShardRead]) -> None:
-        super().__init__(record for shard in shards for record in shard.records)
-        self.stream_arn = stream_arn
-        self.view_type = view_type
-        self.shards = list(shards)
-
-
-def _streams_client(client_or_sim: Any) -> Any:
-    client = getattr(client_or_sim, "client", None)
-    if callable(client) and not hasattr(client_or_sim, "get_records"):
-        return client("dynamodbstreams")
-    return client_or_sim
-
-
-def read_stream(client_or_sim: Any, stream_arn: str, *, limit: int | None = None) -> StreamRead:
-    """Read every readable record of a stream, parents before children, as a consumer would.
-
-    Only the public DynamoDB Streams API is used: DescribeStream (following
-    ``LastEvaluatedShardId``), then for each shard in lineage order (a shard after its parent,
-    when the parent is listed; siblings in shard-id order) GetShardIterator at TRIM_HORIZON and
-    GetRecords until ``NextShardIterator`` is absent (a closed shard read to its end) or a call
-    returns no records (an open shard read up to now).
-
-    Args:
-        client_or_sim: a :class:`~streamsim.Simulation` (its ``dynamodbstreams`` client is
-            used) or any boto3-shaped DynamoDB Streams client, real AWS included.
-        stream_arn: the stream to read.
-        limit: GetRecords ``Limit`` (default: the service's, 1000).
-
-    Returns:
-        A :class:`StreamRead`: the ``Record`` dicts in read order, with ``.shards``.
-
-    Raises:
-        whatever the API raises (ResourceNotFoundException for an unknown stream,
-        LimitExceededException when too many readers read the same shard within a second).
-    """
-    client = _streams_client(client_or_sim)
-    shards: list[dict[str, Any]] = []
-    view_type: str | None = None
-    params: dict[str, Any] = {"StreamArn": stream_arn}
-    while True:
-        description = client.describe_stream(**params)["StreamDescription"]
-        view_type = description.get("StreamViewType")
-        shards.extend(description["Shards"])
-        last = description.get("LastEvaluatedShardId")
-        if not last:
-            break
-        params["ExclusiveStartShardId"] = last
-    listed = {s["ShardId"] for s in shards}
-    children: dict[str, list[dict[str, Any]]] = {}
-    queue: list[dict[str, Any]] = []
-    for shard in sorted(shards, key=lambda s: s["ShardId"]):
-        parent = shard.get("ParentShardId")
-        if parent is not None and parent in listed:
-            children.setdefault(parent, []).append(shard)
-        else:
-            queue.append(shard)
-    reads: list[ShardRead] = []
-    get: dict[str, Any] = {} if limit is None else {"Limit": limit}
-    i = 0
-    while i < len(queue):
-        shard = queue[i]
-        i += 1
-        iterator = client.get_shard_iterator(
-            StreamArn=stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-        )["ShardIterator"]
-        got: list[dict[str, Any]] = []
-        while iterator:
-            response = client.get_records(ShardIterator=iterator, **get)
-            got.extend(response["Records"])
-            iterator = response.get("NextShardIterator")
-            if not response["Records"]:
-                break
-        numbers = shard["SequenceNumberRange"]
-        reads.append(
-            ShardRead(
-                shard_id=shard["ShardId"],
-                parent_shard_id=shard.get("ParentShardId"),
-                starting_sequence_number=numbers["StartingSequenceNumber"],
-                ending_sequence_number=numbers.get("EndingSequenceNumber"),
-                records=tuple(got),
-            )
-        )
-        queue.extend(children.get(shard["ShardId"], ()))
-    return StreamRead(stream_arn, view_type, reads)
-
+from ._reading import StreamRead
+from ._reading import read_stream as read_stream  # for the example above
 
 # --- recording writes -------------------------------------------------------------------------
 
@@ -178,6 +55,9 @@ class Change:
         at_ms: virtual time of the commit.
         stream_arn: the stream enabled on the table at that moment (None: no stream).
         index: position in the log (0, 1, ...).
+        sequence_number: the SequenceNumber of the stream record the change made (None: no
+            stream, or a change built by hand).  Checkers match records to changes by it when
+            it is known, so two changes with the same content are never confused.
     """
 
     keys: Item
@@ -187,6 +67,7 @@ class Change:
     at_ms: int
     stream_arn: str | None
     index: int
+    sequence_number: str | None = None
 
 
 class WriteLog:
@@ -219,6 +100,8 @@ class WriteLog:
                 at_ms=engine.clock.now_ms,
                 stream_arn=None if stream is None else stream.arn,
                 index=len(self.changes),
+                # the table appends to its stream before it tells observers
+                sequence_number=None if stream is None else str(stream.next_sequence_number - 1),
             )
         )
 
@@ -230,6 +113,10 @@ class WriteLog:
     def for_stream(self, stream_arn: str) -> list[Change]:
         """The changes made while ``stream_arn`` was the table's enabled stream."""
         return [c for c in self.changes if c.stream_arn == stream_arn]
+
+    def streamed(self) -> list[Change]:
+        """The changes made while the table had a stream (any stream)."""
+        return [c for c in self.changes if c.stream_arn is not None]
 
     def __len__(self) -> int:
         return len(self.changes)
@@ -249,7 +136,7 @@ class Anomaly:
     """One violated guarantee.
 
     Attributes:
-        kind: ``lost``, ``duplicated``, ``unexpected``, ``reordered``,
+        kind: ``lost``, ``duplicated``, ``unexpected``, ``mismatched``, ``reordered``,
             ``sequence-not-increasing``, ``sequence-out-of-range`` or ``child-before-parent``.
         explanation: what went wrong, in a sentence.
         witness: the smallest set of plain data that shows it (records, changes, shard ids).
@@ -296,11 +183,43 @@ def _key_id(keys: Mapping[str, Any]) -> tuple[Any, ...]:
     return tuple(sorted((name, repr(av)) for name, av in keys.items()))
 
 
-def _changes(writes: Any, records: Sequence[Mapping[str, Any]]) -> list[Change]:
-    if isinstance(writes, WriteLog):
-        arn = getattr(records, "stream_arn", None)
-        return writes.for_stream(arn) if arn is not None else list(writes.changes)
-    return list(writes)
+def _changes(
+    writes: Any, records: Sequence[Mapping[str, Any]], stream_arn: str | None = None
+) -> list[Change]:
+    """The changes ``records`` should hold.
+
+    From a :class:`WriteLog`: those made while the stream read was enabled: ``stream_arn``
+    when given, else a :class:`StreamRead`'s stream, else the streams the records name in
+    ``eventSourceARN`` (Lambda event records), else every change made while the table had a
+    stream.  A plain list of changes is taken as it is.
+    """
+    if not isinstance(writes, WriteLog):
+        return list(writes)
+    arn = stream_arn or getattr(records, "stream_arn", None)
+    if arn is not None:
+        return writes.for_stream(arn)
+    named = {r["eventSourceARN"] for r in records if "eventSourceARN" in r}
+    streamed = writes.streamed()
+    if named:
+        return [c for c in streamed if c.stream_arn in named]
+    return streamed
+
+
+def _sn(record: Mapping[str, Any]) -> str:
+    return str(record["dynamodb"]["SequenceNumber"])
+
+
+def _by_sequence(changes: Sequence[Change]) -> dict[str, Change] | None:
+    """Changes by their sequence number, when every change knows its own (else None)."""
+    found: dict[str, Change] = {}
+    streams = {change.stream_arn for change in changes}
+    if len(streams) > 1:  # every stream numbers its records afresh: numbers are ambiguous
+        return None
+    for change in changes:
+        if change.sequence_number is None:
+            return None
+        found[change.sequence_number] = change
+    return found
 
 
 def _view_type(records: Sequence[Mapping[str, Any]]) -> str:
@@ -345,20 +264,13 @@ def _brief_change(change: Change) -> dict[str, Any]:
     return out
 
 
-def check_exactly_once(
-    records: Sequence[Mapping[str, Any]], writes: WriteLog | Iterable[Change]
-) -> CheckResult:
-    """Every change appears exactly once: none lost, none duplicated, none made up (rule B.3).
-
-    A record matches a change when it has the change's item key, event name and the images
-    its view type carries.  Records are matched to changes per item, in order.
-    """
-    view = _view_type(records)
+def _dedupe(records: Sequence[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]], list[Anomaly]]:
+    """The records read once each (by sequence number and eventID), and the re-reads."""
     anomalies: list[Anomaly] = []
     seen: dict[str, Mapping[str, Any]] = {}
     unique: list[Mapping[str, Any]] = []
     for record in records:
-        sn = record["dynamodb"]["SequenceNumber"]
+        sn = _sn(record)
         first = seen.get(sn)
         if first is not None and record["eventID"] == first["eventID"]:
             anomalies.append(
@@ -372,81 +284,144 @@ def check_exactly_once(
             continue
         seen[sn] = record
         unique.append(record)
+    return unique, anomalies
+
+
+def _match(
+    records: Sequence[Mapping[str, Any]], changes: Sequence[Change], view: str
+) -> tuple[list[tuple[Change, Mapping[str, Any]]], list[Anomaly], list[Change]]:
+    """Pair records with the changes they record: ``(pairs in read order, anomalies, unmatched)``.
+
+    When every change knows its sequence number, a record is the change with its
+    SequenceNumber (and must carry that change's content): two changes with equal content (an
+    item's A-B-A history) are never confused.  Otherwise a record matches the first unmatched
+    change of its item with the same event name and images.
+    """
+    anomalies: list[Anomaly] = []
+    pairs: list[tuple[Change, Mapping[str, Any]]] = []
+    by_sn = _by_sequence(changes)
+    if by_sn is not None:
+        used: set[str] = set()
+        for record in records:
+            sn = _sn(record)
+            change = by_sn.get(sn)
+            if change is None or sn in used:
+                anomalies.append(_unexpected(record) if change is None else _twice(change, record))
+                continue
+            used.add(sn)
+            if _key_id(change.keys) != _key_id(record["dynamodb"]["Keys"]) or (
+                _change_signature(change, view) != _record_signature(record, view)
+            ):
+                anomalies.append(
+                    Anomaly(
+                        "mismatched",
+                        f"SequenceNumber {sn} should record write #{change.index} "
+                        f"({change.event_name} of {change.keys}) but holds a "
+                        f"{record['eventName']} of {record['dynamodb']['Keys']} with other "
+                        "images",
+                        {"change": _brief_change(change), "record": _brief(record)},
+                    )
+                )
+                continue
+            pairs.append((change, record))
+        unmatched = [c for c in changes if c.sequence_number not in used]
+        return pairs, anomalies, unmatched
     expected: dict[tuple[Any, ...], list[Change]] = {}
-    for change in _changes(writes, records):
+    for change in changes:
         expected.setdefault(_key_id(change.keys), []).append(change)
-    observed: dict[tuple[Any, ...], list[Mapping[str, Any]]] = {}
-    for record in unique:
-        observed.setdefault(_key_id(record["dynamodb"]["Keys"]), []).append(record)
-    for key in sorted(set(expected) | set(observed)):
-        pending = list(expected.get(key, ()))
-        delivered: list[Change] = []
-        for record in observed.get(key, ()):
-            sig = _record_signature(record, view)
-            match = next(
-                (i for i, c in enumerate(pending) if _change_signature(c, view) == sig), None
+    delivered: dict[tuple[Any, ...], list[Change]] = {}
+    for record in records:
+        key = _key_id(record["dynamodb"]["Keys"])
+        sig = _record_signature(record, view)
+        pending = expected.get(key, [])
+        match = next((i for i, c in enumerate(pending) if _change_signature(c, view) == sig), None)
+        if match is None:
+            again = next(
+                (c for c in delivered.get(key, ()) if _change_signature(c, view) == sig), None
             )
-            again = next((c for c in delivered if _change_signature(c, view) == sig), None)
-            if match is None and again is not None:
-                anomalies.append(
-                    Anomaly(
-                        "duplicated",
-                        f"write #{again.index} ({again.event_name} of {again.keys}) appears "
-                        f"twice, the second time as SequenceNumber "
-                        f"{record['dynamodb']['SequenceNumber']}",
-                        {"change": _brief_change(again), "record": _brief(record)},
-                    )
-                )
-            elif match is None:
-                anomalies.append(
-                    Anomaly(
-                        "unexpected",
-                        f"the stream holds a {record['eventName']} of "
-                        f"{record['dynamodb']['Keys']} (SequenceNumber "
-                        f"{record['dynamodb']['SequenceNumber']}) that matches no write",
-                        {"record": _brief(record)},
-                    )
-                )
-            else:
-                delivered.append(pending.pop(match))
-        for change in pending:
-            anomalies.append(
-                Anomaly(
-                    "lost",
-                    f"write #{change.index} ({change.event_name} of {change.keys}) never "
-                    "appeared in the stream",
-                    {"change": _brief_change(change)},
-                )
-            )
+            anomalies.append(_unexpected(record) if again is None else _twice(again, record))
+            continue
+        change = pending.pop(match)
+        delivered.setdefault(key, []).append(change)
+        pairs.append((change, record))
+    unmatched = sorted((c for cs in expected.values() for c in cs), key=lambda c: c.index)
+    return pairs, anomalies, unmatched
+
+
+def _unexpected(record: Mapping[str, Any]) -> Anomaly:
+    return Anomaly(
+        "unexpected",
+        f"the stream holds a {record['eventName']} of {record['dynamodb']['Keys']} "
+        f"(SequenceNumber {_sn(record)}) that matches no write",
+        {"record": _brief(record)},
+    )
+
+
+def _twice(change: Change, record: Mapping[str, Any]) -> Anomaly:
+    return Anomaly(
+        "duplicated",
+        f"write #{change.index} ({change.event_name} of {change.keys}) appears twice, the "
+        f"second time as SequenceNumber {_sn(record)}",
+        {"change": _brief_change(change), "record": _brief(record)},
+    )
+
+
+def check_exactly_once(
+    records: Sequence[Mapping[str, Any]],
+    writes: WriteLog | Iterable[Change],
+    *,
+    stream_arn: str | None = None,
+) -> CheckResult:
+    """Every change appears exactly once: none lost, none duplicated, none made up (rule B.3).
+
+    A record is matched to its change by SequenceNumber when the changes know theirs (a
+    :class:`WriteLog` records them), and must then carry the change's key, event name and the
+    images its view type shows; otherwise by content, per item, in order.
+
+    Args:
+        records: a :class:`StreamRead` or any list of ``Record`` dicts (GetRecords records or
+            Lambda event records).
+        writes: a :class:`WriteLog` (see :func:`check_stream_history` for which of its
+            changes are expected) or the expected :class:`Change` list.
+        stream_arn: expect only the changes made while this stream was enabled.
+    """
+    view = _view_type(records)
+    unique, anomalies = _dedupe(records)
+    _pairs, found, unmatched = _match(unique, _changes(writes, records, stream_arn), view)
+    anomalies.extend(found)
+    anomalies.extend(
+        Anomaly(
+            "lost",
+            f"write #{change.index} ({change.event_name} of {change.keys}) never appeared in "
+            "the stream",
+            {"change": _brief_change(change)},
+        )
+        for change in unmatched
+    )
     return CheckResult(tuple(anomalies))
 
 
 def check_item_order(
-    records: Sequence[Mapping[str, Any]], writes: WriteLog | Iterable[Change]
+    records: Sequence[Mapping[str, Any]],
+    writes: WriteLog | Iterable[Change],
+    *,
+    stream_arn: str | None = None,
 ) -> CheckResult:
     """Each item's records come in the order its changes were written (rule B.3).
 
     Only records that match a change are considered (see :func:`check_exactly_once` for the
-    rest); the first pair of one item's records read in the wrong order is the witness.
+    rest; matching by SequenceNumber when known, so an A-B-A history read backwards is caught);
+    the first pair of one item's records read in the wrong order is the witness.
     """
     view = _view_type(records)
-    changes_by_key: dict[tuple[Any, ...], list[Change]] = {}
-    for change in _changes(writes, records):
-        changes_by_key.setdefault(_key_id(change.keys), []).append(change)
-    anomalies: list[Anomaly] = []
+    unique, _ = _dedupe(records)
+    pairs, _, _ = _match(unique, _changes(writes, records, stream_arn), view)
     matched: dict[tuple[Any, ...], list[tuple[int, Mapping[str, Any]]]] = {}
-    used: set[int] = set()
-    for record in records:
-        key = _key_id(record["dynamodb"]["Keys"])
-        sig = _record_signature(record, view)
-        for change in changes_by_key.get(key, ()):
-            if change.index not in used and _change_signature(change, view) == sig:
-                used.add(change.index)
-                matched.setdefault(key, []).append((change.index, record))
-                break
+    for change, record in pairs:
+        matched.setdefault(_key_id(change.keys), []).append((change.index, record))
+    anomalies: list[Anomaly] = []
     for key in sorted(matched):
-        pairs = matched[key]
-        for (i, before), (j, after) in pairwise(pairs):
+        for (i, before), (j, after) in pairwise(matched[key]):
             if j < i:
                 anomalies.append(
                     Anomaly(
@@ -534,7 +509,10 @@ def check_children_after_parents(records: StreamRead) -> CheckResult:
 
 
 def check_stream_history(
-    records: Sequence[Mapping[str, Any]], writes: WriteLog | Iterable[Change]
+    records: Sequence[Mapping[str, Any]],
+    writes: WriteLog | Iterable[Change],
+    *,
+    stream_arn: str | None = None,
 ) -> CheckResult:
     """All the checks: exactly once, per-item write order, and (for a :class:`StreamRead`)
     sequence numbers per shard and children after parents.
@@ -542,15 +520,19 @@ def check_stream_history(
     Args:
         records: what :func:`read_stream` returned (or any list of ``Record`` dicts, for which
             only the first two checks can run).
-        writes: a :class:`WriteLog` (only the changes made while the stream read was enabled
-            are expected) or the expected :class:`Change` list.
+        writes: a :class:`WriteLog` or the expected :class:`Change` list.  From a log, the
+            changes expected are those made while the stream read was enabled: ``stream_arn``
+            when given, else the :class:`StreamRead`'s stream, else the streams the records
+            name (``eventSourceARN``), else any stream (never changes made with no stream).
+        stream_arn: see ``writes``.
 
     Returns:
         a :class:`CheckResult`; ``result.valid``, ``result.witness``, ``result.explanation``.
     """
     if not isinstance(writes, WriteLog):
         writes = list(writes)
-    result = check_exactly_once(records, writes) + check_item_order(records, writes)
+    result = check_exactly_once(records, writes, stream_arn=stream_arn)
+    result = result + check_item_order(records, writes, stream_arn=stream_arn)
     if isinstance(records, StreamRead):
         result = result + check_sequence_numbers(records) + check_children_after_parents(records)
     return result

@@ -1,0 +1,138 @@
+"""The toolkit finds the classic consumer bugs of ``examples/consumer_testing.py``.
+
+Each test fails if the bug is NOT found: Hypothesis searches the toolkit's strategies for a
+scenario the buggy consumer fails, the counterexample shrinks to at most 4 operations, and
+its printed ``repr`` replays the failure without Hypothesis.  The correct consumers pass the
+same searches.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, Phase, find, given, settings
+
+import streamsim.testing
+from streamsim.testing import Scenario, run_consumer_test
+from streamsim.testing.strategies import scenarios
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "consumer_testing.py"
+SEARCH = settings(
+    max_examples=300,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    phases=[Phase.generate, Phase.shrink],
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+def load_example() -> ModuleType:
+    """Import examples/consumer_testing.py as a module."""
+    spec = importlib.util.spec_from_file_location("consumer_testing", EXAMPLE)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("consumer_testing", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+EX = load_example()
+
+
+def run(consumer: Any, scenario: Scenario) -> Any:
+    """Run one scenario against a consumer of the example (a projector against its model)."""
+    if consumer in EX.PROJECTORS.values():
+        return run_consumer_test(
+            consumer, scenario, expected=EX.expected_copy, observed=EX.observed_copy
+        )
+    return run_consumer_test(
+        consumer, scenario, expected=EX.expected_totals, observed=EX.observed_totals
+    )
+
+
+def hunt(consumer: Any, **strategy: Any) -> Scenario:
+    """The minimal scenario the consumer fails (pytest fails if none is found)."""
+    strategy.setdefault("horizon", 2)
+    return find(scenarios(**strategy), lambda s: not run(consumer, s).valid, settings=SEARCH)
+
+
+def assert_found_and_replays(consumer: Any, found: Scenario) -> None:
+    """At most 4 operations, and eval(repr(found)) fails the consumer again."""
+    assert len(found.operations) <= 4, repr(found)
+    namespace = {name: getattr(streamsim.testing, name) for name in streamsim.testing.__all__}
+    replayed = eval(repr(found), namespace)
+    assert replayed == found
+    assert not run(consumer, replayed).valid
+
+
+def test_double_count_on_retry_is_found() -> None:
+    """A non-idempotent aggregate counts a retried batch twice: found, shrunk, replayable."""
+    found = hunt(EX.double_count, kinds=("crash", "timeout"), report_batch_item_failures=False)
+    assert_found_and_replays(EX.double_count, found)
+
+
+def test_report_by_event_id_is_found() -> None:
+    """ReportBatchItemFailures answered with the eventID retries the whole batch: found."""
+    found = hunt(EX.reports_event_id, kinds=("downstream",), report_batch_item_failures=True)
+    assert_found_and_replays(EX.reports_event_id, found)
+
+
+def test_report_only_the_last_failure_is_found() -> None:
+    """Reporting only the last failed record loses the earlier one: found."""
+    found = hunt(EX.reports_last_failure, kinds=("downstream",), report_batch_item_failures=True)
+    assert_found_and_replays(EX.reports_last_failure, found)
+
+
+def test_last_writer_wins_by_timestamp_is_found() -> None:
+    """A projector ordering by the 1-second ApproximateCreationDateTime loses a write: found."""
+    found = hunt(EX.projector_by_timestamp, kinds=())
+    assert_found_and_replays(EX.projector_by_timestamp, found)
+
+
+def test_upsert_then_delete_in_one_batch_is_found() -> None:
+    """A projector collapsing a batch into deletes-then-upserts resurrects an item: found."""
+    found = hunt(EX.projector_batched, kinds=())
+    assert_found_and_replays(EX.projector_batched, found)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_correct_projector_passes_every_scenario(scenario: Scenario) -> None:
+    """The sequence-number projector with tombstones passes under every fault."""
+    run(EX.projector, scenario).check()
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_correct_consumer_passes_every_scenario(scenario: Scenario) -> None:
+    """The idempotent consumer passes whatever the workload, mapping and fault plan."""
+    run(EX.correct, scenario).check()
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(kinds=("downstream",), report_batch_item_failures=True))
+def test_reporting_sequence_numbers_passes(scenario: Scenario) -> None:
+    """ReportBatchItemFailures with sequence numbers, stopping at the first failure, passes."""
+    run(EX.reports_sequence_number, scenario).check()
+
+
+def test_example_scenario_replays_identically() -> None:
+    """The same scenario gives the same trace, byte for byte (determinism)."""
+    scenario = EX.scenario(())
+    first = run(EX.double_count, scenario).report()
+    assert first == run(EX.double_count, scenario).report()
+
+
+@pytest.mark.parametrize("name", sorted(EX.CONSUMERS))
+def test_example_verdicts(name: str) -> None:
+    """In the example's own scenario the correct consumers pass and the buggy ones fail."""
+    consumer, response_types = EX.CONSUMERS[name]
+    verdict = run(consumer, EX.scenario(response_types)).valid
+    assert verdict == (name in ("correct", "reports_sequence_number"))

@@ -1,0 +1,178 @@
+"""Fault plans: printable values that replay, and each fault doing what it says."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+import streamsim.testing
+from streamsim import Simulation
+from streamsim._errors import ProvisionedThroughputExceededException
+from streamsim.testing import (
+    ConsumerHistory,
+    Crash,
+    DownstreamError,
+    Duplicate,
+    FaultPlan,
+    InjectedFault,
+    Timeout,
+)
+from tests.lambda_support import put
+
+NAMESPACE = {name: getattr(streamsim.testing, name) for name in streamsim.testing.__all__}
+
+
+def setup(plan: FaultPlan, **mapping: Any) -> tuple[Simulation, Any, ConsumerHistory, Any, list]:
+    """A table with a stream, a sink, a recording handler behind the plan, and a mapping."""
+    sim = Simulation(seed=5)
+    table = sim.create_table("src", hash_key="pk", stream_view_type="NEW_AND_OLD_IMAGES")
+    sink = sim.create_table("sink", hash_key="pk")
+    history = ConsumerHistory(sim, sinks=[sink])
+    injector = plan.start(sim)
+    seen: list[list[str]] = []
+    faulty_sink = injector.table(sink)
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        seen.append([r["dynamodb"]["SequenceNumber"] for r in event["Records"]])
+        for record in event["Records"]:
+            faulty_sink.put_item(Item={"pk": record["dynamodb"]["SequenceNumber"]})
+
+    injector.create_function(sim, "fn", handler, outer=history.wrap)
+    sim.client("lambda").create_event_source_mapping(
+        FunctionName="fn",
+        EventSourceArn=table.latest_stream_arn,
+        StartingPosition="TRIM_HORIZON",
+        **mapping,
+    )
+    return sim, table, history, injector, seen
+
+
+def test_plan_repr_is_python_that_rebuilds_it() -> None:
+    """eval(repr(plan)) with the testing namespace gives an equal plan."""
+    plan = FaultPlan(
+        faults=(
+            Crash(on=[3, 1], after=2),
+            Timeout(probability=0.25),
+            Duplicate(on=(2,)),
+            DownstreamError(on=(4,), error="TransactionConflictException"),
+        ),
+        seed=9,
+    )
+    assert eval(repr(plan), NAMESPACE) == plan
+    assert plan.faults[0].on == (1, 3)
+
+
+def test_plans_reject_nonsense() -> None:
+    """Invocation numbers start at 1, probabilities lie in [0, 1], errors are known names."""
+    with pytest.raises(ValueError, match="invocation numbers"):
+        Crash(on=(0,))
+    with pytest.raises(ValueError, match="probability"):
+        Timeout(probability=1.5)
+    with pytest.raises(ValueError, match="error must be one of"):
+        DownstreamError(error="Oops")
+    with pytest.raises(TypeError, match="not a fault"):
+        FaultPlan(faults=("crash",))  # type: ignore[arg-type]
+
+
+def test_crash_part_way_keeps_the_prefix_effects_and_retries() -> None:
+    """Crash(after=1): the handler processes one record, the invocation fails, all retried."""
+    sim, table, history, injector, seen = setup(FaultPlan(faults=(Crash(on=(1,), after=1),)))
+    put(table, "a", "b")
+    sim.advance(seconds=1)
+    injector.heal()
+    sim.run_until_idle(timedelta(minutes=5))
+    first, second = history.attempts()[:2]
+    assert first.outcome == "function_error"
+    assert first.error is not None
+    assert first.error.startswith("InjectedFault")
+    assert len(first.writes) == 1
+    assert second.outcome == "success"
+    assert len(seen[0]) == 1
+    assert len(seen[1]) == 2
+    assert injector.struck == [(1, "Crash")]
+
+
+def test_timeout_part_way_is_a_timeout_outcome() -> None:
+    """Timeout(after=1): the first record's effect happens, then the invocation times out."""
+    sim, table, history, _, _ = setup(FaultPlan(faults=(Timeout(on=(1,), after=1),)))
+    put(table, "a", "b")
+    sim.advance(seconds=10)
+    first = history.attempts()[0]
+    assert first.outcome == "timeout"
+    assert len(first.writes) == 1
+
+
+def test_duplicate_calls_the_handler_twice() -> None:
+    """Duplicate: the handler sees the same event twice in one invocation."""
+    sim, table, _, _, seen = setup(FaultPlan(faults=(Duplicate(on=(1,)),)))
+    put(table, "a")
+    sim.advance(seconds=1)
+    assert seen[0] == seen[1]
+
+
+def test_downstream_error_fails_the_handlers_own_write() -> None:
+    """DownstreamError(after=1): the second write raises the AWS error, before it is applied."""
+    sim, table, history, _, _ = setup(
+        FaultPlan(faults=(DownstreamError(on=(1,), after=1),)), BatchSize=5
+    )
+    put(table, "a", "b", "c")
+    sim.advance(seconds=1)
+    first = history.attempts()[0]
+    assert first.error is not None
+    assert first.error.startswith("ProvisionedThroughputExceededException")
+    assert len(first.writes) == 1
+    assert issubclass(ProvisionedThroughputExceededException, RuntimeError)
+
+
+def test_probabilistic_plans_are_deterministic_per_seed() -> None:
+    """Faults drawn per record come from sim.rng: the same plan and seed strike the same way."""
+    plan = FaultPlan(faults=(Crash(probability=0.3),), seed=2)
+
+    def struck() -> list[tuple[int, str]]:
+        sim, table, _, injector, _ = setup(plan, BatchSize=2)
+        for i in range(12):
+            put(table, f"k{i}")
+            sim.advance(seconds=1)
+        return list(injector.struck)
+
+    assert struck() == struck()
+    assert struck()
+
+
+def test_heal_switches_every_fault_off() -> None:
+    """After heal(), a plan that targets every early invocation strikes no more."""
+    sim, table, history, injector, _ = setup(
+        FaultPlan(
+            faults=(
+                Crash(
+                    on=(1, 2, 3),
+                ),
+            )
+        )
+    )
+    injector.heal()
+    put(table, "a")
+    sim.run_until_idle(timedelta(minutes=1))
+    assert [a.outcome for a in history.attempts()] == ["success"]
+    assert injector.struck == []
+    with pytest.raises(InjectedFault):
+        raise InjectedFault("importable")
+
+
+def test_timeout_without_the_duration_hook_strikes_as_a_crash() -> None:
+    """A plan's wrap alone cannot stretch the duration: its Timeout fails the call instead."""
+    sim = Simulation(seed=5)
+    table = sim.create_table("src", hash_key="pk", stream_view_type="KEYS_ONLY")
+    injector = FaultPlan(faults=(Timeout(on=(1,)),)).start(sim)
+    history = ConsumerHistory(sim)
+    sim.create_function("fn", history.wrap(injector.wrap(lambda event, context: None)))
+    sim.client("lambda").create_event_source_mapping(
+        FunctionName="fn", EventSourceArn=table.latest_stream_arn, StartingPosition="TRIM_HORIZON"
+    )
+    put(table, "a")
+    sim.advance(seconds=1)
+    first = history.attempts()[0]
+    assert first.outcome == "function_error"
+    assert "without the duration hook" in (first.error or "")
