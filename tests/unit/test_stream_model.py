@@ -548,9 +548,10 @@ def test_event_ids_are_unique_and_reproducible() -> None:
 
 
 def test_event_id_is_the_streams_prefix_then_the_sequence_number() -> None:
-    """eventID: 11 hex characters of the stream, then the last 21 digits of the sequence
-    number; a re-enabled stream's eventIDs differ from the old stream's."""
-    _, table = make()
+    """Sequential eventIDs (StreamSettings.event_ids="sequential"): 11 hex characters of the
+    stream, then the last 21 digits of the sequence number; a re-enabled stream's eventIDs
+    differ from the old stream's."""
+    _, table = make(event_ids="sequential", sequence_number_lengths="fixed")
     table.put_item(Item={"pk": "a"})
     table.disable_stream()
     table.enable_stream("NEW_AND_OLD_IMAGES")
@@ -895,3 +896,43 @@ def test_records_follow_the_partition_map_after_a_split() -> None:
             h = partition_hash("S", record.keys["pk"]["S"])
             assert part.lo <= h < part.hi
     table._engine._check()
+
+
+def test_event_ids_are_opaque_by_default() -> None:
+    """By default eventIDs are 32 hex characters, unique, identical in GetRecords and Lambda
+    events, and sorting them does not give sequence order, as on AWS (rule B.7)."""
+    _, table = make(partitions=2)
+    for i in range(200):
+        table.put_item(Item={"pk": f"k{i % 13}", "n": i})
+    records = all_records(table)
+    ids = [r.event_id for r in records]
+    assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
+    assert len(set(ids)) == len(ids)
+    assert [r.to_aws()["eventID"] for r in records] == ids
+    assert [r.to_lambda_event_record()["eventID"] for r in records] == ids
+    by_sequence = sorted(records, key=lambda r: r.sequence_number)
+    assert sorted(ids) != [r.event_id for r in by_sequence]
+
+
+def test_sequence_numbers_vary_in_length_by_default() -> None:
+    """By default sequence numbers have 21 to 40 digits and their lengths differ within a
+    stream, so a child's may sort below its parent's as text (rule A.3); within a shard and
+    along a lineage they still increase as numbers."""
+    sim, table = make(partitions=4)
+    for hour in range(5 * 24):
+        table.put_item(Item={"pk": f"k{hour % 7}", "n": hour})
+        sim.advance(hours=1)
+    shards = table._engine.streams[-1].all_shards
+    lengths = {len(str(shard.starting_sequence_number)) for shard in shards}
+    assert min(lengths) >= 21
+    assert max(lengths) <= 40
+    assert len(lengths) > 1
+    for shard in shards:
+        if shard.parent is not None:
+            assert shard.starting_sequence_number > shard.parent.starting_sequence_number
+    fixed_sim, fixed = make(partitions=4, sequence_number_lengths="fixed")
+    for hour in range(48):
+        fixed.put_item(Item={"pk": "a", "n": hour})
+        fixed_sim.advance(hours=1)
+    fixed_shards = fixed._engine.streams[-1].all_shards
+    assert {len(str(s.starting_sequence_number)) for s in fixed_shards} == {21}

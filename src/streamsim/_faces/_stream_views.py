@@ -92,6 +92,11 @@ class Stream(Display):
         return self._model.event_id_prefix
 
     @property
+    def event_id_salt(self) -> int | None:
+        """The salt of the stream's opaque eventIDs (None when they are sequential)."""
+        return self._model.event_id_salt
+
+    @property
     def shapes(self) -> None:
         """None: the table's item shapes stay inside the model (records shown through a view
         thaw their images without them, to the same result)."""

@@ -55,27 +55,42 @@ NEW: Final = 7
 TTL: Final = 8
 
 
-#: Digits of the sequence number an eventID ends with (sequence numbers start at 10**20).
+#: Digits of the sequence number a sequential eventID ends with (numbers start at 10**20).
 EVENT_ID_DIGITS: Final = 21
+#: Opaque eventIDs mix the sequence number with the stream's salt by one multiplication modulo
+#: 2**128 (an odd multiplier: a bijection, so IDs stay unique within a stream).  One
+#: multiplication and one format per record, instead of a hash (rule A.3).
+EVENT_ID_MIX: Final = 0x9E3779B97F4A7C15F39CC0605CEDC835
+EVENT_ID_MASK: Final = (1 << 128) - 1
 
 
 def event_id_prefix(stream_arn: str) -> str:
-    """The 11 hex characters a stream's eventIDs begin with: from BLAKE2b of its ARN."""
+    """The 11 hex characters a stream's sequential eventIDs begin with: BLAKE2b of its ARN."""
     return blake2b(stream_arn.encode(), digest_size=6).hexdigest()[: 32 - EVENT_ID_DIGITS]
 
 
-def event_id(prefix: str, sequence_number: int) -> str:
-    """``eventID``: the stream's prefix and the last 21 digits of the record's sequence number.
+def event_id_salt(stream_arn: str) -> int:
+    """The 128-bit salt a stream's opaque eventIDs are mixed with: BLAKE2b of its ARN."""
+    return int.from_bytes(blake2b(stream_arn.encode(), digest_size=16).digest(), "big")
 
-    32 lowercase hex characters (the digits are hex characters too), as AWS's; unique within a
-    stream (its sequence numbers are), different between streams (the prefix), reproducible,
-    and the same in GetRecords and Lambda events.  AWS's look random; building ours from the
-    sequence number costs one string concatenation per record instead of a hash.
+
+def event_id(prefix: str, sequence_number: int, salt: int | None = None) -> str:
+    """``eventID``: 32 lowercase hex characters, unique within a stream, reproducible, the same
+    in GetRecords and Lambda events.
+
+    With a ``salt`` (the default form, ``StreamSettings.event_ids="opaque"``), the sequence
+    number mixed with the stream's salt: like AWS's, they look random and do not sort in
+    sequence order.  Without (``"sequential"``), the stream's prefix and the last 21 digits of
+    the sequence number.
 
     >>> event_id(event_id_prefix("arn"), 100_000_000_000_000_000_042)
     '394d41a865f100000000000000000042'
+    >>> len(event_id("", 100_000_000_000_000_000_042, event_id_salt("arn")))
+    32
     """
-    return prefix + str(sequence_number)[-EVENT_ID_DIGITS:]
+    if salt is None:
+        return prefix + str(sequence_number)[-EVENT_ID_DIGITS:]
+    return "%032x" % (((sequence_number ^ salt) * EVENT_ID_MIX) & EVENT_ID_MASK)
 
 
 # Which images each view type carries (rule B.1): (old image?, new image?)
@@ -117,6 +132,10 @@ class StreamFacts(Protocol):
     @property
     def event_id_prefix(self) -> str:
         """What the stream's eventIDs begin with (:func:`event_id_prefix` of its ARN)."""
+
+    @property
+    def event_id_salt(self) -> int | None:
+        """The salt of the stream's opaque eventIDs (None: sequential eventIDs)."""
 
     @property
     def shapes(self) -> Shapes | None:

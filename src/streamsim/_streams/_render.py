@@ -37,6 +37,8 @@ from ._records import (
     CREATED,
     EVENT,
     EVENT_ID_DIGITS,
+    EVENT_ID_MASK,
+    EVENT_ID_MIX,
     EVENT_SOURCE,
     EVENT_VERSION,
     HASH,
@@ -64,7 +66,8 @@ class RecordFormat:
         hash_key / hash_type, range_key / range_type: the key schema (range None without a
             sort key).
         binary_keys: a key attribute is binary (its Lambda JSON is base64 text).
-        id_prefix: what the stream's eventIDs begin with.
+        id_prefix: what the stream's sequential eventIDs begin with.
+        id_salt: the salt of its opaque eventIDs (None: sequential; ``_records.event_id``).
     """
 
     __slots__ = (
@@ -74,6 +77,7 @@ class RecordFormat:
         "hash_key",
         "hash_type",
         "id_prefix",
+        "id_salt",
         "range_key",
         "range_type",
         "region",
@@ -90,6 +94,7 @@ class RecordFormat:
         self.range_type = types[-1]
         self.binary_keys = "B" in types
         self.id_prefix = stream.event_id_prefix
+        self.id_salt = stream.event_id_salt
         shapes = stream.shapes
         #: ``builders[id(frozen[0])](frozen)`` thaws an image (its table's generated builder
         #: when there is one, else :func:`thaw`; see :class:`streamsim._items.Builders`)
@@ -128,7 +133,9 @@ def _envelope(
     body["SizeBytes"] = raw[SIZE]
     body["StreamViewType"] = fmt.view_type
     return {
-        "eventID": fmt.id_prefix + sn_text[_ID_DIGITS],  # _records.event_id
+        "eventID": fmt.id_prefix + sn_text[_ID_DIGITS]  # _records.event_id
+        if fmt.id_salt is None
+        else "%032x" % (((raw[SEQ] ^ fmt.id_salt) * EVENT_ID_MIX) & EVENT_ID_MASK),
         "eventName": raw[EVENT],
         "eventVersion": EVENT_VERSION,
         "eventSource": EVENT_SOURCE,
@@ -180,7 +187,7 @@ def streams_records_of(
     builders = fmt.builders
     hash_key, hash_type = fmt.hash_key, fmt.hash_type
     range_key, range_type = fmt.range_key, fmt.range_type
-    view_type, region, id_prefix = fmt.view_type, fmt.region, fmt.id_prefix
+    view_type, region, id_prefix, salt = fmt.view_type, fmt.region, fmt.id_prefix, fmt.id_salt
     out: list[dict[str, Any]] = []
     append = out.append
     last_second = -1
@@ -210,7 +217,9 @@ def streams_records_of(
         body["SizeBytes"] = size
         body["StreamViewType"] = view_type
         record = {
-            "eventID": id_prefix + sn_text[_ID_DIGITS],
+            "eventID": id_prefix + sn_text[_ID_DIGITS]  # _records.event_id
+            if salt is None
+            else "%032x" % (((sn ^ salt) * EVENT_ID_MIX) & EVENT_ID_MASK),
             "eventName": event_name,
             "eventVersion": EVENT_VERSION,
             "eventSource": EVENT_SOURCE,

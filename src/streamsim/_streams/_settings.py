@@ -25,6 +25,8 @@ ITERATOR_TTL_MS = 15 * MS_PER_MINUTE  # rule A.6
 MAX_READERS_PER_SHARD = 2  # rule A.9: two simultaneous readers per shard
 HISTORY_LIMIT = 100_000  # lifecycle log entries kept per stream by default
 SEQUENCE_NUMBER_SCOPES = ("stream", "per_shard")
+SEQUENCE_NUMBER_LENGTHS = ("varied", "fixed")
+EVENT_ID_FORMS = ("opaque", "sequential")
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -56,6 +58,15 @@ class StreamSettings:
             parent).  AWS documents order only within a shard (rule A.3) and observed numbers
             have grown across shards; use it to show that a consumer must not compare numbers
             of different shards, not to reproduce AWS.
+        sequence_number_lengths: ``"varied"`` (default): numbers have 21 to 40 digits, and
+            the count grows now and then when a shard opens (seeded), so numbers of one stream
+            differ in length, as AWS's do (rule A.3): a consumer comparing them as strings, or
+            assuming a length, fails here as it would on AWS.  ``"fixed"``: every number has 21
+            digits (streamsim's earlier form; with it, outputs are those of earlier releases).
+        event_ids: ``"opaque"`` (default): eventIDs are 32 hex characters that tell nothing
+            about order, as AWS's (rule A.3), so sorting by them fails here as on AWS.
+            ``"sequential"``: the stream's prefix and the last 21 digits of the sequence
+            number (earlier releases' form; they then sort in sequence order).
 
     >>> StreamSettings(rotation_period=timedelta(hours=1)).rotation_period_ms
     3600000
@@ -82,6 +93,10 @@ class StreamSettings:
     sequence_numbers: str = attrs.field(
         default="stream", validator=attrs.validators.in_(SEQUENCE_NUMBER_SCOPES)
     )
+    sequence_number_lengths: str = attrs.field(
+        default="varied", validator=attrs.validators.in_(SEQUENCE_NUMBER_LENGTHS)
+    )
+    event_ids: str = attrs.field(default="opaque", validator=attrs.validators.in_(EVENT_ID_FORMS))
     # the same durations in integer milliseconds, converted once (the model reads these)
     rotation_period_ms: int = attrs.field(init=False, repr=False, eq=False)
     rotation_jitter_ms: int = attrs.field(init=False, repr=False, eq=False)

@@ -36,7 +36,7 @@ from ._history import (
     STREAM_ENABLED,
     StreamEvent,
 )
-from ._records import VIEW_IMAGES, event_id_prefix
+from ._records import VIEW_IMAGES, event_id_prefix, event_id_salt
 from ._settings import StreamSettings as StreamSettings
 from ._shard import Shard
 from ._view import StreamRecord
@@ -50,6 +50,10 @@ VIEW_TYPES = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")  # ru
 
 TRIM_SWEEP_MS = MS_PER_HOUR  # how often trimmed records are dropped from memory
 FIRST_SEQUENCE_NUMBER = 100_000_000_000_000_000_000  # 21 digits, rule A.3
+MAX_SEQUENCE_DIGITS = 40  # rule A.3: sequence numbers have 21 to 40 digits
+#: with varied lengths, one shard opening in this many lengthens the numbers by a digit: about
+#: one or two digits a day at 4 partitions, so a week-long run still has room below 40
+LENGTHEN_ONE_IN = 16
 #: with per-shard sequence numbers, each shard numbers from its own block of this many
 PER_SHARD_BLOCK = 10**14
 PER_SHARD_BLOCKS = 8_999_999  # blocks below 9 * 10**20: numbers keep 21 digits
@@ -128,8 +132,17 @@ class Stream:
         self.arn = f"arn:aws:dynamodb:{region}:{account_id}:table/{table_name}/stream/{self.label}"
         #: what this stream's eventIDs begin with (see ``_records.event_id``)
         self.event_id_prefix = event_id_prefix(self.arn)
+        #: the salt of its opaque eventIDs (None: sequential eventIDs; see ``_records.event_id``)
+        self.event_id_salt = event_id_salt(self.arn) if settings.event_ids == "opaque" else None
         self.ended_ms: int | None = None
         self._next_sn = FIRST_SEQUENCE_NUMBER
+        #: sequence numbers of varied lengths (rule A.3): a 21-digit start drawn from the
+        #: seeded generator, and now and then a longer number when a shard opens
+        self._varied = (
+            settings.sequence_number_lengths == "varied" and settings.sequence_numbers == "stream"
+        )
+        if self._varied:
+            self._next_sn = rng.randrange(FIRST_SEQUENCE_NUMBER, 10 * FIRST_SEQUENCE_NUMBER // 2)
         self._shards: SortedKeyList[Shard, str] = SortedKeyList(key=_shard_key)  # by shard id
         self._open: dict[int, Shard] = {}
         self._shard_ids: dict[str, Shard] = {}
@@ -309,6 +322,15 @@ class Stream:
             if shard_id not in self._shard_ids:
                 return shard_id
 
+    def _lengthen(self) -> None:
+        """Now and then (one shard opening in :data:`LENGTHEN_ONE_IN`), move the stream's
+        counter to the next power of ten, so later numbers have one more digit (at most 40,
+        rule A.3): numbers of one stream then differ in length, and a parent's may compare
+        above its child's as text."""
+        digits = len(str(self._next_sn))
+        if digits < MAX_SEQUENCE_DIGITS and self._rng.randrange(LENGTHEN_ONE_IN) == 0:
+            self._next_sn = 10**digits
+
     def _open_shard(self, partition_id: int, parent: Shard | None) -> Shard:
         if self._per_shard:  # a teaching option: each shard numbers from its own block
             block = self._rng.randrange(PER_SHARD_BLOCKS)
@@ -319,6 +341,8 @@ class Stream:
             self._shard_next[partition_id] = sn + 1
             self._next_sn = max(self._next_sn, sn + 1)
         else:
+            if self._varied and parent is not None:
+                self._lengthen()
             sn = self._next_sn
             self._next_sn = sn + 1
         shard = Shard(
@@ -494,8 +518,8 @@ class Stream:
         >>> _ = sim.advance(hours=4)
         >>> print(table.stream.lineage_text())
         <Stream demo 2024-01-01T00:00:00.000 ENABLED KEYS_ONLY shards=2 open=1>
-        `-- f8be89c9 p0 closed     1 record  01-01 00:00:00 .. 01-01 04:00:00
-            `-- bf23833d p0 open       0 records 01-01 04:00:00 ..
+        `-- fa630b07 p0 closed     1 record  01-01 00:00:00 .. 01-01 04:00:00
+            `-- 6e2c551e p0 open       0 records 01-01 04:00:00 ..
         """
         listed = self.shards
         ids = {s.shard_id for s in listed}

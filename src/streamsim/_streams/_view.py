@@ -97,7 +97,8 @@ class StreamRecord:
     @property
     def event_id(self) -> str:
         """``eventID``: 32 lowercase hex characters, unique per record and reproducible."""
-        return event_id(self.shard.stream.event_id_prefix, self.raw[SEQ])
+        stream = self.shard.stream
+        return event_id(stream.event_id_prefix, self.raw[SEQ], stream.event_id_salt)
 
     @property
     def approximate_creation_datetime(self) -> datetime:
