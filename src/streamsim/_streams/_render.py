@@ -37,8 +37,6 @@ from ._records import (
     CREATED,
     EVENT,
     EVENT_ID_DIGITS,
-    EVENT_ID_MASK,
-    EVENT_ID_MIX,
     EVENT_SOURCE,
     EVENT_VERSION,
     HASH,
@@ -135,7 +133,7 @@ def _envelope(
     return {
         "eventID": fmt.id_prefix + sn_text[_ID_DIGITS]  # _records.event_id
         if fmt.id_salt is None
-        else "%032x" % (((raw[SEQ] ^ fmt.id_salt) * EVENT_ID_MIX) & EVENT_ID_MASK),
+        else (raw[SEQ] ^ fmt.id_salt).to_bytes(16, "big").hex(),
         "eventName": raw[EVENT],
         "eventVersion": EVENT_VERSION,
         "eventSource": EVENT_SOURCE,
@@ -188,6 +186,7 @@ def streams_records_of(
     hash_key, hash_type = fmt.hash_key, fmt.hash_type
     range_key, range_type = fmt.range_key, fmt.range_type
     view_type, region, id_prefix, salt = fmt.view_type, fmt.region, fmt.id_prefix, fmt.id_salt
+    version, source = EVENT_VERSION, EVENT_SOURCE
     out: list[dict[str, Any]] = []
     append = out.append
     last_second = -1
@@ -203,12 +202,12 @@ def streams_records_of(
             last_second = created // 1000
             when = creation_datetime(created)
         sn_text = str(sn)
-        body: dict[str, Any] = {
-            "ApproximateCreationDateTime": when,
-            "Keys": {hash_key: {hash_type: hv}}
+        keys = (
+            {hash_key: {hash_type: hv}}
             if range_key is None
-            else {hash_key: {hash_type: hv}, range_key: {range_type: rv}},
-        }
+            else {hash_key: {hash_type: hv}, range_key: {range_type: rv}}
+        )
+        body: dict[str, Any] = {"ApproximateCreationDateTime": when, "Keys": keys}
         if new is not None:
             body["NewImage"] = builders[id(new[0])](new)
         if old is not None:
@@ -219,10 +218,10 @@ def streams_records_of(
         record = {
             "eventID": id_prefix + sn_text[_ID_DIGITS]  # _records.event_id
             if salt is None
-            else "%032x" % (((sn ^ salt) * EVENT_ID_MIX) & EVENT_ID_MASK),
+            else (sn ^ salt).to_bytes(16, "big").hex(),
             "eventName": event_name,
-            "eventVersion": EVENT_VERSION,
-            "eventSource": EVENT_SOURCE,
+            "eventVersion": version,
+            "eventSource": source,
             "awsRegion": region,
             "dynamodb": body,
         }

@@ -58,7 +58,7 @@ class StreamSettings:
             parent).  AWS documents order only within a shard (rule A.3) and observed numbers
             have grown across shards; use it to show that a consumer must not compare numbers
             of different shards, not to reproduce AWS.
-        sequence_number_lengths: ``"varied"`` (default): numbers have 21 to 40 digits, and
+        sequence_number_lengths: ``"varied"`` (default): numbers have 21 to 38 digits, and
             the count grows now and then when a shard opens (seeded), so numbers of one stream
             differ in length, as AWS's do (rule A.3): a consumer comparing them as strings, or
             assuming a length, fails here as it would on AWS.  ``"fixed"``: every number has 21

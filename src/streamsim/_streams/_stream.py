@@ -50,7 +50,9 @@ VIEW_TYPES = ("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")  # ru
 
 TRIM_SWEEP_MS = MS_PER_HOUR  # how often trimmed records are dropped from memory
 FIRST_SEQUENCE_NUMBER = 100_000_000_000_000_000_000  # 21 digits, rule A.3
-MAX_SEQUENCE_DIGITS = 40  # rule A.3: sequence numbers have 21 to 40 digits
+#: rule A.3 allows 21 to 40 digits; 38 keeps every number below 2**128, which the opaque
+#: eventIDs rely on (``_records.event_id``)
+MAX_SEQUENCE_DIGITS = 38
 #: with varied lengths, one shard opening in this many lengthens the numbers by a digit: about
 #: one or two digits a day at 4 partitions, so a week-long run still has room below 40
 LENGTHEN_ONE_IN = 16
@@ -324,7 +326,7 @@ class Stream:
 
     def _lengthen(self) -> None:
         """Now and then (one shard opening in :data:`LENGTHEN_ONE_IN`), move the stream's
-        counter to the next power of ten, so later numbers have one more digit (at most 40,
+        counter to the next power of ten, so later numbers have one more digit (at most 38,
         rule A.3): numbers of one stream then differ in length, and a parent's may compare
         above its child's as text."""
         digits = len(str(self._next_sn))
