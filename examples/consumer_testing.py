@@ -223,6 +223,27 @@ def projector_batched(sink: Any) -> Any:
     return handler
 
 
+def projector_by_event_id(sink: Any) -> Any:
+    """Bug: orders a batch by eventID, then the last change of each key wins.
+
+    eventIDs are unique but opaque: they do not sort in sequence order (on AWS, and here by
+    default), so two changes of one key in a batch can be applied in the wrong order.
+    """
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        latest: dict[str, dict[str, Any]] = {}
+        for record in sorted(event["Records"], key=lambda r: r["eventID"]):
+            latest[record["dynamodb"]["Keys"]["pk"]["S"]] = record
+        for key, record in sorted(latest.items()):
+            if record["eventName"] == "REMOVE":
+                sink.delete_item(Key={"key": key})
+            else:
+                n = int(record["dynamodb"]["NewImage"]["n"]["N"])
+                sink.put_item(Item={"key": key, "n": n})
+
+    return handler
+
+
 def expected_copy(source_items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The model of a projector: the source's items, keyed by ``key``."""
     return [{"key": item["pk"], "n": int(item["n"])} for item in source_items]
@@ -239,6 +260,7 @@ PROJECTORS = {
     "projector": projector,
     "projector_by_timestamp": projector_by_timestamp,
     "projector_batched": projector_batched,
+    "projector_by_event_id": projector_by_event_id,
 }
 
 CONSUMERS = {

@@ -102,6 +102,13 @@ def test_upsert_then_delete_in_one_batch_is_found() -> None:
     assert_found_and_replays(EX.projector_batched, found)
 
 
+def test_ordering_a_batch_by_event_id_is_found() -> None:
+    """A projector that sorts a batch by eventID applies two changes of a key out of order:
+    found, because eventIDs are opaque by default (StreamSettings.event_ids)."""
+    found = hunt(EX.projector_by_event_id, kinds=())
+    assert_found_and_replays(EX.projector_by_event_id, found)
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_correct_projector_passes_every_scenario(scenario: Scenario) -> None:
