@@ -53,14 +53,16 @@ nb_mime_priority_overrides = [
     ("html", "image/svg+xml", 5),
 ]
 
-# autodoc over the public namespace, in source order, with type hints in the description.
+# autodoc over the public namespace, in source order, type hints in the signature (the
+# docstrings describe several parameters at once, "a, b: text"; one list, not two).
 autodoc_member_order = "bysource"
-autodoc_typehints = "description"
+autodoc_typehints = "signature"
 autodoc_typehints_format = "short"
 autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": True}
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 napoleon_use_rtype = False
+napoleon_use_param = False  # "a, b: text" stays one entry instead of repeating the text
 # Attributes as fields of the class, not as entries of their own: attrs classes already list
 # their fields as members, and two entries for one name is a duplicate-object warning.
 napoleon_use_ivar = True
