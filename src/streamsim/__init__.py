@@ -14,6 +14,9 @@ The public surface is small, and every name in it is something a call hands back
   (:class:`MetricsSnapshot`, and the :class:`Invocation`, :class:`Discard` and
   :class:`IteratorAge` entries of its logs); on-failure destinations (:class:`Queue`,
   :class:`Topic`, :class:`Bucket`).  A handler receives a :class:`LambdaContext`.
+* Pictures (:class:`Picture`: ``stream.lineage()``, ``stream.counts()``,
+  ``mapping.timeline()``, ``function.timeline()``) and the logs they are drawn from: a stream's
+  lifecycle log of :class:`StreamEvent` and a mapping's history of :class:`MappingEvent`.
 * Settings for behaviour that AWS leaves open: :class:`StreamSettings`, :class:`TTLSettings`,
   :class:`SplitPolicy` and :class:`LambdaSettings`; :class:`Binary` for binary attributes.
 * every AWS error class, under its AWS name; :mod:`streamsim.testing` has the consumer-side
@@ -43,8 +46,11 @@ from streamsim._lambda._functions import LambdaContext as LambdaContext
 from streamsim._lambda._metrics import Discard as Discard
 from streamsim._lambda._metrics import Invocation as Invocation
 from streamsim._lambda._metrics import IteratorAge as IteratorAge
+from streamsim._lambda._metrics import MappingEvent as MappingEvent
 from streamsim._lambda._metrics import MetricsSnapshot as MetricsSnapshot
 from streamsim._lambda._service import LambdaSettings as LambdaSettings
+from streamsim._pictures import Picture as Picture
+from streamsim._streams._history import StreamEvent as StreamEvent
 from streamsim._streams._stream import StreamSettings as StreamSettings
 from streamsim._streams._view import StreamRecord as StreamRecord
 
@@ -86,8 +92,10 @@ __all__ = [
     "LambdaSettings",
     "LimitExceededException",
     "MappingConfig",
+    "MappingEvent",
     "MappingMetrics",
     "MetricsSnapshot",
+    "Picture",
     "Queue",
     "ResourceConflictException",
     "ResourceInUseException",
@@ -97,6 +105,7 @@ __all__ = [
     "SimulationError",
     "SplitPolicy",
     "Stream",
+    "StreamEvent",
     "StreamRecord",
     "StreamSettings",
     "StreamsimError",

@@ -14,21 +14,31 @@ Two views of the same model object are equal (and hash alike).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from streamsim._lambda._config import MappingConfig
 from streamsim._lambda._functions import Duration
 from streamsim._lambda._functions import Function as FunctionModel
 from streamsim._lambda._mapping import EventSourceMapping as MappingModel
-from streamsim._lambda._metrics import Discard, Invocation, IteratorAge, MetricsSnapshot
+from streamsim._lambda._metrics import (
+    Discard,
+    Invocation,
+    IteratorAge,
+    MappingEvent,
+    MetricsSnapshot,
+)
 from streamsim._lambda._metrics import MappingMetrics as MetricsModel
 from streamsim._lambda._service import LambdaService as ServiceModel
 from streamsim._lambda._settings import LambdaSettings
+from streamsim._pictures import Picture
 
+from . import _lambda_pictures
 from ._destination_views import Bucket, Queue, Topic, destination_view
+from ._display import INLINE_LIMIT, Display
 
 
-class LambdaService:
+class LambdaService(Display):
     """The simulated Lambda service as users see it (``sim.lambda_service``).
 
     Looks up functions, event source mappings and destinations, and creates functions and
@@ -59,12 +69,14 @@ class LambdaService:
     @property
     def functions(self) -> dict[str, Function]:
         """Every function by name, in creation order (a new dict)."""
-        return {name: Function(f) for name, f in self._model.functions.items()}
+        return {name: Function(f, self._model) for name, f in self._model.functions.items()}
 
     @property
     def mappings(self) -> dict[str, EventSourceMapping]:
         """Every event source mapping by UUID, in creation order (a new dict)."""
-        return {uuid: EventSourceMapping(m) for uuid, m in self._model.mappings.items()}
+        return {
+            uuid: EventSourceMapping(m, self._model) for uuid, m in self._model.mappings.items()
+        }
 
     @property
     def destinations(self) -> dict[str, Queue | Topic | Bucket]:
@@ -83,7 +95,7 @@ class LambdaService:
             ResourceNotFoundException: no such function.
             InvalidParameterValueException: not a function name or ARN.
         """
-        return Function(self._model.function(name_or_arn))
+        return Function(self._model.function(name_or_arn), self._model)
 
     def mapping(self, uuid: str) -> EventSourceMapping:
         """The event source mapping with this UUID.
@@ -91,7 +103,7 @@ class LambdaService:
         Raises:
             ResourceNotFoundException: no such mapping.
         """
-        return EventSourceMapping(self._model.mapping(uuid))
+        return EventSourceMapping(self._model.mapping(uuid), self._model)
 
     def destination(self, arn: str) -> Queue | Topic | Bucket | None:
         """The queue, topic or bucket with this ARN, or None."""
@@ -105,7 +117,7 @@ class LambdaService:
         found = self._model.list_event_source_mappings(
             function_name=function_name, event_source_arn=event_source_arn
         )
-        return [EventSourceMapping(m) for m in found]
+        return [EventSourceMapping(m, self._model) for m in found]
 
     def create_function(self, name: str, handler: Callable[..., Any], **options: Any) -> Function:
         """Create a function whose handler is ordinary Python.
@@ -117,7 +129,7 @@ class LambdaService:
             ResourceConflictException: a function with this name exists.
             InvalidParameterValueException: a bad name, timeout, memory size or concurrency.
         """
-        return Function(self._model.create_function(name, handler, **options))
+        return Function(self._model.create_function(name, handler, **options), self._model)
 
     def create_queue(self, name: str) -> Queue:
         """Create an SQS-style queue (``.arn``, ``.messages``) for on-failure records."""
@@ -147,18 +159,62 @@ class LambdaService:
         self._model._check()
 
 
-class Function:
+class Function(Display):
     """A simulated Lambda function as users see it: configuration, concurrency and counts.
 
     Returned by ``sim.create_function`` and ``sim.lambda_service.function(name)``.  The
-    invocations themselves are the event source mappings' (and ``client.invoke``'s) to make.
+    invocations themselves are the event source mappings' (and ``client.invoke``'s) to make;
+    :attr:`mappings`, :meth:`timeline` and the tables show them.
     AWS behaviour: rule D.4 (concurrency).
     """
 
-    __slots__ = ("_model",)
+    __slots__ = ("_model", "_service")
 
-    def __init__(self, model: FunctionModel) -> None:
+    def __init__(self, model: FunctionModel, service: ServiceModel) -> None:
         self._model = model
+        self._service = service
+
+    @property
+    def mappings(self) -> list[EventSourceMapping]:
+        """The event source mappings that invoke this function, in creation order."""
+        return [
+            EventSourceMapping(m, self._service)
+            for m in self._service.mappings.values()
+            if m.function is self._model
+        ]
+
+    def timeline(self, *, since: datetime | None = None, width: int = 900) -> Picture:
+        """A picture of the function's work over virtual time, in four panels.
+
+        Concurrent instances (the reserved concurrency as a dashed cap), throttles (a tick per
+        refused attempt), iterator age and batch sizes (failed invocations in vermilion), over
+        all its event sources.  Kept for ``LambdaSettings.history_limit`` invocations.
+        """
+        models = [m for m in self._service.mappings.values() if m.function is self._model]
+        return _lambda_pictures.function_timeline(self._model, models, since=since, width=width)
+
+    def concurrency_table(self) -> list[dict[str, Any]]:
+        """Instances running, one row per instant the count changes (a new list).
+
+        Columns: ``time`` (datetime), ``elapsed`` (timedelta since the function was created),
+        ``instances`` (running from that instant on).
+        """
+        return _lambda_pictures.concurrency_table(self._model)
+
+    def invocations_table(self) -> list[dict[str, Any]]:
+        """Every invocation by its event source mappings, oldest first (a new list).
+
+        The columns of :meth:`EventSourceMapping.invocations_table`, ``mapping`` naming the
+        mapping's UUID.
+        """
+        rows = [row for m in self.mappings for row in m.invocations_table()]
+        rows.sort(key=lambda row: (row["start"], row["shard_id"]))
+        return rows
+
+    def _picture(self) -> Picture | None:
+        if not self._model.spans or len(self._model.spans) > INLINE_LIMIT:
+            return None
+        return self.timeline()
 
     @property
     def name(self) -> str:
@@ -242,17 +298,19 @@ class Function:
         return repr(self._model)
 
 
-class EventSourceMapping:
+class EventSourceMapping(Display):
     """An event source mapping as users see it: configuration, State, log and metrics.
 
-    Returned by ``sim.lambda_service.mapping(uuid)``; created, changed and deleted through
-    ``sim.client("lambda")``.  AWS behaviour: rule D.1, D.2, D.11, D.12.
+    Returned by ``sim.lambda_service.mapping(uuid)`` and ``function.mappings``; created,
+    changed and deleted through ``sim.client("lambda")``.  AWS behaviour: rule D.1, D.2,
+    D.11, D.12.
     """
 
-    __slots__ = ("_model",)
+    __slots__ = ("_model", "_service")
 
-    def __init__(self, model: MappingModel) -> None:
+    def __init__(self, model: MappingModel, service: ServiceModel) -> None:
         self._model = model
+        self._service = service
 
     @property
     def uuid(self) -> str:
@@ -267,7 +325,7 @@ class EventSourceMapping:
     @property
     def function(self) -> Function:
         """The function it invokes."""
-        return Function(self._model.function)
+        return Function(self._model.function, self._service)
 
     @property
     def event_source_arn(self) -> str:
@@ -329,6 +387,37 @@ class EventSourceMapping:
         """Every invocation so far, oldest first (a new list)."""
         return list(self._model.metrics.invocation_log)
 
+    @property
+    def history(self) -> list[MappingEvent]:
+        """Throttles, retries, checkpoints, discards and State changes, oldest first (a new
+        list; bounded by ``LambdaSettings.history_limit``).  Invocations are in
+        :attr:`invocation_log`."""
+        return list(self._model.metrics.history)
+
+    def timeline(self, *, since: datetime | None = None, width: int = 900) -> Picture:
+        """A picture of the mapping's work over virtual time, in four panels.
+
+        Concurrent instances (its function's reserved concurrency as a dashed cap),
+        throttles, iterator age and batch sizes (failed invocations in vermilion).
+        """
+        return _lambda_pictures.mapping_timeline(self._model, since=since, width=width)
+
+    def invocations_table(self) -> list[dict[str, Any]]:
+        """One flat row per invocation, oldest first (a new list).
+
+        Columns: ``start``, ``end`` (datetimes), ``duration_ms``, ``shard_id``, ``short_id``,
+        ``instance`` (1-based, numbered as the lineage picture numbers its Lambda lanes),
+        ``batch_size``, ``attempt``, ``outcome``, ``error``, ``first_sequence_number``,
+        ``last_sequence_number``, ``request_id``, ``mapping`` (this mapping's UUID).
+        """
+        return _lambda_pictures.invocations_table(self._model)
+
+    def _picture(self) -> Picture | None:
+        log = self._model.metrics.invocation_log
+        if not log or len(log) > INLINE_LIMIT:
+            return None
+        return self.timeline()
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, EventSourceMapping):
             return NotImplemented
@@ -345,7 +434,7 @@ class EventSourceMapping:
         self._model._check()
 
 
-class MappingMetrics:
+class MappingMetrics(Display):
     """Counters and logs of one event source mapping, read-only (``mapping.metrics``).
 
     The counters follow the mapping as it works; :meth:`snapshot` takes an immutable copy.

@@ -15,14 +15,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
+from streamsim._pictures import Picture
+from streamsim._streams._history import StreamEvent
 from streamsim._streams._shard import Shard as ShardModel
 from streamsim._streams._stream import Stream as StreamModel
 from streamsim._streams._stream import StreamSettings
 from streamsim._streams._view import StreamRecord
 
+from . import _stream_pictures
+from ._display import INLINE_LIMIT, Display
+from ._lambda_pictures import reads
+from ._lambda_views import EventSourceMapping, Function
 
-class Stream:
+
+class Stream(Display):
     """A table's stream as users see it: its identity, status, shards and records (read-only).
 
     Reached as ``table.stream``, ``table.streams`` or ``sim.streams``.  The shards it returns
@@ -181,6 +189,99 @@ class Stream:
         for shard in self.lineage_order():
             yield from shard.records
 
+    # --- history, pictures and tables ---------------------------------------------------------
+
+    @property
+    def history(self) -> list[StreamEvent]:
+        """The lifecycle log, oldest first: shards opened, closed and expired, splits, enabling
+        and disabling (a new list; bounded by ``StreamSettings.history_limit``).
+
+        It outlives retention: shards whose records aged out are still in it.
+        ``pandas.DataFrame(stream.history)`` takes it as it is.
+        """
+        return sorted(self._model.history, key=_event_key)
+
+    def lineage(
+        self,
+        *,
+        by: str = "hash",
+        readers: EventSourceMapping | Function | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        width: int = 900,
+    ) -> Picture:
+        """A picture of the stream's shard lineage over virtual time.
+
+        One bar per shard the lifecycle log knows (expired ones too, drawn faded), from its
+        opening to its closing (open bars run to the "now" line), labelled with its short id
+        and the records it ever took; thin links join parents to children; the shaded band is
+        the retention window (records written there are still readable).
+
+        Args:
+            by: ``"hash"`` (default): the vertical axis is the partition-key hash space, so a
+                rotation continues a lane and a split forks it into two.  ``"partition"``:
+                one lane per partition id, in numeric order.
+            readers: an event source mapping (or a function, for all its mappings) whose
+                invocations are drawn as Lambda lanes underneath: which instance read which
+                shard when.  AWS does not name instances; the picture numbers them (an
+                instance keeps the shard it read last, or its parent's child).
+            since / until: the span of virtual time drawn (default: from the first shard to
+                now).
+            width: in pixels.
+
+        >>> from streamsim import Simulation
+        >>> sim = Simulation(seed=3)
+        >>> table = sim.create_table("demo", hash_key="pk", partitions=2,
+        ...                          stream_view_type="KEYS_ONLY")
+        >>> _ = sim.advance(hours=8)
+        >>> table.stream.lineage()
+        <Picture lineage: Shard lineage of demo (2024-01-01T00:00:00.000): 6 shards, 2 open, 2 partitions by hash, now 8h>
+        """  # noqa: E501 - doctest output lines are as long as they are
+        spans = None
+        if isinstance(readers, EventSourceMapping):
+            spans = reads(readers.invocation_log)
+        elif isinstance(readers, Function):
+            spans = [r for m in readers.mappings for r in reads(m.invocation_log)]
+        elif readers is not None:
+            raise TypeError(f"readers must be an EventSourceMapping or a Function, got {readers!r}")
+        return _stream_pictures.lineage(
+            self._model, by=by, reads=spans, since=since, until=until, width=width
+        )
+
+    def counts(self, *, since: datetime | None = None, width: int = 900) -> Picture:
+        """A picture of how many shards DescribeStream lists, and how many are open, over time.
+
+        A closed shard stays listed until its last record ages out (rule A.5, A.10), so at 4
+        partitions and 4-hour rotation 24 shards are listed at 23:59 and 28 from 24:00 on,
+        while 4 are open throughout.
+        """
+        return _stream_pictures.counts(self._model, since=since, width=width)
+
+    def counts_table(self) -> list[dict[str, Any]]:
+        """Shards listed and open, one row per instant either changes (a new list).
+
+        Columns: ``time`` (datetime), ``elapsed`` (timedelta since the stream was enabled),
+        ``listed`` (what DescribeStream lists from then on), ``open``.
+        """
+        return _stream_pictures.counts_table(self._model)
+
+    def shards_table(self) -> list[dict[str, Any]]:
+        """One flat row per shard the lifecycle log knows, oldest first (a new list).
+
+        Columns: ``shard_id``, ``short_id``, ``partition``, ``parent_shard_id``, ``state``
+        (``open``, ``closed`` or ``expired``: no longer listed), ``opened``, ``closed``,
+        ``listed_until`` (datetimes, None where not yet known), ``records`` (ever appended),
+        ``readable_records`` (not yet trimmed), ``hash_lo`` / ``hash_hi`` (the partition's
+        hash range), ``starting_sequence_number`` / ``ending_sequence_number`` (strings, None
+        once the shard left memory).  ``pandas.DataFrame(rows)`` takes it as it is.
+        """
+        return _stream_pictures.shards_table(self._model)
+
+    def _picture(self) -> Picture | None:
+        if len(self._model.all_shards) > INLINE_LIMIT:
+            return None
+        return self.lineage()
+
     # --- demonstration --------------------------------------------------------------------------
 
     def rotate_now(self) -> list[Shard]:
@@ -209,7 +310,7 @@ class Stream:
         self._model._check()
 
 
-class Shard:
+class Shard(Display):
     """One shard of a stream as users see it: lineage, sequence-number range, records.
 
     Every record's sequence number lies within ``starting_sequence_number`` ..
@@ -226,6 +327,16 @@ class Shard:
     def shard_id(self) -> str:
         """``shardId-<20 digits: creation epoch ms>-<8 hex>`` (rule A.3)."""
         return self._model.shard_id
+
+    @property
+    def short_id(self) -> str:
+        """The last 8 hex characters of the id: what reprs and pictures show."""
+        return self._model.short_id
+
+    @property
+    def parent_shard_id(self) -> str | None:
+        """The parent's id (``ParentShardId``), kept after the parent itself left memory."""
+        return self._model.parent_shard_id
 
     @property
     def stream(self) -> Stream:
@@ -322,3 +433,7 @@ class Shard:
     def _check(self) -> None:
         """Assert the shard's invariants (the model's ``_check``)."""
         self._model._check()
+
+
+def _event_key(event: StreamEvent) -> int:
+    return event.at_ms

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
@@ -254,6 +255,7 @@ class Function:
         memory_size: MB, 128-10240, default 128 (only reported).
         concurrency: the account's pool, which counts this function's instances (the
             caller adds the function to it).
+        history_limit: invocation spans and throttle instants kept (None: all).
 
     Attributes:
         arn: ``arn:aws:lambda:<region>:<account>:function:<name>``.
@@ -274,6 +276,7 @@ class Function:
         duration: Duration | None = None,
         memory_size: int = DEFAULT_MEMORY_MB,
         concurrency: ConcurrencyPool[Function],
+        history_limit: int | None = None,
     ) -> None:
         if not isinstance(name, str) or not FUNCTION_NAME_RE.fullmatch(name):
             raise InvalidParameterValueException(
@@ -312,6 +315,10 @@ class Function:
         self.invocations = 0
         self.errors = 0
         self.throttles = 0
+        #: ``(start, end)`` of each invocation, oldest first (at most ``history_limit``)
+        self.spans: deque[tuple[int, int]] = deque(maxlen=history_limit)
+        #: the instants attempts were throttled (at most ``history_limit``)
+        self.throttle_times: deque[int] = deque(maxlen=history_limit)
         stamp = ms_to_datetime(self.created_ms).strftime("%Y/%m/%d")
         self.log_stream_name = f"{stamp}/[{EXECUTED_VERSION}]{request_ids().replace('-', '')}"
 
@@ -365,6 +372,20 @@ class Function:
     # --- invoking -------------------------------------------------------------------------------
 
     def invoke(self, event: dict[str, Any]) -> InvocationResult:
+        """Run the handler now with ``event``; return what happened and when it ends.
+
+        The run is logged in :attr:`spans` (see :meth:`_run` for the rules).
+        """
+        result = self._run(event)
+        self.spans.append((result.start_ms, result.end_ms))
+        return result
+
+    def note_throttle(self) -> None:
+        """Count an attempt refused for want of a free instance, and log its instant."""
+        self.throttles += 1
+        self.throttle_times.append(self.clock.now_ms)
+
+    def _run(self, event: dict[str, Any]) -> InvocationResult:
         """Run the handler now with ``event``; return what happened and when it ends.
 
         The caller owns concurrency (an instance must be held) and applies the result at

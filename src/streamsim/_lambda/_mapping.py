@@ -25,7 +25,7 @@ from streamsim._errors import ResourceInUseException
 from ._config import MappingConfig as MappingConfig
 from ._environment import LambdaEnvironment
 from ._functions import Function
-from ._metrics import MappingMetrics
+from ._metrics import STATE, MappingEvent, MappingMetrics
 from ._poller import MappingPoller
 from ._source import EventSource
 
@@ -89,7 +89,9 @@ class EventSourceMapping:
         self.created_ms = self._clock.now_ms
         self.last_modified_ms = self.created_ms
         self.tags: dict[str, str] = {}
-        self.metrics: MappingMetrics = MappingMetrics.bounded(self._settings.invocation_log_limit)
+        self.metrics: MappingMetrics = MappingMetrics.bounded(
+            self._settings.invocation_log_limit, self._settings.history_limit
+        )
         self.poller = MappingPoller(
             self, environment=environment, source=source, metrics=self.metrics
         )
@@ -119,6 +121,9 @@ class EventSourceMapping:
 
     def _transition(self, state: str, delay_ms: int) -> None:
         self.state = state
+        self.metrics.history.append(
+            MappingEvent(at_ms=self._clock.now_ms, kind=STATE, detail=state)
+        )
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -133,6 +138,9 @@ class EventSourceMapping:
             self._on_gone(self)
             return
         self.state = ENABLED if self.enabled else DISABLED
+        self.metrics.history.append(
+            MappingEvent(at_ms=self._clock.now_ms, kind=STATE, detail=self.state)
+        )
         if self.enabled:
             self.poller.attach()
         self.poller.set_active(self.enabled)

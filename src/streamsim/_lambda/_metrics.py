@@ -18,9 +18,13 @@ Differs from AWS: nothing is aggregated per minute as CloudWatch does; every sam
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 import attrs
+
+from streamsim._clock import ms_to_datetime
 
 #: Outcomes of one invocation, as :attr:`Invocation.outcome` names them.
 SUCCESS = "success"
@@ -33,7 +37,7 @@ RETRY_ATTEMPTS_EXHAUSTED = "RetryAttemptsExhausted"
 RECORD_AGE_EXCEEDED = "RecordAgeExceeded"
 
 
-@attrs.frozen(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Invocation:
     """One invocation of the function by a mapping.
 
@@ -70,7 +74,7 @@ class Invocation:
     final_for_window: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Discard:
     """A batch the mapping gave up on (sent to the OnFailure destination if there is one).
 
@@ -92,7 +96,7 @@ class Discard:
     delivered_to: str | None
 
 
-@attrs.frozen
+@dataclass(frozen=True, slots=True)
 class IteratorAge:
     """One ``IteratorAge`` sample: at ``at_ms`` the last record of a batch was ``age_ms`` old."""
 
@@ -101,7 +105,7 @@ class IteratorAge:
     shard_id: str
 
 
-@attrs.frozen(kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MetricsSnapshot:
     """An immutable copy of a mapping's counters (see :class:`MappingMetrics`)."""
 
@@ -117,6 +121,42 @@ class MetricsSnapshot:
     invocations: int
     errors: int
     internal_errors: int = 0
+
+
+#: kinds of :class:`MappingEvent`
+THROTTLED = "throttled"
+RETRY = "retry"
+CHECKPOINT = "checkpoint"
+DISCARDED = "discarded"
+STATE = "state"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MappingEvent:
+    """One entry of a mapping's history: what it did besides invoking (invocations are in
+    :attr:`MappingMetrics.invocation_log`).
+
+    Attributes:
+        at_ms: virtual time of the event.
+        kind: ``throttled`` (no free instance), ``retry`` (a failed batch scheduled again),
+            ``checkpoint`` (the mapping moved past ``sequence_number`` on ``shard_id``),
+            ``discarded`` (a batch given up, ``detail`` the condition) or ``state`` (the
+            mapping's State became ``detail``).
+        shard_id: the shard concerned (None for ``state``).
+        sequence_number: the checkpoint, or the first record of a retried or discarded batch.
+        detail: a short explanation.
+    """
+
+    at_ms: int
+    kind: str
+    shard_id: str | None = None
+    sequence_number: str | None = None
+    detail: str | None = None
+
+    @property
+    def at(self) -> datetime:
+        """The event's instant as a timezone-aware UTC datetime."""
+        return ms_to_datetime(self.at_ms)
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -145,6 +185,8 @@ class MappingMetrics:
             ``LambdaSettings.invocation_log_limit``).
         discards: every :class:`Discard`.
         iterator_ages: one :class:`IteratorAge` per invocation that carried records.
+        history: :class:`MappingEvent` entries: throttles, retries, checkpoints, discards and
+            state changes (bounded by ``LambdaSettings.history_limit``).
     """
 
     polled: int = 0
@@ -162,11 +204,17 @@ class MappingMetrics:
     invocation_log: deque[Invocation] = attrs.field(factory=deque)
     discards: list[Discard] = attrs.field(factory=list)
     iterator_ages: deque[IteratorAge] = attrs.field(factory=deque)
+    history: deque[MappingEvent] = attrs.field(factory=deque)
 
     @classmethod
-    def bounded(cls, limit: int | None) -> MappingMetrics:
-        """Metrics whose invocation log and iterator-age samples keep at most ``limit`` entries."""
-        return cls(invocation_log=deque(maxlen=limit), iterator_ages=deque(maxlen=limit))
+    def bounded(cls, limit: int | None, history_limit: int | None = None) -> MappingMetrics:
+        """Metrics whose invocation log and iterator-age samples keep at most ``limit`` entries
+        and whose history keeps at most ``history_limit``."""
+        return cls(
+            invocation_log=deque(maxlen=limit),
+            iterator_ages=deque(maxlen=limit),
+            history=deque(maxlen=history_limit),
+        )
 
     def snapshot(self) -> MetricsSnapshot:
         """The counters now, as an immutable value.
@@ -200,7 +248,7 @@ class MappingMetrics:
             invocation_log=<0 Invocation>, discards=<0 Discard>, iterator_ages=<0 IteratorAge>,
         )
         """
-        counters = [f"{name}={value}" for name, value in attrs.asdict(self.snapshot()).items()]
+        counters = [f"{name}={value}" for name, value in asdict(self.snapshot()).items()]
         logs = (
             f"invocation_log=<{len(self.invocation_log)} Invocation>, "
             f"discards=<{len(self.discards)} Discard>, "

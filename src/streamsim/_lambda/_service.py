@@ -165,6 +165,7 @@ class LambdaService:
             timeout=timeout,
             duration=duration,
             memory_size=memory_size,
+            history_limit=self.settings.history_limit,
         )
         self.concurrency.add(function, reserved_concurrency)
         self.functions[name] = function

@@ -28,6 +28,7 @@ POLL_INTERVAL_MS = 250  # rule D.3: each shard is polled about four times a seco
 MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # rule D.3: synchronous invocation payload limit
 ACCOUNT_CONCURRENCY = 1_000  # default account concurrency quota
 UNRESERVED_MINIMUM = 100  # PutFunctionConcurrency keeps at least this much unreserved
+HISTORY_LIMIT = 100_000  # mapping history entries and function spans kept by default
 
 
 @attrs.frozen(kw_only=True)
@@ -73,6 +74,9 @@ class LambdaSettings:
             JSON numbers, so on AWS it most probably never matches; default False.
         invocation_log_limit: keep at most this many invocation log entries and iterator-age
             samples per mapping (None: all).
+        history_limit: keep at most this many history entries per mapping (throttles,
+            retries, checkpoints, discards, state changes) and invocation spans per function
+            (what ``function.timeline()`` draws); the oldest go first.  None keeps all.
     """
 
     poll_interval: timedelta = attrs.field(
@@ -97,6 +101,7 @@ class LambdaSettings:
     unreserved_minimum: int = attrs.field(default=UNRESERVED_MINIMUM, validator=non_negative_int)
     filter_numeric_matches_n_strings: bool = False
     invocation_log_limit: int | None = attrs.field(default=None, validator=optional_positive_int)
+    history_limit: int | None = attrs.field(default=HISTORY_LIMIT, validator=optional_positive_int)
     # the durations in integer milliseconds, converted once (the poller reads these)
     poll_interval_ms: int = attrs.field(init=False, repr=False, eq=False)
     start_delay_ms: int = attrs.field(init=False, repr=False, eq=False)

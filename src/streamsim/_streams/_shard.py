@@ -59,7 +59,9 @@ class Shard:
         "closed_ms",
         "created_ms",
         "ending_sequence_number",
+        "listed_until_ms",
         "parent",
+        "parent_shard_id",
         "partition_id",
         "shard_id",
         "starting_sequence_number",
@@ -88,7 +90,11 @@ class Shard:
         self.starting_sequence_number = starting_sequence_number
         self.ending_sequence_number: int | None = None
         self.closed_ms: int | None = None
+        #: the first instant DescribeStream no longer lists the shard (set when it closes)
+        self.listed_until_ms: int | None = None
         self.parent = parent
+        #: the parent's id, kept when the parent itself leaves memory (DescribeStream names it)
+        self.parent_shard_id = None if parent is None else parent.shard_id
         self.children: list[Shard] = []
         # held records (tuples of atomic values, see _records): sealed chunks of CHUNK, then
         # the open tail (fewer than CHUNK); an *index* counts from the first held record
@@ -163,6 +169,17 @@ class Shard:
     def last_sequence_number(self) -> int | None:
         """Sequence number of the newest record ever appended, or None if none was."""
         return self._last_sn
+
+    @property
+    def short_id(self) -> str:
+        """The last 8 hex characters of the shard id: what reprs and pictures show."""
+        return self.shard_id.rsplit("-", 1)[-1]
+
+    @property
+    def newest_created_ms(self) -> int | None:
+        """Write time of the newest record still in memory, or None if none is held."""
+        held = self._held()
+        return None if held == 0 else self._get(held - 1)[CREATED]
 
     @property
     def trimmed_through(self) -> int:
@@ -302,5 +319,9 @@ class Shard:
 
     def __repr__(self) -> str:
         state = "open" if self.is_open else "closed"
-        parent = self.parent.shard_id if self.parent else None
-        return f"<Shard {self.shard_id} {state} records={len(self)} parent={parent}>"
+        parent = self.parent_shard_id
+        shown = "root" if parent is None else f"parent={parent.rsplit('-', 1)[-1]}"
+        return (
+            f"<Shard {self.short_id} partition={self.partition_id} {state} "
+            f"records={len(self)} {shown}>"
+        )

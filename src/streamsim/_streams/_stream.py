@@ -12,6 +12,7 @@ AWS behaviour: rule A.3-A.10, B.1-B.3, C.1.
 from __future__ import annotations
 
 import random
+from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from functools import partial
@@ -31,6 +32,18 @@ from streamsim._validators import (
     set_ms_mirrors,
 )
 
+from ._history import (
+    DISABLED,
+    PARTITION_SPLIT,
+    ROTATION,
+    SHARD_CLOSED,
+    SHARD_EXPIRED,
+    SHARD_OPENED,
+    SPLIT,
+    STREAM_DISABLED,
+    STREAM_ENABLED,
+    StreamEvent,
+)
 from ._records import VIEW_IMAGES, event_id_prefix
 from ._shard import Shard
 from ._view import StreamRecord
@@ -48,6 +61,11 @@ ITERATOR_TTL_MS = 15 * MS_PER_MINUTE  # rule A.6
 MAX_READERS_PER_SHARD = 2  # rule A.9: two simultaneous readers per shard
 TRIM_SWEEP_MS = MS_PER_HOUR  # how often trimmed records are dropped from memory
 FIRST_SEQUENCE_NUMBER = 100_000_000_000_000_000_000  # 21 digits, rule A.3
+HISTORY_LIMIT = 100_000  # lifecycle log entries kept per stream by default
+SEQUENCE_NUMBER_SCOPES = ("stream", "per_shard")
+#: with per-shard sequence numbers, each shard numbers from its own block of this many
+PER_SHARD_BLOCK = 10**14
+PER_SHARD_BLOCKS = 8_999_999  # blocks below 9 * 10**20: numbers keep 21 digits
 
 
 @attrs.frozen(kw_only=True)
@@ -69,6 +87,16 @@ class StreamSettings:
         status_delay: how long a stream stays ENABLING / DISABLING before ENABLED /
             DISABLED (AWS: a few seconds, UNCONFIRMED; default 0 so a stream is usable at
             once).  Records are captured from the instant of enabling either way.
+        history_limit: lifecycle log entries kept per stream (``stream.history``: shards
+            opened, closed and expired, splits; a few per shard, never per record); the
+            oldest go first.  None keeps all.
+        sequence_numbers: ``"stream"`` (default): one counter per stream, so numbers increase
+            across shards and a child numbers above its parent.  ``"per_shard"``: a TEACHING
+            option; each shard numbers from its own block, drawn from the seeded generator,
+            so numbers of different shards are unrelated (a child may number below its
+            parent).  AWS documents order only within a shard (rule A.3) and observed numbers
+            have grown across shards; use it to show that a consumer must not compare numbers
+            of different shards, not to reproduce AWS.
 
     >>> StreamSettings(rotation_period=timedelta(hours=1)).rotation_period_ms
     3600000
@@ -88,6 +116,10 @@ class StreamSettings:
         default=MAX_READERS_PER_SHARD, validator=optional_at_least_one
     )
     status_delay: timedelta = attrs.field(default=timedelta(0), validator=duration())
+    history_limit: int | None = attrs.field(default=HISTORY_LIMIT, validator=optional_at_least_one)
+    sequence_numbers: str = attrs.field(
+        default="stream", validator=attrs.validators.in_(SEQUENCE_NUMBER_SCOPES)
+    )
     # the same durations in integer milliseconds, converted once (the model reads these)
     rotation_period_ms: int = attrs.field(init=False, repr=False, eq=False)
     rotation_jitter_ms: int = attrs.field(init=False, repr=False, eq=False)
@@ -188,7 +220,16 @@ class Stream:
         #: readers seen per shard: shard id -> {reader id: last read ms}
         self.readers: dict[str, dict[int, int]] = {}
         self._next_reader = 1
+        #: the lifecycle log (see ``_history``): a few entries per shard, never per record
+        self.history: deque[StreamEvent] = deque(maxlen=settings.history_limit)
+        #: every partition's hash range (retired ones too: ids are never reused), for the log
+        self._ranges: dict[int, tuple[int, int]] = {}
+        self._per_shard = settings.sequence_numbers == "per_shard"
+        self._shard_next: dict[int, int] = {}  # per-shard numbering: partition -> next number
+        self._blocks: set[int] = set()
+        self.history.append(StreamEvent(at_ms=self.created_ms, kind=STREAM_ENABLED))
         for part in partitions:
+            self._ranges[part.partition_id] = (part.lo, part.hi)
             self._open_shard(part.partition_id, None)
         self._sweeper: Timer | None = clock.call_later(TRIM_SWEEP_MS, self._sweep)
 
@@ -301,8 +342,13 @@ class Stream:
         ``SizeBytes`` (rule B.6) is computed here: the frozen items carry their sizes.
         """
         shard = self._open[partition_id]
-        sn = self._next_sn
-        self._next_sn = sn + 1
+        if self._per_shard:
+            sn = self._shard_next[partition_id]
+            self._shard_next[partition_id] = sn + 1
+            self._next_sn = max(self._next_sn, sn + 1)
+        else:
+            sn = self._next_sn
+            self._next_sn = sn + 1
         if self._string_hash and hash_value.isascii():
             size = self._key_name_bytes + len(hash_value)
         else:
@@ -343,8 +389,17 @@ class Stream:
                 return shard_id
 
     def _open_shard(self, partition_id: int, parent: Shard | None) -> Shard:
-        sn = self._next_sn
-        self._next_sn = sn + 1
+        if self._per_shard:  # a teaching option: each shard numbers from its own block
+            block = self._rng.randrange(PER_SHARD_BLOCKS)
+            while block in self._blocks:
+                block = self._rng.randrange(PER_SHARD_BLOCKS)
+            self._blocks.add(block)
+            sn = FIRST_SEQUENCE_NUMBER + block * PER_SHARD_BLOCK
+            self._shard_next[partition_id] = sn + 1
+            self._next_sn = max(self._next_sn, sn + 1)
+        else:
+            sn = self._next_sn
+            self._next_sn = sn + 1
         shard = Shard(
             self,
             self._new_shard_id(),
@@ -363,22 +418,66 @@ class Stream:
         self._rotation_timers[shard.shard_id] = self.clock.call_later(
             delay, partial(self._rotate, shard)
         )
+        lo, hi = self._ranges[partition_id]
+        self.history.append(
+            StreamEvent(
+                at_ms=shard.created_ms,
+                kind=SHARD_OPENED,
+                shard_id=shard.shard_id,
+                partition=partition_id,
+                parent_shard_id=None if parent is None else parent.shard_id,
+                hash_lo=lo,
+                hash_hi=hi,
+            )
+        )
         for callback in self.on_new_shard:
             callback(shard)
         return shard
 
-    def _close_shard(self, shard: Shard) -> None:
+    def _close_shard(self, shard: Shard, reason: str) -> None:
         last = shard.last_sequence_number
-        shard.close(last if last is not None else shard.starting_sequence_number, self.clock.now_ms)
+        now = self.clock.now_ms
+        shard.close(last if last is not None else shard.starting_sequence_number, now)
         timer = self._rotation_timers.pop(shard.shard_id, None)
         if timer is not None:
             timer.cancel()
         del self._open[shard.partition_id]
+        shard.listed_until_ms = self._listed_until(shard)
+        self.history.append(
+            StreamEvent(
+                at_ms=now,
+                kind=SHARD_CLOSED,
+                shard_id=shard.shard_id,
+                partition=shard.partition_id,
+                records=shard.end_position,
+                listed_until_ms=shard.listed_until_ms,
+                reason=reason,
+            )
+        )
+
+    def hash_range(self, partition_id: int) -> tuple[int, int]:
+        """The half-open hash range ``[lo, hi)`` partition ``partition_id`` covers."""
+        return self._ranges[partition_id]
+
+    def _listed_until(self, shard: Shard) -> int | None:
+        """The first instant DescribeStream no longer lists a closed shard (None while open).
+
+        A closed shard is listed while any of its records is readable; one that never held a
+        record, for one retention period after it closed (rule A.5, A.10; see ``is_expired``).
+        """
+        closed = shard.closed_ms
+        if closed is None:
+            return None
+        retention = self.settings.retention_ms
+        if shard.last_sequence_number is None:
+            return closed + retention + 1
+        newest = shard.newest_created_ms
+        return closed if newest is None else max(closed, newest + retention + 1)
 
     def _rotate(self, shard: Shard) -> None:
         """Rotation: the shard closes and one child continues its partition (rule A.10)."""
         if shard.is_open and self.ended_ms is None:
-            self._close_shard(shard)
+            self._close_shard(shard, ROTATION)
             self._open_shard(shard.partition_id, shard)
 
     def rotate_now(self) -> list[Shard]:
@@ -390,7 +489,19 @@ class Stream:
     def split(self, parent: Partition, left: Partition, right: Partition) -> tuple[Shard, Shard]:
         """A partition split: its shard closes and two children open, one per half (A.10)."""
         shard = self._open[parent.partition_id]
-        self._close_shard(shard)
+        self._close_shard(shard, SPLIT)
+        self.history.append(
+            StreamEvent(
+                at_ms=self.clock.now_ms,
+                kind=PARTITION_SPLIT,
+                partition=parent.partition_id,
+                hash_lo=parent.lo,
+                hash_hi=parent.hi,
+                children=(left.partition_id, right.partition_id),
+            )
+        )
+        self._ranges[left.partition_id] = (left.lo, left.hi)
+        self._ranges[right.partition_id] = (right.lo, right.hi)
         return (
             self._open_shard(left.partition_id, shard),
             self._open_shard(right.partition_id, shard),
@@ -401,8 +512,9 @@ class Stream:
         if self.ended_ms is not None:
             return
         for shard in self.open_shards:
-            self._close_shard(shard)
+            self._close_shard(shard, DISABLED)
         self.ended_ms = self.clock.now_ms
+        self.history.append(StreamEvent(at_ms=self.ended_ms, kind=STREAM_DISABLED))
 
     def _sweep(self) -> None:
         """Hourly: drop trimmed records and expired shards from memory."""
@@ -417,6 +529,14 @@ class Stream:
                 # a long-lived lineage keeps at most one expired ancestor in memory per chain.
                 shard.parent = None
                 expired.append(shard)
+                self.history.append(
+                    StreamEvent(
+                        at_ms=shard.listed_until_ms or now,
+                        kind=SHARD_EXPIRED,
+                        shard_id=shard.shard_id,
+                        partition=shard.partition_id,
+                    )
+                )
         for shard in expired:
             self._shards.remove(shard)
         if self.is_readable(now):
@@ -459,11 +579,11 @@ class Stream:
 
         def walk(shard: Shard, prefix: str, last: bool) -> None:
             lines.append(f"{prefix}{'`-- ' if last else '+-- '}{_shard_line(shard)}")
-            kids = sorted((c for c in shard.children if c.shard_id in ids), key=_shard_key)
+            kids = sorted((c for c in shard.children if c.shard_id in ids), key=_lineage_key)
             for i, child in enumerate(kids):
                 walk(child, prefix + ("    " if last else "|   "), i == len(kids) - 1)
 
-        roots = self.roots()
+        roots = sorted(self.roots(), key=_lineage_key)
         for i, root in enumerate(roots):
             walk(root, "", i == len(roots) - 1)
         return "\n".join(lines)
@@ -478,7 +598,11 @@ class Stream:
         """Assert the stream's invariants (sequence numbers, lineage, one open shard each)."""
         for shard in self._shards:
             shard._check()
-            if shard.parent is not None and shard.parent.ending_sequence_number is not None:
+            if (
+                not self._per_shard
+                and shard.parent is not None
+                and shard.parent.ending_sequence_number is not None
+            ):
                 assert shard.starting_sequence_number > shard.parent.ending_sequence_number
             if shard.is_open:
                 assert self._open.get(shard.partition_id) is shard
@@ -491,6 +615,10 @@ def _shard_key(shard: Shard) -> str:
     return shard.shard_id
 
 
+def _lineage_key(shard: Shard) -> tuple[int, str]:
+    return shard.partition_id, shard.shard_id
+
+
 def _shard_line(shard: Shard) -> str:
     count = len(shard)
     opened = ms_to_datetime(shard.created_ms).strftime("%m-%d %H:%M:%S")
@@ -499,6 +627,6 @@ def _shard_line(shard: Shard) -> str:
         closed = ms_to_datetime(shard.closed_ms).strftime(" %m-%d %H:%M:%S")
     state = "open" if shard.is_open else "closed"
     return (
-        f"{shard.shard_id} {state}, {count} record{'' if count == 1 else 's'}, "
-        f"partition {shard.partition_id}, {opened} ..{closed}"
+        f"{shard.short_id} p{shard.partition_id} {state:6} {count:>5} record"
+        f"{' ' if count == 1 else 's'} {opened} ..{closed}"
     )

@@ -17,14 +17,18 @@ from typing import Any
 
 from streamsim._lambda._functions import Function, InvocationResult
 from streamsim._lambda._metrics import (
+    CHECKPOINT,
     FUNCTION_ERROR,
     PARTIAL_FAILURE,
     RECORD_AGE_EXCEEDED,
+    RETRY,
     RETRY_ATTEMPTS_EXHAUSTED,
     SUCCESS,
+    THROTTLED,
     TIMEOUT,
     Invocation,
     IteratorAge,
+    MappingEvent,
 )
 from streamsim._lambda._source import SourceRecord
 from streamsim._lambda._windows import MAX_STATE_BYTES, response_state
@@ -124,8 +128,11 @@ class Invoking(Discarding):
             concurrency.release(granted)  # the mapping moved to another function
         if not concurrency.acquire(function):
             # throttled: wait for a free instance; no retry attempt is used (rule D.4)
-            function.throttles += 1
+            function.note_throttle()
             poller.metrics.throttles += 1
+            poller.metrics.history.append(
+                MappingEvent(at_ms=now, kind=THROTTLED, shard_id=self.reader.shard.shard_id)
+            )
             self.waiting = True
             concurrency.wait(function, self)
             if batch.records:
@@ -311,6 +318,12 @@ class Invoking(Discarding):
         self.batch = None
         if verdict is None:
             mapping.last_processing_result = "OK"
+            if last is not None:
+                metrics.history.append(
+                    MappingEvent(
+                        at_ms=now, kind=CHECKPOINT, shard_id=shard_id, sequence_number=last
+                    )
+                )
             self._window_success(batch, state)
         elif verdict == FULL_FAILURE:
             mapping.last_processing_result = "PROBLEM: Function call failed"
@@ -359,6 +372,16 @@ class Invoking(Discarding):
         batch.retries += 1
         self.batch = batch
         delay = poller.settings.retry_delay_ms(batch.retries)
+        first = str(poller.sequence_number(batch.records[0])) if batch.records else None
+        poller.metrics.history.append(
+            MappingEvent(
+                at_ms=now,
+                kind=RETRY,
+                shard_id=self.reader.shard.shard_id,
+                sequence_number=first,
+                detail=f"retry {batch.retries} after {delay} ms",
+            )
+        )
         self.retry_timer = poller.clock.call_at(now + delay, self._retry_due)
 
     def _retry_due(self) -> None:

@@ -1,0 +1,312 @@
+"""The lineage picture: one bar per shard over virtual time, parent -> child links.
+
+Lanes run left to right in virtual time.  By hash range (the default) the vertical axis is the
+partition-key hash space: a shard's bar covers its partition's range, so a rotation continues
+a lane and a split forks it into two thinner lanes.  By partition, each partition id gets a
+lane of its own, in numeric order.  Optional Lambda lanes underneath show which instance read
+which shard when.
+"""
+
+from __future__ import annotations
+
+from ._axis import TimeScale, draw_time_axis, elapsed, utc
+from ._data import HASH_SPACE, ReadSpan, ShardSpan, instance_lanes, short_id
+from ._palette import CLOSED, GREY, LINK, NOW, OPEN, RETENTION, SERIES, TEXT
+from ._picture import Picture
+from ._svg import Svg, num
+
+LEFT = 96.0
+RIGHT = 24.0
+TOP = 48.0
+LANE = 34.0  # height of one partition lane (by partition) and of one instance lane
+GAP = 3.0  # padding inside a lane, above and below a bar
+
+
+def lineage_picture(
+    shards: list[ShardSpan],
+    *,
+    title: str,
+    now_ms: int,
+    origin_ms: int,
+    retention_ms: int,
+    by: str = "hash",
+    reads: list[ReadSpan] | None = None,
+    start_ms: int | None = None,
+    end_ms: int | None = None,
+    width: int = 900,
+) -> Picture:
+    """Draw ``shards`` (and optionally the ``reads`` of a Lambda mapping) as a lineage picture.
+
+    Args:
+        shards: every shard to draw (any order; drawn by hash range or partition, then time).
+        title: the caption.
+        now_ms: the "now" line; open bars end there.
+        origin_ms: where elapsed time on the axis counts from (the stream's creation).
+        retention_ms: the shaded window before now whose records are still readable.
+        by: ``"hash"`` or ``"partition"`` (see the module docstring).
+        reads: invocations of a mapping on these shards, for the instance lanes.
+        start_ms / end_ms: the span of time drawn (default: the first shard's opening to now).
+        width: the picture's width in pixels.
+
+    Raises:
+        ValueError: ``by`` is neither ``"hash"`` nor ``"partition"``.
+    """
+    if by not in ("hash", "partition"):
+        raise ValueError(f"by must be 'hash' or 'partition', got {by!r}")
+    ordered = sorted(shards, key=lambda s: (s.hash_lo, s.partition_id, s.opened_ms, s.shard_id))
+    start = (
+        start_ms if start_ms is not None else min((s.opened_ms for s in ordered), default=now_ms)
+    )
+    end = end_ms if end_ms is not None else now_ms
+    reads = [r for r in (reads or []) if r.end_ms >= start and r.start_ms <= end]
+    partitions = sorted({s.partition_id for s in ordered})
+    if by == "hash":
+        band = max(120.0, min(480.0, LANE * max(1, len(partitions))))
+    else:
+        band = LANE * max(1, len(partitions))
+    lanes = _read_lanes(reads, ordered)
+    lambda_band = (LANE * (max(lanes, default=-1) + 1) + 24.0) if reads else 0.0
+    axis_y = TOP + band + lambda_band + 10.0
+    height = axis_y + 44.0
+    svg = Svg(width, height, title=title)
+    scale = TimeScale(start, end, LEFT, width - RIGHT, origin_ms=origin_ms)
+    lane_of = {p: i for i, p in enumerate(partitions)}
+
+    def y_span(shard: ShardSpan) -> tuple[float, float]:
+        if by == "hash":
+            top = TOP + band * shard.hash_lo / HASH_SPACE
+            bottom = TOP + band * shard.hash_hi / HASH_SPACE
+        else:
+            top = TOP + LANE * lane_of[shard.partition_id]
+            bottom = top + LANE
+        return top + GAP, bottom - GAP
+
+    svg.label(LEFT, 20, title, size=14, fill=TEXT, font_weight="bold")
+    open_count = sum(1 for s in ordered if s.closed_ms is None)
+    svg.label(
+        LEFT,
+        36,
+        f"{len(ordered)} shards ({open_count} open) in {len(partitions)} partition"
+        f"{'' if len(partitions) == 1 else 's'}; now {elapsed(now_ms - origin_ms)}",
+        size=11,
+        fill=GREY,
+    )
+    _legend(svg, width)
+    # the retention window: records written here are still readable
+    lo = scale.x(now_ms - retention_ms)
+    svg.rect(lo, TOP, scale.x(now_ms) - lo, band, fill=RETENTION)
+    draw_time_axis(svg, scale, TOP, axis_y)
+    _lane_labels(svg, ordered, by, band, lane_of, y_span)
+    spans = {s.shard_id: s for s in ordered}
+    for shard in ordered:  # links under the bars
+        parent = spans.get(shard.parent_id or "")
+        if parent is None or parent.closed_ms is None:
+            continue
+        py0, py1 = y_span(parent)
+        cy0, cy1 = y_span(shard)
+        x0, x1 = scale.x(parent.closed_ms), scale.x(shard.opened_ms)
+        y0, y1 = (py0 + py1) / 2, (cy0 + cy1) / 2
+        if abs(y0 - y1) < 0.5:
+            svg.line(x1, cy0 - GAP + 1, x1, cy1 + GAP - 1, stroke=LINK, stroke_width="1")
+        else:
+            mid = (x0 + x1) / 2
+            svg.path(
+                f"M{num(x0)},{num(y0)} C{num(mid + 8)},{num(y0)} {num(mid - 8)},{num(y1)} "
+                f"{num(x1 + 6)},{num(y1)}",
+                fill="none",
+                stroke=LINK,
+                stroke_width="1.5",
+            )
+    for shard in ordered:
+        _bar(svg, scale, shard, y_span(shard), now_ms, origin_ms)
+    if reads:
+        _draw_reads(svg, scale, reads, lanes, ordered, TOP + band + 24.0, partitions)
+    x_now = scale.x(now_ms)
+    svg.line(x_now, TOP - 4, x_now, axis_y, stroke=NOW, stroke_width="1.5", stroke_dasharray="4 3")
+    svg.label(x_now, TOP - 6, "now", size=10, text_anchor="middle", fill=NOW)
+    summary = (
+        f"{title}: {len(ordered)} shards, {open_count} open, {len(partitions)} partitions "
+        f"by {by}, now {elapsed(now_ms - origin_ms)}"
+    )
+    return Picture(
+        kind="lineage",
+        title=title,
+        summary=summary,
+        svg=svg.text(),
+        mermaid=lineage_mermaid(ordered, origin_ms=origin_ms),
+    )
+
+
+def _legend(svg: Svg, width: float) -> None:
+    x = width - RIGHT - 300
+    for label, style in (
+        ("open", {"fill": OPEN}),
+        ("closed", {"fill": CLOSED}),
+        (
+            "no longer listed",
+            {"fill": CLOSED, "fill_opacity": "0.3", "stroke": GREY, "stroke_dasharray": "3 2"},
+        ),
+    ):
+        svg.rect(x, 12, 12, 10, **style)
+        svg.label(x + 16, 21, label, size=10, fill=TEXT)
+        x += 20 + 6.5 * len(label)
+    svg.rect(x, 12, 12, 10, fill=RETENTION, stroke=GREY, stroke_width="0.5")
+    svg.label(x + 16, 21, "retention", size=10, fill=TEXT)
+
+
+def _lane_labels(
+    svg: Svg,
+    shards: list[ShardSpan],
+    by: str,
+    band: float,
+    lane_of: dict[int, int],
+    y_span: object,
+) -> None:
+    """Partition names at the left of their lanes (by hash: at the partition's first range)."""
+    seen: set[int] = set()
+    for shard in shards:
+        if shard.partition_id in seen:
+            continue
+        seen.add(shard.partition_id)
+        if by == "hash":
+            top = TOP + band * shard.hash_lo / HASH_SPACE
+            bottom = TOP + band * shard.hash_hi / HASH_SPACE
+        else:
+            top = TOP + LANE * lane_of[shard.partition_id]
+            bottom = top + LANE
+        if bottom - top < 11:
+            continue
+        svg.label(
+            LEFT - 8,
+            (top + bottom) / 2 + 4,
+            f"partition {shard.partition_id}",
+            size=10,
+            text_anchor="end",
+            fill=TEXT,
+        )
+
+
+def _bar(
+    svg: Svg,
+    scale: TimeScale,
+    shard: ShardSpan,
+    ys: tuple[float, float],
+    now_ms: int,
+    origin_ms: int,
+) -> None:
+    top, bottom = ys
+    end = shard.closed_ms if shard.closed_ms is not None else now_ms
+    x0, x1 = scale.x(shard.opened_ms), scale.x(end)
+    gone = shard.listed_until_ms is not None and shard.listed_until_ms <= now_ms
+    closed = "open" if shard.closed_ms is None else f"closed {elapsed(shard.closed_ms - origin_ms)}"
+    tip = (
+        f"{shard.shard_id}\npartition {shard.partition_id}, opened "
+        f"{elapsed(shard.opened_ms - origin_ms)}, {closed}, {shard.records} records"
+        + (f"\nparent {shard.parent_id}" if shard.parent_id else "")
+        + ("\nno longer listed by DescribeStream" if gone else "")
+    )
+    style: dict[str, str] = {
+        "fill": OPEN if shard.closed_ms is None else CLOSED,
+        "stroke": "#FFFFFF",
+        "stroke_width": "1",
+    }
+    if gone:
+        style.update(fill_opacity="0.3", stroke=GREY, stroke_dasharray="3 2")
+    svg.rect(x0, top, max(x1 - x0, 1.5), bottom - top, tip=tip, **style)
+    if x1 - x0 >= 64 and bottom - top >= 12:
+        text = f"{short_id(shard.shard_id)} · {shard.records}"
+        svg.label(x0 + 4, (top + bottom) / 2 + 4, text, size=10, fill=TEXT)
+
+
+def _read_lanes(reads: list[ReadSpan], shards: list[ShardSpan]) -> list[int]:
+    parents = {s.shard_id: s.parent_id for s in shards}
+    return instance_lanes(reads, parents)
+
+
+def _draw_reads(
+    svg: Svg,
+    scale: TimeScale,
+    reads: list[ReadSpan],
+    lanes: list[int],
+    shards: list[ShardSpan],
+    top: float,
+    partitions: list[int],
+) -> None:
+    """The Lambda lanes: one per instance, a bar per run of reads of one shard."""
+    partition_of = {s.shard_id: s.partition_id for s in shards}
+    colour_of = {p: SERIES[i % len(SERIES)] for i, p in enumerate(partitions)}
+    count = max(lanes) + 1
+    svg.label(
+        LEFT, top - 8, "Lambda instances (which instance read which shard)", size=10, fill=GREY
+    )
+    merged: list[tuple[int, str, int, int, int]] = []  # lane, shard, start, end, reads
+    order = sorted(range(len(reads)), key=lambda i: (lanes[i], reads[i].start_ms, i))
+    for i in order:
+        lane, read = lanes[i], reads[i]
+        if merged and merged[-1][0] == lane and merged[-1][1] == read.shard_id:
+            last = merged[-1]
+            merged[-1] = (lane, last[1], last[2], max(last[3], read.end_ms), last[4] + 1)
+        else:
+            merged.append((lane, read.shard_id, read.start_ms, read.end_ms, 1))
+    for lane in range(count):
+        y = top + LANE * lane
+        svg.label(
+            LEFT - 8,
+            y + LANE / 2 + 4,
+            f"instance {lane + 1}",
+            size=10,
+            text_anchor="end",
+            fill=TEXT,
+        )
+    for lane, shard_id, start, end, n in merged:
+        y = top + LANE * lane
+        x0, x1 = scale.x(start), scale.x(end)
+        colour = colour_of.get(partition_of.get(shard_id, -1), GREY)
+        tip = f"instance {lane + 1} read {shard_id}: {n} invocation{'' if n == 1 else 's'}"
+        svg.rect(
+            x0,
+            y + GAP,
+            max(x1 - x0, 1.5),
+            LANE - 2 * GAP,
+            tip=tip,
+            fill=colour,
+            fill_opacity="0.75",
+        )
+        if x1 - x0 >= 56:
+            svg.label(x0 + 4, y + LANE / 2 + 4, short_id(shard_id), size=10, fill="#FFFFFF")
+
+
+def lineage_mermaid(shards: list[ShardSpan], *, origin_ms: int) -> str:
+    """The lineage as a Mermaid flowchart: a node per shard, parent --> child edges.
+
+    >>> print(lineage_mermaid([ShardSpan("shardId-1-aa", 0, 0, 1, 0, 10, None, None, 3)],
+    ...                        origin_ms=0))
+    flowchart LR
+      subgraph p0 [partition 0]
+        saa["aa · 0 → 10ms · 3 records"]:::closed
+      end
+      classDef open fill:#009E73,color:#fff
+      classDef closed fill:#56B4E9,color:#000
+    """
+    lines = ["flowchart LR"]
+    by_partition: dict[int, list[ShardSpan]] = {}
+    for shard in sorted(shards, key=lambda s: (s.partition_id, s.opened_ms, s.shard_id)):
+        by_partition.setdefault(shard.partition_id, []).append(shard)
+    known = {s.shard_id for s in shards}
+    for partition, members in by_partition.items():
+        lines.append(f"  subgraph p{partition} [partition {partition}]")
+        for s in members:
+            end = "open" if s.closed_ms is None else elapsed(s.closed_ms - origin_ms)
+            text = f"{short_id(s.shard_id)} · {elapsed(s.opened_ms - origin_ms)} → {end}"
+            state = "open" if s.closed_ms is None else "closed"
+            lines.append(f'    s{short_id(s.shard_id)}["{text} · {s.records} records"]:::{state}')
+        lines.append("  end")
+    for s in sorted(shards, key=lambda s: (s.opened_ms, s.shard_id)):
+        if s.parent_id is not None and s.parent_id in known:
+            lines.append(f"  s{short_id(s.parent_id)} --> s{short_id(s.shard_id)}")
+    lines.append(f"  classDef open fill:{OPEN},color:#fff")
+    lines.append(f"  classDef closed fill:{CLOSED},color:#000")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["lineage_mermaid", "lineage_picture", "utc"]
