@@ -20,6 +20,7 @@ from streamsim._dynamodb._table import TableEngine
 from streamsim._dynamodb._ttl import TTLSettings
 from streamsim._faces._client_base import request_ids
 from streamsim._faces._destination_views import Queue
+from streamsim._faces._display import INLINE_LIMIT
 from streamsim._faces._dynamodb_client import DynamoDBClient
 from streamsim._faces._dynamodb_data import DataPlane
 from streamsim._faces._lambda_client import LambdaClient
@@ -363,6 +364,17 @@ class Simulation:
         for name, (engine, _face) in self._faces.items():
             assert engine.name == name, f"the Table face cached as {name} is of {engine.name}"
         self._model._check()
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(repr(self))
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """``text/plain``, and the lineage of the first stream (by table name) as SVG."""
+        bundle = {"text/plain": repr(self)}
+        streams = sorted(self.streams, key=lambda s: (s.table_name, s.created_ms))
+        if streams and len(streams[0].all_shards) <= INLINE_LIMIT:
+            bundle["image/svg+xml"] = streams[0].lineage().to_svg()
+        return bundle
 
     def __repr__(self) -> str:
         return (

@@ -4,7 +4,8 @@ Every import counts: at module level, inside functions, and under ``TYPE_CHECKIN
 ``TYPE_CHECKING`` import that exists to dodge a cycle is still a cycle).  The layers, lowest
 first, as ``docs/architecture.md`` draws them:
 
-* foundation: errors, the clock, the GC policy, attrs validators;
+* foundation: errors, the clock, the GC policy, attrs validators, and the pictures (drawn from
+  plain records, so every layer above may hand them data);
 * ``_items``: the DynamoDB type system and frozen items;
 * ``_streams``: partitions, shards, stream records and their AWS shapes;
 * ``_dynamodb`` and ``_lambda``: tables (which write to streams) and the Lambda poller (which
@@ -23,7 +24,13 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 PACKAGE = SRC / "streamsim"
 
 LAYERS: list[tuple[str, ...]] = [
-    ("streamsim._errors", "streamsim._clock", "streamsim._gc", "streamsim._validators"),
+    (
+        "streamsim._errors",
+        "streamsim._clock",
+        "streamsim._gc",
+        "streamsim._validators",
+        "streamsim._pictures",
+    ),
     ("streamsim._items",),
     ("streamsim._streams",),
     ("streamsim._dynamodb", "streamsim._lambda"),

@@ -153,7 +153,8 @@ def test_memory_stays_flat_over_days_of_virtual_time() -> None:
     The retained records are bounded by the 24-hour retention, so from the second day on the
     heap should stop growing.
     """
-    sim, table = streamed(partitions=8, invocation_log_limit=100)  # the log's own bound
+    # the logs' own bounds: the invocation log, the mapping history and function spans
+    sim, table = streamed(partitions=8, invocation_log_limit=100, history_limit=100)
     table.enable_time_to_live("exp")
     mapping = attach(sim, lambda e, c: None, name="on")
     off = attach(sim, lambda e, c: None, name="off")

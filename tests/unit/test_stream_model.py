@@ -761,9 +761,9 @@ def test_reprs_are_readable() -> None:
     assert repr(stream) == (
         "<Stream orders 2024-01-01T00:00:00.000 ENABLED NEW_AND_OLD_IMAGES shards=1 open=1>"
     )
-    assert repr(shard) == f"<Shard {shard.shard_id} open records=1 parent=None>"
+    assert repr(shard) == f"<Shard {shard.short_id} partition=0 open records=1 root>"
     assert repr(record) == (
-        f"<StreamRecord INSERT pk='a' seq={record.sequence_number} shard={shard.shard_id}>"
+        f"<StreamRecord INSERT pk='a' seq={record.sequence_number} shard={shard.short_id}>"
     )
 
 
@@ -773,16 +773,15 @@ def test_lineage_text_draws_the_shard_tree() -> None:
     table.put_item(Item={"pk": "a"})
     sim.advance(hours=4)
     table.split_partition(0)
-    lines = table.stream.lineage_text().splitlines()
-    assert lines[0] == repr(table.stream)
-    assert lines[1].startswith("`-- shardId-")
-    assert "closed, 1 record," in lines[1]
-    assert lines[2].startswith("    `-- shardId-")
-    assert "closed, 0 records" in lines[2]
-    assert lines[3].startswith("        +-- shardId-")
-    assert "open" in lines[3]
-    assert lines[4].startswith("        `-- shardId-")
-    assert "open" in lines[4]
+    stream = table.stream
+    lines = stream.lineage_text().splitlines()
+    first, second, left, right = (s.short_id for s in stream.lineage_order())
+    assert lines[0] == repr(stream)
+    assert lines[1].startswith(f"`-- {first} p0 closed     1 record ")
+    assert lines[2].startswith(f"    `-- {second} p0 closed     0 records")
+    assert lines[3].startswith(f"        +-- {left} p1 open ")
+    assert lines[4].startswith(f"        `-- {right} p2 open ")
+    assert max(map(len, lines)) <= 100
 
 
 def test_stream_check_holds_after_every_kind_of_change() -> None:

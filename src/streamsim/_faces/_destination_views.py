@@ -16,8 +16,10 @@ from streamsim._lambda._destinations import Destination
 from streamsim._lambda._destinations import Queue as QueueModel
 from streamsim._lambda._destinations import Topic as TopicModel
 
+from ._display import Display
 
-class _DestinationView:
+
+class _DestinationView(Display):
     """What every destination view shows: its name, ARN, kind and the messages it received."""
 
     __slots__ = ("_model",)
@@ -40,6 +42,11 @@ class _DestinationView:
         """``"sqs"``, ``"sns"`` or ``"s3"``."""
         return self._model.kind
 
+    @property
+    def messages(self) -> list[dict[str, Any]]:
+        """What the destination received, oldest first (a new list)."""
+        raise NotImplementedError  # pragma: no cover - every destination kind has its own
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, _DestinationView):
             return NotImplemented
@@ -49,7 +56,8 @@ class _DestinationView:
         return id(self._model)
 
     def __repr__(self) -> str:
-        return repr(self._model)
+        count = len(self.messages)
+        return f"<{type(self).__name__} {self.name} messages={count}>"
 
 
 class Queue(_DestinationView):

@@ -8,6 +8,7 @@ notebooks (from CI, from a docs build) strip SVG embedded in HTML but keep ``ima
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from streamsim._pictures import Picture
@@ -35,3 +36,34 @@ class Display:
         if picture is not None:
             bundle["image/svg+xml"] = picture.to_svg()
         return bundle
+
+
+def html_table(rows: list[dict[str, Any]], *, caption: str) -> str:
+    """Rows of flat dicts as a plain HTML table (the columns in order of first appearance).
+
+    >>> print(html_table([{"a": 1}, {"a": 2, "b": "<x>"}], caption="t"))
+    <table><caption>t</caption><thead><tr><th>a</th><th>b</th></tr></thead><tbody>
+    <tr><td>1</td><td></td></tr>
+    <tr><td>2</td><td>&lt;x&gt;</td></tr>
+    </tbody></table>
+    """
+    columns: dict[str, None] = {}
+    for row in rows:
+        columns.update(dict.fromkeys(row))
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in columns)
+    body = [
+        "<tr>" + "".join(f"<td>{escape(_cell(row.get(c, '')))}</td>" for c in columns) + "</tr>"
+        for row in rows
+    ]
+    return "\n".join(
+        [
+            f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>",
+            *body,
+            "</tbody></table>",
+        ]
+    )
+
+
+def _cell(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -180,7 +180,7 @@ class Stream(Display):
         >>> table = sim.create_table("demo", hash_key="pk", stream_view_type="KEYS_ONLY")
         >>> print(table.stream.lineage_text())  # doctest: +ELLIPSIS
         <Stream demo 2024-01-01T00:00:00.000 ENABLED KEYS_ONLY shards=1 open=1>
-        `-- shardId-00000001704067200000-... open, 0 records, partition 0, 01-01 00:00:00 ..
+        `-- ... p0 open       0 records 01-01 00:00:00 ..
         """
         return self._model.lineage_text()
 

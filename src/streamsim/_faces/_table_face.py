@@ -32,6 +32,7 @@ from streamsim._errors import ResourceNotFoundException, StreamsimError, Validat
 from streamsim._items import (
     AttributeValue,
     Item,
+    compare_key,
     item_to_python,
     python_to_item,
     python_to_sized_item,
@@ -39,6 +40,7 @@ from streamsim._items import (
 )
 
 from ._conditions import build_conditions
+from ._display import Display, html_table
 from ._dynamodb_data import DataPlane
 from ._dynamodb_requests import convert_request, convert_response
 from ._params import check_text, validate_params
@@ -55,6 +57,18 @@ BATCH_FLUSH_AMOUNT = 25  # boto3's BatchWriter flushes every 25 requests (BatchW
 _MISSING: Any = object()
 
 
+#: items a notebook shows of a table
+INLINE_ROWS = 20
+
+
+def key_order(engine: TableEngine, hv: Any, rv: Any) -> tuple[Any, ...]:
+    """A sort key that orders items by partition-key value, then sort-key value."""
+    first = compare_key({engine.hash_type: hv})
+    if engine.range_key is None:
+        return (first,)
+    return (first, compare_key({engine.range_type: rv}))
+
+
 def python_item(value: Any, what: str) -> Item:
     """Table face: an item or key of Python values, made canonical (boto3's serializer rules)."""
     return python_to_item(value)
@@ -65,7 +79,7 @@ def python_value(value: Any, placeholder: str) -> AttributeValue:
     return python_to_value(value)
 
 
-class Table:
+class Table(Display):
     """A DynamoDB table, shaped like boto3's resource ``Table``.
 
     Obtain it from ``sim.create_table(...)`` or ``sim.table(name)``.
@@ -390,6 +404,32 @@ class Table:
         """The TTL attribute while TTL is enabled, else None."""
         engine = self._engine
         return engine.ttl.attribute if engine.ttl.enabled else None
+
+    def items_table(self) -> list[dict[str, Any]]:
+        """Every item as a flat row of Python values (as ``scan`` returns them), a new list.
+
+        One row per item, in key order (partition-key value, then sort-key value, each in
+        DynamoDB's order for its type); the columns are the item's attributes (numbers as
+        ``Decimal``, binary as ``Binary``, sets as ``set``, lists and maps as they are).  Rows
+        of different items may have different columns: ``pandas.DataFrame(rows)`` fills the
+        gaps with NaN.  Costs no request id and no capacity: it is not a ``Scan``.
+        """
+        engine = self._engine
+        rows = [
+            (key_order(engine, hv, rv), item_to_python(engine.thaw(frozen)))
+            for hv, rv, frozen in engine.iter_frozen()
+        ]
+        rows.sort(key=lambda row: row[0])
+        return [row for _, row in rows]
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        rows = self.items_table()[:INLINE_ROWS]
+        bundle = {"text/plain": repr(self)}
+        if rows:
+            bundle["text/html"] = html_table(
+                rows, caption=f"{self.name}: first {len(rows)} of {len(self._engine)} items"
+            )
+        return bundle
 
     def __repr__(self) -> str:
         engine = self._engine

@@ -18,7 +18,7 @@ Differs from AWS: nothing is aggregated per minute as CloudWatch does; every sam
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -37,7 +37,21 @@ RETRY_ATTEMPTS_EXHAUSTED = "RetryAttemptsExhausted"
 RECORD_AGE_EXCEEDED = "RecordAgeExceeded"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+def compact_repr(value: Any) -> str:
+    """``Name(field=value, ...)`` without the fields that are None, empty or False, and with
+    shard ids shortened to their last 8 hex characters (what fits a notebook line)."""
+    shown = []
+    for name in value.__dataclass_fields__:
+        field = getattr(value, name)
+        if field is None or field == () or field is False:
+            continue
+        if isinstance(field, str) and field.startswith("shardId-"):
+            field = field.rsplit("-", 1)[-1]
+        shown.append(f"{name}={field!r}")
+    return f"{type(value).__name__}({', '.join(shown)})"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Invocation:
     """One invocation of the function by a mapping.
 
@@ -73,8 +87,11 @@ class Invocation:
     window_start_ms: int | None = None
     final_for_window: bool = False
 
+    def __repr__(self) -> str:
+        return compact_repr(self)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class Discard:
     """A batch the mapping gave up on (sent to the OnFailure destination if there is one).
 
@@ -95,8 +112,11 @@ class Discard:
     invoke_count: int
     delivered_to: str | None
 
+    def __repr__(self) -> str:
+        return compact_repr(self)
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, repr=False)
 class IteratorAge:
     """One ``IteratorAge`` sample: at ``at_ms`` the last record of a batch was ``age_ms`` old."""
 
@@ -104,8 +124,11 @@ class IteratorAge:
     age_ms: int
     shard_id: str
 
+    def __repr__(self) -> str:
+        return compact_repr(self)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+
+@attrs.frozen(kw_only=True)
 class MetricsSnapshot:
     """An immutable copy of a mapping's counters (see :class:`MappingMetrics`)."""
 
@@ -131,7 +154,7 @@ DISCARDED = "discarded"
 STATE = "state"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class MappingEvent:
     """One entry of a mapping's history: what it did besides invoking (invocations are in
     :attr:`MappingMetrics.invocation_log`).
@@ -152,6 +175,9 @@ class MappingEvent:
     shard_id: str | None = None
     sequence_number: str | None = None
     detail: str | None = None
+
+    def __repr__(self) -> str:
+        return compact_repr(self)
 
     @property
     def at(self) -> datetime:
@@ -248,7 +274,7 @@ class MappingMetrics:
             invocation_log=<0 Invocation>, discards=<0 Discard>, iterator_ages=<0 IteratorAge>,
         )
         """
-        counters = [f"{name}={value}" for name, value in asdict(self.snapshot()).items()]
+        counters = [f"{name}={value}" for name, value in attrs.asdict(self.snapshot()).items()]
         logs = (
             f"invocation_log=<{len(self.invocation_log)} Invocation>, "
             f"discards=<{len(self.discards)} Discard>, "

@@ -287,6 +287,7 @@ def lineage_mermaid(shards: list[ShardSpan], *, origin_ms: int) -> str:
       end
       classDef open fill:#009E73,color:#fff
       classDef closed fill:#56B4E9,color:#000
+    <BLANKLINE>
     """
     lines = ["flowchart LR"]
     by_partition: dict[int, list[ShardSpan]] = {}

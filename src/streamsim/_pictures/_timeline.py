@@ -103,7 +103,7 @@ def timeline_picture(
     if points:
         points.append((scale.x(now_ms), points[-1][1]))
     svg.polyline(points, fill="none", stroke=BLUE, stroke_width="1.5")
-    svg.label(LEFT + 4, tops[0] + 12, f"peak {peak}", size=10, fill=BLUE)
+    _note(svg, tops[0], f"peak {peak}", BLUE)
     if reserved is not None:
         svg.line(
             LEFT,
@@ -126,7 +126,7 @@ def timeline_picture(
     for at in sorted(set(throttles)):
         x = scale.x(at)
         svg.line(x, tops[1] + 10, x, tops[1] + PANEL - 10, stroke=THROTTLE, stroke_width="1")
-    svg.label(LEFT + 4, tops[1] + 12, f"{len(throttles)} throttles", size=10, fill=THROTTLE)
+    _note(svg, tops[1], f"{len(throttles)} in all", THROTTLE)
     # 3. iterator age
     top_age = max(oldest, 1)
     svg.polyline(
@@ -135,17 +135,22 @@ def timeline_picture(
         stroke=BLUISH_GREEN,
         stroke_width="1.5",
     )
-    svg.label(LEFT + 4, tops[2] + 12, f"max {elapsed(oldest)}", size=10, fill=BLUISH_GREEN)
+    _note(svg, tops[2], f"max {elapsed(oldest)}", BLUISH_GREEN)
     # 4. batch sizes
     biggest = max((n for _, n, _ in batches), default=1) or 1
     for at, size, ok in batches:
         x = scale.x(at)
         y = tops[3] + PANEL - PANEL * size / (biggest * 1.15)
         svg.line(x, tops[3] + PANEL, x, y, stroke=BLUE if ok else VERMILLION, stroke_width="1")
-    svg.label(LEFT + 4, tops[3] + 12, f"max {biggest} records", size=10, fill=BLUE)
+    _note(svg, tops[3], f"max {biggest} records", BLUE)
     summary = f"{title}: {len(spans)} invocations, peak {peak}, {len(throttles)} throttles"
     mermaid = _mermaid(title, steps, origin_ms)
     return Picture(kind="timeline", title=title, summary=summary, svg=svg.text(), mermaid=mermaid)
+
+
+def _note(svg: Svg, top: float, text: str, colour: str) -> None:
+    """A panel's figure, under its name at the left."""
+    svg.label(LEFT - 8, top + PANEL / 2 + 18, text, size=10, text_anchor="end", fill=colour)
 
 
 def _mermaid(title: str, steps: list[tuple[int, int]], origin_ms: int) -> str:

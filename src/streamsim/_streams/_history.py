@@ -28,7 +28,7 @@ SPLIT = "split"
 DISABLED = "disabled"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class StreamEvent:
     """One entry of a stream's lifecycle log.
 
@@ -59,6 +59,20 @@ class StreamEvent:
     listed_until_ms: int | None = None
     reason: str | None = None
     children: tuple[int, ...] = ()
+
+    def __repr__(self) -> str:
+        shown = [f"at={ms_to_datetime(self.at_ms).isoformat()}", self.kind]
+        for name in ("shard_id", "parent_shard_id"):
+            value = getattr(self, name)
+            if value is not None:
+                shown.append(f"{name}={value.rsplit('-', 1)[-1]}")
+        for name in ("partition", "records", "reason"):
+            value = getattr(self, name)
+            if value is not None:
+                shown.append(f"{name}={value}")
+        if self.children:
+            shown.append(f"children={self.children}")
+        return f"<StreamEvent {' '.join(shown)}>"
 
     @property
     def at(self) -> datetime:

@@ -560,8 +560,9 @@ class Stream:
     def lineage_text(self) -> str:
         """The listed shards as an ASCII tree, children under their parent (for notebooks).
 
-        One line per shard: id, open/closed, readable records, partition, and the virtual
-        times it opened and closed (``MM-DD HH:MM:SS`` UTC).
+        One line per shard: its short id (the last 8 hex characters), partition, open or
+        closed, readable records, and the virtual times it opened and closed (``MM-DD
+        HH:MM:SS`` UTC).  Roots and children are listed in partition order.
 
         >>> from streamsim import Simulation
         >>> sim = Simulation(seed=3)
@@ -570,9 +571,9 @@ class Stream:
         >>> _ = sim.advance(hours=4)
         >>> print(table.stream.lineage_text())
         <Stream demo 2024-01-01T00:00:00.000 ENABLED KEYS_ONLY shards=2 open=1>
-        `-- shardId-00000001704067200000-f8be89c9 closed, 1 record, partition 0, 01-01 00:00:00 .. 01-01 04:00:00
-            `-- shardId-00000001704081600000-bf23833d open, 0 records, partition 0, 01-01 04:00:00 ..
-        """  # noqa: E501 - doctest output lines are as long as they are
+        `-- f8be89c9 p0 closed     1 record  01-01 00:00:00 .. 01-01 04:00:00
+            `-- bf23833d p0 open       0 records 01-01 04:00:00 ..
+        """
         listed = self.shards
         ids = {s.shard_id for s in listed}
         lines = [repr(self)]

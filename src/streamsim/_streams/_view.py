@@ -126,7 +126,7 @@ class StreamRecord:
         keys = ", ".join(f"{k}={_short(v)}" for k, v in self.keys.items())
         return (
             f"<StreamRecord {self.event_name} {keys} seq={self.sequence_number} "
-            f"shard={self.shard.shard_id}>"
+            f"shard={self.shard.shard_id.rsplit('-', 1)[-1]}>"
         )
 
 
