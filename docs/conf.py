@@ -48,6 +48,8 @@ nb_execution_raise_on_error = True
 nb_execution_timeout = 120
 nb_execution_show_tb = True
 nb_merge_streams = True
+# Anything a cell writes to stderr (a warning, a stray traceback) is a build warning, so -W fails.
+nb_output_stderr = "warn"
 # Pictures are SVG: prefer them over PNG or HTML when an object offers several.
 nb_mime_priority_overrides = [
     ("html", "image/svg+xml", 5),
