@@ -24,6 +24,22 @@ from streamsim._streams._history import SHARD_CLOSED, SHARD_OPENED
 from streamsim._streams._stream import Stream as StreamModel
 
 
+def sequence_ranges(stream: StreamModel) -> dict[str, tuple[int | None, int | None]]:
+    """Shard id -> (starting, ending) sequence number, from the log and the live shards."""
+    ranges: dict[str, tuple[int | None, int | None]] = {}
+    for event in stream.history:
+        if event.shard_id is None:
+            continue
+        start, end = ranges.get(event.shard_id, (None, None))
+        if event.kind == SHARD_OPENED:
+            ranges[event.shard_id] = (event.sequence_number, end)
+        elif event.kind == SHARD_CLOSED:
+            ranges[event.shard_id] = (start, event.sequence_number)
+    for shard in stream.all_shards:
+        ranges[shard.shard_id] = (shard.starting_sequence_number, shard.ending_sequence_number)
+    return ranges
+
+
 def shard_spans(stream: StreamModel) -> list[ShardSpan]:
     """Every shard the lifecycle log names or memory holds, in opening order."""
     opened: dict[str, dict[str, Any]] = {}
@@ -128,9 +144,11 @@ def shards_table(stream: StreamModel) -> list[dict[str, Any]]:
     """One flat row per shard (expired ones included), in opening order."""
     now = stream.clock.now_ms
     live = {s.shard_id: s for s in stream.all_shards}
+    numbers = sequence_ranges(stream)
     rows: list[dict[str, Any]] = []
     for span in shard_spans(stream):
         shard = live.get(span.shard_id)
+        first, last = numbers.get(span.shard_id, (None, None))
         gone = span.listed_until_ms is not None and span.listed_until_ms <= now
         state = "open" if span.closed_ms is None else ("expired" if gone else "closed")
         rows.append(
@@ -149,14 +167,8 @@ def shards_table(stream: StreamModel) -> list[dict[str, Any]]:
                 "readable_records": 0 if shard is None or gone else len(shard),
                 "hash_lo": span.hash_lo,
                 "hash_hi": span.hash_hi,
-                "starting_sequence_number": (
-                    None if shard is None else str(shard.starting_sequence_number)
-                ),
-                "ending_sequence_number": (
-                    None
-                    if shard is None or shard.ending_sequence_number is None
-                    else str(shard.ending_sequence_number)
-                ),
+                "starting_sequence_number": None if first is None else str(first),
+                "ending_sequence_number": None if last is None else str(last),
             }
         )
     return rows

@@ -272,8 +272,8 @@ class Stream(Display):
         (``open``, ``closed`` or ``expired``: no longer listed), ``opened``, ``closed``,
         ``listed_until`` (datetimes, None where not yet known), ``records`` (ever appended),
         ``readable_records`` (not yet trimmed), ``hash_lo`` / ``hash_hi`` (the partition's
-        hash range), ``starting_sequence_number`` / ``ending_sequence_number`` (strings, None
-        once the shard left memory).  ``pandas.DataFrame(rows)`` takes it as it is.
+        hash range), ``starting_sequence_number`` / ``ending_sequence_number`` (strings; the
+        ending None while open).  ``pandas.DataFrame(rows)`` takes it as it is.
         """
         return _stream_pictures.shards_table(self._model)
 

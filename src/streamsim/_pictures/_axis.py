@@ -65,10 +65,15 @@ class TimeScale:
 
 
 def elapsed(ms: int) -> str:
-    """A duration as a tick label: ``0``, ``250ms``, ``15s``, ``30m``, ``4h``, ``1h30m``, ``2d``.
+    """A duration as a label: ``0``, ``250ms``, ``7.5s``, ``15s``, ``30m``, ``4h``, ``1h30m``.
 
-    >>> [elapsed(v) for v in (0, 250, 15_000, 1_800_000, 14_400_000, 5_400_000, 172_800_000)]
-    ['0', '250ms', '15s', '30m', '4h', '1h30m', '48h']
+    Whole hours stay hours (``48h``: lessons count a stream's life in hours); other durations
+    are cut to the unit that reads best, never rounded up.
+
+    >>> [elapsed(v) for v in (0, 250, 7_560, 15_000, 1_800_000, 14_400_000, 5_400_000)]
+    ['0', '250ms', '7.5s', '15s', '30m', '4h', '1h30m']
+    >>> elapsed(172_800_000), elapsed(-90_500)
+    ('48h', '-1m30s')
     """
     if ms == 0:
         return "0"
@@ -82,6 +87,10 @@ def elapsed(ms: int) -> str:
         return f"{sign}{ms // _MINUTE}m"
     if ms % _SECOND == 0:
         return f"{sign}{ms // _SECOND}s"
+    if ms >= _MINUTE:
+        return f"{sign}{ms // _MINUTE}m{ms % _MINUTE // _SECOND}s"
+    if ms >= _SECOND:
+        return f"{sign}{ms // _SECOND}.{ms % _SECOND // 100}s"
     return f"{sign}{ms}ms"
 
 

@@ -96,9 +96,11 @@ def lineage_picture(
     lo = scale.x(now_ms - retention_ms)
     svg.rect(lo, TOP, scale.x(now_ms) - lo, band, fill=RETENTION)
     draw_time_axis(svg, scale, TOP, axis_y)
-    _lane_labels(svg, ordered, by, band, lane_of, y_span)
+    _lane_labels(svg, ordered, by, band, lane_of)
+    for shard in ordered:
+        _bar(svg, scale, shard, y_span(shard), now_ms, origin_ms)
     spans = {s.shard_id: s for s in ordered}
-    for shard in ordered:  # links under the bars
+    for shard in ordered:  # split links over the bars: a fork must be seen
         parent = spans.get(shard.parent_id or "")
         if parent is None or parent.closed_ms is None:
             continue
@@ -106,19 +108,15 @@ def lineage_picture(
         cy0, cy1 = y_span(shard)
         x0, x1 = scale.x(parent.closed_ms), scale.x(shard.opened_ms)
         y0, y1 = (py0 + py1) / 2, (cy0 + cy1) / 2
-        if abs(y0 - y1) < 0.5:
-            svg.line(x1, cy0 - GAP + 1, x1, cy1 + GAP - 1, stroke=LINK, stroke_width="1")
-        else:
-            mid = (x0 + x1) / 2
+        if abs(y0 - y1) >= 0.5:
             svg.path(
-                f"M{num(x0)},{num(y0)} C{num(mid + 8)},{num(y0)} {num(mid - 8)},{num(y1)} "
-                f"{num(x1 + 6)},{num(y1)}",
+                f"M{num(x0 - 16)},{num(y0)} C{num(x0 - 4)},{num(y0)} {num(x1 - 10)},{num(y1)} "
+                f"{num(x1)},{num(y1)}",
                 fill="none",
                 stroke=LINK,
                 stroke_width="1.5",
             )
-    for shard in ordered:
-        _bar(svg, scale, shard, y_span(shard), now_ms, origin_ms)
+            svg.circle(x1, y1, 2.5, fill=LINK)
     if reads:
         _draw_reads(svg, scale, reads, lanes, ordered, TOP + band + 24.0, partitions)
     x_now = scale.x(now_ms)
@@ -160,30 +158,26 @@ def _lane_labels(
     by: str,
     band: float,
     lane_of: dict[int, int],
-    y_span: object,
 ) -> None:
-    """Partition names at the left of their lanes (by hash: at the partition's first range)."""
-    seen: set[int] = set()
-    for shard in shards:
-        if shard.partition_id in seen:
-            continue
-        seen.add(shard.partition_id)
-        if by == "hash":
-            top = TOP + band * shard.hash_lo / HASH_SPACE
-            bottom = TOP + band * shard.hash_hi / HASH_SPACE
-        else:
-            top = TOP + LANE * lane_of[shard.partition_id]
-            bottom = top + LANE
-        if bottom - top < 11:
-            continue
-        svg.label(
-            LEFT - 8,
-            (top + bottom) / 2 + 4,
-            f"partition {shard.partition_id}",
-            size=10,
-            text_anchor="end",
-            fill=TEXT,
-        )
+    """By partition: each lane's name.  By hash: the key-space axis, 0% to 100%."""
+    if by == "partition":
+        for partition, lane in lane_of.items():
+            y = TOP + LANE * lane + LANE / 2 + 4
+            svg.label(LEFT - 8, y, f"partition {partition}", size=10, text_anchor="end", fill=TEXT)
+        return
+    svg.label(
+        12,
+        TOP + band / 2,
+        "hash range",
+        size=10,
+        fill=GREY,
+        transform=f"rotate(-90 12 {num(TOP + band / 2)})",
+        text_anchor="middle",
+    )
+    for quarter in range(5):
+        y = TOP + band * quarter / 4
+        svg.line(LEFT - 4, y, LEFT, y, stroke=TEXT, stroke_width="1")
+        svg.label(LEFT - 8, y + 4, f"{25 * quarter}%", size=10, text_anchor="end", fill=TEXT)
 
 
 def _bar(
@@ -212,10 +206,12 @@ def _bar(
     }
     if gone:
         style.update(fill_opacity="0.3", stroke=GREY, stroke_dasharray="3 2")
-    svg.rect(x0, top, max(x1 - x0, 1.5), bottom - top, tip=tip, **style)
-    if x1 - x0 >= 64 and bottom - top >= 12:
-        text = f"{short_id(shard.shard_id)} · {shard.records}"
-        svg.label(x0 + 4, (top + bottom) / 2 + 4, text, size=10, fill=TEXT)
+    svg.rect(x0, top, x1 - x0, bottom - top, tip=tip, **style)
+    if x1 - x0 < 1.5:  # too short to see at this scale: a tick marks it
+        svg.line(x0, top, x0, bottom, stroke=style["fill"], stroke_width="1.5")
+    if x1 - x0 >= 84 and bottom - top >= 12:
+        text = f"p{shard.partition_id} {short_id(shard.shard_id)} · {shard.records}"
+        svg.label(x0 + 7, (top + bottom) / 2 + 4, text, size=10, fill=TEXT)
 
 
 def _read_lanes(reads: list[ReadSpan], shards: list[ShardSpan]) -> list[int]:

@@ -43,6 +43,8 @@ class StreamEvent:
         parent_shard_id: a new shard's parent (``shard_opened``).
         hash_lo / hash_hi: the partition's hash range (``shard_opened``, ``partition_split``).
         records: records ever appended to the shard (``shard_closed``).
+        sequence_number: the shard's starting (``shard_opened``) or ending (``shard_closed``)
+            sequence number.
         listed_until_ms: when a closed shard stops being listed (``shard_closed``).
         reason: why a shard closed: ``rotation``, ``split`` or ``disabled``.
         children: the two new partitions of a ``partition_split``.
@@ -56,6 +58,7 @@ class StreamEvent:
     hash_lo: int | None = None
     hash_hi: int | None = None
     records: int | None = None
+    sequence_number: int | None = None
     listed_until_ms: int | None = None
     reason: str | None = None
     children: tuple[int, ...] = ()

@@ -428,6 +428,7 @@ class Stream:
                 parent_shard_id=None if parent is None else parent.shard_id,
                 hash_lo=lo,
                 hash_hi=hi,
+                sequence_number=sn,
             )
         )
         for callback in self.on_new_shard:
@@ -450,6 +451,7 @@ class Stream:
                 shard_id=shard.shard_id,
                 partition=shard.partition_id,
                 records=shard.end_position,
+                sequence_number=shard.ending_sequence_number,
                 listed_until_ms=shard.listed_until_ms,
                 reason=reason,
             )
