@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, ...]] = [
         "streamsim._gc",
         "streamsim._validators",
         "streamsim._pictures",
+        "streamsim._reprs",
     ),
     ("streamsim._items",),
     ("streamsim._streams",),

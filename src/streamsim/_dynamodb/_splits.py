@@ -14,10 +14,11 @@ from datetime import timedelta
 import attrs
 
 from streamsim._clock import Clock
+from streamsim._reprs import settings_repr
 from streamsim._validators import ONE_MS, duration, optional_positive_number, set_ms_mirrors
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class SplitPolicy:
     """When a partition splits on its own (off unless a threshold is set).
 
@@ -32,6 +33,9 @@ class SplitPolicy:
     >>> SplitPolicy(max_writes_per_second=10, window=timedelta(seconds=1)).window_ms
     1000
     """
+
+    def __repr__(self) -> str:
+        return settings_repr(self)
 
     max_partition_bytes: int | None = attrs.field(default=None, validator=optional_positive_number)
     max_writes_per_second: float | None = attrs.field(

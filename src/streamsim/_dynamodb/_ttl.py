@@ -27,6 +27,7 @@ import attrs
 from streamsim._clock import MS_PER_HOUR, MS_PER_MINUTE, Clock, Timer
 from streamsim._errors import ValidationException
 from streamsim._items import Item
+from streamsim._reprs import settings_repr
 from streamsim._validators import ONE_MS, duration, set_ms_mirrors
 
 TTL_CHANGE_INTERVAL_MS = MS_PER_HOUR  # rule B.4: one TTL enable/disable per table per hour
@@ -34,7 +35,7 @@ TTL_MAX_AGE_S = 5 * 365 * 86_400  # rule B.4: TTL values > 5 years in the past n
 TTL_ATTRIBUTE_MAX_BYTES = 255  # TimeToLiveSpecification.AttributeName: 1-255 bytes
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class TTLSettings:
     """How the background TTL sweep deletes expired items (rule B.4).
 
@@ -50,6 +51,9 @@ class TTLSettings:
     >>> TTLSettings(sweep_interval=timedelta(minutes=1)).sweep_interval_ms
     60000
     """
+
+    def __repr__(self) -> str:
+        return settings_repr(self)
 
     sweep_interval: timedelta = attrs.field(
         default=timedelta(milliseconds=15 * MS_PER_MINUTE), validator=duration(minimum=ONE_MS)

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from streamsim._errors import InvalidParameterValueException
+from streamsim._reprs import settings_repr
 
 from ._filters import RecordFilter, compile_filter_criteria
 
@@ -122,7 +123,7 @@ def _tuple(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class MappingConfig:
     """The validated settings of one DynamoDB-stream event source mapping (rule D.1).
 
@@ -155,6 +156,9 @@ class MappingConfig:
     ...
     streamsim._errors.InvalidParameterValueException: ...
     """
+
+    def __repr__(self) -> str:
+        return settings_repr(self)
 
     starting_position: str = attrs.field(validator=_starting_position)
     batch_size: int = attrs.field(

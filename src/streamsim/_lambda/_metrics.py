@@ -25,6 +25,7 @@ from typing import Any
 import attrs
 
 from streamsim._clock import ms_to_datetime
+from streamsim._reprs import call_repr, entry_repr
 
 #: Outcomes of one invocation, as :attr:`Invocation.outcome` names them.
 SUCCESS = "success"
@@ -35,20 +36,6 @@ TIMEOUT = "timeout"
 #: Discard conditions (rule D.7).
 RETRY_ATTEMPTS_EXHAUSTED = "RetryAttemptsExhausted"
 RECORD_AGE_EXCEEDED = "RecordAgeExceeded"
-
-
-def compact_repr(value: Any) -> str:
-    """``Name(field=value, ...)`` without the fields that are None, empty or False, and with
-    shard ids shortened to their last 8 hex characters (what fits a notebook line)."""
-    shown = []
-    for name in value.__dataclass_fields__:
-        field = getattr(value, name)
-        if field is None or field == () or field is False:
-            continue
-        if isinstance(field, str) and field.startswith("shardId-"):
-            field = field.rsplit("-", 1)[-1]
-        shown.append(f"{name}={field!r}")
-    return f"{type(value).__name__}({', '.join(shown)})"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -88,7 +75,7 @@ class Invocation:
     final_for_window: bool = False
 
     def __repr__(self) -> str:
-        return compact_repr(self)
+        return entry_repr(self)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, repr=False)
@@ -113,7 +100,7 @@ class Discard:
     delivered_to: str | None
 
     def __repr__(self) -> str:
-        return compact_repr(self)
+        return entry_repr(self)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -125,12 +112,16 @@ class IteratorAge:
     shard_id: str
 
     def __repr__(self) -> str:
-        return compact_repr(self)
+        return entry_repr(self)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class MetricsSnapshot:
     """An immutable copy of a mapping's counters (see :class:`MappingMetrics`)."""
+
+    def __repr__(self) -> str:
+        parts = [f"{name}={value}" for name, value in attrs.asdict(self).items()]
+        return call_repr("MetricsSnapshot", parts)
 
     polled: int
     filtered_out: int
@@ -177,7 +168,7 @@ class MappingEvent:
     detail: str | None = None
 
     def __repr__(self) -> str:
-        return compact_repr(self)
+        return entry_repr(self)
 
     @property
     def at(self) -> datetime:

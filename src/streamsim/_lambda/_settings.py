@@ -13,6 +13,7 @@ from datetime import timedelta
 import attrs
 
 from streamsim._clock import MS_PER_SECOND
+from streamsim._reprs import settings_repr
 from streamsim._validators import (
     ONE_MS,
     duration,
@@ -31,7 +32,7 @@ UNRESERVED_MINIMUM = 100  # PutFunctionConcurrency keeps at least this much unre
 HISTORY_LIMIT = 100_000  # mapping history entries and function spans kept by default
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class LambdaSettings:
     """How the simulated Lambda service behaves where AWS leaves room (spec D, F).
 
@@ -78,6 +79,9 @@ class LambdaSettings:
             retries, checkpoints, discards, state changes) and invocation spans per function
             (what ``function.timeline()`` draws); the oldest go first.  None keeps all.
     """
+
+    def __repr__(self) -> str:
+        return settings_repr(self)
 
     poll_interval: timedelta = attrs.field(
         default=timedelta(milliseconds=POLL_INTERVAL_MS), validator=duration(minimum=ONE_MS)

@@ -107,7 +107,7 @@ def counts_picture(
         lx = width - RIGHT - 330 + (0 if index == 1 else 200)
         svg.line(lx, 16, lx + 18, 16, **style)
         svg.label(lx + 22, 20, name, size=10, fill=TEXT)
-    summary = f"{title}: now {last[1]} listed, {last[2]} open"
+    summary = f"{title}: at {elapsed(now_ms - origin_ms)}: {last[1]} listed, {last[2]} open"
     mermaid = _mermaid(steps, origin_ms, title)
     return Picture(kind="counts", title=title, summary=summary, svg=svg.text(), mermaid=mermaid)
 

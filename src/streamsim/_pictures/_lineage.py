@@ -298,7 +298,7 @@ def lineage_mermaid(shards: list[ShardSpan], *, origin_ms: int) -> str:
             state = "open" if s.closed_ms is None else "closed"
             lines.append(f'    s{short_id(s.shard_id)}["{text} · {s.records} records"]:::{state}')
         lines.append("  end")
-    for s in sorted(shards, key=lambda s: (s.opened_ms, s.shard_id)):
+    for s in sorted(shards, key=lambda s: (s.partition_id, s.opened_ms, s.shard_id)):
         if s.parent_id is not None and s.parent_id in known:
             lines.append(f"  s{short_id(s.parent_id)} --> s{short_id(s.shard_id)}")
     lines.append(f"  classDef open fill:{OPEN},color:#fff")

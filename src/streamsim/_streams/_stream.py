@@ -24,6 +24,7 @@ from sortedcontainers import SortedKeyList
 from streamsim._clock import MS_PER_HOUR, MS_PER_MINUTE, Clock, Timer, ms_to_datetime
 from streamsim._errors import ValidationException
 from streamsim._items import frozen_size, value_size
+from streamsim._reprs import settings_repr
 from streamsim._validators import (
     ONE_MS,
     ONE_SECOND,
@@ -68,7 +69,7 @@ PER_SHARD_BLOCK = 10**14
 PER_SHARD_BLOCKS = 8_999_999  # blocks below 9 * 10**20: numbers keep 21 digits
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class StreamSettings:
     """How the simulated DynamoDB Streams behave; every field has the AWS default.
 
@@ -101,6 +102,9 @@ class StreamSettings:
     >>> StreamSettings(rotation_period=timedelta(hours=1)).rotation_period_ms
     3600000
     """
+
+    def __repr__(self) -> str:
+        return settings_repr(self)
 
     rotation_period: timedelta = attrs.field(
         default=timedelta(milliseconds=ROTATION_PERIOD_MS), validator=duration(minimum=ONE_SECOND)
