@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from streamsim._clock import ms_to_datetime
+from streamsim._clock import datetime_to_ms, ms_to_datetime
 from streamsim._lambda._dynamodb_source import DynamoDBStreamSource
 from streamsim._lambda._functions import Function as FunctionModel
 from streamsim._lambda._mapping import EventSourceMapping as MappingModel
@@ -28,7 +28,8 @@ from ._stream_pictures import shard_spans
 
 
 def _ms(value: datetime | None) -> int | None:
-    return None if value is None else round(value.timestamp() * 1000)
+    """A picture's time bound in virtual epoch ms (a timezone-aware datetime, or None)."""
+    return None if value is None else datetime_to_ms(value)
 
 
 def reads(invocations: Iterable[Invocation]) -> list[ReadSpan]:

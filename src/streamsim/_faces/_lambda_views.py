@@ -517,6 +517,12 @@ class MappingMetrics(Display):
         return list(self._model.discards)
 
     @property
+    def history(self) -> list[MappingEvent]:
+        """Throttles, retries, checkpoints, discards and State changes, oldest first (a new
+        list; the same as ``mapping.history``)."""
+        return list(self._model.history)
+
+    @property
     def iterator_ages(self) -> list[IteratorAge]:
         """One :class:`~streamsim.IteratorAge` sample per invocation with records (a new list)."""
         return list(self._model.iterator_ages)

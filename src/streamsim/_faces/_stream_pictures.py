@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from streamsim._clock import ms_to_datetime
+from streamsim._clock import datetime_to_ms, ms_to_datetime
 from streamsim._pictures import (
     Picture,
     ReadSpan,
@@ -79,9 +79,8 @@ def shard_spans(stream: StreamModel) -> list[ShardSpan]:
 
 
 def _ms(value: datetime | None) -> int | None:
-    if value is None:
-        return None
-    return round(value.timestamp() * 1000)
+    """A picture's time bound in virtual epoch ms (a timezone-aware datetime, or None)."""
+    return None if value is None else datetime_to_ms(value)
 
 
 def lineage(

@@ -266,10 +266,12 @@ def _draw_reads(
             LANE - 2 * GAP,
             tip=tip,
             fill=colour,
-            fill_opacity="0.75",
+            fill_opacity="0.5",
         )
-        if x1 - x0 >= 56:
-            svg.label(x0 + 4, y + LANE / 2 + 4, short_id(shard_id), size=10, fill="#FFFFFF")
+        if x1 - x0 >= 84:
+            partition = partition_of.get(shard_id)
+            text = short_id(shard_id) if partition is None else f"p{partition} {short_id(shard_id)}"
+            svg.label(x0 + 7, y + LANE / 2 + 4, text, size=10, fill=TEXT)
 
 
 def lineage_mermaid(shards: list[ShardSpan], *, origin_ms: int) -> str:
