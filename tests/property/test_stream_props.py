@@ -10,14 +10,18 @@ parent's end.
 
 from __future__ import annotations
 
+from base64 import b64encode
+from datetime import datetime
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from streamsim._clock import MS_PER_HOUR, MS_PER_MINUTE
+from streamsim._items import Binary
 from streamsim._simulation import Simulation
 from streamsim.testing import WriteLog, check_stream_history, read_stream
+from tests.strategies import python_items
 
 VIEW_TYPES = ("KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES")
 TIME_BUDGET_MS = 20 * MS_PER_HOUR  # stay within retention: nothing is trimmed before the read
@@ -92,3 +96,51 @@ def test_lineage_reader_sees_every_change_once_in_order(
         result = check_stream_history(records, log)
         assert result.valid, result.explanation
         assert len(records) == len(log.for_stream(stream.arn))
+
+
+def _as_lambda_json(value: Any) -> Any:
+    """A GetRecords value in a Lambda event's JSON types (binary as base64 text, datetimes as
+    epoch seconds)."""
+    if isinstance(value, dict):
+        return {k: _as_lambda_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_lambda_json(v) for v in value]
+    if isinstance(value, bytes):
+        return b64encode(value).decode("ascii")
+    if isinstance(value, datetime):
+        return int(value.timestamp())
+    return value
+
+
+@given(
+    items=st.lists(python_items(), min_size=1, max_size=4),
+    sort_key=st.booleans(),
+    ttl=st.booleans(),
+)
+def test_get_records_and_lambda_records_render_the_same_change(
+    items: list[dict[str, Any]], sort_key: bool, ttl: bool
+) -> None:
+    """GetRecords' flat loop and the Lambda event renderer give one record, in their types."""
+    sim = Simulation(seed=3)
+    keys: dict[str, Any] = {"hash_key": "pk", "range_key": "sk" if sort_key else None}
+    table = sim.create_table(
+        "twin", partitions=2, stream_view_type="NEW_AND_OLD_IMAGES", hash_key_type="B", **keys
+    )
+    for i, item in enumerate(items):
+        key = {"pk": Binary(bytes([i % 2])), "sk": "s"} if sort_key else {"pk": Binary(b"k")}
+        table.put_item(Item={**item, **key, "exp": 1})
+        sim.advance(milliseconds=700)
+    if ttl:
+        sim.client("dynamodb").update_time_to_live(
+            TableName="twin", TimeToLiveSpecification={"Enabled": True, "AttributeName": "exp"}
+        )
+        sim.advance(days=3)
+    for record in table.stream:
+        boto3_shape = _as_lambda_json(record.to_aws())
+        event = record.to_lambda_event_record()
+        assert event.pop("eventSourceARN") == table.latest_stream_arn
+        identity = boto3_shape.pop("userIdentity", {})
+        assert event.pop("userIdentity", {}) == {
+            k[0].lower() + k[1:]: v for k, v in identity.items()
+        }
+        assert event == boto3_shape

@@ -1518,3 +1518,55 @@ def test_transaction_update_that_builds_a_too_deep_item_is_cancelled(client: Any
     assert reason["Code"] == "ValidationError"
     item = client.get_item(TableName="orders", Key={"pk": s("a")})["Item"]
     assert item == {"pk": s("a"), "a": {"M": {}}}
+
+
+def test_query_filter_on_a_key_attribute_is_rejected() -> None:
+    """A Query FilterExpression naming a key attribute (directly or through a name placeholder)
+    is a ValidationException naming it, hash key first (rule H.2); Scan may filter on keys."""
+    sim = Simulation(seed=1)
+    sim.create_table("tbl", hash_key="pk", range_key="sk")
+    client = sim.client("dynamodb")
+    client.put_item(TableName="tbl", Item={"pk": {"S": "a"}, "sk": {"S": "b"}})
+    for expression, names, key in (
+        ("sk = :b", None, "sk"),
+        ("#k = :b AND pk = :a", {"#k": "sk"}, "pk"),
+        ("attribute_exists(sk.x)", None, "sk"),
+    ):
+        with pytest.raises(ValidationException) as info:
+            client.query(
+                TableName="tbl",
+                KeyConditionExpression="pk = :a",
+                FilterExpression=expression,
+                ExpressionAttributeValues={":a": {"S": "a"}}
+                | ({":b": {"S": "b"}} if ":b" in expression else {}),
+                **({"ExpressionAttributeNames": names} if names else {}),
+            )
+        assert info.value.message == (
+            "Filter Expression can only contain non-primary key attributes: Primary key "
+            f"attribute: {key}"
+        )
+    scanned = client.scan(
+        TableName="tbl", FilterExpression="sk = :b", ExpressionAttributeValues={":b": {"S": "b"}}
+    )
+    assert scanned["Count"] == 1
+
+
+@pytest.mark.parametrize("name", ["a!", "ab", "x" * 256])
+def test_item_operation_on_an_impossible_table_name_is_a_validation_error(name: str) -> None:
+    """A TableName no table can have (pattern, 3-255 characters) is a ValidationException with
+    the pattern message on every operation, not ResourceNotFound (rule A.2)."""
+    sim = Simulation(seed=1)
+    client = sim.client("dynamodb")
+    calls = {
+        "GetItem": lambda: client.get_item(TableName=name, Key={"pk": {"S": "a"}}),
+        "PutItem": lambda: client.put_item(TableName=name, Item={"pk": {"S": "a"}}),
+        "DeleteItem": lambda: client.delete_item(TableName=name, Key={"pk": {"S": "a"}}),
+        "Scan": lambda: client.scan(TableName=name),
+        "DescribeTable": lambda: client.describe_table(TableName=name),
+    }
+    for operation, call in calls.items():
+        with pytest.raises(ValidationException, match="regular expression pattern") as info:
+            call()
+        assert info.value.operation_name == operation
+    with pytest.raises(ResourceNotFoundException):
+        client.get_item(TableName="missing", Key={"pk": {"S": "a"}})

@@ -70,9 +70,32 @@ def test_binary_orders_by_unsigned_bytes() -> None:
 
 
 def test_lists_and_maps_are_not_ordered() -> None:
-    """Ordering comparisons on L/M/BOOL are false even against an equal value."""
-    assert not ev("l <= :v", {":v": ITEM["l"]})
-    assert not ev("flag >= :v", {":v": {"BOOL": True}})
+    """Ordering comparisons of L/M/BOOL attributes are false, even of an attribute with itself."""
+    item = {**ITEM, "l2": ITEM["l"], "flag2": {"BOOL": True}}
+    assert not ev("l <= l2", item=item)
+    assert not ev("flag >= flag2", item=item)
+    assert not ev("n BETWEEN l AND l2", item=item)
+
+
+@pytest.mark.parametrize(
+    ("expr", "value", "shown"),
+    [
+        ("l <= :v", {"L": []}, "<=, operand type: L"),
+        (":v > n", {"M": {}}, ">, operand type: M"),
+        ("flag >= :v", {"BOOL": True}, ">=, operand type: BOOL"),
+        ("n < :v", {"NULL": True}, "<, operand type: NULL"),
+        ("n < :v", {"SS": ["a"]}, "<, operand type: SS"),
+        ("n BETWEEN :v AND n", {"NS": ["1"]}, "BETWEEN, operand type: NS"),
+    ],
+)
+def test_ordering_a_constant_that_has_no_order_is_rejected(
+    expr: str, value: dict[str, Any], shown: str
+) -> None:
+    """<, <=, >, >= and BETWEEN with a list, map, set, boolean or null constant are invalid
+    before any item is read (rule H.1)."""
+    with pytest.raises(ValidationException, match="Incorrect operand type") as info:
+        ev(expr, {":v": value})
+    assert str(info.value).endswith(f"operator or function: {shown}")
 
 
 def test_absent_attribute_fails_comparisons_except_not_equal() -> None:

@@ -380,3 +380,18 @@ def test_updated_top_level_names() -> None:
     """updated_top_level_names lists the top-level attributes any action writes."""
     update = parse_update("SET a.b = :v, #k = :v REMOVE c[0] ADD d :n DELETE e :s")
     assert updated_top_level_names(update, {"#k": "pk"}) == frozenset({"a", "pk", "c", "d", "e"})
+
+
+def test_if_not_exists_nests_in_if_not_exists_and_in_list_append() -> None:
+    """if_not_exists(b, if_not_exists(c, :v)) and list_append(if_not_exists(a, :l), :m) are
+    valid: the first present path wins, else the value (rule H.3)."""
+    item = {"pk": S("a"), "c": N("5")}
+    values = {":v": N("1"), ":l": L(), ":m": L(N("7"))}
+    new = up(
+        "SET q = if_not_exists(b, if_not_exists(c, :v)),"
+        " r = if_not_exists(b, if_not_exists(d, :v)),"
+        " z = list_append(if_not_exists(z, :l), :m)",
+        item,
+        values,
+    )
+    assert (new["q"], new["r"], new["z"]) == (N("5"), N("1"), L(N("7")))

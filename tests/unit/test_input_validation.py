@@ -651,5 +651,14 @@ def test_transaction_with_a_1000_deep_action_is_rejected_before_its_fingerprint(
             TransactItems=[entry], ClientRequestToken="t"
         ),
         ValidationException,
-        "Member must not be nested more than 64 levels deep",
+        'Unknown parameter in TransactItems[0]: "M"',  # botocore's structure check, first
+    )
+    put = {"Put": {"TableName": "tbl", "Item": {"pk": {"S": "a"}, "deep": entry}}}
+    rejected(
+        sim,
+        lambda: sim.client("dynamodb").transact_write_items(
+            TransactItems=[put], ClientRequestToken="t"
+        ),
+        ValidationException,
+        "nested",
     )

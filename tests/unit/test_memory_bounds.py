@@ -310,9 +310,26 @@ def test_retained_records_are_not_walked_by_the_garbage_collector() -> None:
     sim, table = streamed()
     for i in range(3 * shard_module.CHUNK):
         put(table, f"k{i % 100}", n=i)
-    for _ in range(3):  # frozen image, then record, then chunk: one level per collection
+    # A collection untracks a tuple whose contents are untracked, at worst one level per
+    # collection (it depends on the order of the collector's lists): (name, tag) pair, shape,
+    # frozen image, record, chunk.
+    for _ in range(5):
         gc.collect()
     (shard,) = sim._model.streams[0].open_shards
     chunks = shard._chunks
     assert len(chunks) == 3
     assert not any(gc.is_tracked(chunk) for chunk in chunks)
+
+
+def test_invocation_log_keeps_the_newest_ten_thousand_entries_by_default() -> None:
+    """Without a setting, a mapping's invocation log and iterator ages stop at 10,000 entries."""
+    sim, table = streamed()
+    mapping = attach(sim, lambda e, c: None, BatchSize=1)
+    for i in range(10_050):
+        put(table, f"k{i % 7}", n=i)
+        sim.advance(seconds=1)
+    metrics = mapping.metrics
+    assert metrics.invocations > 10_000
+    assert len(metrics.invocation_log) == 10_000
+    assert len(metrics.iterator_ages) == 10_000
+    assert metrics.invocation_log[-1].batch_size == 1

@@ -177,9 +177,16 @@ def test_key_conditions_and_filters_share_placeholder_numbering(events: Table) -
 
 
 def test_key_condition_with_attr_is_rejected(events: Table) -> None:
-    """A KeyConditionExpression built from Attr fails as boto3's DynamoDBNeedsKeyConditionError."""
-    with pytest.raises(TypeError, match="only supports Attribute objects of type Key"):
-        events.query(KeyConditionExpression=Attr("pk").eq("a"))
+    """A key condition built from Attr is a ValidationException with boto3's message."""
+    from boto3.exceptions import DynamoDBNeedsKeyConditionError
+
+    condition = Key("pk").eq("a") & Attr("sk").eq(1)
+    with pytest.raises(DynamoDBNeedsKeyConditionError) as boto3_error:
+        ConditionExpressionBuilder().build_expression(condition, is_key_condition=True)
+    with pytest.raises(ValidationException) as ours:
+        events.query(KeyConditionExpression=condition)
+    assert ours.value.message.startswith(str(boto3_error.value))
+    assert ours.value.operation_name == "Query"
 
 
 def test_user_placeholders_merge_with_generated_ones(table: Table) -> None:

@@ -82,6 +82,15 @@ class TableMeta:
         self.deletion_protection = deletion_protection
 
 
+def bad_table_name(name: Any) -> ValidationException:
+    """The error for a ``TableName`` that is neither a table name nor an ARN (rule A.2)."""
+    return ValidationException(
+        f"1 validation error detected: Value '{name}' at 'tableName' failed to satisfy "
+        "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ "
+        "and have length between 3 and 255"
+    )
+
+
 def validate_table(
     name: Any, hash_key: Any, hash_type: Any, range_key: Any, range_type: Any
 ) -> None:
@@ -91,11 +100,7 @@ def validate_table(
         ValidationException: a bad name, key attribute name or key type, or equal keys.
     """
     if not isinstance(name, str) or not TABLE_NAME_RE.fullmatch(name):
-        raise ValidationException(
-            f"1 validation error detected: Value '{name}' at 'tableName' failed to satisfy "
-            "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+ "
-            "and have length between 3 and 255"
-        )
+        raise bad_table_name(name)
     for key, kind, role in ((hash_key, hash_type, "HASH"), (range_key, range_type, "RANGE")):
         if key is None and role == "RANGE":
             continue
@@ -213,7 +218,7 @@ class TableCatalog:
         """The table named by a request's ``TableName`` (a name or a table ARN).
 
         Raises:
-            ValidationException: not a string.
+            ValidationException: not a string, or not a possible table name.
             ResourceNotFoundException: no such table (or an ARN of another account/region).
         """
         if not isinstance(table_name, str):
@@ -229,6 +234,8 @@ class TableCatalog:
                     f"Requested resource not found: Table: {table_name} not found"
                 )
             name = name[len(prefix) :]
+        elif not TABLE_NAME_RE.fullmatch(name):  # a name no table can have: the request is bad
+            raise bad_table_name(name)
         return self.get(name)
 
     def __contains__(self, name: object) -> bool:

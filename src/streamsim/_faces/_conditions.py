@@ -18,6 +18,16 @@ from streamsim._items import shown
 
 from ._params import ParamValidationError
 
+
+class DynamoDBNeedsKeyConditionError(ParamValidationError):
+    """boto3's client-side ``DynamoDBNeedsKeyConditionError``: an ``Attr`` in a key condition.
+
+    Differs from AWS: boto3's class derives from ``Boto3Error``; this one is a
+    :class:`~streamsim.ValidationException` (what AWS answers the expression boto3 would have
+    built), so ``except ValidationException`` catches it and no other exception type escapes.
+    """
+
+
 # boto3.dynamodb.conditions.ATTR_NAME_REGEX: the parts of a document path to replace.
 _ATTR_NAME = re.compile(r"[^.\[\]]+(?![^\[]*\])")
 
@@ -59,9 +69,11 @@ class _Builder:
             return self.build(value, is_key_condition)
         if _is_attribute(value):
             if is_key_condition and type(value).__name__ != "Key":
-                raise TypeError(
+                raise DynamoDBNeedsKeyConditionError(
                     f"Attribute object {value.name} is of type {type(value)}. "
-                    "KeyConditionExpression only supports Attribute objects of type Key"
+                    "KeyConditionExpression only supports Attribute objects of type Key: "
+                    "use Key(...) for key attributes and pass conditions on other attributes "
+                    "as FilterExpression"
                 )
             return self._name(value.name)
         if grouped:
@@ -94,8 +106,7 @@ def build_conditions(params: MutableMapping[str, Any]) -> None:
     ``ExpressionAttributeValues``.  Strings pass through unchanged.
 
     Raises:
-        TypeError: a KeyConditionExpression uses ``Attr`` (boto3's
-            ``DynamoDBNeedsKeyConditionError``).
+        DynamoDBNeedsKeyConditionError: a KeyConditionExpression uses ``Attr``.
         ParamValidationError: a condition parameter is neither a string nor a condition
             object (botocore's type check, as boto3 passes such a value on to it).
 

@@ -33,7 +33,12 @@ from streamsim._dynamodb._batch import (
 )
 from streamsim._dynamodb._capacity import read_units, write_units
 from streamsim._dynamodb._catalog import TableCatalog
-from streamsim._dynamodb._expressions import Projection, project, resolve_key_condition
+from streamsim._dynamodb._expressions import (
+    Projection,
+    check_filter_keys,
+    project,
+    resolve_key_condition,
+)
 from streamsim._dynamodb._reads import (
     query_candidates,
     read_page,
@@ -358,6 +363,11 @@ class DataPlane:
         kc = resolve_key_condition(
             exprs.key, exprs.names, exprs.values, table.hash_key, table.range_key
         )
+        if exprs.filter is not None:
+            keys = (
+                (table.hash_key,) if table.range_key is None else (table.hash_key, table.range_key)
+            )
+            check_filter_keys(exprs.filter, exprs.names, keys)
         candidates = query_candidates(table, kc, forward=forward, start=p.get("ExclusiveStartKey"))
         return self._page_response(p, table, candidates, exprs, chosen, limit, consistent)
 

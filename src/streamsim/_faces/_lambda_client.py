@@ -48,7 +48,8 @@ from streamsim._lambda._mapping import (
 )
 
 from ._client_base import ClientBase, ClientExceptions, response_metadata
-from ._param_shapes import ListOf, OperationSpec, Struct, struct
+from ._models.lambda_ import OPERATIONS as LAMBDA_OPERATIONS
+from ._param_shapes import OperationSpec, without_minimums
 
 if TYPE_CHECKING:
     import random
@@ -61,81 +62,10 @@ LIST_MAX_ITEMS = 10_000  # botocore: ListEventSourceMappings MaxItems 1..10000
 LIST_DEFAULT_ITEMS = 100  # AWS default page size
 RUNTIME = "python3.12"
 
-_MAPPING_MEMBERS: dict[str, str] = {
-    "EventSourceArn": "str",
-    "FunctionName": "str",
-    "Enabled": "bool",
-    "BatchSize": "int",
-    "FilterCriteria": "filter-criteria",
-    "KMSKeyArn": "str",
-    "MetricsConfig": "metrics-config",
-    "LoggingConfig": "dict",
-    "ScalingConfig": "scaling-config",
-    "MaximumBatchingWindowInSeconds": "int",
-    "ParallelizationFactor": "int",
-    "StartingPosition": "str",
-    "StartingPositionTimestamp": "timestamp-no-decimal",
-    "DestinationConfig": "destination-config",
-    "MaximumRecordAgeInSeconds": "int",
-    "BisectBatchOnFunctionError": "bool",
-    "MaximumRetryAttempts": "int",
-    "Tags": "dict",
-    "TumblingWindowInSeconds": "int",
-    "Topics": "list",
-    "Queues": "list",
-    "SourceAccessConfigurations": "list",
-    "SelfManagedEventSource": "dict",
-    "FunctionResponseTypes": "list",
-    "AmazonManagedKafkaEventSourceConfig": "dict",
-    "SelfManagedKafkaEventSourceConfig": "dict",
-    "DocumentDBEventSourceConfig": "dict",
-    "ProvisionedPollerConfig": "dict",
-}
-_UPDATE_MEMBERS = {"UUID": "str"} | {
-    name: kind
-    for name, kind in _MAPPING_MEMBERS.items()
-    if name
-    not in (
-        "EventSourceArn",
-        "StartingPosition",
-        "StartingPositionTimestamp",
-        "Tags",
-        "Topics",
-        "Queues",
-        "SelfManagedEventSource",
-    )
-}
-#: operation -> (required members, member -> kind), from botocore's lambda model
-_MEMBER_KINDS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
-    "CreateEventSourceMapping": (("FunctionName",), _MAPPING_MEMBERS),
-    "UpdateEventSourceMapping": (("UUID",), _UPDATE_MEMBERS),
-    "DeleteEventSourceMapping": (("UUID",), {"UUID": "str"}),
-    "GetEventSourceMapping": (("UUID",), {"UUID": "str"}),
-    "ListEventSourceMappings": (
-        (),
-        {"EventSourceArn": "str", "FunctionName": "str", "Marker": "str", "MaxItems": "int"},
-    ),
-    "PutFunctionConcurrency": (
-        ("FunctionName", "ReservedConcurrentExecutions"),
-        {"FunctionName": "str", "ReservedConcurrentExecutions": "int"},
-    ),
-    "GetFunctionConcurrency": (("FunctionName",), {"FunctionName": "str"}),
-    "DeleteFunctionConcurrency": (("FunctionName",), {"FunctionName": "str"}),
-    "GetFunction": (("FunctionName",), {"FunctionName": "str", "Qualifier": "str"}),
-}
-_DESTINATION = struct((), {"Destination": "str"})
-#: nested structures botocore checks (unknown members, types), from botocore's lambda model
-_NESTED: dict[str, Struct | ListOf] = {
-    "filter-criteria": struct((), {"Filters": ListOf(struct((), {"Pattern": "str"}))}),
-    "destination-config": struct((), {"OnSuccess": _DESTINATION, "OnFailure": _DESTINATION}),
-    "metrics-config": struct((), {"Metrics": ListOf("str")}),
-    "scaling-config": struct((), {"MaximumConcurrency": "int"}),
-}
-#: the same, as check_params takes it: no minimums are checked on the client side (see
-#: "Differs from AWS" above)
+#: operation -> (required members, member -> (kind, minimum)): botocore's client-side checks,
+#: generated from its lambda model, without the minimums (see "Differs from AWS" above)
 _OPERATIONS: dict[str, OperationSpec] = {
-    op: (required, {name: (_NESTED.get(kind, kind), None) for name, kind in members.items()})
-    for op, (required, members) in _MEMBER_KINDS.items()
+    op: without_minimums(spec) for op, spec in LAMBDA_OPERATIONS.items()
 }
 #: members of CreateEventSourceMapping that do not apply to DynamoDB streams (rule D.1)
 _NOT_FOR_DYNAMODB = (

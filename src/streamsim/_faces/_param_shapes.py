@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TypeAlias
 
-_TIMESTAMP_SPELLING = "<class 'datetime.datetime'>, timestamp string"
+_TIMESTAMP_SPELLING = "<class 'datetime.datetime'>, timestamp-string"
 
 # kind -> (Python types accepted, botocore's spelling of them)
 KINDS: dict[str, tuple[tuple[type, ...], str]] = {
@@ -26,9 +26,6 @@ KINDS: dict[str, tuple[tuple[type, ...], str]] = {
     "list": ((list, tuple), "<class 'list'>, <class 'tuple'>"),
     # botocore takes a datetime or anything it can parse as one (epoch numbers, ISO text)
     "timestamp": ((datetime, str, int, float, Decimal), _TIMESTAMP_SPELLING),
-    # The Lambda client's table has never accepted Decimal here (botocore does: it parses
-    # float(value)); kept apart so that unifying the checkers changed no behaviour.
-    "timestamp-no-decimal": ((datetime, str, int, float), _TIMESTAMP_SPELLING),
 }
 
 
@@ -47,9 +44,13 @@ class Struct:
 
 @dataclass(frozen=True)
 class ListOf:
-    """A list member whose elements are :class:`Struct` s (or a kind of ``KINDS``)."""
+    """A list member whose elements are :class:`Struct` s (or a kind of ``KINDS``).
+
+    ``minimum``: the elements' minimum length or value, for elements of a kind (None: none).
+    """
 
     element: Struct | str
+    minimum: int | None = None
 
 
 #: a member's (kind, minimum length or value): kind is a key of ``KINDS`` or a nested shape,
@@ -68,3 +69,17 @@ def no_minimums(members: Mapping[str, str]) -> dict[str, MemberSpec]:
 def struct(required: tuple[str, ...], members: Mapping[str, str | Struct | ListOf]) -> Struct:
     """A :class:`Struct` of ``{member: kind}`` without minimums."""
     return Struct(required, {name: (kind, None) for name, kind in members.items()})
+
+
+def without_minimums(spec: OperationSpec) -> OperationSpec:
+    """``spec`` with no minimum checked anywhere in it (nested structures included)."""
+    required, members = spec
+    return required, {name: (_no_minimums(kind), None) for name, (kind, _) in members.items()}
+
+
+def _no_minimums(kind: str | Struct | ListOf) -> str | Struct | ListOf:
+    if isinstance(kind, Struct):
+        return Struct(*without_minimums((kind.required, kind.members)))
+    if isinstance(kind, ListOf):
+        return ListOf(_no_minimums(kind.element))  # type: ignore[arg-type]
+    return kind

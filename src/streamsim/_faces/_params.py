@@ -187,7 +187,9 @@ def _type_problem(name: str, value: Any, kind: str | Struct | ListOf) -> str | N
     elif isinstance(kind, ListOf):
         kind = "list"
     types, spelled = KINDS[kind]
-    if kind == "int":
+    if kind == "timestamp" and isinstance(value, str):
+        ok = is_timestamp_text(value)
+    elif kind == "int":
         ok = isinstance(value, int)  # botocore accepts bool here too (bool is an int)
     elif kind == "dict":
         ok = isinstance(value, Mapping)
@@ -199,6 +201,28 @@ def _type_problem(name: str, value: Any, kind: str | Struct | ListOf) -> str | N
         f"Invalid type for parameter {name}, value: {shown(value)}, type: {type(value)}, "
         f"valid types: {spelled}"
     )
+
+
+def is_timestamp_text(text: str) -> bool:
+    """Whether botocore would take ``text`` as a timestamp: epoch seconds or ISO-8601.
+
+    Differs from AWS: botocore also parses the looser forms ``dateutil`` reads (RFC 822,
+    ``"Jan 5 2024"``); streamsim takes numbers and ISO-8601 only, and reports other text as
+    botocore reports text it cannot parse.
+
+    >>> is_timestamp_text("1700000000"), is_timestamp_text("2024-01-05T10:00:00Z")
+    (True, True)
+    >>> is_timestamp_text("soon")
+    False
+    """
+    try:
+        float(text)
+    except ValueError:
+        try:
+            datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return False
+    return True
 
 
 def validate_params(operation: str, params: Mapping[str, Any]) -> None:
@@ -253,7 +277,6 @@ _FAST_TYPES: dict[str, frozenset[type]] = {
     "dict": frozenset({dict}),
     "list": frozenset({list, tuple}),
     "timestamp": frozenset({datetime, str, int, float, Decimal}),
-    "timestamp-no-decimal": frozenset({datetime, str, int, float}),
 }
 
 
@@ -273,7 +296,9 @@ def _check_structure(
             continue
         kind, low = member
         if type(kind) is str:
-            if type(value) not in _FAST_TYPES[kind]:
+            if type(value) not in _FAST_TYPES[kind] or (
+                kind == "timestamp" and type(value) is str and not is_timestamp_text(value)
+            ):
                 problem = _type_problem(prefix + name, value, kind)
                 if problem is not None:
                     later.append(problem)
@@ -298,6 +323,8 @@ def _check_structure(
                 elif isinstance(element, Struct):
                     shape = (element.required, element.members)
                     _check_structure(at, at + ".", shape, entry, later)
+                elif kind.minimum is not None:
+                    _check_minimum(at, entry, element, kind.minimum, later)
         if low is not None:
             _check_minimum(path, value, kind, low, later)
     if required:
@@ -316,7 +343,7 @@ def _check_minimum(path: str, value: Any, kind: Any, low: int, problems: list[st
             )
     elif len(value) < low:
         problems.append(
-            f"Invalid length for parameter {path}, value: {shown(value)}, valid min length: {low}"
+            f"Invalid length for parameter {path}, value: {len(value)}, valid min length: {low}"
         )
 
 

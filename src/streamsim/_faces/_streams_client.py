@@ -63,7 +63,8 @@ from streamsim._streams._shard import Shard
 from streamsim._streams._stream import Stream
 
 from ._client_base import ClientBase, ClientExceptions, request_ids, response_metadata
-from ._param_shapes import OperationSpec, struct
+from ._models.dynamodbstreams import OPERATIONS as STREAMS_OPERATIONS
+from ._param_shapes import OperationSpec
 from ._streams_requests import (
     SEQUENCE_NUMBER_RE,
     check_limit,
@@ -89,35 +90,9 @@ ITERATOR_TYPES = (
 )  # rule A.2 (+ AT_TIMESTAMP, botocore 1.39+)
 SHARD_FILTER_TYPES = ("CHILD_SHARDS",)  # rule A.2
 
-# --- botocore's client-side checks of the dynamodbstreams model (botocore 1.44) ---------------
-
-#: operation -> (required members, {member: (kind, minimum)})
-_OPERATIONS: dict[str, OperationSpec] = {
-    "ListStreams": (
-        (),
-        {"TableName": ("str", 3), "Limit": ("int", 1), "ExclusiveStartStreamArn": ("str", 37)},
-    ),
-    "DescribeStream": (
-        ("StreamArn",),
-        {
-            "StreamArn": ("str", 37),
-            "Limit": ("int", 1),
-            "ExclusiveStartShardId": ("str", 28),
-            "ShardFilter": (struct((), {"Type": "str", "ShardId": "str"}), None),
-        },
-    ),
-    "GetShardIterator": (
-        ("StreamArn", "ShardId", "ShardIteratorType"),
-        {
-            "StreamArn": ("str", 37),
-            "ShardId": ("str", 28),
-            "ShardIteratorType": ("str", None),
-            "SequenceNumber": ("str", 21),
-            "Timestamp": ("timestamp", None),
-        },
-    ),
-    "GetRecords": (("ShardIterator",), {"ShardIterator": ("str", 1), "Limit": ("int", 1)}),
-}
+#: operation -> (required members, {member: (kind, minimum)}): botocore's client-side checks,
+#: generated from its dynamodbstreams model
+_OPERATIONS: dict[str, OperationSpec] = STREAMS_OPERATIONS
 
 
 class DynamoDBStreamsClient(ClientBase):

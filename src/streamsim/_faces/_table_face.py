@@ -120,9 +120,9 @@ class Table(Display):
                     f"{_method(operation)}() got multiple values for argument 'TableName'"
                 )
             params["TableName"] = self.name
-        build_conditions(params)
         engine = self._live(operation)
         try:
+            build_conditions(params)
             validate_params(operation, params)
             request = convert_request(operation, params, python_item, python_value)
         except StreamsimError as exc:

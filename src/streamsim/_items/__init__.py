@@ -18,6 +18,7 @@ from __future__ import annotations
 from ._boto3 import Binary as Binary
 from ._frozen import MAX_SHAPE_ATTRIBUTES as MAX_SHAPE_ATTRIBUTES
 from ._frozen import MAX_SHAPE_NAME_CHARS as MAX_SHAPE_NAME_CHARS
+from ._frozen import Builders as Builders
 from ._frozen import Frozen as Frozen
 from ._frozen import Shapes as Shapes
 from ._frozen import freeze as freeze

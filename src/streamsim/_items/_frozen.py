@@ -96,13 +96,14 @@ class Shapes(dict[tuple[str, ...], Shape]):
     (True, 1)
     """
 
-    __slots__ = ("_builders", "limit")
+    __slots__ = ("builders", "limit")
 
     def __init__(self, limit: int | None = None) -> None:
         super().__init__()
         self.limit = MAX_SHAPES if limit is None else limit
-        # id(shape) -> its builder; the ids are stable: this dict's values keep the shapes alive
-        self._builders: dict[int, Callable[[tuple[Any, ...]], Item]] = {}
+        #: id(shape) -> its builder (read-only outside this class); the ids are stable: this
+        #: dict's values keep the shapes alive
+        self.builders = Builders()
 
     def add(self, key: tuple[str, ...]) -> Shape | None:
         """The shape of ``key``, added if it is shapeable and there is room, else None."""
@@ -111,7 +112,7 @@ class Shapes(dict[tuple[str, ...], Shape]):
         shape = _shape_of(key)
         if shape is not None:
             self[key] = shape
-            self._builders[id(shape)] = _builder(shape)
+            self.builders[id(shape)] = _builder(shape)
         return shape
 
     def thaw(self, frozen: Frozen) -> Item:
@@ -121,11 +122,26 @@ class Shapes(dict[tuple[str, ...], Shape]):
         >>> shapes.thaw(freeze({"pk": {"S": "a"}, "n": {"N": "1"}}, 3, shapes=shapes))
         {'pk': {'S': 'a'}, 'n': {'N': '1'}}
         """
-        if type(frozen) is tuple:
-            build = self._builders.get(id(frozen[0]))
-            if build is not None:
-                return build(frozen)
-        return thaw(frozen)
+        return self.builders[id(frozen[0])](frozen)  # see Builders
+
+
+class Builders(dict[int, Callable[[Any], Item]]):
+    """Thaw functions by ``id(frozen[0])``: a shape's builder, else :func:`thaw` (``__missing__``).
+
+    ``builders[id(frozen[0])](frozen)`` thaws any frozen item in one lookup and one call: a
+    shaped item of a known shape by its generated builder; any other (another table's shape,
+    or a packed item, whose first element is a small int and never a live shape's id) by
+    :func:`thaw`.  Hot loops (a GetRecords drain) index it directly instead of calling
+    :meth:`Shapes.thaw`, which saves a call per image.
+
+    >>> Builders()[id(0)] is thaw
+    True
+    """
+
+    __slots__ = ()
+
+    def __missing__(self, key: int) -> Callable[[Any], Item]:
+        return thaw
 
 
 def _builder(shape: Shape) -> Callable[[tuple[Any, ...]], Item]:

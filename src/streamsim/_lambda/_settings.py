@@ -29,7 +29,8 @@ POLL_INTERVAL_MS = 250  # rule D.3: each shard is polled about four times a seco
 MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # rule D.3: synchronous invocation payload limit
 ACCOUNT_CONCURRENCY = 1_000  # default account concurrency quota
 UNRESERVED_MINIMUM = 100  # PutFunctionConcurrency keeps at least this much unreserved
-HISTORY_LIMIT = 100_000  # mapping history entries and function spans kept by default
+INVOCATION_LOG_LIMIT = 10_000  # invocation log entries kept per mapping (a simulator setting)
+HISTORY_LIMIT = 10_000  # mapping history entries and function spans kept (a simulator setting)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -74,10 +75,12 @@ class LambdaSettings:
             values are JSON strings in the event and EventBridge's ``numeric`` only matches
             JSON numbers, so on AWS it most probably never matches; default False.
         invocation_log_limit: keep at most this many invocation log entries and iterator-age
-            samples per mapping (None: all).
+            samples per mapping, the newest (default 10,000, so a long run's memory stays
+            flat: about 200 bytes an entry; None keeps all).  The counters are never bounded.
         history_limit: keep at most this many history entries per mapping (throttles,
-            retries, checkpoints, discards, state changes) and invocation spans per function
-            (what ``function.timeline()`` draws); the oldest go first.  None keeps all.
+            retries, checkpoints, discards, state changes) and invocation spans and throttle
+            instants per function (what ``function.timeline()`` draws), the newest (default
+            10,000, as the invocation log; None keeps all).
     """
 
     def __repr__(self) -> str:
@@ -104,7 +107,9 @@ class LambdaSettings:
     account_concurrency: int = attrs.field(default=ACCOUNT_CONCURRENCY, validator=positive_int)
     unreserved_minimum: int = attrs.field(default=UNRESERVED_MINIMUM, validator=non_negative_int)
     filter_numeric_matches_n_strings: bool = False
-    invocation_log_limit: int | None = attrs.field(default=None, validator=optional_positive_int)
+    invocation_log_limit: int | None = attrs.field(
+        default=INVOCATION_LOG_LIMIT, validator=optional_positive_int
+    )
     history_limit: int | None = attrs.field(default=HISTORY_LIMIT, validator=optional_positive_int)
     # the durations in integer milliseconds, converted once (the poller reads these)
     poll_interval_ms: int = attrs.field(init=False, repr=False, eq=False)

@@ -15,7 +15,7 @@ from streamsim._clock import ms_to_datetime
 from streamsim._items import Item, thaw
 
 from ._records import CREATED, EVENT, NEW, OLD, SEQ, SIZE, TTL, RawRecord, StreamFacts, event_id
-from ._render import RecordFormat, creation_datetime, lambda_event_record, streams_record
+from ._render import RecordFormat, lambda_event_record, streams_record
 
 
 class RecordHolder(Protocol):
@@ -108,7 +108,7 @@ class StreamRecord:
     def to_aws(self) -> dict[str, Any]:
         """The record as DynamoDB Streams' GetRecords returns it through boto3 (fresh dict)."""
         fmt = RecordFormat(self.shard.stream)
-        return streams_record(fmt, self.raw, creation_datetime(self.raw[CREATED]))
+        return streams_record(fmt, self.raw)
 
     def to_lambda_event_record(self) -> dict[str, Any]:
         """The record as it appears in a Lambda DynamoDB event (JSON types, rule D.10)."""

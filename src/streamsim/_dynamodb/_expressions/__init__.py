@@ -22,6 +22,7 @@ steps (parse then compile, check then resolve).
 
 from __future__ import annotations
 
+from ._api import check_filter_keys as check_filter_keys
 from ._api import parse_condition as parse_condition
 from ._api import parse_update as parse_update
 from ._api import resolve_key_condition as resolve_key_condition

@@ -14,7 +14,16 @@ from typing import Final
 
 from streamsim._errors import ValidationException
 
-from ._ast import AttributeValue, Condition, KeyConditionAST, Names, UpdateExpression, Values
+from ._ast import (
+    AttributeValue,
+    Condition,
+    KeyConditionAST,
+    Names,
+    Path,
+    UpdateExpression,
+    Values,
+    iter_operands,
+)
 from ._evaluate import compile_condition
 from ._keycond import KeyCondition, key_conditions
 from ._parser import (
@@ -26,9 +35,10 @@ from ._parser import (
 from ._update import compile_set_value
 from ._validate import validate
 
-__all__ = ["parse_condition", "parse_update", "resolve_key_condition"]
+__all__ = ["check_filter_keys", "parse_condition", "parse_update", "resolve_key_condition"]
 
 _EMPTY: Final[dict[str, AttributeValue]] = {}
+_NO_NAMES: Final[dict[str, str]] = {}
 
 
 @functools.lru_cache(maxsize=PARSE_CACHE_SIZE)
@@ -130,3 +140,27 @@ def resolve_key_condition(
         return KeyCondition(hash_values[0])
     range_op, range_values = conditions[range_key]
     return KeyCondition(hash_values[0], range_op, range_values)
+
+
+def check_filter_keys(condition: Condition, names: Names | None, keys: tuple[str, ...]) -> None:
+    """A Query's FilterExpression may not name a key attribute (rule H.2).
+
+    ``keys``: the key attributes of what is queried, hash key first (the first one named is
+    reported, in that order).
+
+    >>> check_filter_keys(parse_condition("sk > :a", kind="FilterExpression"), None, ("pk", "sk"))
+    Traceback (most recent call last):
+    ...
+    streamsim._errors.ValidationException: ... Primary key attribute: sk
+    """
+    heads = {
+        operand.resolve(names or _NO_NAMES, condition.kind)[0]
+        for operand, _ in iter_operands(condition.root)
+        if isinstance(operand, Path)
+    }
+    for key in keys:
+        if key in heads:
+            raise ValidationException(
+                "Filter Expression can only contain non-primary key attributes: Primary key "
+                f"attribute: {key}"
+            )

@@ -106,12 +106,12 @@ def _condition_shape(
             pair = (node.name, node.args[0], node.args[1])
         if pair is not None and isinstance(pair[1], Path) and isinstance(pair[2], Path):
             pairs.append((pair[0], pair[1], pair[2]))
-        if isinstance(node, Call) and node.name != "contains":
-            checked.append(node)
-        elif isinstance(node, Between) and isinstance(node.low, ValueRef):
-            if isinstance(node.high, ValueRef):
-                checked.append(node)
-        elif isinstance(node, In) and len(node.options) > MAX_IN_OPERANDS:
+        if (
+            (isinstance(node, Call) and node.name != "contains")
+            or isinstance(node, Between)
+            or (isinstance(node, Compare) and node.op in _ORDERED)
+            or (isinstance(node, In) and len(node.options) > MAX_IN_OPERANDS)
+        ):
             checked.append(node)
     return arity, tuple(pairs), tuple(checked)
 
@@ -131,13 +131,18 @@ def _condition_errors(parsed: Condition | KeyConditionAST, names: Names, values:
                 f"for this operator or function; operator: {op}, first operand: "
                 f"{path_text(resolved)}"
             )
-    # Operand types of functions, BETWEEN bounds, IN size.
+    # Operand types of functions and orderings, BETWEEN bounds, IN size.
     for node in checked:
         if isinstance(node, Call):
             _check_condition_call(node, values, prefix)
+        elif isinstance(node, Compare):
+            if not isinstance(parsed, KeyConditionAST):  # key conditions: _reads checks them
+                _check_ordered(node.op, (node.left, node.right), values, prefix)
         elif isinstance(node, Between):
-            assert isinstance(node.low, ValueRef)
-            assert isinstance(node.high, ValueRef)
+            if not isinstance(parsed, KeyConditionAST):
+                _check_ordered("BETWEEN", (node.operand, node.low, node.high), values, prefix)
+            if not (isinstance(node.low, ValueRef) and isinstance(node.high, ValueRef)):
+                continue
             lower, upper = values[node.low.name], values[node.high.name]
             shown = (
                 f"lower bound operand: AttributeValue: {_shown(lower)}, "
@@ -158,6 +163,24 @@ def _condition_errors(parsed: Condition | KeyConditionAST, names: Names, values:
                 f"{prefix}The IN operator is provided with too many operands; number of "
                 f"operands: {len(node.options)}"
             )
+
+
+#: comparators that order their operands: only numbers, strings and binaries have an order
+_ORDERED: Final = frozenset(("<", "<=", ">", ">="))
+_ORDERED_TYPES: Final = frozenset(("N", "S", "B"))
+
+
+def _check_ordered(op: str, operands: Iterable[Operand], values: Values, prefix: str) -> None:
+    """An ordering of a constant with no order (a list, map, set, boolean or null) is invalid
+    before any item is read (rule H.1)."""
+    for operand in operands:
+        if isinstance(operand, ValueRef):
+            value_type = _first_type(values[operand.name])
+            if value_type not in _ORDERED_TYPES:
+                raise ValidationException(
+                    f"{prefix}Incorrect operand type for operator or function; operator or "
+                    f"function: {op}, operand type: {value_type}"
+                )
 
 
 def _nodes(parsed: Condition | KeyConditionAST) -> Iterable[object]:
@@ -264,7 +287,7 @@ def _check_update_operand(operand: Operand, outer: str | None, values: Values, p
     if (
         outer is not None
         and outer not in ("+", "-")
-        and not (outer == "list_append" and name == "if_not_exists")
+        and not (outer in ("list_append", "if_not_exists") and name == "if_not_exists")
     ):
         raise ValidationException(
             f"{prefix}The function is not allowed to be used this way in an expression; "
