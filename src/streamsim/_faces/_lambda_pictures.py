@@ -52,7 +52,7 @@ def mapping_timeline(mapping: MappingModel, *, since: datetime | None, width: in
     return timeline_picture(
         title=f"Mapping {mapping.uuid[:8]}: {mapping.function.name} <- {mapping.source.name}",
         spans=reads(log),
-        throttles=[e.at_ms for e in metrics.history if e.kind == THROTTLED],
+        throttles=[event[0] for event in metrics.history if event[1] == THROTTLED],
         ages=[(a.at_ms, a.age_ms) for a in metrics.iterator_ages],
         batches=[(i.start_ms, i.batch_size, i.outcome in (SUCCESS, PARTIAL_FAILURE)) for i in log],
         now_ms=mapping.function.clock.now_ms,

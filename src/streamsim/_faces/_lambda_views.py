@@ -392,7 +392,7 @@ class EventSourceMapping(Display):
         """Throttles, retries, checkpoints, discards and State changes, oldest first (a new
         list; bounded by ``LambdaSettings.history_limit``).  Invocations are in
         :attr:`invocation_log`."""
-        return list(self._model.metrics.history)
+        return self._model.metrics.events()
 
     def timeline(self, *, since: datetime | None = None, width: int = 900) -> Picture:
         """A picture of the mapping's work over virtual time, in four panels.
@@ -520,7 +520,7 @@ class MappingMetrics(Display):
     def history(self) -> list[MappingEvent]:
         """Throttles, retries, checkpoints, discards and State changes, oldest first (a new
         list; the same as ``mapping.history``)."""
-        return list(self._model.history)
+        return self._model.events()
 
     @property
     def iterator_ages(self) -> list[IteratorAge]:

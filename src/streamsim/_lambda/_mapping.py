@@ -25,7 +25,7 @@ from streamsim._errors import ResourceInUseException
 from ._config import MappingConfig as MappingConfig
 from ._environment import LambdaEnvironment
 from ._functions import Function
-from ._metrics import STATE, MappingEvent, MappingMetrics
+from ._metrics import STATE, MappingMetrics
 from ._poller import MappingPoller
 from ._source import EventSource
 
@@ -121,9 +121,7 @@ class EventSourceMapping:
 
     def _transition(self, state: str, delay_ms: int) -> None:
         self.state = state
-        self.metrics.history.append(
-            MappingEvent(at_ms=self._clock.now_ms, kind=STATE, detail=state)
-        )
+        self.metrics.history.append((self._clock.now_ms, STATE, None, None, state))
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -138,9 +136,7 @@ class EventSourceMapping:
             self._on_gone(self)
             return
         self.state = ENABLED if self.enabled else DISABLED
-        self.metrics.history.append(
-            MappingEvent(at_ms=self._clock.now_ms, kind=STATE, detail=self.state)
-        )
+        self.metrics.history.append((self._clock.now_ms, STATE, None, None, self.state))
         if self.enabled:
             self.poller.attach()
         self.poller.set_active(self.enabled)

@@ -176,6 +176,11 @@ class MappingEvent:
         return ms_to_datetime(self.at_ms)
 
 
+#: a :class:`MappingEvent` as the metrics keep it: ``(at_ms, kind, shard_id, sequence_number,
+#: detail)``
+RawEvent = tuple[int, str, str | None, str | None, str | None]
+
+
 @attrs.define(kw_only=True, repr=False)
 class MappingMetrics:
     """Counters and logs of one event source mapping.
@@ -202,8 +207,10 @@ class MappingMetrics:
             ``LambdaSettings.invocation_log_limit``).
         discards: every :class:`Discard`.
         iterator_ages: one :class:`IteratorAge` per invocation that carried records.
-        history: :class:`MappingEvent` entries: throttles, retries, checkpoints, discards and
-            state changes (bounded by ``LambdaSettings.history_limit``).
+        history: :data:`RawEvent` tuples (:class:`MappingEvent` fields in order; made into
+            events when shown, so the poller appends a tuple per invocation, not an object):
+            throttles, retries, checkpoints, discards and state changes (bounded by
+            ``LambdaSettings.history_limit``).
     """
 
     polled: int = 0
@@ -221,7 +228,7 @@ class MappingMetrics:
     invocation_log: deque[Invocation] = attrs.field(factory=deque)
     discards: list[Discard] = attrs.field(factory=list)
     iterator_ages: deque[IteratorAge] = attrs.field(factory=deque)
-    history: deque[MappingEvent] = attrs.field(factory=deque)
+    history: deque[RawEvent] = attrs.field(factory=deque)
 
     @classmethod
     def bounded(cls, limit: int | None, history_limit: int | None = None) -> MappingMetrics:
@@ -232,6 +239,13 @@ class MappingMetrics:
             iterator_ages=deque(maxlen=limit),
             history=deque(maxlen=history_limit),
         )
+
+    def events(self) -> list[MappingEvent]:
+        """The history as :class:`MappingEvent` values, oldest first (a new list)."""
+        return [
+            MappingEvent(at_ms=a, kind=k, shard_id=s, sequence_number=n, detail=d)
+            for a, k, s, n, d in self.history
+        ]
 
     def snapshot(self) -> MetricsSnapshot:
         """The counters now, as an immutable value.

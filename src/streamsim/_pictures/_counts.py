@@ -11,7 +11,7 @@ from ._axis import TimeScale, draw_time_axis, elapsed
 from ._data import ShardSpan
 from ._palette import BLUE, GREY, ORANGE, TEXT
 from ._picture import Picture
-from ._svg import Svg, num
+from ._svg import Svg
 
 LEFT = 64.0
 RIGHT = 24.0
@@ -124,6 +124,3 @@ def _mermaid(steps: list[tuple[int, int, int]], origin_ms: int, title: str) -> s
         f"  line [{listed}]\n"
         f"  line [{opened}]\n"
     )
-
-
-__all__ = ["count_steps", "counts_picture", "num"]

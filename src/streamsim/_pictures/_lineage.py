@@ -9,7 +9,7 @@ which shard when.
 
 from __future__ import annotations
 
-from ._axis import TimeScale, draw_time_axis, elapsed, utc
+from ._axis import TimeScale, draw_time_axis, elapsed
 from ._data import HASH_SPACE, ReadSpan, ShardSpan, instance_lanes, short_id
 from ._palette import CLOSED, GREY, LINK, NOW, OPEN, RETENTION, SERIES, TEXT
 from ._picture import Picture
@@ -306,6 +306,3 @@ def lineage_mermaid(shards: list[ShardSpan], *, origin_ms: int) -> str:
     lines.append(f"  classDef open fill:{OPEN},color:#fff")
     lines.append(f"  classDef closed fill:{CLOSED},color:#000")
     return "\n".join(lines) + "\n"
-
-
-__all__ = ["lineage_mermaid", "lineage_picture", "utc"]

@@ -8,7 +8,7 @@ is dropped; when the mapping has an OnFailure destination, a record describing t
 from __future__ import annotations
 
 from streamsim._lambda._destinations import s3_object_key
-from streamsim._lambda._metrics import DISCARDED, RECORD_AGE_EXCEEDED, Discard, MappingEvent
+from streamsim._lambda._metrics import DISCARDED, RECORD_AGE_EXCEEDED, Discard
 
 from ._batch import Batch
 from ._slot_state import SlotState
@@ -78,12 +78,4 @@ class Discarding(SlotState):
                 delivered_to=delivered,
             )
         )
-        metrics.history.append(
-            MappingEvent(
-                at_ms=now,
-                kind=DISCARDED,
-                shard_id=shard_id,
-                sequence_number=first,
-                detail=condition,
-            )
-        )
+        metrics.history.append((now, DISCARDED, shard_id, first, condition))

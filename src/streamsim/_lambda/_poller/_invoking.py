@@ -28,7 +28,6 @@ from streamsim._lambda._metrics import (
     TIMEOUT,
     Invocation,
     IteratorAge,
-    MappingEvent,
 )
 from streamsim._lambda._source import SourceRecord
 from streamsim._lambda._windows import MAX_STATE_BYTES, response_state
@@ -130,9 +129,7 @@ class Invoking(Discarding):
             # throttled: wait for a free instance; no retry attempt is used (rule D.4)
             function.note_throttle()
             poller.metrics.throttles += 1
-            poller.metrics.history.append(
-                MappingEvent(at_ms=now, kind=THROTTLED, shard_id=self.reader.shard.shard_id)
-            )
+            poller.metrics.history.append((now, THROTTLED, self.reader.shard.shard_id, None, None))
             self.waiting = True
             concurrency.wait(function, self)
             if batch.records:
@@ -319,11 +316,7 @@ class Invoking(Discarding):
         if verdict is None:
             mapping.last_processing_result = "OK"
             if last is not None:
-                metrics.history.append(
-                    MappingEvent(
-                        at_ms=now, kind=CHECKPOINT, shard_id=shard_id, sequence_number=last
-                    )
-                )
+                metrics.history.append((now, CHECKPOINT, shard_id, last, None))
             self._window_success(batch, state)
         elif verdict == FULL_FAILURE:
             mapping.last_processing_result = "PROBLEM: Function call failed"
@@ -374,12 +367,12 @@ class Invoking(Discarding):
         delay = poller.settings.retry_delay_ms(batch.retries)
         first = str(poller.sequence_number(batch.records[0])) if batch.records else None
         poller.metrics.history.append(
-            MappingEvent(
-                at_ms=now,
-                kind=RETRY,
-                shard_id=self.reader.shard.shard_id,
-                sequence_number=first,
-                detail=f"retry {batch.retries} after {delay} ms",
+            (
+                now,
+                RETRY,
+                self.reader.shard.shard_id,
+                first,
+                f"retry {batch.retries} after {delay} ms",
             )
         )
         self.retry_timer = poller.clock.call_at(now + delay, self._retry_due)
