@@ -305,7 +305,8 @@ class DynamoDBStreamsClient(ClientBase):
                 the newest), ``AT_SEQUENCE_NUMBER`` / ``AFTER_SEQUENCE_NUMBER`` (at / right
                 after ``SequenceNumber``), ``AT_TIMESTAMP`` (first record whose
                 ApproximateCreationDateTime is at or after ``Timestamp``).
-            SequenceNumber: required by AT_/AFTER_SEQUENCE_NUMBER, forbidden otherwise.
+            SequenceNumber: required by ``AT_SEQUENCE_NUMBER`` and ``AFTER_SEQUENCE_NUMBER``,
+                forbidden otherwise.
             Timestamp: required by AT_TIMESTAMP, forbidden otherwise.
 
         Returns:
