@@ -11,13 +11,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "docs" / "aws-rules.md"
-CITATION = re.compile(r"\b[Rr]ules?\s+((?:[A-F]\.\d+(?:\s*-\s*[A-F]\.\d+)?(?:,\s*|\s+and\s+)?)+)")
-RULE_ID = re.compile(r"[A-F]\.\d+")
+CITATION = re.compile(r"\b[Rr]ules?\s+((?:[A-FH]\.\d+(?:\s*-\s*[A-FH]\.\d+)?(?:,\s*|\s+and\s+)?)+)")
+RULE_ID = re.compile(r"[A-FH]\.\d+")
 CHECKLIST = re.compile(r"\bchecklist\s+((?:G\.\d+(?:-G\.\d+)?(?:,\s*)?)+)")
 
 
 def _sections() -> set[str]:
-    return set(re.findall(r"^## ([A-F]\.\d+) ", RULES.read_text(), flags=re.MULTILINE))
+    return set(re.findall(r"^## ([A-FH]\.\d+) ", RULES.read_text(), flags=re.MULTILINE))
 
 
 def _checklist_items() -> set[int]:
