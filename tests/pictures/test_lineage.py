@@ -127,6 +127,15 @@ def test_lineage_can_show_a_span_of_time() -> None:
     start = sim.now - timedelta(hours=4)
     svg = table.stream.lineage(since=start).to_svg()
     assert 'x="96"' in svg  # bars begin at the left edge of the plot
+    assert ">now<" in svg
+
+
+def test_a_window_ending_before_now_has_no_now_line() -> None:
+    """lineage(until=...) in the past draws no "now" line at its right edge."""
+    sim, table = split()
+    earlier = table.stream.lineage(until=sim.now - timedelta(hours=1)).to_svg()
+    assert ">now<" not in earlier
+    assert ">now<" in table.stream.lineage().to_svg()
 
 
 actions = st.lists(

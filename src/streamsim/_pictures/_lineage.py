@@ -119,9 +119,12 @@ def lineage_picture(
             svg.circle(x1, y1, 2.5, fill=LINK)
     if reads:
         _draw_reads(svg, scale, reads, lanes, ordered, TOP + band + 24.0, partitions)
-    x_now = scale.x(now_ms)
-    svg.line(x_now, TOP - 4, x_now, axis_y, stroke=NOW, stroke_width="1.5", stroke_dasharray="4 3")
-    svg.label(x_now, TOP - 6, "now", size=10, text_anchor="middle", fill=NOW)
+    if start <= now_ms <= end:  # a window that ends before now (``until``) has no now line
+        x_now = scale.x(now_ms)
+        svg.line(
+            x_now, TOP - 4, x_now, axis_y, stroke=NOW, stroke_width="1.5", stroke_dasharray="4 3"
+        )
+        svg.label(x_now, TOP - 6, "now", size=10, text_anchor="middle", fill=NOW)
     summary = (
         f"{title}: {len(ordered)} shards, {open_count} open, {len(partitions)} partitions "
         f"by {by}, now {elapsed(now_ms - origin_ms)}"
