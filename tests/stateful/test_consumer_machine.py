@@ -6,10 +6,6 @@ With the ``ci`` profile (500 examples of up to 50 steps) this runs well over 10,
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -17,22 +13,9 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from streamsim.testing.stateful import StreamConsumerMachine
+from tests.testing.examples_support import load_consumer_example
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "consumer_testing.py"
-
-
-def load_example() -> ModuleType:
-    """Import examples/consumer_testing.py as a module."""
-    spec = importlib.util.spec_from_file_location("consumer_testing", EXAMPLE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("consumer_testing", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-EX = load_example()
+EX = load_consumer_example()
 STEPS: list[int] = []
 
 

@@ -8,10 +8,6 @@ same searches.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -20,8 +16,8 @@ from hypothesis import HealthCheck, Phase, find, given, settings
 import streamsim.testing
 from streamsim.testing import Scenario, run_consumer_test
 from streamsim.testing.strategies import scenarios
+from tests.testing.examples_support import load_consumer_example
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "consumer_testing.py"
 SEARCH = settings(
     max_examples=300,
     derandomize=True,
@@ -32,18 +28,7 @@ SEARCH = settings(
 )
 
 
-def load_example() -> ModuleType:
-    """Import examples/consumer_testing.py as a module."""
-    spec = importlib.util.spec_from_file_location("consumer_testing", EXAMPLE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("consumer_testing", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-EX = load_example()
+EX = load_consumer_example()
 
 
 def run(consumer: Any, scenario: Scenario) -> Any:
