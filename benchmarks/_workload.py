@@ -3,6 +3,8 @@ a no-op Lambda consumer of a stream."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -59,3 +61,15 @@ def noop_consumer(sim: Simulation, name: str = "noop") -> list[int]:
         BatchSize=100,
     )
     return delivered
+
+
+def best_us_per_call(runs: int, run: Callable[[int], None], calls: int) -> float:
+    """Best of ``runs`` timed runs of ``run(index)`` (after one warm-up run, index 0), in
+    microseconds per call (each run makes ``calls`` calls)."""
+    run(0)
+    best = float("inf")
+    for index in range(1, runs + 1):
+        start = time.perf_counter()
+        run(index)
+        best = min(best, time.perf_counter() - start)
+    return best / calls * 1e6

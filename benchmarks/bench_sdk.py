@@ -15,11 +15,10 @@ asserts nothing.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
-from _workload import python_items, wire_items
+from _workload import best_us_per_call, python_items, wire_items
 
 from streamsim._simulation import Simulation
 
@@ -31,17 +30,6 @@ TABLE = {
     "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
     "BillingMode": "PAY_PER_REQUEST",
 }
-
-
-def best_us_per_call(run: Callable[[int], None], calls: int) -> float:
-    """Best of RUNS timed runs (after one warm-up run), in microseconds per call."""
-    run(0)
-    best = float("inf")
-    for index in range(1, RUNS + 1):
-        start = time.perf_counter()
-        run(index)
-        best = min(best, time.perf_counter() - start)
-    return best / calls * 1e6
 
 
 def writer(client: Any, wire: list[list[dict[str, Any]]]) -> Callable[[int], None]:
@@ -76,18 +64,22 @@ def main() -> None:
     sim = Simulation(seed=0)
     face = sim.client("dynamodb")
     face.create_table(**TABLE)
-    rows.append(("sim.client (baseline)", best_us_per_call(writer(face, wire), N_ITEMS)))
+    rows.append(("sim.client (baseline)", best_us_per_call(RUNS, writer(face, wire), N_ITEMS)))
 
     sim = Simulation(seed=0)
     session_client = sim.boto3_session().client("dynamodb")
     session_client.create_table(**TABLE)
-    rows.append(("sim.boto3_session()", best_us_per_call(writer(session_client, wire), N_ITEMS)))
+    rows.append(
+        ("sim.boto3_session()", best_us_per_call(RUNS, writer(session_client, wire), N_ITEMS))
+    )
 
     sim = Simulation(seed=0)
     with sim.serve(port=0) as server:
         http_client = fake_client("dynamodb", endpoint_url=server.url)
         http_client.create_table(**TABLE)
-        rows.append(("sim.serve() endpoint", best_us_per_call(writer(http_client, wire), N_ITEMS)))
+        rows.append(
+            ("sim.serve() endpoint", best_us_per_call(RUNS, writer(http_client, wire), N_ITEMS))
+        )
 
     try:
         from moto import mock_aws
@@ -97,7 +89,9 @@ def main() -> None:
         with mock_aws():
             moto_client = fake_client("dynamodb")
             moto_client.create_table(**TABLE)
-            rows.append(("moto mock_aws", best_us_per_call(writer(moto_client, wire), N_ITEMS)))
+            rows.append(
+                ("moto mock_aws", best_us_per_call(RUNS, writer(moto_client, wire), N_ITEMS))
+            )
 
     base = rows[0][1]
     assert base is not None

@@ -8,27 +8,14 @@ nothing.  The target (issue 2) is at most 5 us per write on the Table face.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
-from _workload import python_items, wire_items
+from _workload import best_us_per_call, python_items, wire_items
 
 from streamsim._simulation import Simulation
 
 N_ITEMS = 20_000
 RUNS = 7
-
-
-def best_us_per_call(run: Callable[[int], None], calls: int) -> float:
-    """Best of RUNS timed runs (after one warm-up run), in microseconds per call."""
-    run(0)
-    best = float("inf")
-    for index in range(1, RUNS + 1):
-        start = time.perf_counter()
-        run(index)
-        best = min(best, time.perf_counter() - start)
-    return best / calls * 1e6
 
 
 def main() -> None:
@@ -71,12 +58,12 @@ def main() -> None:
         for item in items[run]:
             streamed_put(Item=item)
 
-    base = best_us_per_call(baseline, N_ITEMS)
+    base = best_us_per_call(RUNS, baseline, N_ITEMS)
     rows = [
         ("dict store (baseline)", base),
-        ("Table.put_item", best_us_per_call(table_face, N_ITEMS)),
-        ("client.put_item", best_us_per_call(client_face, N_ITEMS)),
-        ("Table.put_item, stream on", best_us_per_call(table_face_stream, N_ITEMS)),
+        ("Table.put_item", best_us_per_call(RUNS, table_face, N_ITEMS)),
+        ("client.put_item", best_us_per_call(RUNS, client_face, N_ITEMS)),
+        ("Table.put_item, stream on", best_us_per_call(RUNS, table_face_stream, N_ITEMS)),
     ]
     print(f"put_item of 5-attribute items, best of {RUNS} runs of {N_ITEMS} writes")
     for name, us in rows:
