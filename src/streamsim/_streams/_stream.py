@@ -155,6 +155,8 @@ class Stream:
         self.on_new_shard: list[Callable[[Shard], None]] = []
         #: readers seen per shard: shard id -> {reader id: last read ms}
         self.readers: dict[str, dict[int, int]] = {}
+        #: over-subscribed read tokens per shard (rule F.7): shard id -> [milli-tokens, at ms]
+        self.reader_tokens: dict[str, list[int]] = {}
         self._next_reader = 1
         #: the lifecycle log (see ``_history``): a few entries per shard, never per record
         self.history: deque[StreamEvent] = deque(maxlen=settings.history_limit)
@@ -474,6 +476,7 @@ class Stream:
             if shard.is_expired(now):
                 del self._shard_ids[shard.shard_id]
                 self.readers.pop(shard.shard_id, None)
+                self.reader_tokens.pop(shard.shard_id, None)
                 # Its children still name it as parent; its own (expired) parent is dropped, so
                 # a long-lived lineage keeps at most one expired ancestor in memory per chain.
                 shard.parent = None
