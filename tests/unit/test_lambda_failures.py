@@ -378,7 +378,7 @@ def test_response_ignored_without_report_batch_item_failures() -> None:
 
 
 def test_partial_retries_count_against_maximum_retry_attempts() -> None:
-    """Rule D.6: after a checkpoint that moved, the remainder gets 1 + MaximumRetryAttempts calls."""
+    """Rule D.6: once the checkpoint moved, the remainder gets 1 + MaximumRetryAttempts calls."""
     sim, table, queue = with_queue()
     rec = Recorder(sim, report_keys("b"))
     mapping = attach(
