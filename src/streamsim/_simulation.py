@@ -145,9 +145,10 @@ class Simulation:
     ) -> datetime:
         """Inside a Lambda handler: the handler works for this long; return its new instant.
 
-        Takes a ``timedelta`` and/or amounts of units, as :meth:`advance`.  Only the handler's own clock moves
-        (``sim.now``, ``context.get_remaining_time_in_millis()``); the rest of the simulation
-        waits for the invocation to end, which is at least as late as what was spent.
+        Takes a ``timedelta`` and/or amounts of units, as :meth:`advance`.  Only the
+        handler's own clock moves (``sim.now``, ``context.get_remaining_time_in_millis()``);
+        the rest of the simulation waits for the invocation to end, which is at least as late
+        as what was spent.
 
         Raises:
             SimulationError: called outside a running handler.

@@ -80,6 +80,7 @@ def pattern_error(detail: str) -> InvalidParameterValueException:
     error.add_note(f"streamsim: {detail}")
     return error
 
+
 _NUMERIC_LOWER_OPS = (">", ">=")
 _NUMERIC_UPPER_OPS = ("<", "<=")
 _SUPPORTED_OPERATORS = ("anything-but", "exists", "numeric", "prefix")

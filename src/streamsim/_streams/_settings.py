@@ -28,7 +28,7 @@ READER_BURST = 10  # rule F.7: over-subscribed reads a shard absorbs before thro
 READER_THROTTLES = ("burst", "strict")
 HISTORY_LIMIT = 100_000  # lifecycle log entries kept per stream by default
 SEQUENCE_NUMBER_SCOPES = ("stream", "per_shard")
-SEQUENCE_NUMBER_LENGTHS = ("varied", "fixed")
+SEQUENCE_NUMBER_LENGTHS = ("varied", "fixed", "growing")
 EVENT_ID_FORMS = ("opaque", "sequential")
 
 
@@ -75,6 +75,10 @@ class StreamSettings:
             differ in length, as AWS's do (rule A.3): a consumer comparing them as strings, or
             assuming a length, fails here as it would on AWS.  ``"fixed"``: every number has 21
             digits (streamsim's earlier form; with it, outputs are those of earlier releases).
+            ``"growing"``: a TESTING option; as ``"varied"``, but every shard that continues
+            another (a rotation, a split) numbers with one more digit than the numbers before
+            it, so a consumer that compares sequence numbers as text fails at the first
+            rotation (property tests find such a bug in a few operations).
         event_ids: ``"opaque"`` (default): eventIDs are 32 hex characters that tell nothing
             about order, as AWS's (rule A.3), so sorting by them fails here as on AWS.
             ``"sequential"``: the stream's prefix and the last 21 digits of the sequence

@@ -141,7 +141,11 @@ class Stream:
         #: sequence numbers of varied lengths (rule A.3): a 21-digit start drawn from the
         #: seeded generator, and now and then a longer number when a shard opens
         self._varied = (
-            settings.sequence_number_lengths == "varied" and settings.sequence_numbers == "stream"
+            settings.sequence_number_lengths in ("varied", "growing")
+            and settings.sequence_numbers == "stream"
+        )
+        self._lengthen_one_in = (
+            1 if settings.sequence_number_lengths == "growing" else (LENGTHEN_ONE_IN)
         )
         if self._varied:
             self._next_sn = rng.randrange(FIRST_SEQUENCE_NUMBER, 10 * FIRST_SEQUENCE_NUMBER // 2)
@@ -327,12 +331,13 @@ class Stream:
                 return shard_id
 
     def _lengthen(self) -> None:
-        """Now and then (one shard opening in :data:`LENGTHEN_ONE_IN`), move the stream's
+        """Now and then (one shard opening in :data:`LENGTHEN_ONE_IN`; every one with
+        ``sequence_number_lengths="growing"``), move the stream's
         counter to the next power of ten, so later numbers have one more digit (at most 38,
         rule A.3): numbers of one stream then differ in length, and a parent's may compare
         above its child's as text."""
         digits = len(str(self._next_sn))
-        if digits < MAX_SEQUENCE_DIGITS and self._rng.randrange(LENGTHEN_ONE_IN) == 0:
+        if digits < MAX_SEQUENCE_DIGITS and self._rng.randrange(self._lengthen_one_in) == 0:
             self._next_sn = 10**digits
 
     def _open_shard(self, partition_id: int, parent: Shard | None) -> Shard:

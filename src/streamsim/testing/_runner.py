@@ -32,6 +32,7 @@ import attrs
 
 from streamsim._dynamodb._splits import SplitPolicy
 from streamsim._simulation import Simulation
+from streamsim._streams._settings import StreamSettings
 
 from ._consumer import (
     ConsumerHistory,
@@ -111,6 +112,8 @@ class Scenario:
         partitions: partitions of the source table.
         splits: when set, a partition splits once it takes more than this many writes within
             one second (``SplitPolicy.max_writes_per_second``), so shards split mid-workload.
+        sequence_number_lengths: ``StreamSettings.sequence_number_lengths`` of the source's
+            stream (``"growing"``: every rotation or split lengthens the numbers).
     """
 
     operations: tuple[Operation, ...] = attrs.field(default=(), converter=_operations)
@@ -119,6 +122,7 @@ class Scenario:
     seed: int = 0
     partitions: int = 2
     splits: int | None = None
+    sequence_number_lengths: str = "varied"
 
 
 @attrs.frozen(kw_only=True, eq=False)
@@ -171,7 +175,7 @@ class ConsumerWorld:
         consumer: called with the sink table (behind the fault proxy), returns the handler.
         mapping: CreateEventSourceMapping parameters.
         faults: the plan of the chaos phase; seed, partitions: of the simulation and source.
-        splits: see :attr:`Scenario.splits`.
+        splits, sequence_number_lengths: see :class:`Scenario`.
     """
 
     def __init__(
@@ -183,11 +187,13 @@ class ConsumerWorld:
         seed: int = 0,
         partitions: int = 2,
         splits: int | None = None,
+        sequence_number_lengths: str = "varied",
     ) -> None:
         policy = None
         if splits is not None:
             policy = SplitPolicy(max_writes_per_second=splits, window=timedelta(seconds=1))
-        sim = Simulation(seed=seed, split_policy=policy)
+        streams = StreamSettings(sequence_number_lengths=sequence_number_lengths)
+        sim = Simulation(seed=seed, split_policy=policy, stream_settings=streams)
         self.sim = sim
         self.source = sim.create_table(
             SOURCE, hash_key="pk", partitions=partitions, stream_view_type="NEW_AND_OLD_IMAGES"
@@ -300,6 +306,7 @@ def run_consumer_test(
         seed=scenario.seed,
         partitions=scenario.partitions,
         splits=scenario.splits,
+        sequence_number_lengths=scenario.sequence_number_lengths,
     )
     for op in scenario.operations:  # chaos
         world.apply(op)
