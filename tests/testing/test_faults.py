@@ -26,8 +26,11 @@ from streamsim.testing import (
     InjectedFault,
     IteratorExpiry,
     Put,
+    Scenario,
     StreamToggle,
+    Throttle,
     Timeout,
+    run_consumer_test,
 )
 from tests.lambda_support import put
 
@@ -284,3 +287,27 @@ def test_stream_toggle_gives_a_new_stream_and_the_old_one_is_read_to_its_end() -
     assert (old_arn, "a") in delivered
     assert (old_arn, "b") in delivered
     assert (world.source.latest_stream_arn, "c") in delivered
+
+
+def test_iterator_expiry_while_another_shard_is_throttled_loses_nothing() -> None:
+    """A shard whose batch waits for an instance (throttled) when the iterators expire gives
+    that batch up too and reads it again once instances are back (found by Hypothesis)."""
+    scenario = Scenario(
+        operations=(
+            Put("a1", 1),
+            Put("a1", 2),
+            Put("b1", 1),
+            Throttle(1000),
+            Put("a1", 1),
+            Advance(1),
+        ),
+        mapping={"BatchSize": 2, "ParallelizationFactor": 1},
+        faults=FaultPlan(faults=(IteratorExpiry(when=BatchSizeAtLeast(2)),)),
+    )
+    run = run_consumer_test(
+        lambda sink: lambda event, context: None, scenario, expected=lambda items: []
+    )
+    assert run.injector.struck == [(1, "IteratorExpiry")]
+    assert "lost" not in {a.kind for a in run.result.anomalies}
+    delivered = [r.keys["pk"]["S"] for a in run.history.attempts() for r in a.records]
+    assert sorted(delivered) == ["a1", "a1", "a1", "b1"]

@@ -167,9 +167,16 @@ class ShardReader:
         """Forget the batches held (retrying, bisected, being gathered) and re-read their
         records as new batches, with fresh retry counts (rule F.18); False while busy."""
         slots = self.slots
-        if any(s.busy or s.waiting or s.granted is not None for s in slots):
+        if any(s.busy for s in slots):
             return False
         self.expired = False
+        for slot in slots:
+            if any(b.window is not None for b in (slot.batch, *slot.stack) if b is not None):
+                continue
+            slot.stop_waiting()  # a throttled batch is forgotten with the rest
+            if slot.granted is not None:
+                self.poller.concurrency.release(slot.granted)
+                slot.granted = None
         sequence_number = self.poller.sequence_number
         lowest: int | None = None
         for slot in slots:
