@@ -28,7 +28,7 @@ from streamsim._faces._lambda_views import LambdaService as LambdaServiceView
 from streamsim._faces._stream_views import Stream as StreamView
 from streamsim._faces._streams_client import DynamoDBStreamsClient
 from streamsim._faces._table_face import Table
-from streamsim._lambda._progress import RETRYING, Blocked, IdleReport
+from streamsim._lambda._progress import RETRYING, Blocked, IdleReport, retried_since
 from streamsim._lambda._service import LambdaSettings
 from streamsim._streams._stream import Stream, StreamSettings
 
@@ -525,9 +525,9 @@ class Simulation:
         A mapping counts once it is :attr:`~streamsim.EventSourceMapping.caught_up` (every
         record processed or given up) or :attr:`~streamsim.EventSourceMapping.blocked`
         (disabled, deleted, throttled for good).  One retrying a failing batch without limit
-        counts as blocked only after that batch failed at least ``patience`` times and the
-        mapping invoked its function at least once during this call, so a batch that failed
-        before (a healed fault) gets its retry.  Time stops at the instant the last mapping
+        counts as blocked only after that batch failed at least ``patience`` times and its
+        shard was retried at least once during this call, so a batch that failed before (a
+        healed fault) gets its retry.  Time stops at the instant the last mapping
         became idle (so nothing later, a rotation say, runs), or at ``max_time`` from now.
 
         Args:
@@ -557,7 +557,6 @@ class Simulation:
         start = clock.now_ms
         deadline = min(start + budget, LAST_INSTANT_MS)
         service = self._model.lambda_service
-        invoked = {uuid: m.metrics.invocations for uuid, m in service.mappings.items()}
 
         def verdict() -> tuple[list[tuple[str, Blocked]], list[str]]:
             blocked: list[tuple[str, Blocked]] = []
@@ -567,8 +566,8 @@ class Simulation:
                     continue
                 why = mapping.blocked
                 if why is not None and why.kind == RETRYING:
-                    fresh = mapping.metrics.invocations > invoked.get(uuid, 0)
-                    if not fresh or why.failures < patience:
+                    log = mapping.metrics.invocation_log
+                    if not retried_since(log, why.shard_id, start) or why.failures < patience:
                         why = None
                 if why is None:
                     behind.append(uuid)

@@ -24,7 +24,8 @@ AWS behaviour: function timeout 1-900 s, default 3 s; memory 128-10240 MB, defau
 ``context`` as the Python runtime's ``LambdaContext``.
 
 Differs from AWS: there are no cold starts, versions or aliases (``$LATEST`` only), and the
-handler runs in this process: advancing the simulation's time from inside it raises.
+handler runs in this process: advancing the simulation's time from inside it raises (spend it
+with ``sim.spend()`` instead).
 """
 
 from __future__ import annotations
