@@ -332,6 +332,10 @@ def scenario(response_types: tuple[str, ...]) -> Scenario:
     )
 
 
+#: Shards rotate every 4 hours (StreamSettings.rotation_period).
+ROTATION_MS = 4 * 3600 * 1000
+
+
 def main() -> None:
     """Run every consumer against the same scenario and say what the toolkit found."""
     for name, (consumer, response_types) in CONSUMERS.items():
@@ -350,7 +354,16 @@ def main() -> None:
         run = run_consumer_test(
             consumer,
             Scenario(
-                operations=(Put("a1", 1), Put("a1", 2), Put("b1", 3), Delete("b1"), Advance(1))
+                operations=(
+                    Put("a1", 1),
+                    Put("a1", 2),
+                    Put("b1", 3),
+                    Delete("b1"),
+                    Advance(ROTATION_MS + 1),  # shards rotate: numbers gain a digit
+                    Put("a1", 5),
+                    Advance(1_000),
+                ),
+                sequence_number_lengths="growing",
             ),
             expected=expected_copy,
             observed=observed_copy,
