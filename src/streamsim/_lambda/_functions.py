@@ -431,8 +431,8 @@ class Function:
             return _interrupted(request_id, now, exc)
         # the handler's own clock (rule D.5 timeouts): it spends time with sim.spend()
         frames = self.clock.frames
-        frame = HandlerTime(self.clock.handler_now_ms(), 0)
-        frame.deadline_ms = frame.start_ms + self.timeout_ms
+        start = frames[-1].now_ms if frames else now  # a nested call starts at its caller's now
+        frame = HandlerTime(start, start + self.timeout_ms)
         context = LambdaContext(self, request_id, frame.deadline_ms)
         frames.append(frame)
         try:
@@ -455,7 +455,11 @@ class Function:
             return _interrupted(request_id, now, exc)
         finally:
             frames.pop()
-        timed_out, end = self._end(now, duration, frame)
+        spent = frame.spent_ms
+        if spent or frame.timed_out or duration > self.timeout_ms:
+            timed_out, end = self._end(now, duration, frame)
+        else:
+            timed_out, end = False, now + duration
         if timed_out:
             self.errors += 1
             stamp = ms_to_datetime(end).strftime("%Y-%m-%dT%H:%M:%S.") + f"{end % 1000:03d}Z"
