@@ -11,7 +11,6 @@ import random
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from streamsim._dynamodb._catalog import TABLE_NAME_RE as TABLE_NAME_RE
@@ -29,11 +28,11 @@ from streamsim._faces._lambda_views import LambdaService as LambdaServiceView
 from streamsim._faces._stream_views import Stream as StreamView
 from streamsim._faces._streams_client import DynamoDBStreamsClient
 from streamsim._faces._table_face import Table
-from streamsim._lambda._progress import RETRYING, Blocked, IdleReport
+from streamsim._lambda._progress import RETRYING, Blocked, IdleReport, retried_since
 from streamsim._lambda._service import LambdaSettings
 from streamsim._streams._stream import Stream, StreamSettings
 
-from ._clock import DEFAULT_START_MS, Clock, datetime_to_ms, ms_to_datetime
+from ._clock import DEFAULT_START_MS, Clock, amount_ms, datetime_to_ms, ms_to_datetime
 from ._errors import StreamsimError
 from ._model import Model
 
@@ -126,13 +125,40 @@ class Simulation:
 
     @property
     def now(self) -> datetime:
-        """The current virtual instant, a timezone-aware UTC datetime."""
-        return ms_to_datetime(self._clock.now_ms)
+        """The current virtual instant, a timezone-aware UTC datetime (inside a Lambda
+        handler: the handler's own instant, its start plus what it spent)."""
+        return ms_to_datetime(self._clock.handler_now_ms())
 
     @property
     def now_ms(self) -> int:
-        """The current virtual instant in epoch milliseconds."""
-        return self._clock.now_ms
+        """The current virtual instant in epoch milliseconds (see :attr:`now`)."""
+        return self._clock.handler_now_ms()
+
+    def spend(
+        self,
+        by: timedelta | None = None,
+        /,
+        *,
+        milliseconds: float = 0,
+        seconds: float = 0,
+        minutes: float = 0,
+    ) -> datetime:
+        """Inside a Lambda handler: the handler works for this long; return its new instant.
+
+        Takes a ``timedelta`` and/or amounts of units, as :meth:`advance`.  Only the
+        handler's own clock moves (``sim.now``, ``context.get_remaining_time_in_millis()``);
+        the rest of the simulation waits for the invocation to end, which is at least as late
+        as what was spent.
+
+        Raises:
+            SimulationError: called outside a running handler.
+            HandlerTimedOut: the function's timeout is reached; the handler is stopped
+                there (a ``BaseException``, so ``except Exception`` does not catch it) and
+                the invocation fails with "Task timed out".
+        """
+        units = {"milliseconds": milliseconds, "seconds": seconds, "minutes": minutes}
+        self._clock.spend(amount_ms(by, verb="spend", **units))
+        return self.now
 
     def advance(
         self,
@@ -162,31 +188,15 @@ class Simulation:
         >>> sim.advance(timedelta(minutes=90), seconds=30).isoformat()
         '2024-01-01T01:30:30+00:00'
         """
-        total = Decimal(0)
-        if by is not None:
-            if not isinstance(by, timedelta):
-                raise TypeError(
-                    f"advance() takes a datetime.timedelta or keyword units "
-                    f"(e.g. advance(timedelta(seconds=5)) or advance(seconds=5)), got {by!r}"
-                )
-            total += Decimal((by.days * 86_400 + by.seconds) * 1_000_000 + by.microseconds) / 1000
-        for amount, unit in (
-            (milliseconds, 1),
-            (seconds, 1_000),
-            (minutes, 60_000),
-            (hours, 3_600_000),
-            (days, 86_400_000),
-        ):
-            if isinstance(amount, bool) or not isinstance(amount, (int, float, Decimal)):
-                raise TypeError(f"durations must be numbers, got {amount!r}")
-            total += Decimal(str(amount)) * unit
-        if not total.is_finite():
-            raise ValueError(f"durations must be finite, got {total} ms")
-        if total < 0:
-            raise ValueError(f"time can't go backwards: asked to advance by {total} ms")
-        if total != total.to_integral_value():
-            raise ValueError(f"durations must add up to whole milliseconds, got {total} ms")
-        target = self._clock.now_ms + int(total)
+        total = amount_ms(
+            by,
+            milliseconds=milliseconds,
+            seconds=seconds,
+            minutes=minutes,
+            hours=hours,
+            days=days,
+        )
+        target = self._clock.now_ms + total
         if target > LAST_INSTANT_MS:
             raise ValueError(
                 f"advancing by {total} ms would move time past {ms_to_datetime(LAST_INSTANT_MS)}, "
@@ -515,9 +525,9 @@ class Simulation:
         A mapping counts once it is :attr:`~streamsim.EventSourceMapping.caught_up` (every
         record processed or given up) or :attr:`~streamsim.EventSourceMapping.blocked`
         (disabled, deleted, throttled for good).  One retrying a failing batch without limit
-        counts as blocked only after that batch failed at least ``patience`` times and the
-        mapping invoked its function at least once during this call, so a batch that failed
-        before (a healed fault) gets its retry.  Time stops at the instant the last mapping
+        counts as blocked only after that batch failed at least ``patience`` times and its
+        shard was retried at least once during this call, so a batch that failed before (a
+        healed fault) gets its retry.  Time stops at the instant the last mapping
         became idle (so nothing later, a rotation say, runs), or at ``max_time`` from now.
 
         Args:
@@ -547,7 +557,6 @@ class Simulation:
         start = clock.now_ms
         deadline = min(start + budget, LAST_INSTANT_MS)
         service = self._model.lambda_service
-        invoked = {uuid: m.metrics.invocations for uuid, m in service.mappings.items()}
 
         def verdict() -> tuple[list[tuple[str, Blocked]], list[str]]:
             blocked: list[tuple[str, Blocked]] = []
@@ -557,8 +566,8 @@ class Simulation:
                     continue
                 why = mapping.blocked
                 if why is not None and why.kind == RETRYING:
-                    fresh = mapping.metrics.invocations > invoked.get(uuid, 0)
-                    if not fresh or why.failures < patience:
+                    log = mapping.metrics.invocation_log
+                    if not retried_since(log, why.shard_id, start) or why.failures < patience:
                         why = None
                 if why is None:
                     behind.append(uuid)

@@ -49,9 +49,10 @@ def rejected(sim: Simulation, call: Callable[[], Any], error: type[Exception], t
     before = state(sim)
     with pytest.raises(error) as info:
         call()
-    assert text in str(info.value), str(info.value).encode("utf-8", "backslashreplace")
+    said = " ".join([str(info.value), *getattr(info.value, "__notes__", [])])  # PEP 678 notes
+    assert text in said, said.encode("utf-8", "backslashreplace")
     assert state(sim) == before
-    return str(info.value)
+    return said
 
 
 # --- 1. lone surrogates ------------------------------------------------------------------------
