@@ -304,6 +304,9 @@ class UpdateExpression:
     written: tuple[Path, ...] = field(repr=False)
     set_values: tuple[OperandFn, ...] = field(repr=False)
     kind: str = "UpdateExpression"
+    #: Built from ``AttributeUpdates`` (rule H.33): ADD also appends lists, and a type
+    #: mismatch has the legacy message.
+    legacy: bool = False
 
 
 @frozen(eq=False)
