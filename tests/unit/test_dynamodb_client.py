@@ -1398,6 +1398,13 @@ def _every_call(client: Any) -> Iterator[tuple[str, Callable[[], Any]]]:
         ),
     )
     yield "DescribeTimeToLive", lambda: client.describe_time_to_live(TableName="shapes")
+    arn = client.describe_table(TableName="provisioned")["Table"]["TableArn"]
+    yield (
+        "TagResource",
+        lambda: client.tag_resource(ResourceArn=arn, Tags=[{"Key": "k", "Value": "v"}]),
+    )
+    yield "ListTagsOfResource", lambda: client.list_tags_of_resource(ResourceArn=arn)
+    yield "UntagResource", lambda: client.untag_resource(ResourceArn=arn, TagKeys=["k"])
     yield "DeleteTable", lambda: client.delete_table(TableName="provisioned")
 
 

@@ -21,7 +21,7 @@ Differs from AWS: botocore's client-side ``ParamValidationError`` is a
 :class:`~streamsim._faces._params.ParamValidationError` (a ``ValidationException`` with botocore's
 text); table and stream status changes are instantaneous (CreateTable, UpdateTable and
 DeleteTable responses show CREATING / UPDATING / DELETING, DescribeTable right after shows the
-final state); secondary indexes, global tables, backups and tags are not simulated.
+final state); secondary indexes, global tables and backups are not simulated.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from ._dynamodb_requests import (
 )
 from ._dynamodb_responses import ttl_description
 from ._dynamodb_shapes import DYNAMODB_CHECKS
+from ._dynamodb_tags import TagOperations, create_table_tags
 from ._params import ParamValidationError, pagination_config
 from ._table_requests import (
     BILLING_MODES,
@@ -85,6 +86,9 @@ _OPERATIONS = {
     "update_item": "UpdateItem",
     "update_table": "UpdateTable",
     "update_time_to_live": "UpdateTimeToLive",
+    "tag_resource": "TagResource",
+    "untag_resource": "UntagResource",
+    "list_tags_of_resource": "ListTagsOfResource",
 }
 
 
@@ -165,7 +169,7 @@ def _method_name(operation: str) -> str:
     return next(m for m, op in _OPERATIONS.items() if op == operation)
 
 
-class DynamoDBClient(ClientBase):
+class DynamoDBClient(TagOperations, ClientBase):
     """boto3's low-level DynamoDB client, over one :class:`~streamsim.Simulation`.
 
     Obtain it as ``sim.client("dynamodb")``.  See the module docstring for the conventions.
@@ -327,8 +331,7 @@ class DynamoDBClient(ClientBase):
         table_class = p.get("TableClass")
         if table_class is not None and table_class not in TABLE_CLASSES:
             raise enum_error(table_class, "tableClass", TABLE_CLASSES)
-        if p.get("Tags") is not None and not isinstance(p["Tags"], (list, tuple)):
-            raise ValidationException("Tags must be a list")
+        tags = create_table_tags(p)  # rule H.34
         engine = self._tables.create(
             p["TableName"],
             hash_key=hash_key,
@@ -338,6 +341,7 @@ class DynamoDBClient(ClientBase):
             stream_view_type=view_type,
         )
         meta = self._tables.meta(engine)
+        meta.tags = tags
         meta.attribute_definitions = list(types.items())
         meta.configure(
             billing_mode=billing,
