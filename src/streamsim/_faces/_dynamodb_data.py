@@ -70,7 +70,13 @@ from ._dynamodb_requests import (
     select,
     write_request,
 )
-from ._dynamodb_responses import capacity, capacity_list, table_description, write_response
+from ._dynamodb_responses import (
+    capacity,
+    capacity_list,
+    deleted_description,
+    table_description,
+    write_response,
+)
 from ._dynamodb_transactions import Transactions
 
 #: One operation: ``(data plane, request, table or None) -> response members``.
@@ -152,7 +158,7 @@ class DataPlane(Transactions):
             ResourceInUseException: its stream is still being enabled.
         """
         self.tables.check_deletable(engine)
-        description = self.describe(engine, status="DELETING")
+        description = deleted_description(self.describe(engine, status="DELETING"))
         self.tables.delete(engine.name)
         return description
 

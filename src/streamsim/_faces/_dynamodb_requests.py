@@ -29,6 +29,7 @@ from streamsim._dynamodb._expressions import (
     project,
 )
 from streamsim._dynamodb._expressions._ast import Path
+from streamsim._dynamodb._expressions._legacy import check_attribute_name
 from streamsim._errors import ValidationException
 from streamsim._items import (
     AttributeValue,
@@ -124,6 +125,7 @@ def _attributes_to_get(names: Any) -> Projection:
                 "One or more parameter values were invalid: Duplicate value in attribute name: "
                 f"{name}"
             )
+        check_attribute_name(name)
         seen.add(name)
     return Projection(
         expression=", ".join(names),

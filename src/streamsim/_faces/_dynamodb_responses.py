@@ -9,7 +9,7 @@ TimeToLiveDescription); rule C.1 (StreamSpecification, LatestStreamArn, LatestSt
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from streamsim._clock import ms_to_datetime
 from streamsim._dynamodb._catalog import TableMeta
@@ -116,3 +116,22 @@ def ttl_description(engine: TableEngine) -> dict[str, Any]:
     if engine.ttl.enabled and engine.ttl.attribute is not None:
         out["AttributeName"] = engine.ttl.attribute
     return out
+
+
+#: What DescribeTable shows that DeleteTable's description leaves out (rule H.36).
+_NOT_IN_DELETE: Final = (
+    "AttributeDefinitions",
+    "KeySchema",
+    "CreationDateTime",
+    "GlobalSecondaryIndexes",
+    "LocalSecondaryIndexes",
+)
+
+
+def deleted_description(description: dict[str, Any]) -> dict[str, Any]:
+    """DeleteTable's ``TableDescription``: DescribeTable's without the schema and creation time.
+
+    >>> deleted_description({"TableName": "t", "KeySchema": [], "ItemCount": 0})
+    {'TableName': 't', 'ItemCount': 0}
+    """
+    return {k: v for k, v in description.items() if k not in _NOT_IN_DELETE}

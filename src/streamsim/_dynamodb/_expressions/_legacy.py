@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from streamsim._errors import ValidationException
-from streamsim._items import type_of
+from streamsim._items import MAX_NAME_BYTES, type_of, utf8_len
 
 from ._ast import (
     AddAction,
@@ -46,6 +46,7 @@ from ._update import compile_set_value
 __all__ = [
     "COMPARISON_OPERATORS",
     "Placeholders",
+    "check_attribute_name",
     "legacy_condition",
     "legacy_key_condition",
     "legacy_update",
@@ -107,6 +108,20 @@ _UPDATE_ACTIONS: Final = ("ADD", "PUT", "DELETE")
 _SET_TYPES: Final = ("SS", "NS", "BS")
 
 
+def check_attribute_name(name: str) -> None:
+    """An attribute name a request names outside an expression: 1 to 65,535 bytes (rule H.36).
+
+    Raises:
+        ValidationException: the name is empty or too long.
+    """
+    if not name:
+        raise ValidationException(f"{_INVALID}An attribute name may not be empty")
+    if len(name) > MAX_NAME_BYTES // 4 and utf8_len(name) > MAX_NAME_BYTES:
+        raise ValidationException(
+            f"{_INVALID}An attribute name may be at most {MAX_NAME_BYTES} bytes long"
+        )
+
+
 class Placeholders:
     """Generated placeholders for the names and values of a request's legacy parameters."""
 
@@ -117,7 +132,12 @@ class Placeholders:
         self.values: dict[str, AttributeValue] = {}
 
     def path(self, attribute: str) -> Path:
-        """A top-level path naming ``attribute`` through a fresh name placeholder."""
+        """A top-level path naming ``attribute`` through a fresh name placeholder.
+
+        Raises:
+            ValidationException: an empty name, or one over 65,535 bytes (rule H.36).
+        """
+        check_attribute_name(attribute)
         ref = f"#~{len(self.names)}"
         self.names[ref] = attribute
         return Path((ref,))
