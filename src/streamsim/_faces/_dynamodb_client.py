@@ -26,7 +26,7 @@ final state); secondary indexes, global tables and backups are not simulated.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from streamsim._clock import Clock
@@ -49,6 +49,7 @@ from ._dynamodb_responses import ttl_description
 from ._dynamodb_shapes import DYNAMODB_CHECKS
 from ._dynamodb_tags import TagOperations, create_table_tags
 from ._params import ParamValidationError, pagination_config
+from ._service_checks import serialization_error, service_check
 from ._table_requests import (
     BILLING_MODES,
     TABLE_CLASSES,
@@ -176,10 +177,18 @@ class DynamoDBClient(TagOperations, ClientBase):
     """
 
     def __init__(
-        self, data: DataPlane, clock: Clock, region: str, *, python_values: bool = False
+        self,
+        data: DataPlane,
+        clock: Clock,
+        region: str,
+        *,
+        python_values: bool = False,
+        parameter_validation: bool = True,
     ) -> None:
         #: True for a resource's client (``table.meta.client``): Python values in and out
         self._python = python_values
+        #: False: botocore's client-side checks are skipped, DynamoDB's own answer (rule H.37)
+        self._client_side = parameter_validation
         self._ops = data
         self._tables = data.tables
         self._clock = clock
@@ -194,7 +203,8 @@ class DynamoDBClient(TagOperations, ClientBase):
         )
 
     def __repr__(self) -> str:
-        return f"<streamsim DynamoDB client region={self._region}>"
+        checks = "" if self._client_side else " parameter_validation=False"
+        return f"<streamsim DynamoDB client region={self._region}{checks}>"
 
     # --- plumbing -------------------------------------------------------------------------------
 
@@ -202,6 +212,29 @@ class DynamoDBClient(TagOperations, ClientBase):
 
     def _response_metadata(self, operation: str) -> dict[str, Any]:
         return self._ops.response_metadata()
+
+    def _check(self, operation: str, params: Mapping[str, Any]) -> None:
+        if self._client_side:
+            super()._check(operation, params)
+        else:
+            service_check(self._CHECKS[operation], params)
+
+    def _call(
+        self, operation: str, params: Mapping[str, Any], body: Callable[..., dict[str, Any]]
+    ) -> dict[str, Any]:
+        if self._client_side:
+            return super()._call(operation, params, body)
+
+        def serialized(**p: Any) -> dict[str, Any]:
+            try:
+                return body(**p)
+            except ValidationException as exc:  # a wrongly typed value found deeper
+                error = serialization_error(exc)
+                if error is None:
+                    raise
+                raise error from None
+
+        return super()._call(operation, params, serialized)
 
     def _data(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         if self._python:  # boto3's resource client: Key()/Attr() conditions become strings
