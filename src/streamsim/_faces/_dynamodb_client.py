@@ -48,7 +48,7 @@ from ._dynamodb_requests import (
 from ._dynamodb_responses import ttl_description
 from ._dynamodb_shapes import DYNAMODB_CHECKS
 from ._dynamodb_tags import TagOperations, create_table_tags
-from ._params import ParamValidationError, pagination_config
+from ._params import ParamValidationError, check_params, pagination_config
 from ._service_checks import serialization_error, service_check
 from ._table_requests import (
     BILLING_MODES,
@@ -215,14 +215,14 @@ class DynamoDBClient(TagOperations, ClientBase):
 
     def _check(self, operation: str, params: Mapping[str, Any]) -> None:
         if self._client_side:
-            super()._check(operation, params)
+            check_params(self._CHECKS[operation], params)
         else:
             service_check(self._CHECKS[operation], params)
 
     def _call(
         self, operation: str, params: Mapping[str, Any], body: Callable[..., dict[str, Any]]
     ) -> dict[str, Any]:
-        if self._client_side:
+        if self._client_side:  # the common case, first
             return super()._call(operation, params, body)
 
         def serialized(**p: Any) -> dict[str, Any]:

@@ -48,6 +48,9 @@ RETURN_CONSUMED_CAPACITY = ("INDEXES", "TOTAL", "NONE")
 RETURN_ITEM_COLLECTION_METRICS = ("SIZE", "NONE")
 SELECT_VALUES = ("ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT")
 
+#: The operations with legacy parameters holding attribute values (rules H.30-H.33)
+_LEGACY_OPERATIONS = frozenset({"PutItem", "UpdateItem", "DeleteItem", "Query", "Scan"})
+
 #: Converts an item or key of a request into canonical form: ``(value, parameter path)``.
 ItemFn = Callable[[Any, str], Item]
 #: Converts one ExpressionAttributeValues value: ``(value, placeholder)``.
@@ -155,8 +158,9 @@ class Expressions:
     def __init__(
         self, p: Mapping[str, Any], *, attributes_to_get: bool = False, legacy: str | None = None
     ) -> None:
-        if legacy is not None:  # the operation, whose legacy parameters are read (rule H.30)
-            check_mix(p, legacy)
+        # legacy: the operation, whose legacy parameters are read (rule H.30)
+        uses_legacy = legacy is not None and check_mix(p, legacy)
+        if uses_legacy:
             attributes_to_get = legacy in ("GetItem", "BatchGetItem", "Query", "Scan")
         text = _expression(p, "UpdateExpression")
         self.update: UpdateExpression | None = parse_update(text) if text is not None else None
@@ -190,7 +194,8 @@ class Expressions:
         if attributes_to_get and p.get("AttributesToGet") is not None:
             projection = _attributes_to_get(p["AttributesToGet"])
         self.projection: Projection | None = projection
-        if legacy is not None:
+        if uses_legacy:
+            assert legacy is not None
             self._add_legacy(LegacyParts(p, legacy))
 
     def _add_legacy(self, parts: LegacyParts) -> None:
@@ -313,7 +318,8 @@ def convert_request(
         p["ExclusiveStartKey"] = item_fn(p["ExclusiveStartKey"], "ExclusiveStartKey")
     if "ExpressionAttributeValues" in p:
         p["ExpressionAttributeValues"] = _values(p["ExpressionAttributeValues"], value_fn)
-    convert_legacy(p, item_fn)
+    if operation in _LEGACY_OPERATIONS:
+        convert_legacy(p, item_fn)
     if operation == "BatchWriteItem":
         p["RequestItems"] = _convert_batch_write(p.get("RequestItems"), item_fn)
     elif operation == "BatchGetItem":

@@ -71,7 +71,7 @@ def convert_legacy(p: dict[str, Any], item_fn: ItemFn) -> None:
     """
     for member, slots in _VALUE_MEMBERS.items():
         conditions = p.get(member)
-        if not isinstance(conditions, Mapping):
+        if conditions is None or not isinstance(conditions, Mapping):
             continue
         converted: dict[str, Any] = {}
         for attribute, spec in conditions.items():
@@ -92,16 +92,21 @@ def convert_legacy(p: dict[str, Any], item_fn: ItemFn) -> None:
         p[member] = converted
 
 
-def check_mix(p: Mapping[str, Any], operation: str) -> None:
+def check_mix(p: Mapping[str, Any], operation: str) -> bool:
     """Reject a request that mixes legacy and expression parameters (rule H.30).
 
     ``KeyConditions`` may go with ``FilterExpression`` and ``ProjectionExpression`` as long as
     there is no ``KeyConditionExpression``.
+
+    Returns:
+        Whether the request uses any legacy parameter (most do not: one cheap pass).
     """
     expressions, legacy = _PARAMETERS[operation]
+    if not any(p.get(name) is not None for name in legacy):
+        return False
     modern = [name for name in expressions if p.get(name) is not None]
     if not modern:
-        return
+        return True
     if p.get("KeyConditionExpression") is None:
         legacy = tuple(name for name in legacy if name != "KeyConditions")
     old = [name for name in legacy if p.get(name) is not None]
@@ -111,6 +116,7 @@ def check_mix(p: Mapping[str, Any], operation: str) -> None:
             f"Non-expression parameters: {{{', '.join(old)}}} Expression parameters: "
             f"{{{', '.join(modern)}}}"
         )
+    return True
 
 
 class LegacyParts:
