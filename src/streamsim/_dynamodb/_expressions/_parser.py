@@ -61,6 +61,7 @@ from ._ast import (
     Projection,
     SetAction,
     ValueRef,
+    check_path_depth,
     iter_operands,
     iter_update_operands,
 )
@@ -451,20 +452,6 @@ def _check_length(expression: str, kind: str) -> None:
 _T = TypeVar("_T")
 
 
-#: A document path has at most this many elements (names and list indexes; rule H.36).
-MAX_PATH_DEPTH: Final = 32
-
-
-def _check_path_depth(paths: Iterator[object], kind: str) -> None:
-    """Reject a document path of more than 32 levels (rule H.36)."""
-    for path in paths:
-        if isinstance(path, Path) and len(path.elements) > MAX_PATH_DEPTH:
-            raise ValidationException(
-                f"Invalid {kind}: The document path has too many nesting levels; nesting "
-                f"levels: {len(path.elements)}"
-            )
-
-
 def _run(parser: _Parser, parse: Callable[[], _T]) -> _T:
     operators = operator_count(parser.tokens, parser.kind == "UpdateExpression")
     if operators > MAX_OPERATORS:  # rule H.36
@@ -494,7 +481,7 @@ def parse_condition_tree(expression: str, kind: str) -> tuple[CondNode, list[str
     parser = _Parser(expression, kind, _CONDITION_KEYWORDS)
     root = _run(parser, parser.parse_condition)
     operands = list(iter_operands(root))
-    _check_path_depth((op for op, _ in operands), kind)
+    check_path_depth((op for op, _ in operands), kind)
     prefix = f"Invalid {kind}: "
     if parser.redundant_parens:
         raise ValidationException(prefix + "The expression has redundant parentheses;")
@@ -561,7 +548,7 @@ def parse_update_tree(expression: str) -> UpdateParts:
     parser = _Parser(expression, kind, _UPDATE_KEYWORDS)
     sets, removes, adds, deletes, written, repeated = _run(parser, parser.parse_update)
     operands = list(iter_update_operands(sets, removes, adds, deletes, written))
-    _check_path_depth(iter(operands), kind)
+    check_path_depth(iter(operands), kind)
     refs, reserved = _refs(iter(operands))
     prefix = f"Invalid {kind}: "
     if reserved:
@@ -593,7 +580,7 @@ def parse_projection(expression: str) -> Projection:
     _check_length(expression, kind)
     parser = _Parser(expression, kind, frozenset())
     paths = _run(parser, parser.parse_projection)
-    _check_path_depth(iter(paths), kind)
+    check_path_depth(iter(paths), kind)
     refs, reserved = _refs(iter(paths))
     if reserved:
         raise ValidationException(
