@@ -17,7 +17,7 @@ from streamsim._dynamodb._catalog import TABLE_NAME_RE as TABLE_NAME_RE
 from streamsim._dynamodb._splits import SplitPolicy
 from streamsim._dynamodb._table import TableEngine
 from streamsim._dynamodb._ttl import TTLSettings
-from streamsim._faces._client_base import request_ids
+from streamsim._faces._clients import Clients
 from streamsim._faces._destination_views import Queue
 from streamsim._faces._display import INLINE_LIMIT
 from streamsim._faces._dynamodb_client import DynamoDBClient
@@ -116,9 +116,8 @@ class Simulation:
             split_policy=self.split_policy,
             lambda_settings=lambda_settings,
         )
-        self._data: DataPlane | None = None
         self._faces: dict[str, tuple[TableEngine, Table]] = {}
-        self._clients: dict[str, DynamoDBClient | DynamoDBStreamsClient | LambdaClient] = {}
+        self._client_set = Clients(self._model, self._clock, self.region, self.rng)
         self._adapter: Adapter | None = None
 
     # --- time -----------------------------------------------------------------------------------
@@ -272,7 +271,7 @@ class Simulation:
         cached = self._faces.get(name)
         if cached is not None and cached[0] is engine:
             return cached[1]
-        face = Table(engine, self._data_plane(), self._clock, self._resource_client)
+        face = Table(engine, self._data_plane(), self._clock, self._client_set.resource)
         self._faces[name] = (engine, face)
         return face
 
@@ -321,52 +320,56 @@ class Simulation:
     # --- clients --------------------------------------------------------------------------------
 
     @overload
-    def client(self, service: Literal["dynamodb"]) -> DynamoDBClient: ...
+    def client(
+        self,
+        service: Literal["dynamodb"],
+        *,
+        parameter_validation: bool | None = None,
+        config: Any = None,
+    ) -> DynamoDBClient: ...
 
     @overload
-    def client(self, service: Literal["dynamodbstreams"]) -> DynamoDBStreamsClient: ...
+    def client(
+        self,
+        service: Literal["dynamodbstreams"],
+        *,
+        parameter_validation: bool | None = None,
+        config: Any = None,
+    ) -> DynamoDBStreamsClient: ...
 
     @overload
-    def client(self, service: Literal["lambda"]) -> LambdaClient: ...
+    def client(
+        self,
+        service: Literal["lambda"],
+        *,
+        parameter_validation: bool | None = None,
+        config: Any = None,
+    ) -> LambdaClient: ...
 
     @overload
-    def client(self, service: str) -> DynamoDBClient | DynamoDBStreamsClient | LambdaClient: ...
+    def client(
+        self, service: str, *, parameter_validation: bool | None = None, config: Any = None
+    ) -> DynamoDBClient | DynamoDBStreamsClient | LambdaClient: ...
 
-    def client(self, service: str) -> DynamoDBClient | DynamoDBStreamsClient | LambdaClient:
+    def client(
+        self, service: str, *, parameter_validation: bool | None = None, config: Any = None
+    ) -> DynamoDBClient | DynamoDBStreamsClient | LambdaClient:
         """A boto3-shaped low-level client: ``dynamodb``, ``dynamodbstreams`` or ``lambda``.
 
-        Raises:
-            ValueError: an unknown service name.
-        """
-        client: DynamoDBClient | DynamoDBStreamsClient | LambdaClient | None
-        client = self._clients.get(service)
-        if client is not None:
-            return client
-        if service == "dynamodb":
-            client = DynamoDBClient(self._data_plane(), self._clock, self.region)
-        elif service == "dynamodbstreams":
-            client = DynamoDBStreamsClient(self._model)
-        elif service == "lambda":
-            client = LambdaClient(
-                self._model.lambda_service, request_ids=self.rng("lambda/request-ids")
-            )
-        else:
-            raise ValueError(
-                f"unknown service {service!r}: expected 'dynamodb', 'dynamodbstreams' or 'lambda'"
-            )
-        self._clients[service] = client
-        return client
+        Args:
+            service: the service name.
+            parameter_validation: botocore's ``Config`` option: ``False`` skips botocore's
+                client-side checks, so malformed input reaches the service and gets DynamoDB's
+                own answer (``SerializationException``, ValidationException; rule H.37).
+                DynamoDB only.
+            config: a botocore ``Config`` (or anything with a ``parameter_validation``
+                attribute), read for that option only.
 
-    def _resource_client(self) -> DynamoDBClient:
-        """``table.meta.client``: boto3's resource client takes and gives Python values."""
-        client = self._clients.get("dynamodb-resource")
-        if client is None:
-            client = DynamoDBClient(
-                self._data_plane(), self._clock, self.region, python_values=True
-            )
-            self._clients["dynamodb-resource"] = client
-        assert isinstance(client, DynamoDBClient)
-        return client
+        Raises:
+            ValueError: an unknown service name, or parameter_validation=False for a service
+                other than DynamoDB.
+        """
+        return self._client_set.client(service, parameter_validation, config)
 
     # --- real SDKs ------------------------------------------------------------------------------
 
@@ -375,7 +378,7 @@ class Simulation:
         if self._adapter is None:
             from streamsim._sdk._adapter import Adapter
 
-            self._adapter = Adapter(self.client)
+            self._adapter = Adapter(self._client_set.wire)
         return self._adapter
 
     def boto3_session(self, region_name: str | None = None) -> Any:
@@ -475,12 +478,7 @@ class Simulation:
 
     def _data_plane(self) -> DataPlane:
         """The DynamoDB operations both DynamoDB faces share (one RequestId source)."""
-        if self._data is None:
-            model = self._model
-            self._data = DataPlane(
-                model.tables, model.transaction_tokens, request_ids(model.rng("request-ids"))
-            )
-        return self._data
+        return self._client_set.data_plane()
 
     def _check(self) -> None:
         """Assert every invariant of the simulation (for tests; never on the hot path).

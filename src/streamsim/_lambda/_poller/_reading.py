@@ -140,7 +140,7 @@ class ShardReader:
         if self.slot_count > 1:
             self._route()
         closed = not shard.is_open
-        drained = self.unread() == 0
+        drained = self.pos >= shard.end_position
         wants_appends = False
         all_idle = True
         for slot in self.slots:
@@ -149,7 +149,7 @@ class ShardReader:
                 wants_appends = True
             if status != IDLE:
                 all_idle = False
-        if all_idle and self.unread() == 0 and all(not s.queue for s in self.slots):
+        if all_idle and self.pos >= shard.end_position and all(not s.queue for s in self.slots):
             if closed and all(s.quiescent for s in self.slots):
                 self._finish()
                 return
