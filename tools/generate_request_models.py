@@ -74,6 +74,11 @@ OPERATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
             "GetFunctionConcurrency",
             "DeleteFunctionConcurrency",
             "GetFunction",
+            "Invoke",
+            "PutFunctionEventInvokeConfig",
+            "UpdateFunctionEventInvokeConfig",
+            "GetFunctionEventInvokeConfig",
+            "DeleteFunctionEventInvokeConfig",
         ),
     ),
 }

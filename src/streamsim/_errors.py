@@ -192,9 +192,39 @@ class ServiceException(StreamsimError, RuntimeError):
 
 
 class TooManyRequestsException(StreamsimError, RuntimeError):
-    """Request rate or concurrency limit reached."""
+    """Request rate or concurrency limit reached.
+
+    ``reason``: Lambda's ``Reason`` member (``ReservedFunctionConcurrentInvocationLimitExceeded``,
+    ``ConcurrentInvocationLimitExceeded``), set in the response with ``Type: "User"``.
+    """
 
     http_status = 429
+
+    def __init__(
+        self, message: str = "Rate Exceeded.", operation_name: str = "", reason: str | None = None
+    ) -> None:
+        super().__init__(message, operation_name)
+        self.reason = reason
+        if reason is not None:
+            self.response["Type"] = "User"
+            self.response["Reason"] = reason
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message, self.operation_name, self.reason))
+
+
+class RequestEntityTooLargeException(StreamsimError, ValueError):
+    """An Invoke payload over Lambda's limit (HTTP 413).
+
+    The code is the one AWS sends on the wire; botocore's model names the shape
+    ``RequestTooLargeException``, a code the service does not send (rule I.3).
+    """
+
+    http_status = 413
+
+
+class InvalidRequestContentException(StreamsimError, ValueError):
+    """An Invoke payload that is not JSON (rule I.3)."""
 
 
 #: Every error class by AWS code, used to build ``client.exceptions``.
@@ -218,6 +248,8 @@ ERRORS_BY_CODE: dict[str, type[StreamsimError]] = {
         ResourceConflictException,
         ServiceException,
         TooManyRequestsException,
+        RequestEntityTooLargeException,
+        InvalidRequestContentException,
     )
 }
 

@@ -40,6 +40,7 @@ KINDS = {
     "boolean": "bool",
     "map": "dict",
     "timestamp": "timestamp",
+    "blob": "blob",
 }
 
 

@@ -3,7 +3,8 @@
 Operations: ``create_event_source_mapping``, ``update_event_source_mapping``,
 ``delete_event_source_mapping``, ``get_event_source_mapping``, ``list_event_source_mappings``,
 ``put_function_concurrency``, ``get_function_concurrency``, ``delete_function_concurrency``
-and ``get_function``.  Parameters are AWS's names as keyword arguments; responses carry the
+``get_function``, ``invoke`` and the ``*_function_event_invoke_config`` operations
+(:mod:`._lambda_invoke`).  Parameters are AWS's names as keyword arguments; responses carry the
 members of botocore's ``lambda`` output shapes (``EventSourceMappingConfiguration``, ...) plus
 ``ResponseMetadata``; ``LastModified`` of a mapping is a timezone-aware datetime as boto3 hands
 it out.  Errors are the ``streamsim._errors`` classes, stamped with the operation, also
@@ -48,6 +49,12 @@ from streamsim._lambda._mapping import (
 )
 
 from ._client_base import ClientBase, ClientExceptions, response_metadata
+from ._lambda_invoke import (
+    delete_event_invoke_config,
+    event_invoke_config,
+    invoke,
+    put_event_invoke_config,
+)
 from ._models.lambda_ import OPERATIONS as LAMBDA_OPERATIONS
 from ._param_shapes import OperationSpec, without_minimums
 
@@ -87,6 +94,7 @@ _STATUS = {
     "UpdateEventSourceMapping": 202,
     "DeleteEventSourceMapping": 202,
     "DeleteFunctionConcurrency": 204,
+    "DeleteFunctionEventInvokeConfig": 204,
 }
 
 #: HTTP status of Lambda's errors (botocore ``error.httpStatusCode``; DynamoDB's
@@ -98,6 +106,8 @@ _ERROR_STATUS = {
     "InvalidParameterValueException": 400,
     "TooManyRequestsException": 429,
     "ServiceException": 500,
+    "RequestEntityTooLargeException": 413,
+    "InvalidRequestContentException": 400,
 }
 
 
@@ -507,3 +517,79 @@ class LambdaClient(ClientBase):
         if function.reserved_concurrency is not None:
             out["Concurrency"] = {"ReservedConcurrentExecutions": function.reserved_concurrency}
         return out
+
+    # --- Invoke (rule L.1-L.4) ------------------------------------------------------------------
+
+    def invoke(self, **params: Any) -> dict[str, Any]:
+        """Invoke: RequestResponse (200), Event (202) or DryRun (204) (rule L.1-L.4).
+
+        Args (keyword, AWS names): FunctionName (required), InvocationType, LogType
+            ("Tail": ``LogResult``), Payload (JSON as bytes, text or a readable object),
+            Qualifier (``$LATEST`` only), ClientContext.
+
+        Returns:
+            ``StatusCode``, ``FunctionError`` ("Unhandled" when the function failed),
+            ``LogResult``, ``ExecutedVersion`` and ``Payload`` (a ``StreamingBody``); the
+            HTTP headers Lambda sends in ``ResponseMetadata``.
+
+        Raises:
+            TooManyRequestsException: a synchronous call found no free instance (``Reason``
+                ``ReservedFunctionConcurrentInvocationLimitExceeded`` when reserved).
+            RequestEntityTooLargeException: over 6 MB (1 MB for Event).
+            InvalidRequestContentException: a payload that is not JSON.
+            ResourceNotFoundException: no such function.
+        """
+        request_id: list[str | None] = [None]
+
+        def body(**p: Any) -> dict[str, Any]:
+            out, request_id[0] = invoke(self._service, p)
+            return out
+
+        response = self._call("Invoke", params, body)
+        metadata = response["ResponseMetadata"]
+        if request_id[0] is not None:  # the invocation's own id, as the handler saw it
+            metadata["RequestId"] = request_id[0]
+            metadata["HTTPHeaders"]["x-amzn-requestid"] = request_id[0]
+        metadata["HTTPStatusCode"] = response["StatusCode"]
+        headers = metadata["HTTPHeaders"]
+        for member, header in (
+            ("FunctionError", "x-amz-function-error"),
+            ("LogResult", "x-amz-log-result"),
+            ("ExecutedVersion", "x-amz-executed-version"),
+        ):
+            if member in response:
+                headers[header] = response[member]
+        return response
+
+    def put_function_event_invoke_config(self, **params: Any) -> dict[str, Any]:
+        """PutFunctionEventInvokeConfig: asynchronous retries, event age, destinations
+        (unset members take their defaults; rule L.4)."""
+        return self._call(
+            "PutFunctionEventInvokeConfig",
+            params,
+            lambda **p: put_event_invoke_config(self._service, p, replace=True),
+        )
+
+    def update_function_event_invoke_config(self, **params: Any) -> dict[str, Any]:
+        """UpdateFunctionEventInvokeConfig: change only the members given (rule L.4)."""
+        return self._call(
+            "UpdateFunctionEventInvokeConfig",
+            params,
+            lambda **p: put_event_invoke_config(self._service, p, replace=False),
+        )
+
+    def get_function_event_invoke_config(self, **params: Any) -> dict[str, Any]:
+        """GetFunctionEventInvokeConfig (ResourceNotFoundException when none was put)."""
+        service = self._service
+        return self._call(
+            "GetFunctionEventInvokeConfig", params, lambda **p: event_invoke_config(service, p)
+        )
+
+    def delete_function_event_invoke_config(self, **params: Any) -> dict[str, Any]:
+        """DeleteFunctionEventInvokeConfig: the defaults apply again."""
+
+        def body(**p: Any) -> dict[str, Any]:
+            delete_event_invoke_config(self._service, p)
+            return {}
+
+        return self._call("DeleteFunctionEventInvokeConfig", params, body)

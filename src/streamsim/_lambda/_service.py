@@ -33,7 +33,8 @@ from ._concurrency import ConcurrencyPool
 from ._destinations import Bucket, Destination, Queue, Topic, validate_name
 from ._dynamodb_source import DynamoDBStreamSource
 from ._environment import LambdaEnvironment
-from ._functions import DEFAULT_TIMEOUT_S, Duration, Function
+from ._functions import DEFAULT_TIMEOUT_S, Duration, Function, InvocationResult
+from ._invocations import AsyncEvent, Invoker
 from ._mapping import EventSourceMapping, MappingConfig
 from ._settings import LambdaSettings as LambdaSettings
 from ._source import EventSource
@@ -107,6 +108,10 @@ class LambdaService:
             account_id=account_id,
         )
         self._sources: dict[Stream, DynamoDBStreamSource] = {}
+        #: Invoke's synchronous calls and asynchronous queues (rule L.1-L.4)
+        self.invoker = Invoker(
+            clock=clock, concurrency=self.concurrency, destination=self.destination
+        )
 
     # --- identifiers ----------------------------------------------------------------------------
 
@@ -196,6 +201,20 @@ class LambdaService:
                 f"{match.group('name')}"
             )
         return function
+
+    # --- Invoke (rule L.1-L.4) -----------------------------------------------------------------
+
+    def invoke_sync(self, function: Function, event: Any) -> InvocationResult:
+        """Run ``function`` now (RequestResponse), holding an instance for its duration.
+
+        Raises:
+            TooManyRequestsException: no free instance (rule L.2).
+        """
+        return self.invoker.invoke_sync(function, event)
+
+    def invoke_async(self, function: Function, event: Any) -> AsyncEvent:
+        """Queue ``event`` for ``function`` (Event): run in virtual time with retries (rule L.4)."""
+        return self.invoker.submit(function, event, self.new_uuid())
 
     # --- concurrency (rule D.4) -----------------------------------------------------------------
 
@@ -420,6 +439,7 @@ class LambdaService:
         """
         pool = self.concurrency
         pool._check()
+        self.invoker._check()
         used = {id(m.source) for m in self.mappings.values()}
         assert all(id(a) in used for a in self._sources.values()), "an unused source adapter"
         in_flight = 0

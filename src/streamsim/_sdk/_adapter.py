@@ -168,6 +168,7 @@ class Adapter:
             else:
                 service = self._services["lambda"]
                 operation, params = self._rest_params(service, method, path, query, body)
+                _header_params(service, operation, headers, params)
             return self._call(service, operation, params)
         except WireError as exc:
             code, message, status = exc.code, exc.message, exc.status
@@ -212,8 +213,13 @@ class Adapter:
             model = service.model.operation_model(route.operation)
             shape = model.input_shape
             params: dict[str, Any] = {}
-            if shape is not None:
+            payload = None if shape is None else shape.serialization.get("payload")
+            if payload is not None and shape.members[payload].type_name == "blob":
+                if body:
+                    params[payload] = body  # Invoke: the body is the payload itself
+            elif shape is not None:
                 params = decode_value(shape, _json_body(body), "")
+            if shape is not None:
                 fields = parse_qs(query, keep_blank_values=True)
                 for name, member in shape.members.items():
                     location = member.serialization.get("location")
@@ -253,9 +259,12 @@ class Adapter:
             return self.error_response(service.name, "InternalServerError", message, 500)
         metadata = response.pop("ResponseMetadata", {})
         shape = service.model.operation_model(operation).output_shape
-        encoded = encode_value(shape, response)
         headers = {"x-amzn-RequestId": metadata.get("RequestId", "")}
         status = metadata.get("HTTPStatusCode", 200)
+        payload = None if shape is None else shape.serialization.get("payload")
+        if payload is not None and shape.members[payload].type_name == "blob":
+            return _blob_response(shape, response, headers, status)
+        encoded = encode_value(shape, response)
         if service.protocol == "json":
             return self._json_response(status, headers, encoded)
         body = b"" if status == 204 and not encoded else json.dumps(encoded).encode()
@@ -313,3 +322,38 @@ def _query_value(member: Any, values: list[str], name: str) -> Any:
     if kind == "boolean":
         return value.lower() == "true"
     return value
+
+
+def _header_params(
+    service: _Service, operation: str, headers: Mapping[str, str], params: dict[str, Any]
+) -> None:
+    """Add the members a REST operation takes from HTTP headers (Invoke's InvocationType)."""
+    shape = service.model.operation_model(operation).input_shape
+    if shape is None:
+        return
+    for name, member in shape.members.items():
+        if member.serialization.get("location") == "header":
+            value = headers.get(member.serialization.get("name", name).lower())
+            if value is not None:
+                params[name] = value
+
+
+def _blob_response(
+    shape: Any, response: dict[str, Any], headers: dict[str, str], status: int
+) -> WireResponse:
+    """A REST response whose body is a blob member (Invoke's ``Payload``), with its header
+    members as headers and its ``statusCode`` member as the status."""
+    body = b""
+    for name, member in shape.members.items():
+        if name not in response:
+            continue
+        value = response[name]
+        location = member.serialization.get("location")
+        if location == "header":
+            headers[member.serialization.get("name", name)] = str(value)
+        elif location == "statusCode":
+            status = int(value)
+        elif name == shape.serialization.get("payload"):
+            body = value.read() if hasattr(value, "read") else bytes(value)
+    headers["Content-Type"] = "application/json"
+    return WireResponse(status, headers, body)
