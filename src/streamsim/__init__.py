@@ -61,7 +61,9 @@ from ._errors import ConditionalCheckFailedException as ConditionalCheckFailedEx
 from ._errors import ExpiredIteratorException as ExpiredIteratorException
 from ._errors import InternalServerError as InternalServerError
 from ._errors import InvalidParameterValueException as InvalidParameterValueException
+from ._errors import InvalidRequestContentException as InvalidRequestContentException
 from ._errors import LimitExceededException as LimitExceededException
+from ._errors import RequestEntityTooLargeException as RequestEntityTooLargeException
 from ._errors import ResourceConflictException as ResourceConflictException
 from ._errors import ResourceInUseException as ResourceInUseException
 from ._errors import ResourceNotFoundException as ResourceNotFoundException
@@ -71,6 +73,7 @@ from ._errors import TooManyRequestsException as TooManyRequestsException
 from ._errors import TransactionCanceledException as TransactionCanceledException
 from ._errors import TrimmedDataAccessException as TrimmedDataAccessException
 from ._errors import ValidationException as ValidationException
+from ._producers import ScheduledCall as ScheduledCall
 from ._simulation import Simulation as Simulation
 
 __version__ = "0.1.0"
@@ -89,6 +92,7 @@ __all__ = [
     "IdleReport",
     "InternalServerError",
     "InvalidParameterValueException",
+    "InvalidRequestContentException",
     "Invocation",
     "InvocationTrace",
     "IteratorAge",
@@ -103,9 +107,11 @@ __all__ = [
     "MetricsSnapshot",
     "Picture",
     "Queue",
+    "RequestEntityTooLargeException",
     "ResourceConflictException",
     "ResourceInUseException",
     "ResourceNotFoundException",
+    "ScheduledCall",
     "Shard",
     "Simulation",
     "SimulationError",

@@ -2,8 +2,9 @@
 
 Time is an integer count of milliseconds since the Unix epoch.  It never moves on its own and
 never backwards: only :meth:`Clock.advance_to` moves it, running every scheduled callback whose
-time has come, earliest first and first-scheduled first among callbacks due at the same
-millisecond (a ``(time, seq)`` heap, as in SimPy).
+time has come, earliest first.  Among callbacks due at the same millisecond, those with a lower
+*priority* run first (producers, :mod:`streamsim._producers`, before the simulation's own work),
+and first-scheduled first within a priority (a ``(time, priority, seq)`` heap, as in SimPy).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import heapq
 import itertools
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 
 from ._errors import SimulationError
 
@@ -24,6 +26,8 @@ MS_PER_SECOND = 1_000
 MS_PER_MINUTE = 60_000
 MS_PER_HOUR = 3_600_000
 MS_PER_DAY = 86_400_000
+#: Priority of the simulation's own work (rotation, polls, invocations) at an instant.
+WORK_PRIORITY = 0
 
 
 def ms_to_datetime(ms: int) -> datetime:
@@ -56,6 +60,51 @@ def datetime_to_ms(value: datetime) -> int:
         raise ValueError("start must be a timezone-aware datetime (e.g. tzinfo=timezone.utc)")
     delta = value - EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000 + delta.microseconds // 1_000
+
+
+def duration_ms(
+    by: timedelta | None = None,
+    *,
+    milliseconds: float = 0,
+    seconds: float = 0,
+    minutes: float = 0,
+    hours: float = 0,
+    days: float = 0,
+) -> int:
+    """The whole milliseconds of ``by`` plus the unit amounts (``Simulation.advance``'s units).
+
+    >>> duration_ms(timedelta(minutes=90), seconds=30)
+    5430000
+
+    Raises:
+        TypeError: ``by`` is not a timedelta, or a unit amount is not a number.
+        ValueError: negative, not finite, or not a whole number of milliseconds.
+    """
+    total = Decimal(0)
+    if by is not None:
+        if not isinstance(by, timedelta):
+            raise TypeError(
+                f"advance() takes a datetime.timedelta or keyword units "
+                f"(e.g. advance(timedelta(seconds=5)) or advance(seconds=5)), got {by!r}"
+            )
+        total += Decimal((by.days * 86_400 + by.seconds) * 1_000_000 + by.microseconds) / 1000
+    for amount, unit in (
+        (milliseconds, 1),
+        (seconds, MS_PER_SECOND),
+        (minutes, MS_PER_MINUTE),
+        (hours, MS_PER_HOUR),
+        (days, MS_PER_DAY),
+    ):
+        if isinstance(amount, bool) or not isinstance(amount, (int, float, Decimal)):
+            raise TypeError(f"durations must be numbers, got {amount!r}")
+        total += Decimal(str(amount)) * unit
+    if not total.is_finite():
+        raise ValueError(f"durations must be finite, got {total} ms")
+    if total < 0:
+        raise ValueError(f"time can't go backwards: asked to advance by {total} ms")
+    if total != total.to_integral_value():
+        raise ValueError(f"durations must add up to whole milliseconds, got {total} ms")
+    return int(total)
 
 
 class Timer:
@@ -94,19 +143,22 @@ class Clock:
 
     def __init__(self, start_ms: int) -> None:
         self.now_ms = start_ms
-        self._heap: list[tuple[int, int, Timer]] = []
+        self._heap: list[tuple[int, int, int, Timer]] = []
         self._counter = itertools.count()
         self._running = False
 
-    def call_at(self, at_ms: int, callback: Callable[[], None]) -> Timer:
+    def call_at(
+        self, at_ms: int, callback: Callable[[], None], priority: int = WORK_PRIORITY
+    ) -> Timer:
         """Schedule ``callback`` to run when virtual time reaches ``at_ms``.
 
         Work scheduled for the past or the present runs at the current instant, after the work
-        already due then.
+        of the same or a lower ``priority`` already due then.  At one instant, a lower
+        ``priority`` runs first (producers use negative ones).
         """
         at_ms = max(int(at_ms), self.now_ms)
         timer = Timer(at_ms, callback)
-        heapq.heappush(self._heap, (at_ms, next(self._counter), timer))
+        heapq.heappush(self._heap, (at_ms, priority, next(self._counter), timer))
         return timer
 
     def call_later(self, delay_ms: int, callback: Callable[[], None]) -> Timer:
@@ -116,7 +168,7 @@ class Clock:
     def next_due_ms(self) -> int | None:
         """Time of the earliest pending work, or None when nothing is scheduled."""
         heap = self._heap
-        while heap and heap[0][2].cancelled:
+        while heap and heap[0][3].cancelled:
             heapq.heappop(heap)
         return heap[0][0] if heap else None
 
@@ -141,7 +193,7 @@ class Clock:
             heap = self._heap
             pop = heapq.heappop
             while heap and heap[0][0] <= target_ms:
-                at_ms, _, timer = pop(heap)
+                at_ms, _, _, timer = pop(heap)
                 if timer.cancelled:
                     continue
                 self.now_ms = at_ms
@@ -158,10 +210,10 @@ class Clock:
 
     def pending(self) -> int:
         """Number of scheduled, not cancelled callbacks."""
-        return sum(1 for _, _, t in self._heap if not t.cancelled)
+        return sum(1 for *_, t in self._heap if not t.cancelled)
 
     def _check(self) -> None:
         """Assert the scheduler's invariants."""
-        assert all(at >= self.now_ms for at, _, t in self._heap if not t.cancelled)
+        assert all(at >= self.now_ms for at, _, _, t in self._heap if not t.cancelled)
         for i in range(1, len(self._heap)):
-            assert self._heap[(i - 1) // 2][:2] <= self._heap[i][:2]
+            assert self._heap[(i - 1) // 2][:3] <= self._heap[i][:3]

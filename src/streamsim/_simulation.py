@@ -11,7 +11,6 @@ import random
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from streamsim._dynamodb._catalog import TABLE_NAME_RE as TABLE_NAME_RE
@@ -29,13 +28,14 @@ from streamsim._faces._lambda_views import LambdaService as LambdaServiceView
 from streamsim._faces._stream_views import Stream as StreamView
 from streamsim._faces._streams_client import DynamoDBStreamsClient
 from streamsim._faces._table_face import Table
-from streamsim._lambda._progress import RETRYING, Blocked, IdleReport
+from streamsim._lambda._progress import Blocked, IdleReport, idle_verdict
 from streamsim._lambda._service import LambdaSettings
 from streamsim._streams._stream import Stream, StreamSettings
 
-from ._clock import DEFAULT_START_MS, Clock, datetime_to_ms, ms_to_datetime
+from ._clock import DEFAULT_START_MS, Clock, datetime_to_ms, duration_ms, ms_to_datetime
 from ._errors import StreamsimError
 from ._model import Model
+from ._producers import Producers, ScheduledCall
 
 if TYPE_CHECKING:
     from streamsim._sdk._adapter import Adapter
@@ -121,6 +121,7 @@ class Simulation:
         self._faces: dict[str, tuple[TableEngine, Table]] = {}
         self._clients: dict[str, DynamoDBClient | DynamoDBStreamsClient | LambdaClient] = {}
         self._adapter: Adapter | None = None
+        self._producers = Producers(self._clock)
 
     # --- time -----------------------------------------------------------------------------------
 
@@ -147,6 +148,9 @@ class Simulation:
     ) -> datetime:
         """Move virtual time forward, running all scheduled work on the way; return the new now.
 
+        Scheduled work includes the producers of :meth:`every` and :meth:`call_at`; an
+        exception from one propagates out, with time stopped at its instant.
+
         Args:
             by: a ``timedelta`` (``sim.advance(timedelta(hours=4))``).
             milliseconds, seconds, minutes, hours, days: amounts of each unit (numbers), added
@@ -162,31 +166,10 @@ class Simulation:
         >>> sim.advance(timedelta(minutes=90), seconds=30).isoformat()
         '2024-01-01T01:30:30+00:00'
         """
-        total = Decimal(0)
-        if by is not None:
-            if not isinstance(by, timedelta):
-                raise TypeError(
-                    f"advance() takes a datetime.timedelta or keyword units "
-                    f"(e.g. advance(timedelta(seconds=5)) or advance(seconds=5)), got {by!r}"
-                )
-            total += Decimal((by.days * 86_400 + by.seconds) * 1_000_000 + by.microseconds) / 1000
-        for amount, unit in (
-            (milliseconds, 1),
-            (seconds, 1_000),
-            (minutes, 60_000),
-            (hours, 3_600_000),
-            (days, 86_400_000),
-        ):
-            if isinstance(amount, bool) or not isinstance(amount, (int, float, Decimal)):
-                raise TypeError(f"durations must be numbers, got {amount!r}")
-            total += Decimal(str(amount)) * unit
-        if not total.is_finite():
-            raise ValueError(f"durations must be finite, got {total} ms")
-        if total < 0:
-            raise ValueError(f"time can't go backwards: asked to advance by {total} ms")
-        if total != total.to_integral_value():
-            raise ValueError(f"durations must add up to whole milliseconds, got {total} ms")
-        target = self._clock.now_ms + int(total)
+        total = duration_ms(
+            by, milliseconds=milliseconds, seconds=seconds, minutes=minutes, hours=hours, days=days
+        )
+        target = self._clock.now_ms + total
         if target > LAST_INSTANT_MS:
             raise ValueError(
                 f"advancing by {total} ms would move time past {ms_to_datetime(LAST_INSTANT_MS)}, "
@@ -194,6 +177,48 @@ class Simulation:
             )
         self._clock.advance_to(target)
         return self.now
+
+    def every(
+        self,
+        interval: timedelta,
+        callable: Callable[[], Any],
+        *,
+        start: datetime | timedelta | None = None,
+    ) -> ScheduledCall:
+        """Call ``callable()`` every ``interval`` of virtual time, inside :meth:`advance`.
+
+        The first call is one ``interval`` from now, or at ``start`` (an aware datetime, or a
+        timedelta from now).  Producers due at the same instant run before the simulation's own
+        work of that instant, in the order they were registered.  An exception from
+        ``callable`` propagates out of ``advance()``, which stops at that instant; the producer
+        keeps its schedule (see :mod:`streamsim._producers`).
+
+        Raises:
+            TypeError: ``interval`` is not a timedelta, or ``callable`` is not callable.
+            ValueError: a non-positive interval, or not whole milliseconds.
+
+        >>> sim = Simulation(seed=1)
+        >>> ticks = []
+        >>> handle = sim.every(timedelta(seconds=1), lambda: ticks.append(sim.now_ms))
+        >>> _ = sim.advance(seconds=3); len(ticks), handle.runs
+        (3, 3)
+        """
+        return self._producers.every(interval, callable, start)
+
+    def call_at(self, time: datetime | timedelta, callable: Callable[[], Any]) -> ScheduledCall:
+        """Call ``callable()`` once at ``time`` (an aware datetime, or a timedelta from now),
+        inside :meth:`advance`; :meth:`every` tells the order and what an exception does.
+
+        Raises:
+            TypeError: ``time`` is neither, or ``callable`` is not callable.
+            ValueError: ``time`` is before now, naive, or not whole milliseconds.
+        """
+        return self._producers.call_at(time, callable)
+
+    @property
+    def producers(self) -> list[ScheduledCall]:
+        """The producers with a run still to come, in registration order."""
+        return self._producers.active
 
     def advance_to(self, when: datetime) -> datetime:
         """Move virtual time forward to ``when`` (timezone-aware), running scheduled work."""
@@ -487,6 +512,7 @@ class Simulation:
         for name, (engine, _face) in self._faces.items():
             assert engine.name == name, f"the Table face cached as {name} is of {engine.name}"
         self._model._check()
+        self._producers._check()
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         p.text(repr(self))
@@ -550,21 +576,7 @@ class Simulation:
         invoked = {uuid: m.metrics.invocations for uuid, m in service.mappings.items()}
 
         def verdict() -> tuple[list[tuple[str, Blocked]], list[str]]:
-            blocked: list[tuple[str, Blocked]] = []
-            behind: list[str] = []
-            for uuid, mapping in service.mappings.items():
-                if mapping.caught_up:
-                    continue
-                why = mapping.blocked
-                if why is not None and why.kind == RETRYING:
-                    fresh = mapping.metrics.invocations > invoked.get(uuid, 0)
-                    if not fresh or why.failures < patience:
-                        why = None
-                if why is None:
-                    behind.append(uuid)
-                else:
-                    blocked.append((uuid, why))
-            return blocked, behind
+            return idle_verdict(service.mappings, invoked, patience)
 
         while True:
             blocked, behind = verdict()

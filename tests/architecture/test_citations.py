@@ -11,7 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "docs" / "aws-rules.md"
-CITATION = re.compile(r"\b[Rr]ules?\s+((?:[A-FHL]\.\d+(?:\s*-\s*[A-FHL]\.\d+)?(?:,\s*|\s+and\s+)?)+)")
+_ID = r"[A-FHL]\.\d+"
+CITATION = re.compile(rf"\b[Rr]ules?\s+((?:{_ID}(?:\s*-\s*{_ID})?(?:,\s*|\s+and\s+)?)+)")
 RULE_ID = re.compile(r"[A-FHL]\.\d+")
 CHECKLIST = re.compile(r"\bchecklist\s+((?:G\.\d+(?:-G\.\d+)?(?:,\s*)?)+)")
 

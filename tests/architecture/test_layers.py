@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, ...]] = [
     (
         "streamsim._errors",
         "streamsim._clock",
+        "streamsim._producers",
         "streamsim._gc",
         "streamsim._validators",
         "streamsim._pictures",

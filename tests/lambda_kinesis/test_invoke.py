@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 import pytest
+
 from streamsim import Simulation
 from streamsim._errors import (
     InvalidParameterValueException,
@@ -39,7 +40,8 @@ def test_request_response_runs_the_handler_now_and_returns_its_json() -> None:
     assert recorder.calls == [(sim.now_ms, {"a": 1})]
     assert response["StatusCode"] == 200
     assert response["ExecutedVersion"] == "$LATEST"
-    assert "FunctionError" not in response and "LogResult" not in response
+    assert "FunctionError" not in response
+    assert "LogResult" not in response
     assert json.loads(response["Payload"].read()) == {"echo": {"a": 1}}
     assert response["ResponseMetadata"]["RequestId"] == recorder.contexts[0].aws_request_id
 
@@ -74,7 +76,8 @@ def test_function_error_is_unhandled_with_the_runtime_error_body() -> None:
     assert response["StatusCode"] == 200
     assert response["FunctionError"] == "Unhandled"
     body = json.loads(response["Payload"].read())
-    assert body["errorType"] == "ValueError" and body["errorMessage"] == "boom"
+    assert body["errorType"] == "ValueError"
+    assert body["errorMessage"] == "boom"
     assert body["requestId"] == recorder.contexts[0].aws_request_id
     assert any("in fail" in frame for frame in body["stackTrace"])
 
@@ -134,7 +137,8 @@ def test_event_returns_202_and_runs_in_virtual_time() -> None:
     sim, recorder, client = _sim()
     start = sim.now_ms
     response = client.invoke(FunctionName="f", InvocationType="Event", Payload=b'{"n": 1}')
-    assert response["StatusCode"] == 202 and response["Payload"].read() == b""
+    assert response["StatusCode"] == 202
+    assert response["Payload"].read() == b""
     assert recorder.calls == []
     sim.advance(milliseconds=0)
     assert recorder.calls == [(start, {"n": 1})]

@@ -20,8 +20,9 @@ leave the stream's 24-hour retention: the shard is blocked meanwhile).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import timedelta
+from typing import Any
 
 import attrs
 
@@ -172,3 +173,30 @@ def last_error(invocations: Iterable[Invocation], shard_id: str) -> str | None:
         if invocation.shard_id == shard_id and invocation.outcome != SUCCESS:
             return invocation.error or invocation.outcome
     return None
+
+
+def idle_verdict(
+    mappings: Mapping[str, Any], invoked: Mapping[str, int], patience: int
+) -> tuple[list[tuple[str, Blocked]], list[str]]:
+    """``(blocked, behind)``: the mappings (``EventSourceMapping`` by UUID; ``_mapping``
+    imports this module) blocked, with why, and those still behind.
+
+    A mapping retrying a batch for ever counts as blocked only once that batch failed
+    ``patience`` times and the mapping invoked its function since ``invoked`` was counted
+    (``Simulation.run_until_idle``).
+    """
+    blocked: list[tuple[str, Blocked]] = []
+    behind: list[str] = []
+    for uuid, mapping in mappings.items():
+        if mapping.caught_up:
+            continue
+        why = mapping.blocked
+        if why is not None and why.kind == RETRYING:
+            fresh = mapping.metrics.invocations > invoked.get(uuid, 0)
+            if not fresh or why.failures < patience:
+                why = None
+        if why is None:
+            behind.append(uuid)
+        else:
+            blocked.append((uuid, why))
+    return blocked, behind
