@@ -171,6 +171,17 @@ class TrimmedDataAccessException(StreamsimError, LookupError):
     """The iterator or sequence number points at records already trimmed away (rule A.6)."""
 
 
+# --- Kinesis -----------------------------------------------------------------------------------
+
+
+class InvalidArgumentException(StreamsimError, ValueError):
+    """A Kinesis argument is semantically wrong: a bad iterator, key or shard pair (rule K.15)."""
+
+
+class ExpiredNextTokenException(StreamsimError, RuntimeError):
+    """A Kinesis NextToken is older than its 300-second lifetime (rule K.15)."""
+
+
 # --- Lambda ------------------------------------------------------------------------------------
 
 
@@ -244,6 +255,8 @@ ERRORS_BY_CODE: dict[str, type[StreamsimError]] = {
         TransactionConflictException,
         ExpiredIteratorException,
         TrimmedDataAccessException,
+        InvalidArgumentException,
+        ExpiredNextTokenException,
         InvalidParameterValueException,
         ResourceConflictException,
         ServiceException,
