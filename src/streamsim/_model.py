@@ -106,6 +106,7 @@ class Model:
                 clock=self.clock,
                 rng=self.rng("lambda/ids"),
                 find_stream=self.find_stream,
+                find_kinesis_stream=self.kinesis.find_stream,
                 region=self.region,
                 account_id=self.account_id,
                 settings=self._lambda_settings,

@@ -265,7 +265,8 @@ def test_an_internal_error_is_raised_as_simulation_error_and_the_mapping_carries
     sim, table = streamed()
     recorder = Recorder(sim)
     mapping = attach(sim, recorder, BatchSize=1)
-    build = mapping.poller.build_event
+    (reader,) = mapping.poller.readers.values()
+    build = reader.build_event
     broken = [True]
 
     def flaky(record: Any) -> Any:
@@ -274,7 +275,7 @@ def test_an_internal_error_is_raised_as_simulation_error_and_the_mapping_carries
             raise KeyError("bug")
         return build(record)
 
-    mapping.poller.build_event = flaky
+    reader.build_event = flaky
     put(table, "a", "b")
     with pytest.raises(SimulationError, match="internal error in event source mapping") as info:
         sim.advance(seconds=5)

@@ -56,6 +56,8 @@ class FakeSource:
     arn = "arn:aws:kinesis:us-east-1:123456789012:stream/fake"
     name = "fake"
     retention_ms = 86_400_000
+    poll_interval_ms: int | None = None
+    filter_view: Callable[[dict[str, Any]], Any] | None = None
 
     def __init__(self) -> None:
         self.a = FakeShard("a", [(1, 0, 1), (2, 0, 1)], is_open=False)
@@ -90,7 +92,9 @@ class FakeSource:
     ) -> None:
         """Nothing to undo."""
 
-    def event_builder(self) -> Callable[[Record], dict[str, Any]]:
+    def event_builder(
+        self, shard: SourceShard, function_arn: str
+    ) -> Callable[[Record], dict[str, Any]]:
         """Events carry the sequence number."""
         return lambda record: {"sequenceNumber": str(record[0])}
 
@@ -192,5 +196,6 @@ def test_dynamodb_source_gives_the_streams_view() -> None:
     (record,) = shard.read(0)
     view = shard.records[0]
     assert source.sequence_number(record) == int(view.sequence_number)
-    assert source.event_builder()(record)["eventSourceARN"] == stream.arn
-    assert source.record_bound(record) >= source.event_bytes(source.event_builder()(record))
+    build = source.event_builder(shard, "arn:aws:lambda:us-east-1:123456789012:function:f")
+    assert build(record)["eventSourceARN"] == stream.arn
+    assert source.record_bound(record) >= source.event_bytes(build(record))
