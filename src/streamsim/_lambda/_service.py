@@ -33,6 +33,7 @@ from streamsim._errors import (
 from streamsim._streams._stream import Stream
 
 from ._concurrency import ConcurrencyPool
+from ._config import check_dynamodb_starting_position
 from ._destinations import Bucket, Destination, Queue, Topic, validate_name
 from ._dynamodb_source import DynamoDBStreamSource
 from ._environment import LambdaEnvironment
@@ -307,11 +308,7 @@ class LambdaService:
     def _check_source_config(self, config: MappingConfig, kinesis: bool) -> None:
         """What a mapping's configuration may hold for its kind of source (rule L.5, L.10)."""
         if not kinesis:
-            if config.starting_position == "AT_TIMESTAMP":
-                raise InvalidParameterValueException(
-                    "Unsupported starting position for DynamoDB streams: AT_TIMESTAMP; "
-                    "expected TRIM_HORIZON or LATEST"
-                )
+            check_dynamodb_starting_position(config.starting_position)
             return
         at_ms = config.starting_position_timestamp_ms
         if at_ms is not None and at_ms > self.clock.now_ms:
