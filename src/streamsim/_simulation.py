@@ -113,6 +113,7 @@ class Simulation:
         self._clock = Clock(DEFAULT_START_MS if start is None else datetime_to_ms(start))
         self.stream_settings = stream_settings or StreamSettings()
         self.ttl_settings = ttl_settings or TTLSettings()
+        self.kinesis_settings = kinesis_settings or KinesisSettings()
         self.split_policy = split_policy or SplitPolicy()
         self._model = Model(
             seed=seed,
@@ -123,7 +124,7 @@ class Simulation:
             ttl_settings=self.ttl_settings,
             split_policy=self.split_policy,
             lambda_settings=lambda_settings,
-            kinesis_settings=kinesis_settings,
+            kinesis_settings=self.kinesis_settings,
         )
         self._data: DataPlane | None = None
         self._faces: dict[str, tuple[TableEngine, Table]] = {}

@@ -19,28 +19,24 @@ from collections.abc import Mapping
 from typing import Any
 
 from streamsim._clock import Clock
-from streamsim._errors import DryRunOperationException, InvalidArgumentException
+from streamsim._errors import InvalidArgumentException
 from streamsim._kinesis._messages import stream_not_found
-from streamsim._kinesis._reads import ITERATOR_TYPES, SHARD_FILTER_TYPES
-from streamsim._kinesis._service import KinesisService, PutResult
-from streamsim._kinesis._stream import ON_DEMAND, PROVISIONED, KinesisStream
+from streamsim._kinesis._reads import SHARD_FILTER_TYPES
+from streamsim._kinesis._service import KinesisService
+from streamsim._kinesis._stream import ON_DEMAND, PROVISIONED
 
-from ._client_base import ClientBase, ClientExceptions, request_ids, response_metadata
+from ._client_base import ClientExceptions, request_ids, response_metadata
+from ._kinesis_data import KinesisDataPlane
 from ._kinesis_paging import WAITERS, KinesisClientMeta, Paginator, StreamWaiter
 from ._kinesis_requests import (
     HASH_KEY_RE,
-    SEQUENCE_NUMBER_RE,
     SHARD_ID_RE,
     STREAM_NAME_RE,
     Problems,
-    as_bytes,
-    check_record_entry,
     check_stream,
 )
 from ._kinesis_responses import (
-    child_shard_dict,
     description,
-    record_dict,
     shard_dict,
     stream_summary,
     summary,
@@ -53,7 +49,6 @@ DESCRIBE_LIMIT = 100  # rule K.4: DescribeStream returns at most 100 shards
 LIST_STREAMS_LIMIT = 100  # rule K.4
 LIST_SHARDS_LIMIT = 1_000  # rule K.4
 LIST_TAGS_LIMIT = 10  # UNCONFIRMED default page of ListTagsForStream
-GET_RECORDS_LIMIT = 10_000  # rule K.9
 SCALING_TYPES = ("UNIFORM_SCALING",)
 STREAM_MODES = (PROVISIONED, ON_DEMAND)
 
@@ -80,12 +75,7 @@ METHODS = {
 }
 
 
-def _dry_run(params: Mapping[str, Any]) -> None:
-    if params.get("DryRun"):
-        raise DryRunOperationException("Request would have succeeded, but DryRun flag is set.")
-
-
-class KinesisClient(ClientBase):
+class KinesisClient(KinesisDataPlane):
     """The Kinesis Data Streams low-level client of a :class:`~streamsim.Simulation`.
 
     Get it with ``sim.client("kinesis")``.  Method names, parameters and responses are boto3's:
@@ -113,14 +103,10 @@ class KinesisClient(ClientBase):
         )
 
     def __repr__(self) -> str:
-        return f"<streamsim Kinesis client region={self._service.region}>"
+        return f"<KinesisClient region={self._service.region}>"
 
     def _response_metadata(self, operation: str) -> dict[str, Any]:
         return response_metadata(self._request_ids(), 200, "application/x-amz-json-1.1")
-
-    def _stream(self, p: Mapping[str, Any], *, usable: bool = False) -> KinesisStream:
-        find = self._service.usable if usable else self._service.stream
-        return find(p.get("StreamName"), p.get("StreamARN"))
 
     # --- boto3's helpers ------------------------------------------------------------------------
 
@@ -407,107 +393,3 @@ class KinesisClient(ClientBase):
             "Tags": [{"Key": k, "Value": stream.tags[k]} for k in keys[:limit]],
             "HasMoreTags": len(keys) > limit,
         }
-
-    # --- records --------------------------------------------------------------------------------
-
-    def put_record(self, **params: Any) -> dict[str, Any]:
-        """PutRecord: one record to the open shard of its hash key (rule K.5, K.6)."""
-        return self._call("PutRecord", params, self._put_record)
-
-    def _put_record(self, **p: Any) -> dict[str, Any]:
-        problems = check_stream(p)
-        data = as_bytes(p["Data"])
-        check_record_entry(problems, data, p.get("PartitionKey"), p.get("ExplicitHashKey"), "")
-        problems.text(
-            p.get("SequenceNumberForOrdering"), "sequenceNumberForOrdering", 256, SEQUENCE_NUMBER_RE
-        )
-        problems.raise_any()
-        stream = self._stream(p, usable=True)
-        _dry_run(p)
-        result = self._service.put_record(
-            stream,
-            p["PartitionKey"],
-            data,
-            p.get("ExplicitHashKey"),
-            p.get("SequenceNumberForOrdering"),
-        )
-        return {"ShardId": result.shard.shard_id, "SequenceNumber": str(result.sequence_number)}
-
-    def put_records(self, **params: Any) -> dict[str, Any]:
-        """PutRecords: 1-500 records, each succeeding or failing on its own (rule K.6)."""
-        return self._call("PutRecords", params, self._put_records)
-
-    def _put_records(self, **p: Any) -> dict[str, Any]:
-        problems = check_stream(p)
-        records = p["Records"]
-        if len(records) > 500:
-            problems.add(records, "records", "have length less than or equal to 500")
-        entries = []
-        for i, entry in enumerate(records, 1):
-            data = as_bytes(entry["Data"])
-            pk, explicit = entry.get("PartitionKey"), entry.get("ExplicitHashKey")
-            check_record_entry(problems, data, pk, explicit, f"records.{i}.member.")
-            entries.append((pk, data, explicit))
-        problems.raise_any()
-        stream = self._stream(p, usable=True)
-        _dry_run(p)
-        out = []
-        failed = 0
-        for result in self._service.put_records(stream, entries):
-            if isinstance(result, PutResult):
-                out.append(
-                    {
-                        "SequenceNumber": str(result.sequence_number),
-                        "ShardId": result.shard.shard_id,
-                    }
-                )
-            else:
-                failed += 1
-                out.append({"ErrorCode": result.error_code, "ErrorMessage": result.error_message})
-        return {"FailedRecordCount": failed, "Records": out}
-
-    def get_shard_iterator(self, **params: Any) -> dict[str, Any]:
-        """GetShardIterator: a position in a shard, valid for 5 minutes (rule K.8)."""
-        return self._call("GetShardIterator", params, self._get_shard_iterator)
-
-    def _get_shard_iterator(self, **p: Any) -> dict[str, Any]:
-        problems = check_stream(p)
-        problems.text(p["ShardId"], "shardId", 128, SHARD_ID_RE)
-        problems.enum(p["ShardIteratorType"], "shardIteratorType", ITERATOR_TYPES)
-        problems.text(
-            p.get("StartingSequenceNumber"), "startingSequenceNumber", 256, SEQUENCE_NUMBER_RE
-        )
-        problems.raise_any()
-        at = p.get("Timestamp")
-        at_ms = None if at is None else timestamp_ms(at)
-        stream = self._stream(p, usable=True)
-        shard = self._service.shard(stream, p["ShardId"])
-        iterator = self._reads.shard_iterator(
-            stream, shard, p["ShardIteratorType"], p.get("StartingSequenceNumber"), at_ms
-        )
-        _dry_run(p)
-        return {"ShardIterator": iterator}
-
-    def get_records(self, **params: Any) -> dict[str, Any]:
-        """GetRecords: records from an iterator's position and where to read next (K.9, K.10)."""
-        return self._call("GetRecords", params, self._get_records)
-
-    def _get_records(self, **p: Any) -> dict[str, Any]:
-        problems = check_stream(p)
-        problems.text(p["ShardIterator"], "shardIterator", 512, None)
-        problems.number(p.get("Limit"), "limit", 1, GET_RECORDS_LIMIT)
-        problems.raise_any()
-        arn = p.get("StreamARN")
-        if arn is not None and self._reads.iterator_stream(p["ShardIterator"]).arn != arn:
-            raise InvalidArgumentException(
-                f"The ShardIterator does not belong to the stream {arn} named by StreamARN."
-            )
-        _dry_run(p)
-        page = self._reads.get_records(p["ShardIterator"], p.get("Limit", GET_RECORDS_LIMIT))
-        out: dict[str, Any] = {"Records": [record_dict(r) for r in page.records]}
-        if page.next_iterator is not None:
-            out["NextShardIterator"] = page.next_iterator
-        out["MillisBehindLatest"] = page.millis_behind_latest
-        if page.child_shards:
-            out["ChildShards"] = [child_shard_dict(c) for c in page.child_shards]
-        return out
