@@ -22,13 +22,15 @@ from streamsim._faces._destination_views import Queue
 from streamsim._faces._display import INLINE_LIMIT
 from streamsim._faces._dynamodb_client import DynamoDBClient
 from streamsim._faces._dynamodb_data import DataPlane
+from streamsim._faces._kinesis_client import KinesisClient
 from streamsim._faces._lambda_client import LambdaClient
 from streamsim._faces._lambda_views import Function
 from streamsim._faces._lambda_views import LambdaService as LambdaServiceView
 from streamsim._faces._stream_views import Stream as StreamView
 from streamsim._faces._streams_client import DynamoDBStreamsClient
 from streamsim._faces._table_face import Table
-from streamsim._lambda._progress import Blocked, IdleReport, idle_verdict
+from streamsim._kinesis._settings import KinesisSettings
+from streamsim._lambda._progress import Blocked, IdleReport, idle_budget_ms, idle_verdict
 from streamsim._lambda._service import LambdaSettings
 from streamsim._streams._stream import Stream, StreamSettings
 
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
 
 ACCOUNT_RE = re.compile(r"\d{12}")
 REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+#: A boto3-shaped client of one service.
+_Client = DynamoDBClient | DynamoDBStreamsClient | LambdaClient | KinesisClient
 #: The last virtual instant (epoch ms) that a ``datetime`` can show: 9999-12-31T23:59:59.999.
 LAST_INSTANT_MS = datetime_to_ms(datetime.max.replace(tzinfo=UTC))
 
@@ -56,7 +60,8 @@ class Simulation:
             byte-identical results in any process.
         region, account_id: used in ARNs and records.
         start: the virtual start instant (timezone-aware datetime); default 2024-01-01 UTC.
-        stream_settings, ttl_settings, split_policy, lambda_settings: behaviour settings, each
+        stream_settings, ttl_settings, split_policy, lambda_settings, kinesis_settings:
+            behaviour settings, each
             defaulting to AWS's behaviour.  They belong to this simulation alone (there are no
             module-level switches); durations in them are ``datetime.timedelta`` values.
 
@@ -85,6 +90,7 @@ class Simulation:
         ttl_settings: TTLSettings | None = None,
         split_policy: SplitPolicy | None = None,
         lambda_settings: LambdaSettings | None = None,
+        kinesis_settings: KinesisSettings | None = None,
     ) -> None:
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise TypeError(f"seed must be an int, got {seed!r}")
@@ -97,6 +103,7 @@ class Simulation:
             (ttl_settings, TTLSettings),
             (split_policy, SplitPolicy),
             (lambda_settings, LambdaSettings),
+            (kinesis_settings, KinesisSettings),
         ):
             if value is not None and not isinstance(value, kind):
                 raise TypeError(f"expected a {kind.__name__} (or None), got {value!r}")
@@ -106,6 +113,7 @@ class Simulation:
         self._clock = Clock(DEFAULT_START_MS if start is None else datetime_to_ms(start))
         self.stream_settings = stream_settings or StreamSettings()
         self.ttl_settings = ttl_settings or TTLSettings()
+        self.kinesis_settings = kinesis_settings or KinesisSettings()
         self.split_policy = split_policy or SplitPolicy()
         self._model = Model(
             seed=seed,
@@ -116,10 +124,11 @@ class Simulation:
             ttl_settings=self.ttl_settings,
             split_policy=self.split_policy,
             lambda_settings=lambda_settings,
+            kinesis_settings=self.kinesis_settings,
         )
         self._data: DataPlane | None = None
         self._faces: dict[str, tuple[TableEngine, Table]] = {}
-        self._clients: dict[str, DynamoDBClient | DynamoDBStreamsClient | LambdaClient] = {}
+        self._clients: dict[str, _Client] = {}
         self._adapter: Adapter | None = None
         self._producers = Producers(self._clock)
 
@@ -179,23 +188,16 @@ class Simulation:
         return self.now
 
     def every(
-        self,
-        interval: timedelta,
-        callable: Callable[[], Any],
-        *,
-        start: datetime | timedelta | None = None,
+        self, interval: timedelta, callable: Callable[[], Any], *, start: Any = None
     ) -> ScheduledCall:
-        """Call ``callable()`` every ``interval`` of virtual time, inside :meth:`advance`.
+        """Call ``callable()`` every ``interval`` (a positive timedelta) inside :meth:`advance`.
 
         The first call is one ``interval`` from now, or at ``start`` (an aware datetime, or a
         timedelta from now).  Producers due at the same instant run before the simulation's own
         work of that instant, in the order they were registered.  An exception from
         ``callable`` propagates out of ``advance()``, which stops at that instant; the producer
-        keeps its schedule (see :mod:`streamsim._producers`).
-
-        Raises:
-            TypeError: ``interval`` is not a timedelta, or ``callable`` is not callable.
-            ValueError: a non-positive interval, or not whole milliseconds.
+        keeps its schedule (see :mod:`streamsim._producers`).  Bad arguments: ``TypeError``,
+        ``ValueError``.
 
         >>> sim = Simulation(seed=1)
         >>> ticks = []
@@ -206,13 +208,8 @@ class Simulation:
         return self._producers.every(interval, callable, start)
 
     def call_at(self, time: datetime | timedelta, callable: Callable[[], Any]) -> ScheduledCall:
-        """Call ``callable()`` once at ``time`` (an aware datetime, or a timedelta from now),
-        inside :meth:`advance`; :meth:`every` tells the order and what an exception does.
-
-        Raises:
-            TypeError: ``time`` is neither, or ``callable`` is not callable.
-            ValueError: ``time`` is before now, naive, or not whole milliseconds.
-        """
+        """Call ``callable()`` once at ``time`` (an aware datetime, or a timedelta from now, not
+        before now), inside :meth:`advance`, as :meth:`every` does."""
         return self._producers.call_at(time, callable)
 
     @property
@@ -345,15 +342,19 @@ class Simulation:
     def client(self, service: Literal["lambda"]) -> LambdaClient: ...
 
     @overload
-    def client(self, service: str) -> DynamoDBClient | DynamoDBStreamsClient | LambdaClient: ...
+    def client(self, service: Literal["kinesis"]) -> KinesisClient: ...
 
-    def client(self, service: str) -> DynamoDBClient | DynamoDBStreamsClient | LambdaClient:
-        """A boto3-shaped low-level client: ``dynamodb``, ``dynamodbstreams`` or ``lambda``.
+    @overload
+    def client(self, service: str) -> _Client: ...
+
+    def client(self, service: str) -> _Client:
+        """A boto3-shaped low-level client: ``dynamodb``, ``dynamodbstreams``, ``lambda`` or
+        ``kinesis``.
 
         Raises:
             ValueError: an unknown service name.
         """
-        client: DynamoDBClient | DynamoDBStreamsClient | LambdaClient | None
+        client: _Client | None
         client = self._clients.get(service)
         if client is not None:
             return client
@@ -365,9 +366,14 @@ class Simulation:
             client = LambdaClient(
                 self._model.lambda_service, request_ids=self.rng("lambda/request-ids")
             )
+        elif service == "kinesis":
+            client = KinesisClient(
+                self._model.kinesis, self._clock, self.rng("kinesis/request-ids")
+            )
         else:
             raise ValueError(
-                f"unknown service {service!r}: expected 'dynamodb', 'dynamodbstreams' or 'lambda'"
+                f"unknown service {service!r}: expected 'dynamodb', 'dynamodbstreams', "
+                "'lambda' or 'kinesis'"
             )
         self._clients[service] = client
         return client
@@ -562,13 +568,7 @@ class Simulation:
         >>> sim.run_until_idle(timedelta(minutes=1)).idle
         True
         """
-        if not isinstance(max_time, timedelta):
-            raise TypeError(f"max_time must be a datetime.timedelta, got {max_time!r}")
-        budget = max_time // timedelta(milliseconds=1)
-        if max_time < timedelta(0) or timedelta(milliseconds=budget) != max_time:
-            raise ValueError(f"max_time must be a whole, non-negative number of ms: {max_time}")
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
-            raise ValueError(f"patience must be an int of at least 1, got {patience!r}")
+        budget = idle_budget_ms(max_time, patience)
         clock = self._clock
         start = clock.now_ms
         deadline = min(start + budget, LAST_INSTANT_MS)

@@ -1,7 +1,7 @@
 """Reading Kinesis: shard iterators, GetRecords, shard listings and their NextTokens.
 
 Iterators and NextTokens are opaque sealed tokens (:mod:`._tokens`) carrying the stream (name
-and creation instant, so a re-created stream does not accept its predecessor's), the shard,
+and generation, so a re-created stream does not accept its predecessor's), the shard,
 the position and the issue instant: the service keeps no state per token.  An iterator is a
 replayable position: reading it twice within its lifetime returns the same records.
 
@@ -84,7 +84,7 @@ class KinesisReads:
         return self._sealer.seal(
             "i",
             stream.name,
-            str(stream.created_ms),
+            str(stream.generation),
             shard.shard_id,
             str(position),
             str(self._clock.now_ms),
@@ -162,8 +162,8 @@ class KinesisReads:
         fields = self._sealer.open(iterator)
         if fields is None or len(fields) != 6 or fields[0] != "i":
             raise InvalidArgumentException("Invalid ShardIterator.")
-        _, name, created, shard_id, position, issued = fields
-        stream = self._find(name, int(created))
+        _, name, generation, shard_id, position, issued = fields
+        stream = self._find(name, int(generation))
         if stream is None:
             raise ResourceNotFoundException(
                 f"Stream {name} of the iterator no longer exists (it was deleted)."
