@@ -19,6 +19,7 @@ from streamsim._errors import (
     ExpiredIteratorException,
     ExpiredNextTokenException,
     InvalidArgumentException,
+    ProvisionedThroughputExceededException,
     ResourceNotFoundException,
 )
 
@@ -104,6 +105,8 @@ class KinesisReads:
             InvalidArgumentException: a sequence number missing or not allowed for ``kind``,
                 one from another shard or stream, AT_TIMESTAMP without a timestamp or with
                 one in the future.
+            ProvisionedThroughputExceededException: a sixth call for the shard within one
+                second (rule K.14).
         """
         by_number = kind in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
         if by_number != (sequence_number is not None) and kind != "AT_TIMESTAMP":
@@ -137,6 +140,11 @@ class KinesisReads:
             number = self._check_number(stream, shard, sequence_number)
             # UNCONFIRMED (rule K.8): a number older than the trim horizon starts there
             position = shard.position_of_sequence(number + (kind == "AFTER_SEQUENCE_NUMBER"))
+        if self._settings.throughput_limits and not shard.throughput.admit_iterator(now):
+            raise ProvisionedThroughputExceededException(
+                f"Rate exceeded for shard {shard.shard_id} in {where(stream)}: at most "
+                "5 GetShardIterator calls per second per shard."
+            )
         return self._issue(shard, position)
 
     @staticmethod
