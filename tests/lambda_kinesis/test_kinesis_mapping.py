@@ -524,3 +524,25 @@ def test_tumbling_windows_use_arrival_time() -> None:
     assert final[0]["state"] == {"n": 3}
     assert final[0]["shardId"] == "shardId-000000000000"
     assert final[0]["eventSourceARN"] == stream.arn
+
+
+def test_kinesis_mapping_round_trips_through_botocore() -> None:
+    """A Kinesis AT_TIMESTAMP mapping made through a real boto3 client parses as the face says."""
+    sim, stream = kinesis()
+    sim.create_function("fn", lambda e, c: None)
+    instant = sim.now - timedelta(seconds=1)
+    client = sim.boto3_session().client("lambda")
+    made = client.create_event_source_mapping(
+        FunctionName="fn",
+        EventSourceArn=stream.arn,
+        StartingPosition="AT_TIMESTAMP",
+        StartingPositionTimestamp=instant,
+        BatchSize=10_000,
+        MaximumBatchingWindowInSeconds=1,
+        MaximumRecordAgeInSeconds=604_800,
+    )
+    face = sim.client("lambda").get_event_source_mapping(UUID=made["UUID"])
+    assert made["StartingPositionTimestamp"] == instant
+    assert face["StartingPositionTimestamp"] == instant
+    assert made["EventSourceArn"] == face["EventSourceArn"] == stream.arn
+    assert (made["BatchSize"], made["MaximumRecordAgeInSeconds"]) == (10_000, 604_800)

@@ -212,13 +212,15 @@ class LambdaService:
 
     # --- Invoke (rule L.1-L.4) -----------------------------------------------------------------
 
-    def invoke_sync(self, function: Function, event: Any) -> InvocationResult:
+    def invoke_sync(
+        self, function: Function, event: Any, client_context: Any = None
+    ) -> InvocationResult:
         """Run ``function`` now (RequestResponse), holding an instance for its duration.
 
         Raises:
             TooManyRequestsException: no free instance (rule L.2).
         """
-        return self.invoker.invoke_sync(function, event)
+        return self.invoker.invoke_sync(function, event, client_context)
 
     def invoke_async(self, function: Function, event: Any) -> AsyncEvent:
         """Queue ``event`` for ``function`` (Event): run in virtual time with retries (rule L.4)."""
