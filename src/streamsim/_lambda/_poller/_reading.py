@@ -44,7 +44,7 @@ class ShardReader:
     """
 
     __slots__ = (
-        "build_event",
+        "build_events",
         "children",
         "done",
         "parents",
@@ -76,7 +76,7 @@ class ShardReader:
         self.wake_on_append = True
         #: renders this shard's records for the mapping's function (a Kinesis eventID names
         #: the shard, its invokeIdentityArn the function: rule L.6)
-        self.build_event = poller.source.event_builder(shard, poller.mapping.function.arn)
+        self.build_events = poller.source.events_builder(shard, poller.mapping.function.arn)
         factor = poller.mapping.config.parallelization_factor
         self.slot_count = factor
         self.slots = [Slot(self, i) for i in range(factor)]
@@ -300,7 +300,7 @@ class MappingPoller(PollContext):
         """The mapping now invokes another function: throttled slots try the new one."""
         function_arn = self.mapping.function.arn
         for reader in self.readers.values():
-            reader.build_event = self.source.event_builder(reader.shard, function_arn)
+            reader.build_events = self.source.events_builder(reader.shard, function_arn)
             for slot in reader.slots:
                 if slot.waiting:
                     slot.stop_waiting()
