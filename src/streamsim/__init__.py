@@ -6,7 +6,8 @@ The public surface is small, and every name in it is something a call hands back
   creates tables (:class:`Table`, shaped like boto3's resource Table), Lambda functions
   (:class:`Function`) and queues (:class:`Queue`), and hands out boto3-shaped clients:
   ``sim.client("dynamodb")`` is a :class:`DynamoDBClient`, ``"dynamodbstreams"`` a
-  :class:`DynamoDBStreamsClient` and ``"lambda"`` a :class:`LambdaClient`.
+  :class:`DynamoDBStreamsClient`, ``"lambda"`` a :class:`LambdaClient` and ``"kinesis"`` a
+  :class:`KinesisClient` (Kinesis Data Streams).
 * Read-only views of the simulated world, for a notebook or a test to look at: a table's
   :class:`Stream` (``table.stream``, ``sim.streams``), its :class:`Shard` objects and their
   :class:`StreamRecord` values; ``sim.lambda_service`` (a :class:`LambdaService`) with each
@@ -18,7 +19,8 @@ The public surface is small, and every name in it is something a call hands back
   ``mapping.timeline()``, ``function.timeline()``) and the logs they are drawn from: a stream's
   lifecycle log of :class:`StreamEvent` and a mapping's history of :class:`MappingEvent`.
 * Settings for behaviour that AWS leaves open: :class:`StreamSettings`, :class:`TTLSettings`,
-  :class:`SplitPolicy` and :class:`LambdaSettings`; :class:`Binary` for binary attributes.
+  :class:`SplitPolicy`, :class:`LambdaSettings` and :class:`KinesisSettings`; :class:`Binary`
+  for binary attributes.
 * every AWS error class, under its AWS name; :mod:`streamsim.testing` has the consumer-side
   checking toolkit.
 """
@@ -31,6 +33,7 @@ from streamsim._faces._destination_views import Bucket as Bucket
 from streamsim._faces._destination_views import Queue as Queue
 from streamsim._faces._destination_views import Topic as Topic
 from streamsim._faces._dynamodb_client import DynamoDBClient as DynamoDBClient
+from streamsim._faces._kinesis_client import KinesisClient as KinesisClient
 from streamsim._faces._lambda_client import LambdaClient as LambdaClient
 from streamsim._faces._lambda_views import EventSourceMapping as EventSourceMapping
 from streamsim._faces._lambda_views import Function as Function
@@ -41,6 +44,7 @@ from streamsim._faces._stream_views import Stream as Stream
 from streamsim._faces._streams_client import DynamoDBStreamsClient as DynamoDBStreamsClient
 from streamsim._faces._table_face import Table as Table
 from streamsim._items import Binary as Binary
+from streamsim._kinesis._settings import KinesisSettings as KinesisSettings
 from streamsim._lambda._config import MappingConfig as MappingConfig
 from streamsim._lambda._functions import LambdaContext as LambdaContext
 from streamsim._lambda._metrics import Discard as Discard
@@ -61,8 +65,11 @@ from ._clock import HandlerTimedOut as HandlerTimedOut
 from ._errors import ConditionalCheckFailedException as ConditionalCheckFailedException
 from ._errors import ExpiredIteratorException as ExpiredIteratorException
 from ._errors import InternalServerError as InternalServerError
+from ._errors import InvalidArgumentException as InvalidArgumentException
 from ._errors import InvalidParameterValueException as InvalidParameterValueException
+from ._errors import InvalidRequestContentException as InvalidRequestContentException
 from ._errors import LimitExceededException as LimitExceededException
+from ._errors import RequestEntityTooLargeException as RequestEntityTooLargeException
 from ._errors import ResourceConflictException as ResourceConflictException
 from ._errors import ResourceInUseException as ResourceInUseException
 from ._errors import ResourceNotFoundException as ResourceNotFoundException
@@ -72,6 +79,7 @@ from ._errors import TooManyRequestsException as TooManyRequestsException
 from ._errors import TransactionCanceledException as TransactionCanceledException
 from ._errors import TrimmedDataAccessException as TrimmedDataAccessException
 from ._errors import ValidationException as ValidationException
+from ._producers import ScheduledCall as ScheduledCall
 from ._simulation import Simulation as Simulation
 
 __version__ = "0.1.0"
@@ -90,10 +98,14 @@ __all__ = [
     "HandlerTimedOut",
     "IdleReport",
     "InternalServerError",
+    "InvalidArgumentException",
     "InvalidParameterValueException",
+    "InvalidRequestContentException",
     "Invocation",
     "InvocationTrace",
     "IteratorAge",
+    "KinesisClient",
+    "KinesisSettings",
     "LambdaClient",
     "LambdaContext",
     "LambdaService",
@@ -105,9 +117,11 @@ __all__ = [
     "MetricsSnapshot",
     "Picture",
     "Queue",
+    "RequestEntityTooLargeException",
     "ResourceConflictException",
     "ResourceInUseException",
     "ResourceNotFoundException",
+    "ScheduledCall",
     "Shard",
     "Simulation",
     "SimulationError",

@@ -2,8 +2,9 @@
 
 Time is an integer count of milliseconds since the Unix epoch.  It never moves on its own and
 never backwards: only :meth:`Clock.advance_to` moves it, running every scheduled callback whose
-time has come, earliest first and first-scheduled first among callbacks due at the same
-millisecond (a ``(time, seq)`` heap, as in SimPy).
+time has come, earliest first.  Among callbacks due at the same millisecond, those with a lower
+*priority* run first (producers, :mod:`streamsim._producers`, before the simulation's own work),
+and first-scheduled first within a priority (a ``(time, priority, seq)`` heap, as in SimPy).
 
 Inside a running Lambda handler, the handler has a clock of its own (a :class:`HandlerTime`
 on :attr:`Clock.frames`): it starts at the invocation's start and moves only when the
@@ -31,6 +32,8 @@ MS_PER_SECOND = 1_000
 MS_PER_MINUTE = 60_000
 MS_PER_HOUR = 3_600_000
 MS_PER_DAY = 86_400_000
+#: Priority of the simulation's own work (rotation, polls, invocations) at an instant.
+WORK_PRIORITY = 0
 
 
 def ms_to_datetime(ms: int) -> datetime:
@@ -175,7 +178,7 @@ class Clock:
 
     def __init__(self, start_ms: int) -> None:
         self.now_ms = start_ms
-        self._heap: list[tuple[int, int, Timer]] = []
+        self._heap: list[tuple[int, int, int, Timer]] = []
         self._counter = itertools.count()
         self._running = False
         #: the running handlers' own clocks, innermost last (empty outside handlers)
@@ -205,15 +208,18 @@ class Clock:
         frame.spent_ms += ms
         return frame.now_ms
 
-    def call_at(self, at_ms: int, callback: Callable[[], None]) -> Timer:
+    def call_at(
+        self, at_ms: int, callback: Callable[[], None], priority: int = WORK_PRIORITY
+    ) -> Timer:
         """Schedule ``callback`` to run when virtual time reaches ``at_ms``.
 
         Work scheduled for the past or the present runs at the current instant, after the work
-        already due then.
+        of the same or a lower ``priority`` already due then.  At one instant, a lower
+        ``priority`` runs first (producers use negative ones).
         """
         at_ms = max(int(at_ms), self.now_ms)
         timer = Timer(at_ms, callback)
-        heapq.heappush(self._heap, (at_ms, next(self._counter), timer))
+        heapq.heappush(self._heap, (at_ms, priority, next(self._counter), timer))
         return timer
 
     def call_later(self, delay_ms: int, callback: Callable[[], None]) -> Timer:
@@ -223,7 +229,7 @@ class Clock:
     def next_due_ms(self) -> int | None:
         """Time of the earliest pending work, or None when nothing is scheduled."""
         heap = self._heap
-        while heap and heap[0][2].cancelled:
+        while heap and heap[0][3].cancelled:
             heapq.heappop(heap)
         return heap[0][0] if heap else None
 
@@ -248,7 +254,7 @@ class Clock:
             heap = self._heap
             pop = heapq.heappop
             while heap and heap[0][0] <= target_ms:
-                at_ms, _, timer = pop(heap)
+                at_ms, _, _, timer = pop(heap)
                 if timer.cancelled:
                     continue
                 self.now_ms = at_ms
@@ -265,10 +271,10 @@ class Clock:
 
     def pending(self) -> int:
         """Number of scheduled, not cancelled callbacks."""
-        return sum(1 for _, _, t in self._heap if not t.cancelled)
+        return sum(1 for *_, t in self._heap if not t.cancelled)
 
     def _check(self) -> None:
         """Assert the scheduler's invariants."""
-        assert all(at >= self.now_ms for at, _, t in self._heap if not t.cancelled)
+        assert all(at >= self.now_ms for at, _, _, t in self._heap if not t.cancelled)
         for i in range(1, len(self._heap)):
-            assert self._heap[(i - 1) // 2][:2] <= self._heap[i][:2]
+            assert self._heap[(i - 1) // 2][:3] <= self._heap[i][:3]

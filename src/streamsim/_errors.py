@@ -175,6 +175,21 @@ class TrimmedDataAccessException(StreamsimError, LookupError):
     """The iterator or sequence number points at records already trimmed away (rule A.6)."""
 
 
+# --- Kinesis -----------------------------------------------------------------------------------
+
+
+class InvalidArgumentException(StreamsimError, ValueError):
+    """A Kinesis argument is semantically wrong: a bad iterator, key or shard pair (rule K.15)."""
+
+
+class ExpiredNextTokenException(StreamsimError, RuntimeError):
+    """A Kinesis NextToken is older than its 300-second lifetime (rule K.15)."""
+
+
+class DryRunOperationException(StreamsimError, RuntimeError):
+    """A Kinesis call with ``DryRun=True`` would have succeeded; nothing was done (K.15)."""
+
+
 # --- Lambda ------------------------------------------------------------------------------------
 
 
@@ -196,9 +211,39 @@ class ServiceException(StreamsimError, RuntimeError):
 
 
 class TooManyRequestsException(StreamsimError, RuntimeError):
-    """Request rate or concurrency limit reached."""
+    """Request rate or concurrency limit reached.
+
+    ``reason``: Lambda's ``Reason`` member (``ReservedFunctionConcurrentInvocationLimitExceeded``,
+    ``ConcurrentInvocationLimitExceeded``), set in the response with ``Type: "User"``.
+    """
 
     http_status = 429
+
+    def __init__(
+        self, message: str = "Rate Exceeded.", operation_name: str = "", reason: str | None = None
+    ) -> None:
+        super().__init__(message, operation_name)
+        self.reason = reason
+        if reason is not None:
+            self.response["Type"] = "User"
+            self.response["Reason"] = reason
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.message, self.operation_name, self.reason))
+
+
+class RequestEntityTooLargeException(StreamsimError, ValueError):
+    """An Invoke payload over Lambda's limit (HTTP 413).
+
+    The code is the one AWS sends on the wire; botocore's model names the shape
+    ``RequestTooLargeException``, a code the service does not send (rule I.3).
+    """
+
+    http_status = 413
+
+
+class InvalidRequestContentException(StreamsimError, ValueError):
+    """An Invoke payload that is not JSON (rule I.3)."""
 
 
 #: Every error class by AWS code, used to build ``client.exceptions``.
@@ -219,10 +264,15 @@ ERRORS_BY_CODE: dict[str, type[StreamsimError]] = {
         TransactionConflictException,
         ExpiredIteratorException,
         TrimmedDataAccessException,
+        InvalidArgumentException,
+        ExpiredNextTokenException,
+        DryRunOperationException,
         InvalidParameterValueException,
         ResourceConflictException,
         ServiceException,
         TooManyRequestsException,
+        RequestEntityTooLargeException,
+        InvalidRequestContentException,
     )
 }
 

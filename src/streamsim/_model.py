@@ -17,6 +17,8 @@ from streamsim._dynamodb._catalog import TableCatalog
 from streamsim._dynamodb._splits import SplitPolicy
 from streamsim._dynamodb._transactions import IdempotencyTokens
 from streamsim._dynamodb._ttl import TTLSettings
+from streamsim._kinesis._service import KinesisService
+from streamsim._kinesis._settings import KinesisSettings
 from streamsim._lambda._service import LambdaService, LambdaSettings
 from streamsim._streams._partitions import Partition
 from streamsim._streams._shard import Shard
@@ -32,6 +34,7 @@ class Model:
         region, account_id: used in ARNs and records.
         stream_settings, ttl_settings, split_policy: what every new table gets.
         lambda_settings: the Lambda service's settings (None: AWS's behaviour).
+        kinesis_settings: the Kinesis service's settings (None: AWS's behaviour).
 
     >>> model = Model(seed=7, clock=Clock(0), region="us-east-1", account_id="123456789012")
     >>> model.rng("x").random() == random.Random("7/x").random()
@@ -51,6 +54,7 @@ class Model:
         ttl_settings: TTLSettings | None = None,
         split_policy: SplitPolicy | None = None,
         lambda_settings: LambdaSettings | None = None,
+        kinesis_settings: KinesisSettings | None = None,
     ) -> None:
         self.seed = seed
         self.clock = clock
@@ -69,6 +73,14 @@ class Model:
         self.transaction_tokens = IdempotencyTokens(clock)
         self._lambda_settings = lambda_settings
         self._lambda: LambdaService | None = None
+        #: Kinesis Data Streams (rule K.1-K.15)
+        self.kinesis = KinesisService(
+            clock=clock,
+            seed=seed,
+            region=region,
+            account_id=account_id,
+            settings=kinesis_settings,
+        )
 
     def rng(self, name: str) -> random.Random:
         """The named child generator ``random.Random(f"{seed}/{name}")``, made once per name."""
@@ -94,6 +106,7 @@ class Model:
                 clock=self.clock,
                 rng=self.rng("lambda/ids"),
                 find_stream=self.find_stream,
+                find_kinesis_stream=self.kinesis.find_stream,
                 region=self.region,
                 account_id=self.account_id,
                 settings=self._lambda_settings,
@@ -120,6 +133,7 @@ class Model:
             check_stream(stream, now_ms, history.get(id(stream)))
         if self._lambda is not None:
             self._lambda._check()
+        self.kinesis._check()
 
 
 def check_stream(stream: Stream, now_ms: int, partitions: dict[int, Partition] | None) -> None:

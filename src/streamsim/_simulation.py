@@ -17,24 +17,27 @@ from streamsim._dynamodb._catalog import TABLE_NAME_RE as TABLE_NAME_RE
 from streamsim._dynamodb._splits import SplitPolicy
 from streamsim._dynamodb._table import TableEngine
 from streamsim._dynamodb._ttl import TTLSettings
-from streamsim._faces._clients import Clients
+from streamsim._faces._clients import AnyClient, Clients
 from streamsim._faces._destination_views import Queue
 from streamsim._faces._display import INLINE_LIMIT
 from streamsim._faces._dynamodb_client import DynamoDBClient
 from streamsim._faces._dynamodb_data import DataPlane
+from streamsim._faces._kinesis_client import KinesisClient
 from streamsim._faces._lambda_client import LambdaClient
 from streamsim._faces._lambda_views import Function
 from streamsim._faces._lambda_views import LambdaService as LambdaServiceView
 from streamsim._faces._stream_views import Stream as StreamView
 from streamsim._faces._streams_client import DynamoDBStreamsClient
 from streamsim._faces._table_face import Table
-from streamsim._lambda._progress import RETRYING, Blocked, IdleReport, retried_since
+from streamsim._kinesis._settings import KinesisSettings
+from streamsim._lambda._progress import IdleReport, idle_budget_ms, run_until_idle
 from streamsim._lambda._service import LambdaSettings
 from streamsim._streams._stream import Stream, StreamSettings
 
 from ._clock import DEFAULT_START_MS, Clock, amount_ms, datetime_to_ms, ms_to_datetime
 from ._errors import StreamsimError
 from ._model import Model
+from ._producers import Producers, ScheduledCall
 
 if TYPE_CHECKING:
     from streamsim._sdk._adapter import Adapter
@@ -55,7 +58,8 @@ class Simulation:
             byte-identical results in any process.
         region, account_id: used in ARNs and records.
         start: the virtual start instant (timezone-aware datetime); default 2024-01-01 UTC.
-        stream_settings, ttl_settings, split_policy, lambda_settings: behaviour settings, each
+        stream_settings, ttl_settings, split_policy, lambda_settings, kinesis_settings:
+            behaviour settings, each
             defaulting to AWS's behaviour.  They belong to this simulation alone (there are no
             module-level switches); durations in them are ``datetime.timedelta`` values.
 
@@ -84,6 +88,7 @@ class Simulation:
         ttl_settings: TTLSettings | None = None,
         split_policy: SplitPolicy | None = None,
         lambda_settings: LambdaSettings | None = None,
+        kinesis_settings: KinesisSettings | None = None,
     ) -> None:
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise TypeError(f"seed must be an int, got {seed!r}")
@@ -96,6 +101,7 @@ class Simulation:
             (ttl_settings, TTLSettings),
             (split_policy, SplitPolicy),
             (lambda_settings, LambdaSettings),
+            (kinesis_settings, KinesisSettings),
         ):
             if value is not None and not isinstance(value, kind):
                 raise TypeError(f"expected a {kind.__name__} (or None), got {value!r}")
@@ -105,6 +111,7 @@ class Simulation:
         self._clock = Clock(DEFAULT_START_MS if start is None else datetime_to_ms(start))
         self.stream_settings = stream_settings or StreamSettings()
         self.ttl_settings = ttl_settings or TTLSettings()
+        self.kinesis_settings = kinesis_settings or KinesisSettings()
         self.split_policy = split_policy or SplitPolicy()
         self._model = Model(
             seed=seed,
@@ -115,9 +122,11 @@ class Simulation:
             ttl_settings=self.ttl_settings,
             split_policy=self.split_policy,
             lambda_settings=lambda_settings,
+            kinesis_settings=self.kinesis_settings,
         )
         self._faces: dict[str, tuple[TableEngine, Table]] = {}
         self._client_set = Clients(self._model, self._clock, self.region, self.rng)
+        self._producers = Producers(self._clock)
         self._adapter: Adapter | None = None
 
     # --- time -----------------------------------------------------------------------------------
@@ -203,6 +212,36 @@ class Simulation:
             )
         self._clock.advance_to(target)
         return self.now
+
+    def every(
+        self, interval: timedelta, callable: Callable[[], Any], *, start: Any = None
+    ) -> ScheduledCall:
+        """Call ``callable()`` every ``interval`` (a positive timedelta) inside :meth:`advance`.
+
+        The first call is one ``interval`` from now, or at ``start`` (an aware datetime, or a
+        timedelta from now).  Producers due at the same instant run before the simulation's own
+        work of that instant, in the order they were registered.  An exception from
+        ``callable`` propagates out of ``advance()``, which stops at that instant; the producer
+        keeps its schedule (see :mod:`streamsim._producers`).  Bad arguments: ``TypeError``,
+        ``ValueError``.
+
+        >>> sim = Simulation(seed=1)
+        >>> ticks = []
+        >>> handle = sim.every(timedelta(seconds=1), lambda: ticks.append(sim.now_ms))
+        >>> _ = sim.advance(seconds=3); len(ticks), handle.runs
+        (3, 3)
+        """
+        return self._producers.every(interval, callable, start)
+
+    def call_at(self, time: datetime | timedelta, callable: Callable[[], Any]) -> ScheduledCall:
+        """Call ``callable()`` once at ``time`` (an aware datetime, or a timedelta from now, not
+        before now), inside :meth:`advance`, as :meth:`every` does."""
+        return self._producers.call_at(time, callable)
+
+    @property
+    def producers(self) -> list[ScheduledCall]:
+        """The producers with a run still to come, in registration order."""
+        return self._producers.active
 
     def advance_to(self, when: datetime) -> datetime:
         """Move virtual time forward to ``when`` (timezone-aware), running scheduled work."""
@@ -348,13 +387,23 @@ class Simulation:
 
     @overload
     def client(
+        self,
+        service: Literal["kinesis"],
+        *,
+        parameter_validation: bool | None = None,
+        config: Any = None,
+    ) -> KinesisClient: ...
+
+    @overload
+    def client(
         self, service: str, *, parameter_validation: bool | None = None, config: Any = None
-    ) -> DynamoDBClient | DynamoDBStreamsClient | LambdaClient: ...
+    ) -> AnyClient: ...
 
     def client(
         self, service: str, *, parameter_validation: bool | None = None, config: Any = None
-    ) -> DynamoDBClient | DynamoDBStreamsClient | LambdaClient:
-        """A boto3-shaped low-level client: ``dynamodb``, ``dynamodbstreams`` or ``lambda``.
+    ) -> AnyClient:
+        """A boto3-shaped low-level client: ``dynamodb``, ``dynamodbstreams``, ``lambda`` or
+        ``kinesis``.
 
         Args:
             service: the service name.
@@ -495,6 +544,7 @@ class Simulation:
         for name, (engine, _face) in self._faces.items():
             assert engine.name == name, f"the Table face cached as {name} is of {engine.name}"
         self._model._check()
+        self._producers._check()
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:
         p.text(repr(self))
@@ -544,49 +594,6 @@ class Simulation:
         >>> sim.run_until_idle(timedelta(minutes=1)).idle
         True
         """
-        if not isinstance(max_time, timedelta):
-            raise TypeError(f"max_time must be a datetime.timedelta, got {max_time!r}")
-        budget = max_time // timedelta(milliseconds=1)
-        if max_time < timedelta(0) or timedelta(milliseconds=budget) != max_time:
-            raise ValueError(f"max_time must be a whole, non-negative number of ms: {max_time}")
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
-            raise ValueError(f"patience must be an int of at least 1, got {patience!r}")
-        clock = self._clock
-        start = clock.now_ms
-        deadline = min(start + budget, LAST_INSTANT_MS)
-        service = self._model.lambda_service
-
-        def verdict() -> tuple[list[tuple[str, Blocked]], list[str]]:
-            blocked: list[tuple[str, Blocked]] = []
-            behind: list[str] = []
-            for uuid, mapping in service.mappings.items():
-                if mapping.caught_up:
-                    continue
-                why = mapping.blocked
-                if why is not None and why.kind == RETRYING:
-                    log = mapping.metrics.invocation_log
-                    if not retried_since(log, why.shard_id, start) or why.failures < patience:
-                        why = None
-                if why is None:
-                    behind.append(uuid)
-                else:
-                    blocked.append((uuid, why))
-            return blocked, behind
-
-        while True:
-            blocked, behind = verdict()
-            if not behind:
-                return IdleReport(
-                    elapsed_ms=clock.now_ms - start, idle=True, blocked=tuple(blocked)
-                )
-            due = clock.next_due_ms()
-            if due is None or due > deadline:
-                clock.advance_to(deadline)
-                blocked, behind = verdict()
-                return IdleReport(
-                    elapsed_ms=clock.now_ms - start,
-                    idle=not behind,
-                    blocked=tuple(blocked),
-                    behind=tuple(behind),
-                )
-            clock.advance_to(due)
+        budget = idle_budget_ms(max_time, patience)
+        deadline = min(self._clock.now_ms + budget, LAST_INSTANT_MS)
+        return run_until_idle(self._clock, self._model.lambda_service.mappings, deadline, patience)

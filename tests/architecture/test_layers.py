@@ -8,8 +8,8 @@ first, as ``docs/architecture.md`` draws them:
   plain records, so every layer above may hand them data);
 * ``_items``: the DynamoDB type system and frozen items;
 * ``_streams``: partitions, shards, stream records and their AWS shapes;
-* ``_dynamodb`` and ``_lambda``: tables (which write to streams) and the Lambda poller (which
-  reads them); neither imports the other;
+* ``_dynamodb``, ``_lambda`` and ``_kinesis``: tables (which write to streams), the Lambda poller
+  (which reads them) and Kinesis Data Streams; none imports another;
 * ``_model``: one simulated account and region, owning every service's state;
 * ``_faces``: the boto3-shaped clients and the resource ``Table``, translating to the model;
 * ``_sdk``: real AWS SDKs' HTTP requests to the faces (boto3 session, patch, HTTP endpoint);
@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, ...]] = [
     (
         "streamsim._errors",
         "streamsim._clock",
+        "streamsim._producers",
         "streamsim._gc",
         "streamsim._validators",
         "streamsim._pictures",
@@ -36,7 +37,7 @@ LAYERS: list[tuple[str, ...]] = [
     ),
     ("streamsim._items",),
     ("streamsim._streams",),
-    ("streamsim._dynamodb", "streamsim._lambda"),
+    ("streamsim._dynamodb", "streamsim._lambda", "streamsim._kinesis"),
     ("streamsim._model",),
     ("streamsim._faces",),
     ("streamsim._sdk",),
@@ -44,7 +45,11 @@ LAYERS: list[tuple[str, ...]] = [
     ("streamsim", "streamsim.testing", "streamsim.pytest_plugin", "streamsim.__main__"),
 ]
 #: Components on one layer that must not import each other.
-INDEPENDENT = [("streamsim._dynamodb", "streamsim._lambda")]
+INDEPENDENT = [
+    ("streamsim._dynamodb", "streamsim._lambda"),
+    ("streamsim._dynamodb", "streamsim._kinesis"),
+    ("streamsim._lambda", "streamsim._kinesis"),
+]
 
 
 def _module_name(path: Path) -> str:

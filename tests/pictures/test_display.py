@@ -13,7 +13,15 @@ from typing import Any
 import pytest
 
 import streamsim
-from streamsim import Binary, LambdaSettings, Simulation, SplitPolicy, StreamSettings, TTLSettings
+from streamsim import (
+    Binary,
+    KinesisSettings,
+    LambdaSettings,
+    Simulation,
+    SplitPolicy,
+    StreamSettings,
+    TTLSettings,
+)
 
 #: objects whose notebook display must include a picture
 PICTURED = {"Simulation", "Stream", "EventSourceMapping", "Function", "Picture"}
@@ -56,7 +64,7 @@ def _instances() -> dict[str, Any]:
         name: getattr(streamsim, name)("a short message")
         for name in streamsim.__all__
         if isinstance(getattr(streamsim, name), type)
-        and issubclass(getattr(streamsim, name), Exception)
+        and issubclass(getattr(streamsim, name), BaseException)
     }
     return {
         **errors,
@@ -73,6 +81,8 @@ def _instances() -> dict[str, Any]:
         "HandlerTimedOut": streamsim.HandlerTimedOut("the handler reached its deadline"),
         "Invocation": metrics.invocation_log[0],
         "IteratorAge": metrics.iterator_ages[0],
+        "KinesisClient": sim.client("kinesis"),
+        "KinesisSettings": KinesisSettings(),
         "LambdaClient": lam,
         "LambdaContext": contexts[0],
         "LambdaService": service,
@@ -83,6 +93,7 @@ def _instances() -> dict[str, Any]:
         "MetricsSnapshot": metrics.snapshot(),
         "Picture": stream.lineage(),
         "Queue": queue,
+        "ScheduledCall": sim.every(timedelta(seconds=1), lambda: None),
         "Shard": shard,
         "Simulation": sim,
         "SplitPolicy": SplitPolicy(),

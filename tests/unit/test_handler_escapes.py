@@ -265,7 +265,8 @@ def test_an_internal_error_is_raised_as_simulation_error_and_the_mapping_carries
     sim, table = streamed()
     recorder = Recorder(sim)
     mapping = attach(sim, recorder, BatchSize=1)
-    build = mapping.poller.build_events
+    (reader,) = mapping.poller.readers.values()
+    build = reader.build_events
     broken = [True]
 
     def flaky(records: Any) -> Any:
@@ -274,7 +275,7 @@ def test_an_internal_error_is_raised_as_simulation_error_and_the_mapping_carries
             raise KeyError("bug")
         return build(records)
 
-    mapping.poller.build_events = flaky
+    reader.build_events = flaky
     put(table, "a", "b")
     with pytest.raises(SimulationError, match="internal error in event source mapping") as info:
         sim.advance(seconds=5)

@@ -56,6 +56,8 @@ class FakeSource:
     arn = "arn:aws:kinesis:us-east-1:123456789012:stream/fake"
     name = "fake"
     retention_ms = 86_400_000
+    poll_interval_ms: int | None = None
+    filter_view: Callable[[dict[str, Any]], Any] | None = None
 
     def __init__(self) -> None:
         self.a = FakeShard("a", [(1, 0, 1), (2, 0, 1)], is_open=False)
@@ -90,9 +92,11 @@ class FakeSource:
     ) -> None:
         """Nothing to undo."""
 
-    def events_builder(self) -> Callable[[Sequence[Record]], list[dict[str, Any]]]:
+    def events_builder(
+        self, shard: SourceShard, function_arn: str
+    ) -> Callable[[Sequence[Record]], list[dict[str, Any]]]:
         """Events carry the sequence number."""
-        return lambda records: [{"sequenceNumber": str(record[0])} for record in records]
+        return lambda records: [{"sequenceNumber": str(r[0])} for r in records]
 
     def event_bytes(self, event: dict[str, Any]) -> int:
         """A small constant."""
@@ -192,6 +196,6 @@ def test_dynamodb_source_gives_the_streams_view() -> None:
     (record,) = shard.read(0)
     view = shard.records[0]
     assert source.sequence_number(record) == int(view.sequence_number)
-    (event,) = source.events_builder()([record])
-    assert event["eventSourceARN"] == stream.arn
-    assert source.record_bound(record) >= source.event_bytes(event)
+    build = source.events_builder(shard, "arn:aws:lambda:us-east-1:123456789012:function:f")
+    assert build([record])[0]["eventSourceARN"] == stream.arn
+    assert source.record_bound(record) >= source.event_bytes(build([record])[0])

@@ -29,11 +29,15 @@ EXPECTED = {
     "Function",
     "HandlerTimedOut",
     "InternalServerError",
+    "InvalidArgumentException",
     "InvalidParameterValueException",
+    "InvalidRequestContentException",
     "Invocation",
     "IdleReport",
     "InvocationTrace",
     "IteratorAge",
+    "KinesisClient",
+    "KinesisSettings",
     "LambdaClient",
     "LambdaContext",
     "LambdaService",
@@ -45,6 +49,8 @@ EXPECTED = {
     "MetricsSnapshot",
     "Picture",
     "Queue",
+    "RequestEntityTooLargeException",
+    "ScheduledCall",
     "ResourceConflictException",
     "ResourceInUseException",
     "ResourceNotFoundException",
@@ -124,6 +130,7 @@ def test_client_overloads_name_each_client_class() -> None:
     assert returns[Literal["dynamodb"]] is streamsim.DynamoDBClient
     assert returns[Literal["dynamodbstreams"]] is streamsim.DynamoDBStreamsClient
     assert returns[Literal["lambda"]] is streamsim.LambdaClient
+    assert returns[Literal["kinesis"]] is streamsim.KinesisClient
 
 
 TYPED_USE = """
@@ -135,6 +142,7 @@ sim = streamsim.Simulation(seed=1)
 assert_type(sim.client("dynamodb"), streamsim.DynamoDBClient)
 assert_type(sim.client("dynamodbstreams"), streamsim.DynamoDBStreamsClient)
 assert_type(sim.client("lambda"), streamsim.LambdaClient)
+assert_type(sim.client("kinesis"), streamsim.KinesisClient)
 assert_type(sim.create_function("f", lambda event, context: None), streamsim.Function)
 assert_type(sim.create_queue("q"), streamsim.Queue)
 assert_type(sim.lambda_service, streamsim.LambdaService)
@@ -163,6 +171,7 @@ def test_clients_and_creators_return_what_they_say() -> None:
     assert isinstance(sim.client("dynamodb"), streamsim.DynamoDBClient)
     assert isinstance(sim.client("dynamodbstreams"), streamsim.DynamoDBStreamsClient)
     assert isinstance(sim.client("lambda"), streamsim.LambdaClient)
+    assert isinstance(sim.client("kinesis"), streamsim.KinesisClient)
     assert isinstance(sim.create_function("fn", lambda e, c: None), streamsim.Function)
     assert isinstance(sim.create_queue("q"), streamsim.Queue)
     assert isinstance(sim.lambda_service, streamsim.LambdaService)
@@ -202,6 +211,8 @@ def test_every_user_facing_object_has_a_meaningful_repr() -> None:
         sim.client("dynamodb"),
         sim.client("dynamodbstreams"),
         sim.client("lambda"),
+        sim.client("kinesis"),
+        sim.kinesis_settings,
         table,
         stream,
         stream.shards[0],

@@ -17,13 +17,14 @@ from streamsim._model import Model
 from ._client_base import request_ids
 from ._dynamodb_client import DynamoDBClient
 from ._dynamodb_data import DataPlane
+from ._kinesis_client import KinesisClient
 from ._lambda_client import LambdaClient
 from ._service_checks import wants_client_side_checks
 from ._streams_client import DynamoDBStreamsClient
 
 __all__ = ["AnyClient", "Clients"]
 
-AnyClient = DynamoDBClient | DynamoDBStreamsClient | LambdaClient
+AnyClient = DynamoDBClient | DynamoDBStreamsClient | LambdaClient | KinesisClient
 
 
 class Clients:
@@ -65,9 +66,14 @@ class Clients:
             client = LambdaClient(
                 self._model.lambda_service, request_ids=self._rng("lambda/request-ids")
             )
+        elif service == "kinesis":
+            client = KinesisClient(
+                self._model.kinesis, self._clock, self._rng("kinesis/request-ids")
+            )
         else:
             raise ValueError(
-                f"unknown service {service!r}: expected 'dynamodb', 'dynamodbstreams' or 'lambda'"
+                f"unknown service {service!r}: expected 'dynamodb', 'dynamodbstreams', "
+                "'lambda' or 'kinesis'"
             )
         self._clients[service] = client
         return client

@@ -3,7 +3,8 @@
 Operations: ``create_event_source_mapping``, ``update_event_source_mapping``,
 ``delete_event_source_mapping``, ``get_event_source_mapping``, ``list_event_source_mappings``,
 ``put_function_concurrency``, ``get_function_concurrency``, ``delete_function_concurrency``
-and ``get_function``.  Parameters are AWS's names as keyword arguments; responses carry the
+``get_function``, ``invoke`` and the ``*_function_event_invoke_config`` operations
+(:mod:`._lambda_invoke`).  Parameters are AWS's names as keyword arguments; responses carry the
 members of botocore's ``lambda`` output shapes (``EventSourceMappingConfiguration``, ...) plus
 ``ResponseMetadata``; ``LastModified`` of a mapping is a timezone-aware datetime as boto3 hands
 it out.  Errors are the ``streamsim._errors`` classes, stamped with the operation, also
@@ -26,7 +27,7 @@ virtual time (``LambdaSettings.start_delay_ms`` / ``transition_ms`` are 0 by def
 from __future__ import annotations
 
 from base64 import b64encode
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from hashlib import sha256
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -37,6 +38,8 @@ from streamsim._errors import (
     ResourceNotFoundException,
     StreamsimError,
 )
+from streamsim._lambda._config import check_dynamodb_starting_position
+from streamsim._lambda._kinesis_source import KinesisStreamSource
 from streamsim._lambda._mapping import (
     CREATING,
     DELETING,
@@ -48,6 +51,13 @@ from streamsim._lambda._mapping import (
 )
 
 from ._client_base import ClientBase, ClientExceptions, response_metadata
+from ._lambda_invoke import (
+    delete_event_invoke_config,
+    event_invoke_config,
+    invoke,
+    put_event_invoke_config,
+)
+from ._lambda_requests import CONFIG_FIELDS, is_kinesis_arn, timestamp_ms
 from ._models.lambda_ import OPERATIONS as LAMBDA_OPERATIONS
 from ._param_shapes import OperationSpec, without_minimums
 
@@ -58,6 +68,7 @@ if TYPE_CHECKING:
     from streamsim._lambda._service import LambdaService
 
 SERVICE = "lambda"
+_TIMESTAMP = "StartingPositionTimestamp"
 LIST_MAX_ITEMS = 10_000  # botocore: ListEventSourceMappings MaxItems 1..10000
 LIST_DEFAULT_ITEMS = 100  # AWS default page size
 RUNTIME = "python3.12"
@@ -67,9 +78,8 @@ RUNTIME = "python3.12"
 _OPERATIONS: dict[str, OperationSpec] = {
     op: without_minimums(spec) for op, spec in LAMBDA_OPERATIONS.items()
 }
-#: members of CreateEventSourceMapping that do not apply to DynamoDB streams (rule D.1)
-_NOT_FOR_DYNAMODB = (
-    "StartingPositionTimestamp",
+#: members of CreateEventSourceMapping that do not apply to stream sources (rule D.1, L.5)
+_NOT_FOR_STREAMS = (
     "Topics",
     "Queues",
     "ScalingConfig",
@@ -87,6 +97,7 @@ _STATUS = {
     "UpdateEventSourceMapping": 202,
     "DeleteEventSourceMapping": 202,
     "DeleteFunctionConcurrency": 204,
+    "DeleteFunctionEventInvokeConfig": 204,
 }
 
 #: HTTP status of Lambda's errors (botocore ``error.httpStatusCode``; DynamoDB's
@@ -98,75 +109,8 @@ _ERROR_STATUS = {
     "InvalidParameterValueException": 400,
     "TooManyRequestsException": 429,
     "ServiceException": 500,
-}
-
-
-def _destination_of(config: Any) -> str | None:
-    """``DestinationConfig.OnFailure.Destination`` (None when absent or empty)."""
-    if config is None:
-        return None
-    if not isinstance(config, Mapping):
-        raise InvalidParameterValueException(
-            f'DestinationConfig must be an object like {{"OnFailure": {{"Destination": "arn"}}}}, '
-            f"got {config!r}"
-        )
-    unknown = sorted(set(config) - {"OnFailure", "OnSuccess"})
-    if unknown:
-        raise InvalidParameterValueException(
-            f"DestinationConfig has unknown member(s) {', '.join(unknown)}"
-        )
-    on_success = config.get("OnSuccess")
-    if on_success and (not isinstance(on_success, Mapping) or on_success.get("Destination")):
-        raise InvalidParameterValueException(
-            "Unsupported DestinationConfig parameter for given event source mapping type: "
-            "OnSuccess is not supported for DynamoDB stream event sources (only OnFailure)"
-        )
-    on_failure = config.get("OnFailure")
-    if on_failure is None:
-        return None
-    if not isinstance(on_failure, Mapping) or set(on_failure) - {"Destination"}:
-        raise InvalidParameterValueException(
-            f'DestinationConfig.OnFailure must be {{"Destination": "arn"}}, got {on_failure!r}'
-        )
-    destination = on_failure.get("Destination")
-    if destination in (None, ""):
-        return None
-    if not isinstance(destination, str):
-        raise InvalidParameterValueException(
-            f"DestinationConfig.OnFailure.Destination must be a string ARN, got {destination!r}"
-        )
-    return destination
-
-
-def _metrics_of(config: Any) -> tuple[str, ...]:
-    if config is None:
-        return ()
-    if not isinstance(config, Mapping) or set(config) - {"Metrics"}:
-        raise InvalidParameterValueException(
-            f'MetricsConfig must be {{"Metrics": ["EventCount"]}}, got {config!r}'
-        )
-    metrics = config.get("Metrics") or []
-    if not isinstance(metrics, list | tuple):
-        raise InvalidParameterValueException(
-            f"MetricsConfig.Metrics must be a list, got {metrics!r}"
-        )
-    return tuple(metrics)
-
-
-# create/update parameter -> (MappingConfig field, converter)
-_CONFIG_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "BatchSize": ("batch_size", lambda v: v),
-    "MaximumBatchingWindowInSeconds": ("maximum_batching_window_s", lambda v: v),
-    "ParallelizationFactor": ("parallelization_factor", lambda v: v),
-    "MaximumRecordAgeInSeconds": ("maximum_record_age_s", lambda v: v),
-    "MaximumRetryAttempts": ("maximum_retry_attempts", lambda v: v),
-    "BisectBatchOnFunctionError": ("bisect_batch_on_function_error", lambda v: v),
-    "TumblingWindowInSeconds": ("tumbling_window_s", lambda v: v),
-    "FunctionResponseTypes": ("function_response_types", lambda v: v),
-    "FilterCriteria": ("filter_criteria", lambda v: v),
-    "DestinationConfig": ("on_failure_destination", _destination_of),
-    "MetricsConfig": ("metrics", _metrics_of),
-    "KMSKeyArn": ("kms_key_arn", lambda v: v or None),
+    "RequestEntityTooLargeException": 413,
+    "InvalidRequestContentException": 400,
 }
 
 
@@ -219,6 +163,10 @@ class LambdaClient(ClientBase):
         out: dict[str, Any] = {
             "UUID": mapping.uuid,
             "StartingPosition": cfg.starting_position,
+        }
+        if cfg.starting_position_timestamp_ms is not None:
+            out[_TIMESTAMP] = ms_to_datetime(cfg.starting_position_timestamp_ms)
+        out |= {
             "BatchSize": cfg.batch_size,
             "MaximumBatchingWindowInSeconds": cfg.maximum_batching_window_s,
             "ParallelizationFactor": cfg.parallelization_factor,
@@ -247,29 +195,41 @@ class LambdaClient(ClientBase):
         out["EventSourceMappingArn"] = mapping.arn
         return out
 
-    def _config(self, params: Mapping[str, Any], base: MappingConfig | None) -> MappingConfig:
-        for name in _NOT_FOR_DYNAMODB:
+    def _config(
+        self, params: Mapping[str, Any], base: MappingConfig | None, *, kinesis: bool
+    ) -> MappingConfig:
+        kind = "Kinesis stream" if kinesis else "DynamoDB stream"
+        if not kinesis:
+            check_dynamodb_starting_position(params.get("StartingPosition"))
+        for name in _NOT_FOR_STREAMS if kinesis else (*_NOT_FOR_STREAMS, _TIMESTAMP):
             if params.get(name) is not None:
                 raise InvalidParameterValueException(
-                    f"Unsupported parameter for DynamoDB stream event sources: {name}"
+                    f"Unsupported parameter for {kind} event sources: {name}"
                 )
         values: dict[str, Any] = {
             "numeric_on_n_strings": self._service.settings.filter_numeric_matches_n_strings
         }
-        for name, (field, convert) in _CONFIG_FIELDS.items():
+        for name, (field, convert) in CONFIG_FIELDS.items():
             if name in params:
                 values[field] = convert(params[name])
         if base is None:
             if "StartingPosition" not in params:
                 raise InvalidParameterValueException(
-                    "StartingPosition is required for DynamoDB stream event sources "
-                    "(TRIM_HORIZON or LATEST)"
+                    f"StartingPosition is required for {kind} event sources "
+                    f"(TRIM_HORIZON or LATEST{' or AT_TIMESTAMP' if kinesis else ''})"
                 )
+            if params.get(_TIMESTAMP) is not None:
+                values["starting_position_timestamp_ms"] = timestamp_ms(params[_TIMESTAMP])
             return MappingConfig(starting_position=params["StartingPosition"], **values)
+        if params.get(_TIMESTAMP) is not None:
+            raise InvalidParameterValueException(
+                f"{_TIMESTAMP} cannot be changed: the starting position is set at creation"
+            )
         changes = {
             field: getattr(base, field)
             for field in (
                 "starting_position",
+                "starting_position_timestamp_ms",
                 "batch_size",
                 "maximum_batching_window_s",
                 "parallelization_factor",
@@ -312,7 +272,8 @@ class LambdaClient(ClientBase):
         """
 
         def body(**p: Any) -> dict[str, Any]:
-            config = self._config(p, None)
+            arn = p.get("EventSourceArn")
+            config = self._config(p, None, kinesis=isinstance(arn, str) and is_kinesis_arn(arn))
             if "EventSourceArn" not in p:
                 raise InvalidParameterValueException(
                     "EventSourceArn is required for DynamoDB stream event sources"
@@ -341,7 +302,8 @@ class LambdaClient(ClientBase):
 
         def body(**p: Any) -> dict[str, Any]:
             mapping = self._service.mapping(p["UUID"])
-            config = self._config(p, mapping.config)
+            kinesis = isinstance(mapping.source, KinesisStreamSource)
+            config = self._config(p, mapping.config, kinesis=kinesis)
             was_enabled = mapping.enabled
             enabled = p.get("Enabled")
             self._service.update_event_source_mapping(
@@ -507,3 +469,79 @@ class LambdaClient(ClientBase):
         if function.reserved_concurrency is not None:
             out["Concurrency"] = {"ReservedConcurrentExecutions": function.reserved_concurrency}
         return out
+
+    # --- Invoke (rule L.1-L.4) ------------------------------------------------------------------
+
+    def invoke(self, **params: Any) -> dict[str, Any]:
+        """Invoke: RequestResponse (200), Event (202) or DryRun (204) (rule L.1-L.4).
+
+        Args (keyword, AWS names): FunctionName (required), InvocationType, LogType
+            ("Tail": ``LogResult``), Payload (JSON as bytes, text or a readable object),
+            Qualifier (``$LATEST`` only), ClientContext.
+
+        Returns:
+            ``StatusCode``, ``FunctionError`` ("Unhandled" when the function failed),
+            ``LogResult``, ``ExecutedVersion`` and ``Payload`` (a ``StreamingBody``); the
+            HTTP headers Lambda sends in ``ResponseMetadata``.
+
+        Raises:
+            TooManyRequestsException: a synchronous call found no free instance (``Reason``
+                ``ReservedFunctionConcurrentInvocationLimitExceeded`` when reserved).
+            RequestEntityTooLargeException: over 6 MB (1 MB for Event).
+            InvalidRequestContentException: a payload that is not JSON.
+            ResourceNotFoundException: no such function.
+        """
+        request_id: list[str | None] = [None]
+
+        def body(**p: Any) -> dict[str, Any]:
+            out, request_id[0] = invoke(self._service, p)
+            return out
+
+        response = self._call("Invoke", params, body)
+        metadata = response["ResponseMetadata"]
+        if request_id[0] is not None:  # the invocation's own id, as the handler saw it
+            metadata["RequestId"] = request_id[0]
+            metadata["HTTPHeaders"]["x-amzn-requestid"] = request_id[0]
+        metadata["HTTPStatusCode"] = response["StatusCode"]
+        headers = metadata["HTTPHeaders"]
+        for member, header in (
+            ("FunctionError", "x-amz-function-error"),
+            ("LogResult", "x-amz-log-result"),
+            ("ExecutedVersion", "x-amz-executed-version"),
+        ):
+            if member in response:
+                headers[header] = response[member]
+        return response
+
+    def put_function_event_invoke_config(self, **params: Any) -> dict[str, Any]:
+        """PutFunctionEventInvokeConfig: asynchronous retries, event age, destinations
+        (unset members take their defaults; rule L.4)."""
+        return self._call(
+            "PutFunctionEventInvokeConfig",
+            params,
+            lambda **p: put_event_invoke_config(self._service, p, replace=True),
+        )
+
+    def update_function_event_invoke_config(self, **params: Any) -> dict[str, Any]:
+        """UpdateFunctionEventInvokeConfig: change only the members given (rule L.4)."""
+        return self._call(
+            "UpdateFunctionEventInvokeConfig",
+            params,
+            lambda **p: put_event_invoke_config(self._service, p, replace=False),
+        )
+
+    def get_function_event_invoke_config(self, **params: Any) -> dict[str, Any]:
+        """GetFunctionEventInvokeConfig (ResourceNotFoundException when none was put)."""
+        service = self._service
+        return self._call(
+            "GetFunctionEventInvokeConfig", params, lambda **p: event_invoke_config(service, p)
+        )
+
+    def delete_function_event_invoke_config(self, **params: Any) -> dict[str, Any]:
+        """DeleteFunctionEventInvokeConfig: the defaults apply again."""
+
+        def body(**p: Any) -> dict[str, Any]:
+            delete_event_invoke_config(self._service, p)
+            return {}
+
+        return self._call("DeleteFunctionEventInvokeConfig", params, body)

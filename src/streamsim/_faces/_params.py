@@ -193,6 +193,8 @@ def _type_problem(name: str, value: Any, kind: str | Struct | ListOf) -> str | N
         ok = isinstance(value, int)  # botocore accepts bool here too (bool is an int)
     elif kind == "dict":
         ok = isinstance(value, Mapping)
+    elif kind == "blob":
+        ok = isinstance(value, types) or hasattr(value, "read")
     else:
         ok = isinstance(value, types)
     if ok:
@@ -277,6 +279,7 @@ _FAST_TYPES: dict[str, frozenset[type]] = {
     "dict": frozenset({dict}),
     "list": frozenset({list, tuple}),
     "timestamp": frozenset({datetime, str, int, float, Decimal}),
+    "blob": frozenset({bytes, bytearray, str}),
 }
 
 

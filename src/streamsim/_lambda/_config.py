@@ -1,7 +1,7 @@
 """The configuration of an event source mapping: :class:`MappingConfig` and its bounds.
 
 :class:`MappingConfig` is the validated, immutable configuration of a mapping, field by field
-the parameters of CreateEventSourceMapping that apply to DynamoDB streams; its validators
+the parameters of CreateEventSourceMapping that apply to stream sources; its validators
 carry the bounds of rule D.1 and raise ``InvalidParameterValueException`` naming the AWS
 parameter.
 """
@@ -28,7 +28,7 @@ RECORD_AGE_MIN_S = 60
 RECORD_AGE_MAX_S = 604_800
 RETRY_ATTEMPTS_MAX = 10_000
 TUMBLING_WINDOW_MAX_S = 900
-STARTING_POSITIONS = ("TRIM_HORIZON", "LATEST")
+STARTING_POSITIONS = ("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP")  # AT_TIMESTAMP: Kinesis only
 FUNCTION_RESPONSE_TYPES = ("ReportBatchItemFailures",)
 METRICS = ("EventCount",)
 DESTINATION_ARN_MAX = 350
@@ -61,14 +61,30 @@ def _record_age(_: Any, __: Any, value: Any) -> None:
 
 
 def _starting_position(_: Any, __: Any, value: Any) -> None:
+    if value not in STARTING_POSITIONS:
+        raise InvalidParameterValueException(
+            f"StartingPosition must be TRIM_HORIZON or LATEST (or AT_TIMESTAMP for Kinesis "
+            f"streams), got {value!r}"
+        )
+
+
+def check_dynamodb_starting_position(value: Any) -> None:
+    """Refuse AT_TIMESTAMP for a DynamoDB stream (rule D.12, L.5).
+
+    Raises:
+        InvalidParameterValueException: ``value`` is AT_TIMESTAMP.
+    """
     if value == "AT_TIMESTAMP":
         raise InvalidParameterValueException(
             "Unsupported starting position for DynamoDB streams: AT_TIMESTAMP; "
             "expected TRIM_HORIZON or LATEST"
         )
-    if value not in STARTING_POSITIONS:
+
+
+def _timestamp(_: Any, __: Any, value: Any) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
         raise InvalidParameterValueException(
-            f"StartingPosition must be TRIM_HORIZON or LATEST for DynamoDB streams, got {value!r}"
+            f"StartingPositionTimestamp must be an instant, got {value!r}"
         )
 
 
@@ -128,7 +144,10 @@ class MappingConfig:
     """The validated settings of one DynamoDB-stream event source mapping (rule D.1).
 
     Attributes (AWS parameter in brackets):
-        starting_position: ``TRIM_HORIZON`` or ``LATEST`` [StartingPosition].
+        starting_position: ``TRIM_HORIZON``, ``LATEST`` or (Kinesis) ``AT_TIMESTAMP``
+            [StartingPosition].
+        starting_position_timestamp_ms: the instant AT_TIMESTAMP starts at, epoch ms
+            [StartingPositionTimestamp]; only with AT_TIMESTAMP (rule L.5).
         batch_size: 1-10000, default 100 [BatchSize].
         maximum_batching_window_s: 0-300 whole seconds, default 0
             [MaximumBatchingWindowInSeconds].
@@ -161,6 +180,7 @@ class MappingConfig:
         return settings_repr(self)
 
     starting_position: str = attrs.field(validator=_starting_position)
+    starting_position_timestamp_ms: int | None = attrs.field(default=None, validator=_timestamp)
     batch_size: int = attrs.field(
         default=BATCH_SIZE_DEFAULT, validator=_in_range("BatchSize", 1, BATCH_SIZE_MAX)
     )
@@ -192,6 +212,13 @@ class MappingConfig:
     record_filter: RecordFilter | None = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        at_timestamp = self.starting_position == "AT_TIMESTAMP"
+        if at_timestamp != (self.starting_position_timestamp_ms is not None):
+            raise InvalidParameterValueException(
+                "StartingPositionTimestamp is required with StartingPosition AT_TIMESTAMP"
+                if at_timestamp
+                else "StartingPositionTimestamp is only valid with StartingPosition AT_TIMESTAMP"
+            )
         criteria = self.filter_criteria
         if criteria is not None and not isinstance(criteria, Mapping):
             raise InvalidParameterValueException(

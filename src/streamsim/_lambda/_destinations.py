@@ -146,6 +146,39 @@ def s3_object_key(uuid: str, shard_id: str, now_ms: int, suffix: str) -> str:
     )
 
 
+def failure_envelope(
+    *,
+    request_id: str,
+    function_arn: str,
+    condition: str,
+    invoke_count: int,
+    function_error: str | None,
+    include_response_context: bool,
+    now_ms: int,
+) -> dict[str, Any]:
+    """The members every stream source's on-failure record shares (rule D.7, L.11):
+    ``requestContext``, ``responseContext`` (when asked), ``version`` and ``timestamp``; the
+    source adds its batch block (``DDBStreamBatchInfo``, ``KinesisBatchInfo``)."""
+    record: dict[str, Any] = {
+        "requestContext": {
+            "requestId": request_id,
+            "functionArn": function_arn,
+            "condition": condition,
+            "approximateInvokeCount": invoke_count,
+        }
+    }
+    if include_response_context:
+        # rule D.7: functionError is null (present) when the function returned normally
+        record["responseContext"] = {
+            "statusCode": 200,
+            "executedVersion": "$LATEST",
+            "functionError": function_error,
+        }
+    record["version"] = ON_FAILURE_VERSION
+    record["timestamp"] = iso_millis(now_ms)
+    return record
+
+
 def on_failure_record(
     *,
     request_id: str,
@@ -186,23 +219,15 @@ def on_failure_record(
     ('1970-01-01T00:00:00Z', '1970-01-01T00:00:00.000Z')
     """
     with paused_gc():
-        record: dict[str, Any] = {
-            "requestContext": {
-                "requestId": request_id,
-                "functionArn": function_arn,
-                "condition": condition,
-                "approximateInvokeCount": invoke_count,
-            }
-        }
-        if include_response_context:
-            # rule D.7: functionError is null (present) when the function returned normally
-            record["responseContext"] = {
-                "statusCode": 200,
-                "executedVersion": "$LATEST",
-                "functionError": function_error,
-            }
-        record["version"] = ON_FAILURE_VERSION
-        record["timestamp"] = iso_millis(now_ms)
+        record = failure_envelope(
+            request_id=request_id,
+            function_arn=function_arn,
+            condition=condition,
+            invoke_count=invoke_count,
+            function_error=function_error,
+            include_response_context=include_response_context,
+            now_ms=now_ms,
+        )
         record["DDBStreamBatchInfo"] = stream_batch_info(
             stream_arn=stream_arn,
             shard_id=shard_id,

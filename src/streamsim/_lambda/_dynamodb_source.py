@@ -41,7 +41,11 @@ class DynamoDBStreamSource:
             partition key (``LambdaSettings.order_by_full_key``, rule F.9).
     """
 
-    __slots__ = ("_hash_type", "_range_type", "arn", "record_overhead", "stream")
+    __slots__ = ("_builder", "_hash_type", "_range_type", "arn", "record_overhead", "stream")
+
+    #: polled at ``LambdaSettings.poll_interval``; filters see the event record itself
+    poll_interval_ms: int | None = None
+    filter_view: Callable[[EventRecord], Any] | None = None
 
     def __init__(self, stream: Stream, *, order_by_full_key: bool) -> None:
         self.stream = stream
@@ -51,6 +55,7 @@ class DynamoDBStreamSource:
         self._range_type = key_types[1] if order_by_full_key and len(key_types) > 1 else None
         #: bytes an event record adds besides 16x the record's size (see PAYLOAD_FACTOR)
         self.record_overhead = 1_024 + 2 * len(stream.arn)
+        self._builder: Callable[[Sequence[RawRecord]], list[EventRecord]] | None = None
 
     @property
     def name(self) -> str:
@@ -99,9 +104,14 @@ class DynamoDBStreamSource:
 
     # --- records --------------------------------------------------------------------------------
 
-    def events_builder(self) -> Callable[[Sequence[RawRecord]], list[EventRecord]]:
-        """The stream's event records builder (:func:`._events.events_builder`)."""
-        return events_builder(self.stream)
+    def events_builder(
+        self, shard: SourceShard, function_arn: str
+    ) -> Callable[[Sequence[RawRecord]], list[EventRecord]]:
+        """The stream's event records builder (:func:`._events.events_builder`), one for every
+        shard and function (a DynamoDB event names neither)."""
+        if self._builder is None:
+            self._builder = events_builder(self.stream)
+        return self._builder
 
     #: the exact bytes of an event record as compact JSON (plus its comma)
     event_bytes = staticmethod(payload_bytes)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import re
+import traceback
 from collections import deque
 from collections.abc import Callable
 from datetime import timedelta
@@ -235,6 +236,8 @@ class InvocationResult:
         escaped: a ``BaseException`` that is not an ``Exception`` (``KeyboardInterrupt``,
             ``SystemExit``, ...) that interrupted the invocation; the caller applies the
             result (a failure), then re-raises it.
+        stack_trace: the frames of the handler's exception, formatted as the Python runtime
+            lists them in an error response's ``stackTrace``.
     """
 
     request_id: str
@@ -245,6 +248,8 @@ class InvocationResult:
     error_message: str | None = None
     timed_out: bool = False
     escaped: BaseException | None = attrs.field(default=None, eq=False, repr=False)
+    #: the handler's traceback as the Python runtime lists it (``stackTrace``), on its errors
+    stack_trace: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -380,12 +385,17 @@ class Function:
 
     # --- invoking -------------------------------------------------------------------------------
 
-    def invoke(self, event: dict[str, Any]) -> InvocationResult:
+    def invoke(
+        self, event: dict[str, Any], request_id: str | None = None, client_context: Any = None
+    ) -> InvocationResult:
         """Run the handler now with ``event``; return what happened and when it ends.
 
-        The run is logged in :attr:`spans` (see :meth:`_run` for the rules).
+        The run is logged in :attr:`spans` (see :meth:`_run` for the rules).  ``request_id``:
+        the ``aws_request_id`` to use (an asynchronous event keeps one over its retries);
+        None draws a new one.  ``client_context``: the handler's ``context.client_context``
+        (Invoke's ``ClientContext``).
         """
-        result = self._run(event)
+        result = self._run(event, request_id, client_context)
         self.spans.append((result.start_ms, result.end_ms))
         return result
 
@@ -394,7 +404,9 @@ class Function:
         self.throttles += 1
         self.throttle_times.append(self.clock.now_ms)
 
-    def _run(self, event: dict[str, Any]) -> InvocationResult:
+    def _run(
+        self, event: dict[str, Any], request_id: str | None = None, client_context: Any = None
+    ) -> InvocationResult:
         """Run the handler now with ``event``; return what happened and when it ends.
 
         The caller owns concurrency (an instance must be held) and applies the result at
@@ -413,7 +425,8 @@ class Function:
           is handed back in ``escaped``: the caller schedules the result, then re-raises it.
         """
         now = self.clock.now_ms
-        request_id = self._request_ids()
+        if request_id is None:
+            request_id = self._request_ids()
         self.invocations += 1
         try:
             duration = self.duration_ms(event)
@@ -435,6 +448,7 @@ class Function:
         frame = HandlerTime(start, start + self.timeout_ms)
         context = LambdaContext(self, request_id, frame.deadline_ms)
         frames.append(frame)
+        context.client_context = client_context
         try:
             response = self.handler(event, context)
         except HandlerTimedOut:  # stopped at its deadline: nothing after it happened
@@ -449,6 +463,9 @@ class Function:
                 error_type=type(exc).__name__,
                 error_message=describe(exc),
                 timed_out=timed_out,
+                stack_trace=tuple(
+                    traceback.format_list(traceback.extract_tb(exc.__traceback__))[1:]
+                ),
             )
         except BaseException as exc:
             self.errors += 1

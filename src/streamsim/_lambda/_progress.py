@@ -20,10 +20,13 @@ leave the stream's 24-hour retention: the shard is blocked meanwhile).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import timedelta
+from typing import Any
 
 import attrs
+
+from streamsim._clock import Clock
 
 from ._metrics import SUCCESS, Invocation
 
@@ -186,3 +189,70 @@ def retried_since(invocations: Sequence[Invocation], shard_id: str | None, start
         if invocation.shard_id == shard_id and invocation.start_ms >= start_ms:
             return True
     return False
+
+
+def idle_verdict(
+    mappings: Mapping[str, Any], start_ms: int, patience: int
+) -> tuple[list[tuple[str, Blocked]], list[str]]:
+    """``(blocked, behind)``: the mappings (``EventSourceMapping`` by UUID; ``_mapping``
+    imports this module) blocked, with why, and those still behind.
+
+    A mapping retrying a batch for ever counts as blocked only once that batch failed
+    ``patience`` times and its shard was retried since ``start_ms`` (:func:`retried_since`;
+    ``Simulation.run_until_idle``).
+    """
+    blocked: list[tuple[str, Blocked]] = []
+    behind: list[str] = []
+    for uuid, mapping in mappings.items():
+        if mapping.caught_up:
+            continue
+        why = mapping.blocked
+        if why is not None and why.kind == RETRYING:
+            log = mapping.metrics.invocation_log
+            if not retried_since(log, why.shard_id, start_ms) or why.failures < patience:
+                why = None
+        if why is None:
+            behind.append(uuid)
+        else:
+            blocked.append((uuid, why))
+    return blocked, behind
+
+
+def idle_budget_ms(max_time: timedelta, patience: int) -> int:
+    """``Simulation.run_until_idle``'s arguments checked: ``max_time`` in whole ms.
+
+    Raises:
+        TypeError: ``max_time`` is not a timedelta.
+        ValueError: ``max_time`` negative or not whole milliseconds; ``patience`` < 1.
+    """
+    if not isinstance(max_time, timedelta):
+        raise TypeError(f"max_time must be a datetime.timedelta, got {max_time!r}")
+    budget = max_time // timedelta(milliseconds=1)
+    if max_time < timedelta(0) or timedelta(milliseconds=budget) != max_time:
+        raise ValueError(f"max_time must be a whole, non-negative number of ms: {max_time}")
+    if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
+        raise ValueError(f"patience must be an int of at least 1, got {patience!r}")
+    return budget
+
+
+def run_until_idle(
+    clock: Clock, mappings: Mapping[str, Any], deadline_ms: int, patience: int
+) -> IdleReport:
+    """Advance ``clock`` event by event until no mapping is behind, or to ``deadline_ms``
+    (``Simulation.run_until_idle``; :func:`idle_verdict` judges the mappings)."""
+    start = clock.now_ms
+    while True:
+        blocked, behind = idle_verdict(mappings, start, patience)
+        if not behind:
+            return IdleReport(elapsed_ms=clock.now_ms - start, idle=True, blocked=tuple(blocked))
+        due = clock.next_due_ms()
+        if due is None or due > deadline_ms:
+            clock.advance_to(deadline_ms)
+            blocked, behind = idle_verdict(mappings, start, patience)
+            return IdleReport(
+                elapsed_ms=clock.now_ms - start,
+                idle=not behind,
+                blocked=tuple(blocked),
+                behind=tuple(behind),
+            )
+        clock.advance_to(due)

@@ -11,14 +11,16 @@ served) and starts as soon as an instance frees, without using a retry attempt. 
 concurrency 0 stops all processing.  The bookkeeping is the account's
 :class:`~._concurrency.ConcurrencyPool` (``service.concurrency``).
 
-Each DynamoDB stream a mapping reads is wrapped once in a
-:class:`~._dynamodb_source.DynamoDBStreamSource`, the poller's view of it.
+Each stream a mapping reads is wrapped once in the poller's view of it: a
+:class:`~._dynamodb_source.DynamoDBStreamSource` for a DynamoDB stream, a
+:class:`~._kinesis_source.KinesisStreamSource` for a Kinesis data stream (rule L.5-L.11).
 
 AWS behaviour: rule D.1-D.12.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -28,12 +30,16 @@ from streamsim._errors import (
     ResourceConflictException,
     ResourceNotFoundException,
 )
+from streamsim._streams._stream import Stream
 
 from ._concurrency import ConcurrencyPool
+from ._config import check_dynamodb_starting_position
 from ._destinations import Bucket, Destination, Queue, Topic, validate_name
 from ._dynamodb_source import DynamoDBStreamSource
 from ._environment import LambdaEnvironment
-from ._functions import DEFAULT_TIMEOUT_S, Duration, Function
+from ._functions import DEFAULT_TIMEOUT_S, Duration, Function, InvocationResult
+from ._invocations import AsyncEvent, Invoker
+from ._kinesis_source import KinesisStreamLike, KinesisStreamSource
 from ._mapping import EventSourceMapping, MappingConfig
 from ._settings import LambdaSettings as LambdaSettings
 from ._source import EventSource
@@ -42,7 +48,6 @@ if TYPE_CHECKING:
     import random
 
     from streamsim._clock import Clock
-    from streamsim._streams._stream import Stream
 
 _D = TypeVar("_D", bound=Destination)
 
@@ -52,6 +57,7 @@ FUNCTION_ARN_RE = re.compile(
     r"(?::(?P<qualifier>\$LATEST|[a-zA-Z0-9_-]+))?"
 )
 STREAM_ARN_RE = re.compile(r"arn:aws[a-zA-Z-]*:dynamodb:[^:]*:\d{12}:table/[^/]+/stream/.+")
+KINESIS_ARN_RE = re.compile(r"arn:aws[a-zA-Z-]*:kinesis:[^:]*:\d{12}:stream/.+")
 
 
 # version 4 (bits 76-79) and the RFC 4122 variant (bits 62-63), as uuid.UUID(version=4) sets them
@@ -69,6 +75,7 @@ class LambdaService:
         clock: the simulation's virtual clock.
         rng: the named generator for UUIDs.
         find_stream: the readable stream with an ARN, or None (the model's stream registry).
+        find_kinesis_stream: the Kinesis data stream with an ARN, or None.
         region, account_id: for ARNs.
         settings: behaviour AWS leaves open.
     """
@@ -80,6 +87,7 @@ class LambdaService:
         rng: random.Random,
         find_stream: Callable[[str], Stream | None],
         region: str,
+        find_kinesis_stream: Callable[[str], KinesisStreamLike | None] | None = None,
         account_id: str,
         settings: LambdaSettings | None = None,
     ) -> None:
@@ -89,6 +97,7 @@ class LambdaService:
         self.account_id = account_id
         self._rng = rng
         self._find_stream = find_stream
+        self._find_kinesis_stream = find_kinesis_stream or (lambda arn: None)
         self.functions: dict[str, Function] = {}
         self.mappings: dict[str, EventSourceMapping] = {}
         self.destinations: dict[str, Destination] = {}
@@ -106,7 +115,11 @@ class LambdaService:
             region=region,
             account_id=account_id,
         )
-        self._sources: dict[Stream, DynamoDBStreamSource] = {}
+        self._sources: dict[object, EventSource] = {}  # stream -> its adapter
+        #: Invoke's synchronous calls and asynchronous queues (rule L.1-L.4)
+        self.invoker = Invoker(
+            clock=clock, concurrency=self.concurrency, destination=self.destination
+        )
 
     # --- identifiers ----------------------------------------------------------------------------
 
@@ -197,6 +210,22 @@ class LambdaService:
             )
         return function
 
+    # --- Invoke (rule L.1-L.4) -----------------------------------------------------------------
+
+    def invoke_sync(
+        self, function: Function, event: Any, client_context: Any = None
+    ) -> InvocationResult:
+        """Run ``function`` now (RequestResponse), holding an instance for its duration.
+
+        Raises:
+            TooManyRequestsException: no free instance (rule L.2).
+        """
+        return self.invoker.invoke_sync(function, event, client_context)
+
+    def invoke_async(self, function: Function, event: Any) -> AsyncEvent:
+        """Queue ``event`` for ``function`` (Event): run in virtual time with retries (rule L.4)."""
+        return self.invoker.submit(function, event, self.new_uuid())
+
     # --- concurrency (rule D.4) -----------------------------------------------------------------
 
     @property
@@ -256,16 +285,46 @@ class LambdaService:
 
     # --- event source mappings (rule D.1, D.2) --------------------------------------------------
 
-    def _stream(self, arn: Any) -> Stream:
+    def _stream(self, arn: Any) -> Stream | KinesisStreamLike:
+        if isinstance(arn, str) and KINESIS_ARN_RE.fullmatch(arn):
+            if "/consumer/" in arn:
+                raise InvalidParameterValueException(
+                    f"streamsim reads Kinesis streams with standard iterators only; enhanced "
+                    f"fan-out consumer ARNs are not simulated: {arn}"
+                )
+            kinesis = self._find_kinesis_stream(arn)
+            if kinesis is None:
+                raise InvalidParameterValueException(f"Stream not found: {arn}")
+            return kinesis
         if not isinstance(arn, str) or not STREAM_ARN_RE.fullmatch(arn):
             raise InvalidParameterValueException(
                 f"EventSourceArn must be the ARN of a DynamoDB stream "
-                f"(arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>), got {arn!r}"
+                f"(arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>) or of a "
+                f"Kinesis stream (arn:aws:kinesis:<region>:<account>:stream/<name>), got {arn!r}"
             )
         stream = self._find_stream(arn)
         if stream is None:
             raise InvalidParameterValueException(f"Stream not found: {arn}")
         return stream
+
+    def _check_source_config(self, config: MappingConfig, kinesis: bool) -> None:
+        """What a mapping's configuration may hold for its kind of source (rule L.5, L.10)."""
+        if not kinesis:
+            check_dynamodb_starting_position(config.starting_position)
+            return
+        at_ms = config.starting_position_timestamp_ms
+        if at_ms is not None and at_ms > self.clock.now_ms:
+            raise InvalidParameterValueException(
+                "StartingPositionTimestamp must not be in the future for a Kinesis stream"
+            )
+        for entry in (config.filter_criteria or {}).get("Filters", []):
+            pattern = json.loads(entry["Pattern"])
+            if "data" in pattern and not isinstance(pattern["data"], dict):
+                raise InvalidParameterValueException(
+                    f"Invalid filter pattern definition: the data pattern of a Kinesis stream "
+                    f"must be a JSON object (records' data is matched as decoded JSON): "
+                    f"{entry['Pattern']}"
+                )
 
     def _check_config(self, config: MappingConfig) -> None:
         if (
@@ -279,12 +338,21 @@ class LambdaService:
             )
         self._check_destination(config.on_failure_destination)
 
-    def _source(self, stream: Stream) -> DynamoDBStreamSource:
+    def _source(self, stream: Stream | KinesisStreamLike) -> EventSource:
         """The one event source adapter of ``stream`` (made on first use, dropped with the
-        stream's last mapping, so a deleted table's stream is not kept alive by it)."""
+        stream's last mapping, so a deleted stream is not kept alive by it)."""
         source = self._sources.get(stream)
         if source is None:
-            source = DynamoDBStreamSource(stream, order_by_full_key=self.settings.order_by_full_key)
+            if isinstance(stream, Stream):
+                source = DynamoDBStreamSource(
+                    stream, order_by_full_key=self.settings.order_by_full_key
+                )
+            else:
+                source = KinesisStreamSource(
+                    stream,
+                    region=self.region,
+                    poll_interval_ms=self.settings.kinesis_poll_interval_ms,
+                )
             self._sources[stream] = source
         return source
 
@@ -320,6 +388,7 @@ class LambdaService:
         """
         function = self.function(function_name)
         stream = self._stream(event_source_arn)
+        self._check_source_config(config, not isinstance(stream, Stream))
         self._check_config(config)
         existing = self._sources.get(stream)
         if existing is not None:  # no adapter yet: no mapping reads the stream
@@ -370,6 +439,7 @@ class LambdaService:
         """
         mapping = self.mapping(uuid)
         function = self.function(function_name) if function_name is not None else None
+        self._check_source_config(config, isinstance(mapping.source, KinesisStreamSource))
         self._check_config(config)
         if function is not None:
             self._conflict(function, mapping.source, uuid)
@@ -420,6 +490,7 @@ class LambdaService:
         """
         pool = self.concurrency
         pool._check()
+        self.invoker._check()
         used = {id(m.source) for m in self.mappings.values()}
         assert all(id(a) in used for a in self._sources.values()), "an unused source adapter"
         in_flight = 0

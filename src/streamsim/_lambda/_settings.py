@@ -26,6 +26,7 @@ from streamsim._validators import (
 from ._metrics import RECORD_AGE_EXCEEDED
 
 POLL_INTERVAL_MS = 250  # rule D.3: each shard is polled about four times a second
+KINESIS_POLL_INTERVAL_MS = 1_000  # rule L.7: a Kinesis shard about once a second
 MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # rule D.3: synchronous invocation payload limit
 ACCOUNT_CONCURRENCY = 1_000  # default account concurrency quota
 UNRESERVED_MINIMUM = 100  # PutFunctionConcurrency keeps at least this much unreserved
@@ -42,6 +43,8 @@ class LambdaSettings:
 
     Attributes:
         poll_interval: how often a shard with records is polled (rule D.3: ~4 per second).
+        kinesis_poll_interval: the same for a Kinesis stream's shards (rule L.7: ~1 per
+            second).
         start_delay: how long a new (or re-enabled) mapping stays ``Creating`` /
             ``Enabling`` before it polls.  AWS: "several minutes" at worst (rule D.3,
             UNCONFIRMED); default 0 so that tests see records at once.
@@ -89,6 +92,9 @@ class LambdaSettings:
     poll_interval: timedelta = attrs.field(
         default=timedelta(milliseconds=POLL_INTERVAL_MS), validator=duration(minimum=ONE_MS)
     )
+    kinesis_poll_interval: timedelta = attrs.field(
+        default=timedelta(milliseconds=KINESIS_POLL_INTERVAL_MS), validator=duration(minimum=ONE_MS)
+    )
     start_delay: timedelta = attrs.field(default=timedelta(0), validator=duration())
     transition: timedelta = attrs.field(default=timedelta(0), validator=duration())
     latest_from_poll_start: bool = False
@@ -113,6 +119,7 @@ class LambdaSettings:
     history_limit: int | None = attrs.field(default=HISTORY_LIMIT, validator=optional_positive_int)
     # the durations in integer milliseconds, converted once (the poller reads these)
     poll_interval_ms: int = attrs.field(init=False, repr=False, eq=False)
+    kinesis_poll_interval_ms: int = attrs.field(init=False, repr=False, eq=False)
     start_delay_ms: int = attrs.field(init=False, repr=False, eq=False)
     transition_ms: int = attrs.field(init=False, repr=False, eq=False)
     retry_backoff_ms: int = attrs.field(init=False, repr=False, eq=False)
@@ -121,7 +128,14 @@ class LambdaSettings:
     def __attrs_post_init__(self) -> None:
         set_ms_mirrors(
             self,
-            ("poll_interval", "start_delay", "transition", "retry_backoff", "retry_backoff_max"),
+            (
+                "poll_interval",
+                "kinesis_poll_interval",
+                "start_delay",
+                "transition",
+                "retry_backoff",
+                "retry_backoff_max",
+            ),
         )
 
     def retry_delay_ms(self, retry: int) -> int:

@@ -2,8 +2,8 @@
 
 The poller (:mod:`._poller`) is written against :class:`EventSource` and
 :class:`SourceShard` only, so that a second kind of source (a Kinesis stream) plugs in with
-its own adapter and without touching the poller.  The DynamoDB Streams adapter is
-:class:`~._dynamodb_source.DynamoDBStreamSource`.
+its own adapter.  The adapters are :class:`~._dynamodb_source.DynamoDBStreamSource` and
+:class:`~._kinesis_source.KinesisStreamSource`.
 
 Records are opaque to the poller (:data:`SourceRecord`): it reads them from shards, hands
 them back to the source to learn their sequence number, creation time, partition-key hash
@@ -11,6 +11,9 @@ and payload size, and to render them (a batch at a time) as Lambda event records
 
 AWS behaviour: rule D.3-D.12 describe stream sources in general; a shard has at most one
 parent in DynamoDB Streams and up to two in Kinesis (after a merge), hence ``parents``.
+Where Kinesis differs (rule L.5-L.11) a source says so: its ``poll_interval_ms``, its
+``filter_view`` of a record, the shard in its event records (``events_builder(shard, ...)``)
+and, for AT_TIMESTAMP, :class:`TimestampSource`.
 """
 
 from __future__ import annotations
@@ -61,6 +64,11 @@ ShardCallback: TypeAlias = Callable[[Any], None]
 class EventSource(Protocol):
     """A stream that an event source mapping reads (rule D.3-D.12)."""
 
+    #: how often a shard is polled (None: ``LambdaSettings.poll_interval``)
+    poll_interval_ms: int | None
+    #: what a filter pattern matches for an event record (None: the event record itself)
+    filter_view: Callable[[EventRecord], Any] | None
+
     @property
     def arn(self) -> str:
         """The source's ARN (``EventSourceArn``, ``eventSourceARN``)."""
@@ -91,8 +99,11 @@ class EventSource(Protocol):
     def unsubscribe(self, on_append: ShardCallback, on_new_shard: ShardCallback) -> None:
         """Stop the callbacks given to :meth:`subscribe` (nothing for unknown ones)."""
 
-    def events_builder(self) -> Callable[[Sequence[SourceRecord]], list[EventRecord]]:
-        """A function rendering records as their Lambda event records, in order.
+    def events_builder(
+        self, shard: SourceShard, function_arn: str
+    ) -> Callable[[Sequence[SourceRecord]], list[EventRecord]]:
+        """A function rendering records of ``shard`` as the Lambda event records the function
+        ``function_arn`` receives, in order.
 
         It takes a sequence so that a batch is rendered in one call (the renderer's loop is
         the poller's hottest code); a single record is rendered as ``build((record,))[0]``.
@@ -130,3 +141,10 @@ class EventSource(Protocol):
         records: Sequence[SourceRecord],
     ) -> dict[str, Any]:
         """The on-failure record of discarded ``records`` of one shard (rule D.7)."""
+
+
+class TimestampSource(EventSource, Protocol):
+    """A source that can start at an instant (StartingPosition AT_TIMESTAMP, rule L.5)."""
+
+    def positions_at(self, at_ms: int) -> list[tuple[SourceShard, int]]:
+        """The shards to read from ``at_ms`` on, parents first, each with its first position."""

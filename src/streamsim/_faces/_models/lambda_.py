@@ -144,4 +144,45 @@ OPERATIONS: dict[str, OperationSpec] = {
     "GetFunctionConcurrency": (("FunctionName",), {"FunctionName": ("str", 1)}),
     "DeleteFunctionConcurrency": (("FunctionName",), {"FunctionName": ("str", 1)}),
     "GetFunction": (("FunctionName",), {"FunctionName": ("str", 1), "Qualifier": ("str", 1)}),
+    "Invoke": (
+        ("FunctionName",),
+        {
+            "FunctionName": ("str", 1),
+            "InvocationType": ("str", None),
+            "LogType": ("str", None),
+            "ClientContext": ("str", None),
+            "DurableExecutionName": ("str", 1),
+            "Payload": ("blob", None),
+            "Qualifier": ("str", 1),
+            "TenantId": ("str", 1),
+        },
+    ),
+    "PutFunctionEventInvokeConfig": (
+        ("FunctionName",),
+        {
+            "FunctionName": ("str", 1),
+            "Qualifier": ("str", 1),
+            "MaximumRetryAttempts": ("int", 0),
+            "MaximumEventAgeInSeconds": ("int", 60),
+            "DestinationConfig": (_DestinationConfig, None),
+        },
+    ),
+    "UpdateFunctionEventInvokeConfig": (
+        ("FunctionName",),
+        {
+            "FunctionName": ("str", 1),
+            "Qualifier": ("str", 1),
+            "MaximumRetryAttempts": ("int", 0),
+            "MaximumEventAgeInSeconds": ("int", 60),
+            "DestinationConfig": (_DestinationConfig, None),
+        },
+    ),
+    "GetFunctionEventInvokeConfig": (
+        ("FunctionName",),
+        {"FunctionName": ("str", 1), "Qualifier": ("str", 1)},
+    ),
+    "DeleteFunctionEventInvokeConfig": (
+        ("FunctionName",),
+        {"FunctionName": ("str", 1), "Qualifier": ("str", 1)},
+    ),
 }

@@ -64,13 +64,13 @@ class PollContext:
         self.source_arn = source.arn
         self.retention_ms = source.retention_ms
         self.metrics = metrics
-        self.build_events = source.events_builder()
         self.event_bytes = source.event_bytes
         self.payload_bound = source.payload_bound
         self.record_bound = source.record_bound
         self.created_ms = source.created_ms
         self.sequence_number = source.sequence_number
-        self.interval_ms = settings.poll_interval_ms
+        self.interval_ms = source.poll_interval_ms or settings.poll_interval_ms
+        self.filter_view = source.filter_view  # None: filters see the event record (rule L.10)
         self.max_payload = settings.max_payload_bytes
         self.anchor_ms = self.clock.now_ms
         self.active = False

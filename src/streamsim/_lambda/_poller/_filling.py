@@ -105,7 +105,7 @@ class BatchFilling(Discarding):
         chunk = shard.read(reader.pos, batch_size - len(b.records))
         poller = reader.poller
         with paused_gc():  # the one GC policy for rendering records (streamsim._gc)
-            events = poller.build_events(chunk)
+            events = reader.build_events(chunk)
         bound = b.bound + poller.payload_bound(chunk)
         if not b.exact and bound <= poller.max_payload:
             b.records.extend(chunk)
@@ -160,7 +160,8 @@ class BatchFilling(Discarding):
         reader = self.reader
         poller = reader.poller
         metrics = poller.metrics
-        build = poller.build_events
+        build = reader.build_events
+        view = poller.filter_view
         created = poller.created_ms
         record_bound = poller.record_bound
         record_filter = cfg.record_filter
@@ -200,7 +201,9 @@ class BatchFilling(Discarding):
                     aged = []
                 continue
             event = build((record,))[0]
-            if record_filter is not None and not record_filter.matches(event):
+            if record_filter is not None and not record_filter.matches(
+                event if view is None else view(event)
+            ):
                 self._consume(in_queue)  # filtered out: skipped and checkpointed (rule D.8)
                 metrics.filtered_out += 1
                 continue

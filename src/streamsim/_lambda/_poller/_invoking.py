@@ -191,7 +191,7 @@ class Invoking(Discarding):
         try:
             events = batch.events
             if events is None:
-                events = poller.build_events(batch.records)
+                events = reader.build_events(batch.records)
             batch.events = None
             event: dict[str, Any] = {"Records": events}
             window = batch.window

@@ -24,10 +24,12 @@ AWS behaviour: rule D.3, D.4, D.5, D.12.
 
 from __future__ import annotations
 
+from typing import cast
+
 from streamsim._clock import Timer
 from streamsim._lambda._environment import LambdaEnvironment
 from streamsim._lambda._metrics import MappingMetrics
-from streamsim._lambda._source import EventSource, SourceShard
+from streamsim._lambda._source import EventSource, SourceShard, TimestampSource
 
 from ._context import MappingView, PollContext
 from ._slot import Slot
@@ -42,6 +44,7 @@ class ShardReader:
     """
 
     __slots__ = (
+        "build_events",
         "children",
         "done",
         "expired",
@@ -72,6 +75,9 @@ class ShardReader:
         self.done = False
         self.timer: Timer | None = None
         self.wake_on_append = True
+        #: renders this shard's records for the mapping's function (a Kinesis eventID names
+        #: the shard, its invokeIdentityArn the function: rule L.6)
+        self.build_events = poller.source.events_builder(shard, poller.mapping.function.arn)
         self.expired = False
         factor = poller.mapping.config.parallelization_factor
         self.slot_count = factor
@@ -297,9 +303,15 @@ class MappingPoller(PollContext):
         self.attached = True
         source = self.source
         source.subscribe(self._on_append, self._on_new_shard)
-        if self.mapping.config.starting_position == "LATEST":
+        config = self.mapping.config
+        if config.starting_position == "LATEST":
             for shard in source.open_shards():
                 self.readers[shard] = ShardReader(self, shard, shard.end_position, ())
+        elif config.starting_position == "AT_TIMESTAMP":  # Kinesis only (rule L.5)
+            at_ms = config.starting_position_timestamp_ms
+            assert at_ms is not None
+            for shard, pos in cast("TimestampSource", source).positions_at(at_ms):
+                self.readers[shard] = ShardReader(self, shard, pos, self._parent_readers(shard))
         else:
             for shard in source.lineage_order():
                 self.readers[shard] = ShardReader(
@@ -342,7 +354,9 @@ class MappingPoller(PollContext):
 
     def function_changed(self) -> None:
         """The mapping now invokes another function: throttled slots try the new one."""
+        function_arn = self.mapping.function.arn
         for reader in self.readers.values():
+            reader.build_events = self.source.events_builder(reader.shard, function_arn)
             for slot in reader.slots:
                 if slot.waiting:
                     slot.stop_waiting()

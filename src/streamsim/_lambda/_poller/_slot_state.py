@@ -9,11 +9,12 @@ through :class:`ReaderView`, so slots do not import the reader that creates them
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from streamsim._clock import Timer
 from streamsim._lambda._functions import Function
-from streamsim._lambda._source import SourceRecord, SourceShard
+from streamsim._lambda._source import EventRecord, SourceRecord, SourceShard
 from streamsim._lambda._windows import WindowState
 
 from ._batch import Batch
@@ -29,6 +30,8 @@ class ReaderView(Protocol):
     """What a slot uses of its shard's reader (:class:`~._reading.ShardReader`)."""
 
     pos: int
+    #: renders records of the shard as the function's event records
+    build_events: Callable[[Sequence[SourceRecord]], list[EventRecord]]
 
     @property
     def poller(self) -> PollContext:

@@ -1,0 +1,87 @@
+"""Per-shard throughput limits as token buckets on virtual time (rule K.14).
+
+A bucket holds up to one second of its rate and refills continuously (integer arithmetic:
+levels are kept in thousandths of a unit, refilled by ``rate`` thousandths per millisecond), so
+whether a call is throttled depends only on the virtual times and sizes of the calls before it.
+
+Writes: 1 MiB/s of data and partition keys, and 1,000 records/s, per shard; a record that does
+not fit either bucket is refused (ProvisionedThroughputExceededException).  Reads: 5 GetRecords
+calls/s and 2 MiB/s per shard.  A call may return more than the bytes left (up to 10 MiB): the
+byte bucket then goes into debt, and calls are refused until it has refilled above zero, so a
+10 MiB call blocks the shard's reads for about 4 to 5 seconds, as AWS documents.
+GetShardIterator: 5 calls/s per shard.
+"""
+
+from __future__ import annotations
+
+MIB = 1024 * 1024
+WRITE_BYTES_PER_S = MIB  # rule K.14
+WRITE_RECORDS_PER_S = 1_000  # rule K.14
+READ_CALLS_PER_S = 5  # rule K.14
+READ_BYTES_PER_S = 2 * MIB  # rule K.14
+ITERATORS_PER_S = 5  # rule K.14: GetShardIterator calls per shard
+
+
+class Bucket:
+    """A token bucket of ``rate`` units per second holding at most one second's worth."""
+
+    __slots__ = ("at_ms", "cap", "level", "rate")
+
+    def __init__(self, rate: int, now_ms: int) -> None:
+        self.rate = rate
+        self.cap = rate * 1_000
+        self.level = self.cap  # thousandths of a unit
+        self.at_ms = now_ms
+
+    def refill(self, now_ms: int) -> int:
+        """Bring the level to ``now_ms`` and return it (in thousandths of a unit)."""
+        if now_ms > self.at_ms:
+            self.level = min(self.cap, self.level + (now_ms - self.at_ms) * self.rate)
+            self.at_ms = now_ms
+        return self.level
+
+    def take(self, units: int) -> None:
+        """Use ``units`` (the level may go below zero: a debt paid back by refilling)."""
+        self.level -= units * 1_000
+
+
+class ShardThroughput:
+    """The write and read buckets of one shard."""
+
+    __slots__ = ("iterators", "read_bytes", "read_calls", "write_bytes", "write_records")
+
+    def __init__(self, now_ms: int) -> None:
+        self.write_bytes = Bucket(WRITE_BYTES_PER_S, now_ms)
+        self.write_records = Bucket(WRITE_RECORDS_PER_S, now_ms)
+        self.read_calls = Bucket(READ_CALLS_PER_S, now_ms)
+        self.read_bytes = Bucket(READ_BYTES_PER_S, now_ms)
+        self.iterators = Bucket(ITERATORS_PER_S, now_ms)
+
+    def admit_write(self, now_ms: int, size: int) -> bool:
+        """Take one record of ``size`` bytes if both write buckets hold it; else False."""
+        wb, wr = self.write_bytes, self.write_records
+        if wb.refill(now_ms) < size * 1_000 or wr.refill(now_ms) < 1_000:
+            return False
+        wb.take(size)
+        wr.take(1)
+        return True
+
+    def admit_read(self, now_ms: int) -> bool:
+        """Take one GetRecords call if a call is left and the byte bucket is not in debt."""
+        calls = self.read_calls
+        if calls.refill(now_ms) < 1_000 or self.read_bytes.refill(now_ms) <= 0:
+            return False
+        calls.take(1)
+        return True
+
+    def admit_iterator(self, now_ms: int) -> bool:
+        """Take one GetShardIterator call if one is left this second."""
+        iterators = self.iterators
+        if iterators.refill(now_ms) < 1_000:
+            return False
+        iterators.take(1)
+        return True
+
+    def charge_read(self, size: int) -> None:
+        """Count ``size`` bytes returned by an admitted call."""
+        self.read_bytes.take(size)
