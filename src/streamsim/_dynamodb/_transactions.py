@@ -173,6 +173,8 @@ def transact(actions: list[TransactAction]) -> None:
             if action.kind == "Put":
                 assert action.item is not None
                 hv, rv = table.key_of_item(action.item)
+                if table.indexes is not None:
+                    table.indexes.check(action.item)  # rule H.9
                 size = checked_item_size(action.item)
             else:
                 hv, rv = table.key_of_key(action.key)
