@@ -352,3 +352,29 @@ def test_rule_h12_item_collection_metrics_on_lsi_tables(indexed: Any) -> None:
         ReturnItemCollectionMetrics="SIZE",
     )
     assert out["ItemCollectionMetrics"]["items"][0]["ItemCollectionKey"] == {"pk": s("a")}
+
+
+def test_rule_h12_transactions_consume_index_units(indexed: Any) -> None:
+    """TransactWriteItems adds twice each index's units, and item collection metrics."""
+    item = {"pk": s("a"), "sk": s("1"), "g": s("x"), "n": n(1)}
+    out = indexed.transact_write_items(
+        TransactItems=[{"Put": {"TableName": "items", "Item": item}}],
+        ReturnConsumedCapacity="INDEXES",
+        ReturnItemCollectionMetrics="SIZE",
+    )
+    (used,) = out["ConsumedCapacity"]
+    assert used["GlobalSecondaryIndexes"]["by-g"]["WriteCapacityUnits"] == 2.0
+    assert used["CapacityUnits"] == 6.0
+    assert out["ItemCollectionMetrics"]["items"][0]["ItemCollectionKey"] == {"pk": s("a")}
+
+
+def test_rule_h13_table_resource_lists_its_indexes(sim: Simulation) -> None:
+    """The resource Table's global_secondary_indexes / local_secondary_indexes are
+    DescribeTable's, as boto3's resource attributes are."""
+    client = sim.client("dynamodb")
+    client.create_table(**table_params())
+    table = sim.table("items")
+    assert table.global_secondary_indexes is not None
+    assert [i["IndexName"] for i in table.global_secondary_indexes] == ["by-g"]
+    assert table.local_secondary_indexes is not None
+    assert [i["IndexName"] for i in table.local_secondary_indexes] == ["by-n"]

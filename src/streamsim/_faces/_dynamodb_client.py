@@ -21,7 +21,8 @@ Differs from AWS: botocore's client-side ``ParamValidationError`` is a
 :class:`~streamsim._faces._params.ParamValidationError` (a ``ValidationException`` with botocore's
 text); table and stream status changes are instantaneous (CreateTable, UpdateTable and
 DeleteTable responses show CREATING / UPDATING / DELETING, DescribeTable right after shows the
-final state); secondary indexes, global tables, backups and tags are not simulated.
+final state; a new GSI backfills over virtual time, rule H.11); global tables, backups
+and tags are not simulated.
 """
 
 from __future__ import annotations

@@ -14,8 +14,9 @@ out); items attached to errors (``ConditionalCheckFailedException.response["Item
 both faces.
 
 AWS behaviour: DynamoDB API Reference for each operation; rule B.2 (which writes change items),
-C.4 (limits).  Differs from AWS: there are no secondary indexes; capacity is never exhausted,
-so nothing is ever unprocessed or throttled.
+C.4 (limits), H.9-H.12 (secondary indexes: index reads in :mod:`._index_reads`, what writes add
+to an answer in :mod:`._index_responses`).  Differs from AWS: capacity is never exhausted, so
+nothing is ever unprocessed or throttled.
 """
 
 from __future__ import annotations

@@ -226,12 +226,15 @@ def amend_batch(
     p: Mapping[str, Any],
     mode: str,
     changes: Iterable[tuple[TableEngine, Item | None, Item | None, Item]],
+    *,
+    factor: int = 1,
 ) -> None:
-    """Add what indexes change in a BatchWriteItem answer (rule H.12): index write units in
-    each table's ``ConsumedCapacity`` entry, ``ItemCollectionMetrics`` for tables with LSIs.
+    """Add what indexes change in a BatchWriteItem or TransactWriteItems answer (rule H.12):
+    index write units in each table's ``ConsumedCapacity`` entry, ``ItemCollectionMetrics``
+    for tables with LSIs.
 
     ``changes``: ``(table, old item, new item, item or key)`` of each write to a table with
-    indexes (none: nothing to add).
+    indexes (none: nothing to add); ``factor``: 2 for a transaction's writes.
     """
     changes = list(changes)
     if not changes:
@@ -241,7 +244,7 @@ def amend_batch(
         for table, old, new, _ in changes:
             _, totals = per_table.setdefault(table.name, (table, {}))
             for name, amount in index_write_units(table, old, new).items():
-                totals[name] = totals.get(name, 0) + amount
+                totals[name] = totals.get(name, 0) + factor * amount
         for consumed in out.get("ConsumedCapacity", ()):
             entry = per_table.get(consumed["TableName"])
             if entry is not None:
