@@ -161,3 +161,24 @@ def test_rule_h11_table_without_indexes_gets_one(sim: Simulation, client: Any) -
     )
     sim.advance(seconds=INDEX_DELETE_MS // 1000)
     assert engine.indexes is None
+
+
+def test_rule_h8_switch_to_provisioned_needs_gsi_throughput(indexed: Any) -> None:
+    """Switching a table with GSIs to PROVISIONED needs each GSI's throughput in an Update."""
+    throughput = {"ReadCapacityUnits": 2, "WriteCapacityUnits": 3}
+    with pytest.raises(
+        ValidationException, match="ProvisionedThroughput must be specified for index: by-g"
+    ):
+        indexed.update_table(
+            TableName="items", BillingMode="PROVISIONED", ProvisionedThroughput=throughput
+        )
+    indexed.update_table(
+        TableName="items",
+        BillingMode="PROVISIONED",
+        ProvisionedThroughput=throughput,
+        GlobalSecondaryIndexUpdates=[
+            {"Update": {"IndexName": "by-g", "ProvisionedThroughput": throughput}}
+        ],
+    )
+    shown = gsis(indexed)["by-g"]["ProvisionedThroughput"]
+    assert (shown["ReadCapacityUnits"], shown["WriteCapacityUnits"]) == (2, 3)

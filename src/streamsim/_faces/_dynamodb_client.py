@@ -48,7 +48,7 @@ from ._dynamodb_requests import (
 )
 from ._dynamodb_responses import ttl_description
 from ._dynamodb_shapes import DYNAMODB_CHECKS
-from ._index_admin import update_gsis
+from ._index_admin import check_billing_switch, update_gsis
 from ._index_requests import check_definitions_used, create_table_indexes
 from ._params import ParamValidationError, pagination_config
 from ._table_requests import (
@@ -393,6 +393,7 @@ class DynamoDBClient(ClientBase):
         table_class = p.get("TableClass", meta.table_class)
         if table_class is not None and table_class not in TABLE_CLASSES:
             raise enum_error(table_class, "tableClass", TABLE_CLASSES)
+        check_billing_switch(engine, meta, p, billing)  # rule H.8
         if p.get("GlobalSecondaryIndexUpdates") is not None:
             update_gsis(engine, meta, p, billing, self._clock)  # rule H.11
         spec = p.get("StreamSpecification")

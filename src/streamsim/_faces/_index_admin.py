@@ -63,18 +63,43 @@ def update_gsis(
             raise ResourceNotFoundException(
                 f"Requested resource not found: Index: {name} not found for table {engine.name}"
             )
-    updated: list[tuple[Any, int, int]] = []
+    updated: list[tuple[Any, int, int, Any]] = []
     for name, spec in changes:
         read_units, write_units = throughput(billing, spec.get("ProvisionedThroughput"))
-        updated.append((existing[name].definition, read_units, write_units))
+        on_demand = spec.get("OnDemandThroughput")
+        updated.append((existing[name].definition, read_units, write_units, on_demand))
     for name in deletes:
         delete_gsi(engine, name, clock)
     for definition in creates:
         create_gsi(engine, definition, clock)
-    for definition, read_units, write_units in updated:
+    for definition, read_units, write_units, on_demand in updated:
         definition.read_units, definition.write_units = read_units, write_units
+        if isinstance(on_demand, Mapping):
+            definition.on_demand = dict(on_demand)
     used = {engine.hash_key, *([engine.range_key] if engine.range_key else [])}
     for index in engine.indexes or ():
         if index.status != "DELETING":
             used.update(index.definition.key_names)
     meta.attribute_definitions = [(n, t) for n, t in types.items() if n in used]
+
+
+def check_billing_switch(
+    engine: TableEngine, meta: TableMeta, p: Mapping[str, Any], billing: str
+) -> None:
+    """A switch to PROVISIONED must give every GSI its throughput (rule H.8).
+
+    Raises:
+        ValidationException: a GSI left without ``ProvisionedThroughput`` in an ``Update``.
+    """
+    if billing != "PROVISIONED" or meta.billing_mode == "PROVISIONED" or engine.indexes is None:
+        return
+    given = {
+        update["Update"].get("IndexName")
+        for update in p.get("GlobalSecondaryIndexUpdates") or ()
+        if isinstance(update, Mapping)
+        and isinstance(update.get("Update"), Mapping)
+        and update["Update"].get("ProvisionedThroughput") is not None
+    }
+    for index in engine.indexes.live():
+        if index.definition.is_global and index.name not in given:
+            raise invalid(f"ProvisionedThroughput must be specified for index: {index.name}")
