@@ -172,11 +172,20 @@ class SecondaryIndex:
 
     def add(self, thv: Any, trv: Any, item: Mapping[str, Any]) -> None:
         """Add an entry for the item with table key ``(thv, trv)`` if it has the index keys."""
-        key = self.index_key(item)
+        self.move(thv, trv, item)
+
+    def move(self, thv: Any, trv: Any, item: Mapping[str, Any] | None) -> None:
+        """Bring the entry of the item with table key ``(thv, trv)`` up to date (``item``: its
+        new content, None: deleted); an entry whose place is unchanged is left alone."""
+        key = None if item is None else self.index_key(item)
         if key is None:
+            self.remove(thv, trv)
             return
         ihv, irv = key
         order = self.order(irv, thv, trv)
+        if self._where.get((thv, trv)) == (ihv, order):
+            return
+        self.remove(thv, trv)
         bucket = self._entries.get(ihv)
         if bucket is None:
             bucket = self._entries[ihv] = SortedDict()
@@ -310,9 +319,8 @@ class TableIndexes:
     def apply(self, thv: Any, trv: Any, new: Mapping[str, Any] | None) -> None:
         """Move the item with table key ``(thv, trv)`` to its new entries (None: deleted)."""
         for index in self.by_name.values():
-            index.remove(thv, trv)
-            if new is not None and index.status != "DELETING":
-                index.add(thv, trv, new)
+            if index.status != "DELETING":
+                index.move(thv, trv, new)
 
     def add_index(self, definition: IndexDef, items: Iterator[tuple[Any, Any, Item]]) -> None:
         """Add a GSI (UpdateTable): CREATING, backfilled from ``items`` (rule H.11).
