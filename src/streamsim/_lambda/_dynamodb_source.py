@@ -20,7 +20,7 @@ from streamsim._streams._partitions import partition_hash
 from streamsim._streams._records import CREATED, HASH, RANGE, SEQ, SIZE
 
 from ._destinations import on_failure_record
-from ._events import PAYLOAD_FACTOR, event_record_builder, payload_bytes
+from ._events import PAYLOAD_FACTOR, events_builder, payload_bytes
 from ._source import EventRecord, ShardCallback, SourceShard
 
 if TYPE_CHECKING:
@@ -99,9 +99,9 @@ class DynamoDBStreamSource:
 
     # --- records --------------------------------------------------------------------------------
 
-    def event_builder(self) -> Callable[[RawRecord], EventRecord]:
-        """The stream's event record builder (:func:`._events.event_record_builder`)."""
-        return event_record_builder(self.stream)
+    def events_builder(self) -> Callable[[Sequence[RawRecord]], list[EventRecord]]:
+        """The stream's event records builder (:func:`._events.events_builder`)."""
+        return events_builder(self.stream)
 
     #: the exact bytes of an event record as compact JSON (plus its comma)
     event_bytes = staticmethod(payload_bytes)

@@ -7,7 +7,7 @@ its own adapter and without touching the poller.  The DynamoDB Streams adapter i
 
 Records are opaque to the poller (:data:`SourceRecord`): it reads them from shards, hands
 them back to the source to learn their sequence number, creation time, partition-key hash
-and payload size, and to render them as Lambda event records.
+and payload size, and to render them (a batch at a time) as Lambda event records.
 
 AWS behaviour: rule D.3-D.12 describe stream sources in general; a shard has at most one
 parent in DynamoDB Streams and up to two in Kinesis (after a merge), hence ``parents``.
@@ -91,8 +91,12 @@ class EventSource(Protocol):
     def unsubscribe(self, on_append: ShardCallback, on_new_shard: ShardCallback) -> None:
         """Stop the callbacks given to :meth:`subscribe` (nothing for unknown ones)."""
 
-    def event_builder(self) -> Callable[[SourceRecord], EventRecord]:
-        """A function rendering one record as its Lambda event record."""
+    def events_builder(self) -> Callable[[Sequence[SourceRecord]], list[EventRecord]]:
+        """A function rendering records as their Lambda event records, in order.
+
+        It takes a sequence so that a batch is rendered in one call (the renderer's loop is
+        the poller's hottest code); a single record is rendered as ``build((record,))[0]``.
+        """
 
     def event_bytes(self, event: EventRecord) -> int:
         """The exact bytes ``event`` adds to an invocation payload."""

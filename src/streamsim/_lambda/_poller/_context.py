@@ -64,7 +64,7 @@ class PollContext:
         self.source_arn = source.arn
         self.retention_ms = source.retention_ms
         self.metrics = metrics
-        self.build_event = source.event_builder()
+        self.build_events = source.events_builder()
         self.event_bytes = source.event_bytes
         self.payload_bound = source.payload_bound
         self.record_bound = source.record_bound

@@ -105,7 +105,7 @@ class BatchFilling(Discarding):
         chunk = shard.read(reader.pos, batch_size - len(b.records))
         poller = reader.poller
         with paused_gc():  # the one GC policy for rendering records (streamsim._gc)
-            events = list(map(poller.build_event, chunk))
+            events = poller.build_events(chunk)
         bound = b.bound + poller.payload_bound(chunk)
         if not b.exact and bound <= poller.max_payload:
             b.records.extend(chunk)
@@ -160,7 +160,7 @@ class BatchFilling(Discarding):
         reader = self.reader
         poller = reader.poller
         metrics = poller.metrics
-        build = poller.build_event
+        build = poller.build_events
         created = poller.created_ms
         record_bound = poller.record_bound
         record_filter = cfg.record_filter
@@ -199,7 +199,7 @@ class BatchFilling(Discarding):
                     self._discard(Batch(aged, None), RECORD_AGE_EXCEEDED, invoked=False)
                     aged = []
                 continue
-            event = build(record)
+            event = build((record,))[0]
             if record_filter is not None and not record_filter.matches(event):
                 self._consume(in_queue)  # filtered out: skipped and checkpointed (rule D.8)
                 metrics.filtered_out += 1

@@ -191,7 +191,7 @@ class Invoking(Discarding):
         try:
             events = batch.events
             if events is None:
-                events = list(map(poller.build_event, batch.records))
+                events = poller.build_events(batch.records)
             batch.events = None
             event: dict[str, Any] = {"Records": events}
             window = batch.window
