@@ -230,7 +230,8 @@ def test_rule_h13_description_of_a_provisioned_gsi(client: Any) -> None:
     assert lsi["ItemCount"] == 1
 
 
-def test_rule_h13_delete_table_describes_indexes(indexed: Any) -> None:
-    """DeleteTable's TableDescription still names the table's indexes."""
+def test_rule_h13_delete_table_describes_no_indexes(indexed: Any) -> None:
+    """DeleteTable's shorter TableDescription leaves the indexes out (rule H.36)."""
     gone = indexed.delete_table(TableName="items")["TableDescription"]
-    assert [i["IndexName"] for i in gone["GlobalSecondaryIndexes"]] == ["by-g"]
+    assert "GlobalSecondaryIndexes" not in gone
+    assert "LocalSecondaryIndexes" not in gone

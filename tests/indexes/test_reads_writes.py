@@ -296,13 +296,9 @@ def test_rule_h12_writes_consume_index_units(indexed: Any) -> None:
     item = {"pk": s("a"), "sk": s("1"), "g": s("x"), "n": n(1)}
     out = indexed.put_item(TableName="items", Item=item, ReturnConsumedCapacity="INDEXES")
     used = out["ConsumedCapacity"]
-    assert used["Table"] == {"CapacityUnits": 1.0, "WriteCapacityUnits": 1.0}
-    assert used["GlobalSecondaryIndexes"] == {
-        "by-g": {"CapacityUnits": 1.0, "WriteCapacityUnits": 1.0}
-    }
-    assert used["LocalSecondaryIndexes"] == {
-        "by-n": {"CapacityUnits": 1.0, "WriteCapacityUnits": 1.0}
-    }
+    assert used["Table"] == {"CapacityUnits": 1.0}
+    assert used["GlobalSecondaryIndexes"] == {"by-g": {"CapacityUnits": 1.0}}
+    assert used["LocalSecondaryIndexes"] == {"by-n": {"CapacityUnits": 1.0}}
     assert used["CapacityUnits"] == 3.0
     moved = {**item, "g": s("y")}  # the GSI entry moves (2 units), the LSI's is unchanged
     out = indexed.put_item(TableName="items", Item=moved, ReturnConsumedCapacity="TOTAL")
@@ -324,7 +320,7 @@ def test_rule_h12_batch_writes_consume_index_units(indexed: Any) -> None:
     )
     (used,) = out["ConsumedCapacity"]
     assert used["CapacityUnits"] == 9.0
-    assert used["GlobalSecondaryIndexes"]["by-g"]["WriteCapacityUnits"] == 3.0
+    assert used["GlobalSecondaryIndexes"]["by-g"]["CapacityUnits"] == 3.0
 
 
 def test_rule_h12_index_reads_consume_index_units(indexed: Any) -> None:
@@ -332,7 +328,7 @@ def test_rule_h12_index_reads_consume_index_units(indexed: Any) -> None:
     put(indexed, "a", "1", g=s("x"), n=n(1))
     used = query_gsi(indexed, "x", ReturnConsumedCapacity="INDEXES")["ConsumedCapacity"]
     assert used["Table"]["CapacityUnits"] == 0.0
-    assert used["GlobalSecondaryIndexes"]["by-g"]["ReadCapacityUnits"] == 0.5
+    assert used["GlobalSecondaryIndexes"]["by-g"]["CapacityUnits"] == 0.5
     assert used["CapacityUnits"] == 0.5
 
 
@@ -363,7 +359,7 @@ def test_rule_h12_transactions_consume_index_units(indexed: Any) -> None:
         ReturnItemCollectionMetrics="SIZE",
     )
     (used,) = out["ConsumedCapacity"]
-    assert used["GlobalSecondaryIndexes"]["by-g"]["WriteCapacityUnits"] == 2.0
+    assert used["GlobalSecondaryIndexes"]["by-g"]["CapacityUnits"] == 2.0
     assert used["CapacityUnits"] == 6.0
     assert out["ItemCollectionMetrics"]["items"][0]["ItemCollectionKey"] == {"pk": s("a")}
 

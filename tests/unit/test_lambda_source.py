@@ -90,9 +90,9 @@ class FakeSource:
     ) -> None:
         """Nothing to undo."""
 
-    def event_builder(self) -> Callable[[Record], dict[str, Any]]:
+    def events_builder(self) -> Callable[[Sequence[Record]], list[dict[str, Any]]]:
         """Events carry the sequence number."""
-        return lambda record: {"sequenceNumber": str(record[0])}
+        return lambda records: [{"sequenceNumber": str(record[0])} for record in records]
 
     def event_bytes(self, event: dict[str, Any]) -> int:
         """A small constant."""
@@ -192,5 +192,6 @@ def test_dynamodb_source_gives_the_streams_view() -> None:
     (record,) = shard.read(0)
     view = shard.records[0]
     assert source.sequence_number(record) == int(view.sequence_number)
-    assert source.event_builder()(record)["eventSourceARN"] == stream.arn
-    assert source.record_bound(record) >= source.event_bytes(source.event_builder()(record))
+    (event,) = source.events_builder()([record])
+    assert event["eventSourceARN"] == stream.arn
+    assert source.record_bound(record) >= source.event_bytes(event)

@@ -96,7 +96,7 @@ def _page(
     mode = enum(p, "ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY, "NONE")
     used = read_units(page.size, consistent)
     consumed = capacity(mode, table.name, used, "Read")
-    add_index_capacity(consumed, mode, table, {index.name: used}, "Read", table_units=0.0)
+    add_index_capacity(consumed, mode, table, {index.name: used}, table_units=0.0)
     if consumed is not None:
         out["ConsumedCapacity"] = consumed
     return out

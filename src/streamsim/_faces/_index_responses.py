@@ -116,7 +116,6 @@ def add_index_capacity(
     mode: str,
     table: TableEngine,
     used: Mapping[str, float],
-    kind: str,
     *,
     table_units: float | None = None,
 ) -> None:
@@ -128,17 +127,13 @@ def add_index_capacity(
     """
     if consumed is None or mode == "NONE":
         return
-    unit_key = f"{kind}CapacityUnits"
     extra = float(sum(used.values()))
     if table_units is not None:
         consumed["CapacityUnits"] = float(table_units) + extra
-        consumed[unit_key] = float(table_units) + extra
         if "Table" in consumed:
-            consumed["Table"] = {"CapacityUnits": float(table_units), unit_key: float(table_units)}
+            consumed["Table"] = {"CapacityUnits": float(table_units)}
     else:
         consumed["CapacityUnits"] = float(consumed["CapacityUnits"]) + extra
-        if unit_key in consumed:
-            consumed[unit_key] = float(consumed[unit_key]) + extra
     if mode != "INDEXES" or table.indexes is None:
         return
     for name, amount in used.items():
@@ -146,10 +141,7 @@ def add_index_capacity(
         if index is None:
             continue
         member = "GlobalSecondaryIndexes" if index.definition.is_global else "LocalSecondaryIndexes"
-        consumed.setdefault(member, {})[name] = {
-            "CapacityUnits": float(amount),
-            unit_key: float(amount),
-        }
+        consumed.setdefault(member, {})[name] = {"CapacityUnits": float(amount)}
 
 
 def has_lsis(table: TableEngine) -> bool:
@@ -213,7 +205,7 @@ def amend_write(
     old_item: Item | None = old if old is None or isinstance(old, dict) else thaw(old)
     if mode != "NONE":
         used = index_write_units(table, old_item, new)
-        add_index_capacity(out.get("ConsumedCapacity"), mode, table, used, "Write")
+        add_index_capacity(out.get("ConsumedCapacity"), mode, table, used)
     if p.get("ReturnItemCollectionMetrics") == "SIZE" and has_lsis(table):
         source = new or old_item or key
         assert source is not None
@@ -248,7 +240,7 @@ def amend_batch(
         for consumed in out.get("ConsumedCapacity", ()):
             entry = per_table.get(consumed["TableName"])
             if entry is not None:
-                add_index_capacity(consumed, mode, entry[0], entry[1], "Write")
+                add_index_capacity(consumed, mode, entry[0], entry[1])
     if p.get("ReturnItemCollectionMetrics") == "SIZE":
         writes = [(t, key[t.hash_key][t.hash_type]) for t, _, _, key in changes]
         metrics = batch_collection_metrics(writes)

@@ -20,7 +20,7 @@ leave the stream's 24-hour retention: the shard is blocked meanwhile).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
 
 import attrs
@@ -172,3 +172,17 @@ def last_error(invocations: Iterable[Invocation], shard_id: str) -> str | None:
         if invocation.shard_id == shard_id and invocation.outcome != SUCCESS:
             return invocation.error or invocation.outcome
     return None
+
+
+def retried_since(invocations: Sequence[Invocation], shard_id: str | None, start_ms: int) -> bool:
+    """True when an invocation of ``shard_id`` started at or after ``start_ms`` and ended.
+
+    (``sim.run_until_idle`` gives a batch that failed before the call, a healed fault, its
+    retry before it counts the shard as blocked.)
+    """
+    for invocation in reversed(invocations):
+        if invocation.end_ms < start_ms:
+            return False
+        if invocation.shard_id == shard_id and invocation.start_ms >= start_ms:
+            return True
+    return False
