@@ -374,3 +374,25 @@ def test_rule_h13_table_resource_lists_its_indexes(sim: Simulation) -> None:
     assert [i["IndexName"] for i in table.global_secondary_indexes] == ["by-g"]
     assert table.local_secondary_indexes is not None
     assert [i["IndexName"] for i in table.local_secondary_indexes] == ["by-n"]
+
+
+def test_rule_h10_legacy_key_conditions_on_an_index(indexed: Any) -> None:
+    """KeyConditions and QueryFilter (rule H.30) query an index by its keys."""
+    for i in range(3):
+        put(indexed, "a", str(i), g=s("x"), n=n(i), y=s("yy"))
+    got = indexed.query(
+        TableName="items",
+        IndexName="by-g",
+        KeyConditions={
+            "g": {"ComparisonOperator": "EQ", "AttributeValueList": [s("x")]},
+            "n": {"ComparisonOperator": "GT", "AttributeValueList": [n(0)]},
+        },
+    )
+    assert keys(got["Items"]) == [("a", "1"), ("a", "2")]
+    with pytest.raises(ValidationException, match="Primary key attribute: n"):
+        indexed.query(
+            TableName="items",
+            IndexName="by-n",
+            KeyConditions={"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [s("a")]}},
+            QueryFilter={"n": {"ComparisonOperator": "EQ", "AttributeValueList": [n(1)]}},
+        )
