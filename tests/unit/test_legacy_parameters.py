@@ -482,3 +482,45 @@ def test_h33_invalid_attribute_updates(face: Any, updates: dict[str, Any], messa
         face.update_item(Key={"p": "k"}, AttributeUpdates=updates)
     assert caught.value.message == message
     assert _item(face) == {"p": "k", "n": 1, "tags": {"a"}}
+
+
+def test_h30_batch_get_attributes_to_get_and_its_mixing() -> None:
+    """BatchGetItem projects with AttributesToGet, and rejects it next to ProjectionExpression."""
+    sim = Simulation(seed=3)
+    sim.create_table("items", hash_key="p").put_item(Item={"p": "k", "a": 1, "b": 2})
+    client = CheckedClient(sim.client("dynamodb"))
+    got = client.batch_get_item(
+        RequestItems={"items": {"Keys": [{"p": {"S": "k"}}], "AttributesToGet": ["a"]}}
+    )
+    assert got["Responses"]["items"] == [{"a": {"N": "1"}}]
+    with pytest.raises(ValidationException, match="Non-expression parameters"):
+        client.batch_get_item(
+            RequestItems={
+                "items": {
+                    "Keys": [{"p": {"S": "k"}}],
+                    "AttributesToGet": ["a"],
+                    "ProjectionExpression": "b",
+                }
+            }
+        )
+
+
+def test_h30_names_without_expressions_are_rejected(face: Any) -> None:
+    """ExpressionAttributeNames next to legacy parameters only is rejected, as without them."""
+    with pytest.raises(ValidationException, match="ExpressionAttributeNames can only be specified"):
+        face.put_item(
+            Item={"p": "k"}, Expected={"p": {"Exists": False}}, ExpressionAttributeNames={"#a": "a"}
+        )
+    assert _item(face) is None
+
+
+def test_h30_scan_filter_or(sorted_face: Any) -> None:
+    """ScanFilter conditions joined with ConditionalOperator OR."""
+    got = sorted_face.scan(
+        ScanFilter={
+            "s": {"ComparisonOperator": "EQ", "AttributeValueList": [0]},
+            "odd": {"ComparisonOperator": "NOT_NULL"},
+        },
+        ConditionalOperator="OR",
+    )
+    assert sorted(item["s"] for item in got["Items"]) == [0, 1, 3, 5]
