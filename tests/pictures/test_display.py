@@ -70,6 +70,7 @@ def _instances() -> dict[str, Any]:
         "DynamoDBStreamsClient": sim.client("dynamodbstreams"),
         "EventSourceMapping": mapping,
         "Function": function,
+        "HandlerTimedOut": streamsim.HandlerTimedOut("the handler reached its deadline"),
         "Invocation": metrics.invocation_log[0],
         "IteratorAge": metrics.iterator_ages[0],
         "LambdaClient": lam,

@@ -74,12 +74,24 @@ def test_read_stream_accepts_a_client_and_small_pages() -> None:
 
 
 def test_read_stream_raises_what_the_api_raises() -> None:
-    """A third read of the same shards within a second meets the reader limit."""
-    sim, table, _ = scenario()
+    """A third read of the same shards within a second meets the strict reader limit; by
+    default (rule F.7) three back-to-back reads pass and only sustained ones are refused."""
+    sim, table, _ = scenario(reader_throttle="strict")
     read_stream(sim, table.latest_stream_arn)
     read_stream(sim, table.latest_stream_arn)
     with pytest.raises(LimitExceededException):
         read_stream(sim, table.latest_stream_arn)
+    sim, table, _ = scenario()
+    first = read_stream(sim, table.latest_stream_arn)
+    assert read_stream(sim, table.latest_stream_arn) == first
+    assert read_stream(sim, table.latest_stream_arn) == first
+
+    def sustained() -> None:
+        for _ in range(10):
+            read_stream(sim, table.latest_stream_arn)
+
+    with pytest.raises(LimitExceededException):
+        sustained()
 
 
 def test_write_log_records_committed_changes_with_their_stream() -> None:
