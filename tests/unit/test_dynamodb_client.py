@@ -340,21 +340,6 @@ def test_create_existing_table_raises_resource_in_use(client: Any) -> None:
         create(client)
 
 
-def test_secondary_indexes_are_rejected_as_unsupported(client: Any) -> None:
-    """streamsim does not simulate secondary indexes; asking for one fails clearly."""
-    with pytest.raises(ValidationException, match="secondary indexes"):
-        create(
-            client,
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": "by-x",
-                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
-                    "Projection": {"ProjectionType": "ALL"},
-                }
-            ],
-        )
-
-
 def test_describe_table_counts_items_and_bytes(client: Any) -> None:
     """DescribeTable's ItemCount and TableSizeBytes follow the items (live in streamsim)."""
     create(client)

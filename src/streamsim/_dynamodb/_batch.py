@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from streamsim._errors import ValidationException
-from streamsim._items import Item, frozen_size, item_size
+from streamsim._items import Item, frozen_size, item_size, thaw
 
 from ._capacity import read_units, write_units
 from ._table import TableEngine
@@ -72,14 +72,24 @@ class BatchWritePlan:
         table = self._table
         assert table is not None
         ident = table.key_of_item(item) if kind == PUT else table.key_of_key(item)
+        if kind == PUT and table.indexes is not None:
+            table.indexes.check(item)  # rule H.9: checked before any write of the batch
         if ident in self._seen:
             raise ValidationException("Provided list of item keys contains duplicates")
         self._seen.add(ident)
         self.writes.append((table, kind, item))
 
 
-def batch_write(plan: Sequence[tuple[TableEngine, str, Item]]) -> dict[str, int]:
-    """Apply a checked batch write; return the write capacity units used per table name."""
+def batch_write(
+    plan: Sequence[tuple[TableEngine, str, Item]],
+    changes: list[tuple[TableEngine, Item | None, Item | None, Item]] | None = None,
+) -> dict[str, int]:
+    """Apply a checked batch write; return the write capacity units used per table name.
+
+    Args:
+        changes: if given, gets ``(table, old item, new item, key or item)`` of each write to a
+            table with secondary indexes (for their capacity, rule H.12).
+    """
     used: dict[str, int] = {}
     for table, kind, item in plan:
         if kind == PUT:
@@ -90,6 +100,9 @@ def batch_write(plan: Sequence[tuple[TableEngine, str, Item]]) -> dict[str, int]
             old = table.delete(item)
         old_size = 0 if old is None else frozen_size(old)
         used[table.name] = used.get(table.name, 0) + write_units(old_size, size)
+        if changes is not None and table.indexes is not None:
+            new = item if kind == PUT else None
+            changes.append((table, None if old is None else thaw(old), new, item))
     return used
 
 

@@ -25,6 +25,8 @@ from streamsim._errors import (
 )
 from streamsim._streams._stream import VIEW_TYPES, Stream, StreamSettings
 
+from ._index_admin import attach_indexes
+from ._indexes import IndexDef
 from ._splits import SplitPolicy
 from ._table import KEY_TYPES, TableEngine
 from ._tags import TableTags
@@ -167,8 +169,11 @@ class TableCatalog:
         range_key_type: str = "S",
         partitions: int = 1,
         stream_view_type: str | None = None,
+        indexes: list[IndexDef] | None = None,
     ) -> TableEngine:
         """Create a table (with a stream of ``stream_view_type``, if given) and return it.
+
+        ``indexes``: its secondary indexes, already checked (rule H.8).
 
         Raises:
             ValidationException: a bad name, key definition, partition count or view type.
@@ -199,6 +204,7 @@ class TableCatalog:
             split_policy=self._split_policy,
             prior_stream=next((s for s in reversed(self._streams) if s.table_name == name), None),
         )
+        attach_indexes(engine, indexes or [])
         self._tables[name] = engine
         if stream_view_type is not None:
             self._streams.append(engine.enable_stream(stream_view_type))

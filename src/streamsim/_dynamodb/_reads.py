@@ -15,7 +15,7 @@ order, a stable order of our own.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from streamsim._errors import ValidationException
@@ -62,12 +62,15 @@ def read_page(
     values: Mapping[str, AttributeValue] | None,
     show: Callable[[Item], Item],
     counting: bool,
+    key_names: Sequence[str] | None = None,
 ) -> Page:
     """Read one page: count items against ``limit`` and 1 MB before filtering.
 
     Args:
         show: how a matching item appears in the page (its projection).
         counting: only count the matching items (``Select=COUNT``).
+        key_names: the attributes of LastEvaluatedKey (default: the table's key; on an index,
+            the index's keys and the table's, rule H.10).
     """
     items: list[Item] = []
     count = scanned = size = 0
@@ -86,7 +89,8 @@ def read_page(
             break
     last_key = None
     if stopped and last is not None:
-        last_key = {name: last[name] for name in table.key_names}
+        shown = table.key_names if key_names is None else key_names
+        last_key = {name: last[name] for name in shown}
     return Page(items, count, scanned, last_key, size)
 
 
@@ -97,7 +101,7 @@ def _start_key(table: TableEngine, start: Item) -> tuple[Any, Any]:
         raise ValidationException(f"The provided starting key is invalid: {exc.message}") from None
 
 
-def _range_predicate(
+def range_predicate(
     op: str | None, operands: tuple[AttributeValue, ...]
 ) -> Callable[[AttributeValue], bool]:
     """A test of a sort-key value against a key condition's sort-key part."""
@@ -144,7 +148,7 @@ def query_candidates(
             "function; operator or function: begins_with, operand type: N"
         )
     hv = kc.hash_value[table.hash_type]
-    in_range = _range_predicate(kc.range_op, kc.range_values)
+    in_range = range_predicate(kc.range_op, kc.range_values)
     start_rv: Any = None
     if start is not None:
         shv, start_rv = _start_key(table, start)

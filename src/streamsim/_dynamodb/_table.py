@@ -32,7 +32,6 @@ from streamsim._items import (
     same_item,
     thaw,
     validate_item,
-    validate_key_value,
     value_depth,
 )
 from streamsim._items._limits import MAX_ATTRIBUTE_NESTING
@@ -47,7 +46,10 @@ from ._expressions import (
     evaluate_condition,
     updated_top_level_names,
 )
+from ._indexes import TableIndexes
 from ._splits import SplitCounter, SplitPolicy
+from ._table_keys import KEY_TYPES as KEY_TYPES
+from ._table_keys import TableKeys
 from ._ttl import TimeToLive, TTLSettings
 
 if TYPE_CHECKING:
@@ -55,10 +57,8 @@ if TYPE_CHECKING:
 
     from streamsim._clock import Clock
 
-KEY_TYPES = ("S", "N", "B")  # rule C.4: key attributes are scalar S, N or B
 
-
-class TableEngine:
+class TableEngine(TableKeys):
     """One table: its key schema, its items, its partitions and its stream.
 
     AWS behaviour: rule B.2 (which writes produce changes), C.1 (stream specification), C.4
@@ -121,41 +121,8 @@ class TableEngine:
         self.ttl = TimeToLive(self, ttl_settings)
         self.split_policy = split_policy  # automatic splits
         self._splits = SplitCounter(split_policy, clock)
-
-    # --- keys -----------------------------------------------------------------------------------
-
-    def key_of_item(self, item: Mapping[str, Any], *, what: str = "Item") -> tuple[Any, Any]:
-        """Validate an item's key attributes and return ``(hash value, range value)``."""
-        hk = self.hash_key
-        hav = item.get(hk)
-        if hav is None:
-            raise ValidationException(
-                f"One or more parameter values were invalid: Missing the key {hk} in the item"
-            )
-        validate_key_value(hk, hav, self.hash_type, is_range=False)
-        rk = self.range_key
-        if rk is None:
-            return hav[self.hash_type], None
-        rav = item.get(rk)
-        if rav is None:
-            raise ValidationException(
-                f"One or more parameter values were invalid: Missing the key {rk} in the item"
-            )
-        validate_key_value(rk, rav, self.range_type, is_range=True)
-        return hav[self.hash_type], rav[self.range_type]
-
-    def key_of_key(self, key: Mapping[str, Any]) -> tuple[Any, Any]:
-        """Validate a ``Key`` parameter (exactly the key attributes) and return its values."""
-        if len(key) != len(self.key_names) or any(n not in key for n in self.key_names):
-            raise ValidationException("The provided key element does not match the schema")
-        return self.key_of_item(key, what="Key")
-
-    def key_item(self, hv: Any, rv: Any) -> Item:
-        """The key attributes as a canonical item."""
-        key: Item = {self.hash_key: {self.hash_type: hv}}
-        if self.range_key is not None:
-            key[self.range_key] = {self.range_type: rv}
-        return key
+        #: the secondary indexes (rule H.9), None for a table without: its writes pay nothing
+        self.indexes: TableIndexes | None = None
 
     # --- reads ----------------------------------------------------------------------------------
 
@@ -237,6 +204,8 @@ class TableEngine:
             ConditionalCheckFailedException: ``condition`` is false for the current item.
         """
         hv, rv = self.key_of_item(item)
+        if self.indexes is not None:
+            self.indexes.check(item)
         size = checked_item_size(item, size)
         old = self.get_frozen(hv, rv)
         if condition is not None:
@@ -279,6 +248,8 @@ class TableEngine:
         would reject is rejected with the same ValidationException, and changes nothing.
         """
         validate_item(item, key_names=self.key_names)
+        if self.indexes is not None:
+            self.indexes.check(item)
         return item_size(item)
 
     def commit(self, hv: Any, rv: Any, new: Item | None, size: int) -> None:
@@ -392,6 +363,8 @@ class TableEngine:
             self._count += 1
         elif new is None:
             self._count -= 1
+        if self.indexes is not None:
+            self.indexes.apply(hv, rv, new_item)
         stream = self.stream
         if stream is not None:
             pid = self._pids.get(hv)
@@ -544,6 +517,9 @@ class TableEngine:
         """
         self.partitions._check()
         self.ttl._check()
+        if self.indexes is not None:
+            every = [(hv, rv, self.thaw(frozen)) for hv, rv, frozen in self.iter_frozen()]
+            self.indexes._check(self.get, every)
         count = 0
         for item in self.iter_items():
             for name, kind in zip(self.key_names, (self.hash_type, self.range_type), strict=False):

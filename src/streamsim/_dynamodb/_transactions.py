@@ -175,8 +175,14 @@ def transaction_items_size(actions: list[TransactAction]) -> int:
     )
 
 
-def transact(actions: list[TransactAction]) -> None:
+def transact(
+    actions: list[TransactAction],
+    changes: list[tuple[TableEngine, Item | None, Item | None, Item]] | None = None,
+) -> None:
     """Apply all actions or none (TransactWriteItems).
+
+    ``changes``, if given, gets ``(table, old item, new item, key)`` of each applied write to a
+    table with secondary indexes (for their capacity, rule H.12).
 
     Every condition is checked against the state before the transaction; if any fails (or
     an action is invalid), TransactionCanceledException lists a reason per action (its
@@ -201,6 +207,8 @@ def transact(actions: list[TransactAction]) -> None:
             if action.kind == "Put":
                 assert action.item is not None
                 hv, rv = table.key_of_item(action.item)
+                if table.indexes is not None:
+                    table.indexes.check(action.item)  # rule H.9
                 size = checked_item_size(action.item)
             else:
                 hv, rv = table.key_of_key(action.key)
@@ -249,6 +257,8 @@ def transact(actions: list[TransactAction]) -> None:
     for table, hv, rv, old, new, size in staged:
         if new is not old:
             table.commit(hv, rv, new, size)
+            if changes is not None and table.indexes is not None:
+                changes.append((table, old, new, table.key_item(hv, rv)))
 
 
 def transaction_write_units(actions: list[TransactAction]) -> dict[str, int]:

@@ -21,7 +21,8 @@ Differs from AWS: botocore's client-side ``ParamValidationError`` is a
 :class:`~streamsim._faces._params.ParamValidationError` (a ``ValidationException`` with botocore's
 text); table and stream status changes are instantaneous (CreateTable, UpdateTable and
 DeleteTable responses show CREATING / UPDATING / DELETING, DescribeTable right after shows the
-final state); secondary indexes, global tables and backups are not simulated.
+final state; a new GSI backfills over virtual time, rule H.11); global tables and
+backups are not simulated.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ from ._dynamodb_requests import (
 from ._dynamodb_responses import ttl_description
 from ._dynamodb_shapes import DYNAMODB_CHECKS
 from ._dynamodb_tags import TagOperations, create_table_tags
+from ._index_admin import check_billing_switch, update_gsis
+from ._index_requests import check_definitions_used, create_table_indexes
 from ._params import ParamValidationError, check_params, pagination_config
 from ._service_checks import serialization_error, service_check
 from ._table_requests import (
@@ -56,7 +59,6 @@ from ._table_requests import (
     attribute_definitions,
     check_key_name_lengths,
     enum_error,
-    invalid,
     key_schema,
     null_error,
     stream_spec,
@@ -333,11 +335,10 @@ class DynamoDBClient(TagOperations, ClientBase):
             raise null_error("attributeDefinitions")
         if schema is None:
             raise null_error("keySchema")
-        for member in ("LocalSecondaryIndexes", "GlobalSecondaryIndexes", "VectorIndexes"):
-            if p.get(member):
-                raise ValidationException(
-                    f"streamsim does not simulate secondary indexes: {member} is not supported"
-                )
+        if p.get("VectorIndexes"):
+            raise ValidationException(
+                "streamsim does not simulate vector indexes: VectorIndexes is not supported"
+            )
         for member in ("GlobalTableSourceArn", "GlobalTableSettingsReplicationMode"):
             if p.get(member) is not None:
                 raise ValidationException(f"streamsim does not simulate global tables: {member}")
@@ -345,20 +346,11 @@ class DynamoDBClient(TagOperations, ClientBase):
         types = attribute_definitions(definitions)
         (hash_key, _), range_pair = key_schema(schema)
         keys = [hash_key] + ([range_pair[0]] if range_pair else [])
-        missing = [k for k in keys if k not in types]
-        if missing:
-            raise invalid(
-                "Some index key attributes are not defined in AttributeDefinitions. Keys: "
-                f"[{', '.join(keys)}], AttributeDefinitions: [{', '.join(types)}]"
-            )
-        if len(types) != len(keys):
-            raise invalid(
-                "Number of attributes in KeySchema does not exactly match number of attributes "
-                "defined in AttributeDefinitions"
-            )
         billing = p.get("BillingMode") or "PROVISIONED"
         if billing not in BILLING_MODES:
             raise enum_error(billing, "billingMode", BILLING_MODES)
+        indexes = create_table_indexes(p, types, hash_key, keys[1] if range_pair else None, billing)
+        check_definitions_used(types, keys, indexes)  # rule H.8
         read_units, write_units = throughput(billing, p.get("ProvisionedThroughput"))
         view_type = stream_spec(p.get("StreamSpecification"), creating=True)
         table_class = p.get("TableClass")
@@ -372,6 +364,7 @@ class DynamoDBClient(TagOperations, ClientBase):
             range_key=range_pair[0] if range_pair else None,
             range_key_type=types[range_pair[0]] if range_pair else "S",
             stream_view_type=view_type,
+            indexes=indexes,
         )
         meta = self._tables.meta(engine)
         meta.tags = tags
@@ -401,11 +394,10 @@ class DynamoDBClient(TagOperations, ClientBase):
     def _update_table(self, **p: Any) -> dict[str, Any]:
         engine = self._tables.resolve(p["TableName"])
         meta = self._tables.meta(engine)
-        for member in ("GlobalSecondaryIndexUpdates", "VectorIndexUpdates"):
-            if p.get(member):
-                raise ValidationException(
-                    f"streamsim does not simulate secondary indexes: {member} is not supported"
-                )
+        if p.get("VectorIndexUpdates"):
+            raise ValidationException(
+                "streamsim does not simulate vector indexes: VectorIndexUpdates is not supported"
+            )
         for member in ("ReplicaUpdates", "GlobalTableWitnessUpdates", "MultiRegionConsistency"):
             if p.get(member) is not None:
                 raise ValidationException(f"streamsim does not simulate global tables: {member}")
@@ -420,6 +412,7 @@ class DynamoDBClient(TagOperations, ClientBase):
                 "TableClass",
                 "OnDemandThroughput",
                 "WarmThroughput",
+                "GlobalSecondaryIndexUpdates",
             )
             if p.get(m) is not None
         ]
@@ -437,6 +430,9 @@ class DynamoDBClient(TagOperations, ClientBase):
         table_class = p.get("TableClass", meta.table_class)
         if table_class is not None and table_class not in TABLE_CLASSES:
             raise enum_error(table_class, "tableClass", TABLE_CLASSES)
+        check_billing_switch(engine, meta, p, billing)  # rule H.8
+        if p.get("GlobalSecondaryIndexUpdates") is not None:
+            update_gsis(engine, meta, p, billing, self._clock)  # rule H.11
         spec = p.get("StreamSpecification")
         if spec is not None:
             view_type = stream_spec(spec, creating=False)

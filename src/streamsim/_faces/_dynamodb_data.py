@@ -14,8 +14,9 @@ out); items attached to errors (``ConditionalCheckFailedException.response["Item
 both faces.
 
 AWS behaviour: DynamoDB API Reference for each operation; rule B.2 (which writes change items),
-C.4 (limits).  Differs from AWS: there are no secondary indexes; capacity is never exhausted,
-so nothing is ever unprocessed or throttled.
+C.4 (limits), H.9-H.12 (secondary indexes: index reads in :mod:`._index_reads`, what writes add
+to an answer in :mod:`._index_responses`).  Differs from AWS: capacity is never exhausted, so
+nothing is ever unprocessed or throttled.
 """
 
 from __future__ import annotations
@@ -66,7 +67,6 @@ from ._dynamodb_requests import (
     check_bool,
     check_limit,
     enum,
-    no_index,
     select,
     write_request,
 )
@@ -78,6 +78,8 @@ from ._dynamodb_responses import (
     write_response,
 )
 from ._dynamodb_transactions import Transactions
+from ._index_reads import index_query, index_scan
+from ._index_responses import amend_batch, amend_write
 
 #: One operation: ``(data plane, request, table or None) -> response members``.
 Operation = Callable[["DataPlane", Mapping[str, Any], "TableEngine | None"], dict[str, Any]]
@@ -233,7 +235,9 @@ class DataPlane(Transactions):
         old = self.put(table, item, size=size, exprs=exprs, on_failure=on_failure)
         old_size = 0 if old is None else frozen_size(old)
         attributes = thaw(old) if return_values == "ALL_OLD" and old is not None else None
-        return write_response(attributes, mode, table, write_units(old_size, size))
+        out = write_response(attributes, mode, table, write_units(old_size, size))
+        amend_write(out, p, mode, table, old, item)  # rule H.12
+        return out
 
     def update_item(
         self, p: Mapping[str, Any], engine: TableEngine | None = None
@@ -269,7 +273,9 @@ class DataPlane(Transactions):
                 )
                 attributes = project(written, source, exprs.names) or None
         units = write_units(item_size(old) if old else 0, item_size(new) if new else 0)
-        return write_response(attributes, mode, table, units)
+        out = write_response(attributes, mode, table, units)
+        amend_write(out, p, mode, table, old, new, key)  # rule H.12
+        return out
 
     def delete_item(
         self, p: Mapping[str, Any], engine: TableEngine | None = None
@@ -286,7 +292,9 @@ class DataPlane(Transactions):
             raise _failed(exc, on_failure) from None
         old_size = 0 if old is None else frozen_size(old)
         attributes = thaw(old) if return_values == "ALL_OLD" and old is not None else None
-        return write_response(attributes, mode, table, write_units(old_size, 0))
+        out = write_response(attributes, mode, table, write_units(old_size, 0))
+        amend_write(out, p, mode, table, old, None, key)  # rule H.12
+        return out
 
     # --- reads ----------------------------------------------------------------------------------
 
@@ -357,7 +365,10 @@ class DataPlane(Transactions):
         forward = check_bool(p, "ScanIndexForward", True)
         consistent = check_bool(p, "ConsistentRead", False)
         table = self._table(p, engine)
-        no_index(p)
+        if p.get("IndexName") is not None:  # rule H.10
+            return index_query(
+                p, table, exprs, chosen, limit, forward=forward, consistent=consistent
+            )
         assert exprs.key is not None
         kc = resolve_key_condition(
             exprs.key, exprs.names, exprs.values, table.hash_key, table.range_key
@@ -379,7 +390,10 @@ class DataPlane(Transactions):
         consistent = check_bool(p, "ConsistentRead", False)
         lo, hi = segment_bounds(p.get("Segment"), p.get("TotalSegments"))
         table = self._table(p, engine)
-        no_index(p)
+        if p.get("IndexName") is not None:  # rule H.10
+            return index_scan(
+                p, table, exprs, chosen, limit, bounds=(lo, hi), consistent=consistent
+            )
         candidates = scan_candidates(table, lo, hi, start=p.get("ExclusiveStartKey"))
         return self._page_response(p, table, candidates, exprs, chosen, limit, consistent)
 
@@ -403,10 +417,12 @@ class DataPlane(Transactions):
             plan.table(self.tables.resolve(table_name))
             for request in requests:
                 plan.add(*write_request(request))
-        used = batch_write(plan.writes)
+        changes: list[Any] = []
+        used = batch_write(plan.writes, changes)
         out: dict[str, Any] = {"UnprocessedItems": {}}
         if mode != "NONE":
             out["ConsumedCapacity"] = capacity_list(mode, used, "Write")
+        amend_batch(out, p, mode, changes)  # rule H.12
         return out
 
     def batch_get_item(

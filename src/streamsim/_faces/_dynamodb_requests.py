@@ -451,7 +451,7 @@ def select(p: Mapping[str, Any], exprs: Expressions) -> str:
         return "SPECIFIC_ATTRIBUTES" if projected else "ALL_ATTRIBUTES"
     if chosen not in SELECT_VALUES:
         raise enum_error(chosen, "Select", SELECT_VALUES)
-    if chosen == "ALL_PROJECTED_ATTRIBUTES":
+    if chosen == "ALL_PROJECTED_ATTRIBUTES" and p.get("IndexName") is None:
         raise ValidationException(
             "One or more parameter values were invalid: Select type "
             "ALL_PROJECTED_ATTRIBUTES is supported only for Query and Scan on an index "
@@ -464,13 +464,10 @@ def select(p: Mapping[str, Any], exprs: Expressions) -> str:
         )
     if chosen == "ALL_ATTRIBUTES" and projected:
         raise ValidationException(f"Cannot specify the {what} when choosing to get ALL_ATTRIBUTES")
+    if chosen == "ALL_PROJECTED_ATTRIBUTES" and projected:  # rule H.10
+        raise ValidationException(
+            f"Cannot specify the {what} when choosing to get ALL_PROJECTED_ATTRIBUTES"
+        )
     if chosen == "COUNT" and projected:
         raise ValidationException(f"Cannot specify the {what} when choosing to get only the Count")
     return str(chosen)
-
-
-def no_index(p: Mapping[str, Any]) -> None:
-    """Reject an ``IndexName``: streamsim simulates no secondary indexes."""
-    index = p.get("IndexName")
-    if index is not None:
-        raise ValidationException(f"The table does not have the specified index: {index}")

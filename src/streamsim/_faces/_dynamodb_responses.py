@@ -16,6 +16,8 @@ from streamsim._dynamodb._catalog import TableMeta
 from streamsim._dynamodb._table import TableEngine
 from streamsim._items import Item
 
+from ._index_responses import index_descriptions
+
 
 def capacity(mode: str, table: str, units: float, kind: str) -> dict[str, Any] | None:
     """ConsumedCapacity as AWS reports it for ``ReturnConsumedCapacity`` TOTAL / INDEXES.
@@ -88,6 +90,7 @@ def table_description(
         "TableArn": engine.arn,
         "TableId": meta.table_id,
     }
+    out.update(index_descriptions(engine, meta, "CREATING" if status == "CREATING" else None))
     if meta.billing_mode == "PAY_PER_REQUEST":
         out["BillingModeSummary"] = {
             "BillingMode": "PAY_PER_REQUEST",

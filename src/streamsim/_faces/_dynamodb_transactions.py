@@ -37,6 +37,7 @@ from ._dynamodb_requests import (
     enum,
 )
 from ._dynamodb_responses import capacity_list
+from ._index_responses import amend_batch
 
 
 class Transactions:
@@ -80,8 +81,9 @@ class Transactions:
             action, failure = self._transact_action(index, kind, entry[kind])
             actions.append(action)
             on_failure.append(failure)
+        changes: list[Any] = []
         try:
-            transact(actions)
+            transact(actions, changes)
         except TransactionCanceledException as exc:
             reasons: list[dict[str, Any]] = []
             for reason, failure in zip(exc.cancellation_reasons, on_failure, strict=True):
@@ -94,6 +96,7 @@ class Transactions:
         out: dict[str, Any] = {}
         if mode != "NONE":
             out["ConsumedCapacity"] = capacity_list(mode, transaction_write_units(actions), "Write")
+        amend_batch(out, p, mode, changes, factor=2)  # rule H.12
         return out
 
     def transact_get_items(

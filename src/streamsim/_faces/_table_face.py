@@ -248,6 +248,16 @@ class Table(Display):
         return dict(self._description()["ProvisionedThroughput"])
 
     @property
+    def global_secondary_indexes(self) -> list[dict[str, Any]] | None:
+        """GlobalSecondaryIndexes, as DescribeTable shows them (None: the table has none)."""
+        return self._description().get("GlobalSecondaryIndexes")
+
+    @property
+    def local_secondary_indexes(self) -> list[dict[str, Any]] | None:
+        """LocalSecondaryIndexes, as DescribeTable shows them (None: the table has none)."""
+        return self._description().get("LocalSecondaryIndexes")
+
+    @property
     def latest_stream_arn(self) -> str | None:
         """LatestStreamArn: the ARN of the most recently enabled stream (None if never)."""
         latest = self._engine.latest_stream

@@ -1,0 +1,144 @@
+"""Query and Scan with ``IndexName``, as the data plane answers them for both faces.
+
+The request's other members were already checked by the data plane (``Select``, ``Limit``,
+expressions); here the index is resolved and the checks that depend on it made (``Select`` and
+``ProjectionExpression`` against a GSI's projection, the filter against the index's keys), the
+model's index reads paged and the answer shaped, with the read units charged to the index.
+
+AWS behaviour: rule H.10 (reads on an index), H.12 (index capacity).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from streamsim._dynamodb._capacity import read_units
+from streamsim._dynamodb._expressions import check_filter_keys, resolve_key_condition
+from streamsim._dynamodb._index_reads import (
+    index_query_candidates,
+    index_scan_candidates,
+    resolve_index,
+)
+from streamsim._dynamodb._indexes import SecondaryIndex
+from streamsim._dynamodb._reads import read_page
+from streamsim._dynamodb._table import TableEngine
+from streamsim._items import Item
+
+from ._dynamodb_requests import RETURN_CONSUMED_CAPACITY, Expressions, enum
+from ._dynamodb_responses import capacity
+from ._index_responses import add_index_capacity
+from ._table_requests import invalid
+
+
+def _prepare(
+    p: Mapping[str, Any], table: TableEngine, exprs: Expressions, consistent: bool
+) -> tuple[SecondaryIndex, bool]:
+    """The index a read names, checked against the request; and whether the read must fetch
+    the table's whole items (an LSI read asking for attributes it does not project)."""
+    index = resolve_index(table, p.get("IndexName"), consistent=consistent)
+    d = index.definition
+    explicit = p.get("Select")
+    if explicit == "ALL_ATTRIBUTES" and d.is_global and index.projected is not None:
+        raise invalid(
+            f"Select type ALL_ATTRIBUTES is not supported for global secondary index {d.name} "
+            "because its projection type is not ALL"
+        )
+    if d.is_global and exprs.projection is not None and index.projected is not None:
+        heads = dict.fromkeys(
+            str(path.resolve(exprs.names or {}, "ProjectionExpression")[0])
+            for path in exprs.projection.paths
+        )
+        missing = [name for name in heads if name not in index.projected]
+        if missing:
+            raise invalid(
+                f"Global secondary index {d.name} does not project [{', '.join(missing)}]"
+            )
+    fetch = (
+        not d.is_global
+        and index.projected is not None
+        and (
+            explicit == "ALL_ATTRIBUTES" or exprs.projection is not None or exprs.filter is not None
+        )
+    )
+    return index, fetch
+
+
+def _page(
+    p: Mapping[str, Any],
+    table: TableEngine,
+    index: SecondaryIndex,
+    candidates: Iterator[Item],
+    exprs: Expressions,
+    chosen: str,
+    limit: int | None,
+    consistent: bool,
+) -> dict[str, Any]:
+    counting = chosen == "COUNT"
+    page = read_page(
+        table,
+        candidates,
+        limit=limit,
+        condition=exprs.filter,
+        names=exprs.names,
+        values=exprs.values,
+        show=exprs.project,
+        counting=counting,
+        key_names=index.key_attributes,
+    )
+    out: dict[str, Any] = {}
+    if not counting:
+        out["Items"] = page.items
+    out["Count"] = page.count
+    out["ScannedCount"] = page.scanned
+    if page.last_key is not None:
+        out["LastEvaluatedKey"] = page.last_key
+    mode = enum(p, "ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY, "NONE")
+    used = read_units(page.size, consistent)
+    consumed = capacity(mode, table.name, used, "Read")
+    add_index_capacity(consumed, mode, table, {index.name: used}, table_units=0.0)
+    if consumed is not None:
+        out["ConsumedCapacity"] = consumed
+    return out
+
+
+def index_query(
+    p: Mapping[str, Any],
+    table: TableEngine,
+    exprs: Expressions,
+    chosen: str,
+    limit: int | None,
+    *,
+    forward: bool,
+    consistent: bool,
+) -> dict[str, Any]:
+    """Query on the index ``p["IndexName"]``: one index partition, in index order (rule H.10)."""
+    index, fetch = _prepare(p, table, exprs, consistent)
+    d = index.definition
+    assert exprs.key is not None
+    kc = resolve_key_condition(exprs.key, exprs.names, exprs.values, d.hash_key, d.range_key)
+    if exprs.filter is not None:
+        check_filter_keys(exprs.filter, exprs.names, d.key_names)
+    candidates = index_query_candidates(
+        table, index, kc, forward=forward, start=p.get("ExclusiveStartKey"), fetch=fetch
+    )
+    return _page(p, table, index, candidates, exprs, chosen, limit, consistent)
+
+
+def index_scan(
+    p: Mapping[str, Any],
+    table: TableEngine,
+    exprs: Expressions,
+    chosen: str,
+    limit: int | None,
+    *,
+    bounds: tuple[int, int],
+    consistent: bool,
+) -> dict[str, Any]:
+    """Scan of the index ``p["IndexName"]``: its entries in scan order (rule H.10)."""
+    index, fetch = _prepare(p, table, exprs, consistent)
+    lo, hi = bounds
+    candidates = index_scan_candidates(
+        table, index, lo, hi, start=p.get("ExclusiveStartKey"), fetch=fetch
+    )
+    return _page(p, table, index, candidates, exprs, chosen, limit, consistent)
