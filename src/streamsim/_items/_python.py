@@ -26,6 +26,7 @@ from ._limits import (
     ITEM_TOO_LARGE,
     MAX_ATTRIBUTE_NESTING,
     MAX_ITEM_BYTES,
+    MAX_NAME_BYTES,
     TOO_DEEP,
     check_names,
     shown,
@@ -272,7 +273,8 @@ def python_to_sized_item(mapping: Mapping[str, Any]) -> tuple[Item, int, bool]:
             out[name] = av
             size += value_size(av)
             plain = False
-    check_names(out, size)
+    if "" in out or size > MAX_NAME_BYTES:  # the common case: no call (check_names)
+        check_names(out, size)
     if size > MAX_ITEM_BYTES:
         raise ValidationException(ITEM_TOO_LARGE)
     return out, size, plain

@@ -18,6 +18,7 @@ from ._limits import (
     ITEM_TOO_LARGE,
     MAX_ATTRIBUTE_NESTING,
     MAX_ITEM_BYTES,
+    MAX_NAME_BYTES,
     TOO_DEEP,
     check_names,
     item_size,
@@ -292,7 +293,8 @@ def wire_to_item(item: Any, *, what: str = "Item") -> Item:
     except _BadParam as exc:
         raise ValidationException(exc.message(what)) from None
     size = item_size(out)
-    check_names(out, size)
+    if "" in out or size > MAX_NAME_BYTES:  # the common case: no call (check_names)
+        check_names(out, size)
     if size > MAX_ITEM_BYTES:
         raise ValidationException(ITEM_TOO_LARGE)
     return out
