@@ -202,8 +202,10 @@ class _Checker:
 
 
 #: members whose value on AWS is below the model's own minimum: NumberOfDecreasesToday is a
-#: PositiveLongObject (min 1) that DynamoDB answers as 0 on every table that was never decreased
-_BELOW_MINIMUM_ON_AWS = (".NumberOfDecreasesToday",)
+#: PositiveLongObject (min 1) that DynamoDB answers as 0 on every table that was never decreased;
+#: Kinesis's PutRecords FailedRecordCount (PositiveIntegerObject) is 0 on full success in AWS's
+#: own SDK examples and in every client's expectations (docs/aws-rules.md K.6)
+_BELOW_MINIMUM_ON_AWS = (".NumberOfDecreasesToday", "FailedRecordCount")
 
 
 def output_shape_errors(service: str, operation: str, response: Any) -> list[str]:

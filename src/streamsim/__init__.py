@@ -6,7 +6,8 @@ The public surface is small, and every name in it is something a call hands back
   creates tables (:class:`Table`, shaped like boto3's resource Table), Lambda functions
   (:class:`Function`) and queues (:class:`Queue`), and hands out boto3-shaped clients:
   ``sim.client("dynamodb")`` is a :class:`DynamoDBClient`, ``"dynamodbstreams"`` a
-  :class:`DynamoDBStreamsClient` and ``"lambda"`` a :class:`LambdaClient`.
+  :class:`DynamoDBStreamsClient`, ``"lambda"`` a :class:`LambdaClient` and ``"kinesis"`` a
+  :class:`KinesisClient` (Kinesis Data Streams).
 * Read-only views of the simulated world, for a notebook or a test to look at: a table's
   :class:`Stream` (``table.stream``, ``sim.streams``), its :class:`Shard` objects and their
   :class:`StreamRecord` values; ``sim.lambda_service`` (a :class:`LambdaService`) with each
@@ -18,7 +19,7 @@ The public surface is small, and every name in it is something a call hands back
   ``mapping.timeline()``, ``function.timeline()``) and the logs they are drawn from: a stream's
   lifecycle log of :class:`StreamEvent` and a mapping's history of :class:`MappingEvent`.
 * Settings for behaviour that AWS leaves open: :class:`StreamSettings`, :class:`TTLSettings`,
-  :class:`SplitPolicy` and :class:`LambdaSettings`; :class:`Binary` for binary attributes.
+  :class:`SplitPolicy`, :class:`LambdaSettings` and :class:`KinesisSettings`; :class:`Binary` for binary attributes.
 * every AWS error class, under its AWS name; :mod:`streamsim.testing` has the consumer-side
   checking toolkit.
 """
@@ -31,6 +32,7 @@ from streamsim._faces._destination_views import Bucket as Bucket
 from streamsim._faces._destination_views import Queue as Queue
 from streamsim._faces._destination_views import Topic as Topic
 from streamsim._faces._dynamodb_client import DynamoDBClient as DynamoDBClient
+from streamsim._faces._kinesis_client import KinesisClient as KinesisClient
 from streamsim._faces._lambda_client import LambdaClient as LambdaClient
 from streamsim._faces._lambda_views import EventSourceMapping as EventSourceMapping
 from streamsim._faces._lambda_views import Function as Function
@@ -41,6 +43,7 @@ from streamsim._faces._stream_views import Stream as Stream
 from streamsim._faces._streams_client import DynamoDBStreamsClient as DynamoDBStreamsClient
 from streamsim._faces._table_face import Table as Table
 from streamsim._items import Binary as Binary
+from streamsim._kinesis._settings import KinesisSettings as KinesisSettings
 from streamsim._lambda._config import MappingConfig as MappingConfig
 from streamsim._lambda._functions import LambdaContext as LambdaContext
 from streamsim._lambda._metrics import Discard as Discard
@@ -60,6 +63,7 @@ from streamsim._streams._view import StreamRecord as StreamRecord
 from ._errors import ConditionalCheckFailedException as ConditionalCheckFailedException
 from ._errors import ExpiredIteratorException as ExpiredIteratorException
 from ._errors import InternalServerError as InternalServerError
+from ._errors import InvalidArgumentException as InvalidArgumentException
 from ._errors import InvalidParameterValueException as InvalidParameterValueException
 from ._errors import InvalidRequestContentException as InvalidRequestContentException
 from ._errors import LimitExceededException as LimitExceededException
@@ -91,11 +95,14 @@ __all__ = [
     "Function",
     "IdleReport",
     "InternalServerError",
+    "InvalidArgumentException",
     "InvalidParameterValueException",
     "InvalidRequestContentException",
     "Invocation",
     "InvocationTrace",
     "IteratorAge",
+    "KinesisClient",
+    "KinesisSettings",
     "LambdaClient",
     "LambdaContext",
     "LambdaService",

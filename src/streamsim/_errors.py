@@ -182,6 +182,10 @@ class ExpiredNextTokenException(StreamsimError, RuntimeError):
     """A Kinesis NextToken is older than its 300-second lifetime (rule K.15)."""
 
 
+class DryRunOperationException(StreamsimError, RuntimeError):
+    """A Kinesis call with ``DryRun=True`` would have succeeded; nothing was done (K.15)."""
+
+
 # --- Lambda ------------------------------------------------------------------------------------
 
 
@@ -257,6 +261,7 @@ ERRORS_BY_CODE: dict[str, type[StreamsimError]] = {
         TrimmedDataAccessException,
         InvalidArgumentException,
         ExpiredNextTokenException,
+        DryRunOperationException,
         InvalidParameterValueException,
         ResourceConflictException,
         ServiceException,

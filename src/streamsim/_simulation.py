@@ -22,12 +22,14 @@ from streamsim._faces._destination_views import Queue
 from streamsim._faces._display import INLINE_LIMIT
 from streamsim._faces._dynamodb_client import DynamoDBClient
 from streamsim._faces._dynamodb_data import DataPlane
+from streamsim._faces._kinesis_client import KinesisClient
 from streamsim._faces._lambda_client import LambdaClient
 from streamsim._faces._lambda_views import Function
 from streamsim._faces._lambda_views import LambdaService as LambdaServiceView
 from streamsim._faces._stream_views import Stream as StreamView
 from streamsim._faces._streams_client import DynamoDBStreamsClient
 from streamsim._faces._table_face import Table
+from streamsim._kinesis._settings import KinesisSettings
 from streamsim._lambda._progress import Blocked, IdleReport, idle_verdict
 from streamsim._lambda._service import LambdaSettings
 from streamsim._streams._stream import Stream, StreamSettings
@@ -44,6 +46,8 @@ if TYPE_CHECKING:
 
 ACCOUNT_RE = re.compile(r"\d{12}")
 REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+#: A boto3-shaped client of one service.
+_Client = DynamoDBClient | DynamoDBStreamsClient | LambdaClient | KinesisClient
 #: The last virtual instant (epoch ms) that a ``datetime`` can show: 9999-12-31T23:59:59.999.
 LAST_INSTANT_MS = datetime_to_ms(datetime.max.replace(tzinfo=UTC))
 
@@ -56,7 +60,8 @@ class Simulation:
             byte-identical results in any process.
         region, account_id: used in ARNs and records.
         start: the virtual start instant (timezone-aware datetime); default 2024-01-01 UTC.
-        stream_settings, ttl_settings, split_policy, lambda_settings: behaviour settings, each
+        stream_settings, ttl_settings, split_policy, lambda_settings, kinesis_settings:
+            behaviour settings, each
             defaulting to AWS's behaviour.  They belong to this simulation alone (there are no
             module-level switches); durations in them are ``datetime.timedelta`` values.
 
@@ -85,6 +90,7 @@ class Simulation:
         ttl_settings: TTLSettings | None = None,
         split_policy: SplitPolicy | None = None,
         lambda_settings: LambdaSettings | None = None,
+        kinesis_settings: KinesisSettings | None = None,
     ) -> None:
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise TypeError(f"seed must be an int, got {seed!r}")
@@ -97,6 +103,7 @@ class Simulation:
             (ttl_settings, TTLSettings),
             (split_policy, SplitPolicy),
             (lambda_settings, LambdaSettings),
+            (kinesis_settings, KinesisSettings),
         ):
             if value is not None and not isinstance(value, kind):
                 raise TypeError(f"expected a {kind.__name__} (or None), got {value!r}")
@@ -106,6 +113,7 @@ class Simulation:
         self._clock = Clock(DEFAULT_START_MS if start is None else datetime_to_ms(start))
         self.stream_settings = stream_settings or StreamSettings()
         self.ttl_settings = ttl_settings or TTLSettings()
+        self.kinesis_settings = kinesis_settings or KinesisSettings()
         self.split_policy = split_policy or SplitPolicy()
         self._model = Model(
             seed=seed,
@@ -116,10 +124,11 @@ class Simulation:
             ttl_settings=self.ttl_settings,
             split_policy=self.split_policy,
             lambda_settings=lambda_settings,
+            kinesis_settings=self.kinesis_settings,
         )
         self._data: DataPlane | None = None
         self._faces: dict[str, tuple[TableEngine, Table]] = {}
-        self._clients: dict[str, DynamoDBClient | DynamoDBStreamsClient | LambdaClient] = {}
+        self._clients: dict[str, _Client] = {}
         self._adapter: Adapter | None = None
         self._producers = Producers(self._clock)
 
@@ -345,15 +354,19 @@ class Simulation:
     def client(self, service: Literal["lambda"]) -> LambdaClient: ...
 
     @overload
-    def client(self, service: str) -> DynamoDBClient | DynamoDBStreamsClient | LambdaClient: ...
+    def client(self, service: Literal["kinesis"]) -> KinesisClient: ...
 
-    def client(self, service: str) -> DynamoDBClient | DynamoDBStreamsClient | LambdaClient:
-        """A boto3-shaped low-level client: ``dynamodb``, ``dynamodbstreams`` or ``lambda``.
+    @overload
+    def client(self, service: str) -> _Client: ...
+
+    def client(self, service: str) -> _Client:
+        """A boto3-shaped low-level client: ``dynamodb``, ``dynamodbstreams``, ``lambda`` or
+        ``kinesis``.
 
         Raises:
             ValueError: an unknown service name.
         """
-        client: DynamoDBClient | DynamoDBStreamsClient | LambdaClient | None
+        client: _Client | None
         client = self._clients.get(service)
         if client is not None:
             return client
@@ -365,9 +378,14 @@ class Simulation:
             client = LambdaClient(
                 self._model.lambda_service, request_ids=self.rng("lambda/request-ids")
             )
+        elif service == "kinesis":
+            client = KinesisClient(
+                self._model.kinesis, self._clock, self.rng("kinesis/request-ids")
+            )
         else:
             raise ValueError(
-                f"unknown service {service!r}: expected 'dynamodb', 'dynamodbstreams' or 'lambda'"
+                f"unknown service {service!r}: expected 'dynamodb', 'dynamodbstreams', "
+                "'lambda' or 'kinesis'"
             )
         self._clients[service] = client
         return client

@@ -11,14 +11,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "docs" / "aws-rules.md"
-_ID = r"[A-FHL]\.\d+"
+_ID = r"[A-FHKL]\.\d+"
 CITATION = re.compile(rf"\b[Rr]ules?\s+((?:{_ID}(?:\s*-\s*{_ID})?(?:,\s*|\s+and\s+)?)+)")
-RULE_ID = re.compile(r"[A-FHL]\.\d+")
+RULE_ID = re.compile(r"[A-FHKL]\.\d+")
 CHECKLIST = re.compile(r"\bchecklist\s+((?:G\.\d+(?:-G\.\d+)?(?:,\s*)?)+)")
 
 
 def _sections() -> set[str]:
-    return set(re.findall(r"^## ([A-FHL]\.\d+) ", RULES.read_text(), flags=re.MULTILINE))
+    return set(re.findall(r"^## ([A-FHKL]\.\d+) ", RULES.read_text(), flags=re.MULTILINE))
 
 
 def _checklist_items() -> set[int]:
@@ -70,4 +70,7 @@ def test_the_citation_finder_finds_citations() -> None:
     assert found is not None
     assert RULE_ID.findall(found[1]) == ["A.2", "A.9", "C.4", "F.13"]
     assert CHECKLIST.search("checklist G.1-G.5") is not None
-    assert {"A.1", "D.12", "F.17", "L.1"} <= _sections()
+    assert {"A.1", "D.12", "F.17", "K.1", "K.15", "L.1"} <= _sections()
+    kinesis = CITATION.search("(rule K.5-K.7 and K.12)")
+    assert kinesis is not None
+    assert RULE_ID.findall(kinesis[1]) == ["K.5", "K.7", "K.12"]

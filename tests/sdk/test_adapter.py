@@ -51,7 +51,7 @@ def test_blob_that_is_not_base64_is_a_serialization_exception(adapter: Adapter) 
 def test_unknown_target_is_unknown_operation_exception(adapter: Adapter) -> None:
     """An X-Amz-Target no simulated service has answers UnknownOperationException."""
     response = adapter.handle(
-        "POST", "/", "", {"x-amz-target": "Kinesis_20131202.PutRecord"}, b"{}"
+        "POST", "/", "", {"x-amz-target": "Firehose_20150804.PutRecord"}, b"{}"
     )
     assert error_of(response)[:2] == (400, "UnknownOperationException")
     assert error_of(dynamodb(adapter, "NoSuchOperation", b"{}"))[1] == "UnknownOperationException"

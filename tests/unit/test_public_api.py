@@ -28,12 +28,15 @@ EXPECTED = {
     "ExpiredIteratorException",
     "Function",
     "InternalServerError",
+    "InvalidArgumentException",
     "InvalidParameterValueException",
     "InvalidRequestContentException",
     "Invocation",
     "IdleReport",
     "InvocationTrace",
     "IteratorAge",
+    "KinesisClient",
+    "KinesisSettings",
     "LambdaClient",
     "LambdaContext",
     "LambdaService",
@@ -126,6 +129,7 @@ def test_client_overloads_name_each_client_class() -> None:
     assert returns[Literal["dynamodb"]] is streamsim.DynamoDBClient
     assert returns[Literal["dynamodbstreams"]] is streamsim.DynamoDBStreamsClient
     assert returns[Literal["lambda"]] is streamsim.LambdaClient
+    assert returns[Literal["kinesis"]] is streamsim.KinesisClient
 
 
 TYPED_USE = """
@@ -137,6 +141,7 @@ sim = streamsim.Simulation(seed=1)
 assert_type(sim.client("dynamodb"), streamsim.DynamoDBClient)
 assert_type(sim.client("dynamodbstreams"), streamsim.DynamoDBStreamsClient)
 assert_type(sim.client("lambda"), streamsim.LambdaClient)
+assert_type(sim.client("kinesis"), streamsim.KinesisClient)
 assert_type(sim.create_function("f", lambda event, context: None), streamsim.Function)
 assert_type(sim.create_queue("q"), streamsim.Queue)
 assert_type(sim.lambda_service, streamsim.LambdaService)
@@ -165,6 +170,7 @@ def test_clients_and_creators_return_what_they_say() -> None:
     assert isinstance(sim.client("dynamodb"), streamsim.DynamoDBClient)
     assert isinstance(sim.client("dynamodbstreams"), streamsim.DynamoDBStreamsClient)
     assert isinstance(sim.client("lambda"), streamsim.LambdaClient)
+    assert isinstance(sim.client("kinesis"), streamsim.KinesisClient)
     assert isinstance(sim.create_function("fn", lambda e, c: None), streamsim.Function)
     assert isinstance(sim.create_queue("q"), streamsim.Queue)
     assert isinstance(sim.lambda_service, streamsim.LambdaService)
@@ -204,6 +210,8 @@ def test_every_user_facing_object_has_a_meaningful_repr() -> None:
         sim.client("dynamodb"),
         sim.client("dynamodbstreams"),
         sim.client("lambda"),
+        sim.client("kinesis"),
+        sim.kinesis_settings,
         table,
         stream,
         stream.shards[0],

@@ -26,12 +26,17 @@ from hypothesis import strategies as st
 
 from streamsim import Simulation
 from streamsim._errors import InvalidParameterValueException, ValidationException
-from streamsim._faces._models import dynamodb, dynamodbstreams, lambda_
+from streamsim._faces._models import dynamodb, dynamodbstreams, kinesis, lambda_
 from streamsim._faces._param_shapes import ListOf, Struct
 from streamsim._faces._params import ParamValidationError, check_params, is_timestamp_text
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = {"dynamodb": dynamodb, "dynamodbstreams": dynamodbstreams, "lambda": lambda_}
+MODULES = {
+    "dynamodb": dynamodb,
+    "dynamodbstreams": dynamodbstreams,
+    "kinesis": kinesis,
+    "lambda": lambda_,
+}
 #: botocore type -> the kind of ``_param_shapes.KINDS`` that checks it
 KINDS = {
     "string": "str",
@@ -147,6 +152,7 @@ def _value(kind: Any, depth: int) -> st.SearchStrategy[Any]:
         "bool": st.booleans(),
         "dict": st.just({}),  # maps: botocore checks their entries, streamsim's converters do
         "timestamp": st.datetimes(timezones=st.just(timezone.utc)),
+        "blob": st.binary(max_size=4),
     }.get(kind if isinstance(kind, str) else "", _SCALARS)
     return st.one_of(typed, _SCALARS)
 

@@ -88,7 +88,7 @@ def test_unknown_table_raises_resource_not_found() -> None:
 
 
 def test_unknown_client_service_is_rejected() -> None:
-    """Only dynamodb, dynamodbstreams and lambda clients exist."""
+    """Only dynamodb, dynamodbstreams, lambda and kinesis clients exist."""
     with pytest.raises(ValueError, match="unknown service"):
         Simulation().client("s3")
 

@@ -1,6 +1,6 @@
 """The settings of simulated Kinesis Data Streams: AWS's defaults, and what AWS leaves open.
 
-AWS behaviour: rule K.4 (status transitions), K.9 (iterator lifetime), K.14 (throughput).
+AWS behaviour: rule K.4 (status transitions), K.8 (iterator lifetime), K.14 (throughput).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from streamsim._clock import MS_PER_MINUTE
 from streamsim._reprs import settings_repr
 from streamsim._validators import ONE_MS, duration, positive_int, set_ms_mirrors
 
-ITERATOR_TTL_MS = 5 * MS_PER_MINUTE  # rule K.9: an iterator lives 300 000 ms
-STATUS_DELAY_MS = 1_000  # UNCONFIRMED: how long CREATING / UPDATING / DELETING last
+ITERATOR_TTL_MS = 5 * MS_PER_MINUTE  # rule K.8: an iterator lives 300 000 ms
+STATUS_DELAY_MS = 0  # UNCONFIRMED: how long CREATING / UPDATING / DELETING last
 ON_DEMAND_SHARDS = 4  # rule K.4: an ON_DEMAND stream starts with 4 shards
 SHARD_LIMIT = 20_000  # rule K.14: the account's shard quota (us-east-1 default)
 
@@ -25,9 +25,12 @@ class KinesisSettings:
 
     Attributes:
         status_delay: how long a stream stays CREATING, UPDATING (a reshard) and DELETING
-            before the next status (AWS: seconds to a minute, UNCONFIRMED; default 1 s).  A
-            reshard takes effect when UPDATING ends: until then writes go to the old shards.
-        iterator_ttl: a shard iterator expires this long after it was issued (rule K.9, 5 min).
+            before the next status (AWS: seconds to a minute, UNCONFIRMED).  Default 0, so a
+            stream is usable at once, as streamsim's DynamoDB streams are, and real boto3
+            waiters (which sleep in wall time while virtual time stands still) see it ACTIVE.
+            With a delay, a reshard takes effect when UPDATING ends: until then writes go to
+            the old shards and a second reshard raises ResourceInUseException.
+        iterator_ttl: a shard iterator expires this long after it was issued (rule K.8, 5 min).
         throughput_limits: enforce the per-shard write (1 MiB/s, 1,000 records/s) and read
             (5 GetRecords calls/s, 2 MiB/s) limits as ProvisionedThroughputExceededException
             over virtual time (rule K.14).  False turns every limit off.

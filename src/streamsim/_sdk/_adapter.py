@@ -7,6 +7,8 @@ response AWS would send:
   DynamoDB_20120810.PutItem`` (or ``DynamoDBStreams_20120810.GetRecords``) and the parameters as
   a JSON object; the answer is a JSON object with an ``x-amz-crc32`` header (CRC32 of the exact
   body bytes, which botocore checks), errors ``{"__type": "...#Code", "message": ...}``.
+* Kinesis speaks JSON 1.1: ``X-Amz-Target: Kinesis_20131202.PutRecord``, blobs (``Data``) as
+  base64 text and timestamps as epoch seconds; errors ``{"__type": "Code", "message": ...}``.
 * Lambda speaks REST-JSON: the operation is the method and path (botocore's
   ``http.requestUri``: ``GET /2015-03-31/event-source-mappings/{UUID}``), parameters come from
   the path, the query string and a JSON body; errors carry ``x-amzn-ErrorType`` and the
@@ -38,9 +40,14 @@ from . import require_sdk
 from ._codec import WireError, decode_value, encode_value
 
 #: the services the simulation answers, by botocore's service name
-SERVICES = ("dynamodb", "dynamodbstreams", "lambda")
+SERVICES = ("dynamodb", "dynamodbstreams", "lambda", "kinesis")
 #: botocore's service id (``before-send.<id>.<Operation>``) -> service name
-SERVICE_IDS = {"dynamodb": "dynamodb", "dynamodb-streams": "dynamodbstreams", "lambda": "lambda"}
+SERVICE_IDS = {
+    "dynamodb": "dynamodb",
+    "dynamodb-streams": "dynamodbstreams",
+    "lambda": "lambda",
+    "kinesis": "kinesis",
+}
 _JSON_ERROR_PREFIX = "com.amazonaws.dynamodb.v20120810#"
 _LABEL = re.compile(r"\{([A-Za-z0-9_]+)(\+?)\}")
 
@@ -91,7 +98,7 @@ def _routes(model: Any) -> tuple[_Route, ...]:
 
 @functools.cache
 def _services() -> dict[str, _Service]:
-    """The three service models botocore ships, loaded once per process (they never change)."""
+    """The service models botocore ships, loaded once per process (they never change)."""
     require_sdk("botocore")
     from botocore.loaders import create_loader
     from botocore.model import ServiceModel
@@ -135,7 +142,7 @@ class Adapter:
 
     Args:
         client: ``sim.client``: the face of a service name (``dynamodb``, ``dynamodbstreams``,
-            ``lambda``).
+            ``lambda``, ``kinesis``).
 
     Not thread-safe, as the simulation is not: a caller on several threads (the HTTP server)
     holds one lock around :meth:`handle` and ``advance``.
@@ -191,7 +198,7 @@ class Adapter:
         if service is None or operation not in service.model.operation_names:
             raise WireError(
                 "UnknownOperationException",
-                f"streamsim answers DynamoDB and DynamoDB Streams targets only; "
+                f"streamsim answers DynamoDB, DynamoDB Streams and Kinesis targets only; "
                 f"unknown target {target!r}",
             )
         return service, operation
@@ -266,16 +273,16 @@ class Adapter:
             return _blob_response(shape, response, headers, status)
         encoded = encode_value(shape, response)
         if service.protocol == "json":
-            return self._json_response(status, headers, encoded)
+            return self._json_response(status, headers, encoded, _json_version(service))
         body = b"" if status == 204 and not encoded else json.dumps(encoded).encode()
         headers["Content-Type"] = "application/json"
         return WireResponse(status, headers, body)
 
     def _json_response(
-        self, status: int, headers: dict[str, str], payload: dict[str, Any]
+        self, status: int, headers: dict[str, str], payload: dict[str, Any], version: str = "1.0"
     ) -> WireResponse:
         body = json.dumps(payload, separators=(",", ":")).encode()
-        headers["Content-Type"] = "application/x-amz-json-1.0"
+        headers["Content-Type"] = f"application/x-amz-json-{version}"
         headers["x-amz-crc32"] = _crc32(body)
         return WireResponse(status, headers, body)
 
@@ -304,8 +311,16 @@ class Adapter:
             kind = "Service" if status >= 500 else "User"
             body = json.dumps({"Type": kind, "Message": message, **members}).encode()
             return WireResponse(status, headers, body)
+        if service is not None and service.name == "kinesis":  # Kinesis: the bare code
+            payload = {"__type": code, "message": message, **members}
+            return self._json_response(status, headers, payload, "1.1")
         payload = {"__type": _JSON_ERROR_PREFIX + code, "message": message, **members}
         return self._json_response(status, headers, payload)
+
+
+def _json_version(service: _Service) -> str:
+    """The service's JSON protocol version (``1.0`` for DynamoDB, ``1.1`` for Kinesis)."""
+    return str(service.model.metadata.get("jsonVersion", "1.0"))
 
 
 def _query_value(member: Any, values: list[str], name: str) -> Any:

@@ -62,7 +62,8 @@ def before_send_handler(adapter: Adapter) -> Any:
         if service_id not in SERVICE_IDS:
             raise SimulationError(
                 f"{event_name.partition('.')[2] or request.url}: streamsim simulates only "
-                "dynamodb, dynamodbstreams and lambda; a session from sim.boto3_session() or "
+                "dynamodb, dynamodbstreams, lambda and kinesis; a session from "
+                "sim.boto3_session() or "
                 "sim.patch_boto3() never sends a request to AWS"
             )
         url = urlsplit(request.url)
