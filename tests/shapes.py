@@ -204,8 +204,10 @@ class _Checker:
 #: members whose value on AWS is below the model's own minimum: NumberOfDecreasesToday is a
 #: PositiveLongObject (min 1) that DynamoDB answers as 0 on every table that was never decreased;
 #: Kinesis's PutRecords FailedRecordCount (PositiveIntegerObject) is 0 on full success in AWS's
-#: own SDK examples and in every client's expectations (docs/aws-rules.md K.6)
-_BELOW_MINIMUM_ON_AWS = (".NumberOfDecreasesToday", "FailedRecordCount")
+#: own SDK examples and in every client's expectations (docs/aws-rules.md K.6); a Kinesis
+#: stream's EnhancedMonitoring is [{"ShardLevelMetrics": []}] (MetricsNameList, min 1) in the
+#: AWS CLI's real describe-stream output (docs/aws-rules.md K.4)
+_BELOW_MINIMUM_ON_AWS = (".NumberOfDecreasesToday", "FailedRecordCount", ".ShardLevelMetrics")
 
 
 def output_shape_errors(service: str, operation: str, response: Any) -> list[str]:

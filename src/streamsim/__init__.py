@@ -19,7 +19,8 @@ The public surface is small, and every name in it is something a call hands back
   ``mapping.timeline()``, ``function.timeline()``) and the logs they are drawn from: a stream's
   lifecycle log of :class:`StreamEvent` and a mapping's history of :class:`MappingEvent`.
 * Settings for behaviour that AWS leaves open: :class:`StreamSettings`, :class:`TTLSettings`,
-  :class:`SplitPolicy`, :class:`LambdaSettings` and :class:`KinesisSettings`; :class:`Binary` for binary attributes.
+  :class:`SplitPolicy`, :class:`LambdaSettings` and :class:`KinesisSettings`; :class:`Binary`
+  for binary attributes.
 * every AWS error class, under its AWS name; :mod:`streamsim.testing` has the consumer-side
   checking toolkit.
 """

@@ -30,7 +30,7 @@ from streamsim._faces._stream_views import Stream as StreamView
 from streamsim._faces._streams_client import DynamoDBStreamsClient
 from streamsim._faces._table_face import Table
 from streamsim._kinesis._settings import KinesisSettings
-from streamsim._lambda._progress import Blocked, IdleReport, idle_verdict
+from streamsim._lambda._progress import Blocked, IdleReport, idle_budget_ms, idle_verdict
 from streamsim._lambda._service import LambdaSettings
 from streamsim._streams._stream import Stream, StreamSettings
 
@@ -188,23 +188,16 @@ class Simulation:
         return self.now
 
     def every(
-        self,
-        interval: timedelta,
-        callable: Callable[[], Any],
-        *,
-        start: datetime | timedelta | None = None,
+        self, interval: timedelta, callable: Callable[[], Any], *, start: Any = None
     ) -> ScheduledCall:
-        """Call ``callable()`` every ``interval`` of virtual time, inside :meth:`advance`.
+        """Call ``callable()`` every ``interval`` (a positive timedelta) inside :meth:`advance`.
 
         The first call is one ``interval`` from now, or at ``start`` (an aware datetime, or a
         timedelta from now).  Producers due at the same instant run before the simulation's own
         work of that instant, in the order they were registered.  An exception from
         ``callable`` propagates out of ``advance()``, which stops at that instant; the producer
-        keeps its schedule (see :mod:`streamsim._producers`).
-
-        Raises:
-            TypeError: ``interval`` is not a timedelta, or ``callable`` is not callable.
-            ValueError: a non-positive interval, or not whole milliseconds.
+        keeps its schedule (see :mod:`streamsim._producers`).  Bad arguments: ``TypeError``,
+        ``ValueError``.
 
         >>> sim = Simulation(seed=1)
         >>> ticks = []
@@ -215,13 +208,8 @@ class Simulation:
         return self._producers.every(interval, callable, start)
 
     def call_at(self, time: datetime | timedelta, callable: Callable[[], Any]) -> ScheduledCall:
-        """Call ``callable()`` once at ``time`` (an aware datetime, or a timedelta from now),
-        inside :meth:`advance`; :meth:`every` tells the order and what an exception does.
-
-        Raises:
-            TypeError: ``time`` is neither, or ``callable`` is not callable.
-            ValueError: ``time`` is before now, naive, or not whole milliseconds.
-        """
+        """Call ``callable()`` once at ``time`` (an aware datetime, or a timedelta from now, not
+        before now), inside :meth:`advance`, as :meth:`every` does."""
         return self._producers.call_at(time, callable)
 
     @property
@@ -580,13 +568,7 @@ class Simulation:
         >>> sim.run_until_idle(timedelta(minutes=1)).idle
         True
         """
-        if not isinstance(max_time, timedelta):
-            raise TypeError(f"max_time must be a datetime.timedelta, got {max_time!r}")
-        budget = max_time // timedelta(milliseconds=1)
-        if max_time < timedelta(0) or timedelta(milliseconds=budget) != max_time:
-            raise ValueError(f"max_time must be a whole, non-negative number of ms: {max_time}")
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
-            raise ValueError(f"patience must be an int of at least 1, got {patience!r}")
+        budget = idle_budget_ms(max_time, patience)
         clock = self._clock
         start = clock.now_ms
         deadline = min(start + budget, LAST_INSTANT_MS)

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "docs" / "aws-rules.md"
 _ID = r"[A-FHKL]\.\d+"
 CITATION = re.compile(rf"\b[Rr]ules?\s+((?:{_ID}(?:\s*-\s*{_ID})?(?:,\s*|\s+and\s+)?)+)")
-RULE_ID = re.compile(r"[A-FHKL]\.\d+")
+RULE_ID = re.compile(_ID)
 CHECKLIST = re.compile(r"\bchecklist\s+((?:G\.\d+(?:-G\.\d+)?(?:,\s*)?)+)")
 
 

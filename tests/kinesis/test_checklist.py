@@ -555,3 +555,15 @@ def test_e19_record_wire_shape_is_pascal_case_base64_and_epoch_seconds() -> None
         "__type": "InvalidArgumentException",
         "message": "Invalid ShardIterator.",
     }
+
+
+def test_e15_get_shard_iterator_is_limited_to_five_calls_per_second() -> None:
+    """E.15 (and K.14): a sixth GetShardIterator for one shard within a second is throttled."""
+    sim, client = stream(2, limits=True)
+    for _ in range(5):
+        _iterator(client, "shardId-000000000000")
+    with pytest.raises(ProvisionedThroughputExceededException, match="5 GetShardIterator"):
+        _iterator(client, "shardId-000000000000")
+    _iterator(client, "shardId-000000000001")  # another shard has its own budget
+    sim.advance(milliseconds=200)
+    _iterator(client, "shardId-000000000000")

@@ -382,3 +382,19 @@ def test_invoke_errors_match_botocores_parse_of_the_wire() -> None:
         client.invoke(FunctionName="f")
     assert caught.value.response["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
     assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
+
+
+def test_client_context_reaches_a_synchronous_handler() -> None:
+    """ClientContext (base64 JSON) is the handler's context.client_context; garbage is refused."""
+    _, recorder, client = _sim()
+    text = base64.b64encode(
+        json.dumps(
+            {"client": {"app_title": "shop"}, "custom": {"k": 1}, "env": {"e": "x"}}
+        ).encode()
+    ).decode()
+    client.invoke(FunctionName="f", ClientContext=text)
+    context = recorder.contexts[0].client_context
+    assert (context.client.app_title, context.custom, context.env) == ("shop", {"k": 1}, {"e": "x"})
+    with pytest.raises(InvalidRequestContentException, match="Client context"):
+        client.invoke(FunctionName="f", ClientContext="not base64!")
+    assert len(recorder.calls) == 1

@@ -243,9 +243,11 @@ class KinesisClient(KinesisDataPlane):
                     raise InvalidArgumentException(
                         f"NextToken and {name} cannot be provided together."
                     )
-            name, created, after, kind, shard_id, at = self._reads.open_next_token("shards", token)
+            name, generation, after, kind, shard_id, at = self._reads.open_next_token(
+                "shards", token
+            )
             stream = self._service.stream(name)
-            if stream.created_ms != int(created):
+            if stream.generation != int(generation):
                 raise InvalidArgumentException(f"Invalid NextToken: stream {name} was re-created.")
             filter_id = shard_id or None
             at_ms = int(at) if at else None
@@ -270,7 +272,7 @@ class KinesisClient(KinesisDataPlane):
             out["NextToken"] = self._reads.next_token(
                 "shards",
                 stream.name,
-                str(stream.created_ms),
+                str(stream.generation),
                 shards[limit - 1].shard_id,
                 kind,
                 filter_id or "",

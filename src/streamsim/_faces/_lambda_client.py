@@ -38,6 +38,7 @@ from streamsim._errors import (
     ResourceNotFoundException,
     StreamsimError,
 )
+from streamsim._lambda._config import check_dynamodb_starting_position
 from streamsim._lambda._kinesis_source import KinesisStreamSource
 from streamsim._lambda._mapping import (
     CREATING,
@@ -198,6 +199,8 @@ class LambdaClient(ClientBase):
         self, params: Mapping[str, Any], base: MappingConfig | None, *, kinesis: bool
     ) -> MappingConfig:
         kind = "Kinesis stream" if kinesis else "DynamoDB stream"
+        if not kinesis:
+            check_dynamodb_starting_position(params.get("StartingPosition"))
         for name in _NOT_FOR_STREAMS if kinesis else (*_NOT_FOR_STREAMS, _TIMESTAMP):
             if params.get(name) is not None:
                 raise InvalidParameterValueException(

@@ -18,8 +18,9 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-from base64 import b64encode
+from base64 import b64decode, b64encode
 from collections.abc import Iterator, Mapping
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from streamsim._clock import ms_to_datetime
@@ -139,6 +140,34 @@ def _check_size(data: bytes, invocation_type: str) -> None:
         )
 
 
+def client_context_of(text: Any) -> Any:
+    """``ClientContext`` (base64 of a JSON object) as the Python runtime hands it to a handler:
+    an object with ``client`` (its fields as attributes), ``custom`` and ``env``; None if absent.
+
+    >>> client_context_of("eyJjdXN0b20iOiB7ImsiOiAxfX0=").custom
+    {'k': 1}
+
+    Raises:
+        InvalidRequestContentException: not base64 of a JSON object (rule L.1).
+    """
+    if text is None:
+        return None
+    try:
+        value = json.loads(b64decode(text, validate=True))
+    except (ValueError, TypeError, RecursionError):
+        value = None
+    if not isinstance(value, dict):
+        raise InvalidRequestContentException(
+            "Client context must be a valid Base64-encoded JSON object."
+        )
+    client = value.get("client")
+    return SimpleNamespace(
+        client=SimpleNamespace(**client) if isinstance(client, dict) else None,
+        custom=value.get("custom"),
+        env=value.get("env"),
+    )
+
+
 def _latest_only(function: Function, qualifier: Any) -> None:
     if qualifier not in (None, EXECUTED_VERSION):
         raise ResourceNotFoundException(
@@ -208,6 +237,7 @@ def invoke(service: LambdaService, params: Mapping[str, Any]) -> tuple[dict[str,
     data = _payload_bytes(params.get("Payload"))
     _check_size(data, invocation_type)
     event = _event_of(data)
+    client_context = client_context_of(params.get("ClientContext"))
     if invocation_type == "DryRun":
         return {"StatusCode": 204, "Payload": StreamingBody(b"")}, None
     if invocation_type == "Event":
@@ -215,7 +245,7 @@ def invoke(service: LambdaService, params: Mapping[str, Any]) -> tuple[dict[str,
         return {"StatusCode": 202, "Payload": StreamingBody(b"")}, queued.request_id
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
-        result = service.invoke_sync(function, event)
+        result = service.invoke_sync(function, event, client_context)
     out: dict[str, Any] = {"StatusCode": 200}
     if result.ok:
         body = json.dumps(result.response).encode("utf-8")

@@ -75,7 +75,7 @@ def _destination_of(config: Any) -> str | None:
     if on_success and (not isinstance(on_success, Mapping) or on_success.get("Destination")):
         raise InvalidParameterValueException(
             "Unsupported DestinationConfig parameter for given event source mapping type: "
-            "OnSuccess is not supported for DynamoDB stream event sources (only OnFailure)"
+            "OnSuccess is not supported for stream event sources (only OnFailure)"
         )
     on_failure = config.get("OnFailure")
     if on_failure is None:

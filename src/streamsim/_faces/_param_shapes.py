@@ -26,7 +26,7 @@ KINDS: dict[str, tuple[tuple[type, ...], str]] = {
     "list": ((list, tuple), "<class 'list'>, <class 'tuple'>"),
     # botocore takes a datetime or anything it can parse as one (epoch numbers, ISO text)
     "timestamp": ((datetime, str, int, float, Decimal), _TIMESTAMP_SPELLING),
-    # botocore takes bytes, bytearray, text, or any object with a read() method
+    # botocore takes bytes, bytearray, str (encoded as UTF-8) or a file-like object
     "blob": ((bytes, bytearray, str), "<class 'bytes'>, <class 'bytearray'>, file-like object"),
 }
 

@@ -194,7 +194,7 @@ def _type_problem(name: str, value: Any, kind: str | Struct | ListOf) -> str | N
     elif kind == "dict":
         ok = isinstance(value, Mapping)
     elif kind == "blob":
-        ok = isinstance(value, types) or callable(getattr(value, "read", None))
+        ok = isinstance(value, types) or hasattr(value, "read")
     else:
         ok = isinstance(value, types)
     if ok:

@@ -1,7 +1,7 @@
 """Reading Kinesis: shard iterators, GetRecords, shard listings and their NextTokens.
 
 Iterators and NextTokens are opaque sealed tokens (:mod:`._tokens`) carrying the stream (name
-and creation instant, so a re-created stream does not accept its predecessor's), the shard,
+and generation, so a re-created stream does not accept its predecessor's), the shard,
 the position and the issue instant: the service keeps no state per token.  An iterator is a
 replayable position: reading it twice within its lifetime returns the same records.
 
@@ -19,6 +19,7 @@ from streamsim._errors import (
     ExpiredIteratorException,
     ExpiredNextTokenException,
     InvalidArgumentException,
+    ProvisionedThroughputExceededException,
     ResourceNotFoundException,
 )
 
@@ -84,7 +85,7 @@ class KinesisReads:
         return self._sealer.seal(
             "i",
             stream.name,
-            str(stream.created_ms),
+            str(stream.generation),
             shard.shard_id,
             str(position),
             str(self._clock.now_ms),
@@ -104,6 +105,8 @@ class KinesisReads:
             InvalidArgumentException: a sequence number missing or not allowed for ``kind``,
                 one from another shard or stream, AT_TIMESTAMP without a timestamp or with
                 one in the future.
+            ProvisionedThroughputExceededException: a sixth call for the shard within one
+                second (rule K.14).
         """
         by_number = kind in ("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER")
         if by_number != (sequence_number is not None) and kind != "AT_TIMESTAMP":
@@ -137,6 +140,11 @@ class KinesisReads:
             number = self._check_number(stream, shard, sequence_number)
             # UNCONFIRMED (rule K.8): a number older than the trim horizon starts there
             position = shard.position_of_sequence(number + (kind == "AFTER_SEQUENCE_NUMBER"))
+        if self._settings.throughput_limits and not shard.throughput.admit_iterator(now):
+            raise ProvisionedThroughputExceededException(
+                f"Rate exceeded for shard {shard.shard_id} in {where(stream)}: at most "
+                "5 GetShardIterator calls per second per shard."
+            )
         return self._issue(shard, position)
 
     @staticmethod
@@ -162,8 +170,8 @@ class KinesisReads:
         fields = self._sealer.open(iterator)
         if fields is None or len(fields) != 6 or fields[0] != "i":
             raise InvalidArgumentException("Invalid ShardIterator.")
-        _, name, created, shard_id, position, issued = fields
-        stream = self._find(name, int(created))
+        _, name, generation, shard_id, position, issued = fields
+        stream = self._find(name, int(generation))
         if stream is None:
             raise ResourceNotFoundException(
                 f"Stream {name} of the iterator no longer exists (it was deleted)."

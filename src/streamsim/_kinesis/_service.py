@@ -84,6 +84,7 @@ class KinesisService:
         self.account_id = account_id
         self.settings = settings or KinesisSettings()
         self._streams: dict[str, KinesisStream] = {}
+        self._created = 0  # streams ever created (each stream's generation)
         self.reads = KinesisReads(
             clock=clock, seed=seed, settings=self.settings, find=self._find_live
         )
@@ -108,9 +109,9 @@ class KinesisService:
         stream = self._streams.get(name)
         return stream if stream is not None and stream.arn == arn else None
 
-    def _find_live(self, name: str, created_ms: int) -> KinesisStream | None:
+    def _find_live(self, name: str, generation: int) -> KinesisStream | None:
         stream = self._streams.get(name)
-        return stream if stream is not None and stream.created_ms == created_ms else None
+        return stream if stream is not None and stream.generation == generation else None
 
     def stream(self, name: str | None = None, arn: str | None = None) -> KinesisStream:
         """The stream named by ``name`` or ``arn`` (both: they must agree).
@@ -199,7 +200,9 @@ class KinesisService:
             clock=self.clock,
             settings=self.settings,
             tags=tags,
+            generation=self._created,
         )
+        self._created += 1
         self._streams[name] = stream
         return stream
 

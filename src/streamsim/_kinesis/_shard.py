@@ -35,6 +35,7 @@ class ShardOwner(Protocol):
     account_id: str
     clock: Clock
     created_ms: int
+    generation: int
 
     @property
     def retention_ms(self) -> int:

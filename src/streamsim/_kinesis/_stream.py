@@ -46,6 +46,7 @@ class KinesisStream:
         retention_hours: RetentionPeriodHours (24 to 8760).
         tags: the stream's tags, in the order they were added.
         on_append / on_new_shard: subscriber callbacks (see the module docstring).
+        generation: the stream's number among the streams its service ever created.
     """
 
     def __init__(
@@ -59,8 +60,11 @@ class KinesisStream:
         clock: Clock,
         settings: KinesisSettings,
         tags: dict[str, str],
+        generation: int = 0,
     ) -> None:
         self.name = name
+        #: tells this stream from an earlier one of the same name (in iterators and tokens)
+        self.generation = generation
         self.arn = arn
         self.account_id = account_id
         self.mode = mode

@@ -9,6 +9,7 @@ not fit either bucket is refused (ProvisionedThroughputExceededException).  Read
 calls/s and 2 MiB/s per shard.  A call may return more than the bytes left (up to 10 MiB): the
 byte bucket then goes into debt, and calls are refused until it has refilled above zero, so a
 10 MiB call blocks the shard's reads for about 4 to 5 seconds, as AWS documents.
+GetShardIterator: 5 calls/s per shard.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ WRITE_BYTES_PER_S = MIB  # rule K.14
 WRITE_RECORDS_PER_S = 1_000  # rule K.14
 READ_CALLS_PER_S = 5  # rule K.14
 READ_BYTES_PER_S = 2 * MIB  # rule K.14
+ITERATORS_PER_S = 5  # rule K.14: GetShardIterator calls per shard
 
 
 class Bucket:
@@ -46,13 +48,14 @@ class Bucket:
 class ShardThroughput:
     """The write and read buckets of one shard."""
 
-    __slots__ = ("read_bytes", "read_calls", "write_bytes", "write_records")
+    __slots__ = ("iterators", "read_bytes", "read_calls", "write_bytes", "write_records")
 
     def __init__(self, now_ms: int) -> None:
         self.write_bytes = Bucket(WRITE_BYTES_PER_S, now_ms)
         self.write_records = Bucket(WRITE_RECORDS_PER_S, now_ms)
         self.read_calls = Bucket(READ_CALLS_PER_S, now_ms)
         self.read_bytes = Bucket(READ_BYTES_PER_S, now_ms)
+        self.iterators = Bucket(ITERATORS_PER_S, now_ms)
 
     def admit_write(self, now_ms: int, size: int) -> bool:
         """Take one record of ``size`` bytes if both write buckets hold it; else False."""
@@ -69,6 +72,14 @@ class ShardThroughput:
         if calls.refill(now_ms) < 1_000 or self.read_bytes.refill(now_ms) <= 0:
             return False
         calls.take(1)
+        return True
+
+    def admit_iterator(self, now_ms: int) -> bool:
+        """Take one GetShardIterator call if one is left this second."""
+        iterators = self.iterators
+        if iterators.refill(now_ms) < 1_000:
+            return False
+        iterators.take(1)
         return True
 
     def charge_read(self, size: int) -> None:

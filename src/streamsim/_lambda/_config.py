@@ -68,6 +68,19 @@ def _starting_position(_: Any, __: Any, value: Any) -> None:
         )
 
 
+def check_dynamodb_starting_position(value: Any) -> None:
+    """Refuse AT_TIMESTAMP for a DynamoDB stream (rule D.12, L.5).
+
+    Raises:
+        InvalidParameterValueException: ``value`` is AT_TIMESTAMP.
+    """
+    if value == "AT_TIMESTAMP":
+        raise InvalidParameterValueException(
+            "Unsupported starting position for DynamoDB streams: AT_TIMESTAMP; "
+            "expected TRIM_HORIZON or LATEST"
+        )
+
+
 def _timestamp(_: Any, __: Any, value: Any) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
         raise InvalidParameterValueException(

@@ -376,14 +376,17 @@ class Function:
 
     # --- invoking -------------------------------------------------------------------------------
 
-    def invoke(self, event: dict[str, Any], request_id: str | None = None) -> InvocationResult:
+    def invoke(
+        self, event: dict[str, Any], request_id: str | None = None, client_context: Any = None
+    ) -> InvocationResult:
         """Run the handler now with ``event``; return what happened and when it ends.
 
         The run is logged in :attr:`spans` (see :meth:`_run` for the rules).  ``request_id``:
         the ``aws_request_id`` to use (an asynchronous event keeps one over its retries);
-        None draws a new one.
+        None draws a new one.  ``client_context``: the handler's ``context.client_context``
+        (Invoke's ``ClientContext``).
         """
-        result = self._run(event, request_id)
+        result = self._run(event, request_id, client_context)
         self.spans.append((result.start_ms, result.end_ms))
         return result
 
@@ -392,7 +395,9 @@ class Function:
         self.throttles += 1
         self.throttle_times.append(self.clock.now_ms)
 
-    def _run(self, event: dict[str, Any], request_id: str | None = None) -> InvocationResult:
+    def _run(
+        self, event: dict[str, Any], request_id: str | None = None, client_context: Any = None
+    ) -> InvocationResult:
         """Run the handler now with ``event``; return what happened and when it ends.
 
         The caller owns concurrency (an instance must be held) and applies the result at
@@ -431,6 +436,7 @@ class Function:
         timed_out = duration > self.timeout_ms
         end = now + (self.timeout_ms if timed_out else duration)
         context = LambdaContext(self, request_id, now + self.timeout_ms)
+        context.client_context = client_context
         try:
             response = self.handler(event, context)
         except Exception as exc:  # a function error, as the runtime reports it

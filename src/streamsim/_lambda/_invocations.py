@@ -152,7 +152,9 @@ class Invoker:
             reason = RESERVED_LIMIT if function.reserved_concurrency is not None else ACCOUNT_LIMIT
             raise TooManyRequestsException("Rate Exceeded.", reason=reason)
 
-    def invoke_sync(self, function: Function, payload: Any) -> InvocationResult:
+    def invoke_sync(
+        self, function: Function, payload: Any, client_context: Any = None
+    ) -> InvocationResult:
         """Run ``function`` now with ``payload`` (RequestResponse); its instance is held for
         the invocation's virtual duration.
 
@@ -164,7 +166,7 @@ class Invoker:
         """
         self.take_instance(function)
         try:
-            result = function.invoke(payload)
+            result = function.invoke(payload, client_context=client_context)
         except BaseException:
             self.concurrency.release(function)
             raise

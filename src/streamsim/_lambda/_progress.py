@@ -200,3 +200,20 @@ def idle_verdict(
         else:
             blocked.append((uuid, why))
     return blocked, behind
+
+
+def idle_budget_ms(max_time: timedelta, patience: int) -> int:
+    """``Simulation.run_until_idle``'s arguments checked: ``max_time`` in whole ms.
+
+    Raises:
+        TypeError: ``max_time`` is not a timedelta.
+        ValueError: ``max_time`` negative or not whole milliseconds; ``patience`` < 1.
+    """
+    if not isinstance(max_time, timedelta):
+        raise TypeError(f"max_time must be a datetime.timedelta, got {max_time!r}")
+    budget = max_time // timedelta(milliseconds=1)
+    if max_time < timedelta(0) or timedelta(milliseconds=budget) != max_time:
+        raise ValueError(f"max_time must be a whole, non-negative number of ms: {max_time}")
+    if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
+        raise ValueError(f"patience must be an int of at least 1, got {patience!r}")
+    return budget

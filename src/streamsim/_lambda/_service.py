@@ -33,6 +33,7 @@ from streamsim._errors import (
 from streamsim._streams._stream import Stream
 
 from ._concurrency import ConcurrencyPool
+from ._config import check_dynamodb_starting_position
 from ._destinations import Bucket, Destination, Queue, Topic, validate_name
 from ._dynamodb_source import DynamoDBStreamSource
 from ._environment import LambdaEnvironment
@@ -211,13 +212,15 @@ class LambdaService:
 
     # --- Invoke (rule L.1-L.4) -----------------------------------------------------------------
 
-    def invoke_sync(self, function: Function, event: Any) -> InvocationResult:
+    def invoke_sync(
+        self, function: Function, event: Any, client_context: Any = None
+    ) -> InvocationResult:
         """Run ``function`` now (RequestResponse), holding an instance for its duration.
 
         Raises:
             TooManyRequestsException: no free instance (rule L.2).
         """
-        return self.invoker.invoke_sync(function, event)
+        return self.invoker.invoke_sync(function, event, client_context)
 
     def invoke_async(self, function: Function, event: Any) -> AsyncEvent:
         """Queue ``event`` for ``function`` (Event): run in virtual time with retries (rule L.4)."""
@@ -307,11 +310,7 @@ class LambdaService:
     def _check_source_config(self, config: MappingConfig, kinesis: bool) -> None:
         """What a mapping's configuration may hold for its kind of source (rule L.5, L.10)."""
         if not kinesis:
-            if config.starting_position == "AT_TIMESTAMP":
-                raise InvalidParameterValueException(
-                    "Unsupported starting position for DynamoDB streams: AT_TIMESTAMP; "
-                    "expected TRIM_HORIZON or LATEST"
-                )
+            check_dynamodb_starting_position(config.starting_position)
             return
         at_ms = config.starting_position_timestamp_ms
         if at_ms is not None and at_ms > self.clock.now_ms:
