@@ -13,7 +13,15 @@ from typing import Any
 import pytest
 
 import streamsim
-from streamsim import Binary, LambdaSettings, Simulation, SplitPolicy, StreamSettings, TTLSettings
+from streamsim import (
+    Binary,
+    KinesisSettings,
+    LambdaSettings,
+    Simulation,
+    SplitPolicy,
+    StreamSettings,
+    TTLSettings,
+)
 
 #: objects whose notebook display must include a picture
 PICTURED = {"Simulation", "Stream", "EventSourceMapping", "Function", "Picture"}
@@ -72,6 +80,8 @@ def _instances() -> dict[str, Any]:
         "Function": function,
         "Invocation": metrics.invocation_log[0],
         "IteratorAge": metrics.iterator_ages[0],
+        "KinesisClient": sim.client("kinesis"),
+        "KinesisSettings": KinesisSettings(),
         "LambdaClient": lam,
         "LambdaContext": contexts[0],
         "LambdaService": service,

@@ -240,13 +240,16 @@ class KinesisService:
         return key
 
     @staticmethod
-    def _check_size(data: bytes, partition_key: str) -> None:
-        size = len(data) + len(partition_key.encode("utf-8"))
+    def _size(data: bytes, partition_key: str) -> int:
+        """A record's size (data plus UTF-8 partition key), checked against the limit."""
+        key_bytes = len(partition_key) if partition_key.isascii() else len(partition_key.encode())
+        size = len(data) + key_bytes
         if size > MAX_RECORD_BYTES:
             raise InvalidArgumentException(
                 f"Record size {size} bytes (data plus partition key) exceeds the maximum of "
                 f"{MAX_RECORD_BYTES} bytes."
             )
+        return size
 
     def put_record(
         self,
@@ -264,10 +267,10 @@ class KinesisService:
             ProvisionedThroughputExceededException: the shard's write limits (rule K.14).
         """
         key = self._hash(stream, partition_key, explicit_hash_key)
-        self._check_size(data, partition_key)
+        size = self._size(data, partition_key)
         if sequence_number_for_ordering is not None:
             self._check_ordering(stream, sequence_number_for_ordering)
-        result = stream.put(partition_key, data, key)
+        result = stream.put(partition_key, data, key, size)
         if result is None:
             shard = stream.route(key)
             raise ProvisionedThroughputExceededException(write_throttled(stream, shard.shard_id))
@@ -293,11 +296,10 @@ class KinesisService:
         shard is out of write throughput fails alone (rule K.6).
         """
         keys = [self._hash(stream, pk, explicit) for pk, _, explicit in entries]
-        for pk, data, _ in entries:
-            self._check_size(data, pk)
+        sizes = [self._size(data, pk) for pk, data, _ in entries]
         out: list[PutResult | PutFailure] = []
-        for (pk, data, _), key in zip(entries, keys, strict=True):
-            result = stream.put(pk, data, key)
+        for (pk, data, _), key, size in zip(entries, keys, sizes, strict=True):
+            result = stream.put(pk, data, key, size)
             if result is None:
                 shard_id = stream.route(key).shard_id
                 out.append(

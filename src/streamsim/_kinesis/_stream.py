@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from streamsim._clock import MS_PER_HOUR, Clock, Timer, ms_to_datetime
@@ -108,7 +109,7 @@ class KinesisStream:
         return self.deleted_ms is not None
 
     @property
-    def creation_datetime(self) -> object:
+    def creation_datetime(self) -> datetime:
         """StreamCreationTimestamp as a UTC datetime."""
         return ms_to_datetime(self.created_ms)
 
@@ -127,7 +128,12 @@ class KinesisStream:
             self._sweeper = self.clock.call_later(SWEEP_MS, self._sweep)
 
     def start_deleting(self, on_deleted: Callable[[KinesisStream], None]) -> None:
-        """DeleteStream: DELETING now, gone after the status delay (a pending reshard drops)."""
+        """DeleteStream: DELETING now, gone after the status delay (a pending reshard drops).
+
+        Deleting a stream that is already DELETING changes nothing.
+        """
+        if self.status == DELETING:
+            return
         if self._timer is not None:
             self._timer.cancel()
         self._pending = None
@@ -193,16 +199,17 @@ class KinesisStream:
 
     # --- writing --------------------------------------------------------------------------------
 
-    def put(self, partition_key: str, data: bytes, key: int) -> tuple[KinesisShard, int] | None:
-        """Write one record with hash key ``key``; return (shard, sequence number).
+    def put(
+        self, partition_key: str, data: bytes, key: int, size: int
+    ) -> tuple[KinesisShard, int] | None:
+        """Write one record of ``size`` bytes (data and partition key) with hash key ``key``;
+        return (shard, sequence number).
 
         Returns None when the shard's write throughput is exhausted (rule K.14).
         """
-        shard = self.route(key)
+        shard = self._open[bisect_right(self._open_starts, key) - 1]
         now = self.clock.now_ms
-        if self.settings.throughput_limits and not shard.throughput.admit_write(
-            now, len(data) + len(partition_key.encode("utf-8"))
-        ):
+        if self.settings.throughput_limits and not shard.throughput.admit_write(now, size):
             return None
         sn = shard.append(now, partition_key, data, key)
         for callback in self.on_append:
@@ -257,10 +264,11 @@ class KinesisStream:
         self._set_open([s for s in self._open if s.index not in gone] + opening)
 
     def _announce(self, shards: list[KinesisShard]) -> None:
-        for shard in shards:
-            if shard.is_open:
-                for callback in self.on_new_shard:
-                    callback(shard)
+        """Tell subscribers of every shard a reshard created, in index order (parents first;
+        UpdateShardCount's intermediate shards are already closed when they are announced)."""
+        for shard in sorted(set(shards), key=_index):
+            for callback in self.on_new_shard:
+                callback(shard)
 
     def split_now(self, parent: KinesisShard, key: int) -> tuple[KinesisShard, KinesisShard]:
         """Close ``parent``; open ``[start, key-1]`` then ``[key, end]`` (rule K.12)."""
@@ -344,3 +352,7 @@ class KinesisStream:
 
 def _starting_hash_key(shard: KinesisShard) -> int:
     return shard.starting_hash_key
+
+
+def _index(shard: KinesisShard) -> int:
+    return shard.index
