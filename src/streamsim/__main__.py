@@ -79,7 +79,7 @@ _LAB_OPTIONS: tuple[tuple[str, Callable[[str], Any], str], ...] = (
     ("--hours", _number, "virtual hours the producer runs (default 24)"),
     ("--partitions", int, "partitions of the DynamoDB table (default 4)"),
     ("--kinesis-shards", int, "shards of the Kinesis stream (default 2)"),
-    ("--rate", _number, "records produced per virtual second (default 1)"),
+    ("--rate", _number, "records produced per virtual second (default 0.5)"),
     ("--interval", int, "virtual seconds between PutRecords batches (default 10)"),
     ("--batch-size", int, "BatchSize of the three event source mappings (default 100)"),
     ("--starting-position", str, "TRIM_HORIZON (default) or LATEST, for every mapping"),

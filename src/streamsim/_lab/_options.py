@@ -40,7 +40,7 @@ class LabOptions:
         kinesis_shards: shards the Kinesis stream is created with (``--kinesis-shards``,
             default 2).
         rate: records the producer writes per virtual second, on average (``--rate``,
-            default 1; fractions are kept exactly).
+            default 0.5; fractions are kept exactly).
         interval: virtual seconds between the producer's PutRecords batches (``--interval``,
             default 10: a batch of ``rate * interval`` records every 10 s, as producers that
             buffer send them).
@@ -70,7 +70,7 @@ class LabOptions:
     hours: float = 24
     partitions: int = 4
     kinesis_shards: int = 2
-    rate: float = 1
+    rate: float = 0.5
     interval: int = 10
     batch_size: int = 100
     starting_position: str = "TRIM_HORIZON"

@@ -284,7 +284,7 @@ class Pipeline:
             self.watches,
             (INGEST, PROJECT, AUDIT),
             (self.ingested, self.projected, self.audited),
-            (f"Kinesis stream {STREAM}", f"table {TABLE}'s stream", f"table {TABLE}'s stream"),
+            (f"Kinesis stream {STREAM}", "the table's stream", "the table's stream"),
             strict=True,
         ):
             function = self.sim.lambda_service.function(name)

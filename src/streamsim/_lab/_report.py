@@ -168,6 +168,10 @@ def kinesis_lineage_text(
     return "\n".join(lines)
 
 
+def _s(count: float) -> str:
+    return "" if count == 1 else "s"
+
+
 def _settings_line(options: LabOptions) -> str:
     changes = []
     if options.split_at is not None:
@@ -175,7 +179,8 @@ def _settings_line(options: LabOptions) -> str:
     if options.reshard_at is not None:
         changes.append(f"Kinesis shards double at hour {options.reshard_at:g}")
     return _wrap(
-        f"{options.hours:g} virtual hours; {options.rate:g} records/s (a PutRecords batch every "
+        f"{options.hours:g} virtual hour{_s(options.hours)}; {options.rate:g} "
+        f"record{_s(options.rate)}/s (a PutRecords batch every "
         f"{options.interval} s) into "
         f"{options.kinesis_shards} Kinesis shard(s); a table of {options.partitions} "
         f"partition(s); BatchSize {options.batch_size}, StartingPosition "
