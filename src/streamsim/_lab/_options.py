@@ -15,14 +15,14 @@ import attrs
 
 from streamsim._reprs import settings_repr
 
-#: Bounds of the lab's options.  The Lambda ones are AWS's (rule D.4, L.8); the others keep a
+#: Bounds of the lab's options.  The Lambda ones are AWS's (rule D.3, D.4, L.7); the others keep a
 #: run small enough for a laptop.
 MAX_HOURS = 24 * 7
 MAX_PARTITIONS = 64
 MAX_KINESIS_SHARDS = 64
 MAX_RATE = 1_000  # records per virtual second
 MAX_INTERVAL = 3_600  # seconds between the producer's batches
-MAX_BATCH_SIZE = 10_000  # rule D.3, L.8: BatchSize of a stream mapping
+MAX_BATCH_SIZE = 10_000  # rule D.3, L.7: BatchSize of a stream mapping
 MAX_PARALLELIZATION_FACTOR = 10  # rule D.4
 MAX_RESERVED_CONCURRENCY = 900  # account concurrency 1,000 minus the 100 kept unreserved
 KINESIS_RECORDS_PER_SHARD_S = 1_000  # rule K.14: writes per shard per second

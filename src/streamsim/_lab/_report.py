@@ -96,6 +96,15 @@ class LabReport:
         """The report of the function called ``name``."""
         return next(f for f in self.functions if f.name == name)
 
+    def lesson(self, number: int) -> str:
+        """Part ``number`` of the text: 0 the heading, 1 the shard lineage, 2 the instances per
+        shard, 3 reserved concurrency, 4 the records end to end.
+
+        Raises:
+            IndexError: no such part.
+        """
+        return "\n".join(_parts(self)[number])
+
     def __str__(self) -> str:
         return render(self)
 
@@ -311,17 +320,21 @@ def _records_part(report: LabReport) -> list[str]:
 
 def render(report: LabReport) -> str:
     """The report as the command prints it."""
+    return "\n\n".join("\n".join(part) for part in _parts(report))
+
+
+def _parts(report: LabReport) -> list[list[str]]:
+    """The heading and the four lessons, each as lines."""
     head = [
         "streamsim lab: producer -> Kinesis -> ingest -> DynamoDB table -> stream -> "
         "project, audit",
         _settings_line(report.options),
         f"  from {_when(report.start_ms)} to {_when(report.end_ms)} (virtual)",
     ]
-    parts = [
+    return [
         head,
         _lineage_part(report),
         _instances_part(report),
         _reserved_part(report),
         _records_part(report),
     ]
-    return "\n\n".join("\n".join(part) for part in parts)
