@@ -44,7 +44,8 @@ def _delta_ms(value: timedelta, what: str) -> int:
 
 
 def _name(callback: Callable[..., Any]) -> str:
-    return str(getattr(callback, "__qualname__", None) or repr(callback))
+    """A function's qualified name, or the type of another callable (no memory address)."""
+    return str(getattr(callback, "__qualname__", None) or type(callback).__qualname__)
 
 
 class ScheduledCall:

@@ -92,6 +92,7 @@ def _instances() -> dict[str, Any]:
         "MetricsSnapshot": metrics.snapshot(),
         "Picture": stream.lineage(),
         "Queue": queue,
+        "ScheduledCall": sim.every(timedelta(seconds=1), lambda: None),
         "Shard": shard,
         "Simulation": sim,
         "SplitPolicy": SplitPolicy(),
