@@ -3,7 +3,7 @@
 ::
 
     python -m streamsim lab [--hours H] [--partitions N] [--kinesis-shards N] [--rate R]
-                            [--interval S] [--batch-size N] [--starting-position P]
+                            [--interval SECONDS] [--batch-size N] [--starting-position POSITION]
                             [--parallelization-factor N] [--reserved-concurrency N]
                             [--split-at HOUR] [--reshard-at HOUR] [--seed N]
                             [--progress | --no-progress]
@@ -97,8 +97,10 @@ def _lab_parser(commands: Any) -> None:
         help="run the lab pipeline: Kinesis -> Lambda -> DynamoDB -> stream -> Lambda",
         description="Run the lab pipeline in virtual time and print what it teaches.",
     )
+    metavars = {"--hours": "H", "--split-at": "HOUR", "--reshard-at": "HOUR", "--rate": "R"}
+    metavars |= {"--interval": "SECONDS", "--starting-position": "POSITION"}
     for flag, kind, text in _LAB_OPTIONS:
-        lab.add_argument(flag, type=kind, help=text)
+        lab.add_argument(flag, type=kind, help=text, metavar=metavars.get(flag, "N"))
     lab.add_argument(
         "--progress",
         action=argparse.BooleanOptionalAction,

@@ -216,7 +216,7 @@ class Pipeline:
         """
         sim = self.sim
         total = self.options.duration_ms
-        bar = ProgressBar(progress, total, enabled=show and progress is not None)  # type: ignore[arg-type]
+        bar = ProgressBar(progress, total, enabled=show)
         snapshot_ms = self.start_ms + max(total - MINUTE_MS, 0)
         stops = sorted(
             {*range(self.start_ms + MINUTE_MS, self.start_ms + total, MINUTE_MS), snapshot_ms}

@@ -28,18 +28,19 @@ class ProgressBar:
     """``[#######.......]  45%  10:48 of 24:00 virtual  19,440 records  3.2 s``.
 
     Args:
-        out: where to draw (the lab uses standard error, so standard output stays the report).
+        out: where to draw (the lab uses standard error, so standard output stays the report);
+            None draws nothing.
         total_ms: the virtual length of the run.
         enabled: False draws nothing.
         interval: the least wall time between redraws, in seconds.
     """
 
     def __init__(
-        self, out: TextIO, total_ms: int, *, enabled: bool = True, interval: float = 0.2
+        self, out: TextIO | None, total_ms: int, *, enabled: bool = True, interval: float = 0.2
     ) -> None:
         self._out = out
         self._total_ms = max(total_ms, 1)
-        self.enabled = enabled
+        self.enabled = enabled and out is not None
         self._interval = interval
         self._started = time.perf_counter()
         self._drawn_at: float | None = None
@@ -48,7 +49,7 @@ class ProgressBar:
     def line(self, done_ms: int, records: int, wall_s: float) -> str:
         """The bar's text for ``done_ms`` of the run.
 
-        >>> ProgressBar(None, 4 * 3_600_000).line(3_600_000, 1800, 0.5)  # type: ignore[arg-type]
+        >>> ProgressBar(None, 4 * 3_600_000).line(3_600_000, 1800, 0.5)
         '[#######.......................]  25%   1:00 of 4:00 virtual     1,800 records    0.5 s'
         """
         done = min(max(done_ms, 0), self._total_ms)
@@ -73,12 +74,12 @@ class ProgressBar:
         """Draw the final state and end the line (nothing if nothing was drawn)."""
         if not self.enabled or self._drawn_at is None:
             return
-        self._draw(self.line(done_ms, records, time.perf_counter() - self._started))
-        self._out.write("\n")
-        self._out.flush()
+        self._draw(self.line(done_ms, records, time.perf_counter() - self._started), end="\n")
 
-    def _draw(self, text: str) -> None:
+    def _draw(self, text: str, end: str = "") -> None:
+        if self._out is None:
+            return
         pad = " " * max(self._width - len(text), 0)
-        self._out.write(f"\r{text}{pad}")
+        self._out.write(f"\r{text}{pad}{end}")
         self._out.flush()
         self._width = len(text)
