@@ -247,11 +247,18 @@ def _instances_part(report: LabReport) -> list[str]:
     return lines
 
 
-def _ages(instances: Instances) -> str:
-    return " | ".join(
-        f"{hour:02d}-{hour + AGE_WINDOW_HOURS:02d}h {_span(age)}"
-        for hour, age in instances.age_windows
-    )
+def _ages(head: str, instances: Instances) -> list[str]:
+    """``head`` and the windows' ages, wrapped between windows (never inside one)."""
+    lines: list[str] = []
+    current = head
+    for hour, age in instances.age_windows:
+        item = f"{hour:02d}-{hour + AGE_WINDOW_HOURS:02d}h {_span(age)}"
+        joined = f"{current} | {item}" if current.endswith("s") else f"{current} {item}"
+        if len(joined) > WIDTH:
+            lines.append(current)
+            joined = f"    {item}"
+        current = joined
+    return [*lines, current]
 
 
 def _reserved_part(report: LabReport) -> list[str]:
@@ -268,10 +275,7 @@ def _reserved_part(report: LabReport) -> list[str]:
         f"{audit.peak_concurrency} (reserved {reserved})",
         f"  max iterator age: project {_span(project.instances.max_iterator_age_ms)}, audit "
         f"{_span(audit.instances.max_iterator_age_ms)}",
-        _wrap(
-            f"audit's max iterator age per {AGE_WINDOW_HOURS} hours: {_ages(audit.instances)}",
-            "  ",
-        ),
+        *_ages(f"  audit's max iterator age per {AGE_WINDOW_HOURS} hours:", audit.instances),
     ]
     return lines
 
