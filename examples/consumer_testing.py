@@ -17,8 +17,10 @@ each record count once.
 
 And projectors keeping a copy of the source table in the sink: :func:`projector` (newest
 sequence number wins, compared as numbers; deletes leave tombstones) passes;
-:func:`projector_by_timestamp` (last writer wins by the 1-second ApproximateCreationDateTime)
-and :func:`projector_batched` (collapses a batch into deletes, then upserts) fail.
+:func:`projector_by_timestamp` (last writer wins by the 1-second ApproximateCreationDateTime),
+:func:`projector_batched` (collapses a batch into deletes, then upserts),
+:func:`projector_by_event_id` (orders a batch by eventID) and
+:func:`projector_by_text_sequence` (compares sequence numbers as strings) fail.
 
 Run it to see each consumer against the same scenario (a fault plan that crashes or fails
 writes part-way through batches).
@@ -244,6 +246,33 @@ def projector_by_event_id(sink: Any) -> Any:
     return handler
 
 
+def projector_by_text_sequence(sink: Any) -> Any:
+    """Bug: newest sequence number wins, but compared as strings.
+
+    Sequence numbers have 21 to 40 digits and grow longer over time (rule A.3): a child
+    shard's 22-digit number sorts below its parent's 21-digit ones as text, so after a
+    rotation the newer change is taken for a stale one and dropped.
+    """
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        for record in event["Records"]:
+            key = record["dynamodb"]["Keys"]["pk"]["S"]
+            seq = record["dynamodb"]["SequenceNumber"]  # a string: the bug is keeping it so
+            item: dict[str, Any] = {"key": key, "seq": seq}
+            if record["eventName"] == "REMOVE":
+                item["deleted"] = True
+            else:
+                item["n"] = int(record["dynamodb"]["NewImage"]["n"]["N"])
+            with contextlib.suppress(ConditionalCheckFailedException):  # "older": skip it
+                sink.put_item(
+                    Item=item,
+                    ConditionExpression="attribute_not_exists(seq) OR seq < :seq",
+                    ExpressionAttributeValues={":seq": seq},
+                )
+
+    return handler
+
+
 def expected_copy(source_items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The model of a projector: the source's items, keyed by ``key``."""
     return [{"key": item["pk"], "n": int(item["n"])} for item in source_items]
@@ -261,6 +290,7 @@ PROJECTORS = {
     "projector_by_timestamp": projector_by_timestamp,
     "projector_batched": projector_batched,
     "projector_by_event_id": projector_by_event_id,
+    "projector_by_text_sequence": projector_by_text_sequence,
 }
 
 CONSUMERS = {
@@ -302,6 +332,10 @@ def scenario(response_types: tuple[str, ...]) -> Scenario:
     )
 
 
+#: Shards rotate every 4 hours (StreamSettings.rotation_period).
+ROTATION_MS = 4 * 3600 * 1000
+
+
 def main() -> None:
     """Run every consumer against the same scenario and say what the toolkit found."""
     for name, (consumer, response_types) in CONSUMERS.items():
@@ -320,7 +354,16 @@ def main() -> None:
         run = run_consumer_test(
             consumer,
             Scenario(
-                operations=(Put("a1", 1), Put("a1", 2), Put("b1", 3), Delete("b1"), Advance(1))
+                operations=(
+                    Put("a1", 1),
+                    Put("a1", 2),
+                    Put("b1", 3),
+                    Delete("b1"),
+                    Advance(ROTATION_MS + 1),  # shards rotate: numbers gain a digit
+                    Put("a1", 5),
+                    Advance(1_000),
+                ),
+                sequence_number_lengths="growing",
             ),
             expected=expected_copy,
             observed=observed_copy,

@@ -56,6 +56,9 @@ OPERATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
             "Scan",
             "UpdateTimeToLive",
             "DescribeTimeToLive",
+            "TagResource",
+            "UntagResource",
+            "ListTagsOfResource",
         ),
     ),
     "dynamodbstreams": (

@@ -61,6 +61,7 @@ from streamsim._streams._history import StreamEvent as StreamEvent
 from streamsim._streams._stream import StreamSettings as StreamSettings
 from streamsim._streams._view import StreamRecord as StreamRecord
 
+from ._clock import HandlerTimedOut as HandlerTimedOut
 from ._errors import ConditionalCheckFailedException as ConditionalCheckFailedException
 from ._errors import ExpiredIteratorException as ExpiredIteratorException
 from ._errors import InternalServerError as InternalServerError
@@ -94,6 +95,7 @@ __all__ = [
     "EventSourceMapping",
     "ExpiredIteratorException",
     "Function",
+    "HandlerTimedOut",
     "IdleReport",
     "InternalServerError",
     "InvalidArgumentException",

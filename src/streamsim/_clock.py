@@ -5,6 +5,12 @@ never backwards: only :meth:`Clock.advance_to` moves it, running every scheduled
 time has come, earliest first.  Among callbacks due at the same millisecond, those with a lower
 *priority* run first (producers, :mod:`streamsim._producers`, before the simulation's own work),
 and first-scheduled first within a priority (a ``(time, priority, seq)`` heap, as in SimPy).
+
+Inside a running Lambda handler, the handler has a clock of its own (a :class:`HandlerTime`
+on :attr:`Clock.frames`): it starts at the invocation's start and moves only when the
+handler spends time (:meth:`Clock.spend`); the scheduler does not run meanwhile.  Spending
+past the invocation's deadline raises :class:`HandlerTimedOut` in the handler, as AWS stops
+a function at its timeout.
 """
 
 from __future__ import annotations
@@ -62,30 +68,31 @@ def datetime_to_ms(value: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000 + delta.microseconds // 1_000
 
 
-def duration_ms(
-    by: timedelta | None = None,
+def amount_ms(
+    by: timedelta | None,
     *,
     milliseconds: float = 0,
     seconds: float = 0,
     minutes: float = 0,
     hours: float = 0,
     days: float = 0,
+    verb: str = "advance",
 ) -> int:
-    """The whole milliseconds of ``by`` plus the unit amounts (``Simulation.advance``'s units).
-
-    >>> duration_ms(timedelta(minutes=90), seconds=30)
-    5430000
+    """Whole milliseconds of a ``timedelta`` plus amounts of units (``sim.advance``'s form).
 
     Raises:
-        TypeError: ``by`` is not a timedelta, or a unit amount is not a number.
-        ValueError: negative, not finite, or not a whole number of milliseconds.
+        TypeError: ``by`` is not a timedelta, or an amount is not a number.
+        ValueError: negative, infinite, or not a whole number of milliseconds.
+
+    >>> amount_ms(timedelta(seconds=1), milliseconds=5)
+    1005
     """
     total = Decimal(0)
     if by is not None:
         if not isinstance(by, timedelta):
             raise TypeError(
-                f"advance() takes a datetime.timedelta or keyword units "
-                f"(e.g. advance(timedelta(seconds=5)) or advance(seconds=5)), got {by!r}"
+                f"{verb}() takes a datetime.timedelta or keyword units "
+                f"(e.g. {verb}(timedelta(seconds=5)) or {verb}(seconds=5)), got {by!r}"
             )
         total += Decimal((by.days * 86_400 + by.seconds) * 1_000_000 + by.microseconds) / 1000
     for amount, unit in (
@@ -101,7 +108,7 @@ def duration_ms(
     if not total.is_finite():
         raise ValueError(f"durations must be finite, got {total} ms")
     if total < 0:
-        raise ValueError(f"time can't go backwards: asked to advance by {total} ms")
+        raise ValueError(f"time can't go backwards: asked to {verb} by {total} ms")
     if total != total.to_integral_value():
         raise ValueError(f"durations must add up to whole milliseconds, got {total} ms")
     return int(total)
@@ -126,6 +133,34 @@ class Timer:
         return f"<Timer at={self.at_ms} {state}>"
 
 
+class HandlerTimedOut(BaseException):
+    """Raised inside a handler whose virtual time reached the function's timeout.
+
+    A ``BaseException`` (like the runtime killing the process): ``except Exception`` in the
+    handler does not stop it, so nothing the handler would do after its deadline happens.
+    """
+
+
+class HandlerTime:
+    """The virtual time of one running handler: start, deadline and the time it spent."""
+
+    __slots__ = ("deadline_ms", "spent_ms", "start_ms", "timed_out")
+
+    def __init__(self, start_ms: int, deadline_ms: int) -> None:
+        self.start_ms = start_ms
+        self.deadline_ms = deadline_ms
+        self.spent_ms = 0
+        self.timed_out = False
+
+    @property
+    def now_ms(self) -> int:
+        """The handler's virtual instant: its start plus the time it spent."""
+        return self.start_ms + self.spent_ms
+
+    def __repr__(self) -> str:
+        return f"<HandlerTime start={self.start_ms} spent={self.spent_ms} ms>"
+
+
 class Clock:
     """Integer-millisecond virtual time with a deterministic scheduler.
 
@@ -139,13 +174,39 @@ class Clock:
     [('a', 10), ('b', 20)]
     """
 
-    __slots__ = ("_counter", "_heap", "_running", "now_ms")
+    __slots__ = ("_counter", "_heap", "_running", "frames", "now_ms")
 
     def __init__(self, start_ms: int) -> None:
         self.now_ms = start_ms
         self._heap: list[tuple[int, int, int, Timer]] = []
         self._counter = itertools.count()
         self._running = False
+        #: the running handlers' own clocks, innermost last (empty outside handlers)
+        self.frames: list[HandlerTime] = []
+
+    def handler_now_ms(self) -> int:
+        """The innermost running handler's instant, or :attr:`now_ms` outside handlers."""
+        frames = self.frames
+        return frames[-1].start_ms + frames[-1].spent_ms if frames else self.now_ms
+
+    def spend(self, ms: int) -> int:
+        """The running handler spends ``ms`` of virtual time; return its new instant.
+
+        Raises:
+            SimulationError: no handler is running.
+            HandlerTimedOut: the handler's deadline is reached (its clock stops there).
+        """
+        if not self.frames:
+            raise SimulationError(
+                "spend() is for a running Lambda handler; outside one, use advance()"
+            )
+        frame = self.frames[-1]
+        if frame.timed_out or frame.now_ms + ms > frame.deadline_ms:
+            frame.spent_ms = frame.deadline_ms - frame.start_ms
+            frame.timed_out = True
+            raise HandlerTimedOut(f"the handler reached its deadline at {frame.deadline_ms} ms")
+        frame.spent_ms += ms
+        return frame.now_ms
 
     def call_at(
         self, at_ms: int, callback: Callable[[], None], priority: int = WORK_PRIORITY

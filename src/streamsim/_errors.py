@@ -81,6 +81,10 @@ class ValidationException(StreamsimError, ValueError):
     """Malformed input: a parameter out of range, a bad expression, a bad ARN."""
 
 
+class SerializationException(StreamsimError, ValueError):
+    """The request's JSON does not fit the operation's shapes (a value of the wrong type)."""
+
+
 class ResourceNotFoundException(StreamsimError, LookupError):
     """The table, stream, shard, function or mapping named does not exist (or no longer does)."""
 
@@ -247,6 +251,7 @@ ERRORS_BY_CODE: dict[str, type[StreamsimError]] = {
     cls.code: cls
     for cls in (
         ValidationException,
+        SerializationException,
         ResourceNotFoundException,
         ResourceInUseException,
         LimitExceededException,

@@ -17,7 +17,7 @@ from streamsim._dynamodb._catalog import TABLE_NAME_RE as TABLE_NAME_RE
 from streamsim._dynamodb._splits import SplitPolicy
 from streamsim._dynamodb._table import TableEngine
 from streamsim._dynamodb._ttl import TTLSettings
-from streamsim._faces._client_base import request_ids
+from streamsim._faces._clients import AnyClient, Clients
 from streamsim._faces._destination_views import Queue
 from streamsim._faces._display import INLINE_LIMIT
 from streamsim._faces._dynamodb_client import DynamoDBClient
@@ -30,11 +30,11 @@ from streamsim._faces._stream_views import Stream as StreamView
 from streamsim._faces._streams_client import DynamoDBStreamsClient
 from streamsim._faces._table_face import Table
 from streamsim._kinesis._settings import KinesisSettings
-from streamsim._lambda._progress import Blocked, IdleReport, idle_budget_ms, idle_verdict
+from streamsim._lambda._progress import IdleReport, idle_budget_ms, run_until_idle
 from streamsim._lambda._service import LambdaSettings
 from streamsim._streams._stream import Stream, StreamSettings
 
-from ._clock import DEFAULT_START_MS, Clock, datetime_to_ms, duration_ms, ms_to_datetime
+from ._clock import DEFAULT_START_MS, Clock, amount_ms, datetime_to_ms, ms_to_datetime
 from ._errors import StreamsimError
 from ._model import Model
 from ._producers import Producers, ScheduledCall
@@ -46,8 +46,6 @@ if TYPE_CHECKING:
 
 ACCOUNT_RE = re.compile(r"\d{12}")
 REGION_RE = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
-#: A boto3-shaped client of one service.
-_Client = DynamoDBClient | DynamoDBStreamsClient | LambdaClient | KinesisClient
 #: The last virtual instant (epoch ms) that a ``datetime`` can show: 9999-12-31T23:59:59.999.
 LAST_INSTANT_MS = datetime_to_ms(datetime.max.replace(tzinfo=UTC))
 
@@ -126,23 +124,49 @@ class Simulation:
             lambda_settings=lambda_settings,
             kinesis_settings=self.kinesis_settings,
         )
-        self._data: DataPlane | None = None
         self._faces: dict[str, tuple[TableEngine, Table]] = {}
-        self._clients: dict[str, _Client] = {}
-        self._adapter: Adapter | None = None
+        self._client_set = Clients(self._model, self._clock, self.region, self.rng)
         self._producers = Producers(self._clock)
+        self._adapter: Adapter | None = None
 
     # --- time -----------------------------------------------------------------------------------
 
     @property
     def now(self) -> datetime:
-        """The current virtual instant, a timezone-aware UTC datetime."""
-        return ms_to_datetime(self._clock.now_ms)
+        """The current virtual instant, a timezone-aware UTC datetime (inside a Lambda
+        handler: the handler's own instant, its start plus what it spent)."""
+        return ms_to_datetime(self._clock.handler_now_ms())
 
     @property
     def now_ms(self) -> int:
-        """The current virtual instant in epoch milliseconds."""
-        return self._clock.now_ms
+        """The current virtual instant in epoch milliseconds (see :attr:`now`)."""
+        return self._clock.handler_now_ms()
+
+    def spend(
+        self,
+        by: timedelta | None = None,
+        /,
+        *,
+        milliseconds: float = 0,
+        seconds: float = 0,
+        minutes: float = 0,
+    ) -> datetime:
+        """Inside a Lambda handler: the handler works for this long; return its new instant.
+
+        Takes a ``timedelta`` and/or amounts of units, as :meth:`advance`.  Only the
+        handler's own clock moves (``sim.now``, ``context.get_remaining_time_in_millis()``);
+        the rest of the simulation waits for the invocation to end, which is at least as late
+        as what was spent.
+
+        Raises:
+            SimulationError: called outside a running handler.
+            HandlerTimedOut: the function's timeout is reached; the handler is stopped
+                there (a ``BaseException``, so ``except Exception`` does not catch it) and
+                the invocation fails with "Task timed out".
+        """
+        units = {"milliseconds": milliseconds, "seconds": seconds, "minutes": minutes}
+        self._clock.spend(amount_ms(by, verb="spend", **units))
+        return self.now
 
     def advance(
         self,
@@ -156,9 +180,6 @@ class Simulation:
         days: float = 0,
     ) -> datetime:
         """Move virtual time forward, running all scheduled work on the way; return the new now.
-
-        Scheduled work includes the producers of :meth:`every` and :meth:`call_at`; an
-        exception from one propagates out, with time stopped at its instant.
 
         Args:
             by: a ``timedelta`` (``sim.advance(timedelta(hours=4))``).
@@ -175,8 +196,13 @@ class Simulation:
         >>> sim.advance(timedelta(minutes=90), seconds=30).isoformat()
         '2024-01-01T01:30:30+00:00'
         """
-        total = duration_ms(
-            by, milliseconds=milliseconds, seconds=seconds, minutes=minutes, hours=hours, days=days
+        total = amount_ms(
+            by,
+            milliseconds=milliseconds,
+            seconds=seconds,
+            minutes=minutes,
+            hours=hours,
+            days=days,
         )
         target = self._clock.now_ms + total
         if target > LAST_INSTANT_MS:
@@ -284,7 +310,7 @@ class Simulation:
         cached = self._faces.get(name)
         if cached is not None and cached[0] is engine:
             return cached[1]
-        face = Table(engine, self._data_plane(), self._clock, self._resource_client)
+        face = Table(engine, self._data_plane(), self._clock, self._client_set.resource)
         self._faces[name] = (engine, face)
         return face
 
@@ -333,61 +359,66 @@ class Simulation:
     # --- clients --------------------------------------------------------------------------------
 
     @overload
-    def client(self, service: Literal["dynamodb"]) -> DynamoDBClient: ...
+    def client(
+        self,
+        service: Literal["dynamodb"],
+        *,
+        parameter_validation: bool | None = None,
+        config: Any = None,
+    ) -> DynamoDBClient: ...
 
     @overload
-    def client(self, service: Literal["dynamodbstreams"]) -> DynamoDBStreamsClient: ...
+    def client(
+        self,
+        service: Literal["dynamodbstreams"],
+        *,
+        parameter_validation: bool | None = None,
+        config: Any = None,
+    ) -> DynamoDBStreamsClient: ...
 
     @overload
-    def client(self, service: Literal["lambda"]) -> LambdaClient: ...
+    def client(
+        self,
+        service: Literal["lambda"],
+        *,
+        parameter_validation: bool | None = None,
+        config: Any = None,
+    ) -> LambdaClient: ...
 
     @overload
-    def client(self, service: Literal["kinesis"]) -> KinesisClient: ...
+    def client(
+        self,
+        service: Literal["kinesis"],
+        *,
+        parameter_validation: bool | None = None,
+        config: Any = None,
+    ) -> KinesisClient: ...
 
     @overload
-    def client(self, service: str) -> _Client: ...
+    def client(
+        self, service: str, *, parameter_validation: bool | None = None, config: Any = None
+    ) -> AnyClient: ...
 
-    def client(self, service: str) -> _Client:
+    def client(
+        self, service: str, *, parameter_validation: bool | None = None, config: Any = None
+    ) -> AnyClient:
         """A boto3-shaped low-level client: ``dynamodb``, ``dynamodbstreams``, ``lambda`` or
         ``kinesis``.
 
-        Raises:
-            ValueError: an unknown service name.
-        """
-        client: _Client | None
-        client = self._clients.get(service)
-        if client is not None:
-            return client
-        if service == "dynamodb":
-            client = DynamoDBClient(self._data_plane(), self._clock, self.region)
-        elif service == "dynamodbstreams":
-            client = DynamoDBStreamsClient(self._model)
-        elif service == "lambda":
-            client = LambdaClient(
-                self._model.lambda_service, request_ids=self.rng("lambda/request-ids")
-            )
-        elif service == "kinesis":
-            client = KinesisClient(
-                self._model.kinesis, self._clock, self.rng("kinesis/request-ids")
-            )
-        else:
-            raise ValueError(
-                f"unknown service {service!r}: expected 'dynamodb', 'dynamodbstreams', "
-                "'lambda' or 'kinesis'"
-            )
-        self._clients[service] = client
-        return client
+        Args:
+            service: the service name.
+            parameter_validation: botocore's ``Config`` option: ``False`` skips botocore's
+                client-side checks, so malformed input reaches the service and gets DynamoDB's
+                own answer (``SerializationException``, ValidationException; rule H.37).
+                DynamoDB only.
+            config: a botocore ``Config`` (or anything with a ``parameter_validation``
+                attribute), read for that option only.
 
-    def _resource_client(self) -> DynamoDBClient:
-        """``table.meta.client``: boto3's resource client takes and gives Python values."""
-        client = self._clients.get("dynamodb-resource")
-        if client is None:
-            client = DynamoDBClient(
-                self._data_plane(), self._clock, self.region, python_values=True
-            )
-            self._clients["dynamodb-resource"] = client
-        assert isinstance(client, DynamoDBClient)
-        return client
+        Raises:
+            ValueError: an unknown service name, or parameter_validation=False for a service
+                other than DynamoDB.
+        """
+        return self._client_set.client(service, parameter_validation, config)
 
     # --- real SDKs ------------------------------------------------------------------------------
 
@@ -396,7 +427,7 @@ class Simulation:
         if self._adapter is None:
             from streamsim._sdk._adapter import Adapter
 
-            self._adapter = Adapter(self.client)
+            self._adapter = Adapter(self._client_set.wire)
         return self._adapter
 
     def boto3_session(self, region_name: str | None = None) -> Any:
@@ -496,12 +527,7 @@ class Simulation:
 
     def _data_plane(self) -> DataPlane:
         """The DynamoDB operations both DynamoDB faces share (one RequestId source)."""
-        if self._data is None:
-            model = self._model
-            self._data = DataPlane(
-                model.tables, model.transaction_tokens, request_ids(model.rng("request-ids"))
-            )
-        return self._data
+        return self._client_set.data_plane()
 
     def _check(self) -> None:
         """Assert every invariant of the simulation (for tests; never on the hot path).
@@ -547,9 +573,9 @@ class Simulation:
         A mapping counts once it is :attr:`~streamsim.EventSourceMapping.caught_up` (every
         record processed or given up) or :attr:`~streamsim.EventSourceMapping.blocked`
         (disabled, deleted, throttled for good).  One retrying a failing batch without limit
-        counts as blocked only after that batch failed at least ``patience`` times and the
-        mapping invoked its function at least once during this call, so a batch that failed
-        before (a healed fault) gets its retry.  Time stops at the instant the last mapping
+        counts as blocked only after that batch failed at least ``patience`` times and its
+        shard was retried at least once during this call, so a batch that failed before (a
+        healed fault) gets its retry.  Time stops at the instant the last mapping
         became idle (so nothing later, a rotation say, runs), or at ``max_time`` from now.
 
         Args:
@@ -569,29 +595,5 @@ class Simulation:
         True
         """
         budget = idle_budget_ms(max_time, patience)
-        clock = self._clock
-        start = clock.now_ms
-        deadline = min(start + budget, LAST_INSTANT_MS)
-        service = self._model.lambda_service
-        invoked = {uuid: m.metrics.invocations for uuid, m in service.mappings.items()}
-
-        def verdict() -> tuple[list[tuple[str, Blocked]], list[str]]:
-            return idle_verdict(service.mappings, invoked, patience)
-
-        while True:
-            blocked, behind = verdict()
-            if not behind:
-                return IdleReport(
-                    elapsed_ms=clock.now_ms - start, idle=True, blocked=tuple(blocked)
-                )
-            due = clock.next_due_ms()
-            if due is None or due > deadline:
-                clock.advance_to(deadline)
-                blocked, behind = verdict()
-                return IdleReport(
-                    elapsed_ms=clock.now_ms - start,
-                    idle=not behind,
-                    blocked=tuple(blocked),
-                    behind=tuple(behind),
-                )
-            clock.advance_to(due)
+        deadline = min(self._clock.now_ms + budget, LAST_INSTANT_MS)
+        return run_until_idle(self._clock, self._model.lambda_service.mappings, deadline, patience)

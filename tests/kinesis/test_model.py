@@ -19,7 +19,7 @@ def test_shards_are_read_by_position_and_trimming_keeps_positions() -> None:
     for i in range(3):
         client.put_record(StreamName="s", Data=b"%d" % i, PartitionKey="k")
         sim.advance(hours=1)
-    (shard,) = model.open_shards
+    (shard,) = model.open_shards()
     assert (shard.first_position, shard.end_position) == (0, 3)
     assert [r[DATA] for r in shard.read(1)] == [b"1", b"2"]
     assert [r[DATA] for r in shard.read(0, 2)] == [b"0", b"1"]
@@ -49,8 +49,7 @@ def test_subscribers_hear_appends_and_new_shards_in_lineage_order() -> None:
     def on_new(shard: KinesisShard) -> None:
         opened.append(shard.shard_id)
 
-    model.on_append.append(on_append)
-    model.on_new_shard.append(on_new)
+    model.subscribe(on_append, on_new)
     client.put_record(StreamName="s", Data=b"", PartitionKey="a")
     client.update_shard_count(StreamName="s", TargetShardCount=3, ScalingType="UNIFORM_SCALING")
     assert appended == ["shardId-000000000000"]
@@ -60,7 +59,10 @@ def test_subscribers_hear_appends_and_new_shards_in_lineage_order() -> None:
         assert all(order.index(p) < i for p in shard.parents)
     roots = model.shards[:2]
     assert model.descendants(roots) == model.shards[2:]
-    assert all(len(s.parents) in (1, 2) for s in model.shards[2:])
+    assert all(len(model.parents(s)) in (1, 2) for s in model.shards[2:])
+    model.unsubscribe(on_append, on_new)
+    client.put_record(StreamName="s", Data=b"", PartitionKey="a")
+    assert len(appended) == 1
     sim._check()
 
 

@@ -28,7 +28,13 @@ _OPS = st.one_of(
 )
 
 
-def _apply(sim: Any, client: Any, op: tuple[str, int, Any], log: list[tuple[str, bytes]]) -> None:
+def _apply(
+    sim: Any,
+    client: Any,
+    op: tuple[str, int, Any],
+    log: list[tuple[str, bytes]],
+    strict: bool = False,
+) -> None:
     kind, a, b = op
     ids = [f"shardId-{i:012d}" for i in range(41)]
     try:
@@ -52,7 +58,9 @@ def _apply(sim: Any, client: Any, op: tuple[str, int, Any], log: list[tuple[str,
         else:
             sim.advance(milliseconds=a)
     except StreamsimError:
-        pass  # refused: the invariants below must hold all the same
+        if strict:
+            raise
+        # refused: the invariants below must hold all the same
 
 
 def _listed(client: Any) -> list[dict[str, Any]]:
@@ -124,3 +132,50 @@ def test_every_record_is_read_once_walking_lineage(ops: list[Any], count: int) -
     for key in {k for k, _ in log}:
         assert [d for k, d in seen if k == key] == [d for k, d in log if k == key]
     sim._check()
+
+
+def _snapshot(sim: Any, client: Any) -> Any:
+    """Everything a caller can observe of stream ``s`` (shards, summary, tags, records held)."""
+    summary = client.describe_stream_summary(StreamName="s")["StreamDescriptionSummary"]
+    shards = client.list_shards(StreamName="s")["Shards"]
+    tags = client.list_tags_for_stream(StreamName="s", Limit=50)["Tags"]
+    model = sim._model.kinesis.stream("s")
+    held = [(s.shard_id, s.first_position, s.end_position) for s in model.all_shards]
+    return summary, shards, tags, held
+
+
+_REJECTABLE = st.one_of(
+    _OPS,
+    st.tuples(st.just("retention"), st.integers(0, 9_000), st.booleans()),
+    st.tuples(st.just("tags"), st.integers(0, 60), st.just(None)),
+)
+
+
+@given(ops=st.lists(_REJECTABLE, max_size=30))
+def test_a_rejected_call_changes_nothing(ops: list[Any]) -> None:
+    """Whatever a refused call was (bad key, pair, target, retention, tags), nothing changed."""
+    sim, client = stream(2, limits=True)
+    for op in ops:
+        kind, a, b = op
+        before = _snapshot(sim, client)
+        try:
+            if kind == "retention":
+                method = "increase" if b else "decrease"
+                getattr(client, f"{method}_stream_retention_period")(
+                    StreamName="s", RetentionPeriodHours=a
+                )
+            elif kind == "tags":
+                client.add_tags_to_stream(StreamName="s", Tags={f"t{i}": "v" for i in range(a)})
+            else:
+                _apply_strict(sim, client, op)
+        except StreamsimError:
+            assert _snapshot(sim, client) == before
+    sim._check()
+
+
+def _apply_strict(sim: Any, client: Any, op: tuple[str, int, Any]) -> None:
+    """:func:`_apply` without swallowing refusals."""
+    kind, a, _ = op
+    if kind == "put" and a > 25:  # a burst: PutRecords of 600 is refused whole
+        client.put_records(StreamName="s", Records=[{"Data": b"", "PartitionKey": "k"}] * 501)
+    _apply(sim, client, op, [], strict=True)

@@ -23,7 +23,7 @@ _op = st.one_of(
 
 def _reshard(sim: Any, stream: Any, kind: str, pick: int) -> None:
     service = sim._model.kinesis
-    shards = stream.open_shards
+    shards = stream.open_shards()
     if kind == "split":
         if len(shards) >= 8:
             return

@@ -64,7 +64,7 @@ def _instances() -> dict[str, Any]:
         name: getattr(streamsim, name)("a short message")
         for name in streamsim.__all__
         if isinstance(getattr(streamsim, name), type)
-        and issubclass(getattr(streamsim, name), Exception)
+        and issubclass(getattr(streamsim, name), BaseException)
     }
     return {
         **errors,

@@ -340,8 +340,8 @@ def bad_parameters(draw: st.DrawFn) -> Call:
         value = draw(st.sampled_from(["ALL_NEW", "UPDATED_OLD", "none", "DOG"]))
         return "ReturnValues not allowed on PutItem", put(face, "users", item, ReturnValues=value)
     if choice == 2:
-        return "legacy Expected parameter", put(
-            face, "users", item, Expected={"pk": {"Exists": False}}
+        return "legacy Expected with Exists but no Value", put(
+            face, "users", item, Expected={"pk": {"Exists": True}}
         )
     if choice == 3:
         value = draw(st.floats(allow_nan=False))

@@ -228,3 +228,44 @@ def test_import_streamsim_needs_no_botocore() -> None:
         check=True,
     )
     assert "pip install 'streamsim[boto3]'" in result.stdout
+
+
+@pytest.mark.parametrize("pattern", ["single-string", '[{"eventName": ["INSERT"=123}]'])
+def test_rule_d8_invalid_filter_pattern_through_boto3_is_aws_exact_text(pattern: str) -> None:
+    """Rule D.8: through real boto3, a malformed pattern is a 400 InvalidParameterValueException
+    whose message is exactly AWS's (as recorded)."""
+    sim = Simulation(seed=1)
+    table = sim.create_table("src", hash_key="pk", stream_view_type="NEW_IMAGE")
+    sim.create_function("fn", lambda event, context: None)
+    client = sim.boto3_session().client("lambda")
+    with pytest.raises(client.exceptions.InvalidParameterValueException) as info:
+        client.create_event_source_mapping(
+            FunctionName="fn",
+            EventSourceArn=table.latest_stream_arn,
+            StartingPosition="TRIM_HORIZON",
+            FilterCriteria={"Filters": [{"Pattern": pattern}]},
+        )
+    assert info.value.response["Error"]["Message"] == "Invalid filter pattern definition."
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def test_rule_d1_duplicate_mapping_through_boto3_is_aws_exact_text() -> None:
+    """Rule D.1: through real boto3, a second mapping of a function to a stream is a 409 with
+    AWS's exact message (as recorded, quotes and spaces included)."""
+    sim = Simulation(seed=1)
+    table = sim.create_table("src", hash_key="pk", stream_view_type="NEW_IMAGE")
+    sim.create_function("fn", lambda event, context: None)
+    client = sim.boto3_session().client("lambda")
+    arn = table.latest_stream_arn
+    first = client.create_event_source_mapping(
+        FunctionName="fn", EventSourceArn=arn, StartingPosition="TRIM_HORIZON"
+    )
+    with pytest.raises(client.exceptions.ResourceConflictException) as info:
+        client.create_event_source_mapping(
+            FunctionName="fn", EventSourceArn=arn, StartingPosition="TRIM_HORIZON"
+        )
+    assert info.value.response["Error"]["Message"] == (
+        f'The event source arn (" {arn} ") and function (" fn ") provided mapping already '
+        f"exists. Please update or delete the existing mapping with UUID {first['UUID']}"
+    )
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409

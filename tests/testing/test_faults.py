@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from typing import Any
 
@@ -11,13 +12,25 @@ import streamsim.testing
 from streamsim import Simulation
 from streamsim._errors import ProvisionedThroughputExceededException
 from streamsim.testing import (
+    Advance,
+    BatchHasEvent,
+    BatchHasKey,
+    BatchSizeAtLeast,
     ConsumerHistory,
+    ConsumerWorld,
     Crash,
     DownstreamError,
     Duplicate,
+    FaultInjector,
     FaultPlan,
     InjectedFault,
+    IteratorExpiry,
+    Put,
+    Scenario,
+    StreamToggle,
+    Throttle,
     Timeout,
+    run_consumer_test,
 )
 from tests.lambda_support import put
 
@@ -161,18 +174,140 @@ def test_heal_switches_every_fault_off() -> None:
         raise InjectedFault("importable")
 
 
-def test_timeout_without_the_duration_hook_strikes_as_a_crash() -> None:
-    """A plan's wrap alone cannot stretch the duration: its Timeout fails the call instead."""
+def test_timeout_stops_the_handler_at_its_deadline_with_no_time_left() -> None:
+    """Timeout: the handler's clock runs to the deadline; the invocation ends there, timed out."""
     sim = Simulation(seed=5)
     table = sim.create_table("src", hash_key="pk", stream_view_type="KEYS_ONLY")
     injector = FaultPlan(faults=(Timeout(on=(1,)),)).start(sim)
     history = ConsumerHistory(sim)
-    sim.create_function("fn", history.wrap(injector.wrap(lambda event, context: None)))
-    sim.client("lambda").create_event_source_mapping(
+    contexts: list[Any] = []
+
+    def keep(event: dict[str, Any], context: Any) -> None:
+        contexts.append(context)
+
+    sim.create_function("fn", history.wrap(injector.wrap(keep)), timeout=3)
+    mapping = sim.client("lambda").create_event_source_mapping(
         FunctionName="fn", EventSourceArn=table.latest_stream_arn, StartingPosition="TRIM_HORIZON"
     )
     put(table, "a")
-    sim.advance(seconds=1)
+    sim.advance(seconds=10)
     first = history.attempts()[0]
-    assert first.outcome == "function_error"
-    assert "without the duration hook" in (first.error or "")
+    assert first.outcome == "timeout"
+    logged = sim.lambda_service.mapping(mapping["UUID"]).invocation_log[0]
+    assert logged.end_ms - logged.start_ms == 3000
+
+
+def test_timeout_outside_a_simulation_is_a_crash() -> None:
+    """An injector started without a simulation cannot run a clock: its Timeout raises."""
+    injector = FaultInjector(FaultPlan(faults=(Timeout(on=(1,)),)), random.Random(0))
+    handler = injector.wrap(lambda event, context: None)
+    with pytest.raises(InjectedFault, match="timeout"):
+        handler({"Records": []}, None)
+
+
+def test_predicate_faults_strike_the_batches_they_match() -> None:
+    """when=BatchHasKey("b"): only invocations whose batch holds item b crash."""
+    sim, table, history, injector, _ = setup(FaultPlan(faults=(Crash(when=BatchHasKey("b")),)))
+    put(table, "a")
+    sim.advance(seconds=1)
+    put(table, "b")
+    sim.advance(seconds=1)
+    injector.heal()
+    sim.run_until_idle(timedelta(minutes=5))
+    assert [a.outcome for a in history.attempts()] == ["success", "function_error", "success"]
+    assert injector.struck == [(2, "Crash")]
+
+
+def test_predicates_are_values_that_print_as_python() -> None:
+    """Predicates rebuild from their repr and reject what is not one (a lambda)."""
+    plan = FaultPlan(
+        faults=(
+            Crash(when=BatchSizeAtLeast(3)),
+            Duplicate(when=BatchHasEvent("REMOVE")),
+            IteratorExpiry(when=BatchHasKey("k1")),
+            StreamToggle(on=(2,)),
+        )
+    )
+    assert eval(repr(plan), NAMESPACE) == plan
+    with pytest.raises(TypeError, match="when="):
+        Crash(when=lambda records: True)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        BatchSizeAtLeast(0)
+    with pytest.raises(ValueError):
+        BatchHasEvent("DELETE")
+    assert BatchSizeAtLeast(2)([{}, {}])
+    assert not BatchSizeAtLeast(3)([{}, {}])
+
+
+def test_iterator_expiry_resumes_from_the_checkpoint() -> None:
+    """IteratorExpiry after a failed call: the batch is re-read from the checkpoint at once as
+    a new batch (attempt 1 again, no retry back-off), and nothing is lost or skipped."""
+    plan = FaultPlan(faults=(Crash(on=(1,)), IteratorExpiry(on=(1,))))
+    sim, table, history, injector, _seen = setup(plan, BatchSize=3)
+    put(table, "a", "b")
+    sim.advance(milliseconds=500)
+    put(table, "c")
+    injector.heal()
+    sim.run_until_idle(timedelta(minutes=5))
+    first, second, third = history.attempts()
+    assert (first.outcome, second.outcome, third.outcome) == (
+        "function_error",
+        "success",
+        "success",
+    )
+    assert second.attempt == 1
+    assert second.at_ms - first.at_ms < 1000
+    assert second.records == first.records
+    assert len(first.records) == 2
+    assert len(third.records) == 1
+    assert injector.struck == [(1, "Crash"), (1, "IteratorExpiry")]
+
+
+def test_stream_toggle_gives_a_new_stream_and_the_old_one_is_read_to_its_end() -> None:
+    """StreamToggle: the source gets a new stream ARN; the mapping still reads the old stream
+    to its end; the consumer world maps the new one, and every change is processed once."""
+    world = ConsumerWorld(
+        lambda sink: lambda event, context: None,
+        faults=FaultPlan(faults=(StreamToggle(on=(1,)),)),
+        mapping={"BatchSize": 1},
+    )
+    old_arn = world.source.latest_stream_arn
+    for op in (Put("a"), Put("b"), Advance(2000), Put("c"), Advance(2000)):
+        world.apply(op)
+    assert world.source.latest_stream_arn != old_arn
+    assert world.injector.new_streams == [world.source.latest_stream_arn]
+    assert world.stream_arns == [old_arn, world.source.latest_stream_arn]
+    result = world.finish(expected=lambda items: [])
+    kinds = {a.kind for a in result.anomalies}
+    assert "lost" not in kinds
+    assert "duplicated" not in kinds
+    delivered = [
+        (r.stream_arn, r.keys["pk"]["S"]) for a in world.history.attempts() for r in a.records
+    ]
+    assert (old_arn, "a") in delivered
+    assert (old_arn, "b") in delivered
+    assert (world.source.latest_stream_arn, "c") in delivered
+
+
+def test_iterator_expiry_while_another_shard_is_throttled_loses_nothing() -> None:
+    """A shard whose batch waits for an instance (throttled) when the iterators expire gives
+    that batch up too and reads it again once instances are back (found by Hypothesis)."""
+    scenario = Scenario(
+        operations=(
+            Put("a1", 1),
+            Put("a1", 2),
+            Put("b1", 1),
+            Throttle(1000),
+            Put("a1", 1),
+            Advance(1),
+        ),
+        mapping={"BatchSize": 2, "ParallelizationFactor": 1},
+        faults=FaultPlan(faults=(IteratorExpiry(when=BatchSizeAtLeast(2)),)),
+    )
+    run = run_consumer_test(
+        lambda sink: lambda event, context: None, scenario, expected=lambda items: []
+    )
+    assert run.injector.struck == [(1, "IteratorExpiry")]
+    assert "lost" not in {a.kind for a in run.result.anomalies}
+    delivered = [r.keys["pk"]["S"] for a in run.history.attempts() for r in a.records]
+    assert sorted(delivered) == ["a1", "a1", "a1", "b1"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import timedelta
 
+import pytest
+
 from streamsim import Simulation
 from streamsim.testing import (
     CheckResult,
@@ -47,3 +49,18 @@ def test_sweep_reports_failures_with_their_explanation() -> None:
         outcomes = sweep(check, [0, 1], executor=pool)
     assert [o.valid for o in outcomes] == [False, True]
     assert "case zero lost a change" in outcomes[0].explanation
+
+
+def test_sweep_runs_on_a_dask_local_cluster() -> None:
+    """A Dask distributed client's executor runs the sweep unchanged (issue 15, Deliver 7)."""
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        outcomes = sweep(stream_check, range(4), executor=client.get_executor())
+    assert [o.case for o in outcomes] == [0, 1, 2, 3]
+    assert all(o.valid for o in outcomes)
+    assert outcomes == sweep(stream_check, range(4), executor=ThreadPoolExecutor(2))

@@ -77,7 +77,17 @@ def invalid(pattern_text: Any) -> str:
     with pytest.raises(InvalidParameterValueException) as info:
         compile_filter_criteria({"Filters": [{"Pattern": pattern_text}]})
     assert info.value.response["Error"]["Code"] == "InvalidParameterValueException"
-    return info.value.message
+    notes = getattr(info.value, "__notes__", [])
+    return " ".join([info.value.message, *notes])
+
+
+@pytest.mark.parametrize("text", ["single-string", '[{"eventName": ["INSERT"=123}]', "[]", "{}"])
+def test_rule_d8_invalid_pattern_message_is_aws_exact_text(text: str) -> None:
+    """Rule D.8: a malformed pattern's message is exactly AWS's; streamsim's detail is a note."""
+    with pytest.raises(InvalidParameterValueException) as info:
+        compile_filter_criteria({"Filters": [{"Pattern": text}]})
+    assert info.value.response["Error"]["Message"] == "Invalid filter pattern definition."
+    assert info.value.__notes__[0].startswith("streamsim: ")
 
 
 # --- no filtering ------------------------------------------------------------------------------
@@ -498,8 +508,9 @@ def test_error_names_the_bad_filter_and_nested_field() -> None:
     """The message points at the filter index and the dotted path of the bad field."""
     with pytest.raises(InvalidParameterValueException) as info:
         compile_patterns({"eventName": ["INSERT"]}, {"dynamodb": {"Keys": {"Id": {"N": 101}}}})
-    assert "Filters[1]" in info.value.message
-    assert '"dynamodb.Keys.Id.N"' in info.value.message
+    (note,) = info.value.__notes__
+    assert "Filters[1]" in note
+    assert '"dynamodb.Keys.Id.N"' in note
 
 
 def test_empty_objects_and_arrays_are_invalid() -> None:

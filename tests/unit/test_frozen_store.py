@@ -32,7 +32,7 @@ from streamsim._items import (
     same_item,
     thaw,
 )
-from streamsim._lambda._events import event_record_builder
+from streamsim._lambda._events import events_builder
 from streamsim._streams._records import NEW, OLD
 from tests.strategies import attribute_names, python_items
 from tests.unit.test_lambda_events import reference_event_record
@@ -252,7 +252,8 @@ def test_events_are_the_same_whether_the_item_is_shaped_or_packed(
     monkeypatch.setattr(sim._engine("tbl"), "_shapes", Shapes(limit=0))
     table.put_item(Item=item)
     stream = sim.streams[0]
-    build = event_record_builder(stream)
+    build_all = events_builder(stream)
+    build = lambda raw: build_all((raw,))[0]  # noqa: E731
     shaped, remove, packed = _records(table)
     assert is_shaped(shaped.raw[NEW])
     assert not is_shaped(packed.raw[NEW])

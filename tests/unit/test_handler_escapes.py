@@ -266,16 +266,16 @@ def test_an_internal_error_is_raised_as_simulation_error_and_the_mapping_carries
     recorder = Recorder(sim)
     mapping = attach(sim, recorder, BatchSize=1)
     (reader,) = mapping.poller.readers.values()
-    build = reader.build_event
+    build = reader.build_events
     broken = [True]
 
-    def flaky(record: Any) -> Any:
+    def flaky(records: Any) -> Any:
         if broken[0]:
             broken[0] = False
             raise KeyError("bug")
-        return build(record)
+        return build(records)
 
-    reader.build_event = flaky
+    reader.build_events = flaky
     put(table, "a", "b")
     with pytest.raises(SimulationError, match="internal error in event source mapping") as info:
         sim.advance(seconds=5)

@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
 from streamsim import Binary, Simulation
-from streamsim._lambda._events import event_record_builder
+from streamsim._lambda._events import events_builder
 from streamsim._streams._records import StreamFacts
 from streamsim._streams._view import StreamRecord
 from tests.lambda_support import Recorder, attach, put, streamed
@@ -99,7 +99,8 @@ def test_builder_matches_the_reference_event_record(view: str) -> None:
     sim, table = streamed(view=view, range_key=None)
     workload(table, sim)
     stream = sim.streams[0]
-    build = event_record_builder(stream)
+    build_all = events_builder(stream)
+    build = lambda raw: build_all((raw,))[0]  # noqa: E731
     records = [r for shard in stream.all_shards for r in shard.records]
     assert len(records) == 6
     for record in records:
@@ -145,7 +146,8 @@ def test_builder_is_byte_for_byte_the_reference(view: str, range_key: str | None
     table.put_item(Item={**key, "ttl": sim.now_ms // 1000})
     sim.advance(hours=1)
     stream = sim.streams[0]
-    build = event_record_builder(stream)
+    build_all = events_builder(stream)
+    build = lambda raw: build_all((raw,))[0]  # noqa: E731
     records = [r for shard in stream.all_shards for r in shard.records]
     assert [r.event_name for r in records] == ["INSERT", "MODIFY", "REMOVE", "INSERT", "REMOVE"]
     for record in records:
@@ -161,7 +163,8 @@ def test_every_container_of_an_event_is_fresh(view: str) -> None:
     table.put_item(Item={"pk": "a", "sk": "1", **RICH, "s": "changed"})
     table.put_item(Item={"pk": "b", "sk": "1", **RICH})
     stream = sim.streams[0]
-    build = event_record_builder(stream)
+    build_all = events_builder(stream)
+    build = lambda raw: build_all((raw,))[0]  # noqa: E731
     records = [r.raw for shard in stream.all_shards for r in shard.records]
     stored = _containers(sim._engine("tbl")._items, [])
     seen = {id(c) for c in stored}

@@ -174,7 +174,7 @@ def test_records_too_old_at_read_are_discarded_without_invoking() -> None:
     (message,) = queue.messages
     assert message["requestContext"]["condition"] == "RecordAgeExceeded"
     assert message["requestContext"]["approximateInvokeCount"] == 0
-    assert "functionError" not in message["responseContext"]
+    assert message["responseContext"]["functionError"] is None
     assert message["DDBStreamBatchInfo"]["batchSize"] == 2
     validate_on_failure_record(message)
     assert mapping.metrics.dropped == 2
@@ -378,18 +378,9 @@ def test_response_ignored_without_report_batch_item_failures() -> None:
 
 
 def test_partial_retries_count_against_maximum_retry_attempts() -> None:
-    """Retrying the remainder uses retry attempts; exhausted, the remainder is discarded."""
+    """Rule D.6: once the checkpoint moved, the remainder gets 1 + MaximumRetryAttempts calls."""
     sim, table, queue = with_queue()
-    rec = Recorder(
-        sim,
-        lambda event: {
-            "batchItemFailures": [
-                {"itemIdentifier": r["dynamodb"]["SequenceNumber"]}
-                for r in event["Records"]
-                if r["dynamodb"]["Keys"]["pk"]["S"] == "b"
-            ]
-        },
-    )
+    rec = Recorder(sim, report_keys("b"))
     mapping = attach(
         sim,
         rec,
@@ -399,12 +390,139 @@ def test_partial_retries_count_against_maximum_retry_attempts() -> None:
     )
     put(table, "a", "b", "c")
     sim.advance(seconds=10)
-    assert rec.pks() == [["a", "b", "c"], ["b", "c"]]
+    # a partial answer that commits "a" starts a new batch [b, c]: its first call, one retry
+    assert rec.pks() == [["a", "b", "c"], ["b", "c"], ["b", "c"]]
     (message,) = queue.messages
-    info = message["DDBStreamBatchInfo"]
-    assert info["batchSize"] == 2
-    assert "functionError" not in message["responseContext"]  # the function returned normally
-    assert [entry.outcome for entry in mapping.invocation_log] == ["partial_failure"] * 2
+    assert message["DDBStreamBatchInfo"]["batchSize"] == 2
+    assert message["requestContext"]["approximateInvokeCount"] == 2
+    assert message["responseContext"]["functionError"] is None  # the function returned
+    assert [entry.outcome for entry in mapping.invocation_log] == ["partial_failure"] * 3
+    assert [entry.attempt for entry in mapping.invocation_log] == [1, 1, 2]
+
+
+def report_keys(*failed: str) -> Any:
+    """A response naming every record whose pk is in ``failed``."""
+
+    def respond(event: dict[str, Any]) -> Any:
+        return {
+            "batchItemFailures": [
+                {"itemIdentifier": r["dynamodb"]["SequenceNumber"]}
+                for r in event["Records"]
+                if r["dynamodb"]["Keys"]["pk"]["S"] in failed
+            ]
+        }
+
+    return respond
+
+
+def test_rule_d6_partial_failure_invoke_count_matches_aws_recording() -> None:
+    """Rule D.6: as recorded on AWS (MaximumRetryAttempts 3), the failing record is delivered
+    5 times and the on-failure record says approximateInvokeCount 4, functionError null."""
+    sim, table, queue = with_queue()
+    rec = Recorder(sim, report_keys("5"))
+    attach(
+        sim,
+        rec,
+        BatchSize=3,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+        MaximumRetryAttempts=3,
+        DestinationConfig=on_failure(queue),
+    )
+    put(table, "3", "4", "5")
+    sim.advance(minutes=2)
+    assert sum(batch.count("5") for batch in rec.pks()) == 5
+    (message,) = queue.messages
+    assert message["requestContext"]["approximateInvokeCount"] == 4
+    assert message["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert message["responseContext"] == {
+        "statusCode": 200,
+        "executedVersion": "$LATEST",
+        "functionError": None,
+    }
+    assert message["DDBStreamBatchInfo"]["batchSize"] == 1
+
+
+def test_rule_d6_a_partial_failure_without_progress_uses_a_retry() -> None:
+    """Rule D.6: a partial answer naming the batch's first record is a retry like any failure."""
+    sim, table, queue = with_queue()
+    rec = Recorder(
+        sim,
+        lambda event: {
+            "batchItemFailures": [
+                {"itemIdentifier": event["Records"][0]["dynamodb"]["SequenceNumber"]}
+            ]
+        },
+    )
+    attach(
+        sim,
+        rec,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+        MaximumRetryAttempts=2,
+        DestinationConfig=on_failure(queue),
+    )
+    put(table, "a", "b")
+    sim.advance(minutes=2)
+    assert rec.pks() == [["a", "b"]] * 3
+    (message,) = queue.messages
+    assert message["requestContext"]["approximateInvokeCount"] == 3
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"itemIdentifier": 123},
+        {"itemIdentifier": ""},
+        {"itemIdentifier": None},
+        {"foo": 123},
+        {"foo": None},
+        {"itemIdentifier": "SEQ", "extra": 1},
+    ],
+    ids=["non_string", "empty", "null", "missing", "missing_null", "unknown_key"],
+)
+def test_rule_d6_malformed_item_identifier_fails_whole_batch_and_counts_retries(
+    entry: dict[str, Any],
+) -> None:
+    """Rule D.6: a malformed entry fails the batch, each retry counts; the on-failure record
+    says approximateInvokeCount 1 + MaximumRetryAttempts, functionError null (AWS recording)."""
+    sim, table, queue = with_queue()
+
+    def respond(event: dict[str, Any]) -> Any:
+        last = event["Records"][-1]["dynamodb"]["SequenceNumber"]
+        return {"batchItemFailures": [{k: last if v == "SEQ" else v for k, v in entry.items()}]}
+
+    rec = Recorder(sim, respond)
+    mapping = attach(
+        sim,
+        rec,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+        MaximumRetryAttempts=3,
+        DestinationConfig=on_failure(queue),
+    )
+    put(table, "a", "b")
+    sim.advance(minutes=2)
+    assert rec.pks() == [["a", "b"]] * 4
+    assert {e.outcome for e in mapping.invocation_log} == {"function_error"}
+    (message,) = queue.messages
+    assert message["requestContext"]["approximateInvokeCount"] == 4
+    assert message["responseContext"]["functionError"] is None
+    assert message["DDBStreamBatchInfo"]["batchSize"] == 2
+
+
+def test_rule_d7_function_error_for_a_timeout_is_unhandled() -> None:
+    """Rule D.7: a batch whose last invocation timed out says functionError "Unhandled"."""
+    sim, table, queue = with_queue()
+    attach(
+        sim,
+        Recorder(sim),
+        function={"timeout": 1, "duration": 5},
+        MaximumRetryAttempts=0,
+        DestinationConfig=on_failure(queue),
+    )
+    put(table, "a")
+    sim.advance(seconds=30)
+    (message,) = queue.messages
+    assert message["responseContext"]["functionError"] == "Unhandled"
+    assert message["requestContext"]["approximateInvokeCount"] == 1
 
 
 def test_partial_with_bisect_retries_only_the_remainder() -> None:

@@ -92,11 +92,11 @@ class FakeSource:
     ) -> None:
         """Nothing to undo."""
 
-    def event_builder(
+    def events_builder(
         self, shard: SourceShard, function_arn: str
-    ) -> Callable[[Record], dict[str, Any]]:
+    ) -> Callable[[Sequence[Record]], list[dict[str, Any]]]:
         """Events carry the sequence number."""
-        return lambda record: {"sequenceNumber": str(record[0])}
+        return lambda records: [{"sequenceNumber": str(r[0])} for r in records]
 
     def event_bytes(self, event: dict[str, Any]) -> int:
         """A small constant."""
@@ -196,6 +196,6 @@ def test_dynamodb_source_gives_the_streams_view() -> None:
     (record,) = shard.read(0)
     view = shard.records[0]
     assert source.sequence_number(record) == int(view.sequence_number)
-    build = source.event_builder(shard, "arn:aws:lambda:us-east-1:123456789012:function:f")
-    assert build(record)["eventSourceARN"] == stream.arn
-    assert source.record_bound(record) >= source.event_bytes(build(record))
+    build = source.events_builder(shard, "arn:aws:lambda:us-east-1:123456789012:function:f")
+    assert build([record])[0]["eventSourceARN"] == stream.arn
+    assert source.record_bound(record) >= source.event_bytes(build([record])[0])

@@ -27,6 +27,7 @@ EXPECTED = {
     "EventSourceMapping",
     "ExpiredIteratorException",
     "Function",
+    "HandlerTimedOut",
     "InternalServerError",
     "InvalidArgumentException",
     "InvalidParameterValueException",

@@ -673,8 +673,8 @@ def test_iterator_at_records_trimmed_since_raises_trimmed_data_access() -> None:
 
 
 def test_more_than_two_readers_of_a_shard_within_a_second_raises_limit_exceeded() -> None:
-    """A third distinct reader of one shard within a second raises LimitExceeded (A.9)."""
-    sim, table, client = make()
+    """Strict model: a third distinct reader of one shard within a second raises (rule A.9)."""
+    sim, table, client = make(reader_throttle="strict")
     first, second, third = (iterator(client, table) for _ in range(3))
     client.get_records(ShardIterator=first)
     second_response = client.get_records(ShardIterator=second)
@@ -683,6 +683,44 @@ def test_more_than_two_readers_of_a_shard_within_a_second_raises_limit_exceeded(
     client.get_records(ShardIterator=second_response["NextShardIterator"])  # same reader: fine
     sim.advance(seconds=1)
     client.get_records(ShardIterator=third)
+
+
+def test_rule_f7_three_chains_reading_one_shard_back_to_back_are_not_throttled() -> None:
+    """Rule F.7: by default a few iterator chains reading a shard at one instant all pass."""
+    _, table, client = make()
+    for key in "abc":
+        table.put_item(Item={"pk": key})
+    for _ in range(3):
+        response = client.get_records(ShardIterator=iterator(client, table), Limit=1)
+        while response["Records"]:
+            response = client.get_records(ShardIterator=response["NextShardIterator"], Limit=1)
+
+
+def test_rule_f7_sustained_over_subscription_is_throttled() -> None:
+    """Rule F.7: readers beyond the limit drain a bucket of reader_burst reads (1 per second)."""
+    sim, table, client = make(reader_burst=4)
+    chains = [iterator(client, table) for _ in range(3)]
+    refused = 0
+    for _ in range(20):  # three readers, each polling every 200 ms
+        for i, chain in enumerate(chains):
+            try:
+                chains[i] = client.get_records(ShardIterator=chain)["NextShardIterator"]
+            except LimitExceededException:
+                refused += 1
+        sim.advance(milliseconds=200)
+    assert refused > 0
+    sim.advance(seconds=10)  # the bucket refills
+    fresh = iterator(client, table)
+    client.get_records(ShardIterator=fresh)
+
+
+def test_rule_f7_two_readers_never_draw_on_the_bucket() -> None:
+    """Rule F.7: up to max_readers_per_shard readers may poll as fast as they like."""
+    sim, table, client = make(reader_burst=1)
+    chains = [iterator(client, table) for _ in range(2)]
+    for _ in range(50):
+        chains = [client.get_records(ShardIterator=c)["NextShardIterator"] for c in chains]
+        sim.advance(milliseconds=10)
 
 
 def test_reader_limit_is_a_setting_and_can_be_switched_off() -> None:

@@ -40,10 +40,14 @@ def test_disabling_ttl_must_name_its_attribute() -> None:
     sim, table = make()
     table.enable_time_to_live("expires")
     sim.advance(hours=2)
-    with pytest.raises(ValidationException, match="enabled on attribute expires"):
-        sim.client("dynamodb").update_time_to_live(
-            TableName="ttl01",
-            TimeToLiveSpecification={"Enabled": False, "AttributeName": "other"},
+    for enabled in (False, True):
+        with pytest.raises(ValidationException) as caught:
+            sim.client("dynamodb").update_time_to_live(
+                TableName="ttl01",
+                TimeToLiveSpecification={"Enabled": enabled, "AttributeName": "other"},
+            )
+        assert caught.value.message == (
+            "TimeToLive is active on a different AttributeName: current AttributeName is expires"
         )
     assert table.ttl_attribute == "expires"
 

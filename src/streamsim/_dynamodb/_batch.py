@@ -120,13 +120,15 @@ def batch_get(
         ``(items, read capacity units)``.
     """
     got: list[Item] = []
-    size = 0
+    used = 0.0
     for hv, rv in idents:
         item = table.get(hv, rv)
         if item is not None:
             got.append(show(item))
-            size += item_size(item)
-    return got, read_units(size, consistent)
+        # rule H.35: each key is read as a GetItem would (its own 4 KB rounding, a missing
+        # item costs the minimum)
+        used += read_units(0 if item is None else item_size(item), consistent)
+    return got, used
 
 
 def check_batch_get_size(request_items: Mapping[str, Any]) -> None:

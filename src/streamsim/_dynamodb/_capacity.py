@@ -2,7 +2,8 @@
 
 AWS behaviour: one read capacity unit reads up to 4 KB strongly consistent (an eventually
 consistent read costs half); one write capacity unit writes up to 1 KB; every operation costs at
-least one unit.  A write that replaces an item is charged for the larger of the two.  Differs
+least one unit.  A write that replaces an item is charged for the larger of the two (rule
+H.35).  Differs
 from AWS: capacity is only reported, never exhausted (nothing is throttled).
 """
 

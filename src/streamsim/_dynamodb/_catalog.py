@@ -27,6 +27,7 @@ from streamsim._streams._stream import VIEW_TYPES, Stream, StreamSettings
 
 from ._splits import SplitPolicy
 from ._table import KEY_TYPES, TableEngine
+from ._tags import TableTags
 from ._ttl import TTLSettings
 
 TABLE_NAME_RE = re.compile(r"[a-zA-Z0-9_.-]{3,255}")  # rule A.2 TableName
@@ -44,6 +45,7 @@ class TableMeta:
         "read_units",
         "table_class",
         "table_id",
+        "tags",
         "write_units",
     )
 
@@ -56,6 +58,7 @@ class TableMeta:
         self.ppr_since_ms = engine.created_ms
         self.deletion_protection = False
         self.table_class: str | None = None
+        self.tags = TableTags()  # rule H.34
         self.attribute_definitions: list[tuple[str, str]] = [(engine.hash_key, engine.hash_type)]
         if engine.range_key is not None:
             self.attribute_definitions.append((engine.range_key, engine.range_type))

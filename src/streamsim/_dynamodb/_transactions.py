@@ -148,6 +148,33 @@ class IdempotencyTokens:
         assert times == sorted(times)
 
 
+#: The items of one transaction are at most 4 MB together (rule H.36).
+MAX_TRANSACTION_BYTES = 4 * 1024 * 1024
+
+
+def check_transaction_size(size: int) -> None:
+    """Reject a transaction whose items add up to more than 4 MB (rule H.36).
+
+    ``size``: the sum of the sizes of the items the transaction writes (a Put's item, the key
+    of the other actions) or reads.
+
+    Raises:
+        ValidationException: over 4 MB.
+    """
+    if size > MAX_TRANSACTION_BYTES:
+        raise ValidationException(
+            "Transaction request cannot be larger than 4 MB: the aggregate size of its items "
+            f"is {size} bytes"
+        )
+
+
+def transaction_items_size(actions: list[TransactAction]) -> int:
+    """The aggregate size of a TransactWriteItems' items: each Put's item, each other key."""
+    return sum(
+        item_size(action.item if action.item is not None else action.key) for action in actions
+    )
+
+
 def transact(actions: list[TransactAction]) -> None:
     """Apply all actions or none (TransactWriteItems).
 
@@ -160,6 +187,7 @@ def transact(actions: list[TransactAction]) -> None:
         ValidationException: two actions on one item.
         TransactionCanceledException: a condition failed or an action was invalid.
     """
+    check_transaction_size(transaction_items_size(actions))
     seen: set[tuple[str, Any, Any]] = set()
     staged: list[tuple[TableEngine, Any, Any, Item | None, Item | None, int]] = []
     reasons: list[dict[str, Any]] = []

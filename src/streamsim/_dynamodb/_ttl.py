@@ -140,14 +140,15 @@ class TimeToLive:
                 "must have length between 1 and 255"
             )
         now = self._table.clock.now_ms
+        if self.enabled and attribute != self.attribute:  # rule H.36: AWS's words
+            raise ValidationException(
+                "TimeToLive is active on a different AttributeName: current AttributeName is "
+                f"{self.attribute}"
+            )
         if enabled and self.enabled:
             raise ValidationException("TimeToLive is already enabled")
         if not enabled and not self.enabled:
             raise ValidationException("TimeToLive is already disabled")
-        if not enabled and attribute != self.attribute:
-            raise ValidationException(
-                f"TimeToLive is enabled on attribute {self.attribute}, not {attribute}"
-            )
         if self._changed_ms is not None and now - self._changed_ms < TTL_CHANGE_INTERVAL_MS:
             raise ValidationException(
                 "Time to live has been modified multiple times within a fixed interval"

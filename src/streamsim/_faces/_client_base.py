@@ -121,13 +121,17 @@ class ClientBase:
             StreamsimError: whatever ``body`` raised, stamped with ``operation``.
         """
         try:
-            check_params(self._CHECKS[operation], params)
+            self._check(operation, params)
             response = body(**params)
         except StreamsimError as exc:
             self._on_error(exc)
             raise exc.with_operation(operation) from None
         response["ResponseMetadata"] = self._response_metadata(operation)
         return response
+
+    def _check(self, operation: str, params: Mapping[str, Any]) -> None:
+        """Check a request's parameters before the operation runs (botocore's checks)."""
+        check_params(self._CHECKS[operation], params)
 
     def _on_error(self, exc: StreamsimError) -> None:
         """Adjust an error before it leaves the client (nothing by default)."""

@@ -21,12 +21,12 @@ Differs from AWS: botocore's client-side ``ParamValidationError`` is a
 :class:`~streamsim._faces._params.ParamValidationError` (a ``ValidationException`` with botocore's
 text); table and stream status changes are instantaneous (CreateTable, UpdateTable and
 DeleteTable responses show CREATING / UPDATING / DELETING, DescribeTable right after shows the
-final state); secondary indexes, global tables, backups and tags are not simulated.
+final state); secondary indexes, global tables and backups are not simulated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from streamsim._clock import Clock
@@ -47,7 +47,9 @@ from ._dynamodb_requests import (
 )
 from ._dynamodb_responses import ttl_description
 from ._dynamodb_shapes import DYNAMODB_CHECKS
-from ._params import ParamValidationError, pagination_config
+from ._dynamodb_tags import TagOperations, create_table_tags
+from ._params import ParamValidationError, check_params, pagination_config
+from ._service_checks import serialization_error, service_check
 from ._table_requests import (
     BILLING_MODES,
     TABLE_CLASSES,
@@ -85,6 +87,9 @@ _OPERATIONS = {
     "update_item": "UpdateItem",
     "update_table": "UpdateTable",
     "update_time_to_live": "UpdateTimeToLive",
+    "tag_resource": "TagResource",
+    "untag_resource": "UntagResource",
+    "list_tags_of_resource": "ListTagsOfResource",
 }
 
 
@@ -165,17 +170,25 @@ def _method_name(operation: str) -> str:
     return next(m for m, op in _OPERATIONS.items() if op == operation)
 
 
-class DynamoDBClient(ClientBase):
+class DynamoDBClient(TagOperations, ClientBase):
     """boto3's low-level DynamoDB client, over one :class:`~streamsim.Simulation`.
 
     Obtain it as ``sim.client("dynamodb")``.  See the module docstring for the conventions.
     """
 
     def __init__(
-        self, data: DataPlane, clock: Clock, region: str, *, python_values: bool = False
+        self,
+        data: DataPlane,
+        clock: Clock,
+        region: str,
+        *,
+        python_values: bool = False,
+        parameter_validation: bool = True,
     ) -> None:
         #: True for a resource's client (``table.meta.client``): Python values in and out
         self._python = python_values
+        #: False: botocore's client-side checks are skipped, DynamoDB's own answer (rule H.37)
+        self._client_side = parameter_validation
         self._ops = data
         self._tables = data.tables
         self._clock = clock
@@ -190,7 +203,8 @@ class DynamoDBClient(ClientBase):
         )
 
     def __repr__(self) -> str:
-        return f"<streamsim DynamoDB client region={self._region}>"
+        checks = "" if self._client_side else " parameter_validation=False"
+        return f"<streamsim DynamoDB client region={self._region}{checks}>"
 
     # --- plumbing -------------------------------------------------------------------------------
 
@@ -198,6 +212,29 @@ class DynamoDBClient(ClientBase):
 
     def _response_metadata(self, operation: str) -> dict[str, Any]:
         return self._ops.response_metadata()
+
+    def _check(self, operation: str, params: Mapping[str, Any]) -> None:
+        if self._client_side:
+            check_params(self._CHECKS[operation], params)
+        else:
+            service_check(self._CHECKS[operation], params)
+
+    def _call(
+        self, operation: str, params: Mapping[str, Any], body: Callable[..., dict[str, Any]]
+    ) -> dict[str, Any]:
+        if self._client_side:  # the common case, first
+            return super()._call(operation, params, body)
+
+        def serialized(**p: Any) -> dict[str, Any]:
+            try:
+                return body(**p)
+            except ValidationException as exc:  # a wrongly typed value found deeper
+                error = serialization_error(exc)
+                if error is None:
+                    raise
+                raise error from None
+
+        return super()._call(operation, params, serialized)
 
     def _data(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         if self._python:  # boto3's resource client: Key()/Attr() conditions become strings
@@ -327,8 +364,7 @@ class DynamoDBClient(ClientBase):
         table_class = p.get("TableClass")
         if table_class is not None and table_class not in TABLE_CLASSES:
             raise enum_error(table_class, "tableClass", TABLE_CLASSES)
-        if p.get("Tags") is not None and not isinstance(p["Tags"], (list, tuple)):
-            raise ValidationException("Tags must be a list")
+        tags = create_table_tags(p)  # rule H.34
         engine = self._tables.create(
             p["TableName"],
             hash_key=hash_key,
@@ -338,6 +374,7 @@ class DynamoDBClient(ClientBase):
             stream_view_type=view_type,
         )
         meta = self._tables.meta(engine)
+        meta.tags = tags
         meta.attribute_definitions = list(types.items())
         meta.configure(
             billing_mode=billing,

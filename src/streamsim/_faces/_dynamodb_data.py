@@ -67,11 +67,16 @@ from ._dynamodb_requests import (
     check_limit,
     enum,
     no_index,
-    reject_legacy,
     select,
     write_request,
 )
-from ._dynamodb_responses import capacity, capacity_list, table_description, write_response
+from ._dynamodb_responses import (
+    capacity,
+    capacity_list,
+    deleted_description,
+    table_description,
+    write_response,
+)
 from ._dynamodb_transactions import Transactions
 
 #: One operation: ``(data plane, request, table or None) -> response members``.
@@ -153,7 +158,7 @@ class DataPlane(Transactions):
             ResourceInUseException: its stream is still being enabled.
         """
         self.tables.check_deletable(engine)
-        description = self.describe(engine, status="DELETING")
+        description = deleted_description(self.describe(engine, status="DELETING"))
         self.tables.delete(engine.name)
         return description
 
@@ -181,8 +186,10 @@ class DataPlane(Transactions):
         enum(p, "ReturnItemCollectionMetrics", RETURN_ITEM_COLLECTION_METRICS, "NONE")
         if only_all_old and return_values not in ("NONE", "ALL_OLD"):
             raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
-        reject_legacy(p)
-        exprs = Expressions(p)
+        operation = (
+            "PutItem" if target == "Item" else "DeleteItem" if only_all_old else "UpdateItem"
+        )
+        exprs = Expressions(p, legacy=operation)
         table = self._table(p, engine)
         value = p.get(target)
         if not isinstance(value, dict):
@@ -287,8 +294,7 @@ class DataPlane(Transactions):
         """GetItem: the item with a key, projected; ``{}`` when there is none."""
         mode = enum(p, "ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY, "NONE")
         consistent = check_bool(p, "ConsistentRead", False)
-        reject_legacy(p, ("AttributesToGet",))
-        exprs = Expressions(p, attributes_to_get=True)
+        exprs = Expressions(p, legacy="GetItem")
         table = self._table(p, engine)
         key = p.get("Key")
         if not isinstance(key, dict):
@@ -340,13 +346,12 @@ class DataPlane(Transactions):
     def query(self, p: Mapping[str, Any], engine: TableEngine | None = None) -> dict[str, Any]:
         """Query: the items of one partition in sort-key order, paged, filtered, projected."""
         enum(p, "ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY, "NONE")
-        reject_legacy(p, ("AttributesToGet",))
-        if p.get("KeyConditionExpression") is None:
+        if p.get("KeyConditionExpression") is None and p.get("KeyConditions") is None:
             raise ValidationException(
                 "Either the KeyConditions or KeyConditionExpression parameter must be specified "
                 "in the request."
             )
-        exprs = Expressions(p, attributes_to_get=True)
+        exprs = Expressions(p, legacy="Query")
         chosen = select(p, exprs)
         limit = check_limit(p)
         forward = check_bool(p, "ScanIndexForward", True)
@@ -368,8 +373,7 @@ class DataPlane(Transactions):
     def scan(self, p: Mapping[str, Any], engine: TableEngine | None = None) -> dict[str, Any]:
         """Scan: every item in partition-hash order, paged, filtered, projected, segmented."""
         enum(p, "ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY, "NONE")
-        reject_legacy(p, ("AttributesToGet",))
-        exprs = Expressions(p, attributes_to_get=True)
+        exprs = Expressions(p, legacy="Scan")
         chosen = select(p, exprs)
         limit = check_limit(p)
         consistent = check_bool(p, "ConsistentRead", False)
@@ -419,8 +423,7 @@ class DataPlane(Transactions):
         check_batch_get_size(request_items)
         plan: list[tuple[TableEngine, Expressions, bool, list[tuple[Any, Any]]]] = []
         for table_name, spec in request_items.items():
-            reject_legacy(spec, ("AttributesToGet",))
-            exprs = Expressions(spec, attributes_to_get=True)
+            exprs = Expressions(spec, legacy="BatchGetItem")
             consistent = check_bool(spec, "ConsistentRead", False)
             table = self.tables.resolve(table_name)
             plan.append((table, exprs, consistent, key_list(table, spec["Keys"])))

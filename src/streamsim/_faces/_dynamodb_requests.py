@@ -7,15 +7,13 @@ live here once: allowed ``ReturnValues`` and the other enums, legacy parameters,
 syntax and placeholders across all expressions of a request (:class:`Expressions`), ``Limit``,
 ``Select`` and the shape of batch requests.
 
-AWS behaviour: DynamoDB API Reference for each operation.  Differs from AWS: the legacy
-parameters ``Expected``, ``ConditionalOperator``, ``AttributeUpdates``, ``KeyConditions``,
-``QueryFilter`` and ``ScanFilter`` are rejected with a ValidationException naming the expression
-parameter to use instead (``AttributesToGet`` is supported).
+AWS behaviour: DynamoDB API Reference for each operation; the legacy parameters are read by
+:mod:`._legacy` (rules H.30 to H.33).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from streamsim._dynamodb._expressions import (
@@ -31,6 +29,7 @@ from streamsim._dynamodb._expressions import (
     project,
 )
 from streamsim._dynamodb._expressions._ast import Path
+from streamsim._dynamodb._expressions._legacy import check_attribute_name
 from streamsim._errors import ValidationException
 from streamsim._items import (
     AttributeValue,
@@ -41,29 +40,16 @@ from streamsim._items import (
     wire_to_value,
 )
 
+from ._legacy import LegacyParts, check_mix, convert_legacy
+
 RETURN_VALUES = ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
 RETURN_VALUES_ON_FAILURE = ("ALL_OLD", "NONE")
 RETURN_CONSUMED_CAPACITY = ("INDEXES", "TOTAL", "NONE")
 RETURN_ITEM_COLLECTION_METRICS = ("SIZE", "NONE")
 SELECT_VALUES = ("ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT")
 
-# legacy parameter -> the expression parameter that replaces it
-_LEGACY: dict[str, str] = {
-    "Expected": "ConditionExpression",
-    "ConditionalOperator": "ConditionExpression",
-    "AttributeUpdates": "UpdateExpression",
-    "KeyConditions": "KeyConditionExpression",
-    "QueryFilter": "FilterExpression",
-    "ScanFilter": "FilterExpression",
-    "AttributesToGet": "ProjectionExpression",
-}
-_EXPRESSION_PARAMS = (
-    "UpdateExpression",
-    "ConditionExpression",
-    "KeyConditionExpression",
-    "FilterExpression",
-    "ProjectionExpression",
-)
+#: The operations with legacy parameters holding attribute values (rules H.30-H.33)
+_LEGACY_OPERATIONS = frozenset({"PutItem", "UpdateItem", "DeleteItem", "Query", "Scan"})
 
 #: Converts an item or key of a request into canonical form: ``(value, parameter path)``.
 ItemFn = Callable[[Any, str], Item]
@@ -97,26 +83,6 @@ def enum(p: Mapping[str, Any], member: str, allowed: Sequence[str], default: str
     if value not in allowed:
         raise enum_error(value, member, allowed)
     return str(value)
-
-
-def reject_legacy(p: Mapping[str, Any], allowed_legacy: Iterable[str] = ()) -> None:
-    """AWS: legacy and expression parameters may not be mixed; streamsim rejects the legacy ones."""
-    legacy = [name for name in _LEGACY if p.get(name) is not None]
-    if not legacy:
-        return
-    modern = [name for name in _EXPRESSION_PARAMS if p.get(name) is not None]
-    if modern:
-        raise ValidationException(
-            "Can not use both expression and non-expression parameters in the same request: "
-            f"Non-expression parameters: {{{', '.join(legacy)}}} Expression parameters: "
-            f"{{{', '.join(modern)}}}"
-        )
-    for name in legacy:
-        if name not in allowed_legacy:
-            raise ValidationException(
-                f"streamsim does not support the legacy parameter {name}; use "
-                f"{_LEGACY[name]} instead"
-            )
 
 
 def check_limit(p: Mapping[str, Any]) -> int | None:
@@ -162,6 +128,7 @@ def _attributes_to_get(names: Any) -> Projection:
                 "One or more parameter values were invalid: Duplicate value in attribute name: "
                 f"{name}"
             )
+        check_attribute_name(name)
         seen.add(name)
     return Projection(
         expression=", ".join(names),
@@ -188,7 +155,13 @@ class Expressions:
 
     __slots__ = ("condition", "filter", "key", "names", "projection", "update", "values")
 
-    def __init__(self, p: Mapping[str, Any], *, attributes_to_get: bool = False) -> None:
+    def __init__(
+        self, p: Mapping[str, Any], *, attributes_to_get: bool = False, legacy: str | None = None
+    ) -> None:
+        # legacy: the operation, whose legacy parameters are read (rule H.30)
+        uses_legacy = legacy is not None and check_mix(p, legacy)
+        if uses_legacy:
+            attributes_to_get = legacy in ("GetItem", "BatchGetItem", "Query", "Scan")
         text = _expression(p, "UpdateExpression")
         self.update: UpdateExpression | None = parse_update(text) if text is not None else None
         text = _expression(p, "ConditionExpression")
@@ -221,6 +194,18 @@ class Expressions:
         if attributes_to_get and p.get("AttributesToGet") is not None:
             projection = _attributes_to_get(p["AttributesToGet"])
         self.projection: Projection | None = projection
+        if uses_legacy:
+            assert legacy is not None
+            self._add_legacy(LegacyParts(p, legacy))
+
+    def _add_legacy(self, parts: LegacyParts) -> None:
+        self.update = parts.update or self.update
+        self.condition = parts.condition or self.condition
+        self.filter = parts.filter or self.filter
+        self.key = parts.key or self.key
+        if parts.names:
+            self.names = {**(self.names or {}), **parts.names}
+            self.values = {**(self.values or {}), **parts.values}
 
     def project(self, item: Item) -> Item:
         """``item`` as the request's projection shows it (shared values)."""
@@ -333,6 +318,8 @@ def convert_request(
         p["ExclusiveStartKey"] = item_fn(p["ExclusiveStartKey"], "ExclusiveStartKey")
     if "ExpressionAttributeValues" in p:
         p["ExpressionAttributeValues"] = _values(p["ExpressionAttributeValues"], value_fn)
+    if operation in _LEGACY_OPERATIONS:
+        convert_legacy(p, item_fn)
     if operation == "BatchWriteItem":
         p["RequestItems"] = _convert_batch_write(p.get("RequestItems"), item_fn)
     elif operation == "BatchGetItem":

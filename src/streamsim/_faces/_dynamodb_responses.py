@@ -9,7 +9,7 @@ TimeToLiveDescription); rule C.1 (StreamSpecification, LatestStreamArn, LatestSt
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from streamsim._clock import ms_to_datetime
 from streamsim._dynamodb._catalog import TableMeta
@@ -20,17 +20,22 @@ from streamsim._items import Item
 def capacity(mode: str, table: str, units: float, kind: str) -> dict[str, Any] | None:
     """ConsumedCapacity as AWS reports it for ``ReturnConsumedCapacity`` TOTAL / INDEXES.
 
+    AWS behaviour (rule H.35): TOTAL gives the table's name and the units consumed; INDEXES
+    adds the part of the table itself (``Table``), and of each index the request touched.
+    ``kind`` (``"Read"`` / ``"Write"``) names the units, for callers that report them apart.
+
     >>> capacity("TOTAL", "t", 1, "Write")
-    {'TableName': 't', 'CapacityUnits': 1.0, 'WriteCapacityUnits': 1.0}
+    {'TableName': 't', 'CapacityUnits': 1.0}
+    >>> capacity("INDEXES", "t", 0.5, "Read")
+    {'TableName': 't', 'CapacityUnits': 0.5, 'Table': {'CapacityUnits': 0.5}}
     >>> capacity("NONE", "t", 1, "Write") is None
     True
     """
     if mode == "NONE":
         return None
     out: dict[str, Any] = {"TableName": table, "CapacityUnits": float(units)}
-    out[f"{kind}CapacityUnits"] = float(units)
     if mode == "INDEXES":
-        out["Table"] = {"CapacityUnits": float(units), f"{kind}CapacityUnits": float(units)}
+        out["Table"] = {"CapacityUnits": float(units)}
     return out
 
 
@@ -111,3 +116,22 @@ def ttl_description(engine: TableEngine) -> dict[str, Any]:
     if engine.ttl.enabled and engine.ttl.attribute is not None:
         out["AttributeName"] = engine.ttl.attribute
     return out
+
+
+#: What DescribeTable shows that DeleteTable's description leaves out (rule H.36).
+_NOT_IN_DELETE: Final = (
+    "AttributeDefinitions",
+    "KeySchema",
+    "CreationDateTime",
+    "GlobalSecondaryIndexes",
+    "LocalSecondaryIndexes",
+)
+
+
+def deleted_description(description: dict[str, Any]) -> dict[str, Any]:
+    """DeleteTable's ``TableDescription``: DescribeTable's without the schema and creation time.
+
+    >>> deleted_description({"TableName": "t", "KeySchema": [], "ItemCount": 0})
+    {'TableName': 't', 'ItemCount': 0}
+    """
+    return {k: v for k, v in description.items() if k not in _NOT_IN_DELETE}

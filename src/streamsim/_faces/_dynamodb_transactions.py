@@ -20,6 +20,7 @@ from streamsim._dynamodb._transactions import (
     MAX_TRANSACT_ACTIONS,
     IdempotencyTokens,
     TransactAction,
+    check_transaction_size,
     transact,
     transaction_write_units,
 )
@@ -128,11 +129,14 @@ class Transactions:
             plan.append((table, exprs, hv, rv))
         responses: list[dict[str, Any]] = []
         used: dict[str, int] = {}
+        total = 0
         for table, exprs, hv, rv in plan:
             item = table.get(hv, rv)
             responses.append({} if item is None else {"Item": exprs.project(item)})
             size = 0 if item is None else item_size(item)
+            total += size
             used[table.name] = used.get(table.name, 0) + 2 * int(read_units(size, True))
+        check_transaction_size(total)
         out: dict[str, Any] = {"Responses": responses}
         if mode != "NONE":
             out["ConsumedCapacity"] = capacity_list(mode, used, "Read")

@@ -378,6 +378,12 @@ class EventSourceMapping(Display):
         """True while the poller reads the stream and invokes the function."""
         return self._model.is_polling
 
+    def expire_iterators(self) -> None:
+        """Make the mapping's shard iterators expire (a fault to test consumers with): each
+        shard resumes from its checkpoint and re-reads what was read but not yet processed
+        (a batch being retried comes again as a new batch, its retries counted afresh)."""
+        self._model.expire_iterators()
+
     @property
     def metrics(self) -> MappingMetrics:
         """Its counters and logs (a read-only view that follows the mapping's progress)."""

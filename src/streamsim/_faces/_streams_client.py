@@ -428,7 +428,7 @@ class DynamoDBStreamsClient(ClientBase):
                 f"{settings.iterator_ttl_ms} ms; get a new one with GetShardIterator"
             )
         if settings.max_readers_per_shard is not None:
-            _count_reader(stream, shard_id, reader, now, settings.max_readers_per_shard)
+            _count_reader(stream, shard_id, reader, now)
         if position <= shard.trimmed_through:
             raise TrimmedDataAccessException(
                 f"The iterator points at sequence number {position} of shard {shard_id}, "
@@ -525,18 +525,43 @@ def _position_at_time(shard: Shard, at_ms: int, trimmed: int) -> int:
     return max(trimmed, shard.starting_sequence_number if last is None else last) + 1
 
 
-def _count_reader(stream: Stream, shard_id: str, reader: int, now: int, allowed: int) -> None:
-    """Admit one read by ``reader``, or raise if too many others read this shard (rule A.9)."""
+def _count_reader(stream: Stream, shard_id: str, reader: int, now: int) -> None:
+    """Admit one read by ``reader``, or raise if the shard is over-subscribed (rule A.9, F.7).
+
+    Readers seen within the last second beyond ``max_readers_per_shard`` are refused at once
+    (``reader_throttle="strict"``) or draw one token per read from the shard's bucket
+    (``"burst"``: ``reader_burst`` tokens, one more per second).
+    """
+    settings = stream.settings
+    allowed = settings.max_readers_per_shard
+    assert allowed is not None
     seen = stream.readers.get(shard_id)
     if seen is None:
         seen = stream.readers[shard_id] = {}
-    if reader not in seen:
-        for other in [r for r, at in seen.items() if now - at >= READER_WINDOW_MS]:
+    if reader not in seen or len(seen) > allowed:
+        for other in [r for r, at in seen.items() if now - at >= READER_WINDOW_MS and r != reader]:
             del seen[other]
-        if len(seen) >= allowed:
-            raise LimitExceededException(
-                f"Too many readers of shard {shard_id}: {len(seen)} other iterator chain(s) "
-                f"read it within the last second and at most {allowed} may; retry later or "
-                "share one iterator chain"
-            )
+    others = len(seen) - (reader in seen)
+    if others >= allowed:
+        if settings.reader_throttle == "strict" and reader not in seen:
+            raise _too_many_readers(shard_id, others, allowed, "")
+        if settings.reader_throttle == "burst":
+            capacity = settings.reader_burst * 1000
+            tokens = stream.reader_tokens.get(shard_id)
+            if tokens is None:
+                tokens = stream.reader_tokens[shard_id] = [capacity, now]
+            level = min(capacity, tokens[0] + (now - tokens[1]))  # one token per second
+            if level < 1000:
+                raise _too_many_readers(
+                    shard_id, others, allowed, " for longer than its burst allowance"
+                )
+            tokens[0], tokens[1] = level - 1000, now
     seen[reader] = now
+
+
+def _too_many_readers(shard_id: str, others: int, allowed: int, how: str) -> LimitExceededException:
+    return LimitExceededException(
+        f"Too many readers of shard {shard_id}: {others} other iterator chain(s) read it "
+        f"within the last second{how}, and at most {allowed} may; retry later or share one "
+        "iterator chain"
+    )

@@ -27,11 +27,14 @@ from ._frozen import is_shaped as is_shaped
 from ._frozen import same_item as same_item
 from ._frozen import thaw as thaw
 from ._limits import MAX_ITEM_BYTES as MAX_ITEM_BYTES
+from ._limits import MAX_NAME_BYTES as MAX_NAME_BYTES
+from ._limits import check_names as check_names
 from ._limits import checked_item_size as checked_item_size
 from ._limits import item_size as item_size
 from ._limits import not_utf8 as not_utf8
 from ._limits import shown as shown
 from ._limits import text_problem as text_problem
+from ._limits import utf8_len as utf8_len
 from ._limits import validate_item as validate_item
 from ._limits import validate_key_value as validate_key_value
 from ._limits import value_depth as value_depth

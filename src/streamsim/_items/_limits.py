@@ -27,9 +27,11 @@ __all__ = [
     "ITEM_TOO_LARGE",
     "MAX_ATTRIBUTE_NESTING",
     "MAX_ITEM_BYTES",
+    "MAX_NAME_BYTES",
     "MAX_PARTITION_KEY_BYTES",
     "MAX_SORT_KEY_BYTES",
     "TOO_DEEP",
+    "check_names",
     "item_size",
     "not_utf8",
     "shown",
@@ -45,6 +47,7 @@ MAX_ITEM_BYTES: Final = 400 * 1024  # rule C.4: names + values, 409600 bytes
 MAX_ATTRIBUTE_NESTING: Final = 32  # rule C.4: a top-level attribute value is level 1
 MAX_PARTITION_KEY_BYTES: Final = 2048  # rule C.4
 MAX_SORT_KEY_BYTES: Final = 1024  # rule C.4
+MAX_NAME_BYTES: Final = 65535  # rule H.36: an attribute name is 1 to 65,535 bytes
 
 INVALID = "One or more parameter values were invalid: "
 
@@ -281,6 +284,27 @@ def validate_key_value(
         raise ValidationException(_HASH_TOO_LONG)
 
 
+def check_names(item: Mapping[str, AttributeValue], size: int) -> None:
+    """Check an item's attribute names: none empty, none over 65,535 bytes (rule H.36).
+
+    ``size`` is the item's size: below 65,536 bytes no name can be too long, so the common case
+    costs one dictionary lookup.
+
+    >>> check_names({"": {"S": "x"}}, 2)
+    Traceback (most recent call last):
+    ...
+    streamsim._errors.ValidationException: ... An attribute name may not be empty
+    """
+    if "" in item:
+        raise ValidationException(INVALID + "An attribute name may not be empty")
+    if size > MAX_NAME_BYTES:
+        for name in item:
+            if len(name) > MAX_NAME_BYTES // 4 and utf8_len(name) > MAX_NAME_BYTES:
+                raise ValidationException(
+                    INVALID + f"An attribute name may be at most {MAX_NAME_BYTES} bytes long"
+                )
+
+
 def value_depth(av: AttributeValue) -> int:
     """Nesting levels a value occupies: 1 for a scalar or set, 1 + its deepest element for
     ``L``/``M`` (an empty one counts as holding a scalar).  A top-level attribute may be at
@@ -322,5 +346,7 @@ def validate_item(item: Mapping[str, AttributeValue], *, key_names: Sequence[str
     for av in item.values():
         if value_depth(av) > MAX_ATTRIBUTE_NESTING:
             raise ValidationException(TOO_DEEP)
-    if item_size(item) > MAX_ITEM_BYTES:
+    size = item_size(item)
+    check_names(item, size)
+    if size > MAX_ITEM_BYTES:
         raise ValidationException(ITEM_TOO_LARGE)

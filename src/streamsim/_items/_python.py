@@ -27,6 +27,7 @@ from ._limits import (
     MAX_ATTRIBUTE_NESTING,
     MAX_ITEM_BYTES,
     TOO_DEEP,
+    check_names,
     shown,
     utf8_len,
     value_size,
@@ -271,6 +272,7 @@ def python_to_sized_item(mapping: Mapping[str, Any]) -> tuple[Item, int, bool]:
             out[name] = av
             size += value_size(av)
             plain = False
+    check_names(out, size)
     if size > MAX_ITEM_BYTES:
         raise ValidationException(ITEM_TOO_LARGE)
     return out, size, plain

@@ -19,6 +19,7 @@ from ._limits import (
     MAX_ATTRIBUTE_NESTING,
     MAX_ITEM_BYTES,
     TOO_DEEP,
+    check_names,
     item_size,
     not_utf8,
     shown,
@@ -290,6 +291,8 @@ def wire_to_item(item: Any, *, what: str = "Item") -> Item:
         out = _wire_map(item, 1)
     except _BadParam as exc:
         raise ValidationException(exc.message(what)) from None
-    if item_size(out) > MAX_ITEM_BYTES:
+    size = item_size(out)
+    check_names(out, size)
+    if size > MAX_ITEM_BYTES:
         raise ValidationException(ITEM_TOO_LARGE)
     return out

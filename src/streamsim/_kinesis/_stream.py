@@ -6,8 +6,11 @@ UpdateShardCount) is asynchronous: the call checks everything, moves the stream 
 and the new shard map takes effect when UPDATING ends (``KinesisSettings.status_delay`` later);
 until then writes still go to the old shards (rule K.12).
 
-Subscribers (the Lambda poller's adapter) follow a stream through :attr:`on_append` (called with
-the shard after each record) and :attr:`on_new_shard` (called with each shard a reshard opens).
+Subscribers (the Lambda poller's adapter) follow a stream through :meth:`KinesisStream.subscribe`:
+``on_append`` is called with the shard after each record and ``on_new_shard`` with each shard a
+reshard creates.  With ``lineage_order``, ``open_shards``, ``parents`` and ``descendants`` the
+stream offers the shard side of the poller's ``EventSource`` protocol as it is, and its shards
+the whole ``SourceShard`` protocol.
 
 AWS behaviour: rule K.4 (lifecycle), K.5 (routing), K.10-K.13 (lineage, retention, resharding).
 """
@@ -155,7 +158,6 @@ class KinesisStream:
         self._open = shards
         self._open_starts = [s.starting_hash_key for s in shards]
 
-    @property
     def open_shards(self) -> list[KinesisShard]:
         """The open shards, by hash-key range (a new list)."""
         return list(self._open)
@@ -183,10 +185,27 @@ class KinesisStream:
         return shard
 
     @staticmethod
+    def parents(shard: KinesisShard) -> tuple[KinesisShard, ...]:
+        """The shards ``shard`` continues that are still in memory (two after a merge)."""
+        return shard.parents
+
+    @staticmethod
     def descendants(shards: Iterable[KinesisShard]) -> list[KinesisShard]:
         """Every shard continuing one of ``shards``, in the order they opened (by index)."""
         found = {d.index: d for s in shards for d in s.descendants()}
         return [found[i] for i in sorted(found)]
+
+    def subscribe(self, on_append: ShardCallback, on_new_shard: ShardCallback) -> None:
+        """Call ``on_append(shard)`` after each write, ``on_new_shard(shard)`` for new shards."""
+        self.on_append.append(on_append)
+        self.on_new_shard.append(on_new_shard)
+
+    def unsubscribe(self, on_append: ShardCallback, on_new_shard: ShardCallback) -> None:
+        """Stop the callbacks given to :meth:`subscribe` (nothing for unknown ones)."""
+        if on_append in self.on_append:
+            self.on_append.remove(on_append)
+        if on_new_shard in self.on_new_shard:
+            self.on_new_shard.remove(on_new_shard)
 
     def route(self, key: int) -> KinesisShard:
         """The open shard whose range holds hash key ``key`` (rule K.5)."""

@@ -168,10 +168,12 @@ def failure_envelope(
         }
     }
     if include_response_context:
-        response: dict[str, Any] = {"statusCode": 200, "executedVersion": "$LATEST"}
-        if function_error is not None:
-            response["functionError"] = function_error
-        record["responseContext"] = response
+        # rule D.7: functionError is null (present) when the function returned normally
+        record["responseContext"] = {
+            "statusCode": 200,
+            "executedVersion": "$LATEST",
+            "functionError": function_error,
+        }
     record["version"] = ON_FAILURE_VERSION
     record["timestamp"] = iso_millis(now_ms)
     return record
@@ -201,8 +203,9 @@ def on_failure_record(
     GC paused (:mod:`streamsim._gc`).
 
     Args:
-        function_error: ``"Unhandled"`` when the last invocation failed with a function
-            error; None when it returned (a partial failure) or never ran.
+        function_error: ``"Unhandled"`` when the last invocation raised or timed out; None
+            (JSON null) when it returned (a partial failure, a malformed partial response) or
+            never ran.
         include_response_context: False omits ``responseContext`` (for batches that were
             never invoked, as emulators do; UNCONFIRMED on AWS).
 

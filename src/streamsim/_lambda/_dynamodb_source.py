@@ -20,7 +20,7 @@ from streamsim._streams._partitions import partition_hash
 from streamsim._streams._records import CREATED, HASH, RANGE, SEQ, SIZE
 
 from ._destinations import on_failure_record
-from ._events import PAYLOAD_FACTOR, event_record_builder, payload_bytes
+from ._events import PAYLOAD_FACTOR, events_builder, payload_bytes
 from ._source import EventRecord, ShardCallback, SourceShard
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class DynamoDBStreamSource:
         self._range_type = key_types[1] if order_by_full_key and len(key_types) > 1 else None
         #: bytes an event record adds besides 16x the record's size (see PAYLOAD_FACTOR)
         self.record_overhead = 1_024 + 2 * len(stream.arn)
-        self._builder: Callable[[RawRecord], EventRecord] | None = None
+        self._builder: Callable[[Sequence[RawRecord]], list[EventRecord]] | None = None
 
     @property
     def name(self) -> str:
@@ -104,13 +104,13 @@ class DynamoDBStreamSource:
 
     # --- records --------------------------------------------------------------------------------
 
-    def event_builder(
+    def events_builder(
         self, shard: SourceShard, function_arn: str
-    ) -> Callable[[RawRecord], EventRecord]:
-        """The stream's event record builder (:func:`._events.event_record_builder`), one for
-        every shard and function (a DynamoDB event names neither)."""
+    ) -> Callable[[Sequence[RawRecord]], list[EventRecord]]:
+        """The stream's event records builder (:func:`._events.events_builder`), one for every
+        shard and function (a DynamoDB event names neither)."""
         if self._builder is None:
-            self._builder = event_record_builder(self.stream)
+            self._builder = events_builder(self.stream)
         return self._builder
 
     #: the exact bytes of an event record as compact JSON (plus its comma)

@@ -1,7 +1,7 @@
 """The Lambda DynamoDB event: its records and its size, for the poller.
 
-:func:`event_record_builder` returns the function the poller calls on every record it reads:
-:func:`streamsim._streams._render.lambda_event_record` bound to the stream's
+:func:`events_builder` returns the function the poller calls on every chunk of records it
+reads: :func:`streamsim._streams._render.lambda_event_records` bound to the stream's
 :class:`~streamsim._streams._render.RecordFormat`, so the stream's ARN, region, view type, key
 names and eventID prefix are looked up once per stream, not per record.  The poller renders a
 batch inside :func:`streamsim._gc.paused_gc`.
@@ -12,13 +12,13 @@ its event without touching the table's stored items or the next attempt's event.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from json import dumps as _dumps
 from typing import Any
 
 from streamsim._streams._records import RawRecord, StreamFacts
-from streamsim._streams._render import RecordFormat, lambda_event_record
+from streamsim._streams._render import RecordFormat, lambda_event_records
 
 EventRecord = dict[str, Any]
 
@@ -26,19 +26,19 @@ EventRecord = dict[str, Any]
 ENVELOPE_BYTES = 14
 
 
-def event_record_builder(stream: StreamFacts) -> Callable[[RawRecord], EventRecord]:
-    """Return ``build(record)`` making the Lambda event record of a raw record of ``stream``.
+def events_builder(stream: StreamFacts) -> Callable[[Sequence[RawRecord]], list[EventRecord]]:
+    """Return ``build(records)`` making the Lambda event records of raw records of ``stream``.
 
     >>> from streamsim import Simulation
     >>> sim = Simulation(seed=1)
     >>> table = sim.create_table("orders", hash_key="pk", stream_view_type="KEYS_ONLY")
     >>> _ = table.put_item(Item={"pk": "a"})
     >>> stream = sim._model.streams[0]
-    >>> build = event_record_builder(stream)
-    >>> build(stream.shards[0].read(0)[0])["dynamodb"]["Keys"]
+    >>> build = events_builder(stream)
+    >>> build(stream.shards[0].read(0))[0]["dynamodb"]["Keys"]
     {'pk': {'S': 'a'}}
     """
-    return partial(lambda_event_record, RecordFormat(stream))
+    return partial(lambda_event_records, RecordFormat(stream))
 
 
 #: Compact JSON of DynamoDB JSON is at most 14 times the DynamoDB size of a value (worst case:

@@ -68,9 +68,18 @@ _BRACKETS = re.compile(r"[\[\]{}]")
 #: Bound on ``numeric`` operands (aws/event-ruler ``ComparableNumber``: -5.0e9..+5.0e9).
 NUMERIC_LIMIT = 5.0e9
 
-#: The message AWS gives for a malformed pattern (COMMUNITY: LocalStack, user reports);
-#: streamsim appends where and what.
+#: The message AWS gives for a malformed pattern, exactly (rule D.8: recorded on AWS, e.g. for
+#: ``single-string``); streamsim says where and what in a note on the exception (PEP 678),
+#: which tracebacks show but the AWS message does not carry.
 INVALID_PATTERN_MESSAGE = "Invalid filter pattern definition."
+
+
+def pattern_error(detail: str) -> InvalidParameterValueException:
+    """AWS's error for a malformed pattern (exact message), with ``detail`` as a note."""
+    error = InvalidParameterValueException(INVALID_PATTERN_MESSAGE)
+    error.add_note(f"streamsim: {detail}")
+    return error
+
 
 _NUMERIC_LOWER_OPS = (">", ">=")
 _NUMERIC_UPPER_OPS = ("<", "<=")
@@ -169,9 +178,7 @@ class _Compiler:
     def error(self, path: tuple[str, ...], problem: str) -> InvalidParameterValueException:
         """Build the error for a problem at ``path`` inside this pattern (for ``raise``)."""
         at = f' at "{".".join(path)}"' if path else ""
-        return InvalidParameterValueException(
-            f"{INVALID_PATTERN_MESSAGE} {self.where}{at}: {problem}"
-        )
+        return pattern_error(f"{self.where}{at}: {problem}")
 
     # objects ----------------------------------------------------------------------------------
 
@@ -472,8 +479,8 @@ def parse_pattern(text: str, where: str) -> dict[str, Any]:
     """
     depth = _nesting(text)
     if depth > MAX_PATTERN_DEPTH:
-        raise InvalidParameterValueException(
-            f"{INVALID_PATTERN_MESSAGE} {where} is nested {depth} levels deep; at most "
+        raise pattern_error(
+            f"{where} is nested {depth} levels deep; at most "
             f"{MAX_PATTERN_DEPTH} levels of objects and arrays are allowed"
         )
     try:
@@ -481,13 +488,9 @@ def parse_pattern(text: str, where: str) -> dict[str, Any]:
             text, parse_int=_Number, parse_float=_Number, parse_constant=_reject_constant
         )
     except ValueError as exc:
-        raise InvalidParameterValueException(
-            f"{INVALID_PATTERN_MESSAGE} {where} is not valid JSON: {exc}"
-        ) from None
+        raise pattern_error(f"{where} is not valid JSON: {exc}") from None
     if not isinstance(parsed, dict):
-        raise InvalidParameterValueException(
-            f"{INVALID_PATTERN_MESSAGE} {where} must be a JSON object, got {_describe(parsed)}"
-        )
+        raise pattern_error(f"{where} must be a JSON object, got {_describe(parsed)}")
     return parsed
 
 

@@ -23,7 +23,7 @@ import attrs
 
 from streamsim._errors import InvalidParameterValueException
 
-from ._filter_patterns import INVALID_PATTERN_MESSAGE, Matcher, compile_pattern, parse_pattern
+from ._filter_patterns import Matcher, compile_pattern, parse_pattern, pattern_error
 
 #: Filters per event source mapping, default quota (rule D.1; 10 with a quota increase).
 MAX_FILTERS = 5
@@ -159,7 +159,7 @@ def compile_filter_criteria(
             problem = (
                 "is missing" if text is None else f"must be a string, got {type(text).__name__}"
             )
-            raise InvalidParameterValueException(f"{INVALID_PATTERN_MESSAGE} {where} {problem}")
+            raise pattern_error(f"{where} {problem}")
         if len(text) > MAX_PATTERN_LENGTH:
             raise InvalidParameterValueException(
                 f"{where} is {len(text)} characters long; at most {MAX_PATTERN_LENGTH} are allowed"

@@ -1,10 +1,17 @@
 """Lambda functions: ordinary Python handlers run in virtual time.
 
 A :class:`Function` wraps ``handler(event, context)``.  An invocation calls the handler at
-its start instant (virtual time stands still while it runs) and occupies the function for
-``duration`` of virtual time; its result is applied when that time is over.  An invocation
-whose duration exceeds the function's ``timeout`` fails with "Task timed out" at the
-timeout instant, as AWS stops the function then.  An exception raised by the handler, or a
+its start instant and occupies the function for ``duration`` of virtual time, or for the
+time the handler spent (``sim.spend()``), whichever is longer; its result is applied when
+that time is over.  The handler has a clock of its own (:class:`~streamsim._clock.HandlerTime`):
+``sim.now`` and ``context.get_remaining_time_in_millis()`` follow it, while the rest of the
+simulation stands still and the handler's writes are committed at the start instant.  An
+invocation that runs past the function's ``timeout`` fails with "Task timed out" at the
+timeout instant, as AWS stops the function then: a handler spending past its deadline is
+stopped there (:class:`~streamsim._clock.HandlerTimedOut`), so what it would do after the
+deadline never happens.  A declared ``duration`` models time after the handler's work (it
+is charged when the handler returns): with it alone, every effect of a timed-out handler
+happens.  An exception raised by the handler, or a
 response that cannot be serialised to JSON, is a function error.
 
 Concurrency: each invocation occupies one instance from its start to its end.  A function
@@ -17,7 +24,8 @@ AWS behaviour: function timeout 1-900 s, default 3 s; memory 128-10240 MB, defau
 ``context`` as the Python runtime's ``LambdaContext``.
 
 Differs from AWS: there are no cold starts, versions or aliases (``$LATEST`` only), and the
-handler runs in this process: advancing the simulation's time from inside it raises.
+handler runs in this process: advancing the simulation's time from inside it raises (spend it
+with ``sim.spend()`` instead).
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from streamsim._clock import Clock, ms_to_datetime
+from streamsim._clock import Clock, HandlerTime, HandlerTimedOut, ms_to_datetime
 from streamsim._errors import InvalidParameterValueException
 
 if TYPE_CHECKING:
@@ -207,8 +215,9 @@ class LambdaContext:
         self._deadline_ms = deadline_ms
 
     def get_remaining_time_in_millis(self) -> int:
-        """Milliseconds left before the function times out (virtual time)."""
-        return max(0, self._deadline_ms - self._clock.now_ms)
+        """Milliseconds left before the function times out, on the handler's own clock
+        (it falls as the handler spends virtual time with ``sim.spend()``)."""
+        return max(0, self._deadline_ms - self._clock.handler_now_ms())
 
     def __repr__(self) -> str:
         return f"<LambdaContext {self.function_name} request={self.aws_request_id}>"
@@ -433,14 +442,20 @@ class Function:
         except BaseException as exc:
             self.errors += 1
             return _interrupted(request_id, now, exc)
-        timed_out = duration > self.timeout_ms
-        end = now + (self.timeout_ms if timed_out else duration)
-        context = LambdaContext(self, request_id, now + self.timeout_ms)
+        # the handler's own clock (rule D.5 timeouts): it spends time with sim.spend()
+        frames = self.clock.frames
+        start = frames[-1].now_ms if frames else now  # a nested call starts at its caller's now
+        frame = HandlerTime(start, start + self.timeout_ms)
+        context = LambdaContext(self, request_id, frame.deadline_ms)
+        frames.append(frame)
         context.client_context = client_context
         try:
             response = self.handler(event, context)
+        except HandlerTimedOut:  # stopped at its deadline: nothing after it happened
+            response = None
         except Exception as exc:  # a function error, as the runtime reports it
             self.errors += 1
+            timed_out, end = self._end(now, duration, frame)
             return InvocationResult(
                 request_id=request_id,
                 start_ms=now,
@@ -455,6 +470,13 @@ class Function:
         except BaseException as exc:
             self.errors += 1
             return _interrupted(request_id, now, exc)
+        finally:
+            frames.pop()
+        spent = frame.spent_ms
+        if spent or frame.timed_out or duration > self.timeout_ms:
+            timed_out, end = self._end(now, duration, frame)
+        else:
+            timed_out, end = False, now + duration
         if timed_out:
             self.errors += 1
             stamp = ms_to_datetime(end).strftime("%Y-%m-%dT%H:%M:%S.") + f"{end % 1000:03d}Z"
@@ -486,6 +508,14 @@ class Function:
                     error_message=str(exc),
                 )
         return InvocationResult(request_id=request_id, start_ms=now, end_ms=end, response=response)
+
+    def _end(self, now: int, duration: int, frame: HandlerTime) -> tuple[bool, int]:
+        """``(timed out, end instant)``: the invocation lasts its declared duration or the
+        time its handler spent, whichever is longer, cut at the timeout."""
+        length = max(duration, frame.spent_ms)
+        if frame.timed_out or length > self.timeout_ms:
+            return True, now + self.timeout_ms
+        return False, now + length
 
     def __repr__(self) -> str:
         reserved = self.reserved_concurrency

@@ -80,17 +80,14 @@ class KinesisStreamLike(Protocol):
     def retention_ms(self) -> int:
         """How long a record stays readable."""
 
-    @property
     def open_shards(self) -> Sequence[Any]:
         """The open shards."""
 
-    @property
-    def on_append(self) -> list[ShardCallback]:
-        """Callbacks after each record."""
+    def subscribe(self, on_append: ShardCallback, on_new_shard: ShardCallback) -> None:
+        """Call ``on_append(shard)`` after each write, ``on_new_shard(shard)`` for new shards."""
 
-    @property
-    def on_new_shard(self) -> list[ShardCallback]:
-        """Callbacks for each shard a reshard opens."""
+    def unsubscribe(self, on_append: ShardCallback, on_new_shard: ShardCallback) -> None:
+        """Stop those callbacks."""
 
     def lineage_order(self) -> Sequence[Any]:
         """The listed shards, parents first."""
@@ -167,7 +164,7 @@ class KinesisStreamSource:
 
     def open_shards(self) -> list[SourceShard]:
         """The open shards (where LATEST begins)."""
-        return list(self.stream.open_shards)
+        return list(self.stream.open_shards())
 
     def positions_at(self, at_ms: int) -> list[tuple[SourceShard, int]]:
         """AT_TIMESTAMP: the shards open at ``at_ms`` or opened since, parents first, each from
@@ -190,22 +187,18 @@ class KinesisStreamSource:
 
     def subscribe(self, on_append: ShardCallback, on_new_shard: ShardCallback) -> None:
         """Follow the stream's appends and new shards."""
-        self.stream.on_append.append(on_append)
-        self.stream.on_new_shard.append(on_new_shard)
+        self.stream.subscribe(on_append, on_new_shard)
 
     def unsubscribe(self, on_append: ShardCallback, on_new_shard: ShardCallback) -> None:
         """Stop following the stream."""
-        if on_append in self.stream.on_append:
-            self.stream.on_append.remove(on_append)
-        if on_new_shard in self.stream.on_new_shard:
-            self.stream.on_new_shard.remove(on_new_shard)
+        self.stream.unsubscribe(on_append, on_new_shard)
 
     # --- records --------------------------------------------------------------------------------
 
-    def event_builder(
+    def events_builder(
         self, shard: SourceShard, function_arn: str
-    ) -> Callable[[tuple[Any, ...]], EventRecord]:
-        """``build(record)``: the Lambda event record of a record of ``shard`` (rule L.6)."""
+    ) -> Callable[[Sequence[tuple[Any, ...]]], list[EventRecord]]:
+        """``build(records)``: the Lambda event records of records of ``shard`` (rule L.6)."""
         prefix = shard.shard_id + ":"
         identity = execution_role_arn(function_arn)
         region = self.region
@@ -230,7 +223,10 @@ class KinesisStreamSource:
                 "eventSourceARN": arn,
             }
 
-        return build
+        def build_all(records: Sequence[tuple[Any, ...]]) -> list[EventRecord]:
+            return list(map(build, records))
+
+        return build_all
 
     #: the exact bytes of an event record as compact JSON (plus its comma)
     event_bytes = staticmethod(payload_bytes)

@@ -224,6 +224,11 @@ class EventSourceMapping:
             self.poller.attach()
         self.poller.set_active(self.enabled)
 
+    def expire_iterators(self) -> None:
+        """The mapping's shard iterators expire: each shard resumes from its checkpoint,
+        re-reading what was read but not processed as new batches (rule F.18)."""
+        self.poller.expire_iterators()
+
     def update(
         self,
         config: MappingConfig,

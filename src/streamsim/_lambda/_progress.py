@@ -20,11 +20,13 @@ leave the stream's 24-hour retention: the shard is blocked meanwhile).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
 import attrs
+
+from streamsim._clock import Clock
 
 from ._metrics import SUCCESS, Invocation
 
@@ -175,15 +177,29 @@ def last_error(invocations: Iterable[Invocation], shard_id: str) -> str | None:
     return None
 
 
+def retried_since(invocations: Sequence[Invocation], shard_id: str | None, start_ms: int) -> bool:
+    """True when an invocation of ``shard_id`` started at or after ``start_ms`` and ended.
+
+    (``sim.run_until_idle`` gives a batch that failed before the call, a healed fault, its
+    retry before it counts the shard as blocked.)
+    """
+    for invocation in reversed(invocations):
+        if invocation.end_ms < start_ms:
+            return False
+        if invocation.shard_id == shard_id and invocation.start_ms >= start_ms:
+            return True
+    return False
+
+
 def idle_verdict(
-    mappings: Mapping[str, Any], invoked: Mapping[str, int], patience: int
+    mappings: Mapping[str, Any], start_ms: int, patience: int
 ) -> tuple[list[tuple[str, Blocked]], list[str]]:
     """``(blocked, behind)``: the mappings (``EventSourceMapping`` by UUID; ``_mapping``
     imports this module) blocked, with why, and those still behind.
 
     A mapping retrying a batch for ever counts as blocked only once that batch failed
-    ``patience`` times and the mapping invoked its function since ``invoked`` was counted
-    (``Simulation.run_until_idle``).
+    ``patience`` times and its shard was retried since ``start_ms`` (:func:`retried_since`;
+    ``Simulation.run_until_idle``).
     """
     blocked: list[tuple[str, Blocked]] = []
     behind: list[str] = []
@@ -192,8 +208,8 @@ def idle_verdict(
             continue
         why = mapping.blocked
         if why is not None and why.kind == RETRYING:
-            fresh = mapping.metrics.invocations > invoked.get(uuid, 0)
-            if not fresh or why.failures < patience:
+            log = mapping.metrics.invocation_log
+            if not retried_since(log, why.shard_id, start_ms) or why.failures < patience:
                 why = None
         if why is None:
             behind.append(uuid)
@@ -217,3 +233,26 @@ def idle_budget_ms(max_time: timedelta, patience: int) -> int:
     if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
         raise ValueError(f"patience must be an int of at least 1, got {patience!r}")
     return budget
+
+
+def run_until_idle(
+    clock: Clock, mappings: Mapping[str, Any], deadline_ms: int, patience: int
+) -> IdleReport:
+    """Advance ``clock`` event by event until no mapping is behind, or to ``deadline_ms``
+    (``Simulation.run_until_idle``; :func:`idle_verdict` judges the mappings)."""
+    start = clock.now_ms
+    while True:
+        blocked, behind = idle_verdict(mappings, start, patience)
+        if not behind:
+            return IdleReport(elapsed_ms=clock.now_ms - start, idle=True, blocked=tuple(blocked))
+        due = clock.next_due_ms()
+        if due is None or due > deadline_ms:
+            clock.advance_to(deadline_ms)
+            blocked, behind = idle_verdict(mappings, start, patience)
+            return IdleReport(
+                elapsed_ms=clock.now_ms - start,
+                idle=not behind,
+                blocked=tuple(blocked),
+                behind=tuple(behind),
+            )
+        clock.advance_to(due)

@@ -7,12 +7,12 @@ its own adapter.  The adapters are :class:`~._dynamodb_source.DynamoDBStreamSour
 
 Records are opaque to the poller (:data:`SourceRecord`): it reads them from shards, hands
 them back to the source to learn their sequence number, creation time, partition-key hash
-and payload size, and to render them as Lambda event records.
+and payload size, and to render them (a batch at a time) as Lambda event records.
 
 AWS behaviour: rule D.3-D.12 describe stream sources in general; a shard has at most one
 parent in DynamoDB Streams and up to two in Kinesis (after a merge), hence ``parents``.
 Where Kinesis differs (rule L.5-L.11) a source says so: its ``poll_interval_ms``, its
-``filter_view`` of a record, the shard in its event records (``event_builder(shard, ...)``)
+``filter_view`` of a record, the shard in its event records (``events_builder(shard, ...)``)
 and, for AT_TIMESTAMP, :class:`TimestampSource`.
 """
 
@@ -99,11 +99,15 @@ class EventSource(Protocol):
     def unsubscribe(self, on_append: ShardCallback, on_new_shard: ShardCallback) -> None:
         """Stop the callbacks given to :meth:`subscribe` (nothing for unknown ones)."""
 
-    def event_builder(
+    def events_builder(
         self, shard: SourceShard, function_arn: str
-    ) -> Callable[[SourceRecord], EventRecord]:
-        """A function rendering one record of ``shard`` as the Lambda event record the
-        function ``function_arn`` receives."""
+    ) -> Callable[[Sequence[SourceRecord]], list[EventRecord]]:
+        """A function rendering records of ``shard`` as the Lambda event records the function
+        ``function_arn`` receives, in order.
+
+        It takes a sequence so that a batch is rendered in one call (the renderer's loop is
+        the poller's hottest code); a single record is rendered as ``build((record,))[0]``.
+        """
 
     def event_bytes(self, event: EventRecord) -> int:
         """The exact bytes ``event`` adds to an invocation payload."""

@@ -12,10 +12,8 @@ the caller may mutate:
 * :func:`stream_batch_info`: ``DDBStreamBatchInfo``, the stream's part of the on-failure
   record of a discarded batch (rule D.7).
 
-The first two carry the same record in different types.  :func:`_envelope` builds the
-``dynamodb`` body and the envelope around it, in AWS's member order, for a Lambda event record;
-GetRecords builds the same in one flat loop (:func:`streams_records_of`, the drain's hot path,
-measured below) and a property test holds the two to one record.  What a shape needs of its
+The first two carry the same record in different types, and one flat loop renders both
+(:func:`render`; its docstring has the table of differences).  What a shape needs of its
 stream is looked up once per stream into a :class:`RecordFormat`, not per record.
 Rendering allocates thousands of acyclic containers: callers render inside
 :func:`streamsim._gc.paused_gc` (:func:`streams_records` does it itself; the Lambda poller wraps
@@ -29,23 +27,16 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any, Final
 
-from streamsim._clock import ms_to_datetime, ms_to_iso_seconds
+from streamsim._clock import ms_to_iso_seconds
 from streamsim._gc import paused_gc
-from streamsim._items import Builders, Frozen, Item, thaw
+from streamsim._items import Builders, Item
 
 from ._records import (
-    CREATED,
-    EVENT,
     EVENT_ID_DIGITS,
     EVENT_SOURCE,
     EVENT_VERSION,
     HASH,
-    NEW,
-    OLD,
     RANGE,
-    SEQ,
-    SIZE,
-    TTL,
     TTL_IDENTITY_TYPE,
     TTL_PRINCIPAL,
     RawRecord,
@@ -108,40 +99,6 @@ class RecordFormat:
         }
 
 
-def _envelope(
-    fmt: RecordFormat, raw: RawRecord, when: Any, old: Item | None, new: Item | None
-) -> dict[str, Any]:
-    """A Lambda event record's ``eventID`` ... ``dynamodb``, around images already typed.
-
-    ``Keys`` is canonical (a binary key as ``bytes``).  AWS behaviour: rule B.7, D.10; the
-    members in the order AWS sends them.
-    """
-    sn_text = str(raw[SEQ])
-    range_key = fmt.range_key
-    if range_key is None:
-        keys = {fmt.hash_key: {fmt.hash_type: raw[HASH]}}
-    else:
-        keys = {fmt.hash_key: {fmt.hash_type: raw[HASH]}, range_key: {fmt.range_type: raw[RANGE]}}
-    body: dict[str, Any] = {"ApproximateCreationDateTime": when, "Keys": keys}
-    if new is not None:
-        body["NewImage"] = new
-    if old is not None:
-        body["OldImage"] = old
-    body["SequenceNumber"] = sn_text
-    body["SizeBytes"] = raw[SIZE]
-    body["StreamViewType"] = fmt.view_type
-    return {
-        "eventID": fmt.id_prefix + sn_text[_ID_DIGITS]  # _records.event_id
-        if fmt.id_salt is None
-        else (raw[SEQ] ^ fmt.id_salt).to_bytes(16, "big").hex(),
-        "eventName": raw[EVENT],
-        "eventVersion": EVENT_VERSION,
-        "eventSource": EVENT_SOURCE,
-        "awsRegion": fmt.region,
-        "dynamodb": body,
-    }
-
-
 # --- DynamoDB Streams (boto3 types) -------------------------------------------------------------
 
 
@@ -171,26 +128,70 @@ def streams_records(
 def streams_records_of(
     fmt: RecordFormat, records: Sequence[RawRecord], max_bytes: int | None = None
 ) -> list[dict[str, Any]]:
-    """:func:`streams_records` for a known format, in the caller's GC policy.
+    """:func:`streams_records` for a known format, in the caller's GC policy."""
+    return render(fmt, records, max_bytes)
 
-    The loop of a GetRecords drain, written flat (measured with callgrind: a call per record
-    to a record builder and one to :func:`_envelope`, as before, cost 12% more instructions
-    per drained record than this loop, 5% of it the :func:`_envelope` call): the record is
-    unpacked once, the stream's values are locals, images are thawed by one lookup and one
-    call (:class:`streamsim._items.Builders`), and records of one second share one
-    (immutable) ``ApproximateCreationDateTime``.  Its output is :func:`_envelope`'s, with the
-    boto3 types; ``tests/property/test_stream_props.py`` checks the two agree.
+
+def lambda_event_records(fmt: RecordFormat, records: Sequence[RawRecord]) -> list[dict[str, Any]]:
+    """The records of a Lambda DynamoDB event for ``records`` (rule D.10), JSON-typed throughout.
+
+    ``SizeBytes`` comes from the record (the stream computes it at append time).  The
+    containers are fresh on every call, so a handler may mutate its event without touching
+    the table's stored items or the next attempt's event.  In the caller's GC policy.
+    """
+    return render(fmt, records, None, lambda_event=True)
+
+
+def lambda_event_record(fmt: RecordFormat, raw: RawRecord) -> dict[str, Any]:
+    """The one record of a Lambda DynamoDB event for ``raw`` (:func:`lambda_event_records`)."""
+    return render(fmt, (raw,), None, lambda_event=True)[0]
+
+
+def render(
+    fmt: RecordFormat,
+    records: Sequence[RawRecord],
+    max_bytes: int | None = None,
+    *,
+    lambda_event: bool = False,
+) -> list[dict[str, Any]]:
+    """The one renderer: GetRecords ``Record`` s (boto3 types) or Lambda event records (JSON).
+
+    The two shapes carry the same members in the same (AWS's) order and differ in types:
+
+    ===============================  ==================================  =====================
+    member                           GetRecords (boto3)                  Lambda event (JSON)
+    ===============================  ==================================  =====================
+    ``ApproximateCreationDateTime``  aware ``datetime`` (rule B.5)       epoch seconds (int)
+    binary values and keys           ``bytes``                           base64 text
+    ``eventSourceARN``               absent                              the stream's ARN
+    ``userIdentity`` (TTL deletes)   ``PrincipalId``, ``Type``           ``principalId``, ``type``
+    ===============================  ==================================  =====================
+
+    With ``max_bytes``, stop before the record that would bring the total ``SizeBytes`` over
+    it, but render at least one record (GetRecords' 1 MB cap, rule A.7).
+
+    Every record a reader or a Lambda function sees passes through this loop, so it is written
+    flat (measured with callgrind: a call per record to a record builder and one to a shared
+    envelope function cost 12% more instructions per drained record than this loop): each
+    record is unpacked once, the stream's values are locals, images are thawed by one lookup
+    and one call (:class:`streamsim._items.Builders`), and records of one second share one
+    (immutable) ``ApproximateCreationDateTime``.
     """
     budget = -1 if max_bytes is None else max_bytes
     builders = fmt.builders
     hash_key, hash_type = fmt.hash_key, fmt.hash_type
     range_key, range_type = fmt.range_key, fmt.range_type
     view_type, region, id_prefix, salt = fmt.view_type, fmt.region, fmt.id_prefix, fmt.id_salt
-    version, source = EVENT_VERSION, EVENT_SOURCE
+    version, source, arn = EVENT_VERSION, EVENT_SOURCE, fmt.arn
+    json_keys = lambda_event and fmt.binary_keys
+    if lambda_event:
+        identity = {"type": TTL_IDENTITY_TYPE, "principalId": TTL_PRINCIPAL}
+    else:
+        identity = {"PrincipalId": TTL_PRINCIPAL, "Type": TTL_IDENTITY_TYPE}
     out: list[dict[str, Any]] = []
     append = out.append
     last_second = -1
-    when = ms_to_datetime(0)
+    when: Any = None
     for sn, created, event_name, size, hv, rv, old, new, ttl in records:
         if budget >= 0:
             budget -= size
@@ -200,18 +201,27 @@ def streams_records_of(
                 budget = 0  # the first record alone is over the cap: returned anyway
         if created // 1000 != last_second:
             last_second = created // 1000
-            when = creation_datetime(created)
+            when = last_second if lambda_event else creation_datetime(created)
         sn_text = str(sn)
         keys = (
             {hash_key: {hash_type: hv}}
             if range_key is None
             else {hash_key: {hash_type: hv}, range_key: {range_type: rv}}
         )
+        if json_keys:
+            keys = json_item(keys)
         body: dict[str, Any] = {"ApproximateCreationDateTime": when, "Keys": keys}
         if new is not None:
-            body["NewImage"] = builders[id(new[0])](new)
+            image = builders[id(new[0])](new)
+            # a shaped image (tuple) holds only S, N, BOOL and NULL, the same in JSON
+            body["NewImage"] = (
+                json_packed(image) if lambda_event and type(new) is not tuple else image
+            )
         if old is not None:
-            body["OldImage"] = builders[id(old[0])](old)
+            image = builders[id(old[0])](old)
+            body["OldImage"] = (
+                json_packed(image) if lambda_event and type(old) is not tuple else image
+            )
         body["SequenceNumber"] = sn_text
         body["SizeBytes"] = size
         body["StreamViewType"] = view_type
@@ -225,58 +235,22 @@ def streams_records_of(
             "awsRegion": region,
             "dynamodb": body,
         }
+        if lambda_event:
+            record["eventSourceARN"] = arn
         if ttl:
-            record["userIdentity"] = {"PrincipalId": TTL_PRINCIPAL, "Type": TTL_IDENTITY_TYPE}
+            record["userIdentity"] = identity.copy()
         append(record)
     return out
 
 
-# --- Lambda events (JSON types) -----------------------------------------------------------------
+# --- JSON forms (Lambda events) ---------------------------------------------------------------
 
 
-def lambda_event_record(fmt: RecordFormat, raw: RawRecord) -> dict[str, Any]:
-    """The record of a Lambda DynamoDB event for ``raw`` (rule D.10), JSON-typed throughout.
-
-    ``SizeBytes`` comes from the record (the stream computes it at append time).  The
-    containers are fresh on every call, so a handler may mutate its event without touching
-    the table's stored items or the next attempt's event.
-    """
-    frozen_old, frozen_new = raw[OLD], raw[NEW]
-    # a shaped image (tuple) holds only S, N, BOOL and NULL, which JSON carries as they are
-    old = new = None
-    if frozen_old is not None:
-        old = (
-            fmt.builders[id(frozen_old[0])](frozen_old)
-            if type(frozen_old) is tuple
-            else json_image(frozen_old)
-        )
-    if frozen_new is not None:
-        new = (
-            fmt.builders[id(frozen_new[0])](frozen_new)
-            if type(frozen_new) is tuple
-            else json_image(frozen_new)
-        )
-    out = _envelope(fmt, raw, raw[CREATED] // 1000, old, new)
-    if fmt.binary_keys:
-        body = out["dynamodb"]
-        body["Keys"] = json_item(body["Keys"])
-    out["eventSourceARN"] = fmt.arn
-    if raw[TTL]:
-        out["userIdentity"] = {"type": TTL_IDENTITY_TYPE, "principalId": TTL_PRINCIPAL}
-    return out
-
-
-def json_image(frozen: Frozen) -> Item:
-    """A frozen image thawed into its JSON form (fresh containers, binary as base64 text).
-
-    A shaped image holds only S, N, BOOL and NULL, which JSON carries as they are; in a packed
-    one, values of other types (binary, sets, lists, maps) are rebuilt.
-    """
-    item = thaw(frozen)
-    if type(frozen) is not tuple:
-        for name, av in item.items():
-            if not ("S" in av or "N" in av or "BOOL" in av or "NULL" in av):
-                item[name] = json_value(av)
+def json_packed(item: Item) -> Item:
+    """A thawed packed image in its JSON form, in place: binary, sets, lists and maps rebuilt."""
+    for name, av in item.items():
+        if not ("S" in av or "N" in av or "BOOL" in av or "NULL" in av):
+            item[name] = json_value(av)
     return item
 
 

@@ -16,6 +16,7 @@ from streamsim._validators import (
     ONE_SECOND,
     duration,
     optional_at_least_one,
+    positive_int,
     set_ms_mirrors,
 )
 
@@ -23,9 +24,11 @@ ROTATION_PERIOD_MS = 4 * MS_PER_HOUR  # rule A.10: ~4 h, community-reported (UNC
 RETENTION_MS = 24 * MS_PER_HOUR  # rule A.9
 ITERATOR_TTL_MS = 15 * MS_PER_MINUTE  # rule A.6
 MAX_READERS_PER_SHARD = 2  # rule A.9: two simultaneous readers per shard
+READER_BURST = 10  # rule F.7: over-subscribed reads a shard absorbs before throttling
+READER_THROTTLES = ("burst", "strict")
 HISTORY_LIMIT = 100_000  # lifecycle log entries kept per stream by default
 SEQUENCE_NUMBER_SCOPES = ("stream", "per_shard")
-SEQUENCE_NUMBER_LENGTHS = ("varied", "fixed")
+SEQUENCE_NUMBER_LENGTHS = ("varied", "fixed", "growing")
 EVENT_ID_FORMS = ("opaque", "sequential")
 
 
@@ -43,8 +46,17 @@ class StreamSettings:
             in ``[0, rotation_jitter]`` (0: every shard rotates exactly on the period).
         retention: records older than this are trimmed (rule A.9, 24 h); 1 s to 10 years.
         iterator_ttl: a shard iterator expires this long after it was issued (rule A.6).
-        max_readers_per_shard: distinct readers (iterator chains) allowed on one shard within
-            one second before GetRecords raises LimitExceededException (rule A.9); None: no limit.
+        max_readers_per_shard: distinct readers (iterator chains) one shard serves within one
+            second without drawing on its burst allowance (rule A.9); None: no limit.
+        reader_throttle: how over-subscription is throttled (rule F.7).  ``"burst"``
+            (default): while more than ``max_readers_per_shard`` readers read a shard within a
+            second, each read takes a token from the shard's bucket of ``reader_burst``
+            tokens, refilled at one token per second; GetRecords raises
+            LimitExceededException only when the bucket is empty, so a few readers at one
+            instant pass and only sustained over-subscription trips it (real AWS served three
+            iterator chains reading one shard back to back).  ``"strict"``: a reader beyond
+            ``max_readers_per_shard`` within one second is refused at once (earlier releases).
+        reader_burst: the bucket's size in reads (``"burst"`` only).
         status_delay: how long a stream stays ENABLING / DISABLING before ENABLED /
             DISABLED (AWS: a few seconds, UNCONFIRMED; default 0 so a stream is usable at
             once).  Records are captured from the instant of enabling either way.
@@ -63,6 +75,10 @@ class StreamSettings:
             differ in length, as AWS's do (rule A.3): a consumer comparing them as strings, or
             assuming a length, fails here as it would on AWS.  ``"fixed"``: every number has 21
             digits (streamsim's earlier form; with it, outputs are those of earlier releases).
+            ``"growing"``: a TESTING option; as ``"varied"``, but every shard that continues
+            another (a rotation, a split) numbers with one more digit than the numbers before
+            it, so a consumer that compares sequence numbers as text fails at the first
+            rotation (property tests find such a bug in a few operations).
         event_ids: ``"opaque"`` (default): eventIDs are 32 hex characters that tell nothing
             about order, as AWS's (rule A.3), so sorting by them fails here as on AWS.
             ``"sequential"``: the stream's prefix and the last 21 digits of the sequence
@@ -88,6 +104,10 @@ class StreamSettings:
     max_readers_per_shard: int | None = attrs.field(
         default=MAX_READERS_PER_SHARD, validator=optional_at_least_one
     )
+    reader_throttle: str = attrs.field(
+        default="burst", validator=attrs.validators.in_(READER_THROTTLES)
+    )
+    reader_burst: int = attrs.field(default=READER_BURST, validator=positive_int)
     status_delay: timedelta = attrs.field(default=timedelta(0), validator=duration())
     history_limit: int | None = attrs.field(default=HISTORY_LIMIT, validator=optional_at_least_one)
     sequence_numbers: str = attrs.field(

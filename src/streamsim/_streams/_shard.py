@@ -27,6 +27,9 @@ from ._view import StreamRecord
 _SEQ = itemgetter(SEQ)
 _CREATED = itemgetter(CREATED)
 
+#: ``_next_trim_ms`` of a shard with nothing readable: no trim is ever due
+NEVER = 2**63
+
 #: records per sealed chunk (a tuple the garbage collector no longer tracks once sealed)
 CHUNK = 1_024
 
@@ -51,6 +54,7 @@ class Shard:
         "_chunks",
         "_clock",
         "_last_sn",
+        "_next_trim_ms",
         "_retention_ms",
         "_start",
         "_tail",
@@ -58,6 +62,7 @@ class Shard:
         "children",
         "closed_ms",
         "created_ms",
+        "end_position",
         "ending_sequence_number",
         "listed_until_ms",
         "parent",
@@ -102,6 +107,11 @@ class Shard:
         self._tail: list[RawRecord] = []
         self._start = 0  # index of the first readable (untrimmed) record
         self._base = 0  # records dropped from memory: the position of index 0
+        #: position one past the newest record: where the next append goes (read-only
+        #: outside this class; an attribute, not a property, as the poller reads it per poll)
+        self.end_position = 0
+        # the instant after which the oldest readable record is trimmed (NEVER: none held)
+        self._next_trim_ms = NEVER
         self._last_sn: int | None = None
         self._trimmed_through = 0  # highest sequence number trimmed away (0: none)
         if parent is not None:
@@ -128,7 +138,7 @@ class Shard:
 
     def _held(self) -> int:
         """Records held in memory (trimmed ones not yet dropped included)."""
-        return len(self._chunks) * CHUNK + len(self._tail)
+        return self.end_position - self._base
 
     def _get(self, index: int) -> RawRecord:
         """The held record at ``index`` (0 <= index < _held())."""
@@ -229,14 +239,17 @@ class Shard:
         self.closed_ms = now_ms
 
     def trim(self) -> None:
-        """Drop records older than the retention period from the readable range (rule A.9)."""
+        """Drop records older than the retention period from the readable range (rule A.9).
+
+        Called on every access; it returns after one comparison until the oldest readable
+        record's retention is over (``_next_trim_ms``).
+        """
+        now = self._clock.now_ms
+        if now <= self._next_trim_ms:
+            return
         start = self._start
         held = self._held()
-        if start >= held:
-            return
-        horizon = self._clock.now_ms - self._retention_ms
-        if self._get(start)[CREATED] >= horizon:
-            return
+        horizon = now - self._retention_ms
         new_start = self._bisect(horizon, start, _CREATED)
         self._trimmed_through = self._get(new_start - 1)[SEQ]
         if new_start == held:  # everything trimmed: drop it all
@@ -251,12 +264,19 @@ class Shard:
                 self._base += drop * CHUNK
                 new_start -= drop * CHUNK
         self._start = new_start
+        held = self._held()
+        self._next_trim_ms = (
+            self._get(new_start)[CREATED] + self._retention_ms if new_start < held else NEVER
+        )
 
     def append(self, record: RawRecord) -> None:
         """Add the newest record (its sequence number above every record's before it)."""
         tail = self._tail
         tail.append(record)
         self._last_sn = record[SEQ]
+        self.end_position += 1
+        if self._next_trim_ms == NEVER:  # the readable range was empty
+            self._next_trim_ms = record[CREATED] + self._retention_ms
         if len(tail) == CHUNK:
             self._chunks.append(tuple(tail))
             self._tail = []
@@ -272,11 +292,6 @@ class Shard:
         """Position of the oldest readable record (trimmed records are not readable)."""
         self.trim()
         return self._base + self._start
-
-    @property
-    def end_position(self) -> int:
-        """Position one past the newest record: where the next append goes."""
-        return self._base + len(self._chunks) * CHUNK + len(self._tail)
 
     def read(self, position: int, limit: int | None = None) -> list[RawRecord]:
         """The records from ``position`` on (at most ``limit``), oldest first.
@@ -316,6 +331,11 @@ class Shard:
             if self.ending_sequence_number is not None:
                 assert sns[-1] <= self.ending_sequence_number
         assert 0 <= self._start <= self._held()
+        assert self.end_position == self._base + len(self._chunks) * CHUNK + len(self._tail)
+        if self._start < self._held():
+            assert self._next_trim_ms == self._get(self._start)[CREATED] + self._retention_ms
+        else:
+            assert self._next_trim_ms == NEVER, "nothing readable: no trim is due"
 
     def __repr__(self) -> str:
         state = "open" if self.is_open else "closed"

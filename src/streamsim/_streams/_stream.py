@@ -141,7 +141,11 @@ class Stream:
         #: sequence numbers of varied lengths (rule A.3): a 21-digit start drawn from the
         #: seeded generator, and now and then a longer number when a shard opens
         self._varied = (
-            settings.sequence_number_lengths == "varied" and settings.sequence_numbers == "stream"
+            settings.sequence_number_lengths in ("varied", "growing")
+            and settings.sequence_numbers == "stream"
+        )
+        self._lengthen_one_in = (
+            1 if settings.sequence_number_lengths == "growing" else (LENGTHEN_ONE_IN)
         )
         if self._varied:
             self._next_sn = rng.randrange(FIRST_SEQUENCE_NUMBER, 10 * FIRST_SEQUENCE_NUMBER // 2)
@@ -155,6 +159,8 @@ class Stream:
         self.on_new_shard: list[Callable[[Shard], None]] = []
         #: readers seen per shard: shard id -> {reader id: last read ms}
         self.readers: dict[str, dict[int, int]] = {}
+        #: over-subscribed read tokens per shard (rule F.7): shard id -> [milli-tokens, at ms]
+        self.reader_tokens: dict[str, list[int]] = {}
         self._next_reader = 1
         #: the lifecycle log (see ``_history``): a few entries per shard, never per record
         self.history: deque[StreamEvent] = deque(maxlen=settings.history_limit)
@@ -325,12 +331,13 @@ class Stream:
                 return shard_id
 
     def _lengthen(self) -> None:
-        """Now and then (one shard opening in :data:`LENGTHEN_ONE_IN`), move the stream's
+        """Now and then (one shard opening in :data:`LENGTHEN_ONE_IN`; every one with
+        ``sequence_number_lengths="growing"``), move the stream's
         counter to the next power of ten, so later numbers have one more digit (at most 38,
         rule A.3): numbers of one stream then differ in length, and a parent's may compare
         above its child's as text."""
         digits = len(str(self._next_sn))
-        if digits < MAX_SEQUENCE_DIGITS and self._rng.randrange(LENGTHEN_ONE_IN) == 0:
+        if digits < MAX_SEQUENCE_DIGITS and self._rng.randrange(self._lengthen_one_in) == 0:
             self._next_sn = 10**digits
 
     def _open_shard(self, partition_id: int, parent: Shard | None) -> Shard:
@@ -474,6 +481,7 @@ class Stream:
             if shard.is_expired(now):
                 del self._shard_ids[shard.shard_id]
                 self.readers.pop(shard.shard_id, None)
+                self.reader_tokens.pop(shard.shard_id, None)
                 # Its children still name it as parent; its own (expired) parent is dropped, so
                 # a long-lived lineage keeps at most one expired ancestor in memory per chain.
                 shard.parent = None

@@ -19,8 +19,9 @@ change was processed, in order per item and along the shard lineage, and whether
 converged to what a model of the source table says it should hold.
 
 Faults (:mod:`._faults`): :class:`FaultPlan` is a frozen value (its ``repr`` is Python that
-rebuilds it) that wraps a handler and makes chosen invocations crash, time out part-way, be
-throttled, or see their own DynamoDB writes fail.
+rebuilds it) that wraps a handler and makes chosen invocations (by number, by a predicate
+over the batch, or at random) crash, time out part-way, be delivered twice, see their own
+DynamoDB writes fail, expire the mapping's iterators, or toggle the source's stream.
 
 :func:`sweep` runs one check over many seeds or scenarios on any
 ``concurrent.futures.Executor`` (a process pool by default).
@@ -47,6 +48,8 @@ from ._faults import Duplicate as Duplicate
 from ._faults import FaultInjector as FaultInjector
 from ._faults import FaultPlan as FaultPlan
 from ._faults import InjectedFault as InjectedFault
+from ._faults import IteratorExpiry as IteratorExpiry
+from ._faults import StreamToggle as StreamToggle
 from ._faults import Timeout as Timeout
 from ._history import Anomaly as Anomaly
 from ._history import Change as Change
@@ -57,6 +60,9 @@ from ._history import check_exactly_once as check_exactly_once
 from ._history import check_item_order as check_item_order
 from ._history import check_sequence_numbers as check_sequence_numbers
 from ._history import check_stream_history as check_stream_history
+from ._predicates import BatchHasEvent as BatchHasEvent
+from ._predicates import BatchHasKey as BatchHasKey
+from ._predicates import BatchSizeAtLeast as BatchSizeAtLeast
 from ._reading import ShardRead as ShardRead
 from ._reading import StreamRead as StreamRead
 from ._reading import read_stream as read_stream
@@ -75,6 +81,9 @@ __all__ = [
     "Advance",
     "Anomaly",
     "Attempt",
+    "BatchHasEvent",
+    "BatchHasKey",
+    "BatchSizeAtLeast",
     "Change",
     "CheckResult",
     "ConsumerHistory",
@@ -88,10 +97,12 @@ __all__ = [
     "FaultInjector",
     "FaultPlan",
     "InjectedFault",
+    "IteratorExpiry",
     "Put",
     "Scenario",
     "ShardRead",
     "StreamRead",
+    "StreamToggle",
     "SweepOutcome",
     "Throttle",
     "Timeout",

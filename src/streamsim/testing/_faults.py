@@ -11,24 +11,34 @@ part-way through a batch:
 
 * :class:`Crash`: the handler gets the first ``after`` records, then the invocation raises
   :class:`InjectedFault` (a function error: the whole batch is retried).
-* :class:`Timeout`: the handler gets the first ``after`` records, then the invocation runs
-  past the function's timeout (outcome ``timeout``): the effects of those records happen, the
-  rest do not.
+* :class:`Timeout`: the handler gets the first ``after`` records, then works on until the
+  function's timeout (``sim.spend``): its clock reaches the deadline, where the invocation is
+  stopped (outcome ``timeout``): the effects of those records happen, the rest do not, and
+  ``context.get_remaining_time_in_millis()`` has fallen to 0.
 * :class:`Duplicate`: the handler is called twice with the same event (a duplicate delivery).
 * :class:`DownstreamError`: the handler's own DynamoDB writes through
   :meth:`FaultInjector.table` raise an AWS error (``ProvisionedThroughputExceededException``,
   ``ConditionalCheckFailedException``, ``TransactionConflictException``,
   ``InternalServerError``) after ``after`` writes succeeded, before the write is applied.
+* :class:`IteratorExpiry`: after the invocation, the mapping's shard iterators expire; each
+  shard resumes from its checkpoint, so a batch being retried is read again as a new batch.
+* :class:`StreamToggle`: after the invocation, the source table's stream is disabled and
+  enabled again: a new stream (new ARN); the mapping reads the old one to its end, and
+  whoever consumes the table must map the new one (:attr:`FaultInjector.new_streams`).
+
+Besides ``on`` and ``probability``, a fault may strike the batches a predicate matches:
+``when=BatchHasKey("k1")``, ``BatchSizeAtLeast(3)``, ``BatchHasEvent("REMOVE")`` (values, so
+the plan still prints as Python).
 
 :meth:`FaultPlan.start` gives a :class:`FaultInjector` (the running state: invocation count,
 generator) that wraps handlers and tables; :meth:`FaultInjector.heal` switches every fault
 off (the chaos, heal, drain phases).
 
-Differs from AWS (and from a full fault model): virtual time does not pass inside a handler,
-so ``context.get_remaining_time_in_millis()`` does not fall during a :class:`Timeout`; the
-handler is given a prefix of the batch instead of being stopped mid-way.  Lambda throttling
-(429) is a concurrency matter of the poller: set the function's reserved concurrency to 0
-(``put_function_concurrency``) for a throttling phase.
+Differs from AWS (and from a full fault model): the handler is given a prefix of the batch
+for a crash or timeout part-way, instead of being stopped mid-way through its own loop (a
+handler that spends virtual time itself, ``sim.spend``, is stopped exactly at its deadline).
+Lambda throttling (429) is a concurrency matter of the poller: :class:`~._runner.Throttle`
+sets the function's reserved concurrency to 0 for a while.
 """
 
 from __future__ import annotations
@@ -47,6 +57,8 @@ from streamsim._errors import (
     StreamsimError,
     TransactionConflictException,
 )
+
+from ._predicates import BatchPredicate, predicate
 
 #: DownstreamError's ``error`` names, and the AWS error each raises.
 DOWNSTREAM_ERRORS: dict[str, type[StreamsimError]] = {
@@ -89,6 +101,7 @@ class Crash:
     on: tuple[int, ...] = attrs.field(default=(), converter=_on)
     probability: float = attrs.field(default=0.0, validator=_probability)
     after: int = attrs.field(default=0, validator=_count)
+    when: BatchPredicate | None = attrs.field(default=None, converter=predicate)
 
 
 @attrs.frozen(kw_only=True)
@@ -98,6 +111,7 @@ class Timeout:
     on: tuple[int, ...] = attrs.field(default=(), converter=_on)
     probability: float = attrs.field(default=0.0, validator=_probability)
     after: int = attrs.field(default=0, validator=_count)
+    when: BatchPredicate | None = attrs.field(default=None, converter=predicate)
 
 
 @attrs.frozen(kw_only=True)
@@ -106,6 +120,25 @@ class Duplicate:
 
     on: tuple[int, ...] = attrs.field(default=(), converter=_on)
     probability: float = attrs.field(default=0.0, validator=_probability)
+    when: BatchPredicate | None = attrs.field(default=None, converter=predicate)
+
+
+@attrs.frozen(kw_only=True)
+class IteratorExpiry:
+    """After the invocation, the mapping's iterators expire: shards resume from checkpoints."""
+
+    on: tuple[int, ...] = attrs.field(default=(), converter=_on)
+    probability: float = attrs.field(default=0.0, validator=_probability)
+    when: BatchPredicate | None = attrs.field(default=None, converter=predicate)
+
+
+@attrs.frozen(kw_only=True)
+class StreamToggle:
+    """After the invocation, the source table's stream is disabled and enabled again."""
+
+    on: tuple[int, ...] = attrs.field(default=(), converter=_on)
+    probability: float = attrs.field(default=0.0, validator=_probability)
+    when: BatchPredicate | None = attrs.field(default=None, converter=predicate)
 
 
 def _error_name(_: Any, attribute: Any, value: str) -> None:
@@ -127,15 +160,17 @@ class DownstreamError:
     error: str = attrs.field(
         default="ProvisionedThroughputExceededException", validator=_error_name
     )
+    when: BatchPredicate | None = attrs.field(default=None, converter=predicate)
 
 
-Fault = Crash | Timeout | Duplicate | DownstreamError
+Fault = Crash | Timeout | Duplicate | DownstreamError | IteratorExpiry | StreamToggle
+FAULT_KINDS = (Crash, Timeout, Duplicate, DownstreamError, IteratorExpiry, StreamToggle)
 
 
 def _faults(value: Any) -> tuple[Fault, ...]:
     faults = tuple(value)
     for fault in faults:
-        if not isinstance(fault, Crash | Timeout | Duplicate | DownstreamError):
+        if not isinstance(fault, FAULT_KINDS):
             raise TypeError(f"not a fault: {fault!r}")
     return faults
 
@@ -146,7 +181,7 @@ class FaultPlan:
 
     >>> plan = FaultPlan(faults=(Crash(on=[2]),), seed=7)
     >>> plan
-    FaultPlan(faults=(Crash(on=(2,), probability=0.0, after=0),), seed=7)
+    FaultPlan(faults=(Crash(on=(2,), probability=0.0, after=0, when=None),), seed=7)
     >>> eval(repr(plan)) == plan
     True
     """
@@ -156,7 +191,7 @@ class FaultPlan:
 
     def start(self, sim: Any) -> FaultInjector:
         """The running state of this plan in ``sim`` (wraps handlers, functions and tables)."""
-        return FaultInjector(self, sim.rng(f"faults/{self.seed}"))
+        return FaultInjector(self, sim.rng(f"faults/{self.seed}"), sim)
 
     def __bool__(self) -> bool:
         return bool(self.faults)
@@ -169,8 +204,9 @@ class _Decision:
     number: int
     cut: int | None = None  # records the handler gets before a crash or timeout
     timeout: bool = False
-    timed: bool = False  # decided by the duration hook, which made the invocation time out
     duplicate: bool = False
+    expire: bool = False  # the mapping's iterators expire after the invocation
+    toggle: bool = False  # the source table's stream is toggled after the invocation
     downstream: DownstreamError | None = None
     writes: int = 0
 
@@ -181,105 +217,114 @@ class FaultInjector:
     Attributes:
         plan: the plan; healed: True once :meth:`heal` switched every fault off.
         struck: ``(invocation number, fault name)`` for every fault that struck, in order.
+        new_streams: ARNs of the streams :class:`StreamToggle` faults enabled.
     """
 
-    def __init__(self, plan: FaultPlan, rng: random.Random) -> None:
+    def __init__(self, plan: FaultPlan, rng: random.Random, sim: Any = None) -> None:
         self.plan = plan
         self._rng = rng
+        self._sim = sim
         self.healed = not plan.faults
         self.invocations = 0
         self.struck: list[tuple[int, str]] = []
-        self._next: _Decision | None = None
+        #: ARNs of the streams a StreamToggle enabled, oldest first
+        self.new_streams: list[str] = []
         self._current: _Decision | None = None
 
     def heal(self) -> None:
         """Switch every fault off from now on (the heal phase)."""
         self.healed = True
 
-    def _decide(self, records: int) -> _Decision:
+    def _decide(self, records: list[dict[str, Any]]) -> _Decision:
         number = self.invocations + 1
         decision = _Decision(number)
         if self.healed:
             return decision
         rng = self._rng
+        count = len(records)
         for fault in self.plan.faults:
-            hit = number in fault.on
+            hit = number in fault.on or (fault.when is not None and fault.when(records))
             cut: int | None = None
             if isinstance(fault, Crash | Timeout):
                 if hit:
-                    cut = min(fault.after, records)
+                    cut = min(fault.after, count)
                 elif fault.probability:
-                    cut = next(
-                        (i for i in range(records) if rng.random() < fault.probability), None
-                    )
+                    cut = next((i for i in range(count) if rng.random() < fault.probability), None)
                 if cut is not None and (decision.cut is None or cut < decision.cut):
                     decision.cut = cut
                     decision.timeout = isinstance(fault, Timeout)
-            elif isinstance(fault, Duplicate):
-                if hit or (fault.probability and rng.random() < fault.probability):
+            elif isinstance(fault, DownstreamError):
+                if hit or fault.probability:
+                    decision.downstream = fault
+            elif hit or (fault.probability and rng.random() < fault.probability):
+                if isinstance(fault, Duplicate):
                     decision.duplicate = True
-            elif hit or fault.probability:
-                decision.downstream = fault
+                elif isinstance(fault, IteratorExpiry):
+                    decision.expire = True
+                else:
+                    decision.toggle = True
         return decision
 
-    def duration(self, base: Callable[[dict[str, Any]], Any] | Any = 0.01) -> Callable[..., Any]:
-        """A function ``duration`` that makes the invocations a :class:`Timeout` hits too long.
-
-        Args:
-            base: the duration otherwise (seconds, a timedelta, or a callable of the event).
-        """
-
-        def duration(event: dict[str, Any]) -> Any:
-            decision = self._decide(len(event.get("Records", ())))
-            decision.timed = True
-            self._next = decision
-            if decision.timeout:
-                return 901  # past any function timeout (at most 900 s)
-            return base(event) if callable(base) else base
-
-        return duration
-
     def wrap(self, handler: Callable[..., Any]) -> Callable[..., Any]:
-        """``handler`` with the plan's faults applied to each call.
-
-        A :class:`Timeout` needs the function's ``duration`` to be :meth:`duration` too (as
-        :meth:`create_function` does); without it, it strikes as a crash.
-        """
+        """``handler`` with the plan's faults applied to each call."""
 
         @functools.wraps(handler)
         def faulty(event: dict[str, Any], context: Any) -> Any:
             records = event.get("Records", [])
-            decision = self._next
-            self._next = None
-            if decision is None or decision.number != self.invocations + 1:
-                decision = self._decide(len(records))
+            decision = self._decide(records)
             self.invocations = decision.number
             self._current = decision
             try:
                 if decision.cut is not None:
-                    kind = "Timeout" if decision.timeout else "Crash"
-                    self.struck.append((decision.number, kind))
-                    if decision.cut:
-                        handler({**event, "Records": records[: decision.cut]}, context)
-                    if decision.timeout and decision.timed:
-                        return None  # the duration already runs past the timeout
-                    what = (
-                        "timeout (without the duration hook: a crash)"
-                        if decision.timeout
-                        else "crash"
-                    )
-                    raise InjectedFault(
-                        f"injected {what} in invocation {decision.number} after "
-                        f"{decision.cut} of {len(records)} records"
-                    )
+                    return self._cut(handler, event, context, decision)
                 if decision.duplicate:
                     self.struck.append((decision.number, "Duplicate"))
                     handler(event, context)
                 return handler(event, context)
             finally:
                 self._current = None
+                self._after(decision, event, context)
 
         return faulty
+
+    def _cut(
+        self, handler: Callable[..., Any], event: dict[str, Any], context: Any, decision: _Decision
+    ) -> Any:
+        """A crash or timeout after ``decision.cut`` records."""
+        records = event.get("Records", [])
+        kind = "Timeout" if decision.timeout else "Crash"
+        self.struck.append((decision.number, kind))
+        if decision.cut:
+            handler({**event, "Records": records[: decision.cut]}, context)
+        if decision.timeout and self._sim is not None:
+            # the handler works on until its deadline, where it is stopped (HandlerTimedOut)
+            self._sim.spend(milliseconds=context.get_remaining_time_in_millis() + 1)
+        what = "timeout (outside a Lambda handler: a crash)" if decision.timeout else "crash"
+        raise InjectedFault(
+            f"injected {what} in invocation {decision.number} after "
+            f"{decision.cut} of {len(records)} records"
+        )
+
+    def _after(self, decision: _Decision, event: dict[str, Any], context: Any) -> None:
+        """Faults that strike the mapping or the source once the invocation is over."""
+        if not (decision.expire or decision.toggle) or self._sim is None:
+            return
+        sim = self._sim
+        records = event.get("Records", [])
+        arn = records[0].get("eventSourceARN", "") if records else ""
+        if decision.expire:
+            self.struck.append((decision.number, "IteratorExpiry"))
+            for mapping in sim.lambda_service.function(context.function_name).mappings:
+                if mapping.event_source_arn == arn:
+                    mapping.expire_iterators()
+        if decision.toggle and arn:
+            self.struck.append((decision.number, "StreamToggle"))
+            table = sim.table(arn.split("/")[1])
+            spec = table.stream_specification or {}
+            if table.latest_stream_arn == arn and spec.get("StreamEnabled"):
+                view_type = spec["StreamViewType"]
+                table.disable_stream()
+                self.new_streams.append(table.enable_stream(view_type).arn)
 
     def create_function(
         self,
@@ -290,14 +335,13 @@ class FaultInjector:
         outer: Callable[[Callable[..., Any]], Callable[..., Any]] | None = None,
         **options: Any,
     ) -> Any:
-        """``sim.create_function`` with the handler wrapped and the duration faulted.
+        """``sim.create_function`` with the handler wrapped in the faults.
 
         Args:
             outer: a wrapper applied outside the faults (``outer=history.wrap`` records what
                 the poller delivered and what the faults made of it).
-            options: ``sim.create_function`` options (``duration`` is the base duration).
+            options: ``sim.create_function`` options.
         """
-        options["duration"] = self.duration(options.get("duration", 0.01))
         wrapped = self.wrap(handler)
         return sim.create_function(name, wrapped if outer is None else outer(wrapped), **options)
 

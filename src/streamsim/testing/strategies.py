@@ -32,15 +32,21 @@ from ._faults import (
     Duplicate,
     Fault,
     FaultPlan,
+    IteratorExpiry,
+    StreamToggle,
     Timeout,
 )
+from ._predicates import BatchHasEvent, BatchSizeAtLeast
 from ._runner import Advance, Delete, Operation, Put, Scenario, Throttle
 
 #: The stream's default shard rotation period (StreamSettings), where advances bunch up.
 ROTATION_MS = 4 * 3600 * 1000
 #: Advances (ms) a workload prefers: none, one poll, a few, and either side of a rotation.
 EDGE_ADVANCES = (1, 1_000, 5_000, ROTATION_MS - 1, ROTATION_MS, ROTATION_MS + 1)
-FAULT_KINDS = ("crash", "timeout", "duplicate", "downstream")
+FAULT_KINDS = ("crash", "timeout", "duplicate", "downstream", "expiry")
+#: Kinds drawn only when asked for: "toggle" gives the source a second stream, which a
+#: consumer must also handle (sequence numbers of two streams are unrelated).
+OPT_IN_FAULT_KINDS = ("toggle",)
 
 
 @functools.cache
@@ -135,7 +141,9 @@ def fault_plans(
 
     Args:
         kinds: which faults to draw from: ``crash``, ``timeout``, ``duplicate``,
-            ``downstream`` (none: plans without faults).
+            ``downstream``, ``expiry`` (the default set), ``toggle`` (none: plans without
+            faults).  Each fault strikes invocations by number, or the batches a predicate
+            (``BatchSizeAtLeast``, ``BatchHasEvent``) matches.
     """
     chosen = _faults(kinds, horizon)
     faults = draw(st.lists(chosen, max_size=max_faults if kinds else 0))
@@ -146,13 +154,24 @@ def fault_plans(
 def _faults(kinds: tuple[str, ...], horizon: int) -> st.SearchStrategy[Fault]:
     on = st.lists(st.integers(1, horizon), min_size=1, max_size=2).map(tuple)
     after = st.integers(0, 3)
+    when = st.one_of(
+        st.builds(BatchSizeAtLeast, st.integers(2, 3)),
+        st.builds(BatchHasEvent, st.sampled_from(("MODIFY", "REMOVE"))),
+    )
+
+    def pick(kind: type[Any], **args: Any) -> st.SearchStrategy[Fault]:
+        by_number = st.builds(kind, on=on, **args)
+        return st.one_of(by_number, st.builds(kind, when=when, **args))
+
     makers: dict[str, st.SearchStrategy[Fault]] = {
-        "crash": st.builds(Crash, on=on, after=after),
-        "timeout": st.builds(Timeout, on=on, after=after),
-        "duplicate": st.builds(Duplicate, on=on),
-        "downstream": st.builds(
-            DownstreamError, on=on, after=after, error=st.sampled_from(sorted(DOWNSTREAM_ERRORS))
+        "crash": pick(Crash, after=after),
+        "timeout": pick(Timeout, after=after),
+        "duplicate": pick(Duplicate),
+        "downstream": pick(
+            DownstreamError, after=after, error=st.sampled_from(sorted(DOWNSTREAM_ERRORS))
         ),
+        "expiry": pick(IteratorExpiry),
+        "toggle": pick(StreamToggle),
     }
     if not kinds:
         return st.nothing()
@@ -189,4 +208,6 @@ def scenarios(
         seed=draw(st.integers(0, 3)),
         partitions=draw(st.integers(1, 3)),
         splits=draw(st.one_of(st.none(), st.sampled_from((1, 2, 4)))),
+        # numbers that lengthen at each rotation or split, so text comparisons fail quickly
+        sequence_number_lengths=draw(st.sampled_from(("varied", "growing"))),
     )

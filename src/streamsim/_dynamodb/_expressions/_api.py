@@ -158,9 +158,9 @@ def check_filter_keys(condition: Condition, names: Names | None, keys: tuple[str
         for operand, _ in iter_operands(condition.root)
         if isinstance(operand, Path)
     }
+    what = "Filter Expression" if condition.kind == "FilterExpression" else condition.kind
     for key in keys:
         if key in heads:
             raise ValidationException(
-                "Filter Expression can only contain non-primary key attributes: Primary key "
-                f"attribute: {key}"
+                f"{what} can only contain non-primary key attributes: Primary key attribute: {key}"
             )

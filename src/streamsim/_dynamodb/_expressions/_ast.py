@@ -11,7 +11,7 @@ document paths (:func:`check_paths`), and walking the trees (:func:`iter_operand
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeAlias
 
 from attrs import field, frozen
@@ -75,6 +75,20 @@ def check_paths(paths: Sequence[ResolvedPath], kind: str) -> None:
                 )
     if conflict:
         raise ValidationException(conflict)
+
+
+#: A document path has at most this many elements (names and list indexes; rule H.36).
+MAX_PATH_DEPTH = 32
+
+
+def check_path_depth(paths: Iterable[object], kind: str) -> None:
+    """Reject a document path of more than 32 levels among ``paths`` (rule H.36)."""
+    for path in paths:
+        if isinstance(path, Path) and len(path.elements) > MAX_PATH_DEPTH:
+            raise ValidationException(
+                f"Invalid {kind}: The document path has too many nesting levels; nesting "
+                f"levels: {len(path.elements)}"
+            )
 
 
 def resolve_name(names: Names, ref: str, kind: str) -> str:
@@ -304,6 +318,9 @@ class UpdateExpression:
     written: tuple[Path, ...] = field(repr=False)
     set_values: tuple[OperandFn, ...] = field(repr=False)
     kind: str = "UpdateExpression"
+    #: Built from ``AttributeUpdates`` (rule H.33): ADD also appends lists, and a type
+    #: mismatch has the legacy message.
+    legacy: bool = False
 
 
 @frozen(eq=False)

@@ -169,3 +169,33 @@ def nesting(tokens: list[Token]) -> int:
         elif kind == NAME and token.text.upper() in ("AND", "OR"):
             pending = 0  # the operand under the NOT run ended
     return deepest
+
+
+#: At most this many operators in one expression (rule H.36).
+MAX_OPERATORS: Final = 300
+_CONDITION_OPERATORS: Final = frozenset({"=", "<>", "<", "<=", ">", ">="})
+_CONDITION_WORDS: Final = frozenset({"AND", "OR", "NOT", "BETWEEN", "IN"})
+_UPDATE_OPERATORS: Final = frozenset({"+", "-"})
+
+
+def operator_count(tokens: list[Token], update: bool) -> int:
+    """How many operators ``tokens`` hold, as DynamoDB counts them for its limit of 300.
+
+    In a condition (and a filter or key condition) the comparators and ``AND``, ``OR``,
+    ``NOT``, ``BETWEEN`` and ``IN`` count; in an UpdateExpression, ``+`` and ``-`` (``SET``'s
+    ``=`` does not).  Parentheses, function calls and paths do not count.
+
+    >>> operator_count(tokenize("a < b OR (NOT c = :c)"), False)
+    4
+    >>> operator_count(tokenize("SET a = :x + :y - :z"), True)
+    2
+    """
+    count = 0
+    for token in tokens:
+        kind = token.kind
+        if kind == PUNCT:
+            if token.text in (_UPDATE_OPERATORS if update else _CONDITION_OPERATORS):
+                count += 1
+        elif not update and kind == NAME and token.text.upper() in _CONDITION_WORDS:
+            count += 1
+    return count

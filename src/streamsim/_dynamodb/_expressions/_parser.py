@@ -61,6 +61,7 @@ from ._ast import (
     Projection,
     SetAction,
     ValueRef,
+    check_path_depth,
     iter_operands,
     iter_update_operands,
 )
@@ -68,6 +69,7 @@ from ._grammar import COMPARATORS, CONDITION_FUNCTIONS, UPDATE_FUNCTIONS
 from ._lexer import (
     EOF,
     MAX_NESTING,
+    MAX_OPERATORS,
     NAME,
     NAME_REF,
     NUMBER,
@@ -76,6 +78,7 @@ from ._lexer import (
     Token,
     near,
     nesting,
+    operator_count,
     tokenize,
 )
 from ._reserved import is_reserved
@@ -450,6 +453,12 @@ _T = TypeVar("_T")
 
 
 def _run(parser: _Parser, parse: Callable[[], _T]) -> _T:
+    operators = operator_count(parser.tokens, parser.kind == "UpdateExpression")
+    if operators > MAX_OPERATORS:  # rule H.36
+        raise ValidationException(
+            f"Invalid {parser.kind}: The expression contains too many operators; operator "
+            f"count: {operators}"
+        )
     deepest = nesting(parser.tokens)
     if deepest > MAX_NESTING:
         raise ValidationException(
@@ -472,6 +481,7 @@ def parse_condition_tree(expression: str, kind: str) -> tuple[CondNode, list[str
     parser = _Parser(expression, kind, _CONDITION_KEYWORDS)
     root = _run(parser, parser.parse_condition)
     operands = list(iter_operands(root))
+    check_path_depth((op for op, _ in operands), kind)
     prefix = f"Invalid {kind}: "
     if parser.redundant_parens:
         raise ValidationException(prefix + "The expression has redundant parentheses;")
@@ -538,6 +548,7 @@ def parse_update_tree(expression: str) -> UpdateParts:
     parser = _Parser(expression, kind, _UPDATE_KEYWORDS)
     sets, removes, adds, deletes, written, repeated = _run(parser, parser.parse_update)
     operands = list(iter_update_operands(sets, removes, adds, deletes, written))
+    check_path_depth(iter(operands), kind)
     refs, reserved = _refs(iter(operands))
     prefix = f"Invalid {kind}: "
     if reserved:
@@ -569,6 +580,7 @@ def parse_projection(expression: str) -> Projection:
     _check_length(expression, kind)
     parser = _Parser(expression, kind, frozenset())
     paths = _run(parser, parser.parse_projection)
+    check_path_depth(iter(paths), kind)
     refs, reserved = _refs(iter(paths))
     if reserved:
         raise ValidationException(

@@ -53,6 +53,8 @@ MISSING_ATTRIBUTE: Final = (
 )
 WRONG_TYPE: Final = "An operand in the update expression has an incorrect data type"
 INVALID_PATH: Final = "The document path provided in the update expression is invalid for update"
+#: ``AttributeUpdates``' word for WRONG_TYPE (rule H.33).
+LEGACY_MISMATCH: Final = "Type mismatch for attribute to update"
 
 _SET_TYPES: Final = frozenset({"SS", "NS", "BS"})
 _EMPTY: Final[dict[str, AttributeValue]] = {}
@@ -178,27 +180,37 @@ def _operand_type_error(operator: str, value: AttributeValue) -> ValidationExcep
     )
 
 
-def _add(existing: AttributeValue | None, value: AttributeValue) -> AttributeValue:
+def _add(
+    existing: AttributeValue | None, value: AttributeValue, mismatch: str = WRONG_TYPE
+) -> AttributeValue:
     value_type = type_of(value)
     if value_type == "N":
         if existing is None:
             return value
         if "N" not in existing:
-            raise ValidationException(WRONG_TYPE)
+            raise ValidationException(mismatch)
         return {"N": add_numbers(existing["N"], value["N"])}
+    if value_type == "L" and mismatch == LEGACY_MISMATCH:  # AttributeUpdates' ADD appends
+        if existing is None:
+            return value
+        if "L" not in existing:
+            raise ValidationException(mismatch)
+        return {"L": [*existing["L"], *value["L"]]}
     if value_type not in _SET_TYPES:
         raise _operand_type_error("ADD", value)
     if existing is None:
         return value
     members = existing.get(value_type)
     if members is None:
-        raise ValidationException(WRONG_TYPE)
+        raise ValidationException(mismatch)
     union = set(members)
     union.update(value[value_type])
     return {value_type: sorted(union, key=_set_sort_key(value_type))}  # type: ignore[arg-type]
 
 
-def _delete(existing: AttributeValue | None, value: AttributeValue) -> AttributeValue | None:
+def _delete(
+    existing: AttributeValue | None, value: AttributeValue, mismatch: str = WRONG_TYPE
+) -> AttributeValue | None:
     """Return the set left after DELETE, or ``None`` to remove the attribute."""
     value_type = type_of(value)
     if value_type not in _SET_TYPES:
@@ -207,7 +219,7 @@ def _delete(existing: AttributeValue | None, value: AttributeValue) -> Attribute
         return None
     members = existing.get(value_type)
     if members is None:
-        raise ValidationException(WRONG_TYPE)
+        raise ValidationException(mismatch)
     gone = set(value[value_type])
     left = [member for member in members if member not in gone]
     return {value_type: left} if left else None
@@ -326,6 +338,7 @@ def apply_update(
     if len(update.written) > 1:
         check_paths(list(resolved.values()), KIND)
 
+    mismatch = LEGACY_MISMATCH if update.legacy else WRONG_TYPE
     writes: list[tuple[ResolvedPath, AttributeValue | _Remove]] = []
     for action, compute in zip(update.set_actions, update.set_values, strict=True):
         value = compute(source, names_map, values_map)
@@ -339,12 +352,18 @@ def apply_update(
         writes.append(
             (
                 target,
-                _add(get_path(source, target), resolve_value(values_map, add.value.name, KIND)),
+                _add(
+                    get_path(source, target),
+                    resolve_value(values_map, add.value.name, KIND),
+                    mismatch,
+                ),
             )
         )
     for delete in update.delete_actions:
         target = resolved[id(delete.path)]
-        left = _delete(get_path(source, target), resolve_value(values_map, delete.value.name, KIND))
+        left = _delete(
+            get_path(source, target), resolve_value(values_map, delete.value.name, KIND), mismatch
+        )
         if left is not None:
             writes.append((target, left))
         elif item is not None:

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from streamsim._errors import ValidationException
-from streamsim._items import shown
+from streamsim._items import MAX_NAME_BYTES, shown, utf8_len, value_size
 
 from ._ast import (
     Arith,
@@ -357,6 +357,11 @@ def _bad_type(path: str, value: Any) -> ValidationException:
     )
 
 
+#: The substitution variables of one request (names and values, with their placeholders) are
+#: at most 2 MB (rule H.36).
+MAX_SUBSTITUTION_BYTES: Final = 2 * 1024 * 1024
+
+
 def check_placeholder_maps(names: Any, values: Any) -> None:
     """Check the types of ``ExpressionAttributeNames`` and ``ExpressionAttributeValues`` keys.
 
@@ -379,16 +384,30 @@ def check_placeholder_maps(names: Any, values: Any) -> None:
         for key in mapping:
             if not isinstance(key, str):
                 raise _bad_type(f"{member} (key: {key})", key)
-    if names is None:
-        return
-    for key, name in names.items():
-        if not isinstance(name, str):
-            raise _bad_type(f"ExpressionAttributeNames.{key}", name)
-        if not name:
-            raise ValidationException(
-                f"ExpressionAttributeNames contains invalid value: Empty attribute name for key "
-                f"{key}"
-            )
+    total = 0
+    if names is not None:
+        for key, name in names.items():
+            if not isinstance(name, str):
+                raise _bad_type(f"ExpressionAttributeNames.{key}", name)
+            if not name:
+                raise ValidationException(
+                    f"ExpressionAttributeNames contains invalid value: Empty attribute name for "
+                    f"key {key}"
+                )
+            size = len(name) if name.isascii() else utf8_len(name)
+            if size > MAX_NAME_BYTES:  # rule H.36
+                raise ValidationException(
+                    "ExpressionAttributeNames contains invalid value: An attribute name may be "
+                    f"at most {MAX_NAME_BYTES} bytes long; size: {size}, for key {key}"
+                )
+            total += len(key) + size
+    if values is not None:
+        total += sum(len(key) + value_size(value) for key, value in values.items())
+    if total > MAX_SUBSTITUTION_BYTES:  # rule H.36
+        raise ValidationException(
+            "ExpressionAttributeNames and ExpressionAttributeValues together exceed the maximum "
+            f"allowed size of {MAX_SUBSTITUTION_BYTES} bytes; size: {total}"
+        )
 
 
 def check_placeholders(

@@ -462,4 +462,16 @@ OPERATIONS: dict[str, OperationSpec] = {
         {"TableName": ("str", 1), "TimeToLiveSpecification": (_TimeToLiveSpecification, None)},
     ),
     "DescribeTimeToLive": (("TableName",), {"TableName": ("str", 1)}),
+    "TagResource": (
+        ("ResourceArn", "Tags"),
+        {"ResourceArn": ("str", 1), "Tags": (ListOf(_Tag), None)},
+    ),
+    "UntagResource": (
+        ("ResourceArn", "TagKeys"),
+        {"ResourceArn": ("str", 1), "TagKeys": (ListOf("str", 1), None)},
+    ),
+    "ListTagsOfResource": (
+        ("ResourceArn",),
+        {"ResourceArn": ("str", 1), "NextToken": ("str", None)},
+    ),
 }

@@ -61,7 +61,7 @@ class Discarding(SlotState):
             else:
                 payload = None
                 if destination.kind == "s3":
-                    payload = {"Records": list(map(self.reader.build_event, records))}
+                    payload = {"Records": self.reader.build_events(records)}
                 key = s3_object_key(mapping.uuid, shard_id, now, environment.new_uuid())
                 destination.deliver(record, payload, key)
                 metrics.on_failure_delivered += len(records)

@@ -105,7 +105,7 @@ class BatchFilling(Discarding):
         chunk = shard.read(reader.pos, batch_size - len(b.records))
         poller = reader.poller
         with paused_gc():  # the one GC policy for rendering records (streamsim._gc)
-            events = list(map(reader.build_event, chunk))
+            events = reader.build_events(chunk)
         bound = b.bound + poller.payload_bound(chunk)
         if not b.exact and bound <= poller.max_payload:
             b.records.extend(chunk)
@@ -160,7 +160,7 @@ class BatchFilling(Discarding):
         reader = self.reader
         poller = reader.poller
         metrics = poller.metrics
-        build = reader.build_event
+        build = reader.build_events
         view = poller.filter_view
         created = poller.created_ms
         record_bound = poller.record_bound
@@ -200,7 +200,7 @@ class BatchFilling(Discarding):
                     self._discard(Batch(aged, None), RECORD_AGE_EXCEEDED, invoked=False)
                     aged = []
                 continue
-            event = build(record)
+            event = build((record,))[0]
             if record_filter is not None and not record_filter.matches(
                 event if view is None else view(event)
             ):

@@ -191,7 +191,7 @@ class Invoking(Discarding):
         try:
             events = batch.events
             if events is None:
-                events = list(map(reader.build_event, batch.records))
+                events = reader.build_events(batch.records)
             batch.events = None
             event: dict[str, Any] = {"Records": events}
             window = batch.window
@@ -334,6 +334,11 @@ class Invoking(Discarding):
             metrics.failed_invoke += len(records) - verdict
             self._window_success(batch, state)
             remainder = batch.split(records[verdict:])
+            if verdict:
+                # the checkpoint moved: the rest is a new batch, with its own invoke count and
+                # retries (rule D.6: its first invocation is not a retry)
+                remainder.attempts = 0
+                remainder.retries = -1
             self._retry(remainder, now)
         reader.poll()
 
@@ -364,7 +369,7 @@ class Invoking(Discarding):
             return
         batch.retries += 1
         self.batch = batch
-        delay = poller.settings.retry_delay_ms(batch.retries)
+        delay = poller.settings.retry_delay_ms(max(batch.retries, 1))
         first = str(poller.sequence_number(batch.records[0])) if batch.records else None
         poller.metrics.history.append(
             (

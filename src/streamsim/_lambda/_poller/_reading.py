@@ -44,9 +44,10 @@ class ShardReader:
     """
 
     __slots__ = (
-        "build_event",
+        "build_events",
         "children",
         "done",
+        "expired",
         "parents",
         "poller",
         "pos",
@@ -76,7 +77,8 @@ class ShardReader:
         self.wake_on_append = True
         #: renders this shard's records for the mapping's function (a Kinesis eventID names
         #: the shard, its invokeIdentityArn the function: rule L.6)
-        self.build_event = poller.source.event_builder(shard, poller.mapping.function.arn)
+        self.build_events = poller.source.events_builder(shard, poller.mapping.function.arn)
+        self.expired = False
         factor = poller.mapping.config.parallelization_factor
         self.slot_count = factor
         self.slots = [Slot(self, i) for i in range(factor)]
@@ -130,6 +132,8 @@ class ShardReader:
         poller = self.poller
         if not poller.active or not self.started or self.done:
             return
+        if self.expired and not self._resume_from_checkpoint():
+            return  # an invocation is in flight: its result wakes this reader again
         now = poller.clock.now_ms
         shard = self.shard
         first_readable = shard.first_position
@@ -142,7 +146,7 @@ class ShardReader:
         if self.slot_count > 1:
             self._route()
         closed = not shard.is_open
-        drained = self.unread() == 0
+        drained = self.pos >= shard.end_position
         wants_appends = False
         all_idle = True
         for slot in self.slots:
@@ -151,12 +155,59 @@ class ShardReader:
                 wants_appends = True
             if status != IDLE:
                 all_idle = False
-        if all_idle and self.unread() == 0 and all(not s.queue for s in self.slots):
+        if all_idle and self.pos >= shard.end_position and all(not s.queue for s in self.slots):
             if closed and all(s.quiescent for s in self.slots):
                 self._finish()
                 return
             wants_appends = True
         self.wake_on_append = wants_appends
+
+    def expire(self) -> None:
+        """The mapping's iterator of this shard expired: at the next poll with nothing in
+        flight, drop what was read but not processed and read again from the checkpoint."""
+        if not self.done:
+            self.expired = True
+            self.wake()
+
+    def _resume_from_checkpoint(self) -> bool:
+        """Forget the batches held (retrying, bisected, being gathered) and re-read their
+        records as new batches, with fresh retry counts (rule F.18); False while busy."""
+        slots = self.slots
+        if any(s.busy for s in slots):
+            return False
+        self.expired = False
+        for slot in slots:
+            if any(b.window is not None for b in (slot.batch, *slot.stack) if b is not None):
+                continue
+            slot.stop_waiting()  # a throttled batch is forgotten with the rest
+            if slot.granted is not None:
+                self.poller.concurrency.release(slot.granted)
+                slot.granted = None
+        sequence_number = self.poller.sequence_number
+        lowest: int | None = None
+        for slot in slots:
+            held = [b for b in (slot.batch, *slot.stack, slot.building) if b is not None]
+            if any(b.window is not None for b in held):
+                continue  # a tumbling window's batches keep their state (rule D.9)
+            records = sorted((r for b in held for r in b.records), key=sequence_number)
+            slot.cancel_timers()
+            slot.batch, slot.stack, slot.building = None, [], None
+            if self.slot_count > 1 or slot.queue:
+                slot.queue.extendleft(reversed(records))
+            elif records:
+                first = sequence_number(records[0])
+                lowest = first if lowest is None else min(lowest, first)
+        if lowest is not None:
+            shard, low, high = self.shard, self.shard.first_position, self.pos
+            while low < high:  # the position of the checkpoint's record
+                middle = (low + high) // 2
+                record = shard.record_at(middle)
+                if record is not None and sequence_number(record) >= lowest:
+                    high = middle
+                else:
+                    low = middle + 1
+            self.pos = low
+        return True
 
     def _route(self) -> None:
         """Hand unread records to the slots by partition-key hash (rule D.4)."""
@@ -283,6 +334,11 @@ class MappingPoller(PollContext):
                 if slot.waiting:
                     slot.stop_waiting()
 
+    def expire_iterators(self) -> None:
+        """Every shard iterator of the mapping expired: resume from the checkpoints."""
+        for reader in list(self.readers.values()):
+            reader.expire()
+
     def wake_all(self) -> None:
         """Poll every reader at the next poll tick (after a change of configuration)."""
         for reader in list(self.readers.values()):
@@ -300,7 +356,7 @@ class MappingPoller(PollContext):
         """The mapping now invokes another function: throttled slots try the new one."""
         function_arn = self.mapping.function.arn
         for reader in self.readers.values():
-            reader.build_event = self.source.event_builder(reader.shard, function_arn)
+            reader.build_events = self.source.events_builder(reader.shard, function_arn)
             for slot in reader.slots:
                 if slot.waiting:
                     slot.stop_waiting()

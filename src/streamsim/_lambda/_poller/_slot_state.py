@@ -9,7 +9,7 @@ through :class:`ReaderView`, so slots do not import the reader that creates them
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from streamsim._clock import Timer
@@ -30,8 +30,8 @@ class ReaderView(Protocol):
     """What a slot uses of its shard's reader (:class:`~._reading.ShardReader`)."""
 
     pos: int
-    #: renders one record of the shard as the function's event record
-    build_event: Callable[[SourceRecord], EventRecord]
+    #: renders records of the shard as the function's event records
+    build_events: Callable[[Sequence[SourceRecord]], list[EventRecord]]
 
     @property
     def poller(self) -> PollContext:
