@@ -26,6 +26,8 @@ import gc
 import resource
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -62,22 +64,31 @@ def peak_rss_bytes() -> int:
     return peak if sys.platform == "darwin" else peak * 1024
 
 
-def main() -> None:
-    """Run the day and print."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--minutes", type=int, default=24 * 60, help="virtual minutes to run")
-    parser.add_argument(
-        "--log-limit",
-        type=int,
-        default=None,
-        help="LambdaSettings.invocation_log_limit (default: its default; 0: keep every entry)",
-    )
-    args = parser.parse_args()
-    settings = (
-        LambdaSettings()
-        if args.log_limit is None
-        else LambdaSettings(invocation_log_limit=args.log_limit or None)
-    )
+@dataclass(frozen=True)
+class LabDay:
+    """What one run of the lab day measured."""
+
+    minutes: int
+    written: int
+    delivered: int
+    retained: int
+    total_s: float
+    first_s: float
+    first_delivered: int
+    gc_s: float
+    log_limit: int | None
+
+
+def lab_day(
+    minutes: int,
+    settings: LambdaSettings | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> LabDay:
+    """Run the lab scenario for ``minutes`` virtual minutes (then one more to drain).
+
+    ``progress(done_ms, written)`` is called after every tick, for a progress bar.
+    """
+    settings = settings or LambdaSettings()
     sim = Simulation(seed=0, lambda_settings=settings)
     table = sim.create_table(
         "lab", hash_key="pk", partitions=PARTITIONS, stream_view_type="NEW_AND_OLD_IMAGES"
@@ -86,7 +97,7 @@ def main() -> None:
     sim.advance(seconds=1)  # the mapping settles
     names = [f"sensor#{i:05d}" for i in range(KEYS)]
     put = table.put_item
-    ticks = args.minutes * 60_000 // TICK_MS
+    ticks = minutes * 60_000 // TICK_MS
     first_ticks = min(ticks, FIRST_MINUTES * 60_000 // TICK_MS)
     timer = GCTimer()
     gc.callbacks.append(timer)
@@ -110,28 +121,60 @@ def main() -> None:
         if tick + 1 == first_ticks:
             first_s = time.perf_counter() - start
             first_delivered = delivered[0]
+        if progress is not None:
+            progress((tick + 1) * TICK_MS, written)
     sim.advance(minutes=1)
     total_s = time.perf_counter() - start
     gc.callbacks.remove(timer)
     assert delivered[0] == written, (delivered[0], written)
-    retained = sum(len(shard) for shard in sim.streams[0].all_shards)
+    return LabDay(
+        minutes=minutes,
+        written=written,
+        delivered=delivered[0],
+        retained=sum(len(shard) for shard in sim.streams[0].all_shards),
+        total_s=total_s,
+        first_s=first_s,
+        first_delivered=first_delivered,
+        gc_s=timer.seconds,
+        log_limit=settings.invocation_log_limit,
+    )
+
+
+def main() -> None:
+    """Run the day and print."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=int, default=24 * 60, help="virtual minutes to run")
+    parser.add_argument(
+        "--log-limit",
+        type=int,
+        default=None,
+        help="LambdaSettings.invocation_log_limit (default: its default; 0: keep every entry)",
+    )
+    args = parser.parse_args()
+    settings = (
+        LambdaSettings()
+        if args.log_limit is None
+        else LambdaSettings(invocation_log_limit=args.log_limit or None)
+    )
+    day = lab_day(args.minutes, settings)
     print(
         f"lab: {PARTITIONS} partitions, {WRITES_PER_SECOND} writes/s through Table.put_item, "
         "NEW_AND_OLD_IMAGES, a no-op consumer (BatchSize 100), invocation log limit "
-        f"{settings.invocation_log_limit}"
+        f"{day.log_limit}"
     )
     print(
-        f"first {FIRST_MINUTES} virtual minutes: {first_s:7.2f} s wall, "
-        f"{first_delivered / first_s:>9,.0f} records/s"
+        f"first {FIRST_MINUTES} virtual minutes: {day.first_s:7.2f} s wall, "
+        f"{day.first_delivered / day.first_s:>9,.0f} records/s"
+    )
+    per_record_first = day.first_s / day.first_delivered
+    print(
+        f"all {day.minutes:,} virtual minutes: {day.total_s:7.2f} s wall, "
+        f"{day.written / day.total_s:>9,.0f} records/s "
+        f"(per record {day.total_s / day.written / per_record_first:.2f}x the first minutes)"
     )
     print(
-        f"all {args.minutes:,} virtual minutes: {total_s:7.2f} s wall, "
-        f"{written / total_s:>9,.0f} records/s "
-        f"(per record {total_s / written / (first_s / first_delivered):.2f}x the first minutes)"
-    )
-    print(
-        f"records written and delivered {written:,}, retained {retained:,}; "
-        f"GC share {timer.seconds / total_s:.0%}; "
+        f"records written and delivered {day.written:,}, retained {day.retained:,}; "
+        f"GC share {day.gc_s / day.total_s:.0%}; "
         f"peak RSS {peak_rss_bytes() / 2**30:.2f} GiB"
     )
 

@@ -13,7 +13,8 @@ first, as ``docs/architecture.md`` draws them:
 * ``_model``: one simulated account and region, owning every service's state;
 * ``_faces``: the boto3-shaped clients and the resource ``Table``, translating to the model;
 * ``_sdk``: real AWS SDKs' HTTP requests to the faces (boto3 session, patch, HTTP endpoint);
-* ``_simulation``, then the public namespace, ``testing``, the pytest plugin and the command
+* ``_simulation``; the lab pipeline (``_lab``, built on the simulation); then the public
+  namespace (``streamsim.lab`` among it), ``testing``, the pytest plugin and the command
   line (``python -m streamsim``).
 """
 
@@ -42,6 +43,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("streamsim._faces",),
     ("streamsim._sdk",),
     ("streamsim._simulation",),
+    ("streamsim._lab",),
     ("streamsim", "streamsim.testing", "streamsim.pytest_plugin", "streamsim.__main__"),
 ]
 #: Components on one layer that must not import each other.
