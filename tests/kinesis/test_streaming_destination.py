@@ -576,3 +576,25 @@ def test_table_to_kinesis_to_lambda_delivers_every_change_once_in_per_item_order
         seen.setdefault(record["dynamodb"]["Keys"]["pk"]["S"], []).append(label)
     assert seen == expected
     sim._model._check()
+
+
+def test_rule_k16_operations_answer_a_real_boto3_client() -> None:
+    """Through a real boto3 session the four operations answer as sim.client does."""
+    sim, _, _, arn = _setup(enable=False)
+    ddb = sim.boto3_session().client("dynamodb")
+    response = ddb.enable_kinesis_streaming_destination(TableName=TABLE, StreamArn=arn)
+    assert response["DestinationStatus"] == "ENABLING"
+    assert ddb.describe_kinesis_streaming_destination(TableName=TABLE)[
+        "KinesisDataStreamDestinations"
+    ] == [
+        {
+            "StreamArn": arn,
+            "DestinationStatus": "ACTIVE",
+            "ApproximateCreationDateTimePrecision": "MILLISECOND",
+        }
+    ]
+    with pytest.raises(ddb.exceptions.ClientError) as info:
+        ddb.enable_kinesis_streaming_destination(TableName=TABLE, StreamArn=arn)
+    assert info.value.response["Error"]["Code"] == "ValidationException"
+    response = ddb.disable_kinesis_streaming_destination(TableName=TABLE, StreamArn=arn)
+    assert response["DestinationStatus"] == "DISABLING"
