@@ -176,7 +176,8 @@ class KinesisDestinations:
 
         Raises:
             ResourceNotFoundException: no such table, or no such Kinesis stream.
-            ResourceInUseException: the stream is not ACTIVE.
+            ResourceInUseException: the stream is not ACTIVE, or the table's destination is
+                still DISABLING.
             ValidationException: already enabled to this stream, or a bad precision.
             LimitExceededException: the table already streams to another Kinesis stream.
         """
@@ -195,6 +196,11 @@ class KinesisDestinations:
         for other in self.of(engine):
             if other.status == DISABLED:
                 continue
+            if other.status == DISABLING:
+                raise ResourceInUseException(
+                    f"The Kinesis streaming destination {other.stream_arn} of table "
+                    f"{engine.name} is DISABLING; enable it again once it is DISABLED"
+                )
             if other.stream_arn == stream_arn:
                 raise ValidationException(
                     f"Table {engine.name} already has an enabled Kinesis streaming destination "

@@ -145,8 +145,11 @@ def test_rule_k16_statuses_last_the_status_delay_and_nothing_is_sent_before_acti
                 "ApproximateCreationDateTimePrecision": "MICROSECOND"
             },
         )
+    with pytest.raises(ResourceInUseException, match="DISABLING"):
+        ddb.enable_kinesis_streaming_destination(TableName=TABLE, StreamArn=arn)
     sim.advance(delay)
     assert _describe(ddb)[0]["DestinationStatus"] == "DISABLED"
+    sim._model._check()
 
 
 def test_rule_k16_disable_stops_delivery_and_the_destination_stays_listed() -> None:
