@@ -59,6 +59,10 @@ OPERATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
             "TagResource",
             "UntagResource",
             "ListTagsOfResource",
+            "EnableKinesisStreamingDestination",
+            "DisableKinesisStreamingDestination",
+            "DescribeKinesisStreamingDestination",
+            "UpdateKinesisStreamingDestination",
         ),
     ),
     "dynamodbstreams": (

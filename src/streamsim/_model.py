@@ -19,6 +19,7 @@ from streamsim._dynamodb._transactions import IdempotencyTokens
 from streamsim._dynamodb._ttl import TTLSettings
 from streamsim._kinesis._service import KinesisService
 from streamsim._kinesis._settings import KinesisSettings
+from streamsim._kinesis_destinations import KinesisDestinations
 from streamsim._lambda._service import LambdaService, LambdaSettings
 from streamsim._streams._partitions import Partition
 from streamsim._streams._shard import Shard
@@ -81,6 +82,15 @@ class Model:
             account_id=account_id,
             settings=kinesis_settings,
         )
+        #: DynamoDB's Kinesis streaming destinations (rule K.16-K.19)
+        self.kinesis_destinations = KinesisDestinations(
+            clock=clock,
+            tables=self.tables,
+            kinesis=self.kinesis,
+            ids=self.rng("kinesis/destination-ids"),
+            duplicates=self.rng("kinesis/destination-duplicates"),
+            region=region,
+        )
 
     def rng(self, name: str) -> random.Random:
         """The named child generator ``random.Random(f"{seed}/{name}")``, made once per name."""
@@ -134,6 +144,7 @@ class Model:
         if self._lambda is not None:
             self._lambda._check()
         self.kinesis._check()
+        self.kinesis_destinations._check()
 
 
 def check_stream(stream: Stream, now_ms: int, partitions: dict[int, Partition] | None) -> None:

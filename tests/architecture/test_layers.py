@@ -10,7 +10,8 @@ first, as ``docs/architecture.md`` draws them:
 * ``_streams``: partitions, shards, stream records and their AWS shapes;
 * ``_dynamodb``, ``_lambda`` and ``_kinesis``: tables (which write to streams), the Lambda poller
   (which reads them) and Kinesis Data Streams; none imports another;
-* ``_model``: one simulated account and region, owning every service's state;
+* ``_model``: one simulated account and region, owning every service's state, and what joins
+  two services (``_kinesis_destinations``: DynamoDB changes into Kinesis);
 * ``_faces``: the boto3-shaped clients and the resource ``Table``, translating to the model;
 * ``_sdk``: real AWS SDKs' HTTP requests to the faces (boto3 session, patch, HTTP endpoint);
 * ``_simulation``; the lab pipeline (``_lab``, built on the simulation); then the public
@@ -39,7 +40,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("streamsim._items",),
     ("streamsim._streams",),
     ("streamsim._dynamodb", "streamsim._lambda", "streamsim._kinesis"),
-    ("streamsim._model",),
+    ("streamsim._model", "streamsim._kinesis_destinations"),
     ("streamsim._faces",),
     ("streamsim._sdk",),
     ("streamsim._simulation",),

@@ -2,7 +2,8 @@
 
 Each test is named after its item (``test_e<N>_...``); the rules are docs/aws-rules.md K.1-K.15.
 Items 20-22 (the Lambda Kinesis event, the Kinesis event source mapping, DynamoDB's Kinesis
-streaming destination) belong to the Lambda poller and DynamoDB, not to this service.
+streaming destination) are ``test_checklist_e20_...`` to ``test_checklist_e22_...`` in
+test_streaming_destination.py, with the destination's own rules K.16-K.19.
 """
 
 from __future__ import annotations

@@ -1275,7 +1275,7 @@ def test_time_to_live_cannot_change_twice_within_an_hour(client: Any, sim: Simul
 # --- every response shape ----------------------------------------------------------------------
 
 
-def _every_call(client: Any) -> Iterator[tuple[str, Callable[[], Any]]]:
+def _every_call(client: Any, sim: Simulation) -> Iterator[tuple[str, Callable[[], Any]]]:
     create(client, "shapes", range_key="sk", range_type="N", stream="NEW_AND_OLD_IMAGES")
     create(
         client,
@@ -1389,13 +1389,45 @@ def _every_call(client: Any) -> Iterator[tuple[str, Callable[[], Any]]]:
     )
     yield "ListTagsOfResource", lambda: client.list_tags_of_resource(ResourceArn=arn)
     yield "UntagResource", lambda: client.untag_resource(ResourceArn=arn, TagKeys=["k"])
+    kinesis = sim.client("kinesis")
+    kinesis.create_stream(StreamName="changes", ShardCount=1)
+    stream = kinesis.describe_stream_summary(StreamName="changes")["StreamDescriptionSummary"]
+    kds = {"TableName": "shapes", "StreamArn": stream["StreamARN"]}
+    yield (
+        "EnableKinesisStreamingDestination",
+        lambda: client.enable_kinesis_streaming_destination(
+            **kds,
+            EnableKinesisStreamingConfiguration={
+                "ApproximateCreationDateTimePrecision": "MILLISECOND"
+            },
+        ),
+    )
+    yield (
+        "UpdateKinesisStreamingDestination",
+        lambda: client.update_kinesis_streaming_destination(
+            **kds,
+            UpdateKinesisStreamingConfiguration={
+                "ApproximateCreationDateTimePrecision": "MICROSECOND"
+            },
+        ),
+    )
+    yield (
+        "DescribeKinesisStreamingDestination",
+        lambda: client.describe_kinesis_streaming_destination(TableName="shapes"),
+    )
+    yield (
+        "DisableKinesisStreamingDestination",
+        lambda: client.disable_kinesis_streaming_destination(**kds),
+    )
     yield "DeleteTable", lambda: client.delete_table(TableName="provisioned")
 
 
-def test_every_operation_response_matches_botocore_output_shape(client: Any) -> None:
+def test_every_operation_response_matches_botocore_output_shape(
+    client: Any, sim: Simulation
+) -> None:
     """Every DynamoDB operation's responses match botocore's output shapes, in every variant."""
     operations = set()
-    for operation, call in _every_call(client):
+    for operation, call in _every_call(client, sim):
         response = call()
         assert_matches_output_shape(SERVICE, operation, response)
         operations.add(operation)

@@ -89,6 +89,7 @@ class Clients:
                 self.data_plane(),
                 self._clock,
                 self._region,
+                destinations=self._model.kinesis_destinations,
                 python_values=python_values,
                 parameter_validation=parameter_validation,
             )

@@ -34,10 +34,12 @@ from streamsim._clock import Clock
 from streamsim._dynamodb._transactions import IdempotentParameterMismatchException
 from streamsim._errors import StreamsimError, ValidationException
 from streamsim._items import copy_item, item_to_python
+from streamsim._kinesis_destinations import KinesisDestinations
 
 from ._client_base import ClientBase, ClientExceptions
 from ._conditions import build_conditions
 from ._dynamodb_data import DataPlane
+from ._dynamodb_kinesis import KinesisDestinationOperations
 from ._dynamodb_requests import (
     convert_request,
     convert_response,
@@ -92,6 +94,10 @@ _OPERATIONS = {
     "tag_resource": "TagResource",
     "untag_resource": "UntagResource",
     "list_tags_of_resource": "ListTagsOfResource",
+    "enable_kinesis_streaming_destination": "EnableKinesisStreamingDestination",
+    "disable_kinesis_streaming_destination": "DisableKinesisStreamingDestination",
+    "describe_kinesis_streaming_destination": "DescribeKinesisStreamingDestination",
+    "update_kinesis_streaming_destination": "UpdateKinesisStreamingDestination",
 }
 
 
@@ -172,7 +178,7 @@ def _method_name(operation: str) -> str:
     return next(m for m, op in _OPERATIONS.items() if op == operation)
 
 
-class DynamoDBClient(TagOperations, ClientBase):
+class DynamoDBClient(KinesisDestinationOperations, TagOperations, ClientBase):
     """boto3's low-level DynamoDB client, over one :class:`~streamsim.Simulation`.
 
     Obtain it as ``sim.client("dynamodb")``.  See the module docstring for the conventions.
@@ -184,6 +190,7 @@ class DynamoDBClient(TagOperations, ClientBase):
         clock: Clock,
         region: str,
         *,
+        destinations: KinesisDestinations,
         python_values: bool = False,
         parameter_validation: bool = True,
     ) -> None:
@@ -193,6 +200,7 @@ class DynamoDBClient(TagOperations, ClientBase):
         self._client_side = parameter_validation
         self._ops = data
         self._tables = data.tables
+        self._destinations = destinations
         self._clock = clock
         self._region = region
         self.meta = ClientMeta(region)

@@ -6,6 +6,7 @@ AWS behaviour: rule K.4 (status transitions), K.8 (iterator lifetime), K.14 (thr
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import attrs
 
@@ -17,6 +18,11 @@ ITERATOR_TTL_MS = 5 * MS_PER_MINUTE  # rule K.8: an iterator lives 300 000 ms
 STATUS_DELAY_MS = 0  # UNCONFIRMED: how long CREATING / UPDATING / DELETING last
 ON_DEMAND_SHARDS = 4  # rule K.4: an ON_DEMAND stream starts with 4 shards
 SHARD_LIMIT = 20_000  # rule K.14: the account's shard quota (us-east-1 default)
+
+
+def _probability(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ValueError(f"{attribute.name} must be a number from 0 to 1, got {value!r}")
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -36,6 +42,9 @@ class KinesisSettings:
             over virtual time (rule K.14).  False turns every limit off.
         shard_limit: the account's shard quota (rule K.14); CreateStream, SplitShard and
             UpdateShardCount beyond it raise LimitExceededException.
+        destination_duplicates: the probability (0 to 1, drawn from the simulation's seeded
+            source) that DynamoDB's Kinesis streaming destination writes a table change twice
+            (rule K.19: AWS may deliver duplicates).  Default 0: each change once.
 
     >>> KinesisSettings().iterator_ttl_ms, KinesisSettings().throughput_limits
     (300000, True)
@@ -54,6 +63,7 @@ class KinesisSettings:
         default=True, validator=attrs.validators.instance_of(bool)
     )
     shard_limit: int = attrs.field(default=SHARD_LIMIT, validator=positive_int)
+    destination_duplicates: float = attrs.field(default=0.0, validator=_probability)
     status_delay_ms: int = attrs.field(init=False, repr=False, eq=False)
     iterator_ttl_ms: int = attrs.field(init=False, repr=False, eq=False)
 

@@ -277,6 +277,14 @@ _TimeToLiveSpecification = Struct(
     ("Enabled", "AttributeName"), {"Enabled": ("bool", None), "AttributeName": ("str", 1)}
 )
 
+_EnableKinesisStreamingConfiguration = Struct(
+    (), {"ApproximateCreationDateTimePrecision": ("str", None)}
+)
+
+_UpdateKinesisStreamingConfiguration = Struct(
+    (), {"ApproximateCreationDateTimePrecision": ("str", None)}
+)
+
 #: operation -> (required members, member -> (kind, minimum))
 OPERATIONS: dict[str, OperationSpec] = {
     "CreateTable": (
@@ -473,5 +481,30 @@ OPERATIONS: dict[str, OperationSpec] = {
     "ListTagsOfResource": (
         ("ResourceArn",),
         {"ResourceArn": ("str", 1), "NextToken": ("str", None)},
+    ),
+    "EnableKinesisStreamingDestination": (
+        ("TableName", "StreamArn"),
+        {
+            "TableName": ("str", 1),
+            "StreamArn": ("str", 37),
+            "EnableKinesisStreamingConfiguration": (_EnableKinesisStreamingConfiguration, None),
+        },
+    ),
+    "DisableKinesisStreamingDestination": (
+        ("TableName", "StreamArn"),
+        {
+            "TableName": ("str", 1),
+            "StreamArn": ("str", 37),
+            "EnableKinesisStreamingConfiguration": (_EnableKinesisStreamingConfiguration, None),
+        },
+    ),
+    "DescribeKinesisStreamingDestination": (("TableName",), {"TableName": ("str", 1)}),
+    "UpdateKinesisStreamingDestination": (
+        ("TableName", "StreamArn"),
+        {
+            "TableName": ("str", 1),
+            "StreamArn": ("str", 37),
+            "UpdateKinesisStreamingConfiguration": (_UpdateKinesisStreamingConfiguration, None),
+        },
     ),
 }
