@@ -16,9 +16,9 @@ AWS behaviour: rule K.3 (ids), K.7 (sequence numbers), K.10-K.12 (lineage, reten
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import pairwise
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Final, Protocol, TypeAlias
 
 from streamsim._clock import Clock
@@ -162,29 +162,11 @@ class KinesisShard:
 
     def ancestors(self) -> Iterator[KinesisShard]:
         """Every live shard this one continues, directly or not (parents before grandparents)."""
-        seen: set[int] = set()
-        queue = list(self.parents)
-        i = 0
-        while i < len(queue):
-            shard = queue[i]
-            i += 1
-            if shard.index not in seen:
-                seen.add(shard.index)
-                yield shard
-                queue.extend(shard.parents)
+        return _breadth_first(self.parents, attrgetter("parents"))
 
     def descendants(self) -> Iterator[KinesisShard]:
         """Every shard continuing this one, directly or not, once each, breadth first."""
-        seen: set[int] = set()
-        queue = list(self.children)
-        i = 0
-        while i < len(queue):
-            shard = queue[i]
-            i += 1
-            if shard.index not in seen:
-                seen.add(shard.index)
-                yield shard
-                queue.extend(shard.children)
+        return _breadth_first(self.children, attrgetter("children"))
 
     # --- writing --------------------------------------------------------------------------------
 
@@ -282,3 +264,20 @@ class KinesisShard:
     def __repr__(self) -> str:
         state = "open" if self.is_open else "closed"
         return f"<KinesisShard {self.shard_id} {state} records={self.end_position}>"
+
+
+def _breadth_first(
+    start: Iterable[KinesisShard], step: Callable[[KinesisShard], Iterable[KinesisShard]]
+) -> Iterator[KinesisShard]:
+    """The shards reachable from ``start`` by ``step`` (parents or children), once each,
+    nearest first: a merge makes the lineage a graph, so a shard can be reached twice."""
+    seen: set[int] = set()
+    queue = list(start)
+    i = 0
+    while i < len(queue):
+        shard = queue[i]
+        i += 1
+        if shard.index not in seen:
+            seen.add(shard.index)
+            yield shard
+            queue.extend(step(shard))
