@@ -171,6 +171,42 @@ def test_h35_transactions_cost_double(client: Any) -> None:
     assert _units(read) == {"orders": 4}
 
 
+def test_h35_transactional_writes_cost_the_larger_of_old_and_new_item(client: Any) -> None:
+    """A transactional write costs two units per KB of the larger of the item before and after
+    (an Update shrinking a 3 KB item: 6; a Delete of 2 KB: 4); a ConditionCheck, of the item
+    it checks (the item is now small: 2)."""
+    client.put_item(TableName="orders", Item=_sized("big", 3 * KB))
+    client.put_item(TableName="other", Item=_sized("gone", 2 * KB))
+    written = client.transact_write_items(
+        TransactItems=[
+            {
+                "Update": {
+                    "TableName": "orders",
+                    "Key": {"pk": s("big")},
+                    "UpdateExpression": "REMOVE v",
+                }
+            },
+            {"Delete": {"TableName": "other", "Key": {"pk": s("gone")}}},
+        ],
+        ReturnConsumedCapacity="TOTAL",
+    )
+    assert _units(written) == {"orders": 6, "other": 4}
+    checked = client.transact_write_items(
+        TransactItems=[
+            {
+                "ConditionCheck": {
+                    "TableName": "orders",
+                    "Key": {"pk": s("big")},
+                    "ConditionExpression": "attribute_exists(pk)",
+                }
+            },
+            {"Put": {"TableName": "other", "Item": _sized("new", 10)}},
+        ],
+        ReturnConsumedCapacity="TOTAL",
+    )
+    assert _units(checked) == {"orders": 2, "other": 2}
+
+
 def test_h35_table_face_reports_capacity() -> None:
     """The Table face reports the same ConsumedCapacity."""
     table = Simulation(seed=6).create_table("orders", hash_key="pk")

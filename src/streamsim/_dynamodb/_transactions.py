@@ -25,7 +25,7 @@ from streamsim._errors import (
 )
 from streamsim._items import Item, checked_item_size, item_size
 
-from ._capacity import WRITE_UNIT_BYTES, units
+from ._capacity import write_units
 from ._expressions import Condition, UpdateExpression
 from ._table import TableEngine
 
@@ -178,8 +178,11 @@ def transaction_items_size(actions: list[TransactAction]) -> int:
 def transact(
     actions: list[TransactAction],
     changes: list[tuple[TableEngine, Item | None, Item | None, Item]] | None = None,
-) -> None:
-    """Apply all actions or none (TransactWriteItems).
+) -> dict[str, int]:
+    """Apply all actions or none (TransactWriteItems); return the write units per table name.
+
+    A transactional write costs twice a standard one: two units per KB of the larger of the
+    item before and after (for a ConditionCheck, of the item checked; rule H.35).
 
     ``changes``, if given, gets ``(table, old item, new item, key)`` of each applied write to a
     table with secondary indexes (for their capacity, rule H.12).
@@ -254,21 +257,13 @@ def transact(
             f"[{codes}]",
             cancellation_reasons=reasons,
         )
+    used: dict[str, int] = {}
     for table, hv, rv, old, new, size in staged:
+        old_size = 0 if old is None else item_size(old)
+        new_size = old_size if new is old else size
+        used[table.name] = used.get(table.name, 0) + 2 * write_units(old_size, new_size)
         if new is not old:
             table.commit(hv, rv, new, size)
             if changes is not None and table.indexes is not None:
                 changes.append((table, old, new, table.key_item(hv, rv)))
-
-
-def transaction_write_units(actions: list[TransactAction]) -> dict[str, int]:
-    """Write capacity units per table name: two per KB of each action's item (or key).
-
-    AWS behaviour: a transactional write costs twice a standard one.
-    """
-    used: dict[str, int] = {}
-    for action in actions:
-        item = action.item if action.item is not None else action.key
-        name = action.table.name
-        used[name] = used.get(name, 0) + 2 * units(item_size(item), WRITE_UNIT_BYTES)
     return used

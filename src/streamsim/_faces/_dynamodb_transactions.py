@@ -22,7 +22,6 @@ from streamsim._dynamodb._transactions import (
     TransactAction,
     check_transaction_size,
     transact,
-    transaction_write_units,
 )
 from streamsim._errors import TransactionCanceledException, ValidationException
 from streamsim._items import copy_item, item_size
@@ -83,7 +82,7 @@ class Transactions:
             on_failure.append(failure)
         changes: list[Any] = []
         try:
-            transact(actions, changes)
+            used = transact(actions, changes)
         except TransactionCanceledException as exc:
             reasons: list[dict[str, Any]] = []
             for reason, failure in zip(exc.cancellation_reasons, on_failure, strict=True):
@@ -95,7 +94,7 @@ class Transactions:
         self.tokens.remember(token, fingerprint)
         out: dict[str, Any] = {}
         if mode != "NONE":
-            out["ConsumedCapacity"] = capacity_list(mode, transaction_write_units(actions), "Write")
+            out["ConsumedCapacity"] = capacity_list(mode, used, "Write")
         amend_batch(out, p, mode, changes, factor=2)  # rule H.12
         return out
 
