@@ -42,7 +42,6 @@ from streamsim._dynamodb._expressions import (
 )
 from streamsim._dynamodb._reads import (
     query_candidates,
-    read_page,
     scan_candidates,
     segment_bounds,
 )
@@ -78,7 +77,7 @@ from ._dynamodb_responses import (
     write_response,
 )
 from ._dynamodb_transactions import Transactions
-from ._index_reads import index_query, index_scan
+from ._index_reads import index_query, index_scan, page_response
 from ._index_responses import amend_batch, amend_write
 
 #: One operation: ``(data plane, request, table or None) -> response members``.
@@ -317,40 +316,6 @@ class DataPlane(Transactions):
             out["ConsumedCapacity"] = used
         return out
 
-    @staticmethod
-    def _page_response(
-        p: Mapping[str, Any],
-        table: TableEngine,
-        candidates: Any,
-        exprs: Expressions,
-        chosen: str,
-        limit: int | None,
-        consistent: bool,
-    ) -> dict[str, Any]:
-        counting = chosen == "COUNT"
-        page = read_page(
-            table,
-            candidates,
-            limit=limit,
-            condition=exprs.filter,
-            names=exprs.names,
-            values=exprs.values,
-            show=exprs.project,
-            counting=counting,
-        )
-        out: dict[str, Any] = {}
-        if not counting:
-            out["Items"] = page.items
-        out["Count"] = page.count
-        out["ScannedCount"] = page.scanned
-        if page.last_key is not None:
-            out["LastEvaluatedKey"] = page.last_key
-        mode = enum(p, "ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY, "NONE")
-        used = capacity(mode, table.name, read_units(page.size, consistent), "Read")
-        if used is not None:
-            out["ConsumedCapacity"] = used
-        return out
-
     def query(self, p: Mapping[str, Any], engine: TableEngine | None = None) -> dict[str, Any]:
         """Query: the items of one partition in sort-key order, paged, filtered, projected."""
         enum(p, "ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY, "NONE")
@@ -379,7 +344,7 @@ class DataPlane(Transactions):
             )
             check_filter_keys(exprs.filter, exprs.names, keys)
         candidates = query_candidates(table, kc, forward=forward, start=p.get("ExclusiveStartKey"))
-        return self._page_response(p, table, candidates, exprs, chosen, limit, consistent)
+        return page_response(p, table, candidates, exprs, chosen, limit, consistent)
 
     def scan(self, p: Mapping[str, Any], engine: TableEngine | None = None) -> dict[str, Any]:
         """Scan: every item in partition-hash order, paged, filtered, projected, segmented."""
@@ -395,7 +360,7 @@ class DataPlane(Transactions):
                 p, table, exprs, chosen, limit, bounds=(lo, hi), consistent=consistent
             )
         candidates = scan_candidates(table, lo, hi, start=p.get("ExclusiveStartKey"))
-        return self._page_response(p, table, candidates, exprs, chosen, limit, consistent)
+        return page_response(p, table, candidates, exprs, chosen, limit, consistent)
 
     # --- batches --------------------------------------------------------------------------------
 

@@ -64,16 +64,17 @@ def _prepare(
     return index, fetch
 
 
-def _page(
+def page_response(
     p: Mapping[str, Any],
     table: TableEngine,
-    index: SecondaryIndex,
     candidates: Iterator[Item],
     exprs: Expressions,
     chosen: str,
     limit: int | None,
     consistent: bool,
+    index: SecondaryIndex | None = None,
 ) -> dict[str, Any]:
+    """One Query or Scan page of the table, or of ``index`` (whose reads it is charged, H.12)."""
     counting = chosen == "COUNT"
     page = read_page(
         table,
@@ -84,7 +85,7 @@ def _page(
         values=exprs.values,
         show=exprs.project,
         counting=counting,
-        key_names=index.key_attributes,
+        key_names=None if index is None else index.key_attributes,
     )
     out: dict[str, Any] = {}
     if not counting:
@@ -96,7 +97,8 @@ def _page(
     mode = enum(p, "ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY, "NONE")
     used = read_units(page.size, consistent)
     consumed = capacity(mode, table.name, used, "Read")
-    add_index_capacity(consumed, mode, table, {index.name: used}, table_units=0.0)
+    if index is not None:
+        add_index_capacity(consumed, mode, table, {index.name: used}, table_units=0.0)
     if consumed is not None:
         out["ConsumedCapacity"] = consumed
     return out
@@ -122,7 +124,7 @@ def index_query(
     candidates = index_query_candidates(
         table, index, kc, forward=forward, start=p.get("ExclusiveStartKey"), fetch=fetch
     )
-    return _page(p, table, index, candidates, exprs, chosen, limit, consistent)
+    return page_response(p, table, candidates, exprs, chosen, limit, consistent, index)
 
 
 def index_scan(
@@ -141,4 +143,4 @@ def index_scan(
     candidates = index_scan_candidates(
         table, index, lo, hi, start=p.get("ExclusiveStartKey"), fetch=fetch
     )
-    return _page(p, table, index, candidates, exprs, chosen, limit, consistent)
+    return page_response(p, table, candidates, exprs, chosen, limit, consistent, index)
