@@ -1,4 +1,5 @@
-"""Instructions per record of a GetRecords drain, counted by valgrind, for two checkouts.
+"""Instructions per record of a GetRecords drain and of the lab scenario, counted by valgrind,
+for two checkouts.
 
 Usage::
 
@@ -8,8 +9,11 @@ Wall-clock figures move with whatever else the machine runs; instruction counts 
 same binary, inputs and ``PYTHONHASHSEED`` give the same count).  For each checkout and each
 case (view type, ``Limit``), this runs a drain scenario under ``valgrind --tool=callgrind``
 twice, once draining the stream once and once draining it four times, and prints the
-difference per drained record, so that start-up and the writes cancel out.  Needs valgrind;
-takes about a minute.  A proxy for time, not a replacement: quote it beside
+difference per drained record, so that start-up and the writes cancel out.  Then the lab
+scenario of ``bench_lab_day.py`` (4 partitions, NEW_AND_OLD_IMAGES, 25 ``Table.put_item`` per
+250 ms tick, a no-op mapping with BatchSize 100), end to end and without the mapping (writes
+only), run for 1 and 3 virtual minutes: the difference per record written.  Needs valgrind;
+takes about two minutes.  A proxy for time, not a replacement: quote it beside
 ``compare.py``'s medians.
 """
 
@@ -37,9 +41,43 @@ for _ in range(drains):
     assert b.drain(sim, table.latest_stream_arn, limit) == n
 """
 
+LAB = """
+import sys
+from decimal import Decimal
+from streamsim import Simulation
+minutes, with_mapping = int(sys.argv[1]), sys.argv[2] == "mapping"
+sim = Simulation(seed=0)
+table = sim.create_table(
+    "lab", hash_key="pk", partitions=4, stream_view_type="NEW_AND_OLD_IMAGES"
+)
+if with_mapping:
+    sim.create_function("consumer", lambda event, context: None)
+    sim.client("lambda").create_event_source_mapping(
+        FunctionName="consumer", EventSourceArn=sim.streams[0].arn,
+        StartingPosition="LATEST", BatchSize=100,
+    )
+sim.advance(seconds=1)
+names = [f"sensor#{i:05d}" for i in range(10_000)]
+written = 0
+for _ in range(minutes * 240):
+    for _ in range(25):
+        table.put_item(Item={
+            "pk": names[written % 10_000], "site": "lab-1", "kind": "temperature",
+            "reading": Decimal(written % 997), "ok": written % 3 != 0,
+        })
+        written += 1
+    sim.advance(milliseconds=250)
+"""
+LAB_RECORDS_PER_MINUTE = 6_000
+
 
 def count(checkout: Path, records: int, view: str, limit: int, drains: int) -> int:
-    """Instructions valgrind counts for the scenario run from ``checkout``."""
+    """Instructions valgrind counts for the drain scenario run from ``checkout``."""
+    return run_counted(checkout, SCENARIO, [str(records), view, str(limit), str(drains)])
+
+
+def run_counted(checkout: Path, scenario: str, argv: list[str]) -> int:
+    """Instructions valgrind counts for ``python -c scenario *argv`` run from ``checkout``."""
     env = dict(
         os.environ,
         PYTHONHASHSEED="0",
@@ -51,11 +89,8 @@ def count(checkout: Path, records: int, view: str, limit: int, drains: int) -> i
         "--callgrind-out-file=/dev/null",
         sys.executable,
         "-c",
-        SCENARIO,
-        str(records),
-        view,
-        str(limit),
-        str(drains),
+        scenario,
+        *argv,
     ]
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=checkout)
     match = re.search(r"Collected : (\d+)", done.stderr)
@@ -84,6 +119,13 @@ def main() -> int:
         this = per_record(HERE, args.records, view, limit)
         base = per_record(args.base.resolve(), args.records, view, limit)
         label = f"drain {view}, Limit={limit}"
+        print(f"  {label:<40} {this:>9,.0f} | {base:>9,.0f} instructions  {this / base:.2f}")
+    for label, mode in (("lab, end to end", "mapping"), ("lab, writes only", "writes")):
+        this, base = (
+            (run_counted(c, LAB, ["3", mode]) - run_counted(c, LAB, ["1", mode]))
+            / (2 * LAB_RECORDS_PER_MINUTE)
+            for c in (HERE, args.base.resolve())
+        )
         print(f"  {label:<40} {this:>9,.0f} | {base:>9,.0f} instructions  {this / base:.2f}")
     return 0
 
