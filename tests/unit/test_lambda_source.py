@@ -122,9 +122,9 @@ class FakeSource:
         """The second field."""
         return record[1]
 
-    def on_failure_record(self, *, records: Sequence[Record], **common: Any) -> dict[str, Any]:
+    def batch_info(self, shard_id: str, records: Sequence[Record]) -> tuple[str, dict[str, Any]]:
         """Not used here."""
-        return dict(common, count=len(records))
+        return "FakeBatchInfo", {"shardId": shard_id, "batchSize": len(records)}
 
 
 class View:

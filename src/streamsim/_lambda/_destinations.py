@@ -25,7 +25,6 @@ from typing import Any
 from streamsim._clock import ms_to_datetime
 from streamsim._errors import InvalidParameterValueException
 from streamsim._gc import paused_gc
-from streamsim._streams._render import stream_batch_info
 
 QUEUE_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,80}|[A-Za-z0-9_-]{1,75}\.fifo")  # SQS queue names
 TOPIC_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,256}|[A-Za-z0-9_-]{1,251}\.fifo")  # SNS topic names
@@ -158,7 +157,23 @@ def failure_envelope(
 ) -> dict[str, Any]:
     """The members every stream source's on-failure record shares (rule D.7, L.11):
     ``requestContext``, ``responseContext`` (when asked), ``version`` and ``timestamp``; the
-    source adds its batch block (``DDBStreamBatchInfo``, ``KinesisBatchInfo``)."""
+    poller adds the source's batch block (``DDBStreamBatchInfo``, ``KinesisBatchInfo``,
+    :meth:`._source.EventSource.batch_info`).
+
+    Args:
+        function_error: ``"Unhandled"`` when the last invocation raised or timed out; None
+            (JSON null) when it returned (a partial failure, a malformed partial response) or
+            never ran.
+        include_response_context: False omits ``responseContext`` (for batches that were
+            never invoked, as emulators do; UNCONFIRMED on AWS).
+
+    >>> rec = failure_envelope(
+    ...     request_id="r", function_arn="arn:aws:lambda:us-east-1:1:function:f",
+    ...     condition="RetryAttemptsExhausted", invoke_count=3, function_error="Unhandled",
+    ...     include_response_context=True, now_ms=0)
+    >>> rec["responseContext"]["functionError"], rec["timestamp"]
+    ('Unhandled', '1970-01-01T00:00:00.000Z')
+    """
     record: dict[str, Any] = {
         "requestContext": {
             "requestId": request_id,
@@ -176,65 +191,4 @@ def failure_envelope(
         }
     record["version"] = ON_FAILURE_VERSION
     record["timestamp"] = iso_millis(now_ms)
-    return record
-
-
-def on_failure_record(
-    *,
-    request_id: str,
-    function_arn: str,
-    condition: str,
-    invoke_count: int,
-    function_error: str | None,
-    include_response_context: bool,
-    now_ms: int,
-    shard_id: str,
-    start_sequence_number: str,
-    end_sequence_number: str,
-    first_arrival_ms: int,
-    last_arrival_ms: int,
-    batch_size: int,
-    stream_arn: str,
-) -> dict[str, Any]:
-    """Build the on-failure record of a discarded batch (rule D.7).
-
-    Its ``DDBStreamBatchInfo`` is the stream's part, rendered by
-    :func:`streamsim._streams._render.stream_batch_info`; the record is built with the cyclic
-    GC paused (:mod:`streamsim._gc`).
-
-    Args:
-        function_error: ``"Unhandled"`` when the last invocation raised or timed out; None
-            (JSON null) when it returned (a partial failure, a malformed partial response) or
-            never ran.
-        include_response_context: False omits ``responseContext`` (for batches that were
-            never invoked, as emulators do; UNCONFIRMED on AWS).
-
-    >>> rec = on_failure_record(
-    ...     request_id="r", function_arn="arn:aws:lambda:us-east-1:1:function:f",
-    ...     condition="RetryAttemptsExhausted", invoke_count=3, function_error="Unhandled",
-    ...     include_response_context=True, now_ms=0, shard_id="s", start_sequence_number="1",
-    ...     end_sequence_number="2", first_arrival_ms=0, last_arrival_ms=0, batch_size=2,
-    ...     stream_arn="arn")
-    >>> rec["DDBStreamBatchInfo"]["approximateArrivalOfFirstRecord"], rec["timestamp"]
-    ('1970-01-01T00:00:00Z', '1970-01-01T00:00:00.000Z')
-    """
-    with paused_gc():
-        record = failure_envelope(
-            request_id=request_id,
-            function_arn=function_arn,
-            condition=condition,
-            invoke_count=invoke_count,
-            function_error=function_error,
-            include_response_context=include_response_context,
-            now_ms=now_ms,
-        )
-        record["DDBStreamBatchInfo"] = stream_batch_info(
-            stream_arn=stream_arn,
-            shard_id=shard_id,
-            start_sequence_number=start_sequence_number,
-            end_sequence_number=end_sequence_number,
-            first_arrival_ms=first_arrival_ms,
-            last_arrival_ms=last_arrival_ms,
-            batch_size=batch_size,
-        )
     return record

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from streamsim._streams._partitions import partition_hash
 from streamsim._streams._records import CREATED, HASH, RANGE, SEQ, SIZE
+from streamsim._streams._render import stream_batch_info
 
-from ._destinations import on_failure_record
 from ._events import PAYLOAD_FACTOR, events_builder, payload_bytes
 from ._source import EventRecord, ShardCallback, SourceShard
 
@@ -142,35 +142,16 @@ class DynamoDBStreamSource:
     #: ``created_ms(record)``: when it was written, ``ApproximateCreationDateTime`` in ms
     created_ms = staticmethod(itemgetter(CREATED))
 
-    def on_failure_record(
-        self,
-        *,
-        request_id: str,
-        function_arn: str,
-        condition: str,
-        invoke_count: int,
-        function_error: str | None,
-        include_response_context: bool,
-        now_ms: int,
-        shard_id: str,
-        records: Sequence[RawRecord],
-    ) -> dict[str, Any]:
-        """The on-failure record with its ``DDBStreamBatchInfo`` (rule D.7)."""
-        return on_failure_record(
-            request_id=request_id,
-            function_arn=function_arn,
-            condition=condition,
-            invoke_count=invoke_count,
-            function_error=function_error,
-            include_response_context=include_response_context,
-            now_ms=now_ms,
+    def batch_info(self, shard_id: str, records: Sequence[RawRecord]) -> tuple[str, dict[str, Any]]:
+        """``DDBStreamBatchInfo`` of the discarded records (rule D.7)."""
+        return "DDBStreamBatchInfo", stream_batch_info(
+            stream_arn=self.arn,
             shard_id=shard_id,
             start_sequence_number=str(records[0][SEQ]),
             end_sequence_number=str(records[-1][SEQ]),
             first_arrival_ms=records[0][CREATED],
             last_arrival_ms=records[-1][CREATED],
             batch_size=len(records),
-            stream_arn=self.arn,
         )
 
     def __repr__(self) -> str:

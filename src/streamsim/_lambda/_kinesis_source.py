@@ -26,9 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 from typing import Any, Final, Protocol, cast
 
-from streamsim._gc import paused_gc
-
-from ._destinations import failure_envelope, iso_millis
+from ._destinations import iso_millis
 from ._events import payload_bytes
 from ._source import EventRecord, ShardCallback, SourceShard
 
@@ -249,40 +247,19 @@ class KinesisStreamSource:
     #: ``created_ms(record)``: ApproximateArrivalTimestamp in ms
     created_ms = staticmethod(itemgetter(ARRIVAL))
 
-    def on_failure_record(
-        self,
-        *,
-        request_id: str,
-        function_arn: str,
-        condition: str,
-        invoke_count: int,
-        function_error: str | None,
-        include_response_context: bool,
-        now_ms: int,
-        shard_id: str,
-        records: Sequence[tuple[Any, ...]],
-    ) -> dict[str, Any]:
-        """The on-failure record with its ``KinesisBatchInfo`` (rule L.11)."""
-        with paused_gc():
-            record = failure_envelope(
-                request_id=request_id,
-                function_arn=function_arn,
-                condition=condition,
-                invoke_count=invoke_count,
-                function_error=function_error,
-                include_response_context=include_response_context,
-                now_ms=now_ms,
-            )
-            record["KinesisBatchInfo"] = {
-                "shardId": shard_id,
-                "startSequenceNumber": str(records[0][SEQ]),
-                "endSequenceNumber": str(records[-1][SEQ]),
-                "approximateArrivalOfFirstRecord": iso_millis(records[0][ARRIVAL]),
-                "approximateArrivalOfLastRecord": iso_millis(records[-1][ARRIVAL]),
-                "batchSize": len(records),
-                "streamArn": self.arn,
-            }
-        return record
+    def batch_info(
+        self, shard_id: str, records: Sequence[tuple[Any, ...]]
+    ) -> tuple[str, dict[str, Any]]:
+        """``KinesisBatchInfo`` of the discarded records (rule L.11)."""
+        return "KinesisBatchInfo", {
+            "shardId": shard_id,
+            "startSequenceNumber": str(records[0][SEQ]),
+            "endSequenceNumber": str(records[-1][SEQ]),
+            "approximateArrivalOfFirstRecord": iso_millis(records[0][ARRIVAL]),
+            "approximateArrivalOfLastRecord": iso_millis(records[-1][ARRIVAL]),
+            "batchSize": len(records),
+            "streamArn": self.arn,
+        }
 
     def __repr__(self) -> str:
         return f"<KinesisStreamSource {self.arn}>"

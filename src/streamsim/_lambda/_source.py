@@ -127,20 +127,12 @@ class EventSource(Protocol):
     def created_ms(self, record: SourceRecord) -> int:
         """When the record was written to the source (virtual ms)."""
 
-    def on_failure_record(
-        self,
-        *,
-        request_id: str,
-        function_arn: str,
-        condition: str,
-        invoke_count: int,
-        function_error: str | None,
-        include_response_context: bool,
-        now_ms: int,
-        shard_id: str,
-        records: Sequence[SourceRecord],
-    ) -> dict[str, Any]:
-        """The on-failure record of discarded ``records`` of one shard (rule D.7)."""
+    def batch_info(
+        self, shard_id: str, records: Sequence[SourceRecord]
+    ) -> tuple[str, dict[str, Any]]:
+        """The source's block of the on-failure record of discarded ``records`` of one shard:
+        its member name (``DDBStreamBatchInfo``, ``KinesisBatchInfo``) and value (rule D.7).
+        The poller builds the rest of the record (:func:`._destinations.failure_envelope`)."""
 
 
 class TimestampSource(EventSource, Protocol):

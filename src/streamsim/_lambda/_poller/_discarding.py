@@ -7,7 +7,8 @@ is dropped; when the mapping has an OnFailure destination, a record describing t
 
 from __future__ import annotations
 
-from streamsim._lambda._destinations import s3_object_key
+from streamsim._gc import paused_gc
+from streamsim._lambda._destinations import failure_envelope, s3_object_key
 from streamsim._lambda._metrics import DISCARDED, RECORD_AGE_EXCEEDED, Discard
 
 from ._batch import Batch
@@ -45,17 +46,18 @@ class Discarding(SlotState):
         if destination_arn is not None:
             destination = environment.destination(destination_arn)
             include_response = invoked or settings.response_context_when_not_invoked
-            record = poller.source.on_failure_record(
-                request_id=batch.last_request_id or environment.new_uuid(),
-                function_arn=mapping.function.arn,
-                condition=condition,
-                invoke_count=batch.attempts,
-                function_error="Unhandled" if invoked and batch.last_error else None,
-                include_response_context=include_response,
-                now_ms=now,
-                shard_id=shard_id,
-                records=records,
-            )
+            with paused_gc():  # the one GC policy for rendering records (streamsim._gc)
+                record = failure_envelope(
+                    request_id=batch.last_request_id or environment.new_uuid(),
+                    function_arn=mapping.function.arn,
+                    condition=condition,
+                    invoke_count=batch.attempts,
+                    function_error="Unhandled" if invoked and batch.last_error else None,
+                    include_response_context=include_response,
+                    now_ms=now,
+                )
+                name, info = poller.source.batch_info(shard_id, records)
+                record[name] = info
             if destination is None:
                 metrics.destination_delivery_failures += 1
             else:
