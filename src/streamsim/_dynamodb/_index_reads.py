@@ -22,7 +22,7 @@ from streamsim._streams._partitions import partition_hash
 
 from ._expressions import KeyCondition
 from ._indexes import Order, SecondaryIndex
-from ._reads import range_predicate
+from ._reads import check_key_condition_types, range_predicate
 from ._table import TableEngine
 
 
@@ -71,22 +71,6 @@ def start_order(table: TableEngine, index: SecondaryIndex, start: Item) -> tuple
     return key[0], index.order(key[1], thv, trv)
 
 
-def _check_condition_types(index: SecondaryIndex, kc: KeyCondition) -> None:
-    d = index.definition
-    if type_of(kc.hash_value) != d.hash_type or any(
-        type_of(v) != d.range_type for v in kc.range_values
-    ):
-        raise ValidationException(
-            "One or more parameter values were invalid: Condition parameter type does not "
-            "match schema type"
-        )
-    if kc.range_op == "begins_with" and d.range_type == "N":
-        raise ValidationException(
-            "Invalid KeyConditionExpression: Incorrect operand type for operator or "
-            "function; operator or function: begins_with, operand type: N"
-        )
-
-
 def index_query_candidates(
     table: TableEngine,
     index: SecondaryIndex,
@@ -102,7 +86,7 @@ def index_query_candidates(
         ValidationException: the condition's values do not match the index's key types, or
             ``start`` is invalid or outside the condition.
     """
-    _check_condition_types(index, kc)
+    check_key_condition_types(kc, index.definition.hash_type, index.definition.range_type)
     d = index.definition
     ihv = kc.hash_value[d.hash_type]
     in_range = range_predicate(kc.range_op, kc.range_values)

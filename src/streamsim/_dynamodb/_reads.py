@@ -126,6 +126,26 @@ def range_predicate(
     return lambda av: bool(test(compare_key(av)))
 
 
+def check_key_condition_types(kc: KeyCondition, hash_type: str, range_type: str | None) -> None:
+    """Reject a key condition whose values do not match the (table's or index's) key types.
+
+    Raises:
+        ValidationException: a value of another type, or ``begins_with`` on a number key.
+    """
+    if type_of(kc.hash_value) != hash_type or any(
+        type_of(v) != range_type for v in kc.range_values
+    ):
+        raise ValidationException(
+            "One or more parameter values were invalid: Condition parameter type does not "
+            "match schema type"
+        )
+    if kc.range_op == "begins_with" and range_type == "N":
+        raise ValidationException(
+            "Invalid KeyConditionExpression: Incorrect operand type for operator or "
+            "function; operator or function: begins_with, operand type: N"
+        )
+
+
 def query_candidates(
     table: TableEngine, kc: KeyCondition, *, forward: bool, start: Item | None
 ) -> Iterator[Item]:
@@ -135,18 +155,7 @@ def query_candidates(
         ValidationException: the condition's values do not match the key schema's types, or
             ``start`` is invalid or outside the condition.
     """
-    if type_of(kc.hash_value) != table.hash_type or any(
-        type_of(v) != table.range_type for v in kc.range_values
-    ):
-        raise ValidationException(
-            "One or more parameter values were invalid: Condition parameter type does not "
-            "match schema type"
-        )
-    if kc.range_op == "begins_with" and table.range_type == "N":
-        raise ValidationException(
-            "Invalid KeyConditionExpression: Incorrect operand type for operator or "
-            "function; operator or function: begins_with, operand type: N"
-        )
+    check_key_condition_types(kc, table.hash_type, table.range_type)
     hv = kc.hash_value[table.hash_type]
     in_range = range_predicate(kc.range_op, kc.range_values)
     start_rv: Any = None
