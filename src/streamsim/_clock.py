@@ -87,6 +87,25 @@ def amount_ms(
     >>> amount_ms(timedelta(seconds=1), milliseconds=5)
     1005
     """
+    if (
+        by is None
+        and type(milliseconds) is int
+        and type(seconds) is int
+        and type(minutes) is int
+        and type(hours) is int
+        and type(days) is int
+    ):
+        # whole units (the common case, a loop advancing by a tick): exact in ints
+        ms = (
+            milliseconds
+            + seconds * MS_PER_SECOND
+            + minutes * MS_PER_MINUTE
+            + hours * MS_PER_HOUR
+            + days * MS_PER_DAY
+        )
+        if ms < 0:
+            raise ValueError(f"time can't go backwards: asked to {verb} by {ms} ms")
+        return ms
     total = Decimal(0)
     if by is not None:
         if not isinstance(by, timedelta):

@@ -76,7 +76,8 @@ def settings_repr(value: Any) -> str:
 
 
 def entry_repr(value: Any) -> str:
-    """A log entry (a dataclass) without its None, empty and False fields, shard ids short.
+    """A log entry (a dataclass or a named tuple) without its None, empty and False fields,
+    shard ids short.
 
     >>> from dataclasses import dataclass
     >>> @dataclass
@@ -87,7 +88,8 @@ def entry_repr(value: Any) -> str:
     ("E(at_ms=5, shard_id='0f75168d')", 'E(at_ms=5)')
     """
     parts = []
-    for name in value.__dataclass_fields__:
+    names = getattr(value, "_fields", None) or value.__dataclass_fields__
+    for name in names:
         field = getattr(value, name)
         if field is None or field == () or field is False:
             continue

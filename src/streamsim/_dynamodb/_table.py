@@ -206,11 +206,12 @@ class TableEngine(TableKeys):
         hv, rv = self.key_of_item(item)
         if self.indexes is not None:
             self.indexes.check(item)
-        size = checked_item_size(item, size)
-        old = self.get_frozen(hv, rv)
+        if size is None or size > MAX_ITEM_BYTES:
+            size = checked_item_size(item, size)
+        old = self._items.get(hv) if self.range_key is None else self.get_frozen(hv, rv)
         if condition is not None:
             self.check_condition(condition, None if old is None else thaw(old), names, values)
-        self._store(hv, rv, old, item, size, plain=plain)
+        self._store(hv, rv, old, item, size, False, plain)
         return old
 
     def update(

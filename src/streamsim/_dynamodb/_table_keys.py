@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from streamsim._errors import ValidationException
-from streamsim._items import Item, validate_key_value
+from streamsim._items import MAX_PARTITION_KEY_BYTES, Item, validate_key_value
 
 KEY_TYPES = ("S", "N", "B")  # rule C.4: key attributes are scalar S, N or B
 
@@ -33,17 +33,24 @@ class TableKeys:
             raise ValidationException(
                 f"One or more parameter values were invalid: Missing the key {hk} in the item"
             )
-        validate_key_value(hk, hav, self.hash_type, is_range=False)
+        hv = hav.get("S")
+        if (
+            hv is None
+            or self.hash_type != "S"
+            or not (0 < len(hv) <= MAX_PARTITION_KEY_BYTES and hv.isascii())
+        ):  # all but the common case, a short ASCII string key, which needs no more checks
+            validate_key_value(hk, hav, self.hash_type, is_range=False)
+            hv = hav[self.hash_type]
         rk = self.range_key
         if rk is None:
-            return hav[self.hash_type], None
+            return hv, None
         rav = item.get(rk)
         if rav is None:
             raise ValidationException(
                 f"One or more parameter values were invalid: Missing the key {rk} in the item"
             )
         validate_key_value(rk, rav, self.range_type, is_range=True)
-        return hav[self.hash_type], rav[self.range_type]
+        return hv, rav[self.range_type]
 
     def key_of_key(self, key: Mapping[str, Any]) -> tuple[Any, Any]:
         """Validate a ``Key`` parameter (exactly the key attributes) and return its values."""

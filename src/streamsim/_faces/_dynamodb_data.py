@@ -209,9 +209,9 @@ class DataPlane(Transactions):
     ) -> Frozen | None:
         """PutItem's one path to the model: store ``item`` (condition permitting).
 
-        Both faces reach it: the Table face directly for a put without options (its item
-        already converted, ``plain`` telling the engine every value is S, N or BOOL), every
-        other PutItem through :meth:`put_item`.
+        Every PutItem with options reaches it through :meth:`put_item`; the Table face's put
+        without options calls ``TableEngine.put`` itself, as this would (no condition to
+        report), with ``plain`` telling the engine every value is S, N or BOOL.
 
         Returns:
             The replaced item, frozen (None: there was none).

@@ -138,7 +138,7 @@ class Table(Display):
         if not params and Item is not _MISSING and engine.deleted_ms is None:
             try:
                 item, size, plain = python_to_sized_item(Item)
-                self._ops.put(engine, item, size=size, plain=plain)
+                engine.put(item, size=size, plain=plain)  # what DataPlane.put does without options
             except StreamsimError as exc:
                 raise exc.with_operation("PutItem") from None
             return {"ResponseMetadata": self._ops.response_metadata()}

@@ -28,6 +28,7 @@ from ._frozen import same_item as same_item
 from ._frozen import thaw as thaw
 from ._limits import MAX_ITEM_BYTES as MAX_ITEM_BYTES
 from ._limits import MAX_NAME_BYTES as MAX_NAME_BYTES
+from ._limits import MAX_PARTITION_KEY_BYTES as MAX_PARTITION_KEY_BYTES
 from ._limits import check_names as check_names
 from ._limits import checked_item_size as checked_item_size
 from ._limits import item_size as item_size

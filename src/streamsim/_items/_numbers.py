@@ -141,13 +141,16 @@ def python_number(value: Any) -> str:
     if type(value) is int and -EXACT_INT_LIMIT < value < EXACT_INT_LIMIT:
         return str(value)
     if type(value) is Decimal:
-        return _decimal_text(str(value))  # str() keeps sign, digits and exponent exactly
-    return _decimal_text(str(DYNAMODB_CONTEXT.create_decimal(value)))
+        return decimal_text(str(value))  # str() keeps sign, digits and exponent exactly
+    return decimal_text(str(DYNAMODB_CONTEXT.create_decimal(value)))
 
 
 @lru_cache(maxsize=8192)
-def _decimal_text(text: str) -> str:
-    """Canonical text of a number boto3 serializes as ``text``: boto3's checks, then DynamoDB's."""
+def decimal_text(text: str) -> str:
+    """Canonical text of a number boto3 serializes as ``text``: boto3's checks, then DynamoDB's.
+
+    ``decimal_text(str(d))`` is :func:`python_number` of a ``Decimal`` ``d`` (a cached C call:
+    the write path's hot loop calls it directly)."""
     text = str(DYNAMODB_CONTEXT.create_decimal(text))  # raises Inexact, Rounded, ... as boto3
     if text in ("Infinity", "NaN"):
         raise TypeError("Infinity and NaN not supported")

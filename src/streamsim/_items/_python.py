@@ -33,7 +33,7 @@ from ._limits import (
     utf8_len,
     value_size,
 )
-from ._numbers import EXACT_INT_LIMIT, decimal_of, number_size, python_number
+from ._numbers import EXACT_INT_LIMIT, decimal_of, decimal_text, number_size, python_number
 from ._types import AttributeValue, Item
 
 __all__ = [
@@ -241,7 +241,7 @@ def python_to_sized_item(mapping: Mapping[str, Any]) -> tuple[Item, int, bool]:
     out: Item = {}
     size = 0
     plain = True
-    s_pool = _S_POOL
+    s_pool, n_pool = _S_POOL, _N_POOL
     for name, value in mapping.items():
         if type(name) is not str:
             name = _name(name, "Item")
@@ -255,19 +255,21 @@ def python_to_sized_item(mapping: Mapping[str, Any]) -> tuple[Item, int, bool]:
                 av = s_pool[value] = {"S": value}
             out[name] = av
             size += len(value) if value.isascii() else utf8_len(value)
+        elif t is Decimal:
+            text = decimal_text(str(value))  # python_number(value), one C call
+            av = n_pool.get(text)
+            out[name] = n_leaf(text) if av is None else av
+            size += number_size(text)
         elif t is int and -EXACT_INT_LIMIT < value < EXACT_INT_LIMIT:
             text = str(value)
-            out[name] = n_leaf(text)
+            av = n_pool.get(text)
+            out[name] = n_leaf(text) if av is None else av
             # number_size for an int's text: its digits without trailing zeros (and sign)
             digits = len(text.rstrip("0")) - (value < 0)
             size += (digits + 1) // 2 + 1 if value else 1
         elif t is bool:
             out[name] = _TRUE if value else _FALSE
             size += 1
-        elif t is Decimal:
-            text = python_number(value)
-            out[name] = n_leaf(text)
-            size += number_size(text)
         else:
             av = _python_value(value, 1)
             out[name] = av

@@ -37,9 +37,7 @@ from collections import deque
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
-
-import attrs
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from streamsim._clock import Clock, HandlerTime, HandlerTimedOut, ms_to_datetime
 from streamsim._errors import InvalidParameterValueException
@@ -223,9 +221,9 @@ class LambdaContext:
         return f"<LambdaContext {self.function_name} request={self.aws_request_id}>"
 
 
-@attrs.frozen(kw_only=True)
-class InvocationResult:
-    """What one invocation did.
+class InvocationResult(NamedTuple):
+    """What one invocation did (a named tuple: one is made per invocation, see
+    :class:`~streamsim._lambda._metrics.Invocation`).
 
     Attributes:
         request_id: the ``aws_request_id``.
@@ -247,9 +245,9 @@ class InvocationResult:
     error_type: str | None = None
     error_message: str | None = None
     timed_out: bool = False
-    escaped: BaseException | None = attrs.field(default=None, eq=False, repr=False)
+    escaped: BaseException | None = None
     #: the handler's traceback as the Python runtime lists it (``stackTrace``), on its errors
-    stack_trace: tuple[str, ...] = attrs.field(default=(), eq=False, repr=False)
+    stack_trace: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

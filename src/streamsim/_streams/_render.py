@@ -210,21 +210,35 @@ def render(
         )
         if json_keys:
             keys = json_item(keys)
-        body: dict[str, Any] = {"ApproximateCreationDateTime": when, "Keys": keys}
-        if new is not None:
-            image = builders[id(new[0])](new)
-            # a shaped image (tuple) holds only S, N, BOOL and NULL, the same in JSON
-            body["NewImage"] = (
-                json_packed(image) if lambda_event and type(new) is not tuple else image
-            )
-        if old is not None:
-            image = builders[id(old[0])](old)
-            body["OldImage"] = (
-                json_packed(image) if lambda_event and type(old) is not tuple else image
-            )
-        body["SequenceNumber"] = sn_text
-        body["SizeBytes"] = size
-        body["StreamViewType"] = view_type
+        if new is None and old is None:
+            body: dict[str, Any] = {
+                "ApproximateCreationDateTime": when,
+                "Keys": keys,
+                "SequenceNumber": sn_text,
+                "SizeBytes": size,
+                "StreamViewType": view_type,
+            }
+        else:
+            # one display with both images, then drop a missing one: a dict display is
+            # sized once, where adding members one by one resizes it (callgrind: -4%)
+            body = {
+                "ApproximateCreationDateTime": when,
+                "Keys": keys,
+                "NewImage": None if new is None else builders[id(new[0])](new),
+                "OldImage": None if old is None else builders[id(old[0])](old),
+                "SequenceNumber": sn_text,
+                "SizeBytes": size,
+                "StreamViewType": view_type,
+            }
+            if new is None:
+                del body["NewImage"]
+            elif lambda_event and type(new) is not tuple:
+                # a shaped image (tuple) holds only S, N, BOOL and NULL, the same in JSON
+                json_packed(body["NewImage"])
+            if old is None:
+                del body["OldImage"]
+            elif lambda_event and type(old) is not tuple:
+                json_packed(body["OldImage"])
         record = {
             "eventID": id_prefix + sn_text[_ID_DIGITS]  # _records.event_id
             if salt is None
