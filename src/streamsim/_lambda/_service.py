@@ -128,8 +128,7 @@ class LambdaService:
 
         The same text as ``str(uuid.UUID(int=bits, version=4))``, without building a UUID.
         """
-        bits = self._rng.getrandbits(128) & _UUID_CLEAR | _UUID_V4
-        h = f"{bits:032x}"
+        h = (self._rng.getrandbits(128) & _UUID_CLEAR | _UUID_V4).to_bytes(16, "big").hex()
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     # --- functions ------------------------------------------------------------------------------

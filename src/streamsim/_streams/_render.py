@@ -220,7 +220,7 @@ def render(
             }
         else:
             # one display with both images, then drop a missing one: a dict display is
-            # sized once, where adding members one by one resizes it (callgrind: -4%)
+            # sized once, where adding members one by one resizes it
             body = {
                 "ApproximateCreationDateTime": when,
                 "Keys": keys,

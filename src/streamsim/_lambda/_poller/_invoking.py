@@ -340,7 +340,7 @@ class Invoking(Discarding):
                 remainder.attempts = 0
                 remainder.retries = -1
             self._retry(remainder, now)
-        reader.poll()
+        reader.resume()
 
     def _window_success(self, batch: Batch, state: dict[str, Any] | None) -> None:
         window = batch.window

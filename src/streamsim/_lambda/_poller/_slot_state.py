@@ -48,6 +48,9 @@ class ReaderView(Protocol):
     def poll(self) -> None:
         """Read the shard and let every slot make progress."""
 
+    def resume(self) -> None:
+        """Go on after an invocation's result was applied (a poll, unless it has no work)."""
+
 
 class SlotState:
     """One of a shard's ParallelizationFactor lanes: at most one batch in flight.
