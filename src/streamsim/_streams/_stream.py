@@ -297,12 +297,13 @@ class Stream:
             size = self._key_name_bytes + value_size({self._hash_type: hash_value})
         if range_value is not None:
             size += value_size({self._range_type: range_value})  # type: ignore[dict-item]
+        # a shaped item (tuple) holds its size at [1] (frozen_size, inlined)
         if self._show_new and new is not None:
-            size += frozen_size(new)
+            size += new[1] if type(new) is tuple else frozen_size(new)
         else:
             new = None
         if self._show_old and old is not None:
-            size += frozen_size(old)
+            size += old[1] if type(old) is tuple else frozen_size(old)
         else:
             old = None
         shard.append(
