@@ -162,9 +162,7 @@ def python_to_value(value: Any) -> AttributeValue:
 # country, a flag) cost no allocation, no memory per retained version, and the garbage
 # collector and the stream readers find them hot in the CPU cache.  Each pool is bounded: it is
 # emptied when full (correctness never depends on a hit).  Anything handed to a caller is
-# copied first, so no caller can reach a pooled value.  The Table face's put
-# (:func:`python_to_sized_item`) does not pool: its item lives only until the table freezes it
-# (frozen items hold no value dicts), and a pool lookup cost more than the small dict it saves.
+# copied first, so no caller can reach a pooled value.
 
 _POOL_MAX: Final = 1 << 14
 _S_POOL: dict[str, AttributeValue] = {}
@@ -243,21 +241,29 @@ def python_to_sized_item(mapping: Mapping[str, Any]) -> tuple[Item, int, bool]:
     out: Item = {}
     size = 0
     plain = True
+    s_pool, n_pool = _S_POOL, _N_POOL
     for name, value in mapping.items():
         if type(name) is not str:
             name = _name(name, "Item")
         size += len(name) if name.isascii() else utf8_len(name)
         t = type(value)
         if t is str:
-            out[name] = {"S": value}
+            av = s_pool.get(value)
+            if av is None:
+                if len(s_pool) >= _POOL_MAX:
+                    s_pool.clear()
+                av = s_pool[value] = {"S": value}
+            out[name] = av
             size += len(value) if value.isascii() else utf8_len(value)
         elif t is Decimal:
             text = decimal_text(str(value))  # python_number(value), one C call
-            out[name] = {"N": text}
+            av = n_pool.get(text)
+            out[name] = n_leaf(text) if av is None else av
             size += number_size(text)
         elif t is int and -EXACT_INT_LIMIT < value < EXACT_INT_LIMIT:
             text = str(value)
-            out[name] = {"N": text}
+            av = n_pool.get(text)
+            out[name] = n_leaf(text) if av is None else av
             # number_size for an int's text: its digits without trailing zeros (and sign)
             digits = len(text.rstrip("0")) - (value < 0)
             size += (digits + 1) // 2 + 1 if value else 1
