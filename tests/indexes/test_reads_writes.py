@@ -309,6 +309,18 @@ def test_rule_h12_writes_consume_index_units(indexed: Any) -> None:
     assert out["ConsumedCapacity"]["CapacityUnits"] == 3.0
 
 
+def test_rule_h12_index_write_units_count_the_entry_without_overhead(indexed: Any) -> None:
+    """An index entry of exactly 1 KB costs one write unit: no 100-byte overhead is added;
+    one byte more costs two."""
+    for length, units in ((1011, 1.0), (1012, 2.0)):
+        item = {"pk": s("a"), "sk": s(str(length)), "g": s("x" * length), "n": n(1)}
+        out = indexed.put_item(TableName="items", Item=item, ReturnConsumedCapacity="INDEXES")
+        used = out["ConsumedCapacity"]
+        # entry: pk(2+1) sk(2+4) g(1+length) n(1+2) = length + 13 bytes; KEYS_ONLY
+        assert used["GlobalSecondaryIndexes"] == {"by-g": {"CapacityUnits": units + 0.0}}
+        assert used["LocalSecondaryIndexes"] == {"by-n": {"CapacityUnits": 1.0}}
+
+
 def test_rule_h12_batch_writes_consume_index_units(indexed: Any) -> None:
     """BatchWriteItem adds each index's units to its table's ConsumedCapacity entry."""
     requests = [
