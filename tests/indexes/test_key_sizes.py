@@ -53,17 +53,20 @@ def message(attr: str, size: int, limit: int, index: str) -> str:
 
 def write(client: Any, operation: str, item: dict[str, Any]) -> None:
     """Write ``item`` to ``sized`` through one write operation."""
+    rest = {k: v for k, v in item.items() if k not in ("pk", "sk")}
+    update = {
+        "TableName": "sized",
+        "Key": {"pk": item["pk"], "sk": item["sk"]},
+        "UpdateExpression": "SET " + ", ".join(f"#{k} = :{k}" for k in rest),
+        "ExpressionAttributeNames": {f"#{k}": k for k in rest},
+        "ExpressionAttributeValues": {f":{k}": v for k, v in rest.items()},
+    }
     if operation == "put":
         client.put_item(TableName="sized", Item=item)
     elif operation == "update":
-        rest = {k: v for k, v in item.items() if k not in ("pk", "sk")}
-        client.update_item(
-            TableName="sized",
-            Key={"pk": item["pk"], "sk": item["sk"]},
-            UpdateExpression="SET " + ", ".join(f"#{k} = :{k}" for k in rest),
-            ExpressionAttributeNames={f"#{k}": k for k in rest},
-            ExpressionAttributeValues={f":{k}": v for k, v in rest.items()},
-        )
+        client.update_item(**update)
+    elif operation == "transaction-update":
+        client.transact_write_items(TransactItems=[{"Update": update}])
     elif operation == "batch":
         client.batch_write_item(RequestItems={"sized": [{"PutRequest": {"Item": item}}]})
     else:
@@ -78,7 +81,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("operation", ["put", "update", "batch", "transaction"])
+@pytest.mark.parametrize(
+    "operation", ["put", "update", "batch", "transaction", "transaction-update"]
+)
 @pytest.mark.parametrize(("attr", "value", "size", "limit", "index"), CASES)
 def test_rule_h38_index_key_over_its_size_limit_is_rejected(
     client: Any,
@@ -94,7 +99,7 @@ def test_rule_h38_index_key_over_its_size_limit_is_rejected(
     client.create_table(**SIZED)
     item = {"pk": {"S": "a"}, "sk": {"S": "1"}, attr: value}
     expected = message(attr, size, limit, index)
-    if operation == "transaction":
+    if operation.startswith("transaction"):
         with pytest.raises(TransactionCanceledException) as cancelled:
             write(client, operation, item)
         reasons = cancelled.value.response["CancellationReasons"]
