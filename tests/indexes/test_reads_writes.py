@@ -309,6 +309,18 @@ def test_rule_h12_writes_consume_index_units(indexed: Any) -> None:
     assert out["ConsumedCapacity"]["CapacityUnits"] == 3.0
 
 
+def test_rule_h12_index_write_units_count_the_entry_without_overhead(indexed: Any) -> None:
+    """An index entry of exactly 1 KB costs one write unit: no 100-byte overhead is added;
+    one byte more costs two."""
+    for length, units in ((1011, 1.0), (1012, 2.0)):
+        item = {"pk": s("a"), "sk": s(str(length)), "g": s("x" * length), "n": n(1)}
+        out = indexed.put_item(TableName="items", Item=item, ReturnConsumedCapacity="INDEXES")
+        used = out["ConsumedCapacity"]
+        # entry: pk(2+1) sk(2+4) g(1+length) n(1+2) = length + 13 bytes; KEYS_ONLY
+        assert used["GlobalSecondaryIndexes"] == {"by-g": {"CapacityUnits": units + 0.0}}
+        assert used["LocalSecondaryIndexes"] == {"by-n": {"CapacityUnits": 1.0}}
+
+
 def test_rule_h12_batch_writes_consume_index_units(indexed: Any) -> None:
     """BatchWriteItem adds each index's units to its table's ConsumedCapacity entry."""
     requests = [
@@ -330,6 +342,60 @@ def test_rule_h12_index_reads_consume_index_units(indexed: Any) -> None:
     assert used["Table"]["CapacityUnits"] == 0.0
     assert used["GlobalSecondaryIndexes"]["by-g"]["CapacityUnits"] == 0.5
     assert used["CapacityUnits"] == 0.5
+
+
+def lsi_read(client: Any, operation: str, **extra: Any) -> dict[str, Any]:
+    """ConsumedCapacity (INDEXES) of a Query or Scan of the LSI ``by-n``."""
+    params: dict[str, Any] = {"TableName": "items", "IndexName": "by-n", **extra}
+    if operation == "query":
+        params["KeyConditionExpression"] = "pk = :p"
+        params.setdefault("ExpressionAttributeValues", {})[":p"] = s("a")
+        out = client.query(**params, ReturnConsumedCapacity="INDEXES")
+    else:
+        out = client.scan(**params, ReturnConsumedCapacity="INDEXES")
+    return out["ConsumedCapacity"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("operation", ["query", "scan"])
+def test_rule_h39_lsi_fetch_charges_each_table_item(indexed: Any, operation: str) -> None:
+    """An LSI read asking for attributes the index does not project is charged the index's
+    entries (summed, rounded to 4 KB) plus each fetched table item rounded to 4 KB on its own;
+    the fetches are the table's units."""
+    for i in range(2):
+        put(indexed, "a", str(i), n=n(i), x=s("small"), y=s("y" * 5000))  # items: 2 x 2 units
+    plain = lsi_read(indexed, operation)
+    assert plain["Table"] == {"CapacityUnits": 0.0}
+    assert plain["LocalSecondaryIndexes"] == {"by-n": {"CapacityUnits": 0.5}}
+    projected_only = lsi_read(indexed, operation, ProjectionExpression="x, n")
+    assert projected_only["Table"] == {"CapacityUnits": 0.0}
+    for extra in (
+        {"ProjectionExpression": "y"},
+        {"Select": "ALL_ATTRIBUTES"},
+        {"FilterExpression": "y <> :z", "ExpressionAttributeValues": {":z": s("z")}},
+    ):
+        used = lsi_read(indexed, operation, **extra)
+        assert used["Table"] == {"CapacityUnits": 2.0}  # 2 items x 2 units x 0.5 (eventual)
+        assert used["LocalSecondaryIndexes"] == {"by-n": {"CapacityUnits": 0.5}}
+        assert used["CapacityUnits"] == 2.5
+    strong = lsi_read(indexed, operation, Select="ALL_ATTRIBUTES", ConsistentRead=True)
+    assert strong["Table"] == {"CapacityUnits": 4.0}
+    assert strong["CapacityUnits"] == 5.0
+
+
+def test_rule_h39_lsi_fetch_through_the_table_face(sim: Simulation) -> None:
+    """The resource Table's LSI query that fetches reports the same units."""
+    sim.client("dynamodb").create_table(**table_params())
+    table = sim.table("items")
+    table.put_item(Item={"pk": "a", "sk": "1", "n": 1, "y": "y" * 5000})
+    out = table.query(
+        IndexName="by-n",
+        KeyConditionExpression="pk = :p",
+        ExpressionAttributeValues={":p": "a"},
+        Select="ALL_ATTRIBUTES",
+        ReturnConsumedCapacity="TOTAL",
+    )
+    assert out["Items"][0]["y"] == "y" * 5000
+    assert out["ConsumedCapacity"]["CapacityUnits"] == 1.5
 
 
 def test_rule_h12_item_collection_metrics_on_lsi_tables(indexed: Any) -> None:

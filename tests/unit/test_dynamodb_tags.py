@@ -106,3 +106,28 @@ def test_h34_tags_through_the_table_face() -> None:
     arn = client.describe_table(TableName="orders")["Table"]["TableArn"]
     client.tag_resource(ResourceArn=arn, Tags=[{"Key": "k", "Value": "v"}])
     assert client.list_tags_of_resource(ResourceArn=arn)["Tags"] == [{"Key": "k", "Value": "v"}]
+
+
+def test_h34_list_tags_is_one_page_without_next_token(client: Any) -> None:
+    """All 50 tags come in one page with no NextToken, as DynamoDB answers; a NextToken it never
+    issued is a ValidationException."""
+    arn = _arn(client)
+    tags = [{"Key": f"k{i:02}", "Value": str(i)} for i in range(50)]
+    client.tag_resource(ResourceArn=arn, Tags=tags)
+    out = client.list_tags_of_resource(ResourceArn=arn)
+    assert out["Tags"] == tags
+    assert "NextToken" not in out
+    with pytest.raises(ValidationException, match="Invalid NextToken"):
+        client.list_tags_of_resource(ResourceArn=arn, NextToken="k25")
+
+
+def test_h34_list_tags_is_one_page_through_the_table_face() -> None:
+    """``table.meta.client`` lists all 50 tags in one page too."""
+    sim = Simulation(seed=4)
+    table = sim.create_table("orders", hash_key="pk")
+    client = table.meta.client
+    arn = client.describe_table(TableName="orders")["Table"]["TableArn"]
+    client.tag_resource(ResourceArn=arn, Tags=[{"Key": str(i), "Value": "v"} for i in range(50)])
+    out = client.list_tags_of_resource(ResourceArn=arn)
+    assert len(out["Tags"]) == 50
+    assert "NextToken" not in out

@@ -358,6 +358,27 @@ def test_meta_client_is_a_resource_client_of_python_values(sim: Simulation, tabl
     assert table.meta.data["TableName"] == "orders"
 
 
+def test_meta_client_waiters_expose_botocores_config(table: Table) -> None:
+    """table.meta.client's waiters show botocore's delay and attempts as ``.config`` and wait in
+    virtual time; TransactGetItems and BatchGetItem answer Python values."""
+    import botocore.session
+
+    client = table.meta.client
+    model = botocore.session.get_session().get_waiter_model("dynamodb")
+    for name in ("table_exists", "table_not_exists"):
+        config = client.get_waiter(name).config
+        theirs = model.get_waiter(config.name)
+        assert (config.delay, config.max_attempts) == (theirs.delay, theirs.max_attempts)
+    client.get_waiter("table_exists").wait(TableName="orders")
+    table.put_item(Item={"pk": "s", "nums": {Decimal(1), Decimal(2)}})
+    got = client.transact_get_items(
+        TransactItems=[{"Get": {"TableName": "orders", "Key": {"pk": "s"}}}]
+    )
+    assert got["Responses"] == [{"Item": {"pk": "s", "nums": {Decimal(1), Decimal(2)}}}]
+    batch = client.batch_get_item(RequestItems={"orders": {"Keys": [{"pk": "s"}]}})
+    assert batch["Responses"]["orders"][0]["nums"] == {Decimal(1), Decimal(2)}
+
+
 def test_stream_conveniences(sim: Simulation, table: Table) -> None:
     """enable_stream / disable_stream give new streams; latest_stream_arn follows the newest."""
     assert table.stream is None

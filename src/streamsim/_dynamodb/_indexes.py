@@ -20,7 +20,7 @@ from typing import Any
 from sortedcontainers import SortedDict
 
 from streamsim._errors import ValidationException
-from streamsim._items import Item, compare_key, item_size, type_of
+from streamsim._items import Item, compare_key, item_size, type_of, utf8_len
 
 PROJECTION_TYPES = ("ALL", "KEYS_ONLY", "INCLUDE")
 MAX_GSIS = 20  # rule H.8: at most 20 global secondary indexes per table
@@ -28,6 +28,8 @@ MAX_LSIS = 5  # rule H.8: at most 5 local secondary indexes per table
 MAX_PROJECTED_ATTRIBUTES = 100  # rule H.8: NonKeyAttributes across all indexes of a table
 INDEX_CREATE_MS = 10_000  # rule H.11: how long a new GSI backfills (our choice, fidelity.md)
 INDEX_DELETE_MS = 10_000  # rule H.11: how long a deleted GSI shows DELETING (our choice)
+MAX_INDEX_HASH_BYTES = 2048  # rule H.38: an index partition-key value, as a table's
+MAX_INDEX_RANGE_BYTES = 1024  # rule H.38: an index sort-key value, as a table's
 
 #: An entry's order inside one index partition: (index sort key, table hash, table range).
 Order = tuple[Any, Any, Any]
@@ -129,6 +131,15 @@ class SecondaryIndex:
         )
         #: the attribute names an index item can hold (None: every attribute, ALL)
         self.projected: frozenset[str] | None = projected
+        #: ``(name, type, size limit)`` of each index key attribute, for the check of writes
+        self.key_limits: tuple[tuple[str, str, int], ...] = tuple(
+            (name, kind, limit)
+            for name, kind, limit in (
+                (definition.hash_key, definition.hash_type, MAX_INDEX_HASH_BYTES),
+                (definition.range_key, definition.range_type, MAX_INDEX_RANGE_BYTES),
+            )
+            if name is not None and kind is not None
+        )
         # index hash value -> SortedDict(order -> (table hv, table rv))
         self._entries: dict[Any, SortedDict[Order, tuple[Any, Any]]] = {}
         # (table hv, table rv) -> (index hash value, order)
@@ -254,6 +265,48 @@ class SecondaryIndex:
         assert count == len(self._where), f"index {self.name}: {len(self._where)} != {count}"
 
 
+def index_key_problem(d: IndexDef, item: Mapping[str, Any]) -> str | None:
+    """Why ``item`` cannot be written with index ``d``'s key attributes, or None (rules H.9,
+    H.38): a key attribute of the wrong type, an empty string or binary, or a value over 2,048
+    bytes (partition key) or 1,024 bytes (sort key), in AWS's words.  Attributes the item
+    lacks are no problem (a sparse index)."""
+    for name, expected, limit in (
+        (d.hash_key, d.hash_type, MAX_INDEX_HASH_BYTES),
+        (d.range_key, d.range_type, MAX_INDEX_RANGE_BYTES),
+    ):
+        if name is None:
+            continue
+        value = item.get(name)
+        if value is None:
+            continue
+        actual = type_of(value)
+        if actual != expected:
+            return (
+                "One or more parameter values were invalid: Type mismatch for Index Key "
+                f"{name} Expected: {expected} Actual: {actual} IndexName: {d.name}"
+            )
+        if actual == "N":
+            continue  # a number is at most 21 bytes
+        raw = value[actual]
+        if not raw:
+            kind = "string" if actual == "S" else "binary"
+            return (
+                "One or more parameter values are not valid. A value specified for a "
+                "secondary index key is not supported. The AttributeValue for a key "
+                f"attribute cannot contain an empty {kind} value. IndexName: {d.name}, "
+                f"IndexKey: {name}"
+            )
+        if len(raw) * 4 <= limit:
+            continue  # at most 4 UTF-8 bytes a character: within the limit, nothing to measure
+        size = len(raw) if actual == "B" else utf8_len(raw)
+        if size > limit:
+            return (
+                "One or more parameter values were invalid: Size limit exceeded for Index Key "
+                f"{name} Actual Size: {size} bytes Max Size: {limit} bytes IndexName: {d.name}"
+            )
+    return None
+
+
 class TableIndexes:
     """The secondary indexes of one table, kept current by every write (rule H.9).
 
@@ -285,36 +338,26 @@ class TableIndexes:
         return [index for index in self.by_name.values() if index.status != "DELETING"]
 
     def check(self, item: Mapping[str, Any]) -> None:
-        """Check the index key attributes an item holds (rule H.9).
+        """Check the index key attributes an item holds (rules H.9, H.38).
 
         Raises:
-            ValidationException: an index key attribute of the wrong type, or an empty string
-                or binary.
+            ValidationException: an index key attribute of the wrong type, an empty string or
+                binary, or a value over 2,048 bytes (partition key) or 1,024 (sort key).
         """
         for index in self.by_name.values():
             if index.status == "DELETING":
                 continue
-            d = index.definition
-            for name, expected in ((d.hash_key, d.hash_type), (d.range_key, d.range_type)):
-                if name is None:
-                    continue
+            for name, kind, limit in index.key_limits:
                 value = item.get(name)
                 if value is None:
                     continue
-                actual = type_of(value)
-                if actual != expected:
-                    raise ValidationException(
-                        "One or more parameter values were invalid: Type mismatch for Index Key "
-                        f"{name} Expected: {expected} Actual: {actual} IndexName: {d.name}"
-                    )
-                if actual in ("S", "B") and not value[actual]:
-                    kind = "string" if actual == "S" else "binary"
-                    raise ValidationException(
-                        "One or more parameter values are not valid. A value specified for a "
-                        "secondary index key is not supported. The AttributeValue for a key "
-                        f"attribute cannot contain an empty {kind} value. IndexName: {d.name}, "
-                        f"IndexKey: {name}"
-                    )
+                raw = value.get(kind)
+                # the common case costs these tests: the declared type, not empty, and too
+                # short to pass the limit even at 4 UTF-8 bytes a character
+                if not raw or (kind != "N" and len(raw) * 4 > limit):
+                    problem = index_key_problem(index.definition, item)
+                    if problem is not None:
+                        raise ValidationException(problem)
 
     def apply(self, thv: Any, trv: Any, new: Mapping[str, Any] | None) -> None:
         """Move the item with table key ``(thv, trv)`` to its new entries (None: deleted)."""
@@ -325,18 +368,13 @@ class TableIndexes:
     def add_index(self, definition: IndexDef, items: Iterator[tuple[Any, Any, Item]]) -> None:
         """Add a GSI (UpdateTable): CREATING, backfilled from ``items`` (rule H.11).
 
-        Items whose index key attributes have the wrong type are left out, as a backfill
-        leaves out items it cannot index.
+        Items whose index key attributes have the wrong type or are too large are left out,
+        as a backfill leaves out the items it cannot index (rule H.38).
         """
         index = SecondaryIndex(definition, self.table_keys, status="CREATING")
         self.by_name[definition.name] = index
-        d = definition
         for thv, trv, item in items:
-            if all(
-                item.get(n) is None or type_of(item[n]) == t
-                for n, t in ((d.hash_key, d.hash_type), (d.range_key, d.range_type))
-                if n is not None
-            ):
+            if index_key_problem(definition, item) is None:
                 index.add(thv, trv, item)
 
     def drop(self, name: str) -> None:
@@ -351,14 +389,18 @@ class TableIndexes:
         self, get: Callable[[Any, Any], Item | None], stored: Sequence[tuple[Any, Any, Item]]
     ) -> None:
         """Assert every index's invariants: each entry is up to date, and every stored item
-        holding an index's keys is in it (``get`` reads the table's item by key, ``stored``
+        holding an index's keys (of the right type and size: a backfill leaves out the others)
+        is in it (``get`` reads the table's item by key, ``stored``
         lists every ``(hash value, range value, item)``)."""
         for index in self.by_name.values():
             index._check(get)
             if index.status == "DELETING":
                 continue
             for thv, trv, item in stored:
-                indexed = index.index_key(item) is not None
+                indexed = (
+                    index.index_key(item) is not None
+                    and index_key_problem(index.definition, item) is None
+                )
                 assert indexed == ((thv, trv) in index), (
                     f"index {index.name}: item {thv!r}/{trv!r} indexed={not indexed} wrongly"
                 )

@@ -75,7 +75,8 @@ class TagOperations:
         return {}
 
     def list_tags_of_resource(self, **params: Any) -> dict[str, Any]:
-        """ListTagsOfResource: every tag of the table, in one page."""
+        """ListTagsOfResource: every tag of the table, in one page, as DynamoDB answers (it does
+        not paginate, rule H.34)."""
         return self._call("ListTagsOfResource", params, self._list_tags)
 
     def _list_tags(self, **p: Any) -> dict[str, Any]:

@@ -5,7 +5,8 @@ expressions); here the index is resolved and the checks that depend on it made (
 ``ProjectionExpression`` against a GSI's projection, the filter against the index's keys), the
 model's index reads paged and the answer shaped, with the read units charged to the index.
 
-AWS behaviour: rule H.10 (reads on an index), H.12 (index capacity).
+AWS behaviour: rule H.10 (reads on an index), H.12 (index capacity), H.39 (an LSI read that
+fetches attributes from the table is also charged the table's read units).
 """
 
 from __future__ import annotations
@@ -14,7 +15,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from streamsim._dynamodb._capacity import read_units
-from streamsim._dynamodb._expressions import check_filter_keys, resolve_key_condition
+from streamsim._dynamodb._expressions import (
+    check_filter_keys,
+    condition_heads,
+    resolve_key_condition,
+)
 from streamsim._dynamodb._index_reads import (
     index_query_candidates,
     index_scan_candidates,
@@ -23,7 +28,7 @@ from streamsim._dynamodb._index_reads import (
 from streamsim._dynamodb._indexes import SecondaryIndex
 from streamsim._dynamodb._reads import read_page
 from streamsim._dynamodb._table import TableEngine
-from streamsim._items import Item
+from streamsim._items import Item, item_size
 
 from ._dynamodb_requests import RETURN_CONSUMED_CAPACITY, Expressions, enum
 from ._dynamodb_responses import capacity
@@ -35,7 +40,8 @@ def _prepare(
     p: Mapping[str, Any], table: TableEngine, exprs: Expressions, consistent: bool
 ) -> tuple[SecondaryIndex, bool]:
     """The index a read names, checked against the request; and whether the read must fetch
-    the table's whole items (an LSI read asking for attributes it does not project)."""
+    the table's whole items: an LSI read whose ``Select=ALL_ATTRIBUTES``, projection or filter
+    names attributes the index does not project (rules H.10, H.39)."""
     index = resolve_index(table, p.get("IndexName"), consistent=consistent)
     d = index.definition
     explicit = p.get("Select")
@@ -44,24 +50,50 @@ def _prepare(
             f"Select type ALL_ATTRIBUTES is not supported for global secondary index {d.name} "
             "because its projection type is not ALL"
         )
-    if d.is_global and exprs.projection is not None and index.projected is not None:
-        heads = dict.fromkeys(
-            str(path.resolve(exprs.names or {}, "ProjectionExpression")[0])
-            for path in exprs.projection.paths
+    heads: list[str] = []
+    if exprs.projection is not None:
+        heads = list(
+            dict.fromkeys(
+                str(path.resolve(exprs.names or {}, "ProjectionExpression")[0])
+                for path in exprs.projection.paths
+            )
         )
-        missing = [name for name in heads if name not in index.projected]
+    projected = index.projected
+    if d.is_global and projected is not None:
+        missing = [name for name in heads if name not in projected]
         if missing:
             raise invalid(
                 f"Global secondary index {d.name} does not project [{', '.join(missing)}]"
             )
-    fetch = (
-        not d.is_global
-        and index.projected is not None
-        and (
-            explicit == "ALL_ATTRIBUTES" or exprs.projection is not None or exprs.filter is not None
-        )
-    )
-    return index, fetch
+        return index, False
+    if projected is None:
+        return index, False
+    if explicit == "ALL_ATTRIBUTES":
+        return index, True
+    if exprs.filter is not None:
+        heads.extend(condition_heads(exprs.filter, exprs.names))
+    return index, any(name not in projected for name in heads)
+
+
+class _FetchTally:
+    """What an LSI read that fetches from the table consumed so far (rule H.39): the bytes of
+    the index entries read, and the read units of the table items fetched, each rounded up to
+    4 KB on its own."""
+
+    __slots__ = ("entry_bytes", "table_units")
+
+    def __init__(self) -> None:
+        self.entry_bytes = 0
+        self.table_units = 0.0
+
+    def count(
+        self, index: SecondaryIndex, candidates: Iterator[Item], consistent: bool
+    ) -> Iterator[Item]:
+        """``candidates`` (the table's whole items), tallied as the read consumes them."""
+        for item in candidates:
+            self.entry_bytes += item_size(index.project(item))
+            self.table_units += read_units(item_size(item), consistent)
+            yield item
 
 
 def page_response(
@@ -73,9 +105,16 @@ def page_response(
     limit: int | None,
     consistent: bool,
     index: SecondaryIndex | None = None,
+    fetch: bool = False,
 ) -> dict[str, Any]:
-    """One Query or Scan page of the table, or of ``index`` (whose reads it is charged, H.12)."""
+    """One Query or Scan page of the table, or of ``index`` (whose reads it is charged, H.12;
+    ``fetch``: the candidates are the table's items an LSI read fetches, charged to the table
+    as well, H.39)."""
     counting = chosen == "COUNT"
+    tally: _FetchTally | None = None
+    if fetch and index is not None:
+        tally = _FetchTally()
+        candidates = tally.count(index, candidates, consistent)
     page = read_page(
         table,
         candidates,
@@ -95,10 +134,15 @@ def page_response(
     if page.last_key is not None:
         out["LastEvaluatedKey"] = page.last_key
     mode = enum(p, "ReturnConsumedCapacity", RETURN_CONSUMED_CAPACITY, "NONE")
-    used = read_units(page.size, consistent)
+    if tally is not None:
+        used = read_units(tally.entry_bytes, consistent)
+        table_units = tally.table_units
+    else:
+        used = read_units(page.size, consistent)
+        table_units = 0.0
     consumed = capacity(mode, table.name, used, "Read")
     if index is not None:
-        add_index_capacity(consumed, mode, table, {index.name: used}, table_units=0.0)
+        add_index_capacity(consumed, mode, table, {index.name: used}, table_units=table_units)
     if consumed is not None:
         out["ConsumedCapacity"] = consumed
     return out
@@ -124,7 +168,7 @@ def index_query(
     candidates = index_query_candidates(
         table, index, kc, forward=forward, start=p.get("ExclusiveStartKey"), fetch=fetch
     )
-    return page_response(p, table, candidates, exprs, chosen, limit, consistent, index)
+    return page_response(p, table, candidates, exprs, chosen, limit, consistent, index, fetch)
 
 
 def index_scan(
@@ -143,4 +187,4 @@ def index_scan(
     candidates = index_scan_candidates(
         table, index, lo, hi, start=p.get("ExclusiveStartKey"), fetch=fetch
     )
-    return page_response(p, table, candidates, exprs, chosen, limit, consistent, index)
+    return page_response(p, table, candidates, exprs, chosen, limit, consistent, index, fetch)

@@ -23,6 +23,7 @@ steps (parse then compile, check then resolve).
 from __future__ import annotations
 
 from ._api import check_filter_keys as check_filter_keys
+from ._api import condition_heads as condition_heads
 from ._api import parse_condition as parse_condition
 from ._api import parse_update as parse_update
 from ._api import resolve_key_condition as resolve_key_condition
@@ -55,6 +56,7 @@ __all__ = [
     "UpdateExpression",
     "apply_update",
     "check_placeholders",
+    "condition_heads",
     "evaluate_condition",
     "parse_condition",
     "parse_key_condition",

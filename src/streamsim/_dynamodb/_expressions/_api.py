@@ -142,6 +142,19 @@ def resolve_key_condition(
     return KeyCondition(hash_values[0], range_op, range_values)
 
 
+def condition_heads(condition: Condition, names: Names | None) -> set[str]:
+    """The top-level attribute names a condition's document paths start from.
+
+    >>> sorted(condition_heads(parse_condition("a.b > :v AND c[0] = d", kind="x"), None))
+    ['a', 'c', 'd']
+    """
+    return {
+        str(operand.resolve(names or _NO_NAMES, condition.kind)[0])
+        for operand, _ in iter_operands(condition.root)
+        if isinstance(operand, Path)
+    }
+
+
 def check_filter_keys(condition: Condition, names: Names | None, keys: tuple[str, ...]) -> None:
     """A Query's FilterExpression may not name a key attribute (rule H.2).
 
@@ -153,11 +166,7 @@ def check_filter_keys(condition: Condition, names: Names | None, keys: tuple[str
     ...
     streamsim._errors.ValidationException: ... Primary key attribute: sk
     """
-    heads = {
-        operand.resolve(names or _NO_NAMES, condition.kind)[0]
-        for operand, _ in iter_operands(condition.root)
-        if isinstance(operand, Path)
-    }
+    heads = condition_heads(condition, names)
     what = "Filter Expression" if condition.kind == "FilterExpression" else condition.kind
     for key in keys:
         if key in heads:
