@@ -18,7 +18,6 @@ quote ends at the token before it.
 
 from __future__ import annotations
 
-import sys
 from typing import Final
 
 # Token kinds.
@@ -134,42 +133,11 @@ def near(source: str, tokens: list[Token], index: int) -> str:
 
 
 #: Deepest nesting of parentheses (groups and function calls) and ``NOT`` an expression may
-#: have (rule H.36).  AWS documents no nesting limit, only 300 operators per expression, and
-#: refuses redundant parentheses (``((a = b))``), so every level of an accepted condition costs
-#: an operator, or two levels one (``NOT (``): 600 levels take in every expression DynamoDB
-#: accepts (ScyllaDB's suite, run against DynamoDB, has a 149-deep ``a<b OR (...)`` chain pass).
-#: Deeper text (only redundant parentheses or functions nested in functions reach it) is refused
-#: before parsing.
-MAX_NESTING = 600
-#: Up to this nesting, parsing and evaluating fit in the interpreter's default recursion limit
-#: at any caller stack depth; deeper expressions first make room (:func:`recursion_headroom`).
-SAFE_NESTING = 50
-#: Interpreter frames one level of nesting may take while an expression is parsed, checked and
-#: evaluated (measured: at most about 6.1), and a margin for the frames around them.
-FRAMES_PER_LEVEL = 8
-FRAMES_MARGIN = 1000
-
-
-class _Headroom:
-    """How many frames :func:`recursion_headroom` has added to the recursion limit so far."""
-
-    granted = 0
-
-
-def recursion_headroom(nesting_levels: int) -> None:
-    """Make room above the interpreter's recursion limit for an expression nested
-    ``nesting_levels`` deep, so parsing and evaluating it cannot end in a RecursionError at any
-    caller depth the program's own limit allows.
-
-    The limit is raised once by the most any expression needed so far (at most about 5,800
-    frames, for :data:`MAX_NESTING`), never lowered; expressions within :data:`SAFE_NESTING`
-    (nearly all) never call this.  Python-to-Python calls do not use the C stack (CPython 3.11),
-    so the extra frames are plain interpreter frames.
-    """
-    frames = nesting_levels * FRAMES_PER_LEVEL + FRAMES_MARGIN
-    if frames > _Headroom.granted:
-        sys.setrecursionlimit(sys.getrecursionlimit() + frames - _Headroom.granted)
-        _Headroom.granted = frames
+#: have.  UNCONFIRMED: AWS documents no nesting limit, only 300 operators and functions per
+#: expression (and ``((a = b))`` is refused as redundant, so every level costs an operator);
+#: streamsim refuses deeper expressions before parsing, so parsing and evaluating every
+#: accepted expression recurse at most this deep, whatever the caller's stack depth.
+MAX_NESTING = 50
 
 
 def nesting(tokens: list[Token]) -> int:

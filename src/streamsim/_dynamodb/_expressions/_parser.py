@@ -74,13 +74,11 @@ from ._lexer import (
     NAME_REF,
     NUMBER,
     PUNCT,
-    SAFE_NESTING,
     VALUE_REF,
     Token,
     near,
     nesting,
     operator_count,
-    recursion_headroom,
     tokenize,
 )
 from ._reserved import is_reserved
@@ -467,8 +465,6 @@ def _run(parser: _Parser, parse: Callable[[], _T]) -> _T:
             f"Invalid {parser.kind}: The expression is nested too deeply; nesting: {deepest}, "
             f"at most {MAX_NESTING} levels of parentheses, function calls and NOT are allowed"
         )
-    if deepest > SAFE_NESTING:
-        recursion_headroom(deepest)
     try:
         return parse()
     except _Failure as failure:
