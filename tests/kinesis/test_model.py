@@ -7,7 +7,10 @@ a stream offers ``lineage_order``, ``open_shards``, ``descendants``, each shard 
 
 from __future__ import annotations
 
-from streamsim._kinesis._shard import ARRIVAL, DATA, HASH, KEY, SEQ, KinesisShard
+import gc
+
+from streamsim._kinesis._hashing import hash_key
+from streamsim._kinesis._shard import ARRIVAL, DATA, KEY, SEQ, KinesisShard, record_hash_key
 
 from .support import stream
 
@@ -27,13 +30,39 @@ def test_shards_are_read_by_position_and_trimming_keeps_positions() -> None:
     assert record is not None
     assert record[KEY] == "k"
     assert record[ARRIVAL] == sim.now_ms - 3_600_000
-    assert shard.contains(record[HASH])
+    assert shard.contains(record_hash_key(record))
     assert shard.record_at(3) is None
     sim.advance(hours=21, milliseconds=1)  # the first record is 24 h and 1 ms old
     assert (shard.first_position, shard.end_position) == (1, 3)
     assert shard.read(1)[0][DATA] == b"1"
     assert shard.read(1)[0][SEQ] < record[SEQ]
     assert shard.position_at_time(sim.now_ms) == 3
+
+
+def test_records_are_compact_untracked_tuples_sharing_their_partition_keys() -> None:
+    """A stored record is a tuple of atomic values the GC untracks; its hash key is stored
+    only when an ExplicitHashKey chose it, and a key's records share one partition key."""
+    sim, client = stream(1)
+    model = sim._model.kinesis.stream("s")
+    key = "".join(["sen", "sor"])  # a string of its own, not the literal's
+    client.put_records(
+        StreamName="s",
+        Records=[
+            {"Data": b"a", "PartitionKey": "".join(["sen", "sor"])},
+            {"Data": b"b", "PartitionKey": key},
+            {"Data": b"c", "PartitionKey": key, "ExplicitHashKey": "7"},
+        ],
+    )
+    (shard,) = model.open_shards()
+    first, second, explicit = shard.read(0)
+    assert len(first) == len(second) == 4
+    assert len(explicit) == 5
+    assert first[KEY] is second[KEY] is explicit[KEY]
+    assert first[ARRIVAL] is second[ARRIVAL]  # the clock's int, shared within one call
+    assert record_hash_key(first) == hash_key("sensor")
+    assert record_hash_key(explicit) == 7
+    gc.collect()
+    assert not any(gc.is_tracked(r) for r in (first, second, explicit))
 
 
 def test_subscribers_hear_appends_and_new_shards_in_lineage_order() -> None:

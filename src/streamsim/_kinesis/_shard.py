@@ -2,9 +2,16 @@
 
 A shard is OPEN while it takes records and CLOSED once a split or merge ends it (it then has
 an EndingSequenceNumber and one or two children); it is EXPIRED, and no longer listed, once
-nothing it holds is within the retention period (rule K.11).  Records are tuples of atomic
-values ``(sequence number, arrival ms, partition key, data, hash key)`` (the field indexes
-below), so the cyclic garbage collector stops tracking them.
+nothing it holds is within the retention period (rule K.11).
+
+A stored record is a tuple of atomic values ``(sequence number, arrival ms, partition key,
+data)`` (the field indexes below), so the cyclic garbage collector stops tracking it, and it
+holds nothing a day of retained records could do without (about 220 bytes with 50 bytes of
+data): the arrival instant is the clock's own ``int``, shared by every record of one write call
+and instant; the partition key is interned (``sys.intern``), so a key's records share one
+string whoever built it (a botocore request decodes a new one per record); the hash key the
+record was routed by is the partition key's MD5 (:func:`record_hash_key`), stored as a fifth
+field only when an ExplicitHashKey chose it.
 
 Readers address records by *position*: a record's index since the shard opened, which
 trimming never changes (the read API the Lambda poller's sources share, ``first_position``,
@@ -19,10 +26,12 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from itertools import pairwise
 from operator import attrgetter, itemgetter
+from sys import intern
 from typing import Final, Protocol, TypeAlias
 
 from streamsim._clock import Clock
 
+from ._hashing import hash_key
 from ._sequence import ENDING_INDEX, sequence_number, shard_base
 from ._throughput import ShardThroughput
 
@@ -43,17 +52,26 @@ class ShardOwner(Protocol):
         ...
 
 
-#: a stored record: (sequence number, arrival ms, partition key, data, hash key)
-KinesisRecord: TypeAlias = tuple[int, int, str, bytes, int]
+#: a stored record: (sequence number, arrival ms, partition key, data[, explicit hash key])
+KinesisRecord: TypeAlias = tuple[int, int, str, bytes] | tuple[int, int, str, bytes, int]
 SEQ: Final = 0
 ARRIVAL: Final = 1
 KEY: Final = 2
 DATA: Final = 3
-HASH: Final = 4
+HASH: Final = 4  # present only when an ExplicitHashKey chose the hash key
 _SEQ = itemgetter(SEQ)
 _ARRIVAL = itemgetter(ARRIVAL)
 #: trimmed records are dropped from memory once this many have accumulated
 _COMPACT = 4_096
+
+
+def record_hash_key(record: KinesisRecord) -> int:
+    """The hash key a record was routed by: its ExplicitHashKey, else its partition key's MD5.
+
+    >>> record_hash_key((1, 0, "a", b"")) == hash_key("a"), record_hash_key((1, 0, "a", b"", 7))
+    (True, 7)
+    """
+    return record[HASH] if len(record) > HASH else hash_key(record[KEY])
 
 
 def shard_id_of(index: int) -> str:
@@ -170,11 +188,22 @@ class KinesisShard:
 
     # --- writing --------------------------------------------------------------------------------
 
-    def append(self, now_ms: int, partition_key: str, data: bytes, key: int) -> int:
-        """Store one record written at ``now_ms``; return its sequence number (rule K.7)."""
+    def append(
+        self, now_ms: int, partition_key: str, data: bytes, explicit_key: int | None = None
+    ) -> int:
+        """Store one record written at ``now_ms``; return its sequence number (rule K.7).
+
+        ``explicit_key``: the hash key an ExplicitHashKey gave it (None: its partition key's
+        MD5, which is not stored; see the module docstring).
+        """
         sn = sequence_number(self._base, self._next_index, now_ms // 1_000)
         self._next_index += 1
-        self._records.append((sn, now_ms, partition_key, data, key))
+        if type(partition_key) is str:  # a str subclass cannot be interned (and is kept)
+            partition_key = intern(partition_key)
+        if explicit_key is None:
+            self._records.append((sn, now_ms, partition_key, data))
+        else:
+            self._records.append((sn, now_ms, partition_key, data, explicit_key))
         return sn
 
     def close(self, now_ms: int) -> None:
@@ -256,7 +285,7 @@ class KinesisShard:
             end = self.ending_sequence_number
             assert end is None or sns[-1] < end, "a record numbered past the shard's end"
         for record in records:
-            assert self.contains(record[HASH]), "a record outside the shard's hash range"
+            assert self.contains(record_hash_key(record)), "a record outside its hash range"
         assert (self.closed_ms is None) == (self.ending_sequence_number is None)
         assert self.is_open or self.children, "a closed shard has children"
         assert 0 <= self._start <= len(self._records)
