@@ -7,10 +7,8 @@ a stream offers ``lineage_order``, ``open_shards``, ``descendants``, each shard 
 
 from __future__ import annotations
 
-import gc
-
 from streamsim._kinesis._hashing import hash_key
-from streamsim._kinesis._shard import ARRIVAL, DATA, KEY, SEQ, KinesisShard, record_hash_key
+from streamsim._kinesis._shard import ARRIVAL, DATA, KEY, SEQ, KinesisShard
 
 from .support import stream
 
@@ -30,7 +28,7 @@ def test_shards_are_read_by_position_and_trimming_keeps_positions() -> None:
     assert record is not None
     assert record[KEY] == "k"
     assert record[ARRIVAL] == sim.now_ms - 3_600_000
-    assert shard.contains(record_hash_key(record))
+    assert shard.contains(shard.hash_key_at(2))
     assert shard.record_at(3) is None
     sim.advance(hours=21, milliseconds=1)  # the first record is 24 h and 1 ms old
     assert (shard.first_position, shard.end_position) == (1, 3)
@@ -39,13 +37,13 @@ def test_shards_are_read_by_position_and_trimming_keeps_positions() -> None:
     assert shard.position_at_time(sim.now_ms) == 3
 
 
-def test_records_are_compact_untracked_tuples_sharing_their_partition_keys() -> None:
-    """A stored record is a tuple of atomic values the GC untracks; its hash key is stored
-    only when an ExplicitHashKey chose it, and a key's records share one partition key."""
+def test_records_share_keys_and_instants_and_keep_only_explicit_hash_keys() -> None:
+    """A key's records share one partition key and one write call's records one arrival
+    instant; the hash key is the partition key's MD5 unless an ExplicitHashKey chose it."""
     sim, client = stream(1)
     model = sim._model.kinesis.stream("s")
     key = "".join(["sen", "sor"])  # a string of its own, not the literal's
-    client.put_records(
+    puts = client.put_records(
         StreamName="s",
         Records=[
             {"Data": b"a", "PartitionKey": "".join(["sen", "sor"])},
@@ -55,14 +53,15 @@ def test_records_are_compact_untracked_tuples_sharing_their_partition_keys() -> 
     )
     (shard,) = model.open_shards()
     first, second, explicit = shard.read(0)
-    assert len(first) == len(second) == 4
-    assert len(explicit) == 5
     assert first[KEY] is second[KEY] is explicit[KEY]
     assert first[ARRIVAL] is second[ARRIVAL]  # the clock's int, shared within one call
-    assert record_hash_key(first) == hash_key("sensor")
-    assert record_hash_key(explicit) == 7
-    gc.collect()
-    assert not any(gc.is_tracked(r) for r in (first, second, explicit))
+    assert [shard.hash_key_at(p) for p in range(3)] == [hash_key("sensor")] * 2 + [7]
+    assert [str(r[SEQ]) for r in (first, second, explicit)] == [
+        put["SequenceNumber"] for put in puts["Records"]
+    ]
+    assert shard.record_at(1) == second
+    assert shard.position_of_sequence(second[SEQ]) == 1
+    assert shard.position_of_sequence(second[SEQ] + 1) == 2
 
 
 def test_subscribers_hear_appends_and_new_shards_in_lineage_order() -> None:
