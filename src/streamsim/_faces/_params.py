@@ -20,6 +20,12 @@ iterative walk; items, keys and attribute values are skipped there because their
 measure (and so check) every string anyway.  ``PaginationConfig`` and ``WaiterConfig`` are
 checked here too (:func:`pagination_config`, :func:`waiter_config`).
 
+A long list of small structures (PutRecords' up to 500 ``Records``) first goes through two
+predicates, :func:`_plain_entries` and :func:`_plain_text_entries`, one loop each with exact
+type tests; only a list they do not pass at a glance is checked member by member, so the
+errors are the same and the common request costs about a quarter of what it did (the lab
+pipeline's producer: 7 thousand instructions per record instead of 29).
+
 Differs from AWS: free-form members (items, placeholder maps) are checked by the operations
 themselves with the services' messages.  The classes are not botocore's
 (``ParamValidationError``, ``PaginationError``): they are ValidationExceptions with botocore's
