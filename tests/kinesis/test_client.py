@@ -437,6 +437,61 @@ def test_botocore_checks_come_first(face: str) -> None:
         client.put_record(StreamName="s", PartitionKey="k", Data=5)
 
 
+@pytest.mark.parametrize(
+    ("last", "error", "text"),
+    [
+        (
+            {"Data": b"x", "PartitionKey": 5},
+            ParamValidationError,
+            "Invalid type for parameter Records[499].PartitionKey, value: 5, type: <class 'int'>",
+        ),
+        (
+            {"Data": b"x", "PartitionKey": ""},
+            ParamValidationError,
+            "Invalid length for parameter Records[499].PartitionKey, value: 0, valid min length: 1",
+        ),
+        (
+            {"Data": b"x", "PartitionKey": "k", "Bogus": 1},
+            ParamValidationError,
+            'Unknown parameter in Records[499]: "Bogus", must be one of: Data, ExplicitHashKey',
+        ),
+        (
+            {"Data": b"x", "PartitionKey": "k\udc80"},
+            ValidationException,
+            "a string in Records[499].PartitionKey is not valid UTF-8",
+        ),
+        (
+            {"Data": b"x", "PartitionKey": "\u00e9" * 257},
+            ValidationException,
+            "at 'records.500.member.partitionKey' failed to satisfy constraint: Member must have "
+            "length less than or equal to 256",
+        ),
+        (
+            {"Data": b"x", "PartitionKey": "k", "ExplicitHashKey": "x"},
+            ValidationException,
+            "Value 'x' at 'records.500.member.explicitHashKey' failed to satisfy constraint",
+        ),
+    ],
+)
+def test_put_records_checks_every_entry_of_a_long_call(
+    last: dict[str, Any], error: type[StreamsimError], text: str
+) -> None:
+    """The checks of PutRecords' entries (fast for plain entries) still find and word a
+    problem in any one of 500 entries exactly as they do for a single entry."""
+    sim = Simulation()
+    client = sim.client("kinesis")
+    client.create_stream(StreamName="s", ShardCount=1)
+    sim.advance(seconds=1)
+    plain = [{"Data": b"%d" % i, "PartitionKey": f"k{i}"} for i in range(499)]
+    with pytest.raises(error) as info:
+        client.put_records(StreamName="s", Records=[*plain, last])
+    assert text in str(info.value)
+    accepted = client.put_records(
+        StreamName="s", Records=[*plain, {"Data": "t", "PartitionKey": "\u00e9"}]
+    )
+    assert accepted["FailedRecordCount"] == 0
+
+
 def test_waiters_poll_in_virtual_time(face: str) -> None:
     """stream_exists advances virtual time every 10 s until ACTIVE; stream_not_exists until gone."""
     skip_for_boto3(

@@ -7,7 +7,8 @@ a stream offers ``lineage_order``, ``open_shards``, ``descendants``, each shard 
 
 from __future__ import annotations
 
-from streamsim._kinesis._shard import ARRIVAL, DATA, HASH, KEY, SEQ, KinesisShard
+from streamsim._kinesis._hashing import hash_key
+from streamsim._kinesis._shard import ARRIVAL, DATA, KEY, SEQ, KinesisShard
 
 from .support import stream
 
@@ -27,13 +28,40 @@ def test_shards_are_read_by_position_and_trimming_keeps_positions() -> None:
     assert record is not None
     assert record[KEY] == "k"
     assert record[ARRIVAL] == sim.now_ms - 3_600_000
-    assert shard.contains(record[HASH])
+    assert shard.contains(shard.hash_key_at(2))
     assert shard.record_at(3) is None
     sim.advance(hours=21, milliseconds=1)  # the first record is 24 h and 1 ms old
     assert (shard.first_position, shard.end_position) == (1, 3)
     assert shard.read(1)[0][DATA] == b"1"
     assert shard.read(1)[0][SEQ] < record[SEQ]
     assert shard.position_at_time(sim.now_ms) == 3
+
+
+def test_records_share_keys_and_instants_and_keep_only_explicit_hash_keys() -> None:
+    """A key's records share one partition key and one write call's records one arrival
+    instant; the hash key is the partition key's MD5 unless an ExplicitHashKey chose it."""
+    sim, client = stream(1)
+    model = sim._model.kinesis.stream("s")
+    key = "".join(["sen", "sor"])  # a string of its own, not the literal's
+    puts = client.put_records(
+        StreamName="s",
+        Records=[
+            {"Data": b"a", "PartitionKey": "".join(["sen", "sor"])},
+            {"Data": b"b", "PartitionKey": key},
+            {"Data": b"c", "PartitionKey": key, "ExplicitHashKey": "7"},
+        ],
+    )
+    (shard,) = model.open_shards()
+    first, second, explicit = shard.read(0)
+    assert first[KEY] is second[KEY] is explicit[KEY]
+    assert first[ARRIVAL] is second[ARRIVAL]  # the clock's int, shared within one call
+    assert [shard.hash_key_at(p) for p in range(3)] == [hash_key("sensor")] * 2 + [7]
+    assert [str(r[SEQ]) for r in (first, second, explicit)] == [
+        put["SequenceNumber"] for put in puts["Records"]
+    ]
+    assert shard.record_at(1) == second
+    assert shard.position_of_sequence(second[SEQ]) == 1
+    assert shard.position_of_sequence(second[SEQ] + 1) == 2
 
 
 def test_subscribers_hear_appends_and_new_shards_in_lineage_order() -> None:

@@ -26,8 +26,8 @@ from tests.lambda_kinesis.support import (
 from tests.lambda_support import Recorder
 
 
-def test_the_adapter_reads_records_as_the_kinesis_model_stores_them() -> None:
-    """The adapter's record field indexes are those of streamsim._kinesis._shard."""
+def test_the_adapter_reads_records_as_the_kinesis_model_hands_them_out() -> None:
+    """The adapter's record field indexes are those of streamsim._kinesis._shard's reads."""
     for name in ("SEQ", "ARRIVAL", "KEY", "DATA"):
         assert getattr(_kinesis_source, name) == getattr(kinesis_shard, name)
 

@@ -15,11 +15,13 @@ from typing import Any
 
 from streamsim._errors import DryRunOperationException, InvalidArgumentException
 from streamsim._kinesis._reads import ITERATOR_TYPES, KinesisReads
-from streamsim._kinesis._service import KinesisService, PutResult
+from streamsim._kinesis._service import KinesisService, PutFailure
 from streamsim._kinesis._stream import KinesisStream
 
 from ._client_base import ClientBase
 from ._kinesis_requests import (
+    MAX_DATA_BYTES,
+    MAX_PARTITION_KEY,
     SEQUENCE_NUMBER_RE,
     SHARD_ID_RE,
     as_bytes,
@@ -84,26 +86,31 @@ class KinesisDataPlane(ClientBase):
             problems.add(records, "records", "have length less than or equal to 500")
         entries = []
         for i, entry in enumerate(records, 1):
-            data = as_bytes(entry["Data"])
+            data = entry["Data"]
+            if type(data) is not bytes:
+                data = as_bytes(data)
             pk, explicit = entry.get("PartitionKey"), entry.get("ExplicitHashKey")
-            check_record_entry(problems, data, pk, explicit, f"records.{i}.member.")
+            if (
+                explicit is not None
+                or pk is None
+                or len(pk) > MAX_PARTITION_KEY
+                or len(data) > MAX_DATA_BYTES
+            ):
+                check_record_entry(problems, data, pk, explicit, f"records.{i}.member.")
+            # else: nothing check_record_entry would find (it names the entry's members)
             entries.append((pk, data, explicit))
         problems.raise_any()
         stream = self._stream(p, usable=True)
         _dry_run(p)
-        out = []
+        out: list[dict[str, Any]] = []
         failed = 0
         for result in self._service.put_records(stream, entries):
-            if isinstance(result, PutResult):
-                out.append(
-                    {
-                        "SequenceNumber": str(result.sequence_number),
-                        "ShardId": result.shard.shard_id,
-                    }
-                )
-            else:
+            if isinstance(result, PutFailure):
                 failed += 1
                 out.append({"ErrorCode": result.error_code, "ErrorMessage": result.error_message})
+            else:
+                shard, number = result
+                out.append({"SequenceNumber": str(number), "ShardId": shard.shard_id})
         return {"FailedRecordCount": failed, "Records": out}
 
     def get_shard_iterator(self, **params: Any) -> dict[str, Any]:

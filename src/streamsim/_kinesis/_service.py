@@ -228,7 +228,8 @@ class KinesisService:
 
     # --- writes ---------------------------------------------------------------------------------
 
-    def _hash(self, stream: KinesisStream, partition_key: str, explicit: str | None) -> int:
+    @staticmethod
+    def _hash(partition_key: str, explicit: str | None) -> int:
         if explicit is None:
             return hash_key(partition_key)
         key = int(explicit)
@@ -266,11 +267,11 @@ class KinesisService:
                 not a number of this stream, the record too large.
             ProvisionedThroughputExceededException: the shard's write limits (rule K.14).
         """
-        key = self._hash(stream, partition_key, explicit_hash_key)
+        key = self._hash(partition_key, explicit_hash_key)
         size = self._size(data, partition_key)
         if sequence_number_for_ordering is not None:
             self._check_ordering(stream, sequence_number_for_ordering)
-        result = stream.put(partition_key, data, key, size)
+        result = stream.put(partition_key, data, key, size, explicit_hash_key is not None)
         if result is None:
             shard = stream.route(key)
             raise ProvisionedThroughputExceededException(write_throttled(stream, shard.shard_id))
@@ -288,29 +289,33 @@ class KinesisService:
 
     def put_records(
         self, stream: KinesisStream, entries: Sequence[tuple[str, bytes, str | None]]
-    ) -> list[PutResult | PutFailure]:
-        """PutRecords: each ``(partition key, data, explicit hash key)`` entry on its own.
+    ) -> list[tuple[KinesisShard, int] | PutFailure]:
+        """PutRecords: each ``(partition key, data, explicit hash key)`` entry on its own; each
+        result is ``(shard, sequence number)`` or a :class:`PutFailure`.
 
         Every entry is checked before any is written (one bad ExplicitHashKey or oversized
         record rejects the whole call); then entries are written in order, and an entry whose
         shard is out of write throughput fails alone (rule K.6).
         """
-        keys = [self._hash(stream, pk, explicit) for pk, _, explicit in entries]
-        sizes = [self._size(data, pk) for pk, data, _ in entries]
-        out: list[PutResult | PutFailure] = []
-        for (pk, data, _), key, size in zip(entries, keys, sizes, strict=True):
-            result = stream.put(pk, data, key, size)
-            if result is None:
-                shard_id = stream.route(key).shard_id
-                out.append(
-                    PutFailure(
-                        "ProvisionedThroughputExceededException",
-                        write_throttled(stream, shard_id),
-                    )
-                )
-            else:
-                out.append(PutResult(*result))
-        return out
+        hash_of = self._hash
+        keys = [hash_of(pk, explicit) for pk, _, explicit in entries]
+        size_of = self._size
+        sizes = [size_of(data, pk) for pk, data, _ in entries]
+        written = stream.put_all(
+            (pk, data, key, size, explicit is not None)
+            for (pk, data, explicit), key, size in zip(entries, keys, sizes, strict=True)
+        )
+        return [
+            result if result is not None else self._throttled(stream, key)
+            for result, key in zip(written, keys, strict=True)
+        ]
+
+    @staticmethod
+    def _throttled(stream: KinesisStream, key: int) -> PutFailure:
+        """The failure of a PutRecords entry its shard's write throughput refused (K.14)."""
+        shard_id = stream.route(key).shard_id
+        message = write_throttled(stream, shard_id)
+        return PutFailure("ProvisionedThroughputExceededException", message)
 
     # --- resharding -----------------------------------------------------------------------------
 

@@ -2,9 +2,24 @@
 
 A shard is OPEN while it takes records and CLOSED once a split or merge ends it (it then has
 an EndingSequenceNumber and one or two children); it is EXPIRED, and no longer listed, once
-nothing it holds is within the retention period (rule K.11).  Records are tuples of atomic
-values ``(sequence number, arrival ms, partition key, data, hash key)`` (the field indexes
-below), so the cyclic garbage collector stops tracking them.
+nothing it holds is within the retention period (rule K.11).
+
+A shard keeps its records in three parallel lists, one slot each per record: the arrival
+instant (the clock's own ``int``, shared by every record of one write call), the partition key
+(interned with ``sys.intern``, so a key's records share one string whoever built it: a
+botocore request decodes a new one per record) and the data.  Nothing else is stored per
+record, because everything else follows from those and the record's position: its sequence
+number is the shard's fixed part, its position plus one and its arrival second (rule K.7,
+:func:`~._sequence.sequence_number`), and the hash key that routed it is its partition key's
+MD5 (an ExplicitHashKey's is kept aside, by position, for the rare record that had one).  So a
+record retained for the day costs its data and three list slots (about 110 bytes with 50
+bytes of data, where a tuple holding the sequence number and hash key took 270), and the
+cyclic garbage collector, which walks every tracked object on a full collection, sees three
+lists per shard instead of a tuple per record.
+
+Reads hand out records as tuples ``(sequence number, arrival ms, partition key, data)`` (the
+field indexes below), built for the records read: each record is read about once (by the
+Lambda poller or GetRecords), so building its tuple costs less than keeping it.
 
 Readers address records by *position*: a record's index since the shard opened, which
 trimming never changes (the read API the Lambda poller's sources share, ``first_position``,
@@ -18,11 +33,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from itertools import pairwise
-from operator import attrgetter, itemgetter
+from operator import attrgetter
+from sys import intern
 from typing import Final, Protocol, TypeAlias
 
 from streamsim._clock import Clock
 
+from ._hashing import hash_key
 from ._sequence import ENDING_INDEX, sequence_number, shard_base
 from ._throughput import ShardThroughput
 
@@ -43,15 +60,12 @@ class ShardOwner(Protocol):
         ...
 
 
-#: a stored record: (sequence number, arrival ms, partition key, data, hash key)
-KinesisRecord: TypeAlias = tuple[int, int, str, bytes, int]
+#: a record as reads hand it out: (sequence number, arrival ms, partition key, data)
+KinesisRecord: TypeAlias = tuple[int, int, str, bytes]
 SEQ: Final = 0
 ARRIVAL: Final = 1
 KEY: Final = 2
 DATA: Final = 3
-HASH: Final = 4
-_SEQ = itemgetter(SEQ)
-_ARRIVAL = itemgetter(ARRIVAL)
 #: trimmed records are dropped from memory once this many have accumulated
 _COMPACT = 4_096
 
@@ -82,10 +96,12 @@ class KinesisShard:
     """
 
     __slots__ = (
+        "_arrivals",
         "_base",
-        "_next_index",
+        "_data",
+        "_explicit",
+        "_keys",
         "_offset",
-        "_records",
         "_start",
         "adjacent_parent_shard_id",
         "children",
@@ -126,10 +142,14 @@ class KinesisShard:
         self._base = shard_base(index, now_ms // 1_000)
         self.starting_sequence_number = sequence_number(self._base, 0, now_ms // 1_000)
         self.ending_sequence_number: int | None = None
-        self._next_index = 1
-        self._records: list[KinesisRecord] = []
-        self._offset = 0  # the position of _records[0]
-        self._start = 0  # index in _records of the first readable record
+        # the records, one slot each (see the module docstring); index i is position
+        # _offset + i, and the record at position p has sequence index p + 1
+        self._arrivals: list[int] = []
+        self._keys: list[str] = []
+        self._data: list[bytes] = []
+        self._explicit: dict[int, int] = {}  # position -> an ExplicitHashKey's hash key
+        self._offset = 0  # the position of index 0
+        self._start = 0  # index of the first readable record
         self.throughput = ShardThroughput(now_ms)
 
     # --- state ----------------------------------------------------------------------------------
@@ -170,12 +190,23 @@ class KinesisShard:
 
     # --- writing --------------------------------------------------------------------------------
 
-    def append(self, now_ms: int, partition_key: str, data: bytes, key: int) -> int:
-        """Store one record written at ``now_ms``; return its sequence number (rule K.7)."""
-        sn = sequence_number(self._base, self._next_index, now_ms // 1_000)
-        self._next_index += 1
-        self._records.append((sn, now_ms, partition_key, data, key))
-        return sn
+    def append(
+        self, now_ms: int, partition_key: str, data: bytes, explicit_key: int | None = None
+    ) -> int:
+        """Store one record written at ``now_ms``; return its sequence number (rule K.7).
+
+        ``explicit_key``: the hash key an ExplicitHashKey gave it (None: its partition key's
+        MD5, which is not stored).
+        """
+        position = self._offset + len(self._data)
+        if type(partition_key) is str:  # a str subclass cannot be interned (and is kept)
+            partition_key = intern(partition_key)
+        self._arrivals.append(now_ms)
+        self._keys.append(partition_key)
+        self._data.append(data)
+        if explicit_key is not None:
+            self._explicit[position] = explicit_key
+        return sequence_number(self._base, position + 1, now_ms // 1_000)
 
     def close(self, now_ms: int) -> None:
         """Close the shard: no more records; its EndingSequenceNumber bounds them all."""
@@ -190,17 +221,22 @@ class KinesisShard:
 
     def trim(self) -> None:
         """Make records older than the stream's retention unreadable (rule K.11)."""
-        records = self._records
+        arrivals = self._arrivals
         start = self._start
-        if start >= len(records):
+        if start >= len(arrivals):
             return
         horizon = self.stream.clock.now_ms - self.stream.retention_ms
-        if records[start][ARRIVAL] >= horizon:
+        if arrivals[start] >= horizon:
             return
-        start = bisect_left(records, horizon, start, key=_ARRIVAL)
+        start = bisect_left(arrivals, horizon, start)
         if start >= _COMPACT:
-            del records[:start]
+            del arrivals[:start]
+            del self._keys[:start]
+            del self._data[:start]
             self._offset += start
+            if self._explicit:
+                offset = self._offset
+                self._explicit = {p: k for p, k in self._explicit.items() if p >= offset}
             start = 0
         self._start = start
 
@@ -215,12 +251,16 @@ class KinesisShard:
     @property
     def end_position(self) -> int:
         """Position one past the newest record: where the next append goes."""
-        return self._offset + len(self._records)
+        return self._offset + len(self._data)
+
+    def _number_at(self, index: int) -> int:
+        """The sequence number of the record at ``index`` of the lists (rule K.7)."""
+        return sequence_number(self._base, self._offset + index + 1, self._arrivals[index] // 1_000)
 
     @property
     def last_sequence_number(self) -> int | None:
         """The newest record's sequence number, or None if the shard never held one."""
-        return self._records[-1][SEQ] if self._records else None
+        return self._number_at(len(self._data) - 1) if self._data else None
 
     def read(self, position: int, limit: int | None = None) -> list[KinesisRecord]:
         """The records from ``position`` on (at most ``limit``), oldest first.
@@ -229,37 +269,65 @@ class KinesisShard:
         """
         i = position - self._offset
         assert i >= self._start, "reading trimmed records"
-        return self._records[i:] if limit is None else self._records[i : i + limit]
+        end = len(self._data) if limit is None else min(i + limit, len(self._data))
+        if i >= end:
+            return []
+        base = self._base
+        return [
+            (sequence_number(base, index, arrival // 1_000), arrival, key, data)
+            for index, arrival, key, data in zip(
+                range(position + 1, position + 1 + end - i),
+                self._arrivals[i:end],
+                self._keys[i:end],
+                self._data[i:end],
+                strict=True,
+            )
+        ]
 
     def record_at(self, position: int) -> KinesisRecord | None:
         """The record at ``position``, or None past the newest."""
         i = position - self._offset
-        return self._records[i] if i < len(self._records) else None
+        if i >= len(self._data):
+            return None
+        return self._number_at(i), self._arrivals[i], self._keys[i], self._data[i]
+
+    def hash_key_at(self, position: int) -> int:
+        """The hash key that routed the record at ``position``: its ExplicitHashKey's, or its
+        partition key's MD5 (rule K.5)."""
+        explicit = self._explicit.get(position)
+        if explicit is not None:
+            return explicit
+        return hash_key(self._keys[position - self._offset])
 
     def position_of_sequence(self, number: int) -> int:
         """Position of the first readable record numbered ``number`` or above."""
         self.trim()
-        return self._offset + bisect_left(self._records, number, self._start, key=_SEQ)
+        end = len(self._data)
+        return self._offset + bisect_left(range(end), number, self._start, end, key=self._number_at)
 
     def position_at_time(self, at_ms: int) -> int:
         """Position of the first readable record that arrived at ``at_ms`` or later."""
         self.trim()
-        return self._offset + bisect_left(self._records, at_ms, self._start, key=_ARRIVAL)
+        return self._offset + bisect_left(self._arrivals, at_ms, self._start)
 
     def _check(self) -> None:
         """Assert the shard's invariants (numbers strictly increase inside the range)."""
-        records = self._records[self._start :]
+        assert len(self._arrivals) == len(self._keys) == len(self._data)
+        assert all(a <= b for a, b in pairwise(self._arrivals)), "arrivals in time order"
+        assert all(p >= self._offset for p in self._explicit), "a dropped record's hash key"
+        first = self._offset + self._start
+        records = self.read(first)
         sns = [r[SEQ] for r in records]
         assert all(a < b for a, b in pairwise(sns)), "numbers must increase"
         if sns:
             assert self.starting_sequence_number < sns[0]
             end = self.ending_sequence_number
             assert end is None or sns[-1] < end, "a record numbered past the shard's end"
-        for record in records:
-            assert self.contains(record[HASH]), "a record outside the shard's hash range"
+        for position in range(first, self.end_position):
+            assert self.contains(self.hash_key_at(position)), "a record outside the hash range"
         assert (self.closed_ms is None) == (self.ending_sequence_number is None)
         assert self.is_open or self.children, "a closed shard has children"
-        assert 0 <= self._start <= len(self._records)
+        assert 0 <= self._start <= len(self._data)
 
     def __repr__(self) -> str:
         state = "open" if self.is_open else "closed"

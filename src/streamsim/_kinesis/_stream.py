@@ -219,21 +219,38 @@ class KinesisStream:
     # --- writing --------------------------------------------------------------------------------
 
     def put(
-        self, partition_key: str, data: bytes, key: int, size: int
+        self, partition_key: str, data: bytes, key: int, size: int, explicit: bool = False
     ) -> tuple[KinesisShard, int] | None:
-        """Write one record of ``size`` bytes (data and partition key) with hash key ``key``;
-        return (shard, sequence number).
+        """Write one record of ``size`` bytes (data and partition key) with hash key ``key``
+        (``explicit``: an ExplicitHashKey's, not the partition key's MD5); return (shard,
+        sequence number).
 
         Returns None when the shard's write throughput is exhausted (rule K.14).
         """
-        shard = self._open[bisect_right(self._open_starts, key) - 1]
+        return self.put_all([(partition_key, data, key, size, explicit)])[0]
+
+    def put_all(
+        self, records: Iterable[tuple[str, bytes, int, int, bool]]
+    ) -> list[tuple[KinesisShard, int] | None]:
+        """Write records ``(partition key, data, hash key, size, explicit)`` in order, each as
+        :meth:`put` writes one (subscribers are called after each); return each one's (shard,
+        sequence number), or None for one its shard's write throughput refused (rule K.14).
+        """
+        shards, starts = self._open, self._open_starts
         now = self.clock.now_ms
-        if self.settings.throughput_limits and not shard.throughput.admit_write(now, size):
-            return None
-        sn = shard.append(now, partition_key, data, key)
-        for callback in self.on_append:
-            callback(shard)
-        return shard, sn
+        limits = self.settings.throughput_limits
+        callbacks = self.on_append
+        out: list[tuple[KinesisShard, int] | None] = []
+        for partition_key, data, key, size, explicit in records:
+            shard = shards[bisect_right(starts, key) - 1]
+            if limits and not shard.throughput.admit_write(now, size):
+                out.append(None)
+                continue
+            sn = shard.append(now, partition_key, data, key if explicit else None)
+            for callback in callbacks:
+                callback(shard)
+            out.append((shard, sn))
+        return out
 
     # --- retention ------------------------------------------------------------------------------
 

@@ -67,17 +67,28 @@ class Deliveries:
 
     def record(self, key: str, seq: int) -> None:
         """Note that record ``seq`` of partition key ``key`` was handed to the function."""
+        self.record_all(((key, seq),))
+
+    def record_all(self, deliveries: Iterable[tuple[str, int]]) -> None:
+        """Note each ``(partition key, seq)`` handed to the function, in the order handed (one
+        call per event: the handlers hand over a whole batch)."""
         counts = self._counts
-        if seq >= len(counts):
-            counts.extend(bytes(seq + 1 - len(counts) + 4096))
-        if counts[seq] < 255:
-            counts[seq] += 1
-        self.received += 1
-        last = self._last_by_key.get(key, -1)
-        if seq > last:
-            self._last_by_key[key] = seq
-        elif seq < last:
-            self.out_of_order += 1
+        last_by_key = self._last_by_key
+        last_of = last_by_key.get
+        received = late = 0
+        for key, seq in deliveries:
+            if seq >= len(counts):
+                counts.extend(bytes(seq + 1 - len(counts) + 4096))
+            if counts[seq] < 255:
+                counts[seq] += 1
+            received += 1
+            last = last_of(key, -1)
+            if seq > last:
+                last_by_key[key] = seq
+            elif seq < last:
+                late += 1
+        self.received += received
+        self.out_of_order += late
 
     def summary(self, produced: int) -> DeliverySummary:
         """The counts against ``produced`` records (sequence numbers 0 to ``produced - 1``)."""

@@ -2,8 +2,8 @@
 
 :class:`KinesisStreamSource` adapts a Kinesis stream and its shards to
 :class:`~._source.EventSource`.  It is the only part of the Lambda service that knows how a
-Kinesis record is stored (a tuple ``(sequence number, arrival ms, partition key, data, hash
-key)``, the layout of ``streamsim._kinesis._shard``), how it appears in a Lambda event
+Kinesis record is read (a tuple ``(sequence number, arrival ms, partition key, data)``, the
+layout of ``streamsim._kinesis._shard``'s reads), how it appears in a Lambda event
 (``kinesis.data`` in base64, ``eventID`` ``<shardId>:<sequence number>``), what a filter sees
 of it (its ``data`` decoded from base64 and JSON) and the ``KinesisBatchInfo`` of its on-failure
 record.  ``_lambda`` and ``_kinesis`` do not import each other: the stream is used through the
@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import json
 import zlib
-from base64 import b64decode, b64encode
+from base64 import b64decode
+from binascii import b2a_base64
 from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 from typing import Any, Final, Protocol, cast
@@ -30,7 +31,7 @@ from ._destinations import iso_millis
 from ._events import payload_bytes
 from ._source import EventRecord, ShardCallback, SourceShard
 
-#: the stored record's fields (``streamsim._kinesis._shard``; a test holds the two equal)
+#: a read record's fields (``streamsim._kinesis._shard``; a test holds the two equal)
 SEQ: Final = 0
 ARRIVAL: Final = 1
 KEY: Final = 2
@@ -209,7 +210,8 @@ class KinesisStreamSource:
                     "kinesisSchemaVersion": SCHEMA_VERSION,
                     "partitionKey": record[KEY],
                     "sequenceNumber": sn,
-                    "data": b64encode(record[DATA]).decode("ascii"),
+                    # base64.b64encode's own call, without its Python wrapper around it
+                    "data": b2a_base64(record[DATA], newline=False).decode("ascii"),
                     "approximateArrivalTimestamp": record[ARRIVAL] / 1000,
                 },
                 "eventSource": EVENT_SOURCE,
