@@ -23,6 +23,7 @@ from streamsim._faces._display import INLINE_LIMIT
 from streamsim._faces._dynamodb_client import DynamoDBClient
 from streamsim._faces._dynamodb_data import DataPlane
 from streamsim._faces._kinesis_client import KinesisClient
+from streamsim._faces._kinesis_views import KinesisStream as KinesisStreamView
 from streamsim._faces._lambda_client import LambdaClient
 from streamsim._faces._lambda_views import Function
 from streamsim._faces._lambda_views import LambdaService as LambdaServiceView
@@ -329,6 +330,20 @@ class Simulation:
     def streams(self) -> list[StreamView]:
         """Every stream still listed (enabled, or ended within the retention period)."""
         return [StreamView(stream) for stream in self._model.streams]
+
+    @property
+    def kinesis_streams(self) -> list[KinesisStreamView]:
+        """Every Kinesis data stream (DELETING ones included), by name (read-only views)."""
+        return [KinesisStreamView(stream) for stream in self._model.kinesis.streams()]
+
+    def kinesis_stream(self, name: str) -> KinesisStreamView:
+        """The Kinesis data stream named ``name`` (a read-only view; in a notebook it shows its
+        shard lineage).
+
+        Raises:
+            ResourceNotFoundException: no such stream.
+        """
+        return KinesisStreamView(self._model.kinesis.stream(name))
 
     def _stream_by_arn(self, arn: str) -> Stream | None:
         """The readable stream with ARN ``arn`` (for tests that look inside)."""
