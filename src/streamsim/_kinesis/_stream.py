@@ -18,14 +18,15 @@ AWS behaviour: rule K.4 (lifecycle), K.5 (routing), K.10-K.13 (lineage, retentio
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from streamsim._clock import MS_PER_HOUR, Clock, Timer, ms_to_datetime
 
 from ._hashing import uniform_ranges
-from ._shard import KinesisShard
+from ._shard import DATA, KEY, KinesisRecord, KinesisShard
 
 if TYPE_CHECKING:
     from ._settings import KinesisSettings
@@ -36,6 +37,8 @@ DEFAULT_RETENTION_HOURS = 24  # rule K.11
 SWEEP_MS = MS_PER_HOUR  # expired shards leave memory at most this long after expiring
 
 ShardCallback = Callable[[KinesisShard], None]
+_DATA = itemgetter(DATA)
+_KEY = itemgetter(KEY)
 
 
 class KinesisStream:
@@ -234,6 +237,24 @@ class KinesisStream:
         for callback in self.on_append:
             callback(shard)
         return shard, sn
+
+    # --- reads by a Lambda poller (rule L.7) ----------------------------------------------------
+
+    def read_wait_ms(self, shard: KinesisShard) -> int:
+        """0 when ``shard`` admits a GetRecords call now, else the ms until it will (rule
+        K.14): what the Lambda poller asks before it reads (0 when limits are off)."""
+        if not self.settings.throughput_limits:
+            return 0
+        return shard.throughput.read_wait_ms(self.clock.now_ms)
+
+    def charge_read(self, shard: KinesisShard, records: Sequence[KinesisRecord]) -> None:
+        """Charge one GetRecords call returning ``records`` against ``shard``'s read
+        throughput (rule K.14, L.7): the 5 calls and 2 MiB a second every standard consumer
+        of the shard shares.  Nothing when limits are off."""
+        if not self.settings.throughput_limits:
+            return
+        size = sum(map(len, map(_DATA, records))) + sum(map(len, map(_KEY, records)))
+        shard.throughput.charge_call(self.clock.now_ms, size)
 
     # --- retention ------------------------------------------------------------------------------
 

@@ -61,11 +61,24 @@ class SourceShard(Protocol):
 ShardCallback: TypeAlias = Callable[[Any], None]
 
 
+class ReadGate(Protocol):
+    """A shard's read budget shared with other readers (a Kinesis shard's read throughput,
+    rule L.7): the poller asks before it reads and reports what it read."""
+
+    def wait_ms(self, shard: SourceShard) -> int:
+        """0 when the poller may read ``shard`` now, else the ms until it may."""
+
+    def charge(self, shard: SourceShard, start: int, end: int) -> None:
+        """Charge one read of ``shard``'s records at positions ``start`` to ``end``."""
+
+
 class EventSource(Protocol):
     """A stream that an event source mapping reads (rule D.3-D.12)."""
 
     #: how often a shard is polled (None: ``LambdaSettings.poll_interval``)
     poll_interval_ms: int | None
+    #: the shards' shared read budget (None: reads are free, as a DynamoDB stream's here)
+    read_gate: ReadGate | None
     #: what a filter pattern matches for an event record (None: the event record itself)
     filter_view: Callable[[EventRecord], Any] | None
 
