@@ -18,7 +18,7 @@ AWS behaviour: rule K.4 (lifecycle), K.5 (routing), K.10-K.13 (lineage, retentio
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from streamsim._clock import MS_PER_HOUR, Clock, Timer, ms_to_datetime
 
 from ._hashing import uniform_ranges
-from ._shard import DATA, KEY, KinesisRecord, KinesisShard
+from ._shard import DATA, KEY, KinesisShard
 
 if TYPE_CHECKING:
     from ._settings import KinesisSettings
@@ -247,14 +247,18 @@ class KinesisStream:
             return 0
         return shard.throughput.read_wait_ms(self.clock.now_ms)
 
-    def charge_read(self, shard: KinesisShard, records: Sequence[KinesisRecord]) -> None:
-        """Charge one GetRecords call returning ``records`` against ``shard``'s read
-        throughput (rule K.14, L.7): the 5 calls and 2 MiB a second every standard consumer
-        of the shard shares.  Nothing when limits are off."""
+    def charge_read(self, shard: KinesisShard, start: int, end: int) -> None:
+        """Charge one GetRecords call that returned ``shard``'s records at positions
+        ``start`` to ``end`` against the shard's read throughput (rule K.14, L.7): the 5 calls
+        and 2 MiB a second every standard consumer of the shard shares.  Nothing when limits
+        are off."""
         if not self.settings.throughput_limits:
             return
-        size = sum(map(len, map(_DATA, records))) + sum(map(len, map(_KEY, records)))
-        shard.throughput.charge_call(self.clock.now_ms, size)
+        records = shard.read(start, end - start)
+        shard.throughput.charge_call(
+            self.clock.now_ms,
+            sum(map(len, map(_DATA, records))) + sum(map(len, map(_KEY, records))),
+        )
 
     # --- retention ------------------------------------------------------------------------------
 

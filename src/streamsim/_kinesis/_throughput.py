@@ -91,10 +91,12 @@ class ShardThroughput:
 
         >>> t = ShardThroughput(0)
         >>> for _ in range(5):
-        ...     t.charge_call(0)
+        ...     t.charge_call(0, 0)
         >>> t.read_wait_ms(0), t.read_wait_ms(200)
         (200, 0)
         """
+        if self.read_calls.level >= 1_000 and self.read_bytes.level > 0:
+            return 0  # refilling only raises the levels: admitted already
         calls = self.read_calls.refill(now_ms)
         left = self.read_bytes.refill(now_ms)
         wait = 0
@@ -104,10 +106,11 @@ class ShardThroughput:
             wait = max(wait, -left // self.read_bytes.rate + 1)
         return wait
 
-    def charge_call(self, now_ms: int, size: int = 0) -> None:
-        """Take one GetRecords call and ``size`` bytes without checking (both may go into
-        debt): what a reader that checked :meth:`read_wait_ms` first has read."""
-        self.read_calls.refill(now_ms)
-        self.read_bytes.refill(now_ms)
-        self.read_calls.take(1)
-        self.read_bytes.take(size)
+    def charge_call(self, now_ms: int, size: int) -> None:
+        """Take one GetRecords call and ``size`` bytes at ``now_ms`` without checking (both
+        may go into debt): what a reader that checked :meth:`read_wait_ms` first has read."""
+        calls, read_bytes = self.read_calls, self.read_bytes
+        calls.refill(now_ms)  # the levels must stand at now_ms before anything is taken
+        read_bytes.refill(now_ms)
+        calls.level -= 1_000
+        read_bytes.level -= size * 1_000

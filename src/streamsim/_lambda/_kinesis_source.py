@@ -28,7 +28,6 @@ from typing import Any, Final, Protocol, cast
 
 from ._destinations import iso_millis
 from ._events import payload_bytes
-from ._read_gate import ReadBudget, ShardReadGate
 from ._source import EventRecord, ReadGate, ShardCallback, SourceShard
 
 #: the stored record's fields (``streamsim._kinesis._shard``; a test holds the two equal)
@@ -64,7 +63,7 @@ class KinesisShardLike(SourceShard, Protocol):
         """Position of the first readable record that arrived at ``at_ms`` or later."""
 
 
-class KinesisStreamLike(ReadBudget, Protocol):
+class KinesisStreamLike(ReadGate, Protocol):
     """What the adapter reads of a Kinesis stream (``streamsim._kinesis._stream``), its
     shards' read budget included (rule L.7)."""
 
@@ -153,7 +152,7 @@ class KinesisStreamSource:
         self.poll_interval_ms: int | None = poll_interval_ms
         self.filter_view: Callable[[EventRecord], Any] | None = filter_view
         #: the poller's reads count against each shard's read throughput (rule L.7)
-        self.read_gate: ReadGate | None = ShardReadGate(stream)
+        self.read_gate: ReadGate | None = stream
         self._overhead = _RECORD_OVERHEAD + len(stream.arn) + 80
 
     @property

@@ -63,13 +63,14 @@ ShardCallback: TypeAlias = Callable[[Any], None]
 
 class ReadGate(Protocol):
     """A shard's read budget shared with other readers (a Kinesis shard's read throughput,
-    rule L.7): the poller asks before it reads and reports what it read."""
+    rule L.7): the poller asks before it reads a shard and charges each poll that read
+    records as one read call, however many records (a Kinesis stream is its own gate)."""
 
-    def wait_ms(self, shard: SourceShard) -> int:
+    def read_wait_ms(self, shard: Any) -> int:
         """0 when the poller may read ``shard`` now, else the ms until it may."""
 
-    def charge(self, shard: SourceShard, start: int, end: int) -> None:
-        """Charge one read of ``shard``'s records at positions ``start`` to ``end``."""
+    def charge_read(self, shard: Any, start: int, end: int) -> None:
+        """Charge one read call that returned ``shard``'s records at ``start`` to ``end``."""
 
 
 class EventSource(Protocol):

@@ -144,7 +144,7 @@ class ShardReader:
         gate = poller.source.read_gate
         start = self.pos
         if gate is not None and start < shard.end_position:
-            wait = gate.wait_ms(shard)
+            wait = gate.read_wait_ms(shard)
             if wait:  # the shard's read throughput is spent: read at a later poll (rule L.7)
                 poller.metrics.read_throttles += 1
                 self.timer = poller.clock.call_at(poller.tick_at(now + wait), self.poll)
@@ -164,7 +164,7 @@ class ShardReader:
             if status != IDLE:
                 all_idle = False
         if gate is not None and self.pos > start:
-            gate.charge(shard, start, self.pos)  # one GetRecords call, whatever it returned
+            gate.charge_read(shard, start, self.pos)  # one GetRecords call, whatever it read
         if all_idle and self.pos >= shard.end_position and all(not s.queue for s in self.slots):
             if closed and all(s.quiescent for s in self.slots):
                 self._finish()
