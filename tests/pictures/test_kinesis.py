@@ -153,3 +153,11 @@ def test_kinesis_counts_picture_counts_listed_and_open_shards(
     picture = _stream(run).counts()
     assert picture.kind == "counts"
     assert "Kinesis stream clicks" in picture.title
+
+
+def test_a_kinesis_mappings_display_is_its_timeline(run: tuple[Simulation, Any]) -> None:
+    """A Kinesis mapping shows its four-panel timeline inline, as a DynamoDB mapping does."""
+    _, mapping = run
+    bundle = mapping._repr_mimebundle_()
+    assert bundle["image/svg+xml"] == mapping.timeline().to_svg()
+    assert "clicks" in mapping.timeline().title
