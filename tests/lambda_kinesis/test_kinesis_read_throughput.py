@@ -134,3 +134,19 @@ def test_without_throughput_limits_the_poller_reads_free() -> None:
     """With KinesisSettings(throughput_limits=False) nothing is charged or throttled."""
     sim, iterator = _polled_once(throughput_limits=False)
     assert _reads_admitted(sim, iterator, calls=8) == 8
+
+
+def test_a_read_of_more_than_10000_records_counts_as_several_calls() -> None:
+    """With ParallelizationFactor 2 a poll hands every unread record to the slots at once: a
+    read of 15,000 records is two GetRecords calls (10,000 records a call, rule K.9)."""
+    sim, stream = kinesis()
+    mapping = map_function(sim, stream, Recorder(sim), Enabled=False, ParallelizationFactor=2)
+    for second in range(15):
+        for n in range(1_000):
+            put(sim, stream, f"k{n}", second)
+        sim.advance(seconds=1)
+    iterator = _iterator(sim)
+    sim.client("lambda").update_event_source_mapping(UUID=mapping.uuid, Enabled=True)
+    sim.advance(milliseconds=1)
+    assert mapping.metrics.polled == 15_000
+    assert _reads_admitted(sim, iterator) == 3

@@ -106,11 +106,11 @@ class ShardThroughput:
             wait = max(wait, -left // self.read_bytes.rate + 1)
         return wait
 
-    def charge_call(self, now_ms: int, size: int) -> None:
-        """Take one GetRecords call and ``size`` bytes at ``now_ms`` without checking (both
-        may go into debt): what a reader that checked :meth:`read_wait_ms` first has read."""
-        calls, read_bytes = self.read_calls, self.read_bytes
-        calls.refill(now_ms)  # the levels must stand at now_ms before anything is taken
+    def charge_call(self, now_ms: int, size: int, calls: int = 1) -> None:
+        """Take ``calls`` GetRecords calls and ``size`` bytes at ``now_ms`` without checking
+        (both may go into debt): what a reader that checked :meth:`read_wait_ms` first read."""
+        read_calls, read_bytes = self.read_calls, self.read_bytes
+        read_calls.refill(now_ms)  # the levels must stand at now_ms before anything is taken
         read_bytes.refill(now_ms)
-        calls.level -= 1_000
+        read_calls.level -= calls * 1_000
         read_bytes.level -= size * 1_000
