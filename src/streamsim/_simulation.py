@@ -565,11 +565,17 @@ class Simulation:
         p.text(repr(self))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        """``text/plain``, and the lineage of the first stream (by table name) as SVG."""
+        """``text/plain``, and the lineage of the first stream (by table name) as SVG; without
+        a table stream, that of the first Kinesis stream (by name)."""
         bundle = {"text/plain": repr(self)}
         streams = sorted(self.streams, key=lambda s: (s.table_name, s.created_ms))
-        if streams and len(streams[0].all_shards) <= INLINE_LIMIT:
-            bundle["image/svg+xml"] = streams[0].lineage().to_svg()
+        if streams:
+            if len(streams[0].all_shards) <= INLINE_LIMIT:
+                bundle["image/svg+xml"] = streams[0].lineage().to_svg()
+            return bundle
+        kinesis = self.kinesis_streams
+        if kinesis and len(kinesis[0].all_shards) <= INLINE_LIMIT:
+            bundle["image/svg+xml"] = kinesis[0].lineage().to_svg()
         return bundle
 
     def __repr__(self) -> str:

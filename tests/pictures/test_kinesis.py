@@ -161,3 +161,10 @@ def test_a_kinesis_mappings_display_is_its_timeline(run: tuple[Simulation, Any])
     bundle = mapping._repr_mimebundle_()
     assert bundle["image/svg+xml"] == mapping.timeline().to_svg()
     assert "clicks" in mapping.timeline().title
+
+
+def test_a_simulation_with_only_kinesis_shows_its_lineage(run: tuple[Simulation, Any]) -> None:
+    """A simulation without table streams shows its first Kinesis stream's lineage inline."""
+    sim, _ = run
+    bundle = sim._repr_mimebundle_()
+    assert bundle["image/svg+xml"] == sim.kinesis_stream("clicks").lineage().to_svg()
