@@ -14,7 +14,9 @@ The public surface is small, and every name in it is something a call hands back
   :class:`EventSourceMapping`, its :class:`MappingConfig` and :class:`MappingMetrics`
   (:class:`MetricsSnapshot`, and the :class:`Invocation`, :class:`Discard` and
   :class:`IteratorAge` entries of its logs); on-failure destinations (:class:`Queue`,
-  :class:`Topic`, :class:`Bucket`).  A handler receives a :class:`LambdaContext`.
+  :class:`Topic`, :class:`Bucket`); a Kinesis data stream's :class:`KinesisStream`
+  (``sim.kinesis_streams``, ``sim.kinesis_stream(name)``) and its :class:`KinesisShard`
+  objects.  A handler receives a :class:`LambdaContext`.
 * Pictures (:class:`Picture`: ``stream.lineage()``, ``stream.counts()``,
   ``mapping.timeline()``, ``function.timeline()``) and the logs they are drawn from: a stream's
   lifecycle log of :class:`StreamEvent` and a mapping's history of :class:`MappingEvent`.
@@ -34,6 +36,8 @@ from streamsim._faces._destination_views import Queue as Queue
 from streamsim._faces._destination_views import Topic as Topic
 from streamsim._faces._dynamodb_client import DynamoDBClient as DynamoDBClient
 from streamsim._faces._kinesis_client import KinesisClient as KinesisClient
+from streamsim._faces._kinesis_views import KinesisShard as KinesisShard
+from streamsim._faces._kinesis_views import KinesisStream as KinesisStream
 from streamsim._faces._lambda_client import LambdaClient as LambdaClient
 from streamsim._faces._lambda_views import EventSourceMapping as EventSourceMapping
 from streamsim._faces._lambda_views import Function as Function
@@ -106,6 +110,8 @@ __all__ = [
     "IteratorAge",
     "KinesisClient",
     "KinesisSettings",
+    "KinesisShard",
+    "KinesisStream",
     "LambdaClient",
     "LambdaContext",
     "LambdaService",

@@ -121,6 +121,8 @@ class Model:
                 account_id=self.account_id,
                 settings=self._lambda_settings,
             )
+            # a deleted Kinesis stream ends the mappings reading it (rule L.12)
+            self.kinesis.on_deleted.append(self._lambda.stream_deleted)
         return self._lambda
 
     def _check(self) -> None:

@@ -23,6 +23,7 @@ from streamsim._faces._display import INLINE_LIMIT
 from streamsim._faces._dynamodb_client import DynamoDBClient
 from streamsim._faces._dynamodb_data import DataPlane
 from streamsim._faces._kinesis_client import KinesisClient
+from streamsim._faces._kinesis_views import KinesisStream as KinesisStreamView
 from streamsim._faces._lambda_client import LambdaClient
 from streamsim._faces._lambda_views import Function
 from streamsim._faces._lambda_views import LambdaService as LambdaServiceView
@@ -330,6 +331,20 @@ class Simulation:
         """Every stream still listed (enabled, or ended within the retention period)."""
         return [StreamView(stream) for stream in self._model.streams]
 
+    @property
+    def kinesis_streams(self) -> list[KinesisStreamView]:
+        """Every Kinesis data stream (DELETING ones included), by name (read-only views)."""
+        return [KinesisStreamView(stream) for stream in self._model.kinesis.streams()]
+
+    def kinesis_stream(self, name: str) -> KinesisStreamView:
+        """The Kinesis data stream named ``name`` (a read-only view; in a notebook it shows its
+        shard lineage).
+
+        Raises:
+            ResourceNotFoundException: no such stream.
+        """
+        return KinesisStreamView(self._model.kinesis.stream(name))
+
     def _stream_by_arn(self, arn: str) -> Stream | None:
         """The readable stream with ARN ``arn`` (for tests that look inside)."""
         return self._model.find_stream(arn)
@@ -550,11 +565,17 @@ class Simulation:
         p.text(repr(self))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        """``text/plain``, and the lineage of the first stream (by table name) as SVG."""
+        """``text/plain``, and the lineage of the first stream (by table name) as SVG; without
+        a table stream, that of the first Kinesis stream (by name)."""
         bundle = {"text/plain": repr(self)}
         streams = sorted(self.streams, key=lambda s: (s.table_name, s.created_ms))
-        if streams and len(streams[0].all_shards) <= INLINE_LIMIT:
-            bundle["image/svg+xml"] = streams[0].lineage().to_svg()
+        if streams:
+            if len(streams[0].all_shards) <= INLINE_LIMIT:
+                bundle["image/svg+xml"] = streams[0].lineage().to_svg()
+            return bundle
+        kinesis = self.kinesis_streams
+        if kinesis and len(kinesis[0].all_shards) <= INLINE_LIMIT:
+            bundle["image/svg+xml"] = kinesis[0].lineage().to_svg()
         return bundle
 
     def __repr__(self) -> str:

@@ -107,3 +107,41 @@ def bars(svg: str) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def kinesis(seed: int = 11) -> tuple[Simulation, EventSourceMapping]:
+    """A Kinesis stream of 2 shards written every 10 s for 3 h, read by one mapping: shard 0
+    splits at 1 h, two of its shards merge at 2 h, and UpdateShardCount doubles at 2 h 30."""
+    sim = Simulation(seed=seed)
+    kinesis = sim.client("kinesis")
+    kinesis.create_stream(StreamName="clicks", ShardCount=2)
+    sim.create_function("counter", lambda event, context: None, duration=0.3)
+    sim.client("lambda").create_event_source_mapping(
+        FunctionName="counter",
+        EventSourceArn=sim.kinesis_stream("clicks").arn,
+        StartingPosition="TRIM_HORIZON",
+        BatchSize=50,
+    )
+    for step in range(1080):
+        for key in range(4):
+            data = b'{"n": %d}' % step
+            kinesis.put_record(StreamName="clicks", Data=data, PartitionKey=f"k{key}")
+        sim.advance(seconds=10)
+        if step == 360:
+            kinesis.split_shard(
+                StreamName="clicks",
+                ShardToSplit="shardId-000000000000",
+                NewStartingHashKey=str(2**126),
+            )
+        if step == 720:
+            kinesis.merge_shards(
+                StreamName="clicks",
+                ShardToMerge="shardId-000000000003",
+                AdjacentShardToMerge="shardId-000000000001",
+            )
+        if step == 900:
+            kinesis.update_shard_count(
+                StreamName="clicks", TargetShardCount=4, ScalingType="UNIFORM_SCALING"
+            )
+    (mapping,) = sim.lambda_service.function("counter").mappings
+    return sim, mapping

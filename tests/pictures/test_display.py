@@ -24,7 +24,7 @@ from streamsim import (
 )
 
 #: objects whose notebook display must include a picture
-PICTURED = {"Simulation", "Stream", "EventSourceMapping", "Function", "Picture"}
+PICTURED = {"Simulation", "Stream", "KinesisStream", "EventSourceMapping", "Function", "Picture"}
 #: the widest line a notebook shows without wrapping, and the most text an object may print
 MAX_LINE = 120
 MAX_TEXT = 1_500
@@ -58,6 +58,9 @@ def _instances() -> dict[str, Any]:
     sim.advance(minutes=5)
     (mapping,) = function.mappings
     stream = table.stream
+    sim.client("kinesis").create_stream(StreamName="shown", ShardCount=2)
+    sim.client("kinesis").put_record(StreamName="shown", Data=b"x", PartitionKey="k")
+    kinesis_stream = sim.kinesis_stream("shown")
     shard = stream.shards[0]
     metrics = mapping.metrics
     errors = {
@@ -83,6 +86,8 @@ def _instances() -> dict[str, Any]:
         "IteratorAge": metrics.iterator_ages[0],
         "KinesisClient": sim.client("kinesis"),
         "KinesisSettings": KinesisSettings(),
+        "KinesisShard": kinesis_stream.shards[0],
+        "KinesisStream": kinesis_stream,
         "LambdaClient": lam,
         "LambdaContext": contexts[0],
         "LambdaService": service,

@@ -12,12 +12,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def digest() -> str:
-    """One hash over everything the pictures package makes for the three scenarios."""
-    from tests.pictures.scenarios import lab, split, throttled
+    """One hash over everything the pictures package makes for the four scenarios."""
+    from tests.pictures.scenarios import kinesis, lab, split, throttled
 
     _, table, mapping = lab()
     _, split_table = split()
     _, _, slow = throttled()
+    sim, kinesis_mapping = kinesis()
+    kinesis_stream = sim.kinesis_stream("clicks")
     parts = [
         table.stream.lineage(readers=mapping).to_svg(),
         table.stream.lineage(by="partition").to_mermaid(),
@@ -30,6 +32,10 @@ def digest() -> str:
         repr(slow.function.concurrency_table()),
         repr(table.stream.history),
         repr(slow.history),
+        kinesis_stream.lineage(readers=kinesis_mapping).to_svg(),
+        kinesis_stream.lineage(by="partition").to_mermaid(),
+        repr(kinesis_stream.shards_table()),
+        repr(kinesis_mapping.invocations_table()),
     ]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

@@ -58,6 +58,7 @@ class FakeSource:
     retention_ms = 86_400_000
     poll_interval_ms: int | None = None
     filter_view: Callable[[dict[str, Any]], Any] | None = None
+    read_gate = None
 
     def __init__(self) -> None:
         self.a = FakeShard("a", [(1, 0, 1), (2, 0, 1)], is_open=False)

@@ -38,6 +38,8 @@ EXPECTED = {
     "IteratorAge",
     "KinesisClient",
     "KinesisSettings",
+    "KinesisShard",
+    "KinesisStream",
     "LambdaClient",
     "LambdaContext",
     "LambdaService",

@@ -11,8 +11,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from streamsim._clock import datetime_to_ms, ms_to_datetime
+from streamsim._kinesis._stream import KinesisStream as KinesisStreamModel
 from streamsim._lambda._dynamodb_source import DynamoDBStreamSource
 from streamsim._lambda._functions import Function as FunctionModel
+from streamsim._lambda._kinesis_source import KinesisStreamSource
 from streamsim._lambda._mapping import EventSourceMapping as MappingModel
 from streamsim._lambda._metrics import PARTIAL_FAILURE, SUCCESS, THROTTLED, Invocation
 from streamsim._pictures import (
@@ -38,11 +40,14 @@ def reads(invocations: Iterable[Invocation]) -> list[ReadSpan]:
 
 
 def shard_parents(mapping: MappingModel) -> dict[str, str | None]:
-    """Shard id -> parent id for every shard the lifecycle log of the mapping's stream names."""
+    """Shard id -> parent id for every shard the mapping's stream still knows of (a DynamoDB
+    stream's lifecycle log, a Kinesis stream's shards in memory)."""
     source = mapping.source
-    if not isinstance(source, DynamoDBStreamSource):  # pragma: no cover - the only source
-        return {}
-    return {s.shard_id: s.parent_id for s in shard_spans(source.stream)}
+    if isinstance(source, DynamoDBStreamSource):
+        return {s.shard_id: s.parent_id for s in shard_spans(source.stream)}
+    if isinstance(source, KinesisStreamSource) and isinstance(source.stream, KinesisStreamModel):
+        return {s.shard_id: s.parent_shard_id for s in source.stream.all_shards}
+    return {}  # pragma: no cover - every source is one of the two
 
 
 def mapping_timeline(mapping: MappingModel, *, since: datetime | None, width: int) -> Picture:

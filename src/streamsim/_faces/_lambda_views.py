@@ -531,6 +531,11 @@ class MappingMetrics(Display):
         return self._model.internal_errors
 
     @property
+    def read_throttles(self) -> int:
+        """Polls of a Kinesis shard put off because its read throughput was spent (rule L.7)."""
+        return self._model.read_throttles
+
+    @property
     def invocation_log(self) -> list[Invocation]:
         """Every :class:`~streamsim.Invocation` kept, oldest first (a new list)."""
         return list(self._model.invocation_log)

@@ -12,7 +12,7 @@ K.14 (limits), K.15 (errors).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from streamsim._clock import MS_PER_DAY, Clock
@@ -85,6 +85,8 @@ class KinesisService:
         self.settings = settings or KinesisSettings()
         self._streams: dict[str, KinesisStream] = {}
         self._created = 0  # streams ever created (each stream's generation)
+        #: called with each stream whose deletion completed (the Lambda service's mappings)
+        self.on_deleted: list[Callable[[KinesisStream], None]] = []
         self.reads = KinesisReads(
             clock=clock, seed=seed, settings=self.settings, find=self._find_live
         )
@@ -225,6 +227,8 @@ class KinesisService:
     def _forget(self, stream: KinesisStream) -> None:
         if self._streams.get(stream.name) is stream:
             del self._streams[stream.name]
+        for callback in list(self.on_deleted):
+            callback(stream)
 
     # --- writes ---------------------------------------------------------------------------------
 

@@ -20,12 +20,13 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from streamsim._clock import MS_PER_HOUR, Clock, Timer, ms_to_datetime
 
 from ._hashing import uniform_ranges
-from ._shard import KinesisShard
+from ._shard import DATA, KEY, KinesisShard
 
 if TYPE_CHECKING:
     from ._settings import KinesisSettings
@@ -36,6 +37,10 @@ DEFAULT_RETENTION_HOURS = 24  # rule K.11
 SWEEP_MS = MS_PER_HOUR  # expired shards leave memory at most this long after expiring
 
 ShardCallback = Callable[[KinesisShard], None]
+MAX_RECORDS_PER_READ = 10_000  # rule K.9: records one GetRecords call returns at most
+MAX_BYTES_PER_READ = 10 * 1024 * 1024  # rule K.9: bytes one GetRecords call returns at most
+_DATA = itemgetter(DATA)
+_KEY = itemgetter(KEY)
 
 
 class KinesisStream:
@@ -251,6 +256,28 @@ class KinesisStream:
                 callback(shard)
             out.append((shard, sn))
         return out
+
+    # --- reads by a Lambda poller (rule L.7) ----------------------------------------------------
+
+    def read_wait_ms(self, shard: KinesisShard) -> int:
+        """0 when ``shard`` admits a GetRecords call now, else the ms until it will (rule
+        K.14): what the Lambda poller asks before it reads (0 when limits are off)."""
+        if not self.settings.throughput_limits:
+            return 0
+        return shard.throughput.read_wait_ms(self.clock.now_ms)
+
+    def charge_read(self, shard: KinesisShard, start: int, end: int) -> None:
+        """Charge the GetRecords calls that returned ``shard``'s records at positions
+        ``start`` to ``end`` against the shard's read throughput (rule K.14, L.7): the 5 calls
+        and 2 MiB a second every standard consumer of the shard shares.  One call, or as many
+        as a read of more than 10,000 records or 10 MiB takes (rule K.9).  Nothing when
+        limits are off."""
+        if not self.settings.throughput_limits:
+            return
+        records = shard.read(start, end - start)
+        size = sum(map(len, map(_DATA, records))) + sum(map(len, map(_KEY, records)))
+        calls = max(-(-len(records) // MAX_RECORDS_PER_READ), -(-size // MAX_BYTES_PER_READ), 1)
+        shard.throughput.charge_call(self.clock.now_ms, size, calls)
 
     # --- retention ------------------------------------------------------------------------------
 

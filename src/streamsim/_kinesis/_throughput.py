@@ -85,3 +85,32 @@ class ShardThroughput:
     def charge_read(self, size: int) -> None:
         """Count ``size`` bytes returned by an admitted call."""
         self.read_bytes.take(size)
+
+    def read_wait_ms(self, now_ms: int) -> int:
+        """0 when a GetRecords call would be admitted now, else the ms until one would be.
+
+        >>> t = ShardThroughput(0)
+        >>> for _ in range(5):
+        ...     t.charge_call(0, 0)
+        >>> t.read_wait_ms(0), t.read_wait_ms(200)
+        (200, 0)
+        """
+        if self.read_calls.level >= 1_000 and self.read_bytes.level > 0:
+            return 0  # refilling only raises the levels: admitted already
+        calls = self.read_calls.refill(now_ms)
+        left = self.read_bytes.refill(now_ms)
+        wait = 0
+        if calls < 1_000:  # a call needs a whole unit: 1000 thousandths at 5 per ms
+            wait = -(-(1_000 - calls) // self.read_calls.rate)
+        if left <= 0:  # the byte bucket in debt: calls wait until it is above zero
+            wait = max(wait, -left // self.read_bytes.rate + 1)
+        return wait
+
+    def charge_call(self, now_ms: int, size: int, calls: int = 1) -> None:
+        """Take ``calls`` GetRecords calls and ``size`` bytes at ``now_ms`` without checking
+        (both may go into debt): what a reader that checked :meth:`read_wait_ms` first read."""
+        read_calls, read_bytes = self.read_calls, self.read_bytes
+        read_calls.refill(now_ms)  # the levels must stand at now_ms before anything is taken
+        read_bytes.refill(now_ms)
+        read_calls.level -= calls * 1_000
+        read_bytes.level -= size * 1_000

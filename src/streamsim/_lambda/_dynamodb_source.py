@@ -21,7 +21,7 @@ from streamsim._streams._records import CREATED, HASH, RANGE, SEQ, SIZE
 from streamsim._streams._render import stream_batch_info
 
 from ._events import PAYLOAD_FACTOR, events_builder, payload_bytes
-from ._source import EventRecord, ShardCallback, SourceShard
+from ._source import EventRecord, ReadGate, ShardCallback, SourceShard
 
 if TYPE_CHECKING:
     from streamsim._streams._records import RawRecord
@@ -45,6 +45,7 @@ class DynamoDBStreamSource:
 
     #: polled at ``LambdaSettings.poll_interval``; filters see the event record itself
     poll_interval_ms: int | None = None
+    read_gate: ReadGate | None = None
     filter_view: Callable[[EventRecord], Any] | None = None
 
     def __init__(self, stream: Stream, *, order_by_full_key: bool) -> None:

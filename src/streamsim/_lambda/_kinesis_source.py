@@ -29,7 +29,7 @@ from typing import Any, Final, Protocol, cast
 
 from ._destinations import iso_millis
 from ._events import payload_bytes
-from ._source import EventRecord, ShardCallback, SourceShard
+from ._source import EventRecord, ReadGate, ShardCallback, SourceShard
 
 #: a read record's fields (``streamsim._kinesis._shard``; a test holds the two equal)
 SEQ: Final = 0
@@ -64,8 +64,9 @@ class KinesisShardLike(SourceShard, Protocol):
         """Position of the first readable record that arrived at ``at_ms`` or later."""
 
 
-class KinesisStreamLike(Protocol):
-    """What the adapter reads of a Kinesis stream (``streamsim._kinesis._stream``)."""
+class KinesisStreamLike(ReadGate, Protocol):
+    """What the adapter reads of a Kinesis stream (``streamsim._kinesis._stream``), its
+    shards' read budget included (rule L.7)."""
 
     @property
     def name(self) -> str:
@@ -135,7 +136,15 @@ class KinesisStreamSource:
         poll_interval_ms: how often a shard is polled (rule L.7: about once a second).
     """
 
-    __slots__ = ("_overhead", "arn", "filter_view", "poll_interval_ms", "region", "stream")
+    __slots__ = (
+        "_overhead",
+        "arn",
+        "filter_view",
+        "poll_interval_ms",
+        "read_gate",
+        "region",
+        "stream",
+    )
 
     def __init__(self, stream: KinesisStreamLike, *, region: str, poll_interval_ms: int) -> None:
         self.stream = stream
@@ -143,6 +152,8 @@ class KinesisStreamSource:
         self.region = region
         self.poll_interval_ms: int | None = poll_interval_ms
         self.filter_view: Callable[[EventRecord], Any] | None = filter_view
+        #: the poller's reads count against each shard's read throughput (rule L.7)
+        self.read_gate: ReadGate | None = stream
         self._overhead = _RECORD_OVERHEAD + len(stream.arn) + 80
 
     @property

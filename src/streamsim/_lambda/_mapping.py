@@ -12,6 +12,10 @@ AWS behaviour (rule D.1, D.2, D.12): a new mapping is ``Creating`` and becomes `
 gone.  How long each transition takes is a setting (``LambdaSettings.start_delay_ms``,
 ``transition_ms``; AWS: seconds to minutes, UNCONFIRMED).  Disabling pauses polling and keeps
 the position; enabling resumes from it.
+
+When the Kinesis stream a mapping reads is deleted, the mapping stops polling for good (rule
+L.12): it keeps its State and configuration, says ``PROBLEM: Stream not found: <arn>`` in
+``LastProcessingResult``, and reports itself blocked (``source deleted``).
 """
 
 from __future__ import annotations
@@ -99,6 +103,8 @@ class EventSourceMapping:
         )
         self._timer: Timer | None = None
         self.deleted = False
+        #: the stream it reads was deleted (rule L.12): it never polls again
+        self.source_deleted = False
 
     # --- views ----------------------------------------------------------------------------------
 
@@ -147,6 +153,14 @@ class EventSourceMapping:
         """
         if self.deleted:
             return Blocked(kind=progress.DELETED, explanation=f"mapping {self.uuid} was deleted")
+        if self.source_deleted:
+            return Blocked(
+                kind=progress.SOURCE_DELETED,
+                explanation=(
+                    f"mapping {self.uuid}: its stream {self.source.arn} was deleted, so it "
+                    "polls nothing (delete the mapping, or map the function to another stream)"
+                ),
+            )
         if not self.enabled:
             return Blocked(
                 kind=progress.DISABLED,
@@ -220,6 +234,8 @@ class EventSourceMapping:
             return
         self.state = ENABLED if self.enabled else DISABLED
         self.metrics.history.append((self._clock.now_ms, STATE, None, None, self.state))
+        if self.source_deleted:
+            return  # nothing left to poll (rule L.12)
         if self.enabled:
             self.poller.attach()
         self.poller.set_active(self.enabled)
@@ -262,6 +278,19 @@ class EventSourceMapping:
         if self.poller.active:
             self.poller.wake_all()
 
+    def stream_deleted(self) -> None:
+        """The stream it reads was deleted (rule L.12): stop polling for good.
+
+        Records not yet processed are lost and the results of invocations in flight are
+        ignored; the State and configuration stay as they are, ``LastProcessingResult`` says
+        what happened, and :attr:`blocked` reports ``source deleted``.
+        """
+        if self.source_deleted or self.deleted:
+            return
+        self.source_deleted = True
+        self.last_processing_result = f"PROBLEM: Stream not found: {self.source.arn}"
+        self.poller.detach()
+
     def delete(self) -> None:
         """Stop polling at once; the mapping disappears after ``Deleting``."""
         self.deleted = True
@@ -281,9 +310,10 @@ class EventSourceMapping:
         poller = self.poller
         if self.state == DISABLED or self.deleted:
             assert not poller.active, f"{name}: its poller is still active"
-        if self.deleted:
-            assert poller.detached, f"{name}: deleted but its poller still follows the stream"
-        if self.state == ENABLED and not self.deleted:
+        if self.deleted or self.source_deleted:
+            assert poller.detached, f"{name}: its poller still follows a stream it left"
+            assert not poller.active, f"{name}: its poller still polls a stream it left"
+        if self.state == ENABLED and not self.deleted and not self.source_deleted:
             assert self.enabled, f"{name}: Enabled but not enabled"
             assert poller.active, f"{name}: Enabled but its poller is paused"
         if not poller.active:

@@ -207,6 +207,9 @@ class MappingMetrics:
             errors).
         internal_errors: bugs of the poller itself, each raised out of ``advance()`` as a
             ``SimulationError`` (not an AWS metric).
+        read_throttles: polls of a Kinesis shard put off because the shard's read throughput
+            (shared with its other consumers) was spent (rule L.7; not a Lambda metric: Kinesis
+            counts them as ``ReadProvisionedThroughputExceeded``).
         invocation_log: every :class:`Invocation`, oldest first (bounded by
             ``LambdaSettings.invocation_log_limit``).
         discards: every :class:`Discard`.
@@ -229,6 +232,7 @@ class MappingMetrics:
     invocations: int = 0
     errors: int = 0
     internal_errors: int = 0
+    read_throttles: int = 0
     invocation_log: deque[Invocation] = attrs.field(factory=deque)
     discards: list[Discard] = attrs.field(factory=list)
     iterator_ages: deque[IteratorAge] = attrs.field(factory=deque)

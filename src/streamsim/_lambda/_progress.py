@@ -35,6 +35,7 @@ DISABLED = "disabled"
 DELETED = "deleted"
 THROTTLED = "throttled"
 RETRYING = "retrying"
+SOURCE_DELETED = "source deleted"
 
 
 @attrs.frozen(kw_only=True)
@@ -43,11 +44,12 @@ class Blocked:
 
     Attributes:
         kind: ``"disabled"`` (the user disabled it, or it is being disabled), ``"deleted"``,
+            ``"source deleted"`` (the Kinesis stream it read was deleted, rule L.12),
             ``"throttled"`` (its function has reserved concurrency 0, so every invocation is
             throttled) or ``"retrying"`` (a batch that failed waits for a retry, and retries
             are unlimited: MaximumRetryAttempts and MaximumRecordAgeInSeconds are -1).
         explanation: the same in a sentence.
-        shard_id: the shard held up (None for disabled and deleted).
+        shard_id: the shard held up (None for disabled, deleted and source deleted).
         first_sequence_number / last_sequence_number: of the batch held up, if any.
         failures: how many times that batch (or the part of it still retried) failed so far.
         error: the error of its last failed invocation, if known.

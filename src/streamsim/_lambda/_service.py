@@ -451,6 +451,16 @@ class LambdaService:
         mapping.delete()
         return mapping
 
+    def stream_deleted(self, stream: object) -> None:
+        """A stream was deleted (DeleteStream completed, rule L.12): every mapping reading it
+        stops polling for good (see :meth:`EventSourceMapping.stream_deleted`)."""
+        source = self._sources.get(stream)
+        if source is None:
+            return  # no mapping reads it
+        for mapping in list(self.mappings.values()):
+            if mapping.source is source:
+                mapping.stream_deleted()
+
     def _forget(self, mapping: EventSourceMapping) -> None:
         """Drop a mapping whose deletion is over (its ``on_gone`` callback), and the adapter of
         its stream when no other mapping reads it."""

@@ -61,11 +61,25 @@ class SourceShard(Protocol):
 ShardCallback: TypeAlias = Callable[[Any], None]
 
 
+class ReadGate(Protocol):
+    """A shard's read budget shared with other readers (a Kinesis shard's read throughput,
+    rule L.7): the poller asks before it reads a shard and charges each poll that read
+    records as one read call, however many records (a Kinesis stream is its own gate)."""
+
+    def read_wait_ms(self, shard: Any) -> int:
+        """0 when the poller may read ``shard`` now, else the ms until it may."""
+
+    def charge_read(self, shard: Any, start: int, end: int) -> None:
+        """Charge one read call that returned ``shard``'s records at ``start`` to ``end``."""
+
+
 class EventSource(Protocol):
     """A stream that an event source mapping reads (rule D.3-D.12)."""
 
     #: how often a shard is polled (None: ``LambdaSettings.poll_interval``)
     poll_interval_ms: int | None
+    #: the shards' shared read budget (None: reads are free, as a DynamoDB stream's here)
+    read_gate: ReadGate | None
     #: what a filter pattern matches for an event record (None: the event record itself)
     filter_view: Callable[[EventRecord], Any] | None
 

@@ -26,6 +26,8 @@ class ShardSpan:
             cannot yet be known: the shard is open).
         parent_id: the parent shard's id, or None for a root.
         records: records ever appended to it (trimmed ones included).
+        adjacent_parent_id: the second parent of a Kinesis shard made by a merge
+            (``AdjacentParentShardId``), else None.
     """
 
     shard_id: str
@@ -37,6 +39,7 @@ class ShardSpan:
     listed_until_ms: int | None
     parent_id: str | None
     records: int
+    adjacent_parent_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,11 @@ partition-key hash space: a shard's bar covers its partition's range, so a rotat
 a lane and a split forks it into two thinner lanes.  By partition, each partition id gets a
 lane of its own, in numeric order.  Optional Lambda lanes underneath show which instance read
 which shard when.
+
+A Kinesis stream is drawn the same way with ``unit="shard"``: its hash-key space is
+``2^128`` (``hash_space``), each shard is its own "partition" (numbered by its index), a split
+forks a lane, a merge joins two (links from both parents, ``AdjacentParentShardId`` too), and
+an UpdateShardCount is the splits and merges it is made of.
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ def lineage_picture(
     start_ms: int | None = None,
     end_ms: int | None = None,
     width: int = 900,
+    hash_space: int = HASH_SPACE,
+    unit: str = "partition",
 ) -> Picture:
     """Draw ``shards`` (and optionally the ``reads`` of a Lambda mapping) as a lineage picture.
 
@@ -47,12 +54,19 @@ def lineage_picture(
         reads: invocations of a mapping on these shards, for the instance lanes.
         start_ms / end_ms: the span of time drawn (default: the first shard's opening to now).
         width: the picture's width in pixels.
+        hash_space: the size of the key space the hash ranges divide (``2^64`` for a table's
+            partitions, ``2^128`` for Kinesis hash keys).
+        unit: what ``partition_id`` numbers: ``"partition"`` (a table's partitions) or
+            ``"shard"`` (a Kinesis stream, whose shards are numbered by their index).
 
     Raises:
-        ValueError: ``by`` is neither ``"hash"`` nor ``"partition"``.
+        ValueError: ``by`` is neither ``"hash"`` nor ``"partition"``, or ``unit`` neither
+            ``"partition"`` nor ``"shard"``.
     """
     if by not in ("hash", "partition"):
         raise ValueError(f"by must be 'hash' or 'partition', got {by!r}")
+    if unit not in ("partition", "shard"):
+        raise ValueError(f"unit must be 'partition' or 'shard', got {unit!r}")
     ordered = sorted(shards, key=lambda s: (s.hash_lo, s.partition_id, s.opened_ms, s.shard_id))
     start = (
         start_ms if start_ms is not None else min((s.opened_ms for s in ordered), default=now_ms)
@@ -74,8 +88,8 @@ def lineage_picture(
 
     def y_span(shard: ShardSpan) -> tuple[float, float]:
         if by == "hash":
-            top = TOP + band * shard.hash_lo / HASH_SPACE
-            bottom = TOP + band * shard.hash_hi / HASH_SPACE
+            top = TOP + band * shard.hash_lo / hash_space
+            bottom = TOP + band * shard.hash_hi / hash_space
         else:
             top = TOP + LANE * lane_of[shard.partition_id]
             bottom = top + LANE
@@ -83,11 +97,15 @@ def lineage_picture(
 
     svg.label(LEFT, 20, title, size=14, fill=TEXT, font_weight="bold")
     open_count = sum(1 for s in ordered if s.closed_ms is None)
+    where = (
+        f" in {len(partitions)} partition{'' if len(partitions) == 1 else 's'}"
+        if unit == "partition"
+        else ""
+    )
     svg.label(
         LEFT,
         36,
-        f"{len(ordered)} shards ({open_count} open) in {len(partitions)} partition"
-        f"{'' if len(partitions) == 1 else 's'}; now {elapsed(now_ms - origin_ms)}",
+        f"{len(ordered)} shards ({open_count} open){where}; now {elapsed(now_ms - origin_ms)}",
         size=11,
         fill=GREY,
     )
@@ -96,12 +114,13 @@ def lineage_picture(
     lo = scale.x(now_ms - retention_ms)
     svg.rect(lo, TOP, scale.x(now_ms) - lo, band, fill=RETENTION)
     draw_time_axis(svg, scale, TOP, axis_y)
-    _lane_labels(svg, ordered, by, band, lane_of)
+    _lane_labels(svg, ordered, by, band, lane_of, unit)
     for shard in ordered:
-        _bar(svg, scale, shard, y_span(shard), now_ms, origin_ms)
+        _bar(svg, scale, shard, y_span(shard), now_ms, origin_ms, unit)
     spans = {s.shard_id: s for s in ordered}
-    for shard in ordered:  # split links over the bars: a fork must be seen
-        parent = spans.get(shard.parent_id or "")
+    links = [(p, s) for s in ordered for p in (s.parent_id, s.adjacent_parent_id) if p]
+    for parent_id, shard in links:  # split and merge links over the bars: a fork must be seen
+        parent = spans.get(parent_id)
         if parent is None or parent.closed_ms is None:
             continue
         py0, py1 = y_span(parent)
@@ -118,15 +137,16 @@ def lineage_picture(
             )
             svg.circle(x1, y1, 2.5, fill=LINK)
     if reads:
-        _draw_reads(svg, scale, reads, lanes, ordered, TOP + band + 24.0, partitions)
+        _draw_reads(svg, scale, reads, lanes, ordered, TOP + band + 24.0, partitions, unit)
     if start <= now_ms <= end:  # a window that ends before now (``until``) has no now line
         x_now = scale.x(now_ms)
         svg.line(
             x_now, TOP - 4, x_now, axis_y, stroke=NOW, stroke_width="1.5", stroke_dasharray="4 3"
         )
         svg.label(x_now, TOP - 6, "now", size=10, text_anchor="middle", fill=NOW)
+    where = f"{len(partitions)} partitions " if unit == "partition" else ""
     summary = (
-        f"{title}: {len(ordered)} shards, {open_count} open, {len(partitions)} partitions "
+        f"{title}: {len(ordered)} shards, {open_count} open, {where}"
         f"by {by}, now {elapsed(now_ms - origin_ms)}"
     )
     return Picture(
@@ -134,7 +154,7 @@ def lineage_picture(
         title=title,
         summary=summary,
         svg=svg.text(),
-        mermaid=lineage_mermaid(ordered, origin_ms=origin_ms),
+        mermaid=lineage_mermaid(ordered, origin_ms=origin_ms, unit=unit),
     )
 
 
@@ -161,12 +181,13 @@ def _lane_labels(
     by: str,
     band: float,
     lane_of: dict[int, int],
+    unit: str,
 ) -> None:
     """By partition: each lane's name.  By hash: the key-space axis, 0% to 100%."""
     if by == "partition":
         for partition, lane in lane_of.items():
             y = TOP + LANE * lane + LANE / 2 + 4
-            svg.label(LEFT - 8, y, f"partition {partition}", size=10, text_anchor="end", fill=TEXT)
+            svg.label(LEFT - 8, y, f"{unit} {partition}", size=10, text_anchor="end", fill=TEXT)
         return
     svg.label(
         12,
@@ -190,16 +211,23 @@ def _bar(
     ys: tuple[float, float],
     now_ms: int,
     origin_ms: int,
+    unit: str,
 ) -> None:
     top, bottom = ys
     end = shard.closed_ms if shard.closed_ms is not None else now_ms
     x0, x1 = scale.x(shard.opened_ms), scale.x(end)
     gone = shard.listed_until_ms is not None and shard.listed_until_ms <= now_ms
     closed = "open" if shard.closed_ms is None else f"closed {elapsed(shard.closed_ms - origin_ms)}"
+    where = (
+        f"partition {shard.partition_id}"
+        if unit == "partition"
+        else f"hash keys {shard.hash_lo}..{shard.hash_hi - 1}"
+    )
     tip = (
-        f"{shard.shard_id}\npartition {shard.partition_id}, opened "
+        f"{shard.shard_id}\n{where}, opened "
         f"{elapsed(shard.opened_ms - origin_ms)}, {closed}, {shard.records} records"
         + (f"\nparent {shard.parent_id}" if shard.parent_id else "")
+        + (f"\nadjacent parent {shard.adjacent_parent_id}" if shard.adjacent_parent_id else "")
         + ("\nno longer listed by DescribeStream" if gone else "")
     )
     style: dict[str, str] = {
@@ -213,7 +241,7 @@ def _bar(
     if x1 - x0 < 1.5:  # too short to see at this scale: a tick marks it
         svg.line(x0, top, x0, bottom, stroke=style["fill"], stroke_width="1.5")
     if x1 - x0 >= 84 and bottom - top >= 12:
-        text = f"p{shard.partition_id} {short_id(shard.shard_id)} · {shard.records}"
+        text = f"{_name(shard.shard_id, shard.partition_id, unit)} · {shard.records}"
         svg.label(x0 + 7, (top + bottom) / 2 + 4, text, size=10, fill=TEXT)
 
 
@@ -230,6 +258,7 @@ def _draw_reads(
     shards: list[ShardSpan],
     top: float,
     partitions: list[int],
+    unit: str,
 ) -> None:
     """The Lambda lanes: one per instance, a bar per run of reads of one shard."""
     partition_of = {s.shard_id: s.partition_id for s in shards}
@@ -273,12 +302,24 @@ def _draw_reads(
         )
         if x1 - x0 >= 84:
             partition = partition_of.get(shard_id)
-            text = short_id(shard_id) if partition is None else f"p{partition} {short_id(shard_id)}"
+            text = short_id(shard_id) if partition is None else _name(shard_id, partition, unit)
             svg.label(x0 + 7, y + LANE / 2 + 4, text, size=10, fill=TEXT)
 
 
-def lineage_mermaid(shards: list[ShardSpan], *, origin_ms: int) -> str:
+def _name(shard_id: str, number: int, unit: str) -> str:
+    """How a bar names its shard: ``p<partition> <short id>``, or ``shard <index>`` (Kinesis).
+
+    >>> _name("shardId-00000001704067200000-f8be89c9", 2, "partition"), _name("x", 3, "shard")
+    ('p2 f8be89c9', 'shard 3')
+    """
+    return f"p{number} {short_id(shard_id)}" if unit == "partition" else f"shard {number}"
+
+
+def lineage_mermaid(shards: list[ShardSpan], *, origin_ms: int, unit: str = "partition") -> str:
     """The lineage as a Mermaid flowchart: a node per shard, parent --> child edges.
+
+    Shards are grouped in a subgraph per partition; a Kinesis stream's (``unit="shard"``) are
+    not grouped, and a merged shard has an edge from each of its two parents.
 
     >>> print(lineage_mermaid([ShardSpan("shardId-1-aa", 0, 0, 1, 0, 10, None, None, 3)],
     ...                        origin_ms=0))
@@ -295,17 +336,25 @@ def lineage_mermaid(shards: list[ShardSpan], *, origin_ms: int) -> str:
     for shard in sorted(shards, key=lambda s: (s.partition_id, s.opened_ms, s.shard_id)):
         by_partition.setdefault(shard.partition_id, []).append(shard)
     known = {s.shard_id for s in shards}
+    grouped = unit == "partition"
     for partition, members in by_partition.items():
-        lines.append(f"  subgraph p{partition} [partition {partition}]")
+        if grouped:
+            lines.append(f"  subgraph p{partition} [partition {partition}]")
         for s in members:
             end = "open" if s.closed_ms is None else elapsed(s.closed_ms - origin_ms)
-            text = f"{short_id(s.shard_id)} · {elapsed(s.opened_ms - origin_ms)} → {end}"
+            name = short_id(s.shard_id) if grouped else f"shard {s.partition_id}"
+            text = f"{name} · {elapsed(s.opened_ms - origin_ms)} → {end}"
             state = "open" if s.closed_ms is None else "closed"
-            lines.append(f'    s{short_id(s.shard_id)}["{text} · {s.records} records"]:::{state}')
-        lines.append("  end")
+            indent = "    " if grouped else "  "
+            lines.append(
+                f'{indent}s{short_id(s.shard_id)}["{text} · {s.records} records"]:::{state}'
+            )
+        if grouped:
+            lines.append("  end")
     for s in sorted(shards, key=lambda s: (s.partition_id, s.opened_ms, s.shard_id)):
-        if s.parent_id is not None and s.parent_id in known:
-            lines.append(f"  s{short_id(s.parent_id)} --> s{short_id(s.shard_id)}")
+        for parent_id in (s.parent_id, s.adjacent_parent_id):
+            if parent_id is not None and parent_id in known:
+                lines.append(f"  s{short_id(parent_id)} --> s{short_id(s.shard_id)}")
     lines.append(f"  classDef open fill:{OPEN},color:#fff")
     lines.append(f"  classDef closed fill:{CLOSED},color:#000")
     return "\n".join(lines) + "\n"

@@ -98,5 +98,8 @@ class PollContext:
 
     def next_tick(self) -> int:
         """The next poll tick at or after now (ticks are ``anchor + k * poll_interval_ms``)."""
-        now = self.clock.now_ms
-        return now + (self.anchor_ms - now) % self.interval_ms
+        return self.tick_at(self.clock.now_ms)
+
+    def tick_at(self, at_ms: int) -> int:
+        """The first poll tick at or after ``at_ms``."""
+        return at_ms + (self.anchor_ms - at_ms) % self.interval_ms

@@ -163,6 +163,14 @@ class ShardReader:
             # trimmed before this mapping read them: lost (rule D.5, D.12)
             poller.metrics.trimmed_unread += first_readable - self.pos
             self.pos = first_readable
+        gate = poller.source.read_gate
+        start = self.pos
+        if gate is not None and start < shard.end_position:
+            wait = gate.read_wait_ms(shard)
+            if wait:  # the shard's read throughput is spent: read at a later poll (rule L.7)
+                poller.metrics.read_throttles += 1
+                self.timer = poller.clock.call_at(poller.tick_at(now + wait), self.poll)
+                return
         if self.slot_count != poller.mapping.config.parallelization_factor:
             self._reslot()
         if self.slot_count > 1:
@@ -177,6 +185,8 @@ class ShardReader:
                 wants_appends = True
             if status != IDLE:
                 all_idle = False
+        if gate is not None and self.pos > start:
+            gate.charge_read(shard, start, self.pos)  # one GetRecords call, whatever it read
         if all_idle and self.pos >= shard.end_position and all(not s.queue for s in self.slots):
             if closed and all(s.quiescent for s in self.slots):
                 self._finish()
