@@ -210,22 +210,36 @@ def render(
         )
         if json_keys:
             keys = json_item(keys)
-        if new is None and old is None:
-            body: dict[str, Any] = {
-                "ApproximateCreationDateTime": when,
-                "Keys": keys,
-                "SequenceNumber": sn_text,
-                "SizeBytes": size,
-                "StreamViewType": view_type,
-            }
-        else:
-            # one display with both images, then drop a missing one: a dict display is
-            # sized once, where adding members one by one resizes it
+        # one dict display per case: a display is sized once, where adding members one by
+        # one resizes the dict (the three cases are the view types' and events' mix)
+        if old is None:
+            if new is None:  # KEYS_ONLY
+                body: dict[str, Any] = {
+                    "ApproximateCreationDateTime": when,
+                    "Keys": keys,
+                    "SequenceNumber": sn_text,
+                    "SizeBytes": size,
+                    "StreamViewType": view_type,
+                }
+            else:  # an INSERT, or NEW_IMAGE
+                image = builders[id(new[0])](new)
+                body = {
+                    "ApproximateCreationDateTime": when,
+                    "Keys": keys,
+                    # a shaped image (tuple) holds only S, N, BOOL and NULL, the same in JSON
+                    "NewImage": json_packed(image)
+                    if lambda_event and type(new) is not tuple
+                    else image,
+                    "SequenceNumber": sn_text,
+                    "SizeBytes": size,
+                    "StreamViewType": view_type,
+                }
+        else:  # a MODIFY or REMOVE with the old image: the new one dropped if missing
             body = {
                 "ApproximateCreationDateTime": when,
                 "Keys": keys,
                 "NewImage": None if new is None else builders[id(new[0])](new),
-                "OldImage": None if old is None else builders[id(old[0])](old),
+                "OldImage": builders[id(old[0])](old),
                 "SequenceNumber": sn_text,
                 "SizeBytes": size,
                 "StreamViewType": view_type,
@@ -233,11 +247,8 @@ def render(
             if new is None:
                 del body["NewImage"]
             elif lambda_event and type(new) is not tuple:
-                # a shaped image (tuple) holds only S, N, BOOL and NULL, the same in JSON
                 json_packed(body["NewImage"])
-            if old is None:
-                del body["OldImage"]
-            elif lambda_event and type(old) is not tuple:
+            if lambda_event and type(old) is not tuple:
                 json_packed(body["OldImage"])
         record = {
             "eventID": id_prefix + sn_text[_ID_DIGITS]  # _records.event_id

@@ -16,6 +16,7 @@ AWS behaviour: rule A.3 (identifier formats), A.5 (listing), A.10 (lifecycle), A
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from operator import itemgetter
 
@@ -164,16 +165,26 @@ class Shard:
         return out
 
     def _bisect(self, x: int, lo: int, key: itemgetter[int]) -> int:
-        """The first index >= ``lo`` whose record's ``key`` is >= ``x`` (keys ascend)."""
-        hi = self._held()
-        get = self._get
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if key(get(mid)) < x:
-                lo = mid + 1
+        """The first index >= ``lo`` whose record's ``key`` is >= ``x`` (keys ascend).
+
+        Only the choice of chunk is a Python loop (over chunks' last records); within the tail
+        or a chunk, :func:`bisect.bisect_left` searches in C.  Every GetRecords call and every
+        trim starts here.
+        """
+        chunks, tail = self._chunks, self._tail
+        sealed = len(chunks) * CHUNK
+        if lo >= sealed or (tail and key(tail[0]) < x):  # the answer is in the tail
+            return sealed + bisect_left(tail, x, max(lo - sealed, 0), key=key)
+        c, high = lo // CHUNK, len(chunks)
+        while c < high:  # the first chunk (from lo's) whose last record's key is >= x
+            mid = (c + high) // 2
+            if key(chunks[mid][-1]) < x:
+                c = mid + 1
             else:
-                hi = mid
-        return lo
+                high = mid
+        if c == len(chunks):
+            return sealed
+        return c * CHUNK + bisect_left(chunks[c], x, max(lo - c * CHUNK, 0), key=key)
 
     @property
     def last_sequence_number(self) -> int | None:
