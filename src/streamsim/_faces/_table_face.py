@@ -81,8 +81,7 @@ class Table(Display):
         clock: the simulation's clock (waiters poll in virtual time).
         client: returns the simulation's DynamoDB client, for ``table.meta.client``.
 
-    Attributes:
-        name, table_name: the table's name.
+    ``name`` (an attribute) and ``table_name`` (as boto3 has it) are the table's name.
     """
 
     def __init__(
