@@ -21,6 +21,8 @@ from streamsim._errors import (
 )
 from streamsim._items import (
     MAX_ITEM_BYTES,
+    MAX_PARTITION_KEY_BYTES,
+    MAX_SORT_KEY_BYTES,
     Frozen,
     Item,
     Shapes,
@@ -29,6 +31,8 @@ from streamsim._items import (
     freeze,
     frozen_size,
     item_size,
+    python_to_frozen,
+    python_to_sized_item,
     same_item,
     thaw,
     validate_item,
@@ -214,6 +218,42 @@ class TableEngine(TableKeys):
         self._store(hv, rv, old, item, size, False, plain)
         return old
 
+    def put_python(self, mapping: Any) -> None:
+        """:meth:`put` (without options) of a Python item as the Table face takes it.
+
+        Converts with :func:`~streamsim._items.python_to_sized_item`, or, for a table with a
+        string partition key (and string sort key, if any), no secondary index and no TTL,
+        and an item of string, number and boolean values with a short ASCII key, in one pass
+        straight to the frozen item (:func:`~streamsim._items.python_to_frozen`).  Both ways
+        check and store the same item; errors are the same.
+        """
+        if (
+            self.indexes is None
+            and self.hash_type == "S"
+            and type(mapping) is dict
+            and not self.ttl.enabled
+        ):
+            hv = mapping.get(self.hash_key)
+            rk = self.range_key
+            rv = None if rk is None or self.range_type != "S" else mapping.get(rk)
+            if (
+                type(hv) is str
+                and 0 < len(hv) <= MAX_PARTITION_KEY_BYTES
+                and hv.isascii()
+                and (
+                    rk is None
+                    or (type(rv) is str and 0 < len(rv) <= MAX_SORT_KEY_BYTES and rv.isascii())
+                )
+            ):
+                converted = python_to_frozen(mapping, self._shapes)
+                if converted is not None:
+                    new, size = converted
+                    old = self._items.get(hv) if rk is None else self.get_frozen(hv, rv)
+                    self._commit(hv, rv, old, new, None, size)
+                    return
+        item, size, plain = python_to_sized_item(mapping)
+        self.put(item, size=size, plain=plain)
+
     def update(
         self,
         key: Item,
@@ -325,22 +365,45 @@ class TableEngine(TableKeys):
             new_item: the item to store (None: delete), canonical, of size ``size``.
             plain: every value of ``new_item`` is known to be S, N or BOOL.
         """
-        # Telling a write that changes nothing (rule B.2: no record) matters only to a table
-        # with a stream, observers, TTL or a split policy; without, storing equal bytes is moot.
-        watched = (
-            self.stream is not None
-            or self.observers
-            or self.ttl.enabled
-            or self.split_policy.enabled
-        )
         if new_item is None:
-            if old is None:
-                return  # nothing to delete: no change
-            new = None
-        else:
-            new = freeze(new_item, size, plain, self._shapes)
-            if watched and old is not None and same_item(old, new, new_item):
+            if old is not None:
+                self._commit(hv, rv, old, None, None, 0, is_ttl)
+            return  # nothing to delete: no change
+        new = freeze(new_item, size, plain, self._shapes)
+        self._commit(hv, rv, old, new, new_item, size, is_ttl)
+
+    def _commit(
+        self,
+        hv: Any,
+        rv: Any,
+        old: Frozen | None,
+        new: Frozen | None,
+        new_item: Item | None,
+        size: int,
+        is_ttl: bool = False,
+    ) -> None:
+        """:meth:`_store` once the new item is frozen (``new``; None: delete).
+
+        ``new_item`` is the same item unfrozen, or None when the caller has only the frozen
+        form (:meth:`put_python`): it is then thawed if something needs it.
+        """
+        if new is not None:
+            # Telling a write that changes nothing (rule B.2: no record) matters only to a
+            # table with a stream, observers, TTL or a split policy; without, storing equal
+            # bytes is moot.
+            if (
+                old is not None
+                and (
+                    self.stream is not None
+                    or self.observers
+                    or self.ttl.enabled
+                    or self.split_policy.enabled
+                )
+                and same_item(old, new, new_item)
+            ):
                 return
+            if new_item is None and (self.indexes is not None or self.ttl.enabled):
+                new_item = self._shapes.thaw(new)
         items = self._items
         if self.range_key is None:
             if new is None:

@@ -32,7 +32,6 @@ from streamsim._errors import ResourceNotFoundException, StreamsimError, Validat
 from streamsim._items import (
     compare_key,
     item_to_python,
-    python_to_sized_item,
 )
 
 from ._conditions import build_conditions
@@ -136,8 +135,7 @@ class Table(Display):
         engine = self._engine
         if not params and Item is not _MISSING and engine.deleted_ms is None:
             try:
-                item, size, plain = python_to_sized_item(Item)
-                engine.put(item, size=size, plain=plain)  # what DataPlane.put does without options
+                engine.put_python(Item)  # what DataPlane.put does without options
             except StreamsimError as exc:
                 raise exc.with_operation("PutItem") from None
             return {"ResponseMetadata": self._ops.response_metadata()}

@@ -22,6 +22,7 @@ from ._frozen import Builders as Builders
 from ._frozen import Frozen as Frozen
 from ._frozen import Shapes as Shapes
 from ._frozen import freeze as freeze
+from ._frozen import freeze_flat as freeze_flat
 from ._frozen import frozen_size as frozen_size
 from ._frozen import is_shaped as is_shaped
 from ._frozen import same_item as same_item
@@ -29,6 +30,7 @@ from ._frozen import thaw as thaw
 from ._limits import MAX_ITEM_BYTES as MAX_ITEM_BYTES
 from ._limits import MAX_NAME_BYTES as MAX_NAME_BYTES
 from ._limits import MAX_PARTITION_KEY_BYTES as MAX_PARTITION_KEY_BYTES
+from ._limits import MAX_SORT_KEY_BYTES as MAX_SORT_KEY_BYTES
 from ._limits import check_names as check_names
 from ._limits import checked_item_size as checked_item_size
 from ._limits import item_size as item_size
@@ -45,6 +47,7 @@ from ._numbers import MAX_NUMBER_EXPONENT as MAX_NUMBER_EXPONENT
 from ._numbers import MIN_NUMBER_EXPONENT as MIN_NUMBER_EXPONENT
 from ._numbers import normalize_number as normalize_number
 from ._python import item_to_python as item_to_python
+from ._python import python_to_frozen as python_to_frozen
 from ._python import python_to_item as python_to_item
 from ._python import python_to_sized_item as python_to_sized_item
 from ._python import python_to_value as python_to_value

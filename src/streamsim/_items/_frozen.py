@@ -190,17 +190,47 @@ def freeze(item: Item, size: int, plain: bool = False, shapes: Shapes | None = N
             for tag in av:
                 key.append(tag)
                 values.append(av[tag])
-        shape_key = tuple(key)
-        if shapes is None:
-            shape = _shape_of(shape_key)
-        else:
-            shape = shapes.get(shape_key)
-            if shape is None:
-                shape = shapes.add(shape_key)
+        shape = _known_shape(tuple(key), shapes)
         if shape is not None:
             values[0] = shape
             return tuple(values)
     return _dumps(item, 2) + _pack_size(size)
+
+
+def freeze_flat(key: list[str], values: list[Any], size: int, shapes: Shapes) -> Frozen:
+    """:func:`freeze` of an item given flat, as the one-pass Python converter builds it.
+
+    Args:
+        key: the item's attribute names, then their type tags (each ``S``, ``N`` or ``BOOL``);
+            extended in place.
+        values: ``[None, None, v0, v1, ...]``, the values in attribute order (canonical text
+            for numbers); its first two places are filled in place.
+        size: the item's size.
+
+    The same frozen item (equal tuple, same shape object; or equal bytes) as :func:`freeze`
+    of the canonical item.
+
+    >>> shapes = Shapes()
+    >>> flat = freeze_flat(["pk", "n", "S", "N"], [None, None, "a", "1"], 3, shapes)
+    >>> flat == freeze({"pk": {"S": "a"}, "n": {"N": "1"}}, 3, shapes=shapes)
+    True
+    """
+    shape = _known_shape(tuple(key), shapes)
+    if shape is not None:
+        values[0] = shape
+        values[1] = size
+        return tuple(values)
+    half = len(key) // 2
+    item = {key[i]: {key[half + i]: values[2 + i]} for i in range(half)}
+    return _dumps(item, 2) + _pack_size(size)
+
+
+def _known_shape(shape_key: tuple[str, ...], shapes: Shapes | None) -> Shape | None:
+    """The shape of ``shape_key`` in ``shapes`` (added if new and there is room), or None."""
+    if shapes is None:
+        return _shape_of(shape_key)
+    shape = shapes.get(shape_key)
+    return shapes.add(shape_key) if shape is None else shape
 
 
 def thaw(frozen: Frozen) -> Item:
@@ -237,8 +267,9 @@ def is_shaped(frozen: Frozen) -> bool:
     return type(frozen) is tuple
 
 
-def same_item(old: Frozen, new: Frozen, new_item: Item) -> bool:
-    """Whether frozen ``old`` holds the same item as ``new``, which is ``new_item`` frozen.
+def same_item(old: Frozen, new: Frozen, new_item: Item | None = None) -> bool:
+    """Whether frozen ``old`` holds the same item as ``new``, which is ``new_item`` frozen
+    (None: thawed from ``new`` if needed).
 
     Two shaped items of the same shape object are equal exactly when their tuples are.  Equal
     items with their attributes in the same order pack to equal bytes.  Only in the other
@@ -256,4 +287,4 @@ def same_item(old: Frozen, new: Frozen, new_item: Item) -> bool:
         return False  # one shape (shared by a Shapes): equal exactly when the tuples are
     if frozen_size(old) != frozen_size(new):
         return False
-    return thaw(old) == new_item
+    return thaw(old) == (thaw(new) if new_item is None else new_item)
