@@ -215,7 +215,8 @@ def freeze_flat(key: list[str], values: list[Any], size: int, shapes: Shapes) ->
     >>> flat == freeze({"pk": {"S": "a"}, "n": {"N": "1"}}, 3, shapes=shapes)
     True
     """
-    shape = _known_shape(tuple(key), shapes)
+    shape_key = tuple(key)
+    shape = shapes.get(shape_key) or shapes.add(shape_key)
     if shape is not None:
         values[0] = shape
         values[1] = size

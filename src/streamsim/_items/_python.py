@@ -284,6 +284,20 @@ def python_to_sized_item(mapping: Mapping[str, Any]) -> tuple[Item, int, bool]:
     return out, size, plain
 
 
+#: ``str(d)`` of a ``Decimal`` -> its canonical text and size, for :func:`python_to_frozen`
+#: (one dict lookup instead of two cached calls); bounded like the pools above
+_DECIMALS: dict[str, tuple[str, int]] = {}
+
+
+def _decimal(text: str) -> tuple[str, int]:
+    """``(canonical text, size)`` of the number boto3 serializes as ``text``, remembered."""
+    canonical = decimal_text(text)
+    if len(_DECIMALS) >= _POOL_MAX:
+        _DECIMALS.clear()
+    known = _DECIMALS[text] = (canonical, number_size(canonical))
+    return known
+
+
 def python_to_frozen(mapping: Any, shapes: Shapes) -> tuple[Frozen, int] | None:
     """:func:`python_to_sized_item` then :func:`~._frozen.freeze`, in one pass, for the common
     item: a ``dict`` whose names are ``str`` and whose values are all exactly ``str``, ``bool``,
@@ -308,8 +322,7 @@ def python_to_frozen(mapping: Any, shapes: Shapes) -> tuple[Frozen, int] | None:
     """
     if type(mapping) is not dict:
         return None
-    key: list[str] = []
-    tags: list[str] = []
+    key: list[str] = [*mapping]  # the names, then (appended below) their type tags
     values: list[Any] = [None, None]
     size = 0
     for name, value in mapping.items():
@@ -318,30 +331,30 @@ def python_to_frozen(mapping: Any, shapes: Shapes) -> tuple[Frozen, int] | None:
         size += len(name) if name.isascii() else utf8_len(name)
         t = type(value)
         if t is str:
-            tags.append("S")
+            key.append("S")
             values.append(value)
             size += len(value) if value.isascii() else utf8_len(value)
         elif t is Decimal:
-            text = decimal_text(str(value))
-            tags.append("N")
-            values.append(text)
-            size += number_size(text)
+            known = _DECIMALS.get(str(value))
+            if known is None:
+                known = _decimal(str(value))
+            key.append("N")
+            values.append(known[0])
+            size += known[1]
         elif t is int and -EXACT_INT_LIMIT < value < EXACT_INT_LIMIT:
             text = str(value)
-            tags.append("N")
+            key.append("N")
             values.append(text)
             digits = len(text.rstrip("0")) - (value < 0)  # as in python_to_sized_item
             size += (digits + 1) // 2 + 1 if value else 1
         elif t is bool:
-            tags.append("BOOL")
+            key.append("BOOL")
             values.append(value)
             size += 1
         else:
             return None
-        key.append(name)
     if size > MAX_NAME_BYTES or "" in mapping:
         return None  # perhaps a name too long, or empty: python_to_sized_item says which
-    key += tags
     return freeze_flat(key, values, size, shapes), size
 
 
