@@ -45,14 +45,13 @@ class SplitPolicy:
         default=timedelta(minutes=1), validator=duration(minimum=ONE_MS)
     )
     window_ms: int = attrs.field(init=False, repr=False, eq=False)  # ``window``, converted once
+    #: True when any threshold is set (read on every write: computed once)
+    enabled: bool = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         set_ms_mirrors(self, ("window",))
-
-    @property
-    def enabled(self) -> bool:
-        """True when any threshold is set."""
-        return self.max_partition_bytes is not None or self.max_writes_per_second is not None
+        enabled = self.max_partition_bytes is not None or self.max_writes_per_second is not None
+        object.__setattr__(self, "enabled", enabled)
 
 
 class SplitCounter:
