@@ -40,7 +40,7 @@ from typing import Final, Protocol, TypeAlias
 from streamsim._clock import Clock
 
 from ._hashing import hash_key
-from ._sequence import ENDING_INDEX, sequence_number, shard_base
+from ._sequence import ENDING_INDEX, sequence_number, sequence_numbers, shard_base
 from ._throughput import ShardThroughput
 
 
@@ -272,17 +272,16 @@ class KinesisShard:
         end = len(self._data) if limit is None else min(i + limit, len(self._data))
         if i >= end:
             return []
-        base = self._base
-        return [
-            (sequence_number(base, index, arrival // 1_000), arrival, key, data)
-            for index, arrival, key, data in zip(
-                range(position + 1, position + 1 + end - i),
-                self._arrivals[i:end],
-                self._keys[i:end],
-                self._data[i:end],
-                strict=True,
-            )
-        ]
+        arrivals = self._arrivals[i:end]
+        numbers = sequence_numbers(self._base, position + 1, arrivals)
+        return list(zip(numbers, arrivals, self._keys[i:end], self._data[i:end], strict=True))
+
+    def size_between(self, start: int, end: int) -> int:
+        """The size of the records at positions ``start`` to ``end`` (not included): their
+        data's bytes plus their partition keys' characters, as GetRecords counts them."""
+        i, j = start - self._offset, end - self._offset
+        assert self._start <= i <= j <= len(self._data), "sizing records not held"
+        return sum(map(len, self._data[i:j])) + sum(map(len, self._keys[i:j]))
 
     def record_at(self, position: int) -> KinesisRecord | None:
         """The record at ``position``, or None past the newest."""

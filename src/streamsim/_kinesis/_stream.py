@@ -20,13 +20,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from streamsim._clock import MS_PER_HOUR, Clock, Timer, ms_to_datetime
 
 from ._hashing import uniform_ranges
-from ._shard import DATA, KEY, KinesisShard
+from ._shard import KinesisShard
 
 if TYPE_CHECKING:
     from ._settings import KinesisSettings
@@ -39,8 +38,6 @@ SWEEP_MS = MS_PER_HOUR  # expired shards leave memory at most this long after ex
 ShardCallback = Callable[[KinesisShard], None]
 MAX_RECORDS_PER_READ = 10_000  # rule K.9: records one GetRecords call returns at most
 MAX_BYTES_PER_READ = 10 * 1024 * 1024  # rule K.9: bytes one GetRecords call returns at most
-_DATA = itemgetter(DATA)
-_KEY = itemgetter(KEY)
 
 
 class KinesisStream:
@@ -274,9 +271,8 @@ class KinesisStream:
         limits are off."""
         if not self.settings.throughput_limits:
             return
-        records = shard.read(start, end - start)
-        size = sum(map(len, map(_DATA, records))) + sum(map(len, map(_KEY, records)))
-        calls = max(-(-len(records) // MAX_RECORDS_PER_READ), -(-size // MAX_BYTES_PER_READ), 1)
+        size = shard.size_between(start, end)
+        calls = max(-(-(end - start) // MAX_RECORDS_PER_READ), -(-size // MAX_BYTES_PER_READ), 1)
         shard.throughput.charge_call(self.clock.now_ms, size, calls)
 
     # --- retention ------------------------------------------------------------------------------
