@@ -7,8 +7,9 @@ and the new shard map takes effect when UPDATING ends (``KinesisSettings.status_
 until then writes still go to the old shards (rule K.12).
 
 Subscribers (the Lambda poller's adapter) follow a stream through :meth:`KinesisStream.subscribe`:
-``on_append`` is called with the shard after each record and ``on_new_shard`` with each shard a
-reshard creates.  With ``lineage_order``, ``open_shards``, ``parents`` and ``descendants`` the
+``on_append`` is called with the shard after each write call (PutRecord, PutRecords) that
+appended to it, once for however many records, and ``on_new_shard`` with each shard a reshard
+creates.  With ``lineage_order``, ``open_shards``, ``parents`` and ``descendants`` the
 stream offers the shard side of the poller's ``EventSource`` protocol as it is, and its shards
 the whole ``SourceShard`` protocol.
 
@@ -235,23 +236,27 @@ class KinesisStream:
         self, records: Iterable[tuple[str, bytes, int, int, bool]]
     ) -> list[tuple[KinesisShard, int] | None]:
         """Write records ``(partition key, data, hash key, size, explicit)`` in order, each as
-        :meth:`put` writes one (subscribers are called after each); return each one's (shard,
-        sequence number), or None for one its shard's write throughput refused (rule K.14).
+        :meth:`put` writes one; return each one's (shard, sequence number), or None for one its
+        shard's write throughput refused (rule K.14).  Subscribers are called once for each
+        shard written to, after all the records, in the order of the shards' first records.
         """
         shards, starts = self._open, self._open_starts
         now = self.clock.now_ms
         limits = self.settings.throughput_limits
         callbacks = self.on_append
         out: list[tuple[KinesisShard, int] | None] = []
+        written: dict[KinesisShard, None] = {}  # in the order of each one's first record
         for partition_key, data, key, size, explicit in records:
             shard = shards[bisect_right(starts, key) - 1]
             if limits and not shard.throughput.admit_write(now, size):
                 out.append(None)
                 continue
             sn = shard.append(now, partition_key, data, key if explicit else None)
+            written[shard] = None
+            out.append((shard, sn))
+        for shard in written:
             for callback in callbacks:
                 callback(shard)
-            out.append((shard, sn))
         return out
 
     # --- reads by a Lambda poller (rule L.7) ----------------------------------------------------
