@@ -109,6 +109,7 @@ class Pipeline:
             self._function(name, handler, _duration(fixed, per_record), reserved)
             self._mapping(name, source, factor)
         self.producer = sim.every(timedelta(seconds=options.interval), self._produce)
+        self._per_tick = options.rate_fraction * options.interval  # records, exactly
         self._tick = 0
         if options.split_at is not None:
             sim.call_at(timedelta(milliseconds=options.at_ms(options.split_at)), self._split)
@@ -147,7 +148,7 @@ class Pipeline:
 
     def _produce(self) -> None:
         """Put this interval's records (``rate`` a second, fractions carried exactly)."""
-        rate = self.options.rate_fraction * self.options.interval
+        rate = self._per_tick
         self._tick += 1
         due = int(rate * self._tick) - int(rate * (self._tick - 1))
         first = self.produced
