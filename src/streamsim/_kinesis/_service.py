@@ -306,8 +306,10 @@ class KinesisService:
         size_of = self._size
         sizes = [size_of(data, pk) for pk, data, _ in entries]
         written = stream.put_all(
-            (pk, data, key, size, explicit is not None)
-            for (pk, data, explicit), key, size in zip(entries, keys, sizes, strict=True)
+            [
+                (pk, data, key, size, explicit is not None)
+                for (pk, data, explicit), key, size in zip(entries, keys, sizes, strict=True)
+            ]
         )
         return [
             result if result is not None else self._throttled(stream, key)

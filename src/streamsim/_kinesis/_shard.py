@@ -190,23 +190,26 @@ class KinesisShard:
 
     # --- writing --------------------------------------------------------------------------------
 
-    def append(
-        self, now_ms: int, partition_key: str, data: bytes, explicit_key: int | None = None
-    ) -> int:
-        """Store one record written at ``now_ms``; return its sequence number (rule K.7).
+    def append_all(
+        self, now_ms: int, records: Iterable[tuple[str, bytes, int | None]]
+    ) -> list[int]:
+        """Store records ``(partition key, data, explicit key)`` written at ``now_ms``, in
+        order; return their sequence numbers (rule K.7).
 
-        ``explicit_key``: the hash key an ExplicitHashKey gave it (None: its partition key's
-        MD5, which is not stored).
+        ``explicit key``: the hash key an ExplicitHashKey gave the record, or None (its
+        partition key's MD5, which is not stored).
         """
-        position = self._offset + len(self._data)
-        if type(partition_key) is str:  # a str subclass cannot be interned (and is kept)
-            partition_key = intern(partition_key)
-        self._arrivals.append(now_ms)
-        self._keys.append(partition_key)
-        self._data.append(data)
-        if explicit_key is not None:
-            self._explicit[position] = explicit_key
-        return sequence_number(self._base, position + 1, now_ms // 1_000)
+        first = self.end_position
+        keys, data_list, explicit_keys = self._keys, self._data, self._explicit
+        for partition_key, data, explicit_key in records:
+            if explicit_key is not None:
+                explicit_keys[self._offset + len(data_list)] = explicit_key
+            # a str subclass cannot be interned (and is kept)
+            keys.append(intern(partition_key) if type(partition_key) is str else partition_key)
+            data_list.append(data)
+        arrivals = [now_ms] * (self.end_position - first)
+        self._arrivals.extend(arrivals)
+        return sequence_numbers(self._base, first + 1, arrivals)
 
     def close(self, now_ms: int) -> None:
         """Close the shard: no more records; its EndingSequenceNumber bounds them all."""

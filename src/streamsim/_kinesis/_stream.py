@@ -19,8 +19,9 @@ AWS behaviour: rule K.4 (lifecycle), K.5 (routing), K.10-K.13 (lineage, retentio
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from itertools import compress
 from typing import TYPE_CHECKING
 
 from streamsim._clock import MS_PER_HOUR, Clock, Timer, ms_to_datetime
@@ -233,29 +234,38 @@ class KinesisStream:
         return self.put_all([(partition_key, data, key, size, explicit)])[0]
 
     def put_all(
-        self, records: Iterable[tuple[str, bytes, int, int, bool]]
+        self, records: Sequence[tuple[str, bytes, int, int, bool]]
     ) -> list[tuple[KinesisShard, int] | None]:
         """Write records ``(partition key, data, hash key, size, explicit)`` in order, each as
         :meth:`put` writes one; return each one's (shard, sequence number), or None for one its
-        shard's write throughput refused (rule K.14).  Subscribers are called once for each
-        shard written to, after all the records, in the order of the shards' first records.
+        shard's write throughput refused (rule K.14).
+
+        Each shard takes its records in one run (shards share nothing, so the result is that
+        of writing the records one by one), and subscribers are called once for each shard
+        written to, after all the records, shards in the order of their first written records.
         """
         shards, starts = self._open, self._open_starts
+        routed: dict[KinesisShard, list[int]] = {}  # shard -> its records' indexes, in order
+        for i, record in enumerate(records):
+            routed.setdefault(shards[bisect_right(starts, record[2]) - 1], []).append(i)
         now = self.clock.now_ms
         limits = self.settings.throughput_limits
-        callbacks = self.on_append
-        out: list[tuple[KinesisShard, int] | None] = []
-        written: dict[KinesisShard, None] = {}  # in the order of each one's first record
-        for partition_key, data, key, size, explicit in records:
-            shard = shards[bisect_right(starts, key) - 1]
-            if limits and not shard.throughput.admit_write(now, size):
-                out.append(None)
-                continue
-            sn = shard.append(now, partition_key, data, key if explicit else None)
-            written[shard] = None
-            out.append((shard, sn))
-        for shard in written:
-            for callback in callbacks:
+        out: list[tuple[KinesisShard, int] | None] = [None] * len(records)
+        written: list[tuple[int, KinesisShard]] = []  # (its first written record, shard)
+        for shard, indexes in routed.items():
+            if limits:
+                admitted = shard.throughput.admit_writes(now, [records[i][3] for i in indexes])
+                indexes = list(compress(indexes, admitted))
+                if not indexes:
+                    continue
+            run = [records[i] for i in indexes]
+            numbers = shard.append_all(now, [(r[0], r[1], r[2] if r[4] else None) for r in run])
+            for i, number in zip(indexes, numbers, strict=True):
+                out[i] = (shard, number)
+            written.append((indexes[0], shard))
+        written.sort(key=_first)
+        for _, shard in written:
+            for callback in self.on_append:
                 callback(shard)
         return out
 
@@ -412,6 +422,10 @@ class KinesisStream:
         return (
             f"<KinesisStream {self.name} {self.status} {self.mode} open_shards={len(self._open)}>"
         )
+
+
+def _first(written: tuple[int, KinesisShard]) -> int:
+    return written[0]
 
 
 def _starting_hash_key(shard: KinesisShard) -> int:
