@@ -66,6 +66,9 @@ SEQ: Final = 0
 ARRIVAL: Final = 1
 KEY: Final = 2
 DATA: Final = 3
+#: a record as a stream writes it: (partition key, data, hash key, size in bytes, explicit),
+#: ``explicit`` telling an ExplicitHashKey's hash key from the partition key's MD5
+WriteRecord: TypeAlias = tuple[str, bytes, int, int, bool]
 #: trimmed records are dropped from memory once this many have accumulated
 _COMPACT = 4_096
 
@@ -190,20 +193,15 @@ class KinesisShard:
 
     # --- writing --------------------------------------------------------------------------------
 
-    def append_all(
-        self, now_ms: int, records: Iterable[tuple[str, bytes, int | None]]
-    ) -> list[int]:
-        """Store records ``(partition key, data, explicit key)`` written at ``now_ms``, in
-        order; return their sequence numbers (rule K.7).
-
-        ``explicit key``: the hash key an ExplicitHashKey gave the record, or None (its
-        partition key's MD5, which is not stored).
-        """
+    def append_all(self, now_ms: int, records: Iterable[WriteRecord]) -> list[int]:
+        """Store records written at ``now_ms``, in order; return their sequence numbers (rule
+        K.7).  Of a record's hash key only an ExplicitHashKey's is kept (a partition key's MD5
+        is not stored)."""
         first = self.end_position
         keys, data_list, explicit_keys = self._keys, self._data, self._explicit
-        for partition_key, data, explicit_key in records:
-            if explicit_key is not None:
-                explicit_keys[self._offset + len(data_list)] = explicit_key
+        for partition_key, data, key, _, explicit in records:
+            if explicit:
+                explicit_keys[self._offset + len(data_list)] = key
             # a str subclass cannot be interned (and is kept)
             keys.append(intern(partition_key) if type(partition_key) is str else partition_key)
             data_list.append(data)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from streamsim._clock import MS_PER_HOUR, Clock, Timer, ms_to_datetime
 
 from ._hashing import uniform_ranges
-from ._shard import KinesisShard
+from ._shard import KinesisShard, WriteRecord
 
 if TYPE_CHECKING:
     from ._settings import KinesisSettings
@@ -233,9 +233,7 @@ class KinesisStream:
         """
         return self.put_all([(partition_key, data, key, size, explicit)])[0]
 
-    def put_all(
-        self, records: Sequence[tuple[str, bytes, int, int, bool]]
-    ) -> list[tuple[KinesisShard, int] | None]:
+    def put_all(self, records: Sequence[WriteRecord]) -> list[tuple[KinesisShard, int] | None]:
         """Write records ``(partition key, data, hash key, size, explicit)`` in order, each as
         :meth:`put` writes one; return each one's (shard, sequence number), or None for one its
         shard's write throughput refused (rule K.14).
@@ -255,11 +253,11 @@ class KinesisStream:
         for shard, indexes in routed.items():
             if limits:
                 admitted = shard.throughput.admit_writes(now, [records[i][3] for i in indexes])
-                indexes = list(compress(indexes, admitted))
-                if not indexes:
-                    continue
-            run = [records[i] for i in indexes]
-            numbers = shard.append_all(now, [(r[0], r[1], r[2] if r[4] else None) for r in run])
+                if not all(admitted):
+                    indexes = list(compress(indexes, admitted))
+                    if not indexes:
+                        continue
+            numbers = shard.append_all(now, [records[i] for i in indexes])
             for i, number in zip(indexes, numbers, strict=True):
                 out[i] = (shard, number)
             written.append((indexes[0], shard))

@@ -14,7 +14,7 @@ GetShardIterator: 5 calls/s per shard.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 MIB = 1024 * 1024
 WRITE_BYTES_PER_S = MIB  # rule K.14
@@ -59,7 +59,7 @@ class ShardThroughput:
         self.read_bytes = Bucket(READ_BYTES_PER_S, now_ms)
         self.iterators = Bucket(ITERATORS_PER_S, now_ms)
 
-    def admit_writes(self, now_ms: int, sizes: Iterable[int]) -> list[bool]:
+    def admit_writes(self, now_ms: int, sizes: Sequence[int]) -> list[bool]:
         """For records of ``sizes`` bytes written at ``now_ms``, in order: take each one if
         both write buckets hold it (True), else leave the buckets as they are (False: a record
         too large for what is left fails alone, and a later, smaller one may still fit).
@@ -69,6 +69,10 @@ class ShardThroughput:
         """
         wb, wr = self.write_bytes, self.write_records
         left_bytes, left_records = wb.refill(now_ms), wr.refill(now_ms)
+        count, total = len(sizes), sum(sizes)
+        if left_bytes >= total * 1_000 and left_records >= count * 1_000:  # all of them fit
+            wb.level, wr.level = left_bytes - total * 1_000, left_records - count * 1_000
+            return [True] * count
         admitted = []
         for size in sizes:
             units = size * 1_000
