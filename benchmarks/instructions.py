@@ -12,8 +12,11 @@ twice, once draining the stream once and once draining it four times, and prints
 difference per drained record, so that start-up and the writes cancel out.  Then the lab
 scenario of ``bench_lab_day.py`` (4 partitions, NEW_AND_OLD_IMAGES, 25 ``Table.put_item`` per
 250 ms tick, a no-op mapping with BatchSize 100), end to end and without the mapping (writes
-only), run for 1 and 3 virtual minutes: the difference per record written.  Needs valgrind;
-takes about two minutes.  A proxy for time, not a replacement: quote it beside
+only), run for 1 and 3 virtual minutes: the difference per record written.  Last the pipeline
+of ``bench_pipeline.py`` (``streamsim.lab.run_lab`` at 100 records/s, BatchSize 1,000: PutRecords,
+function ``ingest`` writing each record to the table, two functions reading its stream), run for
+1 and 3 virtual minutes: the difference per produced record.  Needs valgrind; takes about four
+minutes.  A proxy for time, not a replacement: quote it beside
 ``compare.py``'s medians.
 """
 
@@ -69,6 +72,16 @@ for _ in range(minutes * 240):
     sim.advance(milliseconds=250)
 """
 LAB_RECORDS_PER_MINUTE = 6_000
+
+PIPELINE = """
+import sys
+from streamsim.lab import LabOptions, run_lab
+minutes = int(sys.argv[1])
+report = run_lab(LabOptions(hours=minutes / 60, rate=100, interval=1, batch_size=1_000))
+assert all(f.deliveries.exactly_once_in_order for f in report.functions)
+assert report.produced == minutes * 6_000
+"""
+PIPELINE_RECORDS_PER_MINUTE = 6_000
 
 
 def count(checkout: Path, records: int, view: str, limit: int, drains: int) -> int:
@@ -127,6 +140,13 @@ def main() -> int:
             for c in (HERE, args.base.resolve())
         )
         print(f"  {label:<40} {this:>9,.0f} | {base:>9,.0f} instructions  {this / base:.2f}")
+    this, base = (
+        (run_counted(c, PIPELINE, ["3"]) - run_counted(c, PIPELINE, ["1"]))
+        / (2 * PIPELINE_RECORDS_PER_MINUTE)
+        for c in (HERE, args.base.resolve())
+    )
+    label = "pipeline (lab command), per produced record"
+    print(f"  {label:<40} {this:>9,.0f} | {base:>9,.0f} instructions  {this / base:.2f}")
     return 0
 
 

@@ -12,7 +12,7 @@ K.14 (limits), K.15 (errors).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from streamsim._clock import MS_PER_DAY, Clock
@@ -245,16 +245,18 @@ class KinesisService:
         return key
 
     @staticmethod
-    def _size(data: bytes, partition_key: str) -> int:
-        """A record's size (data plus UTF-8 partition key), checked against the limit."""
-        key_bytes = len(partition_key) if partition_key.isascii() else len(partition_key.encode())
-        size = len(data) + key_bytes
-        if size > MAX_RECORD_BYTES:
+    def _sizes(entries: Iterable[tuple[str, bytes, str | None]]) -> list[int]:
+        """Each record's size (data plus UTF-8 partition key), all checked against the limit."""
+        sizes = [
+            len(data) + (len(pk) if pk.isascii() else len(pk.encode())) for pk, data, _ in entries
+        ]
+        if sizes and max(sizes) > MAX_RECORD_BYTES:
+            size = next(size for size in sizes if size > MAX_RECORD_BYTES)
             raise InvalidArgumentException(
                 f"Record size {size} bytes (data plus partition key) exceeds the maximum of "
                 f"{MAX_RECORD_BYTES} bytes."
             )
-        return size
+        return sizes
 
     def put_record(
         self,
@@ -272,7 +274,7 @@ class KinesisService:
             ProvisionedThroughputExceededException: the shard's write limits (rule K.14).
         """
         key = self._hash(partition_key, explicit_hash_key)
-        size = self._size(data, partition_key)
+        (size,) = self._sizes([(partition_key, data, None)])
         if sequence_number_for_ordering is not None:
             self._check_ordering(stream, sequence_number_for_ordering)
         result = stream.put(partition_key, data, key, size, explicit_hash_key is not None)
@@ -302,12 +304,16 @@ class KinesisService:
         shard is out of write throughput fails alone (rule K.6).
         """
         hash_of = self._hash
-        keys = [hash_of(pk, explicit) for pk, _, explicit in entries]
-        size_of = self._size
-        sizes = [size_of(data, pk) for pk, data, _ in entries]
+        keys = [
+            hash_key(pk) if explicit is None else hash_of(pk, explicit)
+            for pk, _, explicit in entries
+        ]
+        sizes = self._sizes(entries)
         written = stream.put_all(
-            (pk, data, key, size, explicit is not None)
-            for (pk, data, explicit), key, size in zip(entries, keys, sizes, strict=True)
+            [
+                (pk, data, key, size, explicit is not None)
+                for (pk, data, explicit), key, size in zip(entries, keys, sizes, strict=True)
+            ]
         )
         return [
             result if result is not None else self._throttled(stream, key)

@@ -40,7 +40,7 @@ from typing import Final, Protocol, TypeAlias
 from streamsim._clock import Clock
 
 from ._hashing import hash_key
-from ._sequence import ENDING_INDEX, sequence_number, shard_base
+from ._sequence import ENDING_INDEX, sequence_number, sequence_numbers, shard_base
 from ._throughput import ShardThroughput
 
 
@@ -66,6 +66,9 @@ SEQ: Final = 0
 ARRIVAL: Final = 1
 KEY: Final = 2
 DATA: Final = 3
+#: a record as a stream writes it: (partition key, data, hash key, size in bytes, explicit),
+#: ``explicit`` telling an ExplicitHashKey's hash key from the partition key's MD5
+WriteRecord: TypeAlias = tuple[str, bytes, int, int, bool]
 #: trimmed records are dropped from memory once this many have accumulated
 _COMPACT = 4_096
 
@@ -190,23 +193,21 @@ class KinesisShard:
 
     # --- writing --------------------------------------------------------------------------------
 
-    def append(
-        self, now_ms: int, partition_key: str, data: bytes, explicit_key: int | None = None
-    ) -> int:
-        """Store one record written at ``now_ms``; return its sequence number (rule K.7).
-
-        ``explicit_key``: the hash key an ExplicitHashKey gave it (None: its partition key's
-        MD5, which is not stored).
-        """
-        position = self._offset + len(self._data)
-        if type(partition_key) is str:  # a str subclass cannot be interned (and is kept)
-            partition_key = intern(partition_key)
-        self._arrivals.append(now_ms)
-        self._keys.append(partition_key)
-        self._data.append(data)
-        if explicit_key is not None:
-            self._explicit[position] = explicit_key
-        return sequence_number(self._base, position + 1, now_ms // 1_000)
+    def append_all(self, now_ms: int, records: Iterable[WriteRecord]) -> list[int]:
+        """Store records written at ``now_ms``, in order; return their sequence numbers (rule
+        K.7).  Of a record's hash key only an ExplicitHashKey's is kept (a partition key's MD5
+        is not stored)."""
+        first = self.end_position
+        keys, data_list, explicit_keys = self._keys, self._data, self._explicit
+        for partition_key, data, key, _, explicit in records:
+            if explicit:
+                explicit_keys[self._offset + len(data_list)] = key
+            # a str subclass cannot be interned (and is kept)
+            keys.append(intern(partition_key) if type(partition_key) is str else partition_key)
+            data_list.append(data)
+        arrivals = [now_ms] * (self.end_position - first)
+        self._arrivals.extend(arrivals)
+        return sequence_numbers(self._base, first + 1, arrivals)
 
     def close(self, now_ms: int) -> None:
         """Close the shard: no more records; its EndingSequenceNumber bounds them all."""
@@ -272,17 +273,16 @@ class KinesisShard:
         end = len(self._data) if limit is None else min(i + limit, len(self._data))
         if i >= end:
             return []
-        base = self._base
-        return [
-            (sequence_number(base, index, arrival // 1_000), arrival, key, data)
-            for index, arrival, key, data in zip(
-                range(position + 1, position + 1 + end - i),
-                self._arrivals[i:end],
-                self._keys[i:end],
-                self._data[i:end],
-                strict=True,
-            )
-        ]
+        arrivals = self._arrivals[i:end]
+        numbers = sequence_numbers(self._base, position + 1, arrivals)
+        return list(zip(numbers, arrivals, self._keys[i:end], self._data[i:end], strict=True))
+
+    def size_between(self, start: int, end: int) -> int:
+        """The size of the records at positions ``start`` to ``end`` (not included): their
+        data's bytes plus their partition keys' characters, as GetRecords counts them."""
+        i, j = start - self._offset, end - self._offset
+        assert self._start <= i <= j <= len(self._data), "sizing records not held"
+        return sum(map(len, self._data[i:j])) + sum(map(len, self._keys[i:j]))
 
     def record_at(self, position: int) -> KinesisRecord | None:
         """The record at ``position``, or None past the newest."""

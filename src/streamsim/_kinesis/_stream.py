@@ -7,8 +7,9 @@ and the new shard map takes effect when UPDATING ends (``KinesisSettings.status_
 until then writes still go to the old shards (rule K.12).
 
 Subscribers (the Lambda poller's adapter) follow a stream through :meth:`KinesisStream.subscribe`:
-``on_append`` is called with the shard after each record and ``on_new_shard`` with each shard a
-reshard creates.  With ``lineage_order``, ``open_shards``, ``parents`` and ``descendants`` the
+``on_append`` is called with the shard after each write call (PutRecord, PutRecords) that
+appended to it, once for however many records, and ``on_new_shard`` with each shard a reshard
+creates.  With ``lineage_order``, ``open_shards``, ``parents`` and ``descendants`` the
 stream offers the shard side of the poller's ``EventSource`` protocol as it is, and its shards
 the whole ``SourceShard`` protocol.
 
@@ -18,15 +19,15 @@ AWS behaviour: rule K.4 (lifecycle), K.5 (routing), K.10-K.13 (lineage, retentio
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from operator import itemgetter
+from itertools import compress
 from typing import TYPE_CHECKING
 
 from streamsim._clock import MS_PER_HOUR, Clock, Timer, ms_to_datetime
 
 from ._hashing import uniform_ranges
-from ._shard import DATA, KEY, KinesisShard
+from ._shard import KinesisShard, WriteRecord
 
 if TYPE_CHECKING:
     from ._settings import KinesisSettings
@@ -39,8 +40,6 @@ SWEEP_MS = MS_PER_HOUR  # expired shards leave memory at most this long after ex
 ShardCallback = Callable[[KinesisShard], None]
 MAX_RECORDS_PER_READ = 10_000  # rule K.9: records one GetRecords call returns at most
 MAX_BYTES_PER_READ = 10 * 1024 * 1024  # rule K.9: bytes one GetRecords call returns at most
-_DATA = itemgetter(DATA)
-_KEY = itemgetter(KEY)
 
 
 class KinesisStream:
@@ -234,27 +233,38 @@ class KinesisStream:
         """
         return self.put_all([(partition_key, data, key, size, explicit)])[0]
 
-    def put_all(
-        self, records: Iterable[tuple[str, bytes, int, int, bool]]
-    ) -> list[tuple[KinesisShard, int] | None]:
+    def put_all(self, records: Sequence[WriteRecord]) -> list[tuple[KinesisShard, int] | None]:
         """Write records ``(partition key, data, hash key, size, explicit)`` in order, each as
-        :meth:`put` writes one (subscribers are called after each); return each one's (shard,
-        sequence number), or None for one its shard's write throughput refused (rule K.14).
+        :meth:`put` writes one; return each one's (shard, sequence number), or None for one its
+        shard's write throughput refused (rule K.14).
+
+        Each shard takes its records in one run (shards share nothing, so the result is that
+        of writing the records one by one), and subscribers are called once for each shard
+        written to, after all the records, shards in the order of their first written records.
         """
         shards, starts = self._open, self._open_starts
+        routed: dict[KinesisShard, list[int]] = {}  # shard -> its records' indexes, in order
+        for i, record in enumerate(records):
+            routed.setdefault(shards[bisect_right(starts, record[2]) - 1], []).append(i)
         now = self.clock.now_ms
         limits = self.settings.throughput_limits
-        callbacks = self.on_append
-        out: list[tuple[KinesisShard, int] | None] = []
-        for partition_key, data, key, size, explicit in records:
-            shard = shards[bisect_right(starts, key) - 1]
-            if limits and not shard.throughput.admit_write(now, size):
-                out.append(None)
-                continue
-            sn = shard.append(now, partition_key, data, key if explicit else None)
-            for callback in callbacks:
+        out: list[tuple[KinesisShard, int] | None] = [None] * len(records)
+        written: list[tuple[int, KinesisShard]] = []  # (its first written record, shard)
+        for shard, indexes in routed.items():
+            if limits:
+                admitted = shard.throughput.admit_writes(now, [records[i][3] for i in indexes])
+                if not all(admitted):
+                    indexes = list(compress(indexes, admitted))
+                    if not indexes:
+                        continue
+            numbers = shard.append_all(now, [records[i] for i in indexes])
+            for i, number in zip(indexes, numbers, strict=True):
+                out[i] = (shard, number)
+            written.append((indexes[0], shard))
+        written.sort(key=_first)
+        for _, shard in written:
+            for callback in self.on_append:
                 callback(shard)
-            out.append((shard, sn))
         return out
 
     # --- reads by a Lambda poller (rule L.7) ----------------------------------------------------
@@ -274,9 +284,8 @@ class KinesisStream:
         limits are off."""
         if not self.settings.throughput_limits:
             return
-        records = shard.read(start, end - start)
-        size = sum(map(len, map(_DATA, records))) + sum(map(len, map(_KEY, records)))
-        calls = max(-(-len(records) // MAX_RECORDS_PER_READ), -(-size // MAX_BYTES_PER_READ), 1)
+        size = shard.size_between(start, end)
+        calls = max(-(-(end - start) // MAX_RECORDS_PER_READ), -(-size // MAX_BYTES_PER_READ), 1)
         shard.throughput.charge_call(self.clock.now_ms, size, calls)
 
     # --- retention ------------------------------------------------------------------------------
@@ -411,6 +420,10 @@ class KinesisStream:
         return (
             f"<KinesisStream {self.name} {self.status} {self.mode} open_shards={len(self._open)}>"
         )
+
+
+def _first(written: tuple[int, KinesisShard]) -> int:
+    return written[0]
 
 
 def _starting_hash_key(shard: KinesisShard) -> int:

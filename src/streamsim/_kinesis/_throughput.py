@@ -14,6 +14,8 @@ GetShardIterator: 5 calls/s per shard.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 MIB = 1024 * 1024
 WRITE_BYTES_PER_S = MIB  # rule K.14
 WRITE_RECORDS_PER_S = 1_000  # rule K.14
@@ -57,14 +59,30 @@ class ShardThroughput:
         self.read_bytes = Bucket(READ_BYTES_PER_S, now_ms)
         self.iterators = Bucket(ITERATORS_PER_S, now_ms)
 
-    def admit_write(self, now_ms: int, size: int) -> bool:
-        """Take one record of ``size`` bytes if both write buckets hold it; else False."""
+    def admit_writes(self, now_ms: int, sizes: Sequence[int]) -> list[bool]:
+        """For records of ``sizes`` bytes written at ``now_ms``, in order: take each one if
+        both write buckets hold it (True), else leave the buckets as they are (False: a record
+        too large for what is left fails alone, and a later, smaller one may still fit).
+
+        >>> ShardThroughput(0).admit_writes(0, [MIB - 10, 20, 10])
+        [True, False, True]
+        """
         wb, wr = self.write_bytes, self.write_records
-        if wb.refill(now_ms) < size * 1_000 or wr.refill(now_ms) < 1_000:
-            return False
-        wb.take(size)
-        wr.take(1)
-        return True
+        left_bytes, left_records = wb.refill(now_ms), wr.refill(now_ms)
+        count, total = len(sizes), sum(sizes)
+        if left_bytes >= total * 1_000 and left_records >= count * 1_000:  # all of them fit
+            wb.level, wr.level = left_bytes - total * 1_000, left_records - count * 1_000
+            return [True] * count
+        admitted = []
+        for size in sizes:
+            units = size * 1_000
+            taken = left_bytes >= units and left_records >= 1_000
+            if taken:
+                left_bytes -= units
+                left_records -= 1_000
+            admitted.append(taken)
+        wb.level, wr.level = left_bytes, left_records
+        return admitted
 
     def admit_read(self, now_ms: int) -> bool:
         """Take one GetRecords call if a call is left and the byte bucket is not in debt."""

@@ -20,7 +20,7 @@ at the end and lets the pipeline drain.
 from __future__ import annotations
 
 import json
-from base64 import b64decode
+from binascii import a2b_base64
 from collections import Counter
 from datetime import timedelta
 from typing import Any, TextIO
@@ -109,6 +109,7 @@ class Pipeline:
             self._function(name, handler, _duration(fixed, per_record), reserved)
             self._mapping(name, source, factor)
         self.producer = sim.every(timedelta(seconds=options.interval), self._produce)
+        self._per_tick = options.rate_fraction * options.interval  # records, exactly
         self._tick = 0
         if options.split_at is not None:
             sim.call_at(timedelta(milliseconds=options.at_ms(options.split_at)), self._split)
@@ -147,7 +148,7 @@ class Pipeline:
 
     def _produce(self) -> None:
         """Put this interval's records (``rate`` a second, fractions carried exactly)."""
-        rate = self.options.rate_fraction * self.options.interval
+        rate = self._per_tick
         self._tick += 1
         due = int(rate * self._tick) - int(rate * (self._tick - 1))
         first = self.produced
@@ -159,9 +160,9 @@ class Pipeline:
                 data = f'{{"sensor":"{sensor}","seq":{seq},"reading":{seq % 997}}}'
                 entries.append({"Data": data.encode(), "PartitionKey": sensor})
             answer = self.kinesis.put_records(StreamName=STREAM, Records=entries)
-            for result in answer["Records"]:
-                if "ShardId" in result:
-                    self.per_kinesis_shard[result["ShardId"]] += 1
+            self.per_kinesis_shard.update(
+                [result["ShardId"] for result in answer["Records"] if "ShardId" in result]
+            )
             self.rejected += answer["FailedRecordCount"]
             first += batch
             due -= batch
@@ -181,13 +182,14 @@ class Pipeline:
 
     def _ingest(self, event: dict[str, Any], context: Any) -> None:
         """Function 1: each Kinesis record becomes the sensor's item in the table."""
-        readings = []
-        for item in event["Records"]:
-            # the data's JSON text, as AWS's examples decode it (json.loads of the bytes
-            # would first guess their encoding, which costs as much as the parse)
-            reading = json.loads(b64decode(item["kinesis"]["data"]).decode("utf-8"))
+        # Each record's data is one JSON object (the producer's), so the batch's texts joined
+        # with commas are one JSON array: one json.loads for the batch instead of one a record
+        # (half the cost of decoding).  a2b_base64 is b64decode without its Python wrapper; the
+        # text is decoded as UTF-8 first (json.loads of bytes would guess their encoding).
+        texts = b",".join([a2b_base64(item["kinesis"]["data"]) for item in event["Records"]])
+        readings: list[dict[str, Any]] = json.loads("[" + texts.decode("utf-8") + "]")
+        for reading in readings:
             reading["sensor"] = _SENSOR_OF.get(reading["sensor"], reading["sensor"])
-            readings.append(reading)
         self.ingested.record_all([(reading["sensor"], reading["seq"]) for reading in readings])
         put = self.table.put_item
         for reading in readings:
@@ -196,11 +198,8 @@ class Pipeline:
 
     @staticmethod
     def _images(event: dict[str, Any], into: Deliveries) -> None:
-        seen = []
-        for item in event["Records"]:
-            image = item["dynamodb"]["NewImage"]
-            seen.append((image["sensor"]["S"], int(image["seq"]["N"])))
-        into.record_all(seen)
+        images = [item["dynamodb"]["NewImage"] for item in event["Records"]]
+        into.record_all([(image["sensor"]["S"], int(image["seq"]["N"])) for image in images])
 
     def _project(self, event: dict[str, Any], context: Any) -> None:
         """Function 2: reads every change of the table from its stream."""

@@ -36,6 +36,8 @@ SEQ: Final = 0
 ARRIVAL: Final = 1
 KEY: Final = 2
 DATA: Final = 3
+_DATA = itemgetter(DATA)
+_KEY = itemgetter(KEY)
 #: rule L.6: constants of the Kinesis Lambda event
 SCHEMA_VERSION = "1.0"
 EVENT_VERSION = "1.0"
@@ -247,8 +249,14 @@ class KinesisStreamSource:
         return (len(record[DATA]) + 2) // 3 * 4 + 6 * len(record[KEY]) + self._overhead
 
     def payload_bound(self, records: Sequence[tuple[Any, ...]]) -> int:
-        """Upper bound of the records' event bytes."""
-        return sum(map(self.record_bound, records))
+        """Upper bound of the records' event bytes: :meth:`record_bound` summed, except that
+        the base64 lengths are bounded together, from the total of the data (a record's
+        ``(n + 2) // 3 * 4`` summed is at most ``(total + 2 * count) // 3 * 4``), so that
+        the sums run in C with no call per record."""
+        data: int = sum(map(len, map(_DATA, records)))
+        keys: int = sum(map(len, map(_KEY, records)))
+        count = len(records)
+        return (data + 2 * count) // 3 * 4 + 6 * keys + self._overhead * count
 
     @staticmethod
     def partition_hash(record: tuple[Any, ...]) -> int:
