@@ -4,18 +4,20 @@ A shard is OPEN while it takes records and CLOSED once a split or merge ends it 
 an EndingSequenceNumber and one or two children); it is EXPIRED, and no longer listed, once
 nothing it holds is within the retention period (rule K.11).
 
-A shard keeps its records in three parallel lists, one slot each per record: the arrival
-instant (the clock's own ``int``, shared by every record of one write call), the partition key
-(interned with ``sys.intern``, so a key's records share one string whoever built it: a
-botocore request decodes a new one per record) and the data.  Nothing else is stored per
-record, because everything else follows from those and the record's position: its sequence
-number is the shard's fixed part, its position plus one and its arrival second (rule K.7,
-:func:`~._sequence.sequence_number`), and the hash key that routed it is its partition key's
-MD5 (an ExplicitHashKey's is kept aside, by position, for the rare record that had one).  So a
-record retained for the day costs its data and three list slots (about 110 bytes with 50
-bytes of data, where a tuple holding the sequence number and hash key took 270), and the
-cyclic garbage collector, which walks every tracked object on a full collection, sees three
-lists per shard instead of a tuple per record.
+A shard keeps its records in three parallel columns, one slot each per record: the arrival
+instant (an ``array`` of 64-bit ints), the partition key (interned with ``sys.intern``, so a
+key's records share one string whoever built it: a botocore request decodes a new one per
+record) and the data (each a :class:`Column`, whose full chunks are tuples). Nothing else is
+stored per record, because everything else follows from those and the record's position: its
+sequence number is the shard's fixed part, its position plus one and its arrival second (rule
+K.7, :func:`~._sequence.sequence_number`), and the hash key that routed it is its partition
+key's MD5 (an ExplicitHashKey's is kept aside, by position, for the rare record that had one).
+So a record retained for the day costs its data and three slots (about 100 bytes with 50 bytes
+of data, where a tuple holding the sequence number and hash key took 270). And the cyclic
+garbage collector walks none of it: an ``array`` is not a container it tracks, and a tuple of
+strings or bytes it stops tracking. (A list is always tracked, and every full collection visits
+each of its elements: three lists of a day's records made each full collection walk millions of
+slots, so the pipeline's cost per record grew with the records retained.)
 
 Reads hand out records as tuples ``(sequence number, arrival ms, partition key, data)`` (the
 field indexes below), built for the records read: each record is read about once (by the
@@ -30,12 +32,13 @@ AWS behaviour: rule K.3 (ids), K.7 (sequence numbers), K.10-K.12 (lineage, reten
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from itertools import pairwise
 from operator import attrgetter
 from sys import intern
-from typing import Final, Protocol, TypeAlias
+from typing import Any, Final, Protocol, TypeAlias
 
 from streamsim._clock import Clock
 
@@ -69,8 +72,63 @@ DATA: Final = 3
 #: a record as a stream writes it: (partition key, data, hash key, size in bytes, explicit),
 #: ``explicit`` telling an ExplicitHashKey's hash key from the partition key's MD5
 WriteRecord: TypeAlias = tuple[str, bytes, int, int, bool]
-#: trimmed records are dropped from memory once this many have accumulated
-_COMPACT = 4_096
+#: records per chunk of a :class:`Column`; trimmed records leave memory a whole chunk at a time
+CHUNK: Final = 4_096
+
+
+class Column:
+    """An append-only sequence of atomic values (``str``, ``bytes``) that the cyclic garbage
+    collector does not walk: every :data:`CHUNK` values appended become one tuple, which the
+    collector stops tracking, and only the last, partial chunk is a list.  Index ``i`` is
+    value ``i`` appended since the column began, less the chunks dropped from the front.
+
+    >>> column = Column()
+    >>> for n in range(CHUNK + 2):
+    ...     column.append(str(n))
+    >>> len(column), column[CHUNK + 1], column.slice(CHUNK - 1, CHUNK + 1)
+    (4098, '4097', ['4095', '4096'])
+    >>> column.drop_chunks(1); len(column), column[0]
+    (2, '4096')
+    """
+
+    __slots__ = ("_chunks", "_tail")
+
+    def __init__(self) -> None:
+        self._chunks: list[tuple[Any, ...]] = []
+        self._tail: list[Any] = []
+
+    def __len__(self) -> int:
+        return len(self._chunks) * CHUNK + len(self._tail)
+
+    def append(self, value: Any) -> None:
+        """Add a value at the end."""
+        tail = self._tail
+        tail.append(value)
+        if len(tail) == CHUNK:
+            self._chunks.append(tuple(tail))
+            self._tail = []
+
+    def __getitem__(self, index: int) -> Any:
+        chunk, at = divmod(index, CHUNK)
+        chunks = self._chunks
+        return chunks[chunk][at] if chunk < len(chunks) else self._tail[at]
+
+    def slice(self, start: int, end: int) -> list[Any]:
+        """The values at indexes ``start`` to ``end`` (not included), as a new list."""
+        chunks = self._chunks
+        out: list[Any] = []
+        while start < end:
+            chunk, at = divmod(start, CHUNK)
+            part = (chunks[chunk] if chunk < len(chunks) else self._tail)[at : at + end - start]
+            if not part:
+                break
+            out += part
+            start += len(part)
+        return out
+
+    def drop_chunks(self, count: int) -> None:
+        """Forget the first ``count`` chunks (``count * CHUNK`` values)."""
+        del self._chunks[:count]
 
 
 def shard_id_of(index: int) -> str:
@@ -147,9 +205,9 @@ class KinesisShard:
         self.ending_sequence_number: int | None = None
         # the records, one slot each (see the module docstring); index i is position
         # _offset + i, and the record at position p has sequence index p + 1
-        self._arrivals: list[int] = []
-        self._keys: list[str] = []
-        self._data: list[bytes] = []
+        self._arrivals = array("q")
+        self._keys = Column()
+        self._data = Column()
         self._explicit: dict[int, int] = {}  # position -> an ExplicitHashKey's hash key
         self._offset = 0  # the position of index 0
         self._start = 0  # index of the first readable record
@@ -230,15 +288,17 @@ class KinesisShard:
         if arrivals[start] >= horizon:
             return
         start = bisect_left(arrivals, horizon, start)
-        if start >= _COMPACT:
-            del arrivals[:start]
-            del self._keys[:start]
-            del self._data[:start]
-            self._offset += start
+        chunks = start // CHUNK
+        if chunks:  # whole chunks of trimmed records leave memory
+            dropped = chunks * CHUNK
+            del arrivals[:dropped]
+            self._keys.drop_chunks(chunks)
+            self._data.drop_chunks(chunks)
+            self._offset += dropped
             if self._explicit:
                 offset = self._offset
                 self._explicit = {p: k for p, k in self._explicit.items() if p >= offset}
-            start = 0
+            start -= dropped
         self._start = start
 
     # --- reading by position --------------------------------------------------------------------
@@ -261,7 +321,8 @@ class KinesisShard:
     @property
     def last_sequence_number(self) -> int | None:
         """The newest record's sequence number, or None if the shard never held one."""
-        return self._number_at(len(self._data) - 1) if self._data else None
+        count = len(self._data)
+        return self._number_at(count - 1) if count else None
 
     def read(self, position: int, limit: int | None = None) -> list[KinesisRecord]:
         """The records from ``position`` on (at most ``limit``), oldest first.
@@ -275,14 +336,15 @@ class KinesisShard:
             return []
         arrivals = self._arrivals[i:end]
         numbers = sequence_numbers(self._base, position + 1, arrivals)
-        return list(zip(numbers, arrivals, self._keys[i:end], self._data[i:end], strict=True))
+        keys, data = self._keys.slice(i, end), self._data.slice(i, end)
+        return list(zip(numbers, arrivals, keys, data, strict=True))
 
     def size_between(self, start: int, end: int) -> int:
         """The size of the records at positions ``start`` to ``end`` (not included): their
         data's bytes plus their partition keys' characters, as GetRecords counts them."""
         i, j = start - self._offset, end - self._offset
         assert self._start <= i <= j <= len(self._data), "sizing records not held"
-        return sum(map(len, self._data[i:j])) + sum(map(len, self._keys[i:j]))
+        return sum(map(len, self._data.slice(i, j))) + sum(map(len, self._keys.slice(i, j)))
 
     def record_at(self, position: int) -> KinesisRecord | None:
         """The record at ``position``, or None past the newest."""
