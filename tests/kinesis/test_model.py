@@ -125,8 +125,8 @@ def test_retained_records_cost_the_garbage_collector_nothing() -> None:
     columns' unfinished tails), where three lists of records would add fifteen."""
     sim, client = stream(1)
     before = _slots_the_collector_walks()
-    for i in range(5 * CHUNK // 500):
-        records = [{"Data": b"%d" % n, "PartitionKey": "k%d" % (n % 50)} for n in range(500)]
+    for _ in range(5 * CHUNK // 500):
+        records = [{"Data": b"%d" % n, "PartitionKey": f"k{n % 50}"} for n in range(500)]
         assert client.put_records(StreamName="s", Records=records)["FailedRecordCount"] == 0
         sim.advance(seconds=1)
     (shard,) = sim._model.kinesis.stream("s").open_shards()

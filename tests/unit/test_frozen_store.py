@@ -425,3 +425,15 @@ def test_face_put_stores_and_streams_what_the_client_put_does(
         records = [(r[2], r[3], r[OLD], r[NEW]) for r in (s.raw for s in _records(table))]
         seen.append((stored, [(e, s, o and thaw(o), n and thaw(n)) for e, s, o, n in records]))
     assert seen[0] == seen[1]
+
+
+def test_equal_values_of_many_items_are_stored_once() -> None:
+    """Equal strings and numbers written by different puts (as a JSON parser builds them, each a
+    new object) are kept as one object: a day of records does not hold a copy per record."""
+    sim, table = _table()
+    for n in range(2):
+        site, count = "".join(["lab-", "1"]), int("".join(["4", "2"]))  # new objects each time
+        table.put_item(Item={"pk": f"k{n}", "site": site, "count": count})
+    first, second = (sim._engine("tbl")._items[k] for k in ("k0", "k1"))
+    assert first[3] is second[3]
+    assert first[4] is second[4]

@@ -325,14 +325,20 @@ def python_to_frozen(mapping: Any, shapes: Shapes) -> tuple[Frozen, int] | None:
     key: list[str] = [*mapping]  # the names, then (appended below) their type tags
     values: list[Any] = [None, None]
     size = 0
+    s_pool, n_pool = _S_POOL, _N_POOL  # values are pooled as the canonical path pools them
     for name, value in mapping.items():
         if type(name) is not str:
             return None
         size += len(name) if name.isascii() else utf8_len(name)
         t = type(value)
         if t is str:
+            av = s_pool.get(value)
+            if av is None:
+                if len(s_pool) >= _POOL_MAX:
+                    s_pool.clear()
+                av = s_pool[value] = {"S": value}
             key.append("S")
-            values.append(value)
+            values.append(av["S"])  # equal strings of many items: one object (memory)
             size += len(value) if value.isascii() else utf8_len(value)
         elif t is Decimal:
             known = _DECIMALS.get(str(value))
@@ -343,8 +349,9 @@ def python_to_frozen(mapping: Any, shapes: Shapes) -> tuple[Frozen, int] | None:
             size += known[1]
         elif t is int and -EXACT_INT_LIMIT < value < EXACT_INT_LIMIT:
             text = str(value)
+            av = n_pool.get(text)
             key.append("N")
-            values.append(text)
+            values.append((n_leaf(text) if av is None else av)["N"])
             digits = len(text.rstrip("0")) - (value < 0)  # as in python_to_sized_item
             size += (digits + 1) // 2 + 1 if value else 1
         elif t is bool:
