@@ -236,7 +236,11 @@ class Clock:
         of the same or a lower ``priority`` already due then.  At one instant, a lower
         ``priority`` runs first (producers use negative ones).
         """
-        at_ms = max(int(at_ms), self.now_ms)
+        now = self.now_ms
+        if at_ms < now:  # max(int(at_ms), now) without two builtin calls (a hot path)
+            at_ms = now
+        elif type(at_ms) is not int:
+            at_ms = int(at_ms)
         timer = Timer(at_ms, callback)
         heapq.heappush(self._heap, (at_ms, priority, next(self._counter), timer))
         return timer

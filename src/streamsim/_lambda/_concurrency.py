@@ -160,7 +160,7 @@ class ConcurrencyPool(Generic[K]):
             if active >= reserved:
                 return False
         else:
-            if self._unreserved_active >= self.unreserved_capacity:
+            if self._unreserved_active >= self._account - self._reserved_total:  # capacity
                 return False
             self._unreserved_active += 1
             self._pooled[key] += 1
@@ -182,6 +182,8 @@ class ConcurrencyPool(Generic[K]):
         if self._reserved[key] is not None and self._waiters[key]:
             self._grant_all()  # rare (a reservation set while holding pooled instances)
             return
+        if not self._waiting:
+            return  # nobody waits (the common case)
         # Only the unreserved pool changed: in key order, the keys that share it take what
         # is free (the keys with a reservation cannot take more than before).
         queued = self._queued

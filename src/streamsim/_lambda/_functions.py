@@ -205,7 +205,7 @@ class LambdaContext:
         self.invoked_function_arn = function.arn
         self.memory_limit_in_mb = function.memory_mb
         self.aws_request_id = request_id
-        self.log_group_name = f"/aws/lambda/{function.name}"
+        self.log_group_name = function.log_group_name
         self.log_stream_name = function.log_stream_name
         self.identity = None
         self.client_context = None
@@ -271,6 +271,7 @@ class Function:
 
     Attributes:
         arn: ``arn:aws:lambda:<region>:<account>:function:<name>``.
+        log_group_name: ``/aws/lambda/<name>``, the handler's ``context.log_group_name``.
         active: instances running now; peak_concurrency: the most ever at once.
         invocations, errors, throttles: counts over all event sources.
     """
@@ -316,6 +317,8 @@ class Function:
         self.handler = handler
         self.clock = clock
         self.arn = f"arn:aws:lambda:{region}:{account_id}:function:{name}"
+        #: the CloudWatch Logs group of its invocations (``context.log_group_name``)
+        self.log_group_name = f"/aws/lambda/{name}"
         self.timeout_ms = timeout_ms
         self.memory_mb = memory_size
         self.created_ms = clock.now_ms
@@ -426,8 +429,10 @@ class Function:
         if request_id is None:
             request_id = self._request_ids()
         self.invocations += 1
+        duration = self._fixed_duration_ms  # duration_ms(event), inlined for the common case
         try:
-            duration = self.duration_ms(event)
+            if duration is None:
+                duration = self.duration_ms(event)
         except Exception as exc:  # the simulation's own model of the function failed
             self.errors += 1
             return InvocationResult(
@@ -505,7 +510,12 @@ class Function:
                     error_type=exc.error_type,
                     error_message=str(exc),
                 )
-        return InvocationResult(request_id=request_id, start_ms=now, end_ms=end, response=response)
+        # the success of every stream batch: built from its fields in order by tuple.__new__,
+        # as the generated __new__ with keywords costs about 3x as much (callgrind: 5,500
+        # instructions, 1,700 so)
+        return tuple.__new__(
+            InvocationResult, (request_id, now, end, response, None, None, False, None, ())
+        )
 
     def _end(self, now: int, duration: int, frame: HandlerTime) -> tuple[bool, int]:
         """``(timed out, end instant)``: the invocation lasts its declared duration or the

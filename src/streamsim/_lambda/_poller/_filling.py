@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from streamsim._gc import paused_gc
+from streamsim._gc import call_paused
 from streamsim._lambda._config import MappingConfig
 from streamsim._lambda._events import ENVELOPE_BYTES
 from streamsim._lambda._metrics import RECORD_AGE_EXCEEDED
@@ -89,7 +89,8 @@ class BatchFilling(Discarding):
         return IDLE
 
     def _new_building(self, now: int) -> Batch:
-        b = Batch([], [], gather_start_ms=max(now, self.last_done_ms))
+        last_done_ms = self.last_done_ms
+        b = Batch([], [], now if now > last_done_ms else last_done_ms)  # gather_start_ms
         if self.window is not None:
             b.bound += self.window.state_bytes() + _WINDOW_FIELDS_BYTES
         self.building = b
@@ -104,8 +105,8 @@ class BatchFilling(Discarding):
         b = self.building or self._new_building(now)
         chunk = shard.read(reader.pos, batch_size - len(b.records))
         poller = reader.poller
-        with paused_gc():  # the one GC policy for rendering records (streamsim._gc)
-            events = reader.build_events(chunk)
+        # the one GC policy for rendering records (streamsim._gc)
+        events = call_paused(reader.build_events, chunk)
         bound = b.bound + poller.payload_bound(chunk)
         if not b.exact and bound <= poller.max_payload:
             b.records.extend(chunk)

@@ -92,7 +92,8 @@ class ShardReader:
         self.wake_on_append = False
         if self.timer is None:
             poller = self.poller
-            self.timer = poller.clock.call_at(poller.next_tick(), self.poll)
+            clock = poller.clock
+            self.timer = clock.call_at(poller.tick_at(clock.now_ms), self.poll)
 
     def unread(self) -> int:
         """Records of the shard not read yet (trimmed ones included)."""
