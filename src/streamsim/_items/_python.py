@@ -251,11 +251,7 @@ def python_to_sized_item(mapping: Mapping[str, Any]) -> tuple[Item, int, bool]:
         t = type(value)
         if t is str:
             av = s_pool.get(value)
-            if av is None:
-                if len(s_pool) >= _POOL_MAX:
-                    s_pool.clear()
-                av = s_pool[value] = {"S": value}
-            out[name] = av
+            out[name] = s_leaf(value) if av is None else av
             size += len(value) if value.isascii() else utf8_len(value)
         elif t is Decimal:
             text = decimal_text(str(value))  # python_number(value), one C call
@@ -333,12 +329,9 @@ def python_to_frozen(mapping: Any, shapes: Shapes) -> tuple[Frozen, int] | None:
         t = type(value)
         if t is str:
             av = s_pool.get(value)
-            if av is None:
-                if len(s_pool) >= _POOL_MAX:
-                    s_pool.clear()
-                av = s_pool[value] = {"S": value}
             key.append("S")
-            values.append(av["S"])  # equal strings of many items: one object (memory)
+            # equal strings of many items: one object (memory)
+            values.append((s_leaf(value) if av is None else av)["S"])
             size += len(value) if value.isascii() else utf8_len(value)
         elif t is Decimal:
             known = _DECIMALS.get(str(value))
