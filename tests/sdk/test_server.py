@@ -117,6 +117,31 @@ def test_body_over_the_limit_is_refused_unread() -> None:
     assert "at most 100" in body["message"]
 
 
+def test_refused_body_may_still_be_sent_after_the_413() -> None:
+    """After a 413 the server drains the rest of the body, so the client never meets a reset."""
+    import socket
+
+    server = Simulation(seed=1).serve(port=0, max_body_bytes=64)
+    with server, socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        head = (
+            b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            b"X-Amz-Target: DynamoDB_20120810.ListTables\r\n\r\n"
+        )
+        sock.sendall(head + b"65\r\n{" + b" " * 100 + b"\r\n")
+        answer = b""
+        while b"\r\n\r\n" not in answer or not answer.endswith(b"}"):
+            part = sock.recv(65536)
+            assert part, f"the server closed before answering: {answer!r}"
+            answer += part
+        time.sleep(0.2)  # the server has answered; a server that closed now would reset us
+        for _ in range(3):
+            sock.sendall(b"1000\r\n" + b" " * 4096 + b"\r\n")
+        sock.sendall(b"1\r\n}\r\n0\r\n\r\n")
+        sock.shutdown(socket.SHUT_WR)
+        assert sock.recv(65536) == b""  # a clean end, not ConnectionResetError
+    assert answer.startswith(b"HTTP/1.1 413")
+
+
 def test_loopback_only_unless_allow_remote() -> None:
     """A non-loopback host is refused unless allow_remote; loopback names are fine."""
     sim = Simulation(seed=1)
@@ -331,11 +356,12 @@ def test_chunked_bodies_are_read_and_limited() -> None:
     def send(server_port: int, chunks: list[bytes]) -> tuple[int, Any]:
         connection = http.client.HTTPConnection("127.0.0.1", server_port, timeout=30)
         headers = {"X-Amz-Target": "DynamoDB_20120810.ListTables"}
-        connection.request("POST", "/", body=iter(chunks), headers=headers, encode_chunked=True)
-        response = connection.getresponse()
-        answer = (response.status, json.loads(response.read()))
-        connection.close()
-        return answer
+        try:
+            connection.request("POST", "/", body=iter(chunks), headers=headers, encode_chunked=True)
+            response = connection.getresponse()
+            return response.status, json.loads(response.read())
+        finally:
+            connection.close()
 
     with Simulation(seed=1).serve(port=0, max_body_bytes=64) as server:
         assert send(server.port, [b"{", b"}"]) == (200, {"TableNames": []})

@@ -4,7 +4,7 @@
 reads: :func:`streamsim._streams._render.lambda_event_records` bound to the stream's
 :class:`~streamsim._streams._render.RecordFormat`, so the stream's ARN, region, view type, key
 names and eventID prefix are looked up once per stream, not per record.  The poller renders a
-batch inside :func:`streamsim._gc.paused_gc`.
+batch with the cyclic collector paused (:func:`streamsim._gc.call_paused`).
 
 AWS behaviour: rule D.10.  The containers are fresh on every call, so a handler may mutate
 its event without touching the table's stored items or the next attempt's event.

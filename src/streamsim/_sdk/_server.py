@@ -50,6 +50,9 @@ DEFAULT_BUSY_TIMEOUT_S = 5.0
 WALL_TICK_S = 0.05
 _ADMIN = "/_streamsim/"
 _ADVANCE_UNITS = ("milliseconds", "seconds", "minutes", "hours", "days")
+# how long a refused request's connection waits for the rest of its body (wall seconds)
+_LINGER_IDLE_S = 1.0
+_LINGER_TOTAL_S = 10.0
 
 
 class SimulationLike(Protocol):
@@ -358,6 +361,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if length < 0 or length > limit:
             self.close_connection = True
             self._send(owner.too_large(length))
+            self._discard_rest()
             return
         path, _, query = self.path.partition("?")
         headers = {name.lower(): value for name, value in self.headers.items()}
@@ -382,6 +386,26 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 return None
             chunks.append(self.rfile.read(size))
             self.rfile.readline(1024)  # the CRLF after each chunk
+
+    def _discard_rest(self) -> None:
+        """Read and drop what the client still sends of a refused body, then let it close.
+
+        A client writes its whole body before it reads the answer. Were the connection closed
+        at once, the rest of its body would meet a closed socket: the client sees a broken pipe
+        or a reset instead of the 413. So the answer goes out, the write side is shut, and the
+        input is drained (never kept) until the client closes, goes quiet for
+        ``_LINGER_IDLE_S`` or ``_LINGER_TOTAL_S`` has passed.
+        """
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(_LINGER_IDLE_S)
+            # wall time by design: a real client on the other end of a socket
+            deadline = time.monotonic() + _LINGER_TOTAL_S  # noqa: TID251
+            while time.monotonic() < deadline and self.rfile.read1(65536):  # noqa: TID251
+                pass
+        except OSError:
+            pass  # the client is gone or quiet: nothing more to wait for
 
     def _send(self, response: WireResponse) -> None:
         self.send_response(response.status)

@@ -16,8 +16,9 @@ The first two carry the same record in different types, and one flat loop render
 (:func:`render`; its docstring has the table of differences).  What a shape needs of its
 stream is looked up once per stream into a :class:`RecordFormat`, not per record.
 Rendering allocates thousands of acyclic containers: callers render inside
-:func:`streamsim._gc.paused_gc` (:func:`streams_records` does it itself; the Lambda poller wraps
-its batch, and the on-failure record is rendered inside it too).
+:func:`streamsim._gc.paused_gc` or through :func:`streamsim._gc.call_paused`
+(:func:`streams_records` does it itself; the Lambda poller renders each batch by
+``call_paused``, and the on-failure record is rendered inside ``paused_gc``).
 """
 
 from __future__ import annotations
