@@ -113,6 +113,56 @@ def test_a_disabled_mapping_keeps_no_reader_per_new_shard() -> None:
     assert len(mapping.poller.readers) == held
 
 
+def live_shards() -> int:
+    """Stream shards alive in the process (after a full collection)."""
+    gc.collect()
+    return sum(1 for o in gc.get_objects() if isinstance(o, Shard))
+
+
+def test_a_disabled_mapping_does_not_keep_expired_shards_alive() -> None:
+    """Disabled for days, a mapping lets expired shards go (a held shard keeps its children)."""
+    sim, table = streamed(partitions=8)
+    mapping = attach(sim, lambda e, c: None)
+    sim.advance(seconds=5)
+    sim.client("lambda").update_event_source_mapping(UUID=mapping.uuid, Enabled=False)
+    counts = []
+    for day in range(4):
+        for hour in range(24):
+            put(table, f"k{day}-{hour}")
+            sim.advance(hours=1)
+        counts.append(live_shards())
+    assert counts[1] == counts[2] == counts[3], counts
+    assert len(mapping.poller.readers) <= 8
+
+
+def test_a_mapping_reenabled_after_days_counts_the_expired_records_lost() -> None:
+    """Re-enabled days later: what expired meanwhile is lost and counted, the rest arrives."""
+    sim, table = streamed(partitions=2)
+    seen: list[str] = []
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        seen.extend(r["dynamodb"]["Keys"]["pk"]["S"] for r in event["Records"])
+
+    mapping = attach(sim, handler)
+    client = sim.client("lambda")
+    sim.advance(seconds=5)
+    client.update_event_source_mapping(UUID=mapping.uuid, Enabled=False)
+    old = [f"old{i}" for i in range(12)]
+    for key in old:  # written over the first 12 hours: expired 3 days later
+        put(table, key)
+        sim.advance(hours=1)
+    sim.advance(days=3)
+    new = [f"new{i}" for i in range(6)]
+    for key in new:
+        put(table, key)
+        sim.advance(hours=1)
+    client.update_event_source_mapping(UUID=mapping.uuid, Enabled=True)
+    sim.advance(minutes=5)
+    assert sorted(seen) == new  # (across partitions, in no particular order)
+    assert mapping.metrics.trimmed_unread == len(old)
+    sim._check()
+
+
 def test_a_reenabled_mapping_delivers_what_arrived_while_disabled() -> None:
     """Records written while disabled, across rotations, arrive in order after re-enabling."""
     sim, table = streamed(partitions=2)

@@ -13,7 +13,10 @@
 A paused poller (the mapping disabled or still being created) makes no reader for a shard that
 opens meanwhile: on resuming it makes, in the order the shards opened, a reader for every shard
 continuing one it still reads, from the shard's first record, as it would have made them.  So
-a mapping disabled for a month keeps the readers it had, not one per rotation.
+a mapping disabled for a month keeps the readers it had, not one per rotation.  Only when a
+held shard has nothing left (closed, every record trimmed) does its reader finish while
+paused, counting its unread records lost, and hand over to readers of the shards continuing
+it: a held shard keeps its children, so an old one would keep every shard opened since.
 
 Idle costs nothing: a reader with nothing to read schedules no timer; the next append to its
 shard schedules one poll at the next poll tick (``anchor + k * poll_interval_ms``).  So a
@@ -288,6 +291,26 @@ class ShardReader:
                 child.parents = ()  # finished readers are not kept alive down the lineage
                 child.wake()
 
+    def finish_if_spent(self) -> bool:
+        """Finish now if the poll would find nothing ever again: started, the shard closed
+        with every record trimmed, nothing held.  Its unread records count as lost, as they
+        would at its next poll (rule D.5, D.12).  True if it finished."""
+        shard = self.shard
+        if (
+            self.done
+            or not self.started
+            or shard.is_open
+            or shard.first_position < shard.end_position
+            or not all(slot.quiescent for slot in self.slots)
+        ):
+            return False
+        if self.pos < shard.end_position:
+            self.poller.metrics.trimmed_unread += shard.end_position - self.pos
+            self.pos = shard.end_position
+        self.cancel()
+        self._finish()
+        return True
+
     def cancel(self) -> None:
         """Stop all timers of this reader and its slots."""
         if self.timer is not None:
@@ -413,6 +436,7 @@ class MappingPoller(PollContext):
     def _on_new_shard(self, shard: SourceShard) -> None:
         if not self.active:
             self._missed_shards = True  # bounded state while paused: see _catch_up
+            self._forget_spent()
             return
         parents = self._parent_readers(shard)
         reader = ShardReader(self, shard, shard.first_position, parents)
@@ -432,6 +456,25 @@ class MappingPoller(PollContext):
         for shard in self.source.descendants(list(readers)):
             if shard not in readers:
                 readers[shard] = ShardReader(self, shard, 0, self._parent_readers(shard))
+
+    def _forget_spent(self) -> None:
+        """While paused, finish the readers whose shards have nothing left (closed, every
+        record trimmed), as their first poll after resuming would, and make readers of the
+        shards that continue them directly (from their first record, as :meth:`_catch_up`
+        would).  Without this a mapping disabled for days would keep its first shards, and
+        through them (a shard keeps its children) every shard the stream opened since.
+        """
+        source = self.source
+        readers = self.readers
+        spent = [shard for shard, reader in list(readers.items()) if reader.finish_if_spent()]
+        while spent:
+            shard = spent.pop(0)
+            for child in source.descendants([shard]):
+                if child not in readers and shard in source.parents(child):
+                    reader = ShardReader(self, child, 0, self._parent_readers(child))
+                    readers[child] = reader
+                    if reader.finish_if_spent():
+                        spent.append(child)
 
     def _check(self) -> None:
         """Assert the poller's invariants."""
