@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import decimal
 import doctest
+import re
 from collections.abc import Iterator, Set
 from decimal import Decimal
 from typing import Any
@@ -43,6 +44,17 @@ from streamsim._items import (
 )
 from tests.item_oracles import deserialize, serialize, value_to_python
 from tests.strategies import to_boto3
+
+
+def stable_id(value: Any) -> str:
+    """A test id that is the same in every process: a set's members sorted, no addresses
+    (pytest-xdist's workers must collect the same ids)."""
+    if isinstance(value, (set, frozenset)):
+        text = "{" + ", ".join(sorted(stable_id(member) for member in value)) + "}"
+    else:
+        text = repr(value)
+    return re.sub(r" at 0x[0-9a-fA-F]+", "", text)
+
 
 BOTO_SER = boto3_types.TypeSerializer()
 BOTO_DESER = boto3_types.TypeDeserializer()
@@ -194,7 +206,7 @@ SERIALIZABLE = [
 ]
 
 
-@pytest.mark.parametrize("value", SERIALIZABLE, ids=repr)
+@pytest.mark.parametrize("value", SERIALIZABLE, ids=stable_id)
 def test_serialize_matches_boto3(value: Any) -> None:
     """serialize returns what boto3's TypeSerializer returns (set members sorted)."""
     assert serialize(value) == boto3_serialize(value)
@@ -213,7 +225,7 @@ def test_serialize_matches_boto3(value: Any) -> None:
         {"a", 1},
         [iter([1])],
     ],
-    ids=repr,
+    ids=stable_id,
 )
 def test_serialize_type_errors_match_boto3(value: Any) -> None:
     """serialize raises TypeError exactly where boto3 does (floats, NaN, unsupported types)."""
@@ -242,7 +254,7 @@ def test_serialize_float_message_is_boto3s() -> None:
         Decimal("1E-170"),
         Decimal("0E+200"),
     ],
-    ids=repr,
+    ids=stable_id,
 )
 def test_serialize_decimal_errors_match_boto3(value: Any) -> None:
     """Numbers beyond boto3's 38-digit context raise the same decimal exception as boto3."""
@@ -296,7 +308,7 @@ DESERIALIZABLE = [
 ]
 
 
-@pytest.mark.parametrize("av", DESERIALIZABLE, ids=repr)
+@pytest.mark.parametrize("av", DESERIALIZABLE, ids=stable_id)
 def test_deserialize_matches_boto3(av: dict[str, Any]) -> None:
     """deserialize returns what boto3's TypeDeserializer returns."""
     ours = deserialize(av)
@@ -311,7 +323,7 @@ def test_deserialize_matches_boto3(av: dict[str, Any]) -> None:
 @pytest.mark.parametrize(
     "av",
     [{}, {"X": 1}, {"B": "text"}, {"N": "1" + "0" * 40}, {"": 1}],
-    ids=repr,
+    ids=stable_id,
 )
 def test_deserialize_errors_match_boto3(av: dict[str, Any]) -> None:
     """deserialize fails like boto3: TypeError for bad shapes, Rounded for 39+ digit text."""
@@ -795,7 +807,7 @@ SERVICE_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("av", "message"), SERVICE_ERRORS, ids=repr)
+@pytest.mark.parametrize(("av", "message"), SERVICE_ERRORS, ids=stable_id)
 def test_wire_to_item_rejects_bad_values_with_dynamodbs_message(
     av: dict[str, Any], message: str
 ) -> None:
@@ -828,7 +840,7 @@ CLIENT_ERRORS: list[Any] = [
 ]
 
 
-@pytest.mark.parametrize("item", CLIENT_ERRORS, ids=repr)
+@pytest.mark.parametrize("item", CLIENT_ERRORS, ids=stable_id)
 def test_wire_to_item_type_errors_use_botocores_words(item: Any) -> None:
     """Wrong Python types are reported exactly as botocore's parameter validation reports them."""
     with pytest.raises(ValidationException) as exc:
@@ -988,7 +1000,7 @@ def test_copy_value_copies_each_type() -> None:
         ({"NS": ["1", "100", "101"]}, 2 + 2 + 3),
         ({"BS": [b"a", b"bc"]}, 3),
     ],
-    ids=repr,
+    ids=stable_id,
 )
 def test_value_size_rules(av: dict[str, Any], size: int) -> None:
     """Values are sized by the Developer Guide's rules (rule B.6)."""
