@@ -163,6 +163,33 @@ def test_a_mapping_reenabled_after_days_counts_the_expired_records_lost() -> Non
     sim._check()
 
 
+def test_a_split_while_disabled_leaves_no_child_unread() -> None:
+    """A split while disabled gives both children readers, though the first one's opening
+    comes before the second exists (found by the mapping state machine)."""
+    sim, table = streamed(partitions=2)
+    seen: list[str] = []
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        seen.extend(r["dynamodb"]["Keys"]["pk"]["S"] for r in event["Records"])
+
+    mapping = attach(sim, handler)
+    client = sim.client("lambda")
+    sim.advance(seconds=5)
+    table.split_partition(0)
+    sim.advance(seconds=5)
+    client.update_event_source_mapping(UUID=mapping.uuid, Enabled=False)
+    sim.advance(seconds=5)
+    table.split_partition(1)  # an empty shard closes while paused; two children open
+    sim.advance(seconds=5)
+    keys = [f"k{i}" for i in range(40)]
+    for key in keys:
+        put(table, key)
+    client.update_event_source_mapping(UUID=mapping.uuid, Enabled=True)
+    sim.advance(minutes=5)
+    assert sorted(seen) == sorted(keys)
+    sim._check()
+
+
 def test_a_reenabled_mapping_delivers_what_arrived_while_disabled() -> None:
     """Records written while disabled, across rotations, arrive in order after re-enabling."""
     sim, table = streamed(partitions=2)

@@ -50,6 +50,10 @@ class SourceShard(Protocol):
     def is_open(self) -> bool:
         """True while the shard takes new records."""
 
+    @property
+    def closed_ms(self) -> int | None:
+        """When it closed (None while open): the shards continuing it opened at that instant."""
+
     def read(self, position: int, limit: int | None = None) -> list[SourceRecord]:
         """Up to ``limit`` records from ``position`` (all when None)."""
 

@@ -291,15 +291,18 @@ class ShardReader:
                 child.parents = ()  # finished readers are not kept alive down the lineage
                 child.wake()
 
-    def finish_if_spent(self) -> bool:
+    def finish_if_spent(self, now: int) -> bool:
         """Finish now if the poll would find nothing ever again: started, the shard closed
-        with every record trimmed, nothing held.  Its unread records count as lost, as they
-        would at its next poll (rule D.5, D.12).  True if it finished."""
+        before ``now`` (so every shard continuing it has opened) with every record trimmed,
+        nothing held.  Its unread records count as lost, as they would at its next poll
+        (rule D.5, D.12).  True if it finished."""
         shard = self.shard
+        closed_ms = shard.closed_ms
         if (
             self.done
             or not self.started
-            or shard.is_open
+            or closed_ms is None
+            or closed_ms >= now
             or shard.first_position < shard.end_position
             or not all(slot.quiescent for slot in self.slots)
         ):
@@ -458,22 +461,23 @@ class MappingPoller(PollContext):
                 readers[shard] = ShardReader(self, shard, 0, self._parent_readers(shard))
 
     def _forget_spent(self) -> None:
-        """While paused, finish the readers whose shards have nothing left (closed, every
-        record trimmed), as their first poll after resuming would, and make readers of the
+        """While paused, finish the readers whose shards have nothing left (closed before now,
+        every record trimmed), as their first poll after resuming would, and make readers of the
         shards that continue them directly (from their first record, as :meth:`_catch_up`
         would).  Without this a mapping disabled for days would keep its first shards, and
         through them (a shard keeps its children) every shard the stream opened since.
         """
         source = self.source
         readers = self.readers
-        spent = [shard for shard, reader in list(readers.items()) if reader.finish_if_spent()]
+        now = self.clock.now_ms
+        spent = [shard for shard, reader in list(readers.items()) if reader.finish_if_spent(now)]
         while spent:
             shard = spent.pop(0)
             for child in source.descendants([shard]):
                 if child not in readers and shard in source.parents(child):
                     reader = ShardReader(self, child, 0, self._parent_readers(child))
                     readers[child] = reader
-                    if reader.finish_if_spent():
+                    if reader.finish_if_spent(now):
                         spent.append(child)
 
     def _check(self) -> None:
