@@ -115,6 +115,30 @@ def test_correct_consumer_passes_every_scenario(scenario: Scenario) -> None:
     run(EX.correct, scenario).check()
 
 
+def test_a_slot_still_failing_is_retried_before_its_shard_counts_as_blocked() -> None:
+    """With ParallelizationFactor 2 and a healed fault, one slot's retry does not make the
+    other slot's batch count as blocked before its own retry (found by Hypothesis)."""
+    t = streamsim.testing
+    scenario = Scenario(
+        operations=(
+            t.Put("a1", 1), t.Put("a1", 2), t.Throttle(1000),
+            t.Put("b1", 1), t.Put("b1", 2), t.Advance(5000),
+        ),
+        mapping=(
+            ("BatchSize", 3), ("BisectBatchOnFunctionError", False),
+            ("MaximumBatchingWindowInSeconds", 1), ("ParallelizationFactor", 2),
+        ),
+        faults=t.FaultPlan(
+            faults=(t.Crash(on=(), probability=0.0, after=0, when=t.BatchSizeAtLeast(size=2)),),
+            seed=0,
+        ),
+        seed=0,
+        partitions=1,
+        sequence_number_lengths="varied",
+    )  # fmt: skip
+    run(EX.correct, scenario).check()
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(kinds=("downstream",), report_batch_item_failures=True))
 def test_reporting_sequence_numbers_passes(scenario: Scenario) -> None:

@@ -200,6 +200,7 @@ class EventSourceMapping:
                             "unlimited, so it retries until the records expire"
                         ),
                         shard_id=shard_id,
+                        slot=slot.index,
                         first_sequence_number=first,
                         last_sequence_number=last,
                         failures=batch.retries,

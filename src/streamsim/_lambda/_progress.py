@@ -50,6 +50,7 @@ class Blocked:
             are unlimited: MaximumRetryAttempts and MaximumRecordAgeInSeconds are -1).
         explanation: the same in a sentence.
         shard_id: the shard held up (None for disabled, deleted and source deleted).
+        slot: which of the shard's ParallelizationFactor slots holds the batch (0 with one).
         first_sequence_number / last_sequence_number: of the batch held up, if any.
         failures: how many times that batch (or the part of it still retried) failed so far.
         error: the error of its last failed invocation, if known.
@@ -58,6 +59,7 @@ class Blocked:
     kind: str
     explanation: str
     shard_id: str | None = None
+    slot: int = 0
     first_sequence_number: str | None = None
     last_sequence_number: str | None = None
     failures: int = 0
@@ -179,16 +181,24 @@ def last_error(invocations: Iterable[Invocation], shard_id: str) -> str | None:
     return None
 
 
-def retried_since(invocations: Sequence[Invocation], shard_id: str | None, start_ms: int) -> bool:
-    """True when an invocation of ``shard_id`` started at or after ``start_ms`` and ended.
+def retried_since(
+    invocations: Sequence[Invocation], shard_id: str | None, slot: int, start_ms: int
+) -> bool:
+    """True when an invocation of ``shard_id``'s ``slot`` started at or after ``start_ms`` and
+    ended.
 
     (``sim.run_until_idle`` gives a batch that failed before the call, a healed fault, its
-    retry before it counts the shard as blocked.)
+    retry before it counts the shard as blocked.  Per slot: with ParallelizationFactor > 1
+    another slot's retry says nothing of this one's.)
     """
     for invocation in reversed(invocations):
         if invocation.end_ms < start_ms:
             return False
-        if invocation.shard_id == shard_id and invocation.start_ms >= start_ms:
+        if (
+            invocation.shard_id == shard_id
+            and invocation.slot == slot
+            and invocation.start_ms >= start_ms
+        ):
             return True
     return False
 
@@ -211,7 +221,8 @@ def idle_verdict(
         why = mapping.blocked
         if why is not None and why.kind == RETRYING:
             log = mapping.metrics.invocation_log
-            if not retried_since(log, why.shard_id, start_ms) or why.failures < patience:
+            retried = retried_since(log, why.shard_id, why.slot, start_ms)
+            if not retried or why.failures < patience:
                 why = None
         if why is None:
             behind.append(uuid)
