@@ -119,6 +119,16 @@ def live_shards() -> int:
     return sum(1 for o in gc.get_objects() if isinstance(o, Shard))
 
 
+def recording_mapping(sim: Simulation) -> tuple[Any, list[str]]:
+    """A mapping whose handler notes the key of every record it gets, and those keys."""
+    seen: list[str] = []
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        seen.extend(r["dynamodb"]["Keys"]["pk"]["S"] for r in event["Records"])
+
+    return attach(sim, handler), seen
+
+
 def test_a_disabled_mapping_does_not_keep_expired_shards_alive() -> None:
     """Disabled for days, a mapping lets expired shards go (a held shard keeps its children)."""
     sim, table = streamed(partitions=8)
@@ -138,12 +148,7 @@ def test_a_disabled_mapping_does_not_keep_expired_shards_alive() -> None:
 def test_a_mapping_reenabled_after_days_counts_the_expired_records_lost() -> None:
     """Re-enabled days later: what expired meanwhile is lost and counted, the rest arrives."""
     sim, table = streamed(partitions=2)
-    seen: list[str] = []
-
-    def handler(event: dict[str, Any], context: Any) -> None:
-        seen.extend(r["dynamodb"]["Keys"]["pk"]["S"] for r in event["Records"])
-
-    mapping = attach(sim, handler)
+    mapping, seen = recording_mapping(sim)
     client = sim.client("lambda")
     sim.advance(seconds=5)
     client.update_event_source_mapping(UUID=mapping.uuid, Enabled=False)
@@ -167,12 +172,7 @@ def test_a_split_while_disabled_leaves_no_child_unread() -> None:
     """A split while disabled gives both children readers, though the first one's opening
     comes before the second exists (found by the mapping state machine)."""
     sim, table = streamed(partitions=2)
-    seen: list[str] = []
-
-    def handler(event: dict[str, Any], context: Any) -> None:
-        seen.extend(r["dynamodb"]["Keys"]["pk"]["S"] for r in event["Records"])
-
-    mapping = attach(sim, handler)
+    mapping, seen = recording_mapping(sim)
     client = sim.client("lambda")
     sim.advance(seconds=5)
     table.split_partition(0)
@@ -193,12 +193,7 @@ def test_a_split_while_disabled_leaves_no_child_unread() -> None:
 def test_a_reenabled_mapping_delivers_what_arrived_while_disabled() -> None:
     """Records written while disabled, across rotations, arrive in order after re-enabling."""
     sim, table = streamed(partitions=2)
-    seen: list[str] = []
-
-    def handler(event: dict[str, Any], context: Any) -> None:
-        seen.extend(r["dynamodb"]["Keys"]["pk"]["S"] for r in event["Records"])
-
-    mapping = attach(sim, handler)
+    mapping, seen = recording_mapping(sim)
     client = sim.client("lambda")
     sim.advance(seconds=5)
     client.update_event_source_mapping(UUID=mapping.uuid, Enabled=False)
