@@ -129,6 +129,13 @@ def recording_mapping(sim: Simulation) -> tuple[Any, list[str]]:
     return attach(sim, handler), seen
 
 
+def put_hourly(sim: Simulation, table: Any, keys: list[str]) -> None:
+    """Put one item per key, an hour apart."""
+    for key in keys:
+        put(table, key)
+        sim.advance(hours=1)
+
+
 def test_a_disabled_mapping_does_not_keep_expired_shards_alive() -> None:
     """Disabled for days, a mapping lets expired shards go (a held shard keeps its children)."""
     sim, table = streamed(partitions=8)
@@ -153,14 +160,10 @@ def test_a_mapping_reenabled_after_days_counts_the_expired_records_lost() -> Non
     sim.advance(seconds=5)
     client.update_event_source_mapping(UUID=mapping.uuid, Enabled=False)
     old = [f"old{i}" for i in range(12)]
-    for key in old:  # written over the first 12 hours: expired 3 days later
-        put(table, key)
-        sim.advance(hours=1)
+    put_hourly(sim, table, old)  # written over the first 12 hours: expired 3 days later
     sim.advance(days=3)
     new = [f"new{i}" for i in range(6)]
-    for key in new:
-        put(table, key)
-        sim.advance(hours=1)
+    put_hourly(sim, table, new)
     client.update_event_source_mapping(UUID=mapping.uuid, Enabled=True)
     sim.advance(minutes=5)
     assert sorted(seen) == new  # (across partitions, in no particular order)
@@ -199,9 +202,7 @@ def test_a_reenabled_mapping_delivers_what_arrived_while_disabled() -> None:
     client.update_event_source_mapping(UUID=mapping.uuid, Enabled=False)
     sim.advance(seconds=5)
     keys = [f"k{i}" for i in range(20)]  # all within the 24-hour retention
-    for key in keys:
-        put(table, key)
-        sim.advance(hours=1)  # rotations every 4 hours open new shards meanwhile
+    put_hourly(sim, table, keys)  # rotations every 4 hours open new shards meanwhile
     client.update_event_source_mapping(UUID=mapping.uuid, Enabled=True)
     sim.advance(minutes=5)
     assert sorted(seen) == sorted(keys)
