@@ -380,17 +380,74 @@ def test_one_pass_conversion_freezes_what_the_two_pass_one_does(
 ) -> None:
     """python_to_frozen gives the frozen item and size that python_to_sized_item then freeze
     give (shaped, or packed once the shapes are full), or None, or the same error."""
-    one, two = Shapes(limit=shape_limit), Shapes(limit=shape_limit)
+    one, two = Shapes(limit=shape_limit + 1), Shapes(limit=shape_limit + 1)
 
     def two_pass() -> Any:
         canonical, size, plain = python_to_sized_item(item)
         return freeze(canonical, size, plain, two), size
 
-    fast = _outcome(lambda: python_to_frozen(item, one))
+    assert python_to_frozen(item, one) is None  # first sight of these names: the general path
+    fast = _outcome(lambda: python_to_frozen(item, one))  # its converter, made now
     slow = _outcome(two_pass)
     if fast is None:  # not the common case: the caller takes the two-pass path
         return
     assert fast == slow
+
+
+def test_conversion_is_generated_once_a_table_has_seen_the_names_twice() -> None:
+    """The first item of an attribute order takes the general path; from the second on, its
+    generated converter freezes items of any of the four types to the two-pass result."""
+    shapes = Shapes()
+    assert python_to_frozen({"pk": "a", "n": 1, "ok": True}, shapes) is None
+    for values in [("b", 2, False), ("c", Decimal("1.50"), "x"), ("\u00e9", -10, True)]:
+        item = dict(zip(("pk", "n", "ok"), values, strict=True))
+        canonical, size, plain = python_to_sized_item(item)
+        assert python_to_frozen(item, shapes) == (freeze(canonical, size, plain, shapes), size)
+    assert list(shapes.converters) == [("pk", "n", "ok")]
+    assert python_to_frozen({"pk": "a", "n": [1], "ok": True}, shapes) is None  # a list
+
+
+def test_converted_items_of_a_new_shape_are_packed_once_the_shapes_are_full() -> None:
+    """A converter whose item has a type combination the full shapes cannot take packs it,
+    as freeze does."""
+    shapes = Shapes(limit=1)
+    python_to_frozen({"pk": "a", "n": 1}, shapes)
+    shaped, _ = python_to_frozen({"pk": "a", "n": 2}, shapes)  # type: ignore[misc]
+    packed, size = python_to_frozen({"pk": "a", "n": "x"}, shapes)  # type: ignore[misc]
+    assert type(shaped) is tuple
+    assert type(packed) is bytes
+    assert thaw(packed) == {"pk": {"S": "a"}, "n": {"S": "x"}}
+    assert size == 5
+
+
+def test_converters_are_bounded_by_the_shape_limit() -> None:
+    """A table keeps at most as many converters (and names seen once) as shapes."""
+    shapes = Shapes(limit=4)
+    for i in range(20):
+        for _ in range(3):
+            python_to_frozen({f"a{i}": "x"}, shapes)
+    assert len(shapes.converters) == 4
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("pk", ""),
+        ("pk", 1),
+        ("pk", "\ud800"),
+        ("pk", "x" * 2000),
+        tuple(f"a{i}" for i in range(70)),
+    ],
+    ids=["empty", "int", "surrogate", "long", "wide"],
+)
+def test_names_no_converter_takes_go_the_general_path(names: tuple[Any, ...]) -> None:
+    """Items with an empty, non-string, non-UTF-8 or over-long name, or more attributes than a
+    shape holds, are never converted here: the general path accepts or rejects them."""
+    shapes = Shapes()
+    item = dict.fromkeys(names, "v")
+    for _ in range(3):
+        assert python_to_frozen(item, shapes) is None
+    assert shapes.converters[names] is False
 
 
 @pytest.mark.parametrize("range_key", [None, "sk"])

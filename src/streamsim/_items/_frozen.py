@@ -96,11 +96,15 @@ class Shapes(dict[tuple[str, ...], Shape]):
     (True, 1)
     """
 
-    __slots__ = ("builders", "limit")
+    __slots__ = ("builders", "converters", "limit")
 
     def __init__(self, limit: int | None = None) -> None:
         super().__init__()
         self.limit = MAX_SHAPES if limit is None else limit
+        #: the converters of :func:`streamsim._items._python.python_to_frozen` by attribute
+        #: names (True: names seen once; False: never converted), at most ``limit``; kept here so
+        #: they go with the table
+        self.converters: dict[tuple[Any, ...], Any] = {}
         #: id(shape) -> its builder (read-only outside this class); the ids are stable: this
         #: dict's values keep the shapes alive
         self.builders = Builders()
