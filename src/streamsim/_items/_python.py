@@ -312,7 +312,8 @@ def python_to_frozen(mapping: Any, shapes: Shapes) -> tuple[Frozen, int] | None:
     item's attribute names (:func:`_converter`), once a table has seen those names twice: it
     unpacks the values in one step and converts each in straight-line code, with the names'
     checks and sizes done once, at generation.  It converts the lab's 5-attribute item in
-    less than half the time of the loop it replaced (1.5 us against 3.4 us here).
+    16,300 instructions against the 21,400 of the loop it replaced (callgrind), and cut the
+    lab scenario's instructions per record by 5.7%.
 
     >>> shapes = Shapes()
     >>> python_to_frozen({"pk": "a", "n": 150, "ok": True}, shapes) is None  # first sight
