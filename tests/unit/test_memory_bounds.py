@@ -129,6 +129,19 @@ def recording_mapping(sim: Simulation) -> tuple[Any, list[str]]:
     return attach(sim, handler), seen
 
 
+def set_enabled(sim: Simulation, mapping: Any, enabled: bool) -> None:
+    """Enable or disable ``mapping`` through the Lambda client."""
+    sim.client("lambda").update_event_source_mapping(UUID=mapping.uuid, Enabled=enabled)
+
+
+def disabled_recording_mapping(sim: Simulation) -> tuple[Any, list[str]]:
+    """:func:`recording_mapping`, left to settle for 5 seconds, then disabled."""
+    mapping, seen = recording_mapping(sim)
+    sim.advance(seconds=5)
+    set_enabled(sim, mapping, False)
+    return mapping, seen
+
+
 def put_hourly(sim: Simulation, table: Any, keys: list[str]) -> None:
     """Put one item per key, an hour apart."""
     for key in keys:
@@ -155,16 +168,13 @@ def test_a_disabled_mapping_does_not_keep_expired_shards_alive() -> None:
 def test_a_mapping_reenabled_after_days_counts_the_expired_records_lost() -> None:
     """Re-enabled days later: what expired meanwhile is lost and counted, the rest arrives."""
     sim, table = streamed(partitions=2)
-    mapping, seen = recording_mapping(sim)
-    client = sim.client("lambda")
-    sim.advance(seconds=5)
-    client.update_event_source_mapping(UUID=mapping.uuid, Enabled=False)
+    mapping, seen = disabled_recording_mapping(sim)
     old = [f"old{i}" for i in range(12)]
     put_hourly(sim, table, old)  # written over the first 12 hours: expired 3 days later
     sim.advance(days=3)
     new = [f"new{i}" for i in range(6)]
     put_hourly(sim, table, new)
-    client.update_event_source_mapping(UUID=mapping.uuid, Enabled=True)
+    set_enabled(sim, mapping, True)
     sim.advance(minutes=5)
     assert sorted(seen) == new  # (across partitions, in no particular order)
     assert mapping.metrics.trimmed_unread == len(old)
@@ -176,18 +186,17 @@ def test_a_split_while_disabled_leaves_no_child_unread() -> None:
     comes before the second exists (found by the mapping state machine)."""
     sim, table = streamed(partitions=2)
     mapping, seen = recording_mapping(sim)
-    client = sim.client("lambda")
     sim.advance(seconds=5)
     table.split_partition(0)
     sim.advance(seconds=5)
-    client.update_event_source_mapping(UUID=mapping.uuid, Enabled=False)
+    set_enabled(sim, mapping, False)
     sim.advance(seconds=5)
     table.split_partition(1)  # an empty shard closes while paused; two children open
     sim.advance(seconds=5)
     keys = [f"k{i}" for i in range(40)]
     for key in keys:
         put(table, key)
-    client.update_event_source_mapping(UUID=mapping.uuid, Enabled=True)
+    set_enabled(sim, mapping, True)
     sim.advance(minutes=5)
     assert sorted(seen) == sorted(keys)
     sim._check()
@@ -196,14 +205,11 @@ def test_a_split_while_disabled_leaves_no_child_unread() -> None:
 def test_a_reenabled_mapping_delivers_what_arrived_while_disabled() -> None:
     """Records written while disabled, across rotations, arrive in order after re-enabling."""
     sim, table = streamed(partitions=2)
-    mapping, seen = recording_mapping(sim)
-    client = sim.client("lambda")
-    sim.advance(seconds=5)
-    client.update_event_source_mapping(UUID=mapping.uuid, Enabled=False)
+    mapping, seen = disabled_recording_mapping(sim)
     sim.advance(seconds=5)
     keys = [f"k{i}" for i in range(20)]  # all within the 24-hour retention
     put_hourly(sim, table, keys)  # rotations every 4 hours open new shards meanwhile
-    client.update_event_source_mapping(UUID=mapping.uuid, Enabled=True)
+    set_enabled(sim, mapping, True)
     sim.advance(minutes=5)
     assert sorted(seen) == sorted(keys)
     assert len(seen) == len(keys)
