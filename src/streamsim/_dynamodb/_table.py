@@ -54,6 +54,7 @@ from ._indexes import TableIndexes
 from ._splits import SplitCounter, SplitPolicy
 from ._table_keys import KEY_TYPES as KEY_TYPES
 from ._table_keys import TableKeys
+from ._table_streams import TableStreams
 from ._ttl import TimeToLive, TTLSettings
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ if TYPE_CHECKING:
     from streamsim._clock import Clock
 
 
-class TableEngine(TableKeys):
+class TableEngine(TableKeys, TableStreams):
     """One table: its key schema, its items, its partitions and its stream.
 
     AWS behaviour: rule B.2 (which writes produce changes), C.1 (stream specification), C.4
@@ -444,56 +445,6 @@ class TableEngine(TableKeys):
             self.ttl.index(hv, rv, new_item)
         if self.split_policy.enabled:
             self._account(hv, 0 if old is None else frozen_size(old), size)
-
-    # --- streams --------------------------------------------------------------------------------
-
-    def enable_stream(self, view_type: str) -> Stream:
-        """Create a new stream for this table (rule C.1).
-
-        Raises:
-            ValidationException: a stream is already enabled, or the view type is invalid.
-        """
-        if self.stream is not None:
-            raise ValidationException(f"Table already has an enabled stream: {self.stream.arn}")
-        stream = Stream(
-            clock=self.clock,
-            settings=self._stream_settings,
-            rng=self._stream_rng,
-            region=self.region,
-            account_id=self.account_id,
-            table_name=self.name,
-            key_schema=self.key_schema,
-            key_types=(self.hash_type,) + ((self.range_type,) if self.range_key else ()),
-            view_type=view_type,
-            partitions=self.partitions,
-            after=self.latest_stream or self._prior_stream,  # keeps the label (ARN) new
-            shapes=self._shapes,
-        )
-        self.stream = stream
-        self.streams.append(stream)
-        self.stream_view_type = view_type
-        return stream
-
-    def disable_stream(self) -> Stream:
-        """Disable the enabled stream: its shards close, it stays readable (rule C.1, A.10).
-
-        Raises:
-            ValidationException: no stream is enabled.
-        """
-        stream = self.stream
-        if stream is None:
-            raise ValidationException(
-                "Table does not have an enabled stream; a stream can only be disabled while "
-                "it is enabled"
-            )
-        stream.end()
-        self.stream = None
-        return stream
-
-    @property
-    def latest_stream(self) -> Stream | None:
-        """The most recently enabled stream (kept after disabling, rule C.1 UNCONFIRMED)."""
-        return self.streams[-1] if self.streams else None
 
     # --- partitions -----------------------------------------------------------------------------
 
