@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+
 import attrs
 import pytest
+
+from streamsim._lambda._metrics import Invocation, IteratorAge
 
 from tests.lambda_support import Recorder, attach, put, streamed
 
@@ -46,6 +50,27 @@ def test_iterator_age_per_batch() -> None:
     sim.advance(seconds=1)
     # a: written at 0, done at 100; b: written at 100, polled at 250, done at 350
     assert [sample.age_ms for sample in mapping.metrics.iterator_ages] == [100, 250]
+
+
+def test_logged_entries_cost_the_garbage_collector_nothing() -> None:
+    """The invocation log and IteratorAge samples are kept untracked by the cyclic collector,
+    and read as Invocation and IteratorAge named tuples."""
+    sim, table = streamed()
+    mapping = attach(sim, lambda e, c: None)
+    put(table, "a")
+    sim.advance(seconds=1)
+    put(table, "b")
+    sim.advance(seconds=1)
+    gc.collect()
+    metrics = mapping.metrics
+    rows = [*metrics.invocation_log.rows, *metrics.iterator_ages.rows]
+    assert len(rows) == 4
+    assert not any(gc.is_tracked(row) for row in rows)
+    log, ages = list(metrics.invocation_log), list(metrics.iterator_ages)
+    assert all(type(entry) is Invocation for entry in log)
+    assert all(type(sample) is IteratorAge for sample in ages)
+    assert metrics.invocation_log[-1] == log[-1] and metrics.invocation_log[:1] == log[:1]
+    assert list(reversed(metrics.iterator_ages)) == ages[::-1]
 
 
 def test_event_counts() -> None:

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 import attrs
@@ -128,7 +128,7 @@ class Instances:
     complete: bool
 
 
-def _newer(entries: list[_T], since: int, at: Callable[[_T], int]) -> list[_T]:
+def _newer(entries: Sequence[_T], since: int, at: Callable[[_T], int]) -> list[_T]:
     """The entries after ``since``, oldest first (``entries`` are in time order: the newest are
     read from the end, so a call costs what it returns).
 

@@ -18,9 +18,10 @@ Differs from AWS: nothing is aggregated per minute as CloudWatch does; every sam
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar, overload
 
 import attrs
 
@@ -119,6 +120,57 @@ class IteratorAge(NamedTuple):
         return entry_repr(self)
 
 
+E = TypeVar("E", Invocation, IteratorAge)
+
+
+class EntryLog(Sequence[E], Generic[E]):
+    """A log of one named-tuple kind, kept as plain tuples and read as that kind.
+
+    The poller appends one entry per invocation to :attr:`rows` as a plain tuple of the
+    fields in order.  A plain tuple of numbers, strings and None is untracked by the cyclic
+    garbage collector at its first young collection; a named tuple (a tuple subclass) never is.
+    Kept as named tuples, the 10,000 newest entries of every mapping were promoted to the
+    oldest generation one by one and set off a full collection, a walk of every container the
+    simulation holds, every few thousand invocations (5% of the lab scenario's time).  Read,
+    an entry is a fresh :class:`Invocation` or :class:`IteratorAge`.
+
+    >>> log = EntryLog(IteratorAge, maxlen=2)
+    >>> log.rows.extend([(1, 0, "s"), (2, 5, "s"), (3, 9, "s")])
+    >>> len(log), log[-1].age_ms, [sample.at_ms for sample in log]
+    (2, 9, [2, 3])
+    """
+
+    __slots__ = ("_make", "rows")
+
+    def __init__(self, kind: type[E], maxlen: int | None = None) -> None:
+        self._make: Callable[[Iterable[Any]], E] = kind._make
+        #: the entries as plain tuples, oldest first (a ``deque`` bounded by ``maxlen``)
+        self.rows: deque[tuple[Any, ...]] = deque(maxlen=maxlen)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> E: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[E]: ...
+
+    def __getitem__(self, index: int | slice) -> E | list[E]:
+        if isinstance(index, slice):
+            return [self._make(row) for row in list(self.rows)[index]]
+        return self._make(self.rows[index])
+
+    def __iter__(self) -> Iterator[E]:
+        return map(self._make, self.rows)
+
+    def __reversed__(self) -> Iterator[E]:
+        return map(self._make, reversed(self.rows))
+
+    def __repr__(self) -> str:
+        return f"<EntryLog of {len(self.rows)}>"
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class MetricsSnapshot:
     """An immutable copy of a mapping's counters (see :class:`MappingMetrics`)."""
@@ -211,7 +263,7 @@ class MappingMetrics:
             (shared with its other consumers) was spent (rule L.7; not a Lambda metric: Kinesis
             counts them as ``ReadProvisionedThroughputExceeded``).
         invocation_log: every :class:`Invocation`, oldest first (bounded by
-            ``LambdaSettings.invocation_log_limit``).
+            ``LambdaSettings.invocation_log_limit``; an :class:`EntryLog`).
         discards: every :class:`Discard`.
         iterator_ages: one :class:`IteratorAge` per invocation that carried records.
         history: :data:`RawEvent` tuples (:class:`MappingEvent` fields in order; made into
@@ -233,9 +285,9 @@ class MappingMetrics:
     errors: int = 0
     internal_errors: int = 0
     read_throttles: int = 0
-    invocation_log: deque[Invocation] = attrs.field(factory=deque)
+    invocation_log: EntryLog[Invocation] = attrs.field(factory=lambda: EntryLog(Invocation))
     discards: list[Discard] = attrs.field(factory=list)
-    iterator_ages: deque[IteratorAge] = attrs.field(factory=deque)
+    iterator_ages: EntryLog[IteratorAge] = attrs.field(factory=lambda: EntryLog(IteratorAge))
     history: deque[RawEvent] = attrs.field(factory=deque)
 
     @classmethod
@@ -243,8 +295,8 @@ class MappingMetrics:
         """Metrics whose invocation log and iterator-age samples keep at most ``limit`` entries
         and whose history keeps at most ``history_limit``."""
         return cls(
-            invocation_log=deque(maxlen=limit),
-            iterator_ages=deque(maxlen=limit),
+            invocation_log=EntryLog(Invocation, limit),
+            iterator_ages=EntryLog(IteratorAge, limit),
             history=deque(maxlen=history_limit),
         )
 
