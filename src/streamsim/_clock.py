@@ -5,6 +5,10 @@ never backwards: only :meth:`Clock.advance_to` moves it, running every scheduled
 time has come, earliest first.  Among callbacks due at the same millisecond, those with a lower
 *priority* run first (producers, :mod:`streamsim._producers`, before the simulation's own work),
 and first-scheduled first within a priority (a ``(time, priority, seq)`` heap, as in SimPy).
+A cancelled callback stays in the heap until its time comes, unless cancelled ones become most
+of the heap: then the heap is rebuilt without them (as asyncio's event loop does), so work
+scheduled far ahead and cancelled soon after (a throttled Lambda batch's age limit, a day out)
+neither piles up in memory nor reaches the garbage collector's oldest generation.
 
 Inside a running Lambda handler, the handler has a clock of its own (a :class:`HandlerTime`
 on :attr:`Clock.frames`): it starts at the invocation's start and moves only when the
@@ -34,6 +38,9 @@ MS_PER_HOUR = 3_600_000
 MS_PER_DAY = 86_400_000
 #: Priority of the simulation's own work (rotation, polls, invocations) at an instant.
 WORK_PRIORITY = 0
+#: the scheduler drops its cancelled callbacks once there are more than this many and they
+#: are over half of its heap
+MIN_CANCELLED_TO_COMPACT = 100
 
 
 def ms_to_datetime(ms: int) -> datetime:
@@ -136,16 +143,20 @@ def amount_ms(
 class Timer:
     """A handle on scheduled work; :meth:`cancel` stops it from running."""
 
-    __slots__ = ("at_ms", "callback", "cancelled")
+    __slots__ = ("at_ms", "callback", "cancelled", "clock")
 
-    def __init__(self, at_ms: int, callback: Callable[[], None]) -> None:
+    def __init__(self, at_ms: int, callback: Callable[[], None], clock: Clock) -> None:
         self.at_ms = at_ms
         self.callback = callback
         self.cancelled = False
+        #: the clock whose heap holds this work (told of the cancel)
+        self.clock = clock
 
     def cancel(self) -> None:
-        """Do not run this work (a no-op once it ran)."""
-        self.cancelled = True
+        """Do not run this work (a no-op once it ran or was cancelled)."""
+        if not self.cancelled:
+            self.cancelled = True
+            self.clock.forget(self)
 
     def __repr__(self) -> str:
         state = "cancelled" if self.cancelled else "pending"
@@ -193,11 +204,12 @@ class Clock:
     [('a', 10), ('b', 20)]
     """
 
-    __slots__ = ("_counter", "_heap", "_running", "frames", "now_ms")
+    __slots__ = ("_cancelled", "_counter", "_heap", "_running", "frames", "now_ms")
 
     def __init__(self, start_ms: int) -> None:
         self.now_ms = start_ms
         self._heap: list[tuple[int, int, int, Timer]] = []
+        self._cancelled = 0  # cancelled timers still in the heap
         self._counter = itertools.count()
         self._running = False
         #: the running handlers' own clocks, innermost last (empty outside handlers)
@@ -241,9 +253,20 @@ class Clock:
             at_ms = now
         elif type(at_ms) is not int:
             at_ms = int(at_ms)
-        timer = Timer(at_ms, callback)
+        timer = Timer(at_ms, callback, self)
         heapq.heappush(self._heap, (at_ms, priority, next(self._counter), timer))
         return timer
+
+    def forget(self, timer: Timer) -> None:
+        """Note that ``timer`` (pending in this clock) was cancelled; once cancelled timers
+        are more than :data:`MIN_CANCELLED_TO_COMPACT` and over half of the heap, rebuild
+        the heap without them (in place: :meth:`advance_to` holds it while callbacks run)."""
+        self._cancelled += 1
+        heap = self._heap
+        if self._cancelled > MIN_CANCELLED_TO_COMPACT and 2 * self._cancelled > len(heap):
+            heap[:] = [entry for entry in heap if not entry[3].cancelled]
+            heapq.heapify(heap)
+            self._cancelled = 0
 
     def call_later(self, delay_ms: int, callback: Callable[[], None]) -> Timer:
         """Schedule ``callback`` to run ``delay_ms`` milliseconds from now."""
@@ -254,6 +277,7 @@ class Clock:
         heap = self._heap
         while heap and heap[0][3].cancelled:
             heapq.heappop(heap)
+            self._cancelled -= 1
         return heap[0][0] if heap else None
 
     def advance_to(self, target_ms: int) -> None:
@@ -279,6 +303,7 @@ class Clock:
             while heap and heap[0][0] <= target_ms:
                 at_ms, _, _, timer = pop(heap)
                 if timer.cancelled:
+                    self._cancelled -= 1
                     continue
                 self.now_ms = at_ms
                 timer.cancelled = True  # ran: a late cancel() is a no-op
@@ -299,5 +324,6 @@ class Clock:
     def _check(self) -> None:
         """Assert the scheduler's invariants."""
         assert all(at >= self.now_ms for at, _, _, t in self._heap if not t.cancelled)
+        assert self._cancelled == sum(1 for *_, t in self._heap if t.cancelled)
         for i in range(1, len(self._heap)):
             assert self._heap[(i - 1) // 2][:3] <= self._heap[i][:3]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from streamsim._clock import Clock, datetime_to_ms, ms_to_datetime
+from streamsim._clock import MIN_CANCELLED_TO_COMPACT, Clock, datetime_to_ms, ms_to_datetime
 from streamsim._errors import SimulationError
 
 
@@ -123,5 +123,59 @@ def test_scheduler_order_matches_sorted_model(entries: list[tuple[int, bool]]) -
     clock._check()
     clock.advance_to(1000)
     expected = [i for i, (at, c) in sorted(enumerate(entries), key=lambda e: e[1][0]) if not c]
+    assert seen == expected
+    clock._check()
+
+
+def test_cancelled_work_far_ahead_does_not_pile_up() -> None:
+    """Work scheduled a day ahead and cancelled at once leaves the scheduler's heap once
+    cancelled entries are most of it (a throttled batch's age limit, cancelled on grant)."""
+    clock = Clock(0)
+    keep = clock.call_at(10, lambda: None)
+    for at in range(10_000):
+        clock.call_at(at + 86_400_000, lambda: None).cancel()
+        clock._check()
+    assert len(clock._heap) <= 2 * (MIN_CANCELLED_TO_COMPACT + 1)
+    assert clock.pending() == 1
+    assert not keep.cancelled
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 1000), st.sampled_from(["keep", "cancel", "cancel later"])),
+        min_size=150,
+        max_size=400,
+    ),
+    st.integers(1, 50),
+)
+def test_dropping_cancelled_work_keeps_the_schedule(
+    entries: list[tuple[int, str]], step: int
+) -> None:
+    """Cancels before and during the run, enough to rebuild the heap (also from inside
+    running work), leave exactly the uncancelled entries running in time order."""
+    clock = Clock(0)
+    seen: list[int] = []
+    timers = {}
+    for i, (at, fate) in enumerate(entries):
+        timers[i] = clock.call_at(at, lambda i=i: seen.append(i))
+        if fate == "cancel":
+            timers[i].cancel()
+    later = [i for i, (_, fate) in enumerate(entries) if fate == "cancel later"]
+
+    def cancel_later() -> None:
+        for i in later:
+            timers[i].cancel()
+
+    clock.call_at(step, cancel_later)
+    clock._check()
+    for target in range(0, 1001, step):
+        clock.advance_to(target)
+        clock._check()
+    clock.advance_to(1000)
+    expected = [
+        i
+        for i, (at, fate) in sorted(enumerate(entries), key=lambda e: e[1][0])
+        if fate == "keep" or (fate == "cancel later" and at <= step)  # ran before the cancel
+    ]
     assert seen == expected
     clock._check()

@@ -8,7 +8,6 @@ import attrs
 import pytest
 
 from streamsim._lambda._metrics import Invocation, IteratorAge
-
 from tests.lambda_support import Recorder, attach, put, streamed
 
 
@@ -69,7 +68,8 @@ def test_logged_entries_cost_the_garbage_collector_nothing() -> None:
     log, ages = list(metrics.invocation_log), list(metrics.iterator_ages)
     assert all(type(entry) is Invocation for entry in log)
     assert all(type(sample) is IteratorAge for sample in ages)
-    assert metrics.invocation_log[-1] == log[-1] and metrics.invocation_log[:1] == log[:1]
+    assert metrics.invocation_log[-1] == log[-1]
+    assert metrics.invocation_log[:1] == log[:1]
     assert list(reversed(metrics.iterator_ages)) == ages[::-1]
 
 

@@ -420,3 +420,19 @@ def test_invocation_log_keeps_the_newest_ten_thousand_entries_by_default() -> No
     assert len(metrics.invocation_log) == 10_000
     assert len(metrics.iterator_ages) == 10_000
     assert metrics.invocation_log[-1].batch_size == 1
+
+
+def test_throttled_batches_leave_no_cancelled_timers_behind() -> None:
+    """A function throttled for an hour (reserved concurrency 1 over four shards) schedules a
+    record-age deadline a day ahead for every throttled batch; cancelled when an instance is
+    granted, those deadlines leave the scheduler instead of piling up for a day."""
+    sim = Simulation(seed=0)
+    table = sim.create_table("slow", hash_key="pk", partitions=4, stream_view_type="KEYS_ONLY")
+    sim.create_function("slow", lambda e, c: None, duration=0.5, reserved_concurrency=1)
+    mapping = attach(sim, lambda e, c: None, name="slow")
+    for step in range(1_800):  # an hour, 10 writes every 2 seconds
+        for i in range(10):
+            table.put_item(Item={"pk": f"k{i}", "step": step})
+        sim.advance(seconds=2)
+    assert mapping.metrics.throttles > 1_000
+    assert len(sim._model.clock._heap) < 300
