@@ -361,7 +361,7 @@ def test_throttles_do_not_use_retry_attempts() -> None:
     metrics = mapping.metrics
     assert metrics.throttles > 0
     assert metrics.dropped == 0
-    assert metrics.discards == []
+    assert not metrics.discards
     assert sim.lambda_service.functions["fn"].throttles == metrics.throttles
     assert all(entry.attempt == 1 for entry in mapping.invocation_log)
 

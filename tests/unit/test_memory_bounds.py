@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from streamsim import InvalidParameterValueException, Simulation
+from streamsim import InvalidParameterValueException, LambdaSettings, Simulation
 from streamsim._clock import Clock
 from streamsim._lambda._concurrency import ConcurrencyPool
 from streamsim._streams import _shard as shard_module
@@ -436,3 +436,24 @@ def test_throttled_batches_leave_no_cancelled_timers_behind() -> None:
         sim.advance(seconds=2)
     assert mapping.metrics.throttles > 1_000
     assert len(sim._model.clock._heap) < 300
+
+
+def test_discards_keep_the_newest_entries_as_the_invocation_log() -> None:
+    """A handler failing for hours with no retries discards every batch: the mapping keeps
+    the newest ``invocation_log_limit`` discards, and counts every dropped record."""
+    sim = Simulation(seed=0, lambda_settings=LambdaSettings(invocation_log_limit=50))
+    table = sim.create_table("failing", hash_key="pk", stream_view_type="KEYS_ONLY")
+
+    def fail(event: Any, context: Any) -> None:
+        raise RuntimeError("poison")
+
+    mapping = attach(sim, fail, name="failing", MaximumRetryAttempts=0)
+    for minute in range(120):
+        table.put_item(Item={"pk": f"k{minute}"})
+        sim.advance(minutes=1)
+    metrics = mapping.metrics
+    assert metrics.dropped == 120
+    assert len(metrics.discards) == 50
+    assert metrics.discards[-1].last_sequence_number == str(
+        sim.streams[0].shards[-1].records[-1].sequence_number
+    )

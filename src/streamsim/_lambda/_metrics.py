@@ -264,7 +264,7 @@ class MappingMetrics:
             counts them as ``ReadProvisionedThroughputExceeded``).
         invocation_log: every :class:`Invocation`, oldest first (bounded by
             ``LambdaSettings.invocation_log_limit``; an :class:`EntryLog`).
-        discards: every :class:`Discard`.
+        discards: every :class:`Discard`, oldest first (bounded as the invocation log).
         iterator_ages: one :class:`IteratorAge` per invocation that carried records.
         history: :data:`RawEvent` tuples (:class:`MappingEvent` fields in order; made into
             events when shown, so the poller appends a tuple per invocation, not an object):
@@ -286,16 +286,17 @@ class MappingMetrics:
     internal_errors: int = 0
     read_throttles: int = 0
     invocation_log: EntryLog[Invocation] = attrs.field(factory=lambda: EntryLog(Invocation))
-    discards: list[Discard] = attrs.field(factory=list)
+    discards: deque[Discard] = attrs.field(factory=deque)
     iterator_ages: EntryLog[IteratorAge] = attrs.field(factory=lambda: EntryLog(IteratorAge))
     history: deque[RawEvent] = attrs.field(factory=deque)
 
     @classmethod
     def bounded(cls, limit: int | None, history_limit: int | None = None) -> MappingMetrics:
-        """Metrics whose invocation log and iterator-age samples keep at most ``limit`` entries
-        and whose history keeps at most ``history_limit``."""
+        """Metrics whose invocation log, iterator-age samples and discards keep at most
+        ``limit`` entries and whose history keeps at most ``history_limit``."""
         return cls(
             invocation_log=EntryLog(Invocation, limit),
+            discards=deque(maxlen=limit),
             iterator_ages=EntryLog(IteratorAge, limit),
             history=deque(maxlen=history_limit),
         )

@@ -77,9 +77,10 @@ class LambdaSettings:
             ``NS`` strings (``{"N": "101"}``) as numbers.  UNCONFIRMED (rule D.8, F.13): ``N``
             values are JSON strings in the event and EventBridge's ``numeric`` only matches
             JSON numbers, so on AWS it most probably never matches; default False.
-        invocation_log_limit: keep at most this many invocation log entries and iterator-age
-            samples per mapping, the newest (default 10,000, so a long run's memory stays
-            flat: about 200 bytes an entry; None keeps all).  The counters are never bounded.
+        invocation_log_limit: keep at most this many invocation log entries, iterator-age
+            samples and discards per mapping, the newest (default 10,000, so a long run's
+            memory stays flat, a handler failing for days included: about 200 bytes an entry;
+            None keeps all).  The counters are never bounded.
         history_limit: keep at most this many history entries per mapping (throttles,
             retries, checkpoints, discards, state changes) and invocation spans and throttle
             instants per function (what ``function.timeline()`` draws), the newest (default
