@@ -558,3 +558,46 @@ def test_handler_runs_with_the_gc_as_the_program_set_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_batch_waiting_for_an_instance_holds_no_rendered_events() -> None:
+    """Batches throttled (reserved concurrency 1) or in their batching window keep records,
+    not events: the events are rendered at the invocation, and arrive the same."""
+    sim, table = streamed(partitions=2)
+    rec = Recorder(sim)
+    mapping = attach(
+        sim,
+        rec,
+        function={"duration": 1, "reserved_concurrency": 1},
+        MaximumBatchingWindowInSeconds=2,
+    )
+    put(table, *[f"k{i}" for i in range(20)])
+    sim.advance(milliseconds=500)
+    slots = [slot for reader in mapping.poller.readers.values() for slot in reader.slots]
+    held = [b for slot in slots for b in (slot.building, slot.batch) if b is not None]
+    assert held
+    assert all(b.records and b.events is None for b in held)
+    sim.advance(seconds=10)
+    assert mapping.metrics.throttles > 0
+    delivered = [r["dynamodb"]["Keys"]["pk"]["S"] for event in rec.events for r in event["Records"]]
+    assert sorted(delivered) == sorted(f"k{i}" for i in range(20))
+
+
+def test_a_batch_begun_on_the_fast_path_continues_under_a_filter() -> None:
+    """A filter added while a batch fills in its batching window: the batch goes on, with its
+    earlier records rendered then, and later records filtered."""
+    sim, table = streamed()
+    rec = Recorder(sim)
+    mapping = attach(sim, rec, MaximumBatchingWindowInSeconds=5)
+    put(table, "a1")
+    sim.advance(seconds=1)
+    assert rec.events == []
+    sim.client("lambda").update_event_source_mapping(
+        UUID=mapping.uuid,
+        FilterCriteria={"Filters": [{"Pattern": json.dumps({"eventName": ["INSERT"]})}]},
+    )
+    put(table, "b1")
+    table.put_item(Item={"pk": "a1", "v": 2})  # a MODIFY: filtered out
+    sim.advance(seconds=10)
+    keys = [r["dynamodb"]["Keys"]["pk"]["S"] for event in rec.events for r in event["Records"]]
+    assert keys == ["a1", "b1"]

@@ -14,8 +14,10 @@ class Batch:
 
     Attributes:
         records: source records, in sequence-number order, all from one shard.
-        events: their event records for the first attempt (None once used: retries rebuild
-            fresh ones).
+        events: their event records for the first attempt, when they were rendered as the
+            records were read (filters, tumbling windows, near the 6 MB limit); None when
+            they are rendered at the invocation (the fast path) and once used (retries
+            rebuild fresh ones).
         retries: retries used, counted against MaximumRetryAttempts.
         attempts: invocations these records were part of (``approximateInvokeCount``).
         gather_start_ms: when the batching window of this batch began.

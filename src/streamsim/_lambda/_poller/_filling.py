@@ -4,9 +4,10 @@ and tumbling windows.
 Two paths fill a batch.  The fast path (:meth:`BatchFilling._fill_fast`) serves the common
 mapping (one slot, no filter, no tumbling window, no record-age limit): it reads a chunk of
 the shard at once and checks the payload against an upper bound, measuring records exactly
-only near the limit.  The general path (:meth:`BatchFilling._fill`) takes one record at a
-time from the slot's routed queue or the shard.  Every record a mapping reads passes through
-one of them, so they are written for speed (locals bound once per call).
+only near the limit, and leaves rendering the events to the invocation.  The general path
+(:meth:`BatchFilling._fill`) takes one record at a time from the slot's routed queue or the
+shard, rendering each (a filter matches the event).  Every record a mapping reads passes
+through one of them, so they are written for speed (locals bound once per call).
 
 AWS behaviour: rule D.3 (BatchSize, 6 MB, batching window), D.5 (record age, trimmed
 records), D.8 (filters), D.9 (tumbling windows).
@@ -20,7 +21,7 @@ from streamsim._gc import call_paused
 from streamsim._lambda._config import MappingConfig
 from streamsim._lambda._events import ENVELOPE_BYTES
 from streamsim._lambda._metrics import RECORD_AGE_EXCEEDED
-from streamsim._lambda._source import SourceRecord
+from streamsim._lambda._source import EventRecord, SourceRecord
 from streamsim._lambda._windows import WindowState, window_of
 
 from ._batch import Batch
@@ -88,35 +89,43 @@ class BatchFilling(Discarding):
             return WAITING
         return IDLE
 
-    def _new_building(self, now: int) -> Batch:
+    def _new_building(self, now: int, events: list[EventRecord] | None) -> Batch:
+        """Start the batch being built (``events``: ``[]`` to render records as they come,
+        None to render them when the batch is invoked)."""
         last_done_ms = self.last_done_ms
-        b = Batch([], [], now if now > last_done_ms else last_done_ms)  # gather_start_ms
+        b = Batch([], events, now if now > last_done_ms else last_done_ms)  # gather_start_ms
         if self.window is not None:
             b.bound += self.window.state_bytes() + _WINDOW_FIELDS_BYTES
         self.building = b
         return b
 
     def _fill_fast(self, now: int, batch_size: int) -> bool:
-        """The hot path: one slot, straight from the shard, no filter, window or age limit."""
+        """The hot path: one slot, straight from the shard, no filter, window or age limit.
+
+        Records are taken by the chunk, their payload checked against an upper bound; their
+        events are rendered when the batch is invoked (:meth:`Invoking._invoke`), so a batch
+        that waits (a batching window, a throttled function) holds no rendered event.  Only
+        near the 6 MB limit are events rendered here, to measure each record exactly.
+        """
         reader = self.reader
         shard = reader.shard
         if reader.pos >= shard.end_position:
             return False
-        b = self.building or self._new_building(now)
+        b = self.building or self._new_building(now, None)
         chunk = shard.read(reader.pos, batch_size - len(b.records))
         poller = reader.poller
-        # the one GC policy for rendering records (streamsim._gc)
-        events = call_paused(reader.build_events, chunk)
         bound = b.bound + poller.payload_bound(chunk)
         if not b.exact and bound <= poller.max_payload:
             b.records.extend(chunk)
-            assert b.events is not None
-            b.events.extend(events)
+            if b.events is not None:  # begun by the general path: it renders as it goes
+                b.events.extend(call_paused(reader.build_events, chunk))
             b.bound = bound
             reader.pos += len(chunk)
             poller.metrics.polled += len(chunk)
             return len(b.records) >= batch_size
         # near the payload limit: measure each record exactly
+        # the one GC policy for rendering records (streamsim._gc)
+        events = call_paused(reader.build_events, chunk)
         taken = 0
         full = False
         for record, event in zip(chunk, events, strict=True):
@@ -124,7 +133,7 @@ class BatchFilling(Discarding):
                 full = True
                 break
             b.records.append(record)
-            assert b.events is not None
+            assert b.events is not None  # rendered by _fits
             b.events.append(event)
             taken += 1
         reader.pos += taken
@@ -132,8 +141,10 @@ class BatchFilling(Discarding):
         return full or len(b.records) >= batch_size
 
     def _exact(self, b: Batch) -> bool:
-        """Switch a batch's payload figure from the bound to the exact size."""
-        assert b.events is not None
+        """Switch a batch's payload figure from the bound to the exact size (rendering its
+        records' events if they were left for the invocation)."""
+        if b.events is None:
+            b.events = call_paused(self.reader.build_events, b.records)
         size = ENVELOPE_BYTES + sum(map(self.reader.poller.event_bytes, b.events))
         if self.window is not None:
             size += self.window.state_bytes() + _WINDOW_FIELDS_BYTES
@@ -220,8 +231,10 @@ class BatchFilling(Discarding):
                         finalize = True
                     break
             if b is None:
-                b = self._new_building(now)
+                b = self._new_building(now, [])
                 b.window = self.window
+            elif b.events is None:  # begun by the fast path (the config changed since)
+                b.events = call_paused(build, b.records)
             if not b.exact and b.bound + record_bound(record) > poller.max_payload:
                 self._exact(b)
             if b.exact and not self._fits(b, event):

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from streamsim._gc import call_paused
 from streamsim._lambda._functions import Function, InvocationResult
 from streamsim._lambda._metrics import (
     CHECKPOINT,
@@ -188,8 +189,8 @@ class Invoking(Discarding):
         poller = reader.poller
         try:
             events = batch.events
-            if events is None:
-                events = reader.build_events(batch.records)
+            if events is None:  # rendered now (the fast path and retries), as _gc says
+                events = call_paused(reader.build_events, batch.records)
             batch.events = None
             event: dict[str, Any] = {"Records": events}
             window = batch.window
