@@ -156,7 +156,7 @@ class Timer:
         """Do not run this work (a no-op once it ran or was cancelled)."""
         if not self.cancelled:
             self.cancelled = True
-            self.clock.forget(self)
+            self.clock.note_cancelled()
 
     def __repr__(self) -> str:
         state = "cancelled" if self.cancelled else "pending"
@@ -257,10 +257,10 @@ class Clock:
         heapq.heappush(self._heap, (at_ms, priority, next(self._counter), timer))
         return timer
 
-    def forget(self, timer: Timer) -> None:
-        """Note that ``timer`` (pending in this clock) was cancelled; once cancelled timers
-        are more than :data:`MIN_CANCELLED_TO_COMPACT` and over half of the heap, rebuild
-        the heap without them (in place: :meth:`advance_to` holds it while callbacks run)."""
+    def note_cancelled(self) -> None:
+        """Count one more cancelled timer in the heap; once cancelled timers are more than
+        :data:`MIN_CANCELLED_TO_COMPACT` and over half of the heap, rebuild the heap without
+        them (in place: :meth:`advance_to` holds it while callbacks run)."""
         self._cancelled += 1
         heap = self._heap
         if self._cancelled > MIN_CANCELLED_TO_COMPACT and 2 * self._cancelled > len(heap):
