@@ -6,16 +6,18 @@ import io
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from streamsim import LambdaSettings, Simulation
 from streamsim.__main__ import main
 from streamsim._lab._options import problems
 from streamsim._lab._progress_bar import ProgressBar
-from streamsim._lab._watch import Deliveries, most_at_once
+from streamsim._lab._watch import Deliveries, MappingWatch, most_at_once
 from streamsim.lab import LabOptions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -178,6 +180,88 @@ def test_deliveries_count_missing_twice_and_out_of_order(
     assert summary.exactly_once_in_order == (
         summary.missing == summary.duplicates == summary.out_of_order == 0
     )
+
+
+class _CountingMetrics:
+    """A mapping's metrics view that counts the log entries it hands out."""
+
+    def __init__(self, metrics: Any, handed: list[int]) -> None:
+        self._metrics, self._handed = metrics, handed
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._metrics, name)
+        if isinstance(value, list):
+            self._handed.append(len(value))
+        elif callable(value):
+
+            def counted(*args: Any) -> Any:
+                out = value(*args)
+                self._handed.append(len(out))
+                return out
+
+            return counted
+        return value
+
+
+class _WatchedMapping:
+    def __init__(self, mapping: Any, handed: list[int]) -> None:
+        self._mapping, self._handed = mapping, handed
+
+    @property
+    def metrics(self) -> _CountingMetrics:
+        return _CountingMetrics(self._mapping.metrics, self._handed)
+
+
+def test_the_lab_reads_only_log_entries_new_since_its_last_look() -> None:
+    """Each MappingWatch.collect is handed the invocations and IteratorAge samples logged since
+    the previous look, not whole logs: watching a day costs what is new each minute."""
+    sim = Simulation(seed=0)
+    table = sim.create_table("tbl", hash_key="pk", stream_view_type="KEYS_ONLY")
+    sim.create_function("f", lambda event, context: None)
+    uuid = sim.client("lambda").create_event_source_mapping(
+        FunctionName="f", EventSourceArn=sim.streams[0].arn, StartingPosition="TRIM_HORIZON"
+    )["UUID"]
+    handed: list[int] = []
+    mapping = sim.lambda_service.mapping(uuid)
+    watch = MappingWatch(
+        _WatchedMapping(mapping, handed),  # type: ignore[arg-type]
+        start_ms=sim.now_ms,
+        horizon_ms=60_000,
+        log_limit=10_000,
+    )
+    for n in range(30):
+        table.put_item(Item={"pk": f"k{n}"})
+        sim.advance(seconds=1)
+    watch.collect(sim.now_ms)
+    assert sum(handed) == 60  # 30 invocations, 30 samples
+    handed.clear()
+    table.put_item(Item={"pk": "last"})
+    sim.advance(seconds=1)
+    watch.collect(sim.now_ms)
+    assert sum(handed) == 2
+    assert watch.instances().invocations == len(mapping.metrics.invocation_log) == 31
+
+
+@pytest.mark.parametrize(("between_looks", "complete"), [(4, True), (5, False), (9, False)])
+def test_the_lab_says_when_a_log_dropped_entries_it_had_not_read(
+    between_looks: int, complete: bool
+) -> None:
+    """A watch reports its instances incomplete once a mapping's bounded log held nothing but
+    new entries at a look (older new ones may have been dropped unread)."""
+    sim = Simulation(seed=0, lambda_settings=LambdaSettings(invocation_log_limit=5))
+    table = sim.create_table("tbl", hash_key="pk", stream_view_type="KEYS_ONLY")
+    sim.create_function("f", lambda event, context: None)
+    uuid = sim.client("lambda").create_event_source_mapping(
+        FunctionName="f", EventSourceArn=sim.streams[0].arn, StartingPosition="TRIM_HORIZON"
+    )["UUID"]
+    watch = MappingWatch(
+        sim.lambda_service.mapping(uuid), start_ms=sim.now_ms, horizon_ms=60_000, log_limit=5
+    )
+    for n in range(between_looks):
+        table.put_item(Item={"pk": f"k{n}"})
+        sim.advance(seconds=1)
+    watch.collect(sim.now_ms)
+    assert watch.instances().complete is complete
 
 
 def test_lab_options_fields_are_the_command_line_options() -> None:

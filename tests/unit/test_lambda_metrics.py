@@ -6,6 +6,8 @@ import gc
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from streamsim._lambda._metrics import Invocation, IteratorAge
 from tests.lambda_support import Recorder, attach, put, streamed
@@ -71,6 +73,34 @@ def test_logged_entries_cost_the_garbage_collector_nothing() -> None:
     assert metrics.invocation_log[-1] == log[-1]
     assert metrics.invocation_log[:1] == log[:1]
     assert list(reversed(metrics.iterator_ages)) == ages[::-1]
+
+
+@settings(max_examples=30, deadline=None)
+@given(gaps=st.lists(st.integers(0, 1_500), min_size=1, max_size=8), at=st.integers(-1, 9_000))
+def test_entries_after_a_time_are_those_logged_later(gaps: list[int], at: int) -> None:
+    """invocations_after(ms) and iterator_ages_after(ms) are the logs' entries stamped after
+    ms (end_ms, at_ms), oldest first, as the logs themselves list them."""
+    sim, table = streamed(invocation_log_limit=5)
+    uuid = attach(sim, lambda e, c: None, function={"duration": 0.05}).uuid
+    for n, gap in enumerate(gaps):
+        put(table, f"k{n}")
+        sim.advance(milliseconds=gap)
+    sim.advance(seconds=2)
+    metrics = sim.lambda_service.mapping(uuid).metrics
+    ms = sim.now_ms - 10_000 + at
+    assert metrics.invocations_after(ms) == [e for e in metrics.invocation_log if e.end_ms > ms]
+    assert metrics.iterator_ages_after(ms) == [s for s in metrics.iterator_ages if s.at_ms > ms]
+
+
+def test_entries_after_take_epoch_milliseconds_as_an_int() -> None:
+    """invocations_after and iterator_ages_after name the method and the value they refuse."""
+    sim, _ = streamed()
+    uuid = attach(sim, lambda e, c: None).uuid
+    metrics = sim.lambda_service.mapping(uuid).metrics
+    with pytest.raises(TypeError, match=r"invocations_after\(\) takes epoch milliseconds"):
+        metrics.invocations_after("0")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"iterator_ages_after\(\) .* got True"):
+        metrics.iterator_ages_after(True)
 
 
 def test_event_counts() -> None:

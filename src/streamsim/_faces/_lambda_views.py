@@ -556,6 +556,22 @@ class MappingMetrics(Display):
         """One :class:`~streamsim.IteratorAge` sample per invocation with records (a new list)."""
         return list(self._model.iterator_ages)
 
+    def invocations_after(self, ms: int) -> list[Invocation]:
+        """The kept invocations that ended after virtual time ``ms`` (epoch milliseconds, as
+        :attr:`Invocation.end_ms <streamsim.Invocation.end_ms>`), oldest first (a new list).
+
+        For reading a long run as it goes: pass the time of your last look, and the call costs
+        what it returns, where :attr:`invocation_log` copies every entry kept (10,000 by
+        default).  An entry with ``end_ms`` equal to ``ms`` counts as seen.
+        """
+        return self._model.invocation_log.after(_epoch_ms(ms, "invocations_after"))
+
+    def iterator_ages_after(self, ms: int) -> list[IteratorAge]:
+        """The kept :class:`~streamsim.IteratorAge` samples taken after virtual time ``ms``
+        (epoch milliseconds, as their ``at_ms``), oldest first (a new list): as
+        :meth:`invocations_after`, for :attr:`iterator_ages`."""
+        return self._model.iterator_ages.after(_epoch_ms(ms, "iterator_ages_after"))
+
     def snapshot(self) -> MetricsSnapshot:
         """The counters now, as an immutable value."""
         return self._model.snapshot()
@@ -574,3 +590,10 @@ class MappingMetrics(Display):
 
     def __repr__(self) -> str:
         return repr(self._model)
+
+
+def _epoch_ms(ms: Any, method: str) -> int:
+    """``ms`` checked to be an ``int`` of epoch milliseconds (a ``bool`` is not)."""
+    if type(ms) is not int and (isinstance(ms, bool) or not isinstance(ms, int)):
+        raise TypeError(f"{method}() takes epoch milliseconds as an int, got {ms!r}")
+    return int(ms)

@@ -11,14 +11,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from collections.abc import Iterable
 
 import attrs
 
 from streamsim._faces._lambda_views import EventSourceMapping
-
-_T = TypeVar("_T")
 
 #: Iterator ages are reported as the largest in each window of this many hours.
 AGE_WINDOW_HOURS = 4
@@ -128,22 +125,6 @@ class Instances:
     complete: bool
 
 
-def _newer(entries: Sequence[_T], since: int, at: Callable[[_T], int]) -> list[_T]:
-    """The entries after ``since``, oldest first (``entries`` are in time order: the newest are
-    read from the end, so a call costs what it returns).
-
-    >>> _newer([1, 3, 5, 7], 4, lambda n: n)
-    [5, 7]
-    """
-    fresh: list[_T] = []
-    for entry in reversed(entries):
-        if at(entry) <= since:
-            break
-        fresh.append(entry)
-    fresh.reverse()
-    return fresh
-
-
 def most_at_once(spans: Iterable[tuple[int, int]]) -> int:
     """The most half-open ``(start, end)`` spans that overlap at one instant.
 
@@ -192,10 +173,10 @@ class MappingWatch:
         """
         since = self._seen_ms
         metrics = self.mapping.metrics
-        log = metrics.invocation_log
-        fresh = _newer(log, since, lambda entry: entry.end_ms)
-        if log and self._log_limit is not None and len(log) >= self._log_limit:
-            self._complete = self._complete and log[0].end_ms <= since
+        fresh = metrics.invocations_after(since)
+        if self._log_limit is not None and len(fresh) >= self._log_limit:
+            # every entry kept is new: the log may have dropped older new ones
+            self._complete = False
         touched: set[str] = set()
         for entry in fresh:
             shard = entry.shard_id
@@ -208,7 +189,7 @@ class MappingWatch:
             spans = self._recent[shard]
             self._most_per_shard = max(self._most_per_shard, most_at_once(spans))
             self._recent[shard] = [span for span in spans if span[1] > oldest]
-        for sample in _newer(metrics.iterator_ages, since, lambda sample: sample.at_ms):
+        for sample in metrics.iterator_ages_after(since):
             window = (sample.at_ms - self._start_ms) // _AGE_WINDOW_MS
             self._ages[window] = max(self._ages.get(window, 0), sample.age_ms)
         self._seen_ms = until_ms

@@ -133,18 +133,33 @@ class EntryLog(Sequence[E], Generic[E]):
     simulation holds, every few thousand invocations (5% of the lab scenario's time).  Read,
     an entry is a fresh :class:`Invocation` or :class:`IteratorAge`.
 
-    >>> log = EntryLog(IteratorAge, maxlen=2)
+    Entries are appended in the order of their field ``at`` (the virtual time they were
+    logged at), so :meth:`after` reads the newest from the end and costs what it returns.
+
+    >>> log = EntryLog(IteratorAge, "at_ms", maxlen=2)
     >>> log.rows.extend([(1, 0, "s"), (2, 5, "s"), (3, 9, "s")])
-    >>> len(log), log[-1].age_ms, [sample.at_ms for sample in log]
-    (2, 9, [2, 3])
+    >>> len(log), log[-1].age_ms, [sample.at_ms for sample in log], log.after(2)
+    (2, 9, [2, 3], [IteratorAge(at_ms=3, age_ms=9, shard_id='s')])
     """
 
-    __slots__ = ("_make", "rows")
+    __slots__ = ("_at", "_make", "rows")
 
-    def __init__(self, kind: type[E], maxlen: int | None = None) -> None:
+    def __init__(self, kind: type[E], at: str, maxlen: int | None = None) -> None:
         self._make: Callable[[Iterable[Any]], E] = kind._make
+        self._at = kind._fields.index(at)
         #: the entries as plain tuples, oldest first (a ``deque`` bounded by ``maxlen``)
         self.rows: deque[tuple[Any, ...]] = deque(maxlen=maxlen)
+
+    def after(self, ms: int) -> list[E]:
+        """The entries logged after virtual time ``ms`` (their ``at`` field), oldest first."""
+        at = self._at
+        fresh: list[tuple[Any, ...]] = []
+        for row in reversed(self.rows):
+            if row[at] <= ms:
+                break
+            fresh.append(row)
+        make = self._make
+        return [make(row) for row in reversed(fresh)]
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -284,9 +299,13 @@ class MappingMetrics:
     errors: int = 0
     internal_errors: int = 0
     read_throttles: int = 0
-    invocation_log: EntryLog[Invocation] = attrs.field(factory=lambda: EntryLog(Invocation))
+    invocation_log: EntryLog[Invocation] = attrs.field(
+        factory=lambda: EntryLog(Invocation, "end_ms")
+    )
     discards: deque[Discard] = attrs.field(factory=deque)
-    iterator_ages: EntryLog[IteratorAge] = attrs.field(factory=lambda: EntryLog(IteratorAge))
+    iterator_ages: EntryLog[IteratorAge] = attrs.field(
+        factory=lambda: EntryLog(IteratorAge, "at_ms")
+    )
     history: deque[RawEvent] = attrs.field(factory=deque)
 
     @classmethod
@@ -294,9 +313,9 @@ class MappingMetrics:
         """Metrics whose invocation log, iterator-age samples and discards keep at most
         ``limit`` entries and whose history keeps at most ``history_limit``."""
         return cls(
-            invocation_log=EntryLog(Invocation, limit),
+            invocation_log=EntryLog(Invocation, "end_ms", limit),
             discards=deque(maxlen=limit),
-            iterator_ages=EntryLog(IteratorAge, limit),
+            iterator_ages=EntryLog(IteratorAge, "at_ms", limit),
             history=deque(maxlen=history_limit),
         )
 
