@@ -594,6 +594,6 @@ class MappingMetrics(Display):
 
 def _epoch_ms(ms: Any, method: str) -> int:
     """``ms`` checked to be an ``int`` of epoch milliseconds (a ``bool`` is not)."""
-    if type(ms) is not int and (isinstance(ms, bool) or not isinstance(ms, int)):
+    if isinstance(ms, bool) or not isinstance(ms, int):
         raise TypeError(f"{method}() takes epoch milliseconds as an int, got {ms!r}")
     return int(ms)
