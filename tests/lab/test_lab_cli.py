@@ -212,17 +212,22 @@ class _WatchedMapping:
         return _CountingMetrics(self._mapping.metrics, self._handed)
 
 
-def test_the_lab_reads_only_log_entries_new_since_its_last_look() -> None:
-    """Each MappingWatch.collect is handed the invocations and IteratorAge samples logged since
-    the previous look, not whole logs: watching a day costs what is new each minute."""
-    sim = Simulation(seed=0)
+def _mapped_table(sim: Simulation) -> tuple[Any, Any]:
+    """A table with a stream, read by a no-op function's mapping: (table, the mapping's view)."""
     table = sim.create_table("tbl", hash_key="pk", stream_view_type="KEYS_ONLY")
     sim.create_function("f", lambda event, context: None)
     uuid = sim.client("lambda").create_event_source_mapping(
         FunctionName="f", EventSourceArn=sim.streams[0].arn, StartingPosition="TRIM_HORIZON"
     )["UUID"]
+    return table, sim.lambda_service.mapping(uuid)
+
+
+def test_the_lab_reads_only_log_entries_new_since_its_last_look() -> None:
+    """Each MappingWatch.collect is handed the invocations and IteratorAge samples logged since
+    the previous look, not whole logs: watching a day costs what is new each minute."""
+    sim = Simulation(seed=0)
+    table, mapping = _mapped_table(sim)
     handed: list[int] = []
-    mapping = sim.lambda_service.mapping(uuid)
     watch = MappingWatch(
         _WatchedMapping(mapping, handed),  # type: ignore[arg-type]
         start_ms=sim.now_ms,
@@ -249,14 +254,8 @@ def test_the_lab_says_when_a_log_dropped_entries_it_had_not_read(
     """A watch reports its instances incomplete once a mapping's bounded log held nothing but
     new entries at a look (older new ones may have been dropped unread)."""
     sim = Simulation(seed=0, lambda_settings=LambdaSettings(invocation_log_limit=5))
-    table = sim.create_table("tbl", hash_key="pk", stream_view_type="KEYS_ONLY")
-    sim.create_function("f", lambda event, context: None)
-    uuid = sim.client("lambda").create_event_source_mapping(
-        FunctionName="f", EventSourceArn=sim.streams[0].arn, StartingPosition="TRIM_HORIZON"
-    )["UUID"]
-    watch = MappingWatch(
-        sim.lambda_service.mapping(uuid), start_ms=sim.now_ms, horizon_ms=60_000, log_limit=5
-    )
+    table, mapping = _mapped_table(sim)
+    watch = MappingWatch(mapping, start_ms=sim.now_ms, horizon_ms=60_000, log_limit=5)
     for n in range(between_looks):
         table.put_item(Item={"pk": f"k{n}"})
         sim.advance(seconds=1)
