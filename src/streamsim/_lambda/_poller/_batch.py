@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from streamsim._gc import call_paused
 from streamsim._lambda._events import ENVELOPE_BYTES
 from streamsim._lambda._source import EventRecord, SourceRecord
 from streamsim._lambda._windows import WindowState
@@ -67,6 +69,16 @@ class Batch:
         self.exact = False
         self.last_request_id: str | None = None
         self.last_error = False
+
+    def rendered(
+        self, build: Callable[[Sequence[SourceRecord]], list[EventRecord]]
+    ) -> list[EventRecord]:
+        """Its event records, rendered with ``build`` now if they were not yet (with the cyclic
+        collector paused: the one GC policy for rendering, :mod:`streamsim._gc`)."""
+        events = self.events
+        if events is None:
+            events = self.events = call_paused(build, self.records)
+        return events
 
     def split(self, records: list[SourceRecord]) -> Batch:
         """A batch of some of these records that keeps the retry bookkeeping."""

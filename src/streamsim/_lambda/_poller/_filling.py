@@ -143,9 +143,8 @@ class BatchFilling(Discarding):
     def _exact(self, b: Batch) -> bool:
         """Switch a batch's payload figure from the bound to the exact size (rendering its
         records' events if they were left for the invocation)."""
-        if b.events is None:
-            b.events = call_paused(self.reader.build_events, b.records)
-        size = ENVELOPE_BYTES + sum(map(self.reader.poller.event_bytes, b.events))
+        events = b.rendered(self.reader.build_events)
+        size = ENVELOPE_BYTES + sum(map(self.reader.poller.event_bytes, events))
         if self.window is not None:
             size += self.window.state_bytes() + _WINDOW_FIELDS_BYTES
         b.bound = size
@@ -234,7 +233,7 @@ class BatchFilling(Discarding):
                 b = self._new_building(now, [])
                 b.window = self.window
             elif b.events is None:  # begun by the fast path (the config changed since)
-                b.events = call_paused(build, b.records)
+                b.rendered(build)
             if not b.exact and b.bound + record_bound(record) > poller.max_payload:
                 self._exact(b)
             if b.exact and not self._fits(b, event):

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from streamsim._gc import call_paused
 from streamsim._lambda._functions import Function, InvocationResult
 from streamsim._lambda._metrics import (
     CHECKPOINT,
@@ -188,9 +187,7 @@ class Invoking(Discarding):
         reader = self.reader
         poller = reader.poller
         try:
-            events = batch.events
-            if events is None:  # rendered now (the fast path and retries), as _gc says
-                events = call_paused(reader.build_events, batch.records)
+            events = batch.rendered(reader.build_events)  # now: the fast path and retries
             batch.events = None
             event: dict[str, Any] = {"Records": events}
             window = batch.window
