@@ -21,9 +21,9 @@ it asserts only that every record was delivered.
 It imports only the public API, so it also runs against an older checkout
 (``PYTHONPATH=<old checkout>/src python benchmarks/bench_lab_day.py``), for instance d0a6460,
 where issue 12 measured this day at 103 s; on another 2-core machine the same commit took
-129-171 s.  So a target set on one machine is checked on another through a ratio: the two
-commits run in turn (A B A B) on the same machine, and the target is met if 103 s times the
-median ratio is.
+117-164 s in thirteen runs of one afternoon.  So a target set on one machine is checked on
+another through a ratio: the two commits run in turn (A B A B) on the same machine, and the
+target is met if 103 s times the median ratio is.
 """
 
 from __future__ import annotations
