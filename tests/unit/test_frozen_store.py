@@ -494,3 +494,15 @@ def test_equal_values_of_many_items_are_stored_once() -> None:
     first, second = (sim._engine("tbl")._items[k] for k in ("k0", "k1"))
     assert first[3] is second[3]
     assert first[4] is second[4]
+
+
+def test_equal_strings_stay_one_object_on_either_conversion_path() -> None:
+    """Equal strings written as new objects share one stored object whichever way the put
+    converts: the general path (a table's first sight of the names) and the one-pass
+    converter (every later put) intern the same text."""
+    sim, table = _table()
+    for n in range(5):
+        site = "".join(["lab-", "2"])  # a new object each time
+        table.put_item(Item={"pk": "".join(["k", str(n)]), "site": site})
+    stored = [sim._engine("tbl")._items[f"k{n}"] for n in range(5)]
+    assert all(item[3] is stored[0][3] for item in stored)
